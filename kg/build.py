@@ -1,0 +1,124 @@
+"""Build a site's knowledge graph: site -> records -> graph -> store, with a report."""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from . import vocab
+from .errors import Diagnostic
+from .graph import GraphBuilder
+from .mapping import Mapping, load_mapping
+from .records import Record, body_facts, read_records
+from .series import find_series
+from .site import Site, load_site
+from .store import KnowledgeGraph, memory_graph, save_graph
+
+
+def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
+               base_url: str | None = None) -> KnowledgeGraph:
+    """Build the knowledge graph of the Jekyll site at ``site``.
+
+    Args:
+        site: the site folder (the one holding ``_config.yml``).
+        out: a folder to write the graph to (``graph.nq``, ``store/``, ``report.json``);
+            nothing is written when ``None``.
+        mapping: a mapping file; default: the site's ``_kg/mapping.yml``, else kg's own.
+        base_url: the site's scheme and host, when ``_config.yml`` and ``CNAME`` lack it.
+
+    Returns:
+        The graph, with its build report in ``.report``. Problems in the site's files
+        are diagnostics in the report, never exceptions.
+
+    Raises:
+        SiteError: the site folder or its ``_config.yml`` cannot be read.
+        MappingError: the mapping file is invalid.
+    """
+    started = time.perf_counter()
+    the_site = load_site(site, base_url)
+    the_mapping = load_mapping(mapping, the_site.root)
+    records = read_records(the_site, the_mapping)
+    builder = GraphBuilder(the_site, the_mapping, records)
+    staff = [r.label for r in records if r.kind == "person" and r.label]
+    for r in records:
+        body_facts(r, the_mapping.kinds.get(r.kind), staff)
+    series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
+                         _event_projects(records, the_mapping, builder))
+    result = builder.build(series)
+    graph = memory_graph((q for quads in result.graphs.values() for q in quads))
+    diagnostics = [d for r in records for d in r.diagnostics] + result.diagnostics
+    diagnostics += _series_diagnostics(series, records)
+    graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
+                               time.perf_counter() - started)
+    if out is not None:
+        save_graph(graph, out)
+    return graph
+
+
+def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuilder) -> dict[str, set[str]]:
+    """Event IRI -> IRIs of the projects its front matter names."""
+    out: dict[str, set[str]] = {}
+    kind = mapping.kinds.get("event")
+    if kind is None:
+        return out
+    rules = [rule for rule in kind.keys.values() if rule.type == "ref" and rule.ref == "project"]
+    for r in records:
+        if r.kind != "event":
+            continue
+        found = set()
+        for rule in rules:
+            for value in r.source.values(rule.key):
+                if value not in (None, ""):
+                    res = builder.index.resolve("project", str(value))
+                    found.add(res.iri or "unresolved:" + str(value).strip().lower())
+        out[r.iri] = found
+    return out
+
+
+def _series_diagnostics(series: list, records: list[Record]) -> list[Diagnostic]:
+    by_iri = {r.iri: r for r in records}
+    out = []
+    for s in series:
+        for pos, iri in enumerate(s.events, 1):
+            r = by_iri[iri]
+            if r.ordinal is not None and r.ordinal != pos:
+                out.append(Diagnostic(
+                    "series-ordinal", "info",
+                    f"text says meeting {r.ordinal} of series {s.name!r}; it is number {pos} among the "
+                    "meetings in the site", r.relpath, r.ordinal_line,
+                    hint="an earlier meeting may have no file of its own"))
+    return out
+
+
+def make_report(site: Site, mapping: Mapping, records: list[Record], graph: KnowledgeGraph,
+                diagnostics: list[Diagnostic], series: list, seconds: float) -> dict[str, Any]:
+    """The build report: what was read, what the graph holds, what went wrong where."""
+    classes: Counter = Counter()
+    res = graph.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    for row in res:
+        classes[_curie(row["c"].value)] = int(row["n"].value)
+    severities = Counter(d.severity for d in diagnostics)
+    return {
+        "site": str(site.root),
+        "base_url": site.base_url + site.baseurl,
+        "mapping": mapping.source,
+        "files": len(records),
+        "files_by_kind": dict(sorted(Counter(r.kind for r in records).items())),
+        "nodes_by_class": dict(sorted(classes.items())),
+        "quads": len(graph),
+        "series": [{"iri": s.iri, "name": s.name, "events": s.events, "evidence": s.evidence}
+                   for s in series],
+        "errors": severities.get("error", 0),
+        "warnings": severities.get("warning", 0),
+        "diagnostics": [d.to_dict() for d in sorted(
+            diagnostics, key=lambda d: (d.path or "", d.line or 0, d.code))],
+        "seconds": round(seconds, 3),
+    }
+
+
+def _curie(iri: str) -> str:
+    for prefix, ns in vocab.PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri

@@ -1,0 +1,182 @@
+"""The ``kg`` command: a thin layer over the Python API in :mod:`kg`.
+
+Exit status: 0 ok; 1 ran and found problems (``--strict`` with errors, failed
+validation); 2 could not run (bad usage, no such site, invalid mapping or query).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import build_site, open_graph, run_query
+from .errors import KgError
+from .query import FORMATS, format_result, load, names
+
+DEFAULT_GRAPH = "graphs"
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class KgGroup(click.Group):
+    """Turns every :class:`KgError` into ``Error: …`` on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KgError as exc:
+            if ctx.params.get("traceback"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+
+
+def graph_option(f):
+    return click.option("--graph", "graph_dir", default=DEFAULT_GRAPH, show_default=True,
+                        type=click.Path(file_okay=False), help="Folder of a graph written by `kg build`.")(f)
+
+
+def output_option(f):
+    return click.option("-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False),
+                        help="Write to this file instead of standard output (`-`).")(f)
+
+
+def _emit(text: str, output: str) -> None:
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        from .store import write_bytes
+        write_bytes(Path(output), text.encode("utf-8"))
+
+
+@click.group(cls=KgGroup, context_settings=CONTEXT)
+@click.option("--traceback", is_flag=True, help="Show the full traceback of errors (for developers).")
+@click.version_option(package_name="kg")
+def cli(traceback: bool) -> None:
+    """kg: a knowledge graph of a Jekyll site.
+
+    Build the graph of a site's events, projects, people, organisations and topics;
+    query it with named SPARQL queries; draw it; list related events.
+
+    \b
+    Exit status: 0 ok, 1 problems found (--strict, validate), 2 could not run.
+
+    \b
+    Example:
+        kg build examples/site && kg query speakers
+    """
+
+
+@cli.command()
+@click.argument("site", type=click.Path(exists=False, file_okay=False))
+@click.option("--out", default=DEFAULT_GRAPH, show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write graph.nq, store/ and report.json to.")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="Mapping file (default: SITE/_kg/mapping.yml, else kg's own).")
+@click.option("--base-url", help="Scheme and host of the site, when _config.yml has no `url` and there is no CNAME.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Summary as text or as the JSON report.")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning, not just the first ones.")
+def build(site: str, out: str, mapping: str | None, base_url: str | None, strict: bool, fmt: str,
+          verbose: bool) -> None:
+    """Build the knowledge graph of the Jekyll site in SITE.
+
+    Writes OUT/graph.nq (N-Quads, one named graph per source file), OUT/store/ (an
+    Oxigraph store that the other commands open) and OUT/report.json.
+
+    \b
+    Example:
+        kg build ../my-site --out graphs/
+    """
+    graph = build_site(site, out, mapping=mapping, base_url=base_url)
+    report = graph.report
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(summary(report, out, limit=None if verbose else 20))
+    if strict and report.get("errors"):
+        sys.exit(1)
+
+
+def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str:
+    """The build report as a few lines of text."""
+    lines = [f"Built {report.get('base_url')}: {report.get('files')} files, {report.get('quads')} quads"
+             f" in {report.get('seconds')} s" + (f" -> {out}" if out else "")]
+    kinds = ", ".join(f"{n} {k}" for k, n in report.get("files_by_kind", {}).items())
+    lines.append(f"  files: {kinds}")
+    classes = report.get("nodes_by_class", {})
+    lines.append("  nodes: " + ", ".join(f"{n} {c}" for c, n in classes.items()))
+    lines.append(f"  series: {len(report.get('series', []))}")
+    diags = report.get("diagnostics", [])
+    lines.append(f"  {report.get('errors', 0)} errors, {report.get('warnings', 0)} warnings")
+    shown = [d for d in diags if d["severity"] in ("error", "warning")]
+    for d in shown[:limit] if limit else shown:
+        where = d.get("path", "") + (f":{d['line']}" if d.get("line") else "")
+        lines.append(f"  {where}: {d['severity']}: {d['message']}" + (f" ({d['hint']})" if d.get("hint") else ""))
+    if limit and len(shown) > limit:
+        lines.append(f"  … {len(shown) - limit} more (kg build -v, or see report.json)")
+    return "\n".join(lines) + "\n"
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        key, sep, value = v.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{v!r} is not NAME=VALUE", param_hint="--param")
+        out[key.strip()] = value
+    return out
+
+
+@cli.command()
+@click.argument("name", required=False)
+@graph_option
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter (repeatable), bound as an RDF term.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@output_option
+def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, list_: bool, output: str) -> None:
+    """Run a named query (see --list) or a .rq file over a built graph.
+
+    \b
+    Example:
+        kg query speakers --format json
+        kg query person-timeline --param "person_name=Jeni Tennison"
+    """
+    if list_ or not name:
+        lines = []
+        for n in names():
+            q = load(n)
+            lines.append(f"{n}: {q.description}")
+            lines += [f"    --param {p.name}=… ({p.type}{', optional' if p.optional else ''}): {p.description}"
+                      for p in q.params]
+        _emit("\n".join(lines) + "\n", output)
+        return
+    result = run_query(name, graph_dir, **_params(params))
+    _emit(format_result(result, fmt), output)
+
+
+@cli.command()
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(graph_dir: str, fmt: str) -> None:
+    """Summarise a built graph: files, nodes by class, quads, series, problems.
+
+    \b
+    Example:
+        kg stats --graph graphs/
+    """
+    graph = open_graph(graph_dir)
+    report = dict(graph.report)
+    report["quads"] = len(graph)
+    if fmt == "json":
+        click.echo(json.dumps({k: v for k, v in report.items() if k != "diagnostics"}, indent=2))
+    else:
+        click.echo(summary(report, limit=0), nl=False)
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    cli()

@@ -1,0 +1,92 @@
+"""Errors kg raises, and the diagnostics it reports without stopping.
+
+Every error a user can cause is a :class:`KgError`: its ``str()`` names the file and
+line when there is one, says what was wrong and how to fix it. The CLI prints it as
+``Error: …`` and exits with status 2 ("could not run").
+
+Problems found in a site's content (duplicate keys, unresolved references, a file
+that cannot be parsed) are not exceptions: they are :class:`Diagnostic` records in the
+build report, so one bad file never stops the rest of the site from being built.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+class KgError(Exception):
+    """Base of every error kg reports to a user."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None,
+                 line: int | None = None, key: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.key = key
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path + (f":{self.line}" if self.line else "") + ": "
+        text = where + self.message
+        if self.hint:
+            text += f" Hint: {self.hint}"
+        return text
+
+
+class SiteError(KgError):
+    """The site cannot be read: no such folder, a broken ``_config.yml``, no base URL."""
+
+
+class FrontMatterError(KgError):
+    """One file's front matter cannot be read (the build reports it and goes on)."""
+
+
+class MappingError(KgError):
+    """The mapping file is invalid: unknown prefix, key or option."""
+
+
+class QueryError(KgError):
+    """A named query does not exist, is malformed, or was given bad parameters."""
+
+
+class StoreError(KgError):
+    """The built graph cannot be found or opened."""
+
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in a site's content, with where it is and what to do.
+
+    ``code`` is a stable identifier (``duplicate-key``, ``unresolved-reference``,
+    ``parse-error``…) that tools can filter on; ``severity`` is ``error``,
+    ``warning`` or ``info``.
+    """
+
+    code: str
+    severity: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    key: str | None = None
+    value: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path + (f":{self.line}" if self.line else "") + ": "
+        text = f"{where}{self.severity}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def to_dict(self) -> dict:
+        """The diagnostic as a JSON-ready dict, without empty fields."""
+        return {k: v for k, v in asdict(self).items() if v is not None}

@@ -1,0 +1,165 @@
+"""Site files -> records: one per page, with its kind, IRI, label, dates and body facts.
+
+A record is everything the graph needs from one file, computed from that file alone
+(plus the site's settings), so that an incremental build can redo just one record.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import markdown
+from .errors import Diagnostic
+from .frontmatter import SourceFile, date_value, read_file
+from .mapping import Kind, Mapping
+from .resolve import homepage_domain
+from .site import Site, slugify
+from .speakers import SpeakerMention, extract_speakers
+
+ORDINAL_WORDS = {w: i for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)}
+_ORDINAL = re.compile(
+    r"\bthe\s+(?P<n>" + "|".join(ORDINAL_WORDS) + r"|\d{1,3}(?:st|nd|rd|th))\s+"
+    r"(?:\w+\s+){0,3}?(?:meeting|session|event|edition|workshop|gathering|instalment|installment)\b",
+    re.I)
+SPEAKER_KEYS = ("name", "role", "title", "organisation", "organization", "url", "organisation_url")
+GENERIC_KIND = "page"
+
+
+@dataclass
+class Record:
+    """One site file, read and understood."""
+
+    kind: str
+    source: SourceFile
+    iri: str
+    url_path: str | None
+    label: str | None
+    dates: list[dt.date] = field(default_factory=list)
+    doc: markdown.Document | None = None
+    speakers: list[SpeakerMention] = field(default_factory=list)
+    ordinal: int | None = None
+    ordinal_line: int | None = None
+
+    @property
+    def relpath(self) -> str:
+        """The file's path relative to the site root."""
+        return self.source.relpath
+
+    @property
+    def stem(self) -> str:
+        """The file name without its extension."""
+        return Path(self.source.relpath).stem
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Problems found in this file."""
+        return self.source.diagnostics
+
+
+def read_records(site: Site, mapping: Mapping) -> list[Record]:
+    """Read every markdown file of every collection of the site into a record.
+
+    Collections the mapping does not name are read too, as generic pages, so that
+    nothing in the site is dropped without a word.
+    """
+    records = []
+    for coll, path in site.files():
+        kind = mapping.kind_of_collection(coll.label)
+        src = read_file(path, site.relpath(path))
+        url_path = site.page_url(coll, path, src.data) if src.has_front_matter else None
+        records.append(make_record(site, kind, src, url_path, coll.label))
+    return records
+
+
+def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | None,
+                collection: str) -> Record:
+    """Build the record of one read file (body parsed, dates and speakers extracted)."""
+    name = kind.name if kind else GENERIC_KIND
+    label_key = kind.label if kind else "title"
+    label = src.first(label_key)
+    label = str(label).strip() if label not in (None, "") else None
+    identity = homepage_domain(src.first(kind.identity)) if kind and kind.identity else None
+    if identity:  # e.g. a funder: the organisation its homepage names
+        iri = site.minted("organisation", identity)
+    elif url_path is not None:
+        iri = site.iri(url_path)
+    else:
+        iri = site.minted(name, f"{collection}/{slugify(Path(src.relpath).stem)}")
+    record = Record(kind=name, source=src, iri=iri, url_path=url_path, label=label)
+    if kind:
+        record.dates = _dates(src, kind)
+    if src.body:
+        record.doc = markdown.parse(src.body, src.body_line)
+    return record
+
+
+def _dates(src: SourceFile, kind: Kind) -> list[dt.date]:
+    dates: list[dt.date] = []
+    for key in kind.date_keys:
+        rule = kind.keys.get(key)
+        for value in src.values(key):
+            parts = rule.split.split(value) if rule and rule.split and isinstance(value, str) else [value]
+            for part in parts:
+                d = date_value(part)
+                if d is not None:
+                    dates.append(d.date() if isinstance(d, dt.datetime) else d)
+    return sorted(set(dates))
+
+
+def body_facts(record: Record, kind: Kind | None, staff: list[str]) -> None:
+    """Fill the record's speakers (front matter first, then the body) and stated ordinal."""
+    if kind is None:
+        return
+    src = record.source
+    for rule in kind.keys.values():
+        if rule.speakers:
+            for f in src.fields:
+                if f.key == rule.key:
+                    record.speakers.extend(_front_matter_speakers(f.value, f.line, src))
+    if record.speakers:  # front matter is authoritative when present
+        return
+    if record.doc is not None and kind.body.get("speakers"):
+        record.speakers = extract_speakers(
+            record.doc, category=str(src.first("category") or "") or None,
+            title=record.label or "", staff=staff)
+    if record.doc is not None and kind.body.get("ordinal"):
+        for block in record.doc.blocks:
+            m = _ORDINAL.search(block.text)
+            if m:
+                word = m["n"].lower()
+                record.ordinal = ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+                record.ordinal_line = block.line
+                break
+
+
+def _front_matter_speakers(value: Any, line: int, src: SourceFile) -> list[SpeakerMention]:
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict) or not str(item.get("name") or "").strip():
+            src.diagnostics.append(Diagnostic(
+                "bad-speaker", "warning", f"speaker entry without a name: {item!r}", src.relpath, line,
+                "speakers", hint="write each speaker as `- name: Full Name` with optional role, "
+                "title, organisation, url"))
+            continue
+        unknown = set(item) - set(SPEAKER_KEYS)
+        if unknown:
+            src.diagnostics.append(Diagnostic(
+                "unknown-speaker-key", "warning",
+                f"speaker {item['name']!r} has unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+                src.relpath, line, "speakers", hint=f"known keys: {', '.join(SPEAKER_KEYS)}"))
+        org = item.get("organisation", item.get("organization"))
+
+        def text(v: Any) -> str | None:
+            return str(v).strip() if v not in (None, "") else None
+        out.append(SpeakerMention(
+            name=str(item["name"]).strip(), role=text(item.get("role")) or "speaker",
+            title=text(item.get("title")), organisation=text(org),
+            organisation_url=text(item.get("organisation_url")), url=text(item.get("url")), line=line))
+    return out

@@ -1,0 +1,123 @@
+"""Turn names, titles and links into nodes: one node per real thing.
+
+An :class:`Index` knows every page of the site by title, file name and URL. A
+reference that matches nothing exactly gets the closest title as a suggestion (a likely
+typo), but is never merged on a guess: it becomes an unresolved node and a diagnostic.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz, process
+
+#: Hosts that serve many organisations' pages (video, social, documents, events):
+#: a link there says nothing about whose homepage it is, so it never keys an organisation.
+SHARED_HOSTS = frozenset("""
+    youtube.com youtu.be vimeo.com linkedin.com twitter.com x.com facebook.com instagram.com
+    bsky.app mastodon.social medium.com substack.com github.com gitlab.com docs.google.com
+    drive.google.com forms.gle google.com eventbrite.com eventbrite.co.uk zoom.us us06web.zoom.us
+    meetup.com wikipedia.org en.wikipedia.org bit.ly tinyurl.com t.co lu.ma luma.com
+    dropbox.com slideshare.net speakerdeck.com tiktok.com threads.net
+""".split())
+
+SUGGEST_SCORE = 85.0  # rapidfuzz ratio (of normalised strings) at or above which the closest title is offered
+
+
+def normalise(text: str) -> str:
+    """Fold ``text`` for matching: case, accents, ``&``/``and``, punctuation, spaces."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = text.casefold().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def domain_of(url: str | None) -> str | None:
+    """The host of ``url`` without ``www.``, lower case; ``None`` if it has none."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "://" in url else "https://" + url).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def homepage_domain(url: str | None) -> str | None:
+    """The domain of ``url`` when it can stand for an organisation's homepage."""
+    domain = domain_of(url)
+    if domain is None or domain in SHARED_HOSTS or any(domain.endswith("." + h) for h in SHARED_HOSTS):
+        return None
+    return domain
+
+
+@dataclass
+class Resolution:
+    """The outcome of resolving one reference."""
+
+    iri: str | None
+    suggestion: str | None = None  # closest title, when ``iri`` is None
+    score: float | None = None
+    exact: bool = True             # False when matched only after folding case/punctuation
+
+
+@dataclass
+class Index:
+    """Pages of the site by kind, findable by title, file name or URL."""
+
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)   # kind -> norm title -> iri
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)   # kind -> iri -> title
+    slugs: dict[str, dict[str, str]] = field(default_factory=dict)    # kind -> file stem -> iri
+    urls: dict[str, str] = field(default_factory=dict)                # url path -> iri
+    base_url: str | None = None                                       # the site's scheme and host
+
+    def add(self, kind: str, iri: str, title: str | None, stem: str, url_path: str | None) -> None:
+        """Register a page."""
+        if title:
+            self.titles.setdefault(kind, {}).setdefault(normalise(title), iri)
+            self.labels.setdefault(kind, {})[iri] = title
+        self.slugs.setdefault(kind, {}).setdefault(stem.lower(), iri)
+        if url_path:
+            self.urls[url_path.rstrip("/").lower()] = iri
+
+    def resolve(self, kind: str, value: str) -> Resolution:
+        """Find the ``kind`` page that ``value`` names, by title, file name or URL."""
+        text = str(value).strip()
+        iri = self.titles.get(kind, {}).get(normalise(text))
+        if iri:
+            return Resolution(iri, exact=self.labels[kind].get(iri, "").strip() == text)
+        iri = self.slugs.get(kind, {}).get(text.lower())
+        if iri is None and "/" in text:
+            iri = self.page(text, self.base_url)
+        if iri:
+            return Resolution(iri)
+        labels = self.labels.get(kind, {})
+        if labels and text:
+            best = process.extractOne(text, labels, scorer=fuzz.ratio, processor=normalise)
+            if best and best[1] >= SUGGEST_SCORE:
+                return Resolution(None, best[0], round(best[1], 1))
+        return Resolution(None)
+
+    def page(self, url: str, base_url: str | None = None) -> str | None:
+        """The node of the site page a link points at, or ``None`` for other links."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            return None
+        if parts.netloc and base_url:
+            base_host = domain_of(base_url)
+            if domain_of(url) != base_host:
+                return None
+        elif parts.netloc:
+            return None
+        path = parts.path.rstrip("/").lower()
+        for candidate in (path, re.sub(r"\.html$", "", path), path + ".html"):
+            if candidate in self.urls:
+                return self.urls[candidate]
+        return None

@@ -1,0 +1,732 @@
+"""Find the people an event page names as on stage: speakers, chairs, panellists.
+
+Works on the blocks and styled spans of :mod:`kg.markdown` (never on raw markdown).
+A person is taken as on stage when the text around a name says so:
+
+* a list item or heading that starts with a name, under a lead-in or heading that
+  announces speakers ("Our speakers were:", "## Panelists");
+* a sentence with a role cue right before the name ("chaired by", "alongside",
+  "heard from", "keynote by") or right after it ("Jeni spoke", "Tim chaired",
+  "Natalie Byrom, Research Director of ..., explained");
+* a paragraph that opens with a bold name followed by a speaking verb.
+
+Names are checked with ``nameparser`` and its vocabulary (titles, particles); a staff
+member's first name alone resolves to the full name when only one staff member has it.
+The title and organisation come from the text after the name ("Name, Title at Org",
+"Name from Org", "Name (Org)", "Name: Org") or from a possessive before it ("Org's Name").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Sequence
+
+from nameparser import HumanName
+from nameparser.config import CONSTANTS as _NP
+
+from kg.markdown import Block, Document
+
+ROLES = ("speaker", "chair", "panellist", "facilitator", "witness")
+
+
+@dataclass(frozen=True)
+class SpeakerMention:
+    name: str
+    role: str
+    title: str | None
+    organisation: str | None
+    organisation_url: str | None
+    url: str | None
+    line: int
+
+
+# --- vocabulary -------------------------------------------------------------------
+
+#: Honorifics stripped from the front of a name ("Professor Sir Nigel Shadbolt").
+HONORIFICS = frozenset(
+    "dr dr. prof prof. professor sir dame lord lady baroness baron cllr councillor "
+    "mr mr. mrs mrs. ms ms. mx rt hon rev revd reverend".split()
+)
+#: Honorifics kept as the title when the text gives no other.
+TITLE_HONORIFICS = {"professor": "Professor", "prof": "Prof", "prof.": "Prof",
+                    "cllr": "Cllr", "councillor": "Cllr"}
+#: Post-nominals after a name ("John Whittingdale MP").
+POSTNOMINALS = frozenset("MP MS MSP MEP AM OBE MBE CBE KC QC PhD FRS".split())
+#: Name particles that may sit lower-case inside a name ("Bertrand de La Chapelle").
+PARTICLES = frozenset(p for p in _NP.prefixes if p.isalpha() and p.isascii() and len(p) <= 4) | {"de", "da", "van", "von", "der", "den", "la", "le", "du", "dos", "del", "di", "bin"}
+#: Words that never start or sit in a person's name in running text.
+NON_NAME_WORDS = frozenset("""
+the a an this that these those our we i he she they it its their his her my your you us
+in on at for with and but or as by from to of after before during following thanks thank
+next first then finally also when while later meanwhile speaking joining join joined
+chair chaired chairs co-chair moderator moderated host hosted hosts keynote panel panels
+panellist panellists panelist panelists speaker speakers guest guests welcome dear image
+photo read watch see here there what why how who where which whose if so not no yes all
+both each every some many more most other another one two three four five
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
+uk us eu un ai data digital tech technology open public national global international
+european british government parliament minister ministry department office council
+committee commission party union university college school institute institution
+foundation trust network initiative project programme program lab labs centre center
+society partnership alliance coalition forum summit conference congress festival fringe
+salon webinar workshop session event events conversation conversations day days week
+weekend year annual report paper book blog article act bill law rights policy strategy
+group groups agency authority association federation consortium cooperative co-operative
+ltd limited inc llp plc company corporation media news press lords commons house
+people's citizens citizen assembly jury community communities museum library fund review
+observatory hub lab alliance service services platform tank street road square avenue lane
+north south east west central united new republic kingdom states america africa asia europe
+""".split())
+#: Words marking an organisation name.
+ORG_WORDS = frozenset("""
+university universiteit college school institute institution foundation trust network
+initiative project programme lab labs centre center society partnership alliance coalition
+forum council committee commission party union agency authority association federation
+consortium cooperative co-operative ltd limited inc llp plc company corporation group
+ministry department office government parliament bank fund hub observatory watch
+tuc guild congress academy
+""".split())
+#: Words marking a job title.
+TITLE_WORDS = frozenset("""
+director directors chair chairs co-chair ceo cto coo cfo founder co-founder president
+vice head lead leader manager officer secretary researcher fellow professor lecturer
+advisor adviser associate editor minister mp ms mep member consultant engineer analyst
+partner principal dean chief coordinator co-ordinator specialist expert scientist
+student trustee chairman chairwoman chairperson spokesperson advocate campaigner
+entrepreneur writer author journalist artist actress actor worker organiser officer
+representative rep counsel lawyer barrister solicitor executive deputy assistant
+""".split())
+#: Job-title words that never sit inside a person's name.
+_TITLE_IN_NAME = TITLE_WORDS - {"dean", "chief", "partner", "author", "principal", "member",
+                                "writer", "rep", "counsel", "ms", "mp"}
+#: nameparser's titles add the names of offices and trades ("Treasurer", "Curator"); its
+#: adjectives ("British", "Social") are left out by keeping agent-noun endings only.
+TITLE_WORDS = TITLE_WORDS | frozenset(
+    t for t in _NP.titles
+    if t.isascii() and t.isalpha() and len(t) > 4 and re.search(r"(?:er|or|ist|ian|ant|ess|man|woman)$", t)
+    and t not in ("computer", "banner", "bearer", "sister", "brother", "mother", "father", "other"))
+#: Lead-ins and headings announcing a list of people on stage, and the role they give.
+_LIST_CUES = [
+    (re.compile(r"\bchair(?:ed|s|ing)?\b|\bmoderat\w*|\bhost(?:ed)?\b", re.I), "chair"),
+    (re.compile(r"\bpanel\w*", re.I), "panellist"),
+    (re.compile(r"\bfacilitat\w*", re.I), "facilitator"),
+    (re.compile(r"\bwitness\w*|\bevidence\b", re.I), "witness"),
+    (re.compile(r"\bspeak\w*|\bspoke\b|\bpresent(?:ers?|ations?|ed)\b|\bkeynotes?\b|\btalks?\b"
+                r"|\bheard from\b|\bhear from\b|\bfeaturing\b|\bcontributions? from\b|\bprovocat\w*"
+                r"|\brespon(?:ses|dents?)\b|\bline-?up\b|\bguests?\b|\binputs? from\b", re.I), "speaker"),
+]
+_NEGATIVE_LEAD = re.compile(
+    r"\bparticipants?\b|\battendees?\b|\bthank\w*|\bjoined us\b|\bpartners?\b|\bsupport\w*"
+    r"|\bfunders?\b|\bsponsors?\b|\bauthors?\b|\bcontact\b|\bread\b|\bresources?\b", re.I)
+#: Cue right before a name: the person takes that role.
+_BEFORE_CUES = [
+    (re.compile(r"\b(?:co-)?chaired (?:by|with)\s*$|\bchair(?:ed)?:\s*$|\bchaired by\b[^.;]*?\band\s*$"
+                r"|\bmoderated by\s*$|\bmoderator:?\s*$|\bhosted (?:and chaired )?by\s*$|\bhost:\s*$"
+                r"|\bMC:?\s*$", re.I), "chair"),
+    (re.compile(r"\bfacilitated by\s*$|\bled by\s*$|\brun by\s*$|\bfacilitator:?\s*$", re.I), "facilitator"),
+    (re.compile(r"\bevidence from\s*$|\bwitness(?:es)?:?\s*$", re.I), "witness"),
+    (re.compile(r"\b(?:alongside|joined by|together with|in conversation with|bringing together"
+                r"|dialogue with|conversation with|panel with:?|heard from|hear from"
+                r"|hearing from|featuring|presented by|introduced by|talks? (?:by|from)"
+                r"|presentations? (?:by|from)|keynote (?:speech |address |talk )?(?:by|from)"
+                r"|keynote of|contributions? from|inputs? from|followed by|then heard from)\s*$",
+                re.I), "speaker"),
+]
+#: Name of a coordinated list continuing an earlier cue ("alongside A, B and C").
+_LIST_JOIN = re.compile(r"^\s*(?:,|;|,?\s+and|,?\s+&)\s*(?:the\s+)?$")
+#: Verb right after a name (optionally after an appositive) that says they spoke.
+_SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*)?
+    (?:also\s+|then\s+|first\s+|later\s+|similarly\s+|further\s+|briefly\s+|will\s+be\s+|is\s+|was\s+
+    |were\s+|has\s+|had\s+|have\s+|lastly\s+|finally\s+)*
+    (?P<verb>spoke|speaking|presented|presenting|talked|argued|explained
+    |outlined|shared|reflected|emphasised|emphasized|highlighted|described|discussed|opened
+    |introduced|closed|challenged|advocated|stated|pointed|suggested|welcomed|gave|summarised
+    |summarized|focused|focussed|concluded|started|kicked|raised|urged|stressed|warned|cautioned
+    |called|proposed|responded|replied|observed|went|defended|detailed|provided|chaired|moderated
+    |hosted|facilitated|led|wrapped|underlined|recounted|addressed|related|posed|offered|walked
+    |delivered|demonstrated|showcased|expressed|noted|explored|set|took|participated|appeared|joined
+    |made|put|asked|added|mentioned|cited|referenced|said|told|the\s+guest\s+speaker|a\s+panell?ist
+    |one\s+of\s+the\s+(?:\w+\s+)?(?:panell?ists|speakers))\b""", re.I | re.X)
+_VERB_ROLE = {"chaired": "chair", "moderated": "chair", "hosted": "chair",
+              "facilitated": "facilitator", "led": "facilitator"}
+#: Verbs that alone do not put someone on stage: they need a cue in the same sentence.
+_WEAK_VERBS = frozenset("took participated appeared joined made put asked added "
+                        "mentioned cited referenced said told set".split())
+#: Cues anywhere in a sentence that make the names in it people on stage.
+_SENTENCE_CUE = re.compile(
+    r"\bspoke\b|\bspeak(?:s|ing|er|ers)?\b|\bpanel(?:s|lists?|ists?)?\b|\bkeynote\w*|\bpresent(?:ed|s|ing|ation)\b"
+    r"|\btalk\b|\blecture\b|\bchair(?:ed|ing)?\b|\bmoderat\w*|\bfacilitat\w*|\bfireside\b"
+    r"|\bgave (?:evidence|a talk|the)\b|\bheard (?:evidence )?from\b|\bprovocation\w*|\brespondents?\b"
+    r"|\bdialogue\b|\bdebate\b|\bwitness\w*|\bevidence\b", re.I)
+_PANEL = re.compile(r"\bpanel\w*|\broundtable\b", re.I)
+_EVIDENCE = re.compile(r"\bevidence\b|\bwitness", re.I)
+#: A name is not on stage when the words right before it say it is cited or thanked.
+_NEGATIVE_BEFORE = re.compile(
+    r"\b(?:paper|papers|report|book|article|work|research|study|blog|post|weeknotes|chapter|piece"
+    r"|essay|thesis|review)\b[^.;:]{0,40}\b(?:by|from)\s+$"
+    r"|\b(?:written|authored|edited|quoted|cited|organi[sz]ed|convened|supported|funded|founded"
+    r"|commissioned|published|produced|developed|created|designed) by\s+$"
+    r"|\baccording to\s+$|\bthanks? (?:you )?to\s+$|\bthanking\s+$|\bcontact\s*:?\s*$", re.I)
+_TALK_AFTER = re.compile(r"\s*(?:\w+\s+)?(?:talk|presentation|keynote|speech|lecture|remarks|address"
+                         r"|provocation|input|opening|closing remarks)\b", re.I)
+_CARRY = re.compile(r"(?:,|;|\band|&)\s*$")
+_WITH = re.compile(r"\bwith\s*$", re.I)
+_BOLD_LEAD = re.compile(r"(?:,[^.;]{0,150}?,|\s*\([^)]*\))?\s+(?:also\s+|then\s+)?(?P<verb>[a-z]{2,})\b")
+_POSS_ORG_TAIL = re.compile(r"(?:\bthe\s+)?\b[A-Z][\w.&]*(?:\s+(?:by|of|for|the|[A-Z][\w.&]*)){0,4}(?:'s|’s)"
+                            r"\s+(?:[\w-]+\s+){0,5}?$")
+_INCLUDING = re.compile(r"\b(?:including|includ(?:ed|es)|namely)\s*:?\s*$", re.I)
+_ORG_BEFORE = re.compile(r"\b(?:at|of|for|from)\s+(?:the\s+)?$", re.I)
+_ROLE_MARK = re.compile(r"^\s*\(\s*(host|chair|co-chair|moderator|mc|facilitator|speaker|panell?ist|witness)\s*\)", re.I)
+_ROLE_OF_MARK = {"host": "chair", "chair": "chair", "co-chair": "chair", "moderator": "chair",
+                 "mc": "chair", "facilitator": "facilitator", "speaker": "speaker",
+                 "panellist": "panellist", "panelist": "panellist", "witness": "witness"}
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'’\-]*[^\W_])?")
+_SENT_END = re.compile(r"[.!?]+[\"”’)]*\s+(?=[^a-z\s])")
+_ABBREV = frozenset("dr prof mr mrs ms st no vs etc jr sr e.g i.e al approx fig".split())
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_ORG_CONNECT = frozenset("of for and the & de in on at by du la le y".split())
+_ORG_STOP = re.compile(r"\s*(?:;|\.(?:\s|$)|\)|\s[–—-]\s|:\s| who\b| which\b| where\b| on\b| to\b"
+                       r"| about\b| with\b| and (?=[A-Z][a-z]+ [A-Z])| in (?:the )?(?:UK|US|[12]\d\d\d))")
+_DROP_LEADING = re.compile(r"^(?:the|a|an|its|their|our)\s+", re.I)
+
+
+# --- names ------------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split())
+
+
+@lru_cache(maxsize=4096)
+def _is_person(name: str) -> bool:
+    """Whether ``name`` (honorifics already stripped) reads as a person's full name."""
+    words = name.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    for w in words:
+        low = w.lower()
+        if low in NON_NAME_WORDS or low in ORG_WORDS:
+            return False
+    human = HumanName(name)
+    return bool(human.first) and bool(human.last) and not human.title
+
+
+def _cap(word: str) -> bool:
+    """A capitalised word that can be part of a name ("Tennison", "McEvoy", "Jun-E")."""
+    return word[0].isupper() and (len(word) == 1 or any(c.islower() for c in word))
+
+
+@dataclass
+class _Name:
+    text: str          # the name as written, honorifics stripped
+    start: int         # offsets in the block text of the name as written
+    end: int
+    full_start: int    # including the stripped honorifics
+    honorific: str | None
+    url: str | None
+    strong: bool
+    possessive: bool
+    single: bool       # one word: a first name or surname on its own
+
+
+class _Text:
+    """A block's text with, for each character, the span it comes from."""
+
+    __slots__ = ("text", "bounds", "spans")
+
+    def __init__(self, block: Block):
+        self.spans = block.spans
+        self.bounds: list[int] = []
+        pos = 0
+        for s in block.spans:
+            pos += len(s.text)
+            self.bounds.append(pos)
+        self.text = "".join(s.text for s in block.spans)
+
+    def span_at(self, pos: int):
+        return self.spans[min(bisect_right(self.bounds, pos), len(self.spans) - 1)]
+
+    def url_in(self, start: int, end: int) -> str | None:
+        for pos in (start, max(start, end - 1)):
+            span = self.span_at(pos)
+            if span.url:
+                return span.url
+        return None
+
+
+_UPPER = "".join(c for c in map(chr, range(0x250)) if c.isupper())
+_PARTICLE_ALT = "|".join(sorted(PARTICLES, key=len, reverse=True))
+#: A run of capitalised words, with name particles and "Dr."-style dots inside.
+_RUN = re.compile(
+    rf"(?<![\w'’-])[{_UPPER}][\w'’-]*(?:\.(?=[ \u00a0]))?"
+    rf"(?:[ \u00a0]+(?:(?:{_PARTICLE_ALT})[ \u00a0]+)*[{_UPPER}][\w'’-]*(?:\.(?=[ \u00a0]))?)*")
+_RUN_WORD = re.compile(r"[^\s\u00a0]+")
+
+
+def _names(t: _Text, start: int, end: int) -> list[_Name]:
+    """Name-like runs of capitalised words in ``t.text[start:end]``."""
+    text = t.text
+    out: list[_Name] = []
+    for m in _RUN.finditer(text, start, end):
+        words = [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, m.start(), m.end())]
+        # Split the run where the link or bold changes, at a possessive, and at dots
+        # that end something other than an initial or honorific.
+        pieces: list[list[tuple[int, int]]] = [[]]
+        prev_span = None
+        for ws, we in words:
+            span = t.span_at(ws)
+            word = text[ws:we]
+            cur = pieces[-1]
+            if cur and (span.url != prev_span.url or span.strong != prev_span.strong):
+                pieces.append([])
+                cur = pieces[-1]
+            cur.append((ws, we))
+            prev_span = span
+            if word.endswith(".") and len(word) > 2 and word[:-1].lower() not in HONORIFICS:
+                cur[-1] = (ws, we - 1)
+                pieces.append([])
+            elif _POSSESSIVE.search(word) and not word.endswith("'"):
+                pieces.append([])
+        for run in pieces:
+            if run:
+                _add_run(t, run, out)
+    return out
+
+
+def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name]) -> None:
+    text = t.text
+    honorific = None
+    k = 0
+    while k < len(run):
+        w = text[run[k][0]:run[k][1]].lower()
+        if w in HONORIFICS:
+            honorific = TITLE_HONORIFICS.get(w, honorific)
+            k += 1
+        elif w in NON_NAME_WORDS and k < len(run) - 1:
+            honorific = None
+            k += 1
+        else:
+            break
+    core = run[k:]
+    if not core:
+        return
+    lows = [text[ws:we].lower() for ws, we in core]
+    lows[-1] = _POSSESSIVE.sub("", lows[-1])
+    if len(core) == 1:
+        if lows[0] in NON_NAME_WORDS or lows[0] in ORG_WORDS or not _cap(text[core[0][0]:core[0][1]]):
+            return
+    elif any(w in ORG_WORDS or w in _TITLE_IN_NAME or (n and w in NON_NAME_WORDS)
+             or not _cap(text[ws:we]) and w not in PARTICLES
+             for n, (w, (ws, we)) in enumerate(zip(lows, core))):
+        return
+    ns, ne = core[0][0], core[-1][1]
+    raw = text[ns:ne]
+    possessive = bool(_POSSESSIVE.search(raw)) and raw[-1] != "'"
+    if possessive:
+        raw = _POSSESSIVE.sub("", raw)
+        ne = ns + len(raw)
+    span = t.span_at(ns)
+    out.append(_Name(raw, ns, ne, run[0][0], honorific, span.url, span.strong, possessive,
+                     len(core) == 1))
+
+
+# --- title and organisation -------------------------------------------------------
+
+def _trim_org(text: str) -> str | None:
+    """Keep the proper-noun run of an organisation: "edtech company NetSupport" -> "NetSupport"."""
+    text = _DROP_LEADING.sub("", text.strip(" ,.;:\u00a0"))
+    words = text.split()
+    while words and not (words[0][0].isupper() or words[0][0].isdigit()):
+        words.pop(0)
+    keep: list[str] = []
+    for w in words:
+        bare = w.strip(",.;:)\"“”")
+        if not bare or bare.startswith("("):
+            break
+        if bare[0].isupper() or bare[0].isdigit() or bare.lower() in _ORG_CONNECT or "." in bare:
+            keep.append(w)
+        else:
+            break
+    while keep and keep[-1].strip(",.;:").lower() in _ORG_CONNECT:
+        keep.pop()
+    org = " ".join(keep).strip(" ,.;:")
+    return org or None
+
+
+def _is_title(text: str) -> bool:
+    words = [w.strip(",.()").lower() for w in re.split(r"[\s/&-]+", text) if w]
+    return any(w in TITLE_WORDS for w in words)
+
+
+def _is_org(text: str) -> bool:
+    words = [w.strip(",.()") for w in text.split()]
+    if not words:
+        return False
+    if any(w.lower() in ORG_WORDS for w in words):
+        return True
+    return all(w[:1].isupper() or w.lower() in _ORG_CONNECT or w[:1].isdigit() for w in words if w)
+
+
+_TAIL_STOP = re.compile(
+    r"\s*(?:;|\.(?:\s|$)|\s[–—]\s|\s-\s|\bwho\b|\bwhich\b|\bwhere\b|\bon (?:the|a|an|this|how|what|why)\b"
+    r"|\babout\b|\bto\b|\bsaid\b|\bsays\b|\band (?:I|we|he|she|they)\b|, (?:and )?[a-z]+(?:ed|s)\b"
+    r"|\s(?:alongside|chaired|moderated|spoke|presented|discussed|explained|shared|talked)\b)")
+_ORG_LEAD = re.compile(r"^\s*,?\s*(?:from|of|at|with)\s+(?:the\s+)?")
+_AT_ORG = re.compile(r"\s(?:at|from)\s+(?:the\s+)?")
+_IN_SEG_ORG = re.compile(r"\s(?:at|of|for|with|from)\s+(?:the\s+)?")
+
+
+def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, str | None, int]:
+    """Title, organisation, the organisation's link, and where that text ends, from the
+    text after a name ("Name, Title at Org", "Name from Org", "Name (Org)")."""
+    text = t.text
+    tail = text[start:end]
+    m = re.match(r"\s*\(([^()]{2,80})\)", tail)
+    if m:
+        inner = m.group(1).strip()
+        if _ROLE_MARK.match(m.group(0)):
+            return None, None, None, start + m.end()
+        if _is_title(inner) and not _is_org(inner):
+            return inner, None, None, start + m.end()
+        return None, inner, t.url_in(start + m.start(1), start + m.end(1)), start + m.end()
+    stop = _TAIL_STOP.search(tail)
+    tail = tail[:stop.start()] if stop else tail
+    m = _ORG_LEAD.match(tail)
+    if m:
+        rest = tail[m.end():]
+        seg = rest.split(",")[0] if "," in rest and not re.match(r"[^,]*,\s*(?:University|Institute)\b", rest) else rest
+        org = _trim_org(seg)
+        if not org:
+            return None, None, None, start
+        off = start + m.end() + rest.find(org)
+        return None, org, t.url_in(off, off + len(org)), off + len(org)
+    m = re.match(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the\s+|an?\s+)?(?=[A-Za-z])", tail)
+    if not m:
+        return None, None, None, start
+    rest = tail[m.end():]
+    base = start + m.end()
+    segs: list[tuple[int, str]] = []
+    pos = 0
+    for part in re.split(r"(,\s*|:\s*)", rest):
+        if part and not re.fullmatch(r",\s*|:\s*", part):
+            segs.append((pos, part))
+        pos += len(part)
+    title = org = org_url = None
+    org_strength = 0          # 2: "at Org" or a segment of its own; 1: "Title of Org"
+    used = start
+    for n, (off, seg) in enumerate(segs[:3]):
+        seg_s = seg.strip()
+        if not seg_s:
+            break
+        lead = _ORG_LEAD.match(seg)
+        if lead:
+            cand = _trim_org(seg[lead.end():])
+            if cand:
+                o = base + off + seg.find(cand, lead.end())
+                org, org_url, used = cand, t.url_in(o, o + len(cand)), o + len(cand)
+            break
+        url = t.url_in(base + off, base + off + 1)
+        if url and not _is_title(seg_s):
+            cand = _trim_org(seg_s)
+            if cand:
+                org, org_url, used = cand, url, base + off + len(seg)
+            break
+        if _is_title(seg_s) and not (n and _is_org(seg_s) and not _IN_SEG_ORG.search(seg)
+                                     and seg_s[0].isupper() and not seg_s.split()[0].lower() in TITLE_WORDS):
+            inner = _AT_ORG.search(seg) or _IN_SEG_ORG.search(seg)
+            if inner and not re.search(r"\b(?:MP|MS|MSP|MEP)\s+for\b", seg):
+                cand = _trim_org(seg[inner.end():])
+                if title is None:
+                    title = seg[:inner.start()].strip() or None
+                strength = 1 if inner.group(0).strip().startswith(("of", "for")) else 2
+                if cand and org_strength < strength:
+                    o = base + off + seg.find(cand, inner.end())
+                    org, org_url, org_strength = cand, t.url_in(o, o + len(cand)), strength
+                    used = o + len(cand)
+            elif title is None:
+                title = seg_s
+                used = base + off + len(seg)
+            if n == 0 and not seg_s[0].isupper() and org is None and title == seg_s and \
+                    not seg_s.split()[0].lower() in TITLE_WORDS:
+                title = None   # "Name, who ..." style clauses are not titles
+                break
+            continue
+        if seg_s[0].isupper() and _is_org(seg_s) and org_strength < 2:
+            cand = _trim_org(seg_s)
+            if cand:
+                o = base + off + seg.find(cand)
+                org, org_url, used = cand, t.url_in(o, o + len(cand)), o + len(cand)
+        break
+    return title, org, org_url, used
+
+
+def _possessive_org(t: _Text, name_start: int, sent_start: int) -> tuple[str | None, str | None, str | None]:
+    """Organisation and title from "Org's [Title] Name" before a name."""
+    before = t.text[sent_start:name_start]
+    m = re.search(r"((?:[A-Z][\w.&]*|by|of|for|and|the)(?:\s+(?:[A-Z][\w.&]*|by|of|for|and|the))*)"
+                  r"(?:'s|’s)\s+((?:[\w-]+\s+){0,6}?)$", before)
+    if not m:
+        return None, None, None
+    org = _trim_org(m.group(1))
+    if not org or org.lower() in ("our", "their"):
+        return None, None, None
+    title = m.group(2).strip() or None
+    if title and not _is_title(title):
+        title = None
+    off = sent_start + m.start(1) + m.group(1).find(org)
+    return title, org, t.url_in(off, off + len(org))
+
+
+# --- the extractor ----------------------------------------------------------------
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _SENT_END.finditer(text):
+        word = text[max(0, m.start() - 6):m.start()].split()
+        last = word[-1].lower().rstrip(".") if word else ""
+        if last in _ABBREV or (len(last) == 1 and last.isalpha()):
+            continue
+        out.append((start, m.start() + 1))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+def _list_role(text: str) -> str | None:
+    """The role a lead-in or heading gives the people listed under it, if any: the cue
+    nearest the end wins ("hosted the conversation featuring:" -> speaker)."""
+    if _NEGATIVE_LEAD.search(text) and not re.search(r"\bspeakers?\b|\bpanel", text, re.I):
+        return None
+    best, best_at = None, -1
+    for rx, role in _LIST_CUES:
+        for m in rx.finditer(text):
+            if m.start() > best_at:
+                best, best_at = role, m.start()
+    return best
+
+
+class _Collector:
+    def __init__(self, staff: Sequence[str]):
+        self.by_first: dict[str, list[str]] = {}
+        for full in staff:
+            parts = full.split()
+            if len(parts) >= 2:
+                self.by_first.setdefault(parts[0].lower(), []).append(full)
+        self.found: dict[str, SpeakerMention] = {}
+        self.order: list[str] = []
+        self.full_names: list[str] = []   # every full person name in the body, for short forms
+
+    def resolve(self, name: _Name) -> str | None:
+        if not name.single:
+            return name.text if _is_person(name.text) else None
+        word = name.text.lower()
+        hits = {f for f in self.full_names if f.split()[0].lower() == word or f.split()[-1].lower() == word}
+        if len(hits) == 1:
+            return hits.pop()
+        if not hits:
+            staff = self.by_first.get(word, [])
+            if len(staff) == 1:
+                return staff[0]
+        return None
+
+    def add(self, name: str, role: str, title: str | None, org: str | None, org_url: str | None,
+            url: str | None, line: int) -> None:
+        key = _norm(name)
+        for k in self.order:   # "Jeni" after "Jeni Tennison", "Dr Natalie Byrom" after "Natalie Byrom"
+            if k == key:
+                break
+        old = self.found.get(key)
+        if old is None:
+            self.found[key] = SpeakerMention(name, role, title, org, org_url, url, line)
+            self.order.append(key)
+            return
+        self.found[key] = replace(
+            old,
+            title=old.title or title,
+            organisation=old.organisation or org,
+            organisation_url=old.organisation_url or (org_url if not old.organisation else None),
+            url=old.url or url,
+        )
+
+
+def extract_speakers(doc: Document, *, category: str | None = None, title: str = "",
+                     staff: Sequence[str] = ()) -> list[SpeakerMention]:
+    """People the body names as on stage at this event (one per person, first mention wins,
+    later mentions may fill missing title/org)."""
+    col = _Collector(staff)
+    texts = [_Text(b) for b in doc.blocks]
+    names_by_block = [_names(t, 0, len(t.text)) for t in texts]
+    for names in names_by_block:
+        for n in names:
+            if not n.single and _is_person(n.text):
+                col.full_names.append(n.text)
+
+    heading_role: dict[int, str | None] = {}   # heading level -> role its text gives
+    lead_role: str | None = None                # role given by the lead-in of the current list
+    prev_kind = None
+    for block, t, names in zip(doc.blocks, texts, names_by_block):
+        text = t.text
+        if block.kind == "heading":
+            for lvl in [l for l in heading_role if l >= block.level]:
+                del heading_role[lvl]
+            role = _list_role(text)
+            if names and names[0].start <= 4 and not names[0].possessive and col.resolve(names[0]):
+                # A heading that is itself a person ("### Name, Title, Org").
+                parent = next((heading_role[l] for l in sorted(heading_role, reverse=True)), None) or lead_role
+                if parent or role:
+                    _take_head(col, t, names, block, parent or role)
+                    prev_kind = block.kind
+                    continue
+            heading_role[block.level] = role
+            lead_role = None
+            prev_kind = block.kind
+            continue
+        section_role = next((heading_role[l] for l in sorted(heading_role, reverse=True)
+                             if heading_role[l]), None)
+        if block.kind == "item":
+            if prev_kind not in ("item",) and prev_kind is not None:
+                pass
+            role = lead_role or section_role
+            if role and names and names[0].start <= 4 + (names[0].start - names[0].full_start):
+                _take_head(col, t, names, block, role)
+            _sentence_rules(col, t, names, block)
+            prev_kind = block.kind
+            continue
+        # paragraph or cell
+        lead_role = _list_role(text) if text.rstrip().endswith(":") or len(text) < 200 else None
+        if lead_role and not text.rstrip().endswith(":") and not re.search(
+                r"\b(?:were|are|was|is|include[ds]?|included)\s*:?\s*$|:\s*$", text.rstrip()):
+            lead_role = None
+        if names and names[0].strong and not names[0].possessive and \
+                not text[:names[0].full_start].strip(" *_:") and (section_role or _BOLD_LEAD.match(
+                    text[names[0].end:])):
+            # "**Name, Title at Org**, explained ..." or a bio under a "Speakers" heading.
+            lead = _BOLD_LEAD.match(text[names[0].end:])
+            verb_role = _VERB_ROLE.get(lead.group("verb")) if lead else None
+            _take_head(col, t, names, block, verb_role or section_role or "speaker")
+        _sentence_rules(col, t, names, block, section_role)
+        prev_kind = block.kind
+    return [col.found[k] for k in col.order]
+
+
+def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role: str) -> None:
+    """The leading name(s) of a list item, heading or bio paragraph: on stage in ``role``."""
+    text = t.text
+    first = names[0]
+    group = [first]
+    for n in names[1:]:
+        if _LIST_JOIN.match(text[group[-1].end:n.full_start]) and col.resolve(n):
+            group.append(n)
+        else:
+            break
+    end_of_clause = _next_person(text, names, group[-1], len(text))
+    title, org, org_url, _ = _title_org(t, group[-1].end, end_of_clause)
+    mark = _ROLE_MARK.search(text[group[-1].end:])
+    if mark is None:
+        mark = re.search(r"\((host|chair|moderator|facilitator)\)", text, re.I)
+    if mark:
+        role = _ROLE_OF_MARK.get(mark.group(1).lower(), role)
+    lead = re.match(r"\s*\**\s*(chair|host|moderator|facilitator)\s*:", text[:first.full_start], re.I)
+    if lead:
+        role = _ROLE_OF_MARK[lead.group(1).lower()]
+    for n in group:
+        full = col.resolve(n)
+        if full:
+            col.add(full, role, title or n.honorific, org, org_url, n.url, block.line)
+
+
+def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
+                    section_role: str | None = None) -> None:
+    text = t.text
+    if not names:
+        return
+    for s_start, s_end in _sentences(text):
+        in_sent = [n for n in names if s_start <= n.start < s_end]
+        if not in_sent:
+            continue
+        sentence = text[s_start:s_end]
+        cue = _SENTENCE_CUE.search(sentence) or section_role
+        default = "panellist" if _PANEL.search(sentence) else "speaker"
+        if _EVIDENCE.search(sentence):
+            default = "witness"
+        carried: str | None = None   # role carried along a list after a cue
+        prev_end = s_start
+        consumed = s_start            # end of the title/organisation text of the last speaker
+        for n in in_sent:
+            before = text[s_start:n.full_start]
+            if n.start < consumed:
+                continue
+            before = _POSS_ORG_TAIL.sub("", before)
+            role = None
+            for rx, r in _BEFORE_CUES:
+                if rx.search(before):
+                    role = r if r != "speaker" else default
+                    break
+            if role is None and carried and _CARRY.search(before) \
+                    and len(text[prev_end:n.full_start]) < 150:
+                role = carried
+            if role is None and cue and _INCLUDING.search(before):
+                role = default
+            if role is None and cue and _WITH.search(before):
+                role = default
+            after = text[n.end:s_end]
+            verb = _SPEECH_VERB.match(text, _after_list(text, in_sent, n), s_end)
+            if role is None and verb:
+                v = verb.group("verb").lower()
+                if v not in _WEAK_VERBS or cue:
+                    role = _VERB_ROLE.get(v, default)
+            if role is None and cue and n.possessive is False and re.match(
+                    r"\s*(?:and\b|,|&|\()", after) and _subject_list(text, s_start, n):
+                role = default
+            if role is not None and (_NEGATIVE_BEFORE.search(before[-60:]) or (
+                    _ORG_BEFORE.search(before[-12:]) and not any(rx.search(before) for rx, _ in _BEFORE_CUES))):
+                role = None
+            prev_end = n.end
+            if n.possessive:
+                if _TALK_AFTER.match(after):
+                    role = "speaker"
+                elif role is not None:
+                    continue
+            if role is None:
+                continue
+            carried = role if role in ("speaker", "panellist", "witness") else default
+            full = col.resolve(n)
+            if not full:
+                continue
+            nxt = _next_person(text, in_sent, n, s_end)
+            title, org, org_url, consumed = _title_org(t, n.end, nxt)
+            if org is None:
+                ptitle, org, org_url = _possessive_org(t, n.full_start, s_start)
+                title = title or ptitle
+            col.add(full, role, title or n.honorific, org, org_url, n.url, block.line)
+
+
+def _subject_list(text: str, s_start: int, n: _Name) -> bool:
+    """Whether ``n`` opens the sentence, possibly after other names ("Tim and Jeni spoke")."""
+    before = text[s_start:n.full_start].strip(" *_")
+    return before == "" or bool(re.fullmatch(r"(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*\s*(?:,|and|&)\s*)+", before))
+
+
+def _next_person(text: str, names: list[_Name], n: _Name, end: int) -> int:
+    """Where the next person of a list starts after ``n`` ("A, Title; B from Org and C")."""
+    for m in names:
+        if m.full_start > n.end and m.full_start < end and not m.single and _is_person(m.text) \
+                and _CARRY.search(text[n.end:m.full_start]):
+            return m.full_start
+    return end
+
+
+def _after_list(text: str, names: list[_Name], n: _Name) -> int:
+    """Where the words after ``n`` start, past names coordinated with it ("A and B said")."""
+    end = n.end
+    for m in names:
+        if m.full_start >= end and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", text[end:m.full_start]):
+            end = m.end
+        elif m.full_start >= end:
+            break
+    return end

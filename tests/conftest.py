@@ -1,0 +1,70 @@
+"""Shared fixtures: the tiny fixture site, a built graph of it, a site factory, the corpus."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import kg
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+FIXTURE_SITE = HERE / "fixtures" / "site"
+EXAMPLE_SITE = REPO / "examples" / "site"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "connectedbydata.org"
+GOLD = SHARED / "gold" / "dev.jsonl"
+SCORER = SHARED / "bin" / "score-speakers"
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/site that a test may change."""
+    dest = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def tiny_graph(tmp_path_factory: pytest.TempPathFactory) -> kg.KnowledgeGraph:
+    """The fixture site, built once per session and saved to a graph folder."""
+    out = tmp_path_factory.mktemp("tiny-graph")
+    return kg.build_site(FIXTURE_SITE, out)
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """Write a small site from ``{relative path: text}``; ``_config.yml`` gets a default url."""
+    def make(files: dict[str, str], url: str = "https://site.example.org") -> Path:
+        root = tmp_path / "made-site"
+        root.mkdir(exist_ok=True)
+        files = dict(files)
+        files.setdefault("_config.yml", f"url: {url}\ncollections:\n"
+                         + "".join(f"  {c}:\n    output: true\n    permalink: /:collection/:name\n"
+                                   for c in ("events", "projects", "people", "topics"))
+                         + "  funders:\n    output: false\n")
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return root
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The real site snapshot beside the repository; skips when it is absent."""
+    if not (CORPUS / "_config.yml").is_file():
+        pytest.skip(f"corpus not found at {CORPUS} (../shared/corpus/connectedbydata.org beside the repo)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_graph(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> kg.KnowledgeGraph:
+    """The corpus, built once per session and saved to a graph folder."""
+    return kg.build_site(corpus, tmp_path_factory.mktemp("corpus-graph"))

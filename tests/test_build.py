@@ -1,0 +1,169 @@
+"""kg.build on the tiny fixture site: the facts tests/fixtures/site/EXPECTED.md lists."""
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import kg
+from kg.query import run_query
+
+EV = "https://tiny.example.org/events/"
+SCHEMA = "https://schema.org/"
+KG = "https://w3id.org/kg/ns#"
+
+
+def objects(graph: kg.KnowledgeGraph, s: str, p: str) -> set[str]:
+    return {q.object.value for q in graph.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)}
+
+
+def test_nodes_are_page_urls(tiny_graph: kg.KnowledgeGraph) -> None:
+    rows = run_query("events", tiny_graph).records()
+    assert {r["event"] for r in rows} == {
+        EV + "2024-01-10-tiny-meetup", EV + "2024-02-14-tiny-meetup",
+        EV + "2024-03-05-ada-talk", EV + "2024-04-20-duplicate-project"}
+
+
+def test_duplicate_project_key_keeps_both_values(tiny_graph: kg.KnowledgeGraph) -> None:
+    projects = objects(tiny_graph, EV + "2024-04-20-duplicate-project", KG + "project")
+    assert "https://tiny.example.org/projects/2024-tiny-commons" in projects
+    assert any("/id/unresolved/project/" in p for p in projects) and len(projects) == 2
+    dups = [d for d in tiny_graph.report["diagnostics"] if d["code"] == "duplicate-key"]
+    assert dups == [{**dups[0], "path": "_events/2024-04-20-duplicate-project.md", "line": 12, "key": "project"}]
+
+
+def test_unresolved_reference_is_listed(tiny_graph: kg.KnowledgeGraph) -> None:
+    rows = run_query("unresolved", tiny_graph).records()
+    assert [(r["label"], r["kind"], r["source"]) for r in rows] == [
+        ("Nonexistent Project", "project", "_events/2024-04-20-duplicate-project.md")]
+
+
+def test_sub_project_links_to_parent(tiny_graph: kg.KnowledgeGraph) -> None:
+    assert objects(tiny_graph, "https://tiny.example.org/projects/2024-tiny-meetup", KG + "parentProject") == {
+        "https://tiny.example.org/projects/2024-tiny-commons"}
+    rows = run_query("events-by-project", tiny_graph, project_query="Tiny Commons").records()
+    via = {(r["event"].rsplit("/", 1)[1], r["via"]) for r in rows}
+    assert ("2024-01-10-tiny-meetup", "sub-project") in via and ("2024-03-05-ada-talk", "direct") in via
+
+
+def test_series_in_date_order_with_stated_ordinals(tiny_graph: kg.KnowledgeGraph) -> None:
+    rows = run_query("series", tiny_graph).records()
+    assert [(r["name"], r["position"], r["event"], r["ordinal"]) for r in rows] == [
+        ("Tiny Meetup", 1, EV + "2024-01-10-tiny-meetup", 1),
+        ("Tiny Meetup", 2, EV + "2024-02-14-tiny-meetup", 2)]
+    assert objects(tiny_graph, EV + "2024-02-14-tiny-meetup", KG + "previousInSeries") == {EV + "2024-01-10-tiny-meetup"}
+
+
+def test_speaker_with_title_and_organisation(tiny_graph: kg.KnowledgeGraph) -> None:
+    rows = run_query("speakers", tiny_graph).records()
+    assert [(r["name"], r["title"], r["role"], r["source"]) for r in rows] == [
+        ("Ada Example", "Director", "speaker", "_events/2024-03-05-ada-talk.md")]
+
+
+def test_author_resolves_to_person_page(tiny_graph: kg.KnowledgeGraph) -> None:
+    assert objects(tiny_graph, EV + "2024-03-05-ada-talk", SCHEMA + "author") == {
+        "https://tiny.example.org/people/bob-sample"}
+
+
+def test_each_file_has_its_own_named_graph(tiny_graph: kg.KnowledgeGraph) -> None:
+    graphs = {g.value for g in tiny_graph.store.named_graphs()}
+    assert "https://tiny.example.org/id/source/_events/2024-03-05-ada-talk.md" in graphs
+    assert len([g for g in graphs if "/id/source/" in g]) == 11
+
+
+def test_outputs_written_and_reloadable(tiny_graph: kg.KnowledgeGraph) -> None:
+    folder = Path(tiny_graph.path)
+    report = json.loads((folder / "report.json").read_text())
+    assert report["files"] == 11 and report["files_by_kind"]["event"] == 4
+    lines = (folder / "graph.nq").read_text().splitlines()
+    assert lines == sorted(lines) and len(lines) == len(tiny_graph)
+    reopened = kg.open_graph(folder)
+    assert len(reopened) == len(tiny_graph)
+    loaded = ox.Store()
+    loaded.load(path=str(folder / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    assert len(loaded) == len(tiny_graph)
+
+
+def test_rdflib_dataset_view(tiny_graph: kg.KnowledgeGraph) -> None:
+    ds = tiny_graph.dataset
+    rows = list(ds.query("SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://schema.org/Event> }"))
+    assert int(rows[0][0]) == 4
+
+
+def test_build_is_deterministic(tmp_path: Path, tiny_site: Path) -> None:
+    kg.build_site(tiny_site, tmp_path / "a")
+    kg.build_site(tiny_site, tmp_path / "b")
+    assert (tmp_path / "a" / "graph.nq").read_bytes() == (tmp_path / "b" / "graph.nq").read_bytes()
+
+
+def test_unmapped_key_is_kept(make_site) -> None:
+    root = make_site({"_events/2024-01-01-x.md": "---\ntitle: X\ndate: 2024-01-01\nvideo: https://v.example/1\n---\n"})
+    graph = kg.build_site(root)
+    rows = list(graph.query(
+        "SELECT ?k ?v ?l WHERE { ?e <https://w3id.org/kg/ns#frontMatter> ?f . ?f <https://w3id.org/kg/ns#key> ?k ; "
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?v ; <https://w3id.org/kg/ns#line> ?l }"))
+    assert [(r["k"].value, r["v"].value, r["l"].value) for r in rows] == [("video", "https://v.example/1", "4")]
+
+
+def test_bad_file_is_reported_and_rest_is_built(make_site) -> None:
+    root = make_site({
+        "_events/2024-01-01-good.md": "---\ntitle: Good\ndate: 2024-01-01\n---\n",
+        "_events/2024-01-02-bad.md": "---\ntitle: [broken\ndate: 2024-01-02\n---\n",
+    })
+    graph = kg.build_site(root)
+    errors = [d for d in graph.report["diagnostics"] if d["severity"] == "error"]
+    assert [(d["path"], d["code"]) for d in errors] == [("_events/2024-01-02-bad.md", "yaml-error")]
+    assert errors[0]["line"] >= 2
+    names = {r["title"] for r in run_query("events", graph).records()}
+    assert "Good" in names
+
+
+def test_typo_reference_gets_a_suggestion(make_site) -> None:
+    root = make_site({
+        "_people/helena-hollis.md": "---\ntitle: Helena Hollis\n---\n",
+        "_events/2024-01-01-x.md": "---\ntitle: X\ndate: 2024-01-01\nauthor: Helena Holis\n---\n",
+    })
+    graph = kg.build_site(root)
+    rows = run_query("unresolved", graph).records()
+    assert [(r["label"], r["suggestion"]) for r in rows] == [("Helena Holis", "Helena Hollis")]
+
+
+def test_two_names_in_one_author_string(make_site) -> None:
+    root = make_site({
+        "_people/a.md": "---\ntitle: Ann Able\n---\n", "_people/b.md": "---\ntitle: Ben Baker\n---\n",
+        "_events/2024-01-01-x.md": "---\ntitle: X\ndate: 2024-01-01\nauthor: Ann Able, Ben Baker\n---\n",
+    })
+    graph = kg.build_site(root)
+    assert objects(graph, "https://site.example.org/events/2024-01-01-x", SCHEMA + "author") == {
+        "https://site.example.org/people/a", "https://site.example.org/people/b"}
+    assert [d["code"] for d in graph.report["diagnostics"]] == ["several-in-one"]
+
+
+def test_relative_site_link_becomes_mention(make_site) -> None:
+    root = make_site({
+        "_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nSee [b](/events/2024-01-02-b) and [x](https://x.example/).\n",
+        "_events/2024-01-02-b.md": "---\ntitle: B\ndate: 2024-01-02\n---\n",
+    })
+    graph = kg.build_site(root)
+    a = "https://site.example.org/events/2024-01-01-a"
+    assert objects(graph, a, SCHEMA + "mentions") == {"https://site.example.org/events/2024-01-02-b"}
+    assert objects(graph, a, KG + "linksTo") == {"https://x.example/"}
+
+
+def test_front_matter_speakers_are_authoritative(make_site) -> None:
+    root = make_site({"_events/2024-01-01-x.md": """
+        ---
+        title: X
+        date: 2024-01-01
+        speakers:
+          - name: Zed Quill
+            role: chair
+            title: Editor
+            organisation: Quill Press
+            url: https://quill.example/zed
+        ---
+        * **Not Counted**, Director, [Other Org](https://other.example/)
+        """})
+    graph = kg.build_site(root)
+    rows = run_query("speakers", graph).records()
+    assert [(r["name"], r["role"], r["title"], r["organisation"]) for r in rows] == [
+        ("Zed Quill", "chair", "Editor", "Quill Press")]

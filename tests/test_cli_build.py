@@ -1,0 +1,48 @@
+"""`kg build` and `kg stats` through click's runner: output, files and exit codes."""
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+
+def test_build_prints_summary_and_writes_outputs(tiny_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g"
+    result = CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "11 files" in result.output and "2 warnings" in result.output
+    assert "duplicate-project.md:12" in result.output
+    assert {p.name for p in out.iterdir()} >= {"graph.nq", "store", "report.json"}
+
+
+def test_strict_exits_1_on_errors(tiny_site: Path, tmp_path: Path) -> None:
+    (tiny_site / "_events" / "2024-05-01-broken.md").write_text("---\ntitle: [oops\n---\n")
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "a")])
+    assert ok.exit_code == 0 and "1 errors" in ok.output
+    strict = runner.invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "b"), "--strict"])
+    assert strict.exit_code == 1
+    assert "_events/2024-05-01-broken.md:2: error:" in strict.output
+
+
+def test_missing_site_exits_2_with_message(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: no such site folder")
+
+
+def test_build_json_report(tiny_site: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "g"), "--format", "json"])
+    report = json.loads(result.output)
+    assert report["files_by_kind"] == {"event": 4, "funder": 1, "person": 2, "project": 2, "topic": 2}
+
+
+def test_stats_reads_built_graph(tiny_graph) -> None:
+    result = CliRunner().invoke(cli, ["stats", "--graph", str(tiny_graph.path)])
+    assert result.exit_code == 0 and "4 schema:Event" in result.output
+
+
+def test_stats_without_graph_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["stats", "--graph", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "no built graph" in result.output

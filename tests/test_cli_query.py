@@ -1,0 +1,41 @@
+"""`kg query` through click's runner."""
+import json
+
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+
+def test_query_json(tiny_graph) -> None:
+    result = CliRunner().invoke(cli, ["query", "speakers", "--graph", str(tiny_graph.path), "--format", "json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.output)["results"]["bindings"]
+    assert [r["name"]["value"] for r in rows] == ["Ada Example"]
+
+
+def test_query_param_and_table(tiny_graph) -> None:
+    result = CliRunner().invoke(cli, ["query", "person-timeline", "--graph", str(tiny_graph.path),
+                                      "--param", "person_name=ada example"])
+    assert result.exit_code == 0 and "A talk on privacy" in result.output and "(1 row)" in result.output
+
+
+def test_query_list_shows_params() -> None:
+    result = CliRunner().invoke(cli, ["query", "--list"])
+    assert "person-timeline:" in result.output and "--param person_name" in result.output
+
+
+def test_bad_param_syntax_is_usage_error(tiny_graph) -> None:
+    result = CliRunner().invoke(cli, ["query", "speakers", "--graph", str(tiny_graph.path), "--param", "event"])
+    assert result.exit_code == 2 and "NAME=VALUE" in result.output
+
+
+def test_unknown_query_exits_2(tiny_graph) -> None:
+    result = CliRunner().invoke(cli, ["query", "nope", "--graph", str(tiny_graph.path)])
+    assert result.exit_code == 2 and "Error: no query named 'nope'" in result.output
+
+
+def test_output_file(tiny_graph, tmp_path) -> None:
+    out = tmp_path / "s.csv"
+    result = CliRunner().invoke(cli, ["query", "speakers", "--graph", str(tiny_graph.path), "--format", "csv",
+                                      "-o", str(out)])
+    assert result.exit_code == 0 and out.read_text().startswith("event,source,date,name")

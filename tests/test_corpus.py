@@ -1,0 +1,88 @@
+"""The real site snapshot in ../shared/corpus: facts a reader of the files can check."""
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from kg.query import run_query
+
+
+BASE = "https://connectedbydata.org"
+SEED_EVENT = BASE + "/events/2025-01-15-community-of-practice"
+S = "https://schema.org/"
+KG = "https://w3id.org/kg/ns#"
+
+
+def objects(graph, s, p):
+    return {q.object.value for q in graph.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)}
+
+
+def test_counts_by_collection(corpus_graph) -> None:
+    kinds = corpus_graph.report["files_by_kind"]
+    assert (kinds["event"], kinds["project"], kinds["person"], kinds["topic"]) == (137, 32, 37, 8)
+    assert corpus_graph.report["errors"] == 0
+
+
+def test_real_page_iris(corpus_graph) -> None:
+    for iri in (SEED_EVENT, BASE + "/projects/2024-mohn-westlake", BASE + "/people/gavin-freeguard"):
+        assert ox.NamedNode(iri) in {q.subject for q in corpus_graph.store.quads_for_pattern(
+            ox.NamedNode(iri), None, None, None)}, iri
+
+
+def test_seed_event_facts(corpus_graph) -> None:
+    assert objects(corpus_graph, SEED_EVENT, S + "startDate") == {"2025-01-15"}
+    assert objects(corpus_graph, SEED_EVENT, S + "about") == {BASE + "/topics/public-sector",
+                                                              BASE + "/topics/participation"}
+    assert objects(corpus_graph, SEED_EVENT, KG + "project") == {BASE + "/projects/2024-mohn-westlake",
+                                                                 BASE + "/projects/2024-community-of-practice"}
+    assert objects(corpus_graph, SEED_EVENT, S + "author") == {BASE + "/people/gavin-freeguard"}
+    assert objects(corpus_graph, BASE + "/projects/2024-community-of-practice", KG + "parentProject") == {
+        BASE + "/projects/2024-mohn-westlake"}
+
+
+def test_seed_event_speakers_with_organisations(corpus_graph) -> None:
+    rows = run_query("speakers", corpus_graph, event=SEED_EVENT).records()
+    assert {(r["name"], r["organisation"], r["title"]) for r in rows} == {
+        ("Henrietta Hopkins", "Hopkins Van Mil", "Director"),
+        ("Emily Rempel", "Liverpool City Region Civic Data Cooperative", "Public Participation Manager")}
+    assert {r["source"] for r in rows} == {"_events/2025-01-15-community-of-practice.md"}
+
+
+def test_organisation_keyed_by_homepage_domain(corpus_graph) -> None:
+    rows = run_query("organisations", corpus_graph, organisation_query="Hopkins Van Mil").records()
+    assert rows and rows[0]["organisation"] == BASE + "/id/organisation/hopkinsvanmil.co.uk"
+
+
+def test_community_of_practice_series(corpus_graph) -> None:
+    rows = run_query("series", corpus_graph, series_name="Community of Practice").records()
+    assert [(r["position"], r["event"].rsplit("/", 1)[1], r["ordinal"]) for r in rows] == [
+        (1, "2024-07-18-community-of-practice", 1),
+        (2, "2024-10-03-community-of-practice", 2),
+        (3, "2024-12-11-community-of-practice", 3),
+        (4, "2025-01-15-community-of-practice", 4)]
+
+
+def test_known_problems_are_reported(corpus_graph) -> None:
+    diags = corpus_graph.report["diagnostics"]
+    dup_files = {d["path"] for d in diags if d["code"] == "duplicate-key"}
+    assert len(dup_files) == 10 and "_events/2025-01-15-community-of-practice.md" in dup_files
+    unresolved = {d["value"] for d in diags if d["code"] == "unresolved-reference"}
+    assert {"Helena Holis", "Catalysing Communities Campaigns"} <= unresolved
+    inexact = {d["value"] for d in diags if d["code"] == "inexact-reference"}
+    assert "Seizing the Moment" in inexact
+    several = [d for d in diags if d["code"] == "several-in-one"]
+    assert [d["value"] for d in several] == ["Tim Davies, Jonathan Smith"]
+
+
+def test_seed_file_builds_on_its_own(make_site) -> None:
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seed" / "2025-01-15-community-of-practice.md"
+    if not seed.is_file():
+        pytest.skip(f"seed file not found at {seed}")
+    root = make_site({"_events/2025-01-15-community-of-practice.md": seed.read_text(encoding="utf-8")},
+                     url=BASE)
+    graph = kg.build_site(root)
+    rows = run_query("speakers", graph).records()
+    assert {(r["name"], r["organisation"]) for r in rows} == {
+        ("Henrietta Hopkins", "Hopkins Van Mil"), ("Emily Rempel", "Liverpool City Region Civic Data Cooperative")}
+    assert objects(graph, SEED_EVENT, KG + "statedOrdinal") == {"4"}

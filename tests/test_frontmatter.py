@@ -1,0 +1,86 @@
+"""kg.frontmatter: lossless front matter with line numbers, and the traps it avoids."""
+import datetime as dt
+from pathlib import Path
+
+from kg.frontmatter import SourceFile, parse_text
+
+
+def read(text: str | bytes) -> SourceFile:
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_text(raw, SourceFile(path=Path("x.md"), relpath="_events/x.md"))
+
+
+def codes(src: SourceFile) -> list[str]:
+    return [d.code for d in src.diagnostics]
+
+
+def test_duplicate_key_keeps_both_values_with_lines() -> None:
+    src = read("---\ntitle: T\ntopics:\n  - A\nauthor: X\ntopics:\n  - B\n---\nbody\n")
+    assert src.values("topics") == ["A", "B"]
+    assert [(f.key, f.line) for f in src.fields if f.key == "topics"] == [("topics", 3), ("topics", 6)]
+    dup = [d for d in src.diagnostics if d.code == "duplicate-key"]
+    assert len(dup) == 1 and dup[0].line == 6 and dup[0].key == "topics" and "lines 3 and 6" in dup[0].message
+
+
+def test_body_and_its_first_line() -> None:
+    src = read("---\ntitle: T\n---\n\nHello\n")
+    assert src.body == "\nHello\n" and src.body_line == 4
+
+
+def test_yaml_12_scalars_stay_as_written() -> None:
+    src = read("---\na: no\nb: on\nc: 12:30\nd: 017\ne: true\nf: 3\ng: 2025-01-15\n---\n")
+    data = src.data
+    assert data["a"] == "no" and data["b"] == "on" and data["c"] == "12:30"
+    assert data["d"] == 17 or data["d"] == "017"  # YAML 1.2: decimal, never octal 15
+    assert data["d"] != 15
+    assert data["e"] is True and data["f"] == 3 and data["g"] == dt.date(2025, 1, 15)
+
+
+def test_bom_and_crlf_are_read() -> None:
+    src = read("\ufeff---\r\ntitle: T\r\n---\r\nbody\r\n".encode("utf-8"))
+    assert src.data == {"title": "T"} and "bom" in codes(src)
+    assert src.body == "body\n"
+
+
+def test_invalid_yaml_is_an_error_with_line() -> None:
+    src = read("---\ntitle: T\nbad: [unclosed\nx: 1\n---\n")
+    err = [d for d in src.diagnostics if d.code == "yaml-error"]
+    assert err and err[0].severity == "error" and err[0].line is not None and err[0].line >= 3
+
+
+def test_unclosed_front_matter_is_reported() -> None:
+    src = read("---\ntitle: T\nbody without closing\n")
+    assert "unclosed-front-matter" in codes(src) and src.fields == []
+
+
+def test_list_front_matter_is_reported_not_silently_empty() -> None:
+    src = read("---\n- a\n- b\n---\n")
+    assert "front-matter-not-mapping" in codes(src)
+
+
+def test_dots_close_front_matter_as_in_jekyll() -> None:
+    src = read("---\ntitle: T\n...\nbody\n")
+    assert src.data == {"title": "T"} and src.body == "body\n"
+
+
+def test_no_front_matter_is_a_warning() -> None:
+    src = read("just text\n")
+    assert codes(src) == ["no-front-matter"]
+
+
+def test_alias_bomb_is_refused() -> None:
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 8):
+        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [*{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}, *{chr(96 + i)}]\n"
+    src = read(bomb + "---\n")
+    assert "yaml-too-large" in codes(src) and src.fields == []
+
+
+def test_binary_file_is_skipped() -> None:
+    src = read(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    assert codes(src) == ["binary-file"]
+
+
+def test_non_utf8_bytes_are_replaced_and_reported() -> None:
+    src = read(b"---\ntitle: caf\xe9\n---\n")
+    assert "encoding" in codes(src) and src.data["title"].startswith("caf")

@@ -1,0 +1,92 @@
+"""kg.query: named queries, their headers, parameter binding and output formats."""
+import csv
+import io
+import json
+
+import pytest
+
+import kg
+from kg.errors import QueryError
+from kg.query import bind, format_result, load, names, parse_query, run_query
+
+EXPECTED = {"speakers", "series", "events-by-project", "events-by-topic", "people", "organisations",
+            "co-speakers", "person-timeline", "unresolved", "related", "events"}
+
+
+def test_catalogue_has_the_promised_queries() -> None:
+    assert EXPECTED <= set(names())
+
+
+@pytest.mark.parametrize("name", names())
+def test_every_query_is_documented_and_its_params_have_slots(name: str) -> None:
+    q = load(name)
+    assert q.description, f"{name}.rq has no `# description:`"
+    declared = {p.name for p in q.params}
+    assert declared == set(q.slots()), f"{name}.rq: declared params {declared} vs VALUES slots {q.slots()}"
+    for p in q.params:
+        assert p.description, f"{name}.rq: param {p.name} has no description"
+
+
+REQUIRED = {"person-timeline": {"person_name": "Ada Example"},
+            "related": {"event": "/events/2024-02-14-tiny-meetup"}}
+
+
+@pytest.mark.parametrize("name", names())
+def test_every_query_runs_on_the_fixture(name: str, tiny_graph: kg.KnowledgeGraph) -> None:
+    result = run_query(name, tiny_graph, **REQUIRED.get(name, {}))
+    assert result.columns
+    for fmt in ("table", "csv", "tsv", "json"):
+        assert format_result(result, fmt)
+
+
+def test_param_value_is_bound_as_a_literal_not_pasted() -> None:
+    q = parse_query("# description: t\n# param who (text): a name\nSELECT ?x WHERE { VALUES ?who { UNDEF } ?x ?p ?who }",
+                    "t")
+    text = bind(q, {"who": 'x" } ; DROP ALL ; #'})
+    assert 'VALUES ?who { "x\\" } ; DROP ALL ; #" }' in text
+
+
+def test_iri_param_accepts_site_path_and_rejects_junk(tiny_graph: kg.KnowledgeGraph) -> None:
+    rows = run_query("speakers", tiny_graph, event="/events/2024-03-05-ada-talk").records()
+    assert [r["name"] for r in rows] == ["Ada Example"]
+    with pytest.raises(QueryError, match="must be an IRI"):
+        run_query("speakers", tiny_graph, event="not an iri")
+
+
+def test_unknown_and_missing_params_are_errors(tiny_graph: kg.KnowledgeGraph) -> None:
+    with pytest.raises(QueryError, match="has no parameter 'nope'"):
+        run_query("speakers", tiny_graph, nope="1")
+    with pytest.raises(QueryError, match="needs parameter 'person_name'"):
+        run_query("person-timeline", tiny_graph)
+
+
+def test_unknown_query_lists_known_ones() -> None:
+    with pytest.raises(QueryError) as info:
+        load("no-such-query")
+    assert "speakers" in str(info.value)
+
+
+def test_json_is_sparql_results_format(tiny_graph: kg.KnowledgeGraph) -> None:
+    doc = json.loads(format_result(run_query("speakers", tiny_graph), "json"))
+    assert doc["head"]["vars"][:6] == ["event", "source", "date", "name", "organisation", "role"]
+    b = doc["results"]["bindings"][0]
+    assert b["event"] == {"type": "uri", "value": "https://tiny.example.org/events/2024-03-05-ada-talk"}
+    assert b["date"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
+
+
+def test_csv_has_header_and_rows(tiny_graph: kg.KnowledgeGraph) -> None:
+    rows = list(csv.reader(io.StringIO(format_result(run_query("series", tiny_graph), "csv"))))
+    assert rows[0][:3] == ["series", "name", "position"] and len(rows) == 3
+
+
+def test_query_file_by_path(tmp_path, tiny_graph: kg.KnowledgeGraph) -> None:
+    path = tmp_path / "count.rq"
+    path.write_text("# description: count events\nSELECT (COUNT(*) AS ?n) WHERE { ?e a <https://schema.org/Event> }\n")
+    assert run_query(str(path), tiny_graph).records() == [{"n": 4}]
+
+
+def test_sparql_error_is_a_query_error(tmp_path, tiny_graph: kg.KnowledgeGraph) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text("# description: broken\nSELECT WHERE {\n")
+    with pytest.raises(QueryError, match="failed"):
+        run_query(str(path), tiny_graph)

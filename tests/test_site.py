@@ -1,0 +1,83 @@
+"""kg.site: _config.yml, collections, permalinks and base URL, as Jekyll has them."""
+from pathlib import Path
+
+import pytest
+
+from kg.errors import SiteError
+from kg.site import load_site, slugify
+
+
+def test_fixture_site_collections_and_base(tiny_site: Path) -> None:
+    site = load_site(tiny_site)
+    assert site.base_url == "https://tiny.example.org"
+    assert site.collections["events"].output is True
+    assert site.collections["funders"].output is False
+    assert site.collections["events"].permalink == ":collection/:name"
+
+
+def test_page_url_follows_collection_permalink(tiny_site: Path) -> None:
+    site = load_site(tiny_site)
+    coll = site.collections["events"]
+    path = coll.directory / "2024-03-05-ada-talk.md"
+    assert site.iri(site.page_url(coll, path, {})) == "https://tiny.example.org/events/2024-03-05-ada-talk"
+
+
+def test_collection_without_output_has_no_page(tiny_site: Path) -> None:
+    site = load_site(tiny_site)
+    coll = site.collections["funders"]
+    assert site.page_url(coll, coll.directory / "example-fund.md", {}) is None
+
+
+def test_base_url_from_cname_when_config_url_is_empty(make_site) -> None:
+    root = make_site({"_config.yml": "url: ''\n", "CNAME": "www.example.net\n"})
+    assert load_site(root).base_url == "https://www.example.net"
+
+
+def test_base_url_option_wins(make_site) -> None:
+    root = make_site({})
+    assert load_site(root, base_url="http://localhost:4000").base_url == "http://localhost:4000"
+
+
+def test_no_base_url_is_a_clear_error(make_site) -> None:
+    root = make_site({"_config.yml": "title: x\n"})
+    with pytest.raises(SiteError, match="no base URL") as info:
+        load_site(root)
+    assert "--base-url" in str(info.value)
+
+
+def test_broken_config_names_file_and_line(make_site) -> None:
+    root = make_site({"_config.yml": "url: https://x.org\ncollections: [a\n"})
+    with pytest.raises(SiteError) as info:
+        load_site(root)
+    assert "_config.yml:" in str(info.value) and info.value.line is not None
+
+
+def test_posts_use_the_global_permalink_style(make_site) -> None:
+    root = make_site({"_config.yml": "url: https://x.org\npermalink: /:categories/:year/:month/:day/:slug\n"})
+    site = load_site(root)
+    coll = site.collections["posts"]
+    url = site.page_url(coll, coll.directory / "2022-03-11-weeknotes.md", {"category": "weeknotes"})
+    assert url == "/weeknotes/2022/03/11/weeknotes"
+
+
+def test_default_collection_permalink_uses_path_and_extension(make_site) -> None:
+    root = make_site({"_config.yml": "url: https://x.org\ncollections:\n  notes:\n    output: true\n"})
+    site = load_site(root)
+    coll = site.collections["notes"]
+    assert site.page_url(coll, coll.directory / "a" / "b.md", {}) == "/notes/a/b.html"
+
+
+def test_front_matter_permalink_overrides(tiny_site: Path) -> None:
+    site = load_site(tiny_site)
+    coll = site.collections["events"]
+    assert site.page_url(coll, coll.directory / "x.md", {"permalink": "/special/"}) == "/special/"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2023-02-21-JRF-discover-workshop", "2023-02-21-jrf-discover-workshop"),
+    ("Hello, World!", "hello-world"),
+    ("  spaced  out ", "spaced-out"),
+    ("Café déjà", "café-déjà"),
+])
+def test_slugify_like_jekyll(text: str, expected: str) -> None:
+    assert slugify(text) == expected
