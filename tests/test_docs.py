@@ -1,0 +1,28 @@
+"""The README documents every command and every named query; every command has help with an example."""
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.query import names
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_a_readme_section_and_help_example(command: str) -> None:
+    assert f"### kg {command}" in README, f"README has no section for `kg {command}`"
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output
+
+
+@pytest.mark.parametrize("name", names())
+def test_every_query_is_in_the_catalogue(name: str) -> None:
+    assert f"| `{name}` |" in README, f"README's query catalogue lacks `{name}`"
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    command = "pip install -e '.[test]' && python -m pytest"
+    assert command in README and command in ci
