@@ -8,6 +8,7 @@ from typing import Any
 
 from . import vocab
 from .errors import Diagnostic
+from .entities import load_curation
 from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
 from .records import Record, body_facts, read_records
@@ -17,7 +18,7 @@ from .store import KnowledgeGraph, memory_graph, save_graph
 
 
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
-               base_url: str | None = None) -> KnowledgeGraph:
+               base_url: str | None = None, curation: str | Path | None = None) -> KnowledgeGraph:
     """Build the knowledge graph of the Jekyll site at ``site``.
 
     Args:
@@ -26,6 +27,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             nothing is written when ``None``.
         mapping: a mapping file; default: the site's ``_kg/mapping.yml``, else kg's own.
         base_url: the site's scheme and host, when ``_config.yml`` and ``CNAME`` lack it.
+        curation: a curation file of corrections (aliases, same-as links, not-a-person);
+            default: the site's ``_kg/curation.yml`` if it has one.
 
     Returns:
         The graph, with its build report in ``.report``. Problems in the site's files
@@ -39,10 +42,10 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     the_site = load_site(site, base_url)
     the_mapping = load_mapping(mapping, the_site.root)
     records = read_records(the_site, the_mapping)
-    builder = GraphBuilder(the_site, the_mapping, records)
+    builder = GraphBuilder(the_site, the_mapping, records, load_curation(the_site.root, curation))
     staff = [r.label for r in records if r.kind == "person" and r.label]
     for r in records:
-        body_facts(r, the_mapping.kinds.get(r.kind), staff)
+        body_facts(r, the_mapping.kinds.get(r.kind), staff, the_site.config.get("title"))
     series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                          _event_projects(records, the_mapping, builder))
     result = builder.build(series)
@@ -51,6 +54,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     diagnostics += _series_diagnostics(series, records)
     graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
                                time.perf_counter() - started)
+    graph.report["merges"] = builder.entities.merges
+    graph.report["near_misses"] = builder.entities.near_misses
     if out is not None:
         save_graph(graph, out)
     return graph

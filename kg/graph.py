@@ -17,10 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -29,7 +28,8 @@ from .errors import Diagnostic
 from .frontmatter import date_value
 from .mapping import KeyRule, Kind, Mapping
 from .records import Record
-from .resolve import Index, domain_of, homepage_domain, normalise
+from .entities import Curation, EntityResolver
+from .resolve import Index, normalise
 from .series import Series
 from .site import Site, slugify
 from .vocab import kg, prov, rdf, rdfs, schema, xsd
@@ -70,84 +70,6 @@ def literal(value: Any) -> Literal:
 
 
 @dataclass
-class Entity:
-    """A person or organisation without a page, as the resolver settled it."""
-
-    iri: str
-    kind: str  # "person" | "organisation"
-    names: Counter = field(default_factory=Counter)
-    urls: set[str] = field(default_factory=set)
-
-    @property
-    def name(self) -> str:
-        """The most written name (ties: the longest, then alphabetical)."""
-        return sorted(self.names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-
-
-@dataclass
-class Entities:
-    """People and organisations named across the site, one entity per real thing."""
-
-    site: Site
-    index: Index
-    people: dict[str, Entity] = field(default_factory=dict)
-    orgs: dict[str, Entity] = field(default_factory=dict)
-    org_by_name: dict[str, str] = field(default_factory=dict)  # normalised name -> iri
-    person_by_url: dict[str, str] = field(default_factory=dict)
-
-    def learn_org(self, name: str | None, url: str | None, fixed_iri: str | None = None) -> None:
-        """First pass: remember that ``name`` is the organisation at ``url``."""
-        domain = homepage_domain(url)
-        if domain and name:
-            self.org_by_name.setdefault(normalise(name), fixed_iri or self.site.minted("organisation", domain))
-        elif fixed_iri and name:
-            self.org_by_name.setdefault(normalise(name), fixed_iri)
-
-    def org(self, name: str | None, url: str | None) -> str | None:
-        """The organisation node for a mention (homepage domain first, then name)."""
-        domain = homepage_domain(url)
-        if domain:
-            iri = self.site.minted("organisation", domain)
-        elif name:
-            iri = self.org_by_name.get(normalise(name)) or self.site.minted("organisation", slugify(name))
-        else:
-            return None
-        ent = self.orgs.setdefault(iri, Entity(iri, "organisation"))
-        if name:
-            ent.names[name] += 1
-        if url and domain:
-            ent.urls.add(url)
-        return iri
-
-    def person(self, name: str, url: str | None) -> str:
-        """The person node for a mention: their page, a shared profile link, or their name."""
-        res = self.index.resolve("person", name)
-        if res.iri:
-            return res.iri
-        key_url = _profile_key(url)
-        iri = self.person_by_url.get(key_url) if key_url else None
-        if iri is None:
-            iri = self.site.minted("person", slugify(normalise(name)) or "unnamed")
-        if key_url:
-            self.person_by_url.setdefault(key_url, iri)
-        ent = self.people.setdefault(iri, Entity(iri, "person"))
-        ent.names[name] += 1
-        if url:
-            ent.urls.add(url)
-        return iri
-
-
-def _profile_key(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return (domain_of(url) or "") + parts.path.rstrip("/").lower()
-
-
-@dataclass
 class GraphBuild:
     """Quads by named graph, and what the build found on the way."""
 
@@ -158,12 +80,13 @@ class GraphBuild:
 class GraphBuilder:
     """Turns a site's records into quads."""
 
-    def __init__(self, site: Site, mapping: Mapping, records: list[Record]) -> None:
+    def __init__(self, site: Site, mapping: Mapping, records: list[Record],
+                 curation: Curation | None = None) -> None:
         self.site = site
         self.mapping = mapping
         self.records = records
         self.index = Index(base_url=site.base_url)
-        self.entities = Entities(site, self.index)
+        self.entities = EntityResolver(site, self.index, curation)
         self.unresolved: dict[str, tuple[str, str]] = {}  # iri -> (kind, label)
         self.diagnostics: list[Diagnostic] = []
         for r in records:
@@ -175,12 +98,16 @@ class GraphBuilder:
 
     def build(self, series: list[Series]) -> GraphBuild:
         """All quads of the site."""
-        for r in self.records:  # organisations' names and homepages, before any mention
+        for r in self.records:  # every mention first, then one decision for all
             kind = self.mapping.kinds.get(r.kind)
             if kind and kind.identity:
-                self.entities.learn_org(r.label, r.source.first(kind.identity), r.iri)
-            for s in r.speakers:
-                self.entities.learn_org(s.organisation, s.organisation_url)
+                self.entities.add_org(r.label, r.source.first(kind.identity), r.iri)
+            for m in r.speakers:
+                if self.entities.is_person(m.name):
+                    self.entities.add_person(m.name, m.url)
+                    self.entities.add_org(m.organisation, m.organisation_url)
+        self.entities.resolve()
+        self.diagnostics.extend(self.entities.diagnostics())
         graphs: dict[str, list[Quad]] = {}
         for r in self.records:
             graphs[self.source_graph(r)] = list(self.record_quads(r))
@@ -229,7 +156,8 @@ class GraphBuilder:
         if r.ordinal is not None:
             yield q(kg.statedOrdinal, Literal(str(r.ordinal), datatype=xsd.integer))
         for i, m in enumerate(r.speakers, 1):
-            yield from self.speaker_quads(r, s, g, i, m)
+            if self.entities.is_person(m.name):
+                yield from self.speaker_quads(r, s, g, i, m)
 
     def value_quads(self, r: Record, s: NamedNode, g: NamedNode, rule: KeyRule, value: Any,
                     line: int) -> Iterable[Quad]:
@@ -349,10 +277,10 @@ class GraphBuilder:
     # -- across files --------------------------------------------------------------
     def entity_quads(self) -> Iterable[Quad]:
         g = NamedNode(self.site.minted("graph", "entities"))
-        pages = {r.iri for r in self.records}
-        for ent in list(self.entities.people.values()) + list(self.entities.orgs.values()):
+        for iri in sorted(self.entities.entities):
+            ent = self.entities.entities[iri]
             s = NamedNode(ent.iri)
-            if ent.iri in pages:  # a funder page: its own file says who it is
+            if ent.has_page:  # a person or funder page: its own file says who it is
                 continue
             yield Quad(s, rdf.type, schema.Person if ent.kind == "person" else schema.Organization, g)
             yield Quad(s, schema.name, Literal(ent.name), g)

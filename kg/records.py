@@ -111,8 +111,12 @@ def _dates(src: SourceFile, kind: Kind) -> list[dt.date]:
     return sorted(set(dates))
 
 
-def body_facts(record: Record, kind: Kind | None, staff: list[str]) -> None:
-    """Fill the record's speakers (front matter first, then the body) and stated ordinal."""
+def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: str | None = None) -> None:
+    """Fill the record's speakers (front matter first, then the body) and stated ordinal.
+
+    ``staff`` are the full names of the site's people pages; ``site_name`` is the
+    site's own name (``title`` in ``_config.yml``), the organisation "we" stands for.
+    """
     if kind is None:
         return
     src = record.source
@@ -124,9 +128,11 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str]) -> None:
     if record.speakers:  # front matter is authoritative when present
         return
     if record.doc is not None and kind.body.get("speakers"):
+        authors = [str(a) for a in src.values("author") if a]
         record.speakers = extract_speakers(
             record.doc, category=str(src.first("category") or "") or None,
-            title=record.label or "", staff=staff)
+            title=record.label or "", staff=staff, author=", ".join(authors) or None,
+            site_name=site_name)
     if record.doc is not None and kind.body.get("ordinal"):
         for block in record.doc.blocks:
             m = _ORDINAL.search(block.text)

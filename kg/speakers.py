@@ -79,6 +79,7 @@ group groups agency authority association federation consortium cooperative co-o
 ltd limited inc llp plc company corporation media news press lords commons house
 people's citizens citizen assembly jury community communities museum library fund review
 observatory hub lab alliance service services platform tank street road square avenue lane
+organization organisation administration board forces army navy
 north south east west central united new republic kingdom states america africa asia europe
 """.split())
 #: Words marking an organisation name.
@@ -132,12 +133,11 @@ _BEFORE_CUES = [
     (re.compile(r"\b(?:alongside|joined by|together with|in conversation with|bringing together"
                 r"|dialogue with|conversation with|panel with:?|heard from|hear from"
                 r"|hearing from|featuring|presented by|introduced by|talks? (?:by|from)"
-                r"|presentations? (?:by|from)|keynote (?:speech |address |talk )?(?:by|from)"
+                r"|presentations? (?:by|from)|keynote (?:speech |address |talk )?(?:by|from)|invited"
+                r"|(?:presentation|talk|keynote|speech|lecture|session)s? (?:was |were )?(?:made|given|delivered|led) by"
                 r"|keynote of|contributions? from|inputs? from|followed by|then heard from)\s*$",
                 re.I), "speaker"),
 ]
-#: Name of a coordinated list continuing an earlier cue ("alongside A, B and C").
-_LIST_JOIN = re.compile(r"^\s*(?:,|;|,?\s+and|,?\s+&)\s*(?:the\s+)?$")
 #: Verb right after a name (optionally after an appositive) that says they spoke.
 _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*)?
     (?:also\s+|then\s+|first\s+|later\s+|similarly\s+|further\s+|briefly\s+|will\s+be\s+|is\s+|was\s+
@@ -173,9 +173,21 @@ _NEGATIVE_BEFORE = re.compile(
     r"|\baccording to\s+$|\bthanks? (?:you )?to\s+$|\bthanking\s+$|\bcontact\s*:?\s*$", re.I)
 _TALK_AFTER = re.compile(r"\s*(?:\w+\s+)?(?:talk|presentation|keynote|speech|lecture|remarks|address"
                          r"|provocation|input|opening|closing remarks)\b", re.I)
+_TITLE_TAIL = re.compile(r"(?:\b[A-Z][\w-]*\s+(?:(?:of|for|and)\s+)?){1,5},?\s*$")
+_AND_JOIN = re.compile(r"[*\s]*(?:and|&)[*\s]*")
+_BOLD_PAIR = re.compile(r"[*\s]*,([^,.;*]{1,60}),?\s*(?:and|&)[*\s]*")
+_LIST_GAP = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:MP|MS|MSP|MEP|OBE|MBE|CBE|KC|QC|PhD)\b\.?\s*)?(?:[,;&]|and\b)(?:\s*(?:[,;&]|and\b))*\s*(?:the\s+)?", re.I)
+_DISCUSSION = re.compile(
+    r"^\W*(?:the\s+|group\s+|open\s+|audience\s+|plenary\s+)?(?:discussions?|q\s*&\s*a"
+    r"|questions(?: from the floor| and answers)?|open floor|break[- ]?out(?: groups| rooms| sessions)?)\W*$",
+    re.I)
 _CARRY = re.compile(r"(?:,|;|\band|&)\s*$")
-_WITH = re.compile(r"\bwith\s*$", re.I)
-_BOLD_LEAD = re.compile(r"(?:,[^.;]{0,150}?,|\s*\([^)]*\))?\s+(?:also\s+|then\s+)?(?P<verb>[a-z]{2,})\b")
+_WITH = re.compile(r"\b(?:with|between)\s*$", re.I)
+#: After a bold name opening a paragraph: any verb but attending ("**A, Title**, was worried").
+_BOLD_LEAD = re.compile(r"[*\s]*(?:,[^.;]{0,150}?,|\([^)]*\))?(?:\s+(?:from|of|at)\s+(?:the\s+)?[A-Z][\w&.-]*"
+                        r"(?:\s+[A-Z][\w&.-]*)*)?[*\s]+(?:also\s+|then\s+)?"
+                        r"(?!attend|will\s+attend|took\s+part|participat|joined|and\b|or\b|the\b|of\b|from\b|at\b|for\b)"
+                        r"(?P<verb>[a-z]{2,})\b")
 _POSS_ORG_TAIL = re.compile(r"(?:\bthe\s+)?\b[A-Z][\w.&]*(?:\s+(?:by|of|for|the|[A-Z][\w.&]*)){0,4}(?:'s|’s)"
                             r"\s+(?:[\w-]+\s+){0,5}?$")
 _INCLUDING = re.compile(r"\b(?:including|includ(?:ed|es)|namely)\s*:?\s*$", re.I)
@@ -202,9 +214,8 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split())
 
 
-@lru_cache(maxsize=4096)
-def _is_person(name: str) -> bool:
-    """Whether ``name`` (honorifics already stripped) reads as a person's full name."""
+def _looks_person(name: str) -> bool:
+    """Cheap check: two to five words, none of them organisation or sentence words."""
     words = name.split()
     if not 2 <= len(words) <= 5:
         return False
@@ -212,6 +223,15 @@ def _is_person(name: str) -> bool:
         low = w.lower()
         if low in NON_NAME_WORDS or low in ORG_WORDS:
             return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _is_person(name: str) -> bool:
+    """Whether ``name`` (honorifics already stripped) reads as a person's full name:
+    the cheap check, then nameparser must find a first and a last name and no title."""
+    if not _looks_person(name):
+        return False
     human = HumanName(name)
     return bool(human.first) and bool(human.last) and not human.title
 
@@ -248,6 +268,9 @@ class _Text:
             self.bounds.append(pos)
         self.text = "".join(s.text for s in block.spans)
 
+    def span_index(self, pos: int) -> int:
+        return bisect_right(self.bounds, pos)
+
     def span_at(self, pos: int):
         return self.spans[min(bisect_right(self.bounds, pos), len(self.spans) - 1)]
 
@@ -272,8 +295,22 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
     """Name-like runs of capitalised words in ``t.text[start:end]``."""
     text = t.text
     out: list[_Name] = []
+    multi_span = len(t.spans) > 1
     for m in _RUN.finditer(text, start, end):
-        words = [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, m.start(), m.end())]
+        ms, me = m.span()
+        if " " not in m.group() and "\u00a0" not in m.group():
+            # One word: only a first name or surname on its own can matter.
+            word = m.group()
+            low = _POSSESSIVE.sub("", word.rstrip(".")).lower()
+            if low in NON_NAME_WORDS or low in ORG_WORDS or low in HONORIFICS or not _cap(word):
+                continue
+            _add_run(t, [(ms, me - 1 if word.endswith(".") else me)], out)
+            continue
+        if not multi_span or t.span_index(ms) == t.span_index(me - 1):
+            if "." not in m.group() and "'" not in m.group() and "’" not in m.group():
+                _add_run(t, [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)], out)
+                continue
+        words = [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)]
         # Split the run where the link or bold changes, at a possessive, and at dots
         # that end something other than an initial or honorific.
         pieces: list[list[tuple[int, int]]] = [[]]
@@ -313,6 +350,8 @@ def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name]) -> None:
         else:
             break
     core = run[k:]
+    while len(core) > 1 and text[core[-1][0]:core[-1][1]].rstrip(".,") in POSTNOMINALS:
+        core = core[:-1]
     if not core:
         return
     lows = [text[ws:we].lower() for ws, we in core]
@@ -391,6 +430,12 @@ def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, 
         inner = m.group(1).strip()
         if _ROLE_MARK.match(m.group(0)):
             return None, None, None, start + m.end()
+        inner_at = _AT_ORG.search(inner) or _IN_SEG_ORG.search(inner)
+        if inner_at and _is_title(inner[:inner_at.start()]):
+            org = _trim_org(inner[inner_at.end():])
+            o = start + m.start(1) + (inner.find(org, inner_at.end()) if org else 0)
+            return (inner[:inner_at.start()].strip(), org, t.url_in(o, o + len(org)) if org else None,
+                    start + m.end())
         if _is_title(inner) and not _is_org(inner):
             return inner, None, None, start + m.end()
         return None, inner, t.url_in(start + m.start(1), start + m.end(1)), start + m.end()
@@ -418,6 +463,7 @@ def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, 
         pos += len(part)
     title = org = org_url = None
     org_strength = 0          # 2: "at Org" or a segment of its own; 1: "Title of Org"
+    title_seg = None
     used = start
     for n, (off, seg) in enumerate(segs[:3]):
         seg_s = seg.strip()
@@ -433,12 +479,16 @@ def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, 
         url = t.url_in(base + off, base + off + 1)
         if url and not _is_title(seg_s):
             cand = _trim_org(seg_s)
+            if cand and org_strength == 1 and title_seg:
+                title = title_seg   # "Head of Research, [Org]": the "of" was part of the title
             if cand:
                 org, org_url, used = cand, url, base + off + len(seg)
             break
         if _is_title(seg_s) and not (n and _is_org(seg_s) and not _IN_SEG_ORG.search(seg)
                                      and seg_s[0].isupper() and not seg_s.split()[0].lower() in TITLE_WORDS):
             inner = _AT_ORG.search(seg) or _IN_SEG_ORG.search(seg)
+            if title is None:
+                title_seg = seg_s
             if inner and not re.search(r"\b(?:MP|MS|MSP|MEP)\s+for\b", seg):
                 cand = _trim_org(seg[inner.end():])
                 if title is None:
@@ -458,6 +508,8 @@ def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, 
             continue
         if seg_s[0].isupper() and _is_org(seg_s) and org_strength < 2:
             cand = _trim_org(seg_s)
+            if cand and org_strength == 1 and title_seg:
+                title = title_seg   # "Head of Research, Org": the "of" was part of the title
             if cand:
                 o = base + off + seg.find(cand)
                 org, org_url, used = cand, t.url_in(o, o + len(cand)), o + len(cand)
@@ -519,20 +571,50 @@ class _Collector:
                 self.by_first.setdefault(parts[0].lower(), []).append(full)
         self.found: dict[str, SpeakerMention] = {}
         self.order: list[str] = []
-        self.full_names: list[str] = []   # every full person name in the body, for short forms
+        self.parts: dict[str, set[str]] = {}   # first/last word -> full names in the body
+        self.staff_full = set(staff)
+        self.text = ""
+        self.common: dict[str, bool] = {}
+
+    def _common(self, word: str) -> bool:
+        """Whether ``word`` also appears in the body in lower case, as an ordinary word."""
+        hit = self.common.get(word)
+        if hit is None:
+            hit = False
+            text, pos = self.text, self.text.find(word)
+            while pos != -1:
+                before = text[pos - 1] if pos else " "
+                after = text[pos + len(word)] if pos + len(word) < len(text) else " "
+                if not before.isalnum() and not after.isalnum() and before not in "-'’" and after not in "-'’":
+                    hit = True
+                    break
+                pos = text.find(word, pos + 1)
+            self.common[word] = hit
+        return hit
+
+    def note_full_name(self, name: str) -> None:
+        words = name.lower().split()
+        for w in (words[0], words[-1]):
+            self.parts.setdefault(w, set()).add(name)
 
     def resolve(self, name: _Name) -> str | None:
+        """The full name for a mention: as written, or for one word the only full name in
+        the body that starts or ends with it, else the only staff member with that first name."""
         if not name.single:
-            return name.text if _is_person(name.text) else None
+            if name.text in self.staff_full:
+                return name.text
+            if not _is_person(name.text):
+                return None
+            words = name.text.lower().split()
+            if self._common(words[-1]) or (len(words) > 2 and self._common(words[0])):
+                return None   # "Climate Change", "World Duty Free": ordinary words capitalised
+            return name.text
         word = name.text.lower()
-        hits = {f for f in self.full_names if f.split()[0].lower() == word or f.split()[-1].lower() == word}
-        if len(hits) == 1:
-            return hits.pop()
-        if not hits:
-            staff = self.by_first.get(word, [])
-            if len(staff) == 1:
-                return staff[0]
-        return None
+        hits = self.parts.get(word)
+        if hits:
+            return next(iter(hits)) if len(hits) == 1 else None
+        staff = self.by_first.get(word, ())
+        return staff[0] if len(staff) == 1 else None
 
     def add(self, name: str, role: str, title: str | None, org: str | None, org_url: str | None,
             url: str | None, line: int) -> None:
@@ -555,47 +637,47 @@ class _Collector:
 
 
 def extract_speakers(doc: Document, *, category: str | None = None, title: str = "",
-                     staff: Sequence[str] = ()) -> list[SpeakerMention]:
+                     staff: Sequence[str] = (), author: str | None = None,
+                     site_name: str | None = None) -> list[SpeakerMention]:
     """People the body names as on stage at this event (one per person, first mention wins,
     later mentions may fill missing title/org)."""
     col = _Collector(staff)
     texts = [_Text(b) for b in doc.blocks]
+    col.text = "\n".join(t.text for t in texts)
     names_by_block = [_names(t, 0, len(t.text)) for t in texts]
     for names in names_by_block:
         for n in names:
-            if not n.single and _is_person(n.text):
-                col.full_names.append(n.text)
+            if not n.single and _looks_person(n.text):
+                col.note_full_name(n.text)
 
     heading_role: dict[int, str | None] = {}   # heading level -> role its text gives
+    discussion_at: dict[int, bool] = {}        # heading level -> whether it opens a discussion
     lead_role: str | None = None                # role given by the lead-in of the current list
-    prev_kind = None
     for block, t, names in zip(doc.blocks, texts, names_by_block):
         text = t.text
         if block.kind == "heading":
             for lvl in [l for l in heading_role if l >= block.level]:
                 del heading_role[lvl]
+                discussion_at.pop(lvl, None)
+            discussion_at[block.level] = bool(_DISCUSSION.search(text))
             role = _list_role(text)
             if names and names[0].start <= 4 and not names[0].possessive and col.resolve(names[0]):
                 # A heading that is itself a person ("### Name, Title, Org").
                 parent = next((heading_role[l] for l in sorted(heading_role, reverse=True)), None) or lead_role
                 if parent or role:
                     _take_head(col, t, names, block, parent or role)
-                    prev_kind = block.kind
                     continue
             heading_role[block.level] = role
             lead_role = None
-            prev_kind = block.kind
             continue
         section_role = next((heading_role[l] for l in sorted(heading_role, reverse=True)
                              if heading_role[l]), None)
+        discussion = any(discussion_at.values())
         if block.kind == "item":
-            if prev_kind not in ("item",) and prev_kind is not None:
-                pass
             role = lead_role or section_role
             if role and names and names[0].start <= 4 + (names[0].start - names[0].full_start):
                 _take_head(col, t, names, block, role)
             _sentence_rules(col, t, names, block)
-            prev_kind = block.kind
             continue
         # paragraph or cell
         lead_role = _list_role(text) if text.rstrip().endswith(":") or len(text) < 200 else None
@@ -603,29 +685,36 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
                 r"\b(?:were|are|was|is|include[ds]?|included)\s*:?\s*$|:\s*$", text.rstrip()):
             lead_role = None
         if names and names[0].strong and not names[0].possessive and \
-                not text[:names[0].full_start].strip(" *_:") and (section_role or _BOLD_LEAD.match(
-                    text[names[0].end:])):
+                not text[:names[0].full_start].strip(" *_:") and (section_role or (
+                    not discussion and _BOLD_LEAD.match(text, _head_end(text, names)))):
             # "**Name, Title at Org**, explained ..." or a bio under a "Speakers" heading.
-            lead = _BOLD_LEAD.match(text[names[0].end:])
-            verb_role = _VERB_ROLE.get(lead.group("verb")) if lead else None
+            lead = _BOLD_LEAD.match(text, _head_end(text, names))
+            verb_role = _VERB_ROLE.get(lead.group("verb").lower()) if lead else None
             _take_head(col, t, names, block, verb_role or section_role or "speaker")
-        _sentence_rules(col, t, names, block, section_role)
-        prev_kind = block.kind
+        _sentence_rules(col, t, names, block, section_role, discussion)
     return [col.found[k] for k in col.order]
 
 
 def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role: str) -> None:
-    """The leading name(s) of a list item, heading or bio paragraph: on stage in ``role``."""
+    """The leading name(s) of a list item, heading or bio paragraph: on stage in ``role``.
+
+    Names joined by "and" share what follows ("A and B from Org"); bold names with their own
+    title ("**A**, Title and **B**, Title from Org") keep it.
+    """
     text = t.text
     first = names[0]
     group = [first]
+    own_title: dict[int, str] = {}
     for n in names[1:]:
-        if _LIST_JOIN.match(text[group[-1].end:n.full_start]) and col.resolve(n):
+        gap = text[group[-1].end:n.full_start]
+        bold_pair = _BOLD_PAIR.fullmatch(gap) if group[-1].strong and n.strong else None
+        if (_AND_JOIN.fullmatch(gap) or bold_pair) and col.resolve(n):
+            if bold_pair:
+                own_title[len(group) - 1] = bold_pair.group(1).strip()
             group.append(n)
         else:
             break
-    end_of_clause = _next_person(text, names, group[-1], len(text))
-    title, org, org_url, _ = _title_org(t, group[-1].end, end_of_clause)
+    title, org, org_url, _ = _title_org(t, group[-1].end, len(text))
     mark = _ROLE_MARK.search(text[group[-1].end:])
     if mark is None:
         mark = re.search(r"\((host|chair|moderator|facilitator)\)", text, re.I)
@@ -634,16 +723,19 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
     lead = re.match(r"\s*\**\s*(chair|host|moderator|facilitator)\s*:", text[:first.full_start], re.I)
     if lead:
         role = _ROLE_OF_MARK[lead.group(1).lower()]
-    for n in group:
+    for i, n in enumerate(group):
         full = col.resolve(n)
         if full:
-            col.add(full, role, title or n.honorific, org, org_url, n.url, block.line)
+            col.add(full, role, own_title.get(i) or title or n.honorific, org, org_url, n.url, block.line)
 
 
 def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
-                    section_role: str | None = None) -> None:
+                    section_role: str | None = None, discussion: bool = False) -> None:
+    """People a sentence puts on stage: after a cue ("chaired by A", "alongside A, B and C"),
+    or as the subject of a speaking verb ("A, Title at Org, explained"). In a discussion
+    section ("## Q&A") a speaking verb alone is not enough: the floor speaks there too."""
     text = t.text
-    if not names:
+    if not any(not n.single or col.resolve(n) for n in names):
         return
     for s_start, s_end in _sentences(text):
         in_sent = [n for n in names if s_start <= n.start < s_end]
@@ -655,43 +747,41 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
         if _EVIDENCE.search(sentence):
             default = "witness"
         carried: str | None = None   # role carried along a list after a cue
-        prev_end = s_start
-        consumed = s_start            # end of the title/organisation text of the last speaker
+        consumed = s_start            # end of the last speaker's name, title and organisation
         for n in in_sent:
-            before = text[s_start:n.full_start]
-            if n.start < consumed:
+            if n.start < consumed or (n.single and not col.resolve(n)):
                 continue
+            before = text[max(s_start, n.full_start - 150):n.full_start]
             before = _POSS_ORG_TAIL.sub("", before)
+            tt = _TITLE_TAIL.search(before)
+            if tt and _is_title(tt.group()):
+                before = before[:tt.start()]   # "keynote by Chief Scientific Advisor, Sir ..."
             role = None
             for rx, r in _BEFORE_CUES:
                 if rx.search(before):
                     role = r if r != "speaker" else default
                     break
-            if role is None and carried and _CARRY.search(before) \
-                    and len(text[prev_end:n.full_start]) < 150:
+            if role is None and carried and _LIST_GAP.fullmatch(
+                    _POSS_ORG_TAIL.sub("", text[consumed:n.full_start])):
                 role = carried
-            if role is None and cue and _INCLUDING.search(before):
-                role = default
-            if role is None and cue and _WITH.search(before):
+            if role is None and cue and (_INCLUDING.search(before) or _WITH.search(before)):
                 role = default
             after = text[n.end:s_end]
             verb = _SPEECH_VERB.match(text, _after_list(text, in_sent, n), s_end)
-            if role is None and verb:
+            if role is None and verb and not discussion:
                 v = verb.group("verb").lower()
-                if v not in _WEAK_VERBS or cue:
+                if v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(s_end, verb.end() + 60)):
                     role = _VERB_ROLE.get(v, default)
-            if role is None and cue and n.possessive is False and re.match(
+            if role is None and cue and not discussion and not n.possessive and re.match(
                     r"\s*(?:and\b|,|&|\()", after) and _subject_list(text, s_start, n):
                 role = default
-            if role is not None and (_NEGATIVE_BEFORE.search(before[-60:]) or (
-                    _ORG_BEFORE.search(before[-12:]) and not any(rx.search(before) for rx, _ in _BEFORE_CUES))):
-                role = None
-            prev_end = n.end
             if n.possessive:
-                if _TALK_AFTER.match(after):
-                    role = "speaker"
-                elif role is not None:
-                    continue
+                role = "speaker" if _TALK_AFTER.match(after) and not discussion else None
+            if role is not None and (_NEGATIVE_BEFORE.search(before[-60:]) or (
+                    _ORG_BEFORE.search(before[-12:]) and not any(rx.search(before) for rx, _ in _BEFORE_CUES))
+                    or _cited_in_link(t, n) or _org_homepage(n)):
+                role = None
+                carried = None
             if role is None:
                 continue
             carried = role if role in ("speaker", "panellist", "witness") else default
@@ -699,11 +789,30 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
             if not full:
                 continue
             nxt = _next_person(text, in_sent, n, s_end)
-            title, org, org_url, consumed = _title_org(t, n.end, nxt)
+            title, org, org_url, used = _title_org(t, n.end, nxt)
+            consumed = max(used, n.end)
             if org is None:
                 ptitle, org, org_url = _possessive_org(t, n.full_start, s_start)
                 title = title or ptitle
             col.add(full, role, title or n.honorific, org, org_url, n.url, block.line)
+
+
+def _cited_in_link(t: _Text, n: _Name) -> bool:
+    """A name in the middle of a longer link text ("[a book by A and B](...)") is cited."""
+    if not n.url:
+        return False
+    i = t.span_index(n.start)
+    span_start = t.bounds[i - 1] if i else 0
+    return bool(t.text[span_start:n.full_start].strip(" *_\"“'‘"))
+
+
+def _org_homepage(n: _Name) -> bool:
+    """A name linked to the home page of a site named after it is an organisation
+    ("[Promising Trouble](https://www.promisingtrouble.net/)")."""
+    if not n.url:
+        return False
+    m = re.match(r"https?://(?:www\.)?([^/]+)/?$", n.url)
+    return bool(m) and m.group(1).split(".")[0] == re.sub(r"[^a-z0-9]", "", n.text.lower())
 
 
 def _subject_list(text: str, s_start: int, n: _Name) -> bool:
@@ -715,7 +824,7 @@ def _subject_list(text: str, s_start: int, n: _Name) -> bool:
 def _next_person(text: str, names: list[_Name], n: _Name, end: int) -> int:
     """Where the next person of a list starts after ``n`` ("A, Title; B from Org and C")."""
     for m in names:
-        if m.full_start > n.end and m.full_start < end and not m.single and _is_person(m.text) \
+        if m.full_start > n.end and m.full_start < end and not m.single and _looks_person(m.text) \
                 and _CARRY.search(text[n.end:m.full_start]):
             return m.full_start
     return end
@@ -728,5 +837,17 @@ def _after_list(text: str, names: list[_Name], n: _Name) -> int:
         if m.full_start >= end and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", text[end:m.full_start]):
             end = m.end
         elif m.full_start >= end:
+            break
+    return end
+
+
+def _head_end(text: str, names: list[_Name]) -> int:
+    """End of the leading names of a block: "**A** and **B**", "**A**, Title, and **B**"."""
+    end, strong = names[0].end, names[0].strong
+    for n in names[1:]:
+        gap = text[end:n.full_start]
+        if _AND_JOIN.fullmatch(gap) or (strong and n.strong and _BOLD_PAIR.fullmatch(gap)):
+            end = n.end
+        else:
             break
     return end
