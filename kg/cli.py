@@ -178,5 +178,45 @@ def stats(graph_dir: str, fmt: str) -> None:
         click.echo(summary(report, limit=0), nl=False)
 
 
+@cli.command()
+@graph_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=int, help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Rows (or triples) returned at most.")
+@click.option("--allow-host", multiple=True, metavar="NAME",
+              help="Another Host header to answer to (repeatable), e.g. the public name behind a proxy.")
+@click.option("--get", "get_path", metavar="PATH", help="Run one GET request (e.g. '/queries/series') and exit.")
+def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, allow_host: tuple[str, ...],
+          get_path: str | None) -> None:
+    """Serve a built graph as a read-only SPARQL 1.1 endpoint.
+
+    Oxigraph's own server answers the queries; kg refuses updates, LOAD and SERVICE,
+    caps results, checks the Host header and serves the named queries at /queries/NAME.
+
+    \b
+    Example:
+        kg serve --graph graphs/ --port 7878
+        curl 'http://127.0.0.1:7878/queries/person-timeline?person_name=Jeni%20Tennison'
+        kg serve --get '/sparql?query=ASK{?s?p?o}'
+    """
+    from .serve import Endpoint, Server, get
+
+    ep = Endpoint(Path(graph_dir), host=host, port=port, timeout=timeout, max_rows=max_rows,
+                  allowed_hosts=list(allow_host))
+    if get_path:
+        status, _headers, body = get(ep, get_path)
+        click.echo(body.decode("utf-8", "replace"), nl=False)
+        sys.exit(0 if status == 200 else 1)
+    server = Server(ep)
+    click.echo(f"SPARQL endpoint at {server.url} (named queries at /queries); Ctrl-C to stop", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     cli()

@@ -1,0 +1,118 @@
+"""`kg serve`: a real Oxigraph server behind kg's read-only layer, queried by real clients."""
+import http.client
+import json
+import shutil
+import urllib.error
+
+import pytest
+from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
+
+from kg.serve import Endpoint, Refused, Server, screen
+
+pytestmark = pytest.mark.skipif(shutil.which("oxigraph") is None, reason="the oxigraph server binary is not installed")
+
+
+@pytest.fixture(scope="module")
+def server(tiny_graph):
+    with Server(Endpoint(tiny_graph.path, port=0, max_rows=3, timeout=5)) as srv:
+        yield srv
+
+
+def request(server, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", server.ep.port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers={"Host": f"127.0.0.1:{server.ep.port}", **(headers or {})})
+        resp = conn.getresponse()
+        return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+def test_sparqlwrapper_select_json(server) -> None:
+    client = SPARQLWrapper(server.url)
+    client.setQuery("SELECT ?e WHERE { ?e a <https://schema.org/Event> } ORDER BY ?e LIMIT 2")
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    assert [r["e"]["value"] for r in rows] == ["https://tiny.example.org/events/2024-01-10-tiny-meetup",
+                                               "https://tiny.example.org/events/2024-02-14-tiny-meetup"]
+
+
+def test_sparqlwrapper_post_csv_and_construct_turtle(server) -> None:
+    client = SPARQLWrapper(server.url)
+    client.setMethod("POST")
+    client.setQuery("SELECT ?n WHERE { ?p a <https://schema.org/Person> ; <https://schema.org/name> ?n } ORDER BY ?n")
+    client.setReturnFormat(CSV)
+    assert client.query().convert().decode().splitlines()[:2] == ["n", "Ada Example"]
+    client.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://schema.org/EventSeries> ; ?p ?o }")
+    client.setReturnFormat(TURTLE)
+    assert b"EventSeries" in client.query().convert()
+
+
+def test_result_cap(server) -> None:
+    status, headers, body = request(server, "GET", "/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D",
+                                    headers={"Accept": "application/sparql-results+json"})
+    assert status == 200 and "x-kg-truncated" in headers
+    assert len(json.loads(body)["results"]["bindings"]) == 3
+
+
+def test_update_is_refused(server) -> None:
+    status, _, body = request(server, "POST", "/sparql", body=b"CLEAR ALL",
+                              headers={"Content-Type": "application/sparql-update"})
+    assert status == 403 and b"read-only" in body
+    status, _, _ = request(server, "POST", "/sparql", body=b"update=DROP%20ALL",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 403
+
+
+def test_service_and_load_are_refused(server) -> None:
+    client = SPARQLWrapper(server.url)
+    client.setQuery("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        client.query()
+    assert info.value.code == 403
+    assert request(server, "GET", "/sparql?query=LOAD%20%3Cfile%3A%2F%2F%2Fetc%2Fpasswd%3E")[0] == 403
+
+
+def test_unknown_host_header_is_refused(server) -> None:
+    status, _, body = request(server, "GET", "/queries", headers={"Host": "evil.example"})
+    assert status == 421 and b"Host" in body
+
+
+def test_cors_preflight_and_header(server) -> None:
+    status, headers, _ = request(server, "OPTIONS", "/sparql", headers={"Origin": "https://app.example"})
+    assert status == 204 and headers["access-control-allow-origin"] == "*"
+    assert "POST" in headers["access-control-allow-methods"]
+
+
+def test_named_query_with_bound_parameter(server) -> None:
+    status, _, body = request(server, "GET", "/queries/person-timeline?person_name=Ada%20Example")
+    rows = json.loads(body)["results"]["bindings"]
+    assert status == 200 and [r["title"]["value"] for r in rows] == ["A talk on privacy"]
+    status, _, body = request(server, "GET", "/queries/person-timeline")
+    assert status == 400 and b"needs parameter" in body
+    assert request(server, "GET", "/queries/nope")[0] == 404
+
+
+def test_named_query_listing(server) -> None:
+    status, _, body = request(server, "GET", "/queries")
+    assert status == 200 and "speakers" in {q["name"] for q in json.loads(body)}
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p 'SERVICE' }",          # the word inside a string
+    "SELECT ?service WHERE { ?service ?p ?o }",      # a variable
+    "PREFIX ex: <http://ex/> SELECT * WHERE { ?s ex:load ?o }",  # a prefixed name
+    "# DELETE everything\nASK { ?s ?p ?o }",          # a comment
+])
+def test_screen_allows_keywords_that_are_not_keywords(query: str) -> None:
+    assert screen(query) in ("SELECT", "ASK")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { service <http://x/> { ?s ?p ?o } }",
+    "INSERT DATA { <a:b> <a:c> <a:d> }",
+    "CLEAR ALL",
+])
+def test_screen_refuses(query: str) -> None:
+    with pytest.raises(Refused):
+        screen(query)
