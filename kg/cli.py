@@ -137,14 +137,17 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
               help="A query parameter (repeatable), bound as an RDF term.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL store (see kg push) instead of --graph.")
 @output_option
-def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, list_: bool, output: str) -> None:
+def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, list_: bool,
+          endpoint: str | None, output: str) -> None:
     """Run a named query (see --list) or a .rq file over a built graph.
 
     \b
     Example:
         kg query speakers --format json
         kg query person-timeline --param "person_name=Jeni Tennison"
+        kg query series --endpoint http://127.0.0.1:7878
     """
     if list_ or not name:
         lines = []
@@ -155,7 +158,11 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
                       for p in q.params]
         _emit("\n".join(lines) + "\n", output)
         return
-    result = run_query(name, graph_dir, **_params(params))
+    if endpoint:
+        from .remote import RemoteStore, remote_query
+        result = remote_query(name, RemoteStore.at(endpoint), **_params(params))
+    else:
+        result = run_query(name, graph_dir, **_params(params))
     _emit(format_result(result, fmt), output)
 
 
@@ -216,6 +223,33 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, a
         pass
     finally:
         server.close()
+
+
+@cli.command()
+@graph_option
+@click.option("--endpoint", required=True, metavar="URL", help="The store's base URL (Oxigraph: http://host:7878).")
+@click.option("--query-url", metavar="URL", help="Its SPARQL query service (default: URL/query).")
+@click.option("--update-url", metavar="URL", help="Its SPARQL update service (default: URL/update).")
+@click.option("--store-url", metavar="URL", help="Its Graph Store Protocol service (default: URL/store; Fuseki: URL/data).")
+@click.option("--allow-errors", is_flag=True, help="Push even when the build reported errors.")
+def push(graph_dir: str, endpoint: str, query_url: str | None, update_url: str | None, store_url: str | None,
+         allow_errors: bool) -> None:
+    """Publish a built graph to a SPARQL store, sending only the files' graphs that changed.
+
+    Each changed graph is uploaded to a temporary graph first and all are moved into
+    place by one SPARQL Update, so a failed push leaves the store as it was.
+
+    \b
+    Example:
+        kg push --graph graphs/ --endpoint http://127.0.0.1:7878
+        kg push --endpoint http://localhost:3030/ds --store-url http://localhost:3030/ds/data
+    """
+    from .remote import RemoteStore, push as push_graph
+
+    remote = RemoteStore.at(endpoint, query_url=query_url, update_url=update_url, store_url=store_url)
+    result = push_graph(open_graph(graph_dir), remote, allow_errors=allow_errors)
+    click.echo(f"Pushed {len(result.sent)} graph(s), removed {len(result.removed)}, "
+               f"{result.unchanged} unchanged -> {endpoint}")
 
 
 def main() -> None:  # pragma: no cover - console entry point alias
