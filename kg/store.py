@@ -130,10 +130,20 @@ def write_json(path: Path, data: Any) -> None:
     write_bytes(path, (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
 
 
+def _remove_leftovers(folder: Path) -> None:
+    """Delete temporary files and folders a killed build left behind."""
+    for path in folder.glob(".*"):
+        if path.name.startswith((".store.", ".store-old.")) and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.endswith(".tmp") and path.is_file():
+            path.unlink(missing_ok=True)
+
+
 def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
     """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(folder)
     new = Path(tempfile.mkdtemp(prefix=".store.", dir=folder))
     try:
         disk = ox.Store(str(new))

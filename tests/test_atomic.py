@@ -1,0 +1,42 @@
+"""Outputs are replaced whole or not at all: a build killed half-way leaves the last ones intact."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import kg
+
+
+def snapshot(folder: Path) -> tuple[bytes, dict]:
+    return (folder / "graph.nq").read_bytes(), json.loads((folder / "report.json").read_text())
+
+
+def test_killed_builds_leave_previous_outputs_intact(tiny_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g"
+    kg.build_site(tiny_site, out)
+    old_nq, old_report = snapshot(out)
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("A talk on privacy", "A changed talk"))
+    new_nq = None
+    code = "import kg, sys; kg.build_site(sys.argv[1], sys.argv[2])"
+    for delay in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.3, 1.6):
+        proc = subprocess.Popen([sys.executable, "-c", code, str(tiny_site), str(out)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        nq, report = snapshot(out)  # both files always parse
+        assert nq in (old_nq, new_nq) or b"A changed talk" in nq, "graph.nq is neither the old nor a whole new one"
+        if b"A changed talk" in nq:
+            new_nq = nq
+        store = ox.Store()
+        store.load(nq, format=ox.RdfFormat.N_QUADS)
+        assert len(store) == len(nq.splitlines())
+        assert len(kg.open_graph(out)) > 0
+    kg.build_site(tiny_site, out)
+    assert not [p for p in os.listdir(out) if p.startswith(".")], "a finished build leaves no temporary files"
