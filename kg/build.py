@@ -6,12 +6,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from . import vocab
 from .errors import Diagnostic
 from .entities import load_curation
 from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
 from .records import Record, body_facts, read_records
+from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
 from .store import KnowledgeGraph, memory_graph, save_graph
@@ -52,6 +55,7 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     graph = memory_graph((q for quads in result.graphs.values() for q in quads))
     diagnostics = [d for r in records for d in r.diagnostics] + result.diagnostics
     diagnostics += _series_diagnostics(series, records)
+    diagnostics += vocabulary_diagnostics(records, the_mapping)
     graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
                                time.perf_counter() - started)
     graph.report["merges"] = builder.entities.merges
@@ -78,6 +82,32 @@ def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuild
                     res = builder.index.resolve("project", str(value))
                     found.add(res.iri or "unresolved:" + str(value).strip().lower())
         out[r.iri] = found
+    return out
+
+
+def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diagnostic]:
+    """Rare spellings of a key's common values ("Attending" beside "attending")."""
+    out = []
+    for kind in mapping.kinds.values():
+        for rule in (r for r in kind.keys.values() if r.vocabulary):
+            uses: dict[str, list[tuple[Record, int]]] = {}
+            for r in records:
+                if r.kind == kind.name:
+                    for f in r.source.fields:
+                        if f.key == rule.key and isinstance(f.value, str) and f.value.strip():
+                            uses.setdefault(f.value.strip(), []).append((r, f.line))
+            counts = {v: len(u) for v, u in uses.items()}
+            for value, where in uses.items():
+                better = [w for w in counts if counts[w] > counts[value] and (
+                    normalise(w) == normalise(value) or fuzz.ratio(normalise(w), normalise(value)) >= 85)]
+                if not better:
+                    continue
+                best = max(better, key=lambda w: counts[w])
+                for r, line in where:
+                    out.append(Diagnostic(
+                        "inconsistent-value", "warning",
+                        f"`{rule.key}: {value}` is written `{best}` in {counts[best]} other files",
+                        r.relpath, line, rule.key, value, hint=f"write `{rule.key}: {best}`"))
     return out
 
 

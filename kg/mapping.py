@@ -16,7 +16,7 @@ import yaml
 from .errors import MappingError
 
 VALUE_TYPES = ("text", "date", "boolean", "integer", "iri", "ref")
-KEY_OPTIONS = {"property", "type", "ref", "split", "speakers"}
+KEY_OPTIONS = {"property", "type", "ref", "split", "speakers", "vocabulary"}
 KIND_OPTIONS = {"collection", "class", "label", "keys", "body", "date_keys", "identity"}
 SITE_MAPPING = "_kg/mapping.yml"
 
@@ -31,6 +31,7 @@ class KeyRule:
     ref: str | None = None
     split: re.Pattern | None = None
     speakers: bool = False
+    vocabulary: bool = False  # values come from a small set: flag rare variants and typos
 
 
 @dataclass
@@ -134,7 +135,7 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> Mapping:
                 property=expand(rule["property"], where) if rule.get("property") else None,
                 type=vtype, ref=rule.get("ref"),
                 split=re.compile(rule["split"]) if rule.get("split") else None,
-                speakers=bool(rule.get("speakers")))
+                speakers=bool(rule.get("speakers")), vocabulary=bool(rule.get("vocabulary")))
         kinds[kind.name] = kind
     for kind in kinds.values():
         for rule in kind.keys.values():

@@ -93,9 +93,40 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
     record = Record(kind=name, source=src, iri=iri, url_path=url_path, label=label)
     if kind:
         record.dates = _dates(src, kind)
+        if kind.date_keys and src.has_front_matter:
+            _check_dates(record, kind)
     if src.body:
         record.doc = markdown.parse(src.body, src.body_line)
     return record
+
+
+_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+
+
+def _check_dates(record: Record, kind: Kind) -> None:
+    """Warn when an event has no date, or one its file name contradicts."""
+    src = record.source
+    if not record.dates:
+        if not any(src.values(k) for k in kind.date_keys):
+            src.diagnostics.append(Diagnostic(
+                "missing-date", "warning", f"no {' or '.join(f'`{k}`' for k in kind.date_keys)} in front matter",
+                src.relpath, 1, kind.date_keys[0], hint=f"add `{kind.date_keys[0]}: YYYY-MM-DD`"))
+        return
+    m = _FILE_DATE.match(Path(src.relpath).name)
+    if not m:
+        return
+    try:
+        named = dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return
+    if named not in record.dates:
+        key = next((k for k in kind.date_keys if src.values(k)), kind.date_keys[0])
+        line = next((f.line for f in src.fields if f.key == key), None)
+        src.diagnostics.append(Diagnostic(
+            "date-mismatch", "warning",
+            f"`{key}` says {', '.join(d.isoformat() for d in record.dates)} but the file name says "
+            f"{named.isoformat()}", src.relpath, line, key, record.dates[0].isoformat(),
+            hint="correct whichever is wrong; the page URL comes from the file name"))
 
 
 def _dates(src: SourceFile, kind: Kind) -> list[dt.date]:

@@ -78,7 +78,7 @@ weekend year annual report paper book blog article act bill law rights policy st
 group groups agency authority association federation consortium cooperative co-operative
 ltd limited inc llp plc company corporation media news press lords commons house
 people's citizens citizen assembly jury community communities museum library fund review
-observatory hub lab alliance service services platform tank street road square avenue lane
+observatory hub lab alliance service services platform tank street road square avenue
 organization organisation administration board forces army navy
 north south east west central united new republic kingdom states america africa asia europe
 """.split())
@@ -139,7 +139,9 @@ _BEFORE_CUES = [
                 re.I), "speaker"),
 ]
 #: Verb right after a name (optionally after an appositive) that says they spoke.
-_SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*)?
+_SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*
+    |\s(?:from|of|at)\s+(?:the\s+)?[A-Z][\w&.-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)*[A-Z][\w&.-]*)*,?\s*)?
+    (?:(?:attended|went)\b[^.;]{0,100}?\band\b(?:\s*,[^,.;]{0,60},)?\s+)?
     (?:also\s+|then\s+|first\s+|later\s+|similarly\s+|further\s+|briefly\s+|will\s+be\s+|is\s+|was\s+
     |were\s+|has\s+|had\s+|have\s+|lastly\s+|finally\s+)*
     (?P<verb>spoke|speaking|presented|presenting|talked|argued|explained
@@ -149,13 +151,22 @@ _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*)?
     |called|proposed|responded|replied|observed|went|defended|detailed|provided|chaired|moderated
     |hosted|facilitated|led|wrapped|underlined|recounted|addressed|related|posed|offered|walked
     |delivered|demonstrated|showcased|expressed|noted|explored|set|took|participated|appeared|joined
-    |made|put|asked|added|mentioned|cited|referenced|said|told|the\s+guest\s+speaker|a\s+panell?ist
+    |made|put|asked|added|mentioned|cited|referenced|said|told|delivering|leading|running|ran
+    |(?:the|a|an)\s+(?:[\w’'-]+\s+){0,2}?(?:speaker|panell?ist|presenter|provocateur|chair|moderator|facilitator
+      |host|witness|keynote)
     |one\s+of\s+the\s+(?:\w+\s+)?(?:panell?ists|speakers))\b""", re.I | re.X)
 _VERB_ROLE = {"chaired": "chair", "moderated": "chair", "hosted": "chair",
               "facilitated": "facilitator", "led": "facilitator"}
+_RUN_VERBS = frozenset("delivering delivered leading led running ran gave giving hosted facilitated".split())
+#: Role from the noun of "was the keynote speaker", "is a panellist", "will be the chair".
+_NOUN_ROLE = re.compile(r"(?P<chair>chair|moderator|host)$|(?P<facilitator>facilitator)$|(?P<witness>witness)$"
+                        r"|(?P<panellist>panell?ist)$", re.I)
+#: Verbs that run a workshop: the person is its facilitator.
+_WORKSHOP_AFTER = re.compile(r"\s+(?:an?|the|one of the|our|their|his|her)\s+(?:[\w’'-]+\s+){0,3}?"
+                             r"(?:workshops?|sessions?|breakouts?|activit(?:y|ies))\b", re.I)
 #: Verbs that alone do not put someone on stage: they need a cue in the same sentence.
 _WEAK_VERBS = frozenset("took participated appeared joined made put asked added "
-                        "mentioned cited referenced said told set".split())
+                        "mentioned cited referenced said told set delivering leading running ran".split())
 #: Cues anywhere in a sentence that make the names in it people on stage.
 _SENTENCE_CUE = re.compile(
     r"\bspoke\b|\bspeak(?:s|ing|er|ers)?\b|\bpanel(?:s|lists?|ists?)?\b|\bkeynote\w*|\bpresent(?:ed|s|ing|ation)\b"
@@ -173,7 +184,8 @@ _NEGATIVE_BEFORE = re.compile(
     r"|\baccording to\s+$|\bthanks? (?:you )?to\s+$|\bthanking\s+$|\bcontact\s*:?\s*$", re.I)
 _TALK_AFTER = re.compile(r"\s*(?:\w+\s+)?(?:talk|presentation|keynote|speech|lecture|remarks|address"
                          r"|provocation|input|opening|closing remarks)\b", re.I)
-_TITLE_TAIL = re.compile(r"(?:\b[A-Z][\w-]*\s+(?:(?:of|for|and)\s+)?){1,5},?\s*$")
+_TITLE_TAIL = re.compile(r"(?:\b(?:the|its|their|our)\s+)?(?:\b[A-Z][\w&-]*\s+(?:(?:of|for|and|the)\s+)*){0,6}"
+                         r"\b[A-Z][\w&-]*,?\s*$")
 _AND_JOIN = re.compile(r"[*\s]*(?:and|&)[*\s]*")
 _BOLD_PAIR = re.compile(r"[*\s]*,([^,.;*]{1,60}),?\s*(?:and|&)[*\s]*")
 _LIST_GAP = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:MP|MS|MSP|MEP|OBE|MBE|CBE|KC|QC|PhD)\b\.?\s*)?(?:[,;&]|and\b)(?:\s*(?:[,;&]|and\b))*\s*(?:the\s+)?", re.I)
@@ -388,7 +400,9 @@ def _trim_org(text: str) -> str | None:
         if not bare or bare.startswith("("):
             break
         if bare[0].isupper() or bare[0].isdigit() or bare.lower() in _ORG_CONNECT or "." in bare:
-            keep.append(w)
+            keep.append(w.rstrip(")") if ")" in w and "(" not in " ".join(keep) else w)
+            if ")" in w:
+                break
         else:
             break
     while keep and keep[-1].strip(",.;:").lower() in _ORG_CONNECT:
@@ -414,7 +428,17 @@ def _is_org(text: str) -> bool:
 _TAIL_STOP = re.compile(
     r"\s*(?:;|\.(?:\s|$)|\s[–—]\s|\s-\s|\bwho\b|\bwhich\b|\bwhere\b|\bon (?:the|a|an|this|how|what|why)\b"
     r"|\babout\b|\bto\b|\bsaid\b|\bsays\b|\band (?:I|we|he|she|they)\b|, (?:and )?[a-z]+(?:ed|s)\b"
-    r"|\s(?:alongside|chaired|moderated|spoke|presented|discussed|explained|shared|talked)\b)")
+    r"|\s(?:alongside|chaired|moderated|spoke|presented|discussed|explained|shared|talked)\b"
+    r"|\sand\s(?=[A-Z][\w'’-]+\s(?:of|from|at)\s))")
+_LOWER_TITLE = ("officer director manager lead leader head researcher fellow lecturer professor organiser "
+                "coordinator co-ordinator advisor adviser editor member secretary president chair founder "
+                "co-founder consultant analyst worker campaigner organizer representative").split()
+#: "Chloe Rees organising and development officer at Wales TUC": a lower-case title, no comma.
+_BARE_TITLE = re.compile(r"\s+(?=(?:[a-z][\w-]*\s+){0,4}?(?:" + "|".join(_LOWER_TITLE)
+                         + r")\s+(?:at|of|for)\s+(?:the\s+)?[A-Z])")
+_DASH_APPOSITIVE = re.compile(r"\s+[–—-]\s+([^–—;.()]{2,120}?)(?=\s+[–—-]\s|[.;]|$)")
+_POSS_SEG = re.compile(r"^([A-Z][\w&.-]*(?:\s+(?:of|for|and|by|the|[A-Z][\w&.-]*))*)(?:'s|’s)\s+(.+)$", re.I)
+_ACRONYM_TAIL = re.compile(r"\s+([A-Z][A-Z0-9&]{1,9})$")
 _ORG_LEAD = re.compile(r"^\s*,?\s*(?:from|of|at|with)\s+(?:the\s+)?")
 _AT_ORG = re.compile(r"\s(?:at|from)\s+(?:the\s+)?")
 _IN_SEG_ORG = re.compile(r"\s(?:at|of|for|with|from)\s+(?:the\s+)?")
@@ -450,7 +474,8 @@ def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, 
             return None, None, None, start
         off = start + m.end() + rest.find(org)
         return None, org, t.url_in(off, off + len(org)), off + len(org)
-    m = re.match(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the\s+|an?\s+)?(?=[A-Za-z])", tail)
+    m = re.match(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the\s+|an?\s+)(?=[A-Za-z])"
+                 r"|\s+(?:is|was)\s+(?=[A-Z])", tail)
     if not m:
         return None, None, None, start
     rest = tail[m.end():]
@@ -571,7 +596,9 @@ class _Collector:
                 self.by_first.setdefault(parts[0].lower(), []).append(full)
         self.found: dict[str, SpeakerMention] = {}
         self.order: list[str] = []
-        self.parts: dict[str, set[str]] = {}   # first/last word -> full names in the body
+        self.parts: dict[str, dict[str, int]] = {}   # first/last word -> full names, first block
+        self.block = 0                                # index of the block being read
+        self.site_name: str | None = None
         self.staff_full = set(staff)
         self.text = ""
         self.common: dict[str, bool] = {}
@@ -592,29 +619,44 @@ class _Collector:
             self.common[word] = hit
         return hit
 
-    def note_full_name(self, name: str) -> None:
+    def note_full_name(self, name: str, block: int) -> None:
         words = name.lower().split()
         for w in (words[0], words[-1]):
-            self.parts.setdefault(w, set()).add(name)
+            seen = self.parts.setdefault(w, {})
+            seen.setdefault(name, block)
 
     def resolve(self, name: _Name) -> str | None:
         """The full name for a mention: as written, or for one word the only full name in
         the body that starts or ends with it, else the only staff member with that first name."""
         if not name.single:
-            if name.text in self.staff_full:
-                return name.text
-            if not _is_person(name.text):
-                return None
-            words = name.text.lower().split()
-            if self._common(words[-1]) or (len(words) > 2 and self._common(words[0])):
-                return None   # "Climate Change", "World Duty Free": ordinary words capitalised
-            return name.text
+            return name.text if self._full_ok(name.text) else None
         word = name.text.lower()
-        hits = self.parts.get(word)
-        if hits:
-            return next(iter(hits)) if len(hits) == 1 else None
+        hits = {n: b for n, b in self.parts.get(word, {}).items() if self._full_ok(n)}
+        # A full name given earlier in the body wins, then the only staff member with that
+        # first name, then the only full name given later ("Tim" before "Tim Hughes noted").
+        before = [n for n, b in hits.items() if b <= self.block]
+        if before:
+            return before[0] if len(before) == 1 else None
         staff = self.by_first.get(word, ())
-        return staff[0] if len(staff) == 1 else None
+        if staff:
+            return staff[0] if len(staff) == 1 else None
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    def _full_ok(self, text: str) -> bool:
+        """Whether a name of several words reads as a person's full name in this body."""
+        if text in self.staff_full:
+            return True
+        if not _is_person(text):
+            return False
+        words = text.lower().split()
+        # "Climate Change", "World Duty Free": ordinary words capitalised
+        return not (self._common(words[-1]) or (len(words) > 2 and self._common(words[0])))
+
+    def org_name(self, org: str | None) -> str | None:
+        """The site's own name as configured when ``org`` is it in other case ("CONNECTED BY DATA")."""
+        if org and self.site_name and org.lower() == self.site_name.lower():
+            return self.site_name
+        return org
 
     def add(self, name: str, role: str, title: str | None, org: str | None, org_url: str | None,
             url: str | None, line: int) -> None:
@@ -622,6 +664,7 @@ class _Collector:
         for k in self.order:   # "Jeni" after "Jeni Tennison", "Dr Natalie Byrom" after "Natalie Byrom"
             if k == key:
                 break
+        org = self.org_name(org)
         old = self.found.get(key)
         if old is None:
             self.found[key] = SpeakerMention(name, role, title, org, org_url, url, line)
@@ -636,6 +679,69 @@ class _Collector:
         )
 
 
+#: Words that may sit between a first-person subject and the cue ("I was then invited to").
+_FP_GAP = (r"(?:\s+(?:was|were|am|have|has|had|will|would|be|been|also|then|recently|first|later|briefly"
+           r"|just|once|again|gladly|kindly|delighted|pleased|proud|honou?red|lucky|excited|glad|the|a|an"
+           r"|privilege|pleasure|opportunity|chance|honou?r|of|to|got|get|went|on|to|very|really|so|both"
+           r"|invited|asked))*\s+")
+_FP_CUE = (r"(?:spoke|speak|speaking|presented|present|presenting|chaired|chair|chairing|moderated|moderate"
+           r"|moderating|facilitated|facilitate|facilitating|panell?ist|provocateur|keynote|speaker|presenter"
+           r"|witness|(?:on|joined|join)\s+(?:a|an|the|this)\s+(?:[\w’'-]+\s+){0,2}?panel"
+           r"|(?:participated|participate|took\s+part|take\s+part)\s+(?:in|on)\s+(?:a|an|the|this)\s+"
+           r"(?:[\w’'-]+\s+){0,2}?(?:panel|roundtable)"
+           r"|(?:gave|give|giving|delivered|deliver|delivering|ran|run|running|led|lead|leading)\s+"
+           r"(?:an?|the|my|our|this|that|one|two|three)\s+(?:[\w’'-]+\s+){0,3}?(?:talk|keynote|presentation|evidence"
+           r"|lecture|speech|provocation|address|workshop|session|masterclass|seminar|webinar|brown bag)s?"
+           r"|gave\s+evidence|give\s+evidence)\b")
+#: The author on stage: "I spoke on a panel", "I was invited to present", "I was a panellist".
+_I_ON_STAGE = re.compile(r"(?:^|(?<=[\s(“\"‘*_]))I" + _FP_GAP + _FP_CUE
+                         + r"|(?:^|(?<=[\s(“\"‘*_]))I\s+was\s+(?:invited|asked)\b[^.;!?]{0,90}?\bto\s+"
+                         r"(?:give|present|speak|talk|deliver|chair|host|moderate|facilitate|lead|run|join\s+(?:a|the)"
+                         r"\s+panel|take\s+part\s+in\s+(?:a|the)\s+panel)\b")
+#: The authors together on stage: "We were invited to take part in a panel", "we gave evidence".
+_WE_ON_STAGE = re.compile(r"\b[Ww]e\s+(?:were\s+(?:invited|asked)\s+to\s+(?:speak|present|give\s+evidence"
+                          r"|take\s+part\s+in\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,2}?panel)|gave\s+evidence"
+                          r"|(?:spoke|were)\s+on\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,2}?panel)\b")
+_BEHALF = re.compile(r"\bon behalf of\s+(?:the\s+)?(?P<org>us\b|[A-Z][\w&.-]*(?:\s+(?:of|for|and|by|the|[A-Z][\w&.-]*))*)")
+_ROLE_WORDS = [(re.compile(r"chair|moderat|\bhost", re.I), "chair"), (re.compile(r"facilitat|workshop", re.I), "facilitator"),
+               (re.compile(r"evidence|witness", re.I), "witness"), (re.compile(r"panel", re.I), "panellist")]
+
+
+def _authors(author: str | None) -> list[str]:
+    """The front-matter author string as names ("Tim Davies, Jonathan Smith")."""
+    if not author:
+        return []
+    return [a.strip() for a in re.split(r"\s*(?:,|;|&|\band\b)\s*", author) if len(a.strip().split()) >= 2]
+
+
+def _first_person(col: _Collector, t: _Text, block: Block, authors: list[str]) -> None:
+    """The author on stage when the text says so in the first person ("I spoke on a panel")."""
+    text = t.text
+    if "I " not in text and "e were" not in text and "e gave" not in text and "e spoke" not in text:
+        return
+    for s_start, s_end in _sentences(text):
+        sentence = text[s_start:s_end]
+        m = _I_ON_STAGE.search(sentence) if len(authors) == 1 else None
+        who = authors if m is None else authors[:1]
+        if m is None:
+            m = _WE_ON_STAGE.search(sentence)
+        if m is None:
+            continue
+        cue = m.group(0)
+        role = next((r for rx, r in _ROLE_WORDS if rx.search(cue)), None)
+        if role is None:
+            role = "panellist" if _PANEL.search(sentence) else "speaker"
+        org = None
+        behalf = _BEHALF.search(sentence)
+        if behalf:
+            org = col.site_name if behalf.group("org") == "us" else _trim_org(behalf.group("org"))
+        elif col.site_name and re.search(r"\b(?:at|for|with|from|of)\s+" + re.escape(col.site_name) + r"\b",
+                                          sentence, re.I):
+            org = col.site_name   # "to present ... the work we're doing at Connected by Data"
+        for a in who:
+            col.add(a, role, None, org, None, None, block.line)
+
+
 def extract_speakers(doc: Document, *, category: str | None = None, title: str = "",
                      staff: Sequence[str] = (), author: str | None = None,
                      site_name: str | None = None) -> list[SpeakerMention]:
@@ -645,16 +751,21 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
     texts = [_Text(b) for b in doc.blocks]
     col.text = "\n".join(t.text for t in texts)
     names_by_block = [_names(t, 0, len(t.text)) for t in texts]
-    for names in names_by_block:
+    col.site_name = site_name
+    for i, names in enumerate(names_by_block):
         for n in names:
             if not n.single and _looks_person(n.text):
-                col.note_full_name(n.text)
+                col.note_full_name(n.text, i)
+    authors = _authors(author)
 
     heading_role: dict[int, str | None] = {}   # heading level -> role its text gives
     discussion_at: dict[int, bool] = {}        # heading level -> whether it opens a discussion
     lead_role: str | None = None                # role given by the lead-in of the current list
-    for block, t, names in zip(doc.blocks, texts, names_by_block):
+    for i, (block, t, names) in enumerate(zip(doc.blocks, texts, names_by_block)):
         text = t.text
+        col.block = i
+        if authors and not block.quote and block.kind != "heading":
+            _first_person(col, t, block, authors)
         if block.kind == "heading":
             for lvl in [l for l in heading_role if l >= block.level]:
                 del heading_role[lvl]
@@ -770,8 +881,11 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
             verb = _SPEECH_VERB.match(text, _after_list(text, in_sent, n), s_end)
             if role is None and verb and not discussion:
                 v = verb.group("verb").lower()
-                if v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(s_end, verb.end() + 60)):
-                    role = _VERB_ROLE.get(v, default)
+                if v in _RUN_VERBS and _WORKSHOP_AFTER.match(text, verb.end(), s_end):
+                    role = "facilitator"   # "Adam will be delivering a workshop"
+                elif v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(s_end, verb.end() + 60)):
+                    noun = _NOUN_ROLE.search(v)
+                    role = next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, default)
             if role is None and cue and not discussion and not n.possessive and re.match(
                     r"\s*(?:and\b|,|&|\()", after) and _subject_list(text, s_start, n):
                 role = default
