@@ -167,6 +167,38 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
 
 
 @cli.command()
+@click.argument("site", type=click.Path(file_okay=False))
+@click.option("--mapping", type=click.Path(dir_okay=False), help="Mapping file (default: SITE/_kg/mapping.yml, else kg's own).")
+@click.option("--base-url", help="Scheme and host of the site, when _config.yml has no `url` and there is no CNAME.")
+@click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes (default: kg's ontology/shapes.ttl).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--infos", is_flag=True, help="Also list informational notes (near misses, series gaps).")
+@output_option
+def validate(site: str, mapping: str | None, base_url: str | None, shapes: str | None, fmt: str, strict: bool,
+             infos: bool, output: str) -> None:
+    """Check a site like a linter: every problem, grouped by the file to fix.
+
+    Reads the site (nothing is written), then reports what the build found (invalid
+    front matter, duplicate keys, unknown projects and people with the likely intended
+    name, dates that disagree with file names, inconsistent categories) and what the
+    SHACL shapes find. Exit status 1 when there are errors (or, with --strict, warnings).
+
+    \b
+    Example:
+        kg validate ../my-site
+        kg validate ../my-site --format json -o lint.json
+    """
+    from .validate import format_lint, lint
+
+    report = lint(build_site(site, mapping=mapping, base_url=base_url), shapes, infos=infos)
+    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else format_lint(report)
+    _emit(text, output)
+    if report.count("error") or (strict and report.count("warning")):
+        sys.exit(1)
+
+
+@cli.command()
 @graph_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats(graph_dir: str, fmt: str) -> None:

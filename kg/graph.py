@@ -111,7 +111,7 @@ class GraphBuilder:
         graphs: dict[str, list[Quad]] = {}
         for r in self.records:
             graphs[self.source_graph(r)] = list(self.record_quads(r))
-        graphs[self.site.minted("graph", "entities")] = list(self.entity_quads())
+        graphs[self.site.minted("graph", "entities")] = list(self.entity_quads()) + list(self.unresolved_quads())
         graphs[self.site.minted("graph", "series")] = list(self.series_quads(series))
         return GraphBuild(graphs, self.diagnostics)
 
@@ -134,6 +134,11 @@ class GraphBuilder:
             yield q(schema.url, s)
         if r.label:
             yield q(rdfs.label, Literal(r.label))
+            if r.label_from_file and kind and kind.label in kind.keys:
+                yield q(NamedNode(kind.keys[kind.label].property), Literal(r.label))
+        if r.dates_from_file and kind and kind.date_keys and kind.date_keys[0] in kind.keys:
+            for d in r.dates:
+                yield q(NamedNode(kind.keys[kind.date_keys[0]].property), literal(d))
         for f in r.source.fields:
             rule = kind.keys.get(f.key) if kind else None
             if rule is None or (rule.speakers and not rule.property):
@@ -172,6 +177,9 @@ class GraphBuilder:
                 parts = rule.split.split(v) if rule.split and isinstance(v, str) else [v]
                 for part in parts:
                     d = date_value(part)
+                    if isinstance(d, dt.datetime):  # the day is the date; the time is kept aside
+                        yield from self.extra_quads(r, s, g, rule.key, d, line)
+                        d = d.date()
                     if d is None:
                         self.diagnostics.append(Diagnostic(
                             "bad-date", "warning", f"`{rule.key}` is not a date: {part!r}", r.relpath, line,
@@ -244,6 +252,7 @@ class GraphBuilder:
         """An unmapped key: kept as ``kg:frontMatter [kg:key; rdf:value; kg:line]``."""
         node = NamedNode(f"{r.iri}#fm-{slugify(key) or 'key'}-{line}")
         yield Quad(s, kg.frontMatter, node, g)
+        yield Quad(node, rdf.type, kg.FrontMatterEntry, g)
         yield Quad(node, kg.key, Literal(key), g)
         yield Quad(node, kg.line, Literal(str(line), datatype=xsd.integer), g)
         for v in (value if isinstance(value, list) else [value]):
@@ -291,7 +300,11 @@ class GraphBuilder:
                 node = safe_iri(url)
                 if node is not None:
                     yield Quad(s, schema.url if ent.kind == "organisation" else schema.sameAs, node, g)
-        for iri, (kind_name, label) in sorted(self.unresolved.items()):
+
+    def unresolved_quads(self) -> Iterable[Quad]:
+        """Unresolved references typed as what they were meant to be (a project, a person)."""
+        g = NamedNode(self.site.minted("graph", "entities"))
+        for iri, (kind_name, _label) in sorted(self.unresolved.items()):
             kind = self.mapping.kinds.get(kind_name)
             for cls in (kind.classes if kind else []):
                 yield Quad(NamedNode(iri), rdf.type, NamedNode(cls), g)

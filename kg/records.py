@@ -44,6 +44,8 @@ class Record:
     speakers: list[SpeakerMention] = field(default_factory=list)
     ordinal: int | None = None
     ordinal_line: int | None = None
+    label_from_file: bool = False  # a post's title and date come from its file name when
+    dates_from_file: bool = False  # its front matter has none, as in Jekyll
 
     @property
     def relpath(self) -> str:
@@ -93,14 +95,34 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
     record = Record(kind=name, source=src, iri=iri, url_path=url_path, label=label)
     if kind:
         record.dates = _dates(src, kind)
-        if kind.date_keys and src.has_front_matter:
+        readable = src.has_front_matter and not any(d.severity == "error" for d in src.diagnostics)
+        if kind.date_keys and readable and collection != "posts":
             _check_dates(record, kind)
+    if collection == "posts" and src.has_front_matter:
+        _post_defaults(record)
     if src.body:
         record.doc = markdown.parse(src.body, src.body_line)
     return record
 
 
-_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
+
+
+def _post_defaults(record: Record) -> None:
+    """A post's date and title from its file name when its front matter has none (as Jekyll does)."""
+    m = _FILE_DATE.match(Path(record.relpath).stem)
+    if not m:
+        return
+    if not record.dates:
+        try:
+            record.dates = [dt.date(int(m[1]), int(m[2]), int(m[3]))]
+            record.dates_from_file = True
+        except ValueError:
+            pass
+    if record.label is None and m[4]:
+        # Jekyll::Utils.titleize_slug: words of the slug, each capitalised
+        record.label = " ".join(w[:1].upper() + w[1:] for w in m[4].split("-") if w)
+        record.label_from_file = True
 
 
 def _check_dates(record: Record, kind: Kind) -> None:

@@ -1,0 +1,447 @@
+"""Check a built graph against kg's SHACL shapes, and say which file to fix.
+
+The shapes (``ontology/shapes.ttl``, packaged as ``kg.ontology``) describe what a
+well-formed graph holds: an event has one title and comes from one file, a speaker's
+role is one kg knows, every topic named is a topic… :func:`validate_graph` runs them
+with pyshacl over the union of the graph's named graphs and returns one
+:class:`ShapeResult` per problem, each with the path of the source file (relative to
+the site folder) that an editor should open.
+
+pyshacl is slow on an rdflib graph backed by Oxigraph, so the union is copied once
+into a plain in-memory rdflib ``Graph`` before validation; no inference is run: the
+build writes every ``rdf:type`` explicitly. Source files are then looked up in the
+Oxigraph store with one SPARQL query.
+"""
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from .errors import KgError
+from .store import KnowledgeGraph
+from .vocab import KG
+
+SHAPES_FILE = "shapes.ttl"
+ONTOLOGY_FILE = "kg.ttl"
+SEVERITIES = ("violation", "warning", "info")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+class ShapesError(KgError):
+    """A shapes (or ontology) file cannot be read or is not valid Turtle."""
+
+
+@dataclass(frozen=True)
+class ShapeResult:
+    """One problem SHACL found.
+
+    Attributes:
+        focus: IRI of the node the problem is about (an event, a speaker line…).
+        path: IRI of the property concerned (``^IRI`` for an inverse path), or ``None``
+            for a problem with the node as a whole.
+        severity: ``"violation"``, ``"warning"`` or ``"info"``.
+        message: what is wrong, in words for the site's editors.
+        value: the offending value (an IRI or a literal's text), when there is one.
+        source: the path, relative to the site folder, of the file to fix: the file
+            that describes ``focus``, else the first file that states something about
+            it (or, for a node kg derived across files such as a series, the first
+            file of a node it links to). ``None`` when there is none.
+        sources: every such file, sorted (a reference that names no page can be
+            written in several files).
+        shape: IRI of the shape that reported it (blank-node shapes: their parent's).
+        constraint: the SHACL constraint component, e.g. ``sh:MinCountConstraintComponent``.
+    """
+
+    focus: str
+    path: str | None
+    severity: str
+    message: str
+    value: str | None = None
+    source: str | None = None
+    sources: tuple[str, ...] = ()
+    shape: str | None = None
+    constraint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        what = f" [{self.value}]" if self.value is not None and self.value != self.focus else ""
+        return f"{where}{self.severity}: {self.message}{what} ({self.focus})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-ready dict, without empty fields."""
+        d = asdict(self)
+        d["sources"] = list(self.sources)
+        return {k: v for k, v in d.items() if v not in (None, [])}
+
+
+@dataclass
+class ValidationResult:
+    """The outcome of validating a graph.
+
+    ``conforms`` is true when there is no result of severity ``violation``: warnings
+    and infos describe data that sites legitimately vary on, and do not make a graph
+    invalid (unlike plain SHACL, where any result does).
+    """
+
+    conforms: bool
+    results: list[ShapeResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def violations(self) -> list[ShapeResult]:
+        """The results of severity ``violation``."""
+        return [r for r in self.results if r.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[ShapeResult]:
+        """The results of severity ``warning``."""
+        return [r for r in self.results if r.severity == "warning"]
+
+    def by_source(self) -> dict[str | None, list[ShapeResult]]:
+        """Results grouped by the file to fix (``None``: no file)."""
+        out: dict[str | None, list[ShapeResult]] = {}
+        for r in self.results:
+            out.setdefault(r.source, []).append(r)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome as a JSON-ready dict."""
+        counts = {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
+        return {"conforms": self.conforms, **{s + "s": n for s, n in counts.items()},
+                "seconds": round(self.seconds, 3), "results": [r.to_dict() for r in self.results]}
+
+
+# -- shapes and ontology, loaded once per process -------------------------------------------
+
+def _packaged(name: str) -> Path:
+    return Path(str(resources.files("kg.ontology") / name))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_turtle(path: str, mtime: float) -> rdflib.Graph:  # mtime: reload when the file changes
+    g = rdflib.Graph()
+    try:
+        g.parse(path, format="turtle")
+    except OSError as exc:
+        raise ShapesError(f"cannot read shapes file: {exc.strerror}", path=path) from exc
+    except Exception as exc:  # rdflib raises several syntax error types
+        raise ShapesError(f"not valid Turtle: {exc}", path=path,
+                          hint="check the file with an RDF validator, e.g. `riot --validate`") from exc
+    return g
+
+
+def _load(path: str | Path) -> rdflib.Graph:
+    p = Path(path)
+    try:
+        mtime = p.stat().st_mtime
+    except OSError as exc:
+        raise ShapesError(f"cannot read shapes file: {exc.strerror}", path=p) from exc
+    return _parse_turtle(str(p.resolve()), mtime)
+
+
+def load_shapes(shapes: str | Path | None = None) -> rdflib.Graph:
+    """The SHACL shapes graph: ``shapes`` if given, else kg's packaged ``shapes.ttl``.
+
+    Parsed once per process (and again only if the file changes). Do not modify the
+    returned graph: it is shared.
+
+    Raises:
+        ShapesError: the file cannot be read or is not valid Turtle.
+    """
+    return _load(shapes if shapes is not None else _packaged(SHAPES_FILE))
+
+
+def load_ontology() -> rdflib.Graph:
+    """kg's ontology (``kg.ttl``) as an rdflib graph, parsed once per process.
+
+    Raises:
+        ShapesError: the packaged file is missing or invalid (a broken install).
+    """
+    return _load(_packaged(ONTOLOGY_FILE))
+
+
+# -- validation --------------------------------------------------------------------------------
+
+def union_graph(graph: KnowledgeGraph | ox.Store) -> rdflib.Graph:
+    """The triples of all named graphs (and the default graph) as one plain rdflib ``Graph``.
+
+    pyshacl works much faster on this in-memory copy than on the Oxigraph-backed
+    ``Dataset``; terms are converted directly (faster than an N-Triples round trip),
+    each distinct term once.
+    """
+    store = graph.store if isinstance(graph, KnowledgeGraph) else graph
+    triples = {q.triple for q in store.quads_for_pattern(None, None, None, None)}
+    cache: dict[Any, rdflib.term.Node] = {}
+
+    def term(t: Any) -> rdflib.term.Node:
+        node = cache.get(t)
+        if node is None:
+            if isinstance(t, ox.NamedNode):
+                node = rdflib.URIRef(t.value)
+            elif isinstance(t, ox.BlankNode):
+                node = rdflib.BNode(t.value)
+            elif isinstance(t, ox.Literal):
+                if t.language:
+                    node = rdflib.Literal(t.value, lang=t.language)
+                elif t.datatype.value == _XSD_STRING:
+                    node = rdflib.Literal(t.value)
+                else:
+                    node = rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+            else:  # an RDF-star quoted triple: kg never writes one
+                raise TypeError(f"unsupported RDF term: {t!r}")
+            cache[t] = node
+        return node
+
+    g = rdflib.Graph()
+    g.addN((term(t.subject), term(t.predicate), term(t.object), g) for t in triples)
+    return g
+
+
+def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None = None) -> ValidationResult:
+    """Validate ``graph`` against the SHACL shapes.
+
+    Args:
+        graph: a built graph (or a bare pyoxigraph ``Store`` of quads).
+        shapes: a Turtle file of SHACL shapes; default: kg's own ``shapes.ttl``.
+
+    No inference is run and kg's ontology is not mixed into the data: the build writes
+    every ``rdf:type`` explicitly, and kg's shapes are written for exactly those types
+    (with RDFS entailment an ``EventSeries`` would also be an ``Event`` and be asked
+    for a source file).
+
+    Returns:
+        The outcome: ``conforms`` (no violations) and the results, sorted by source
+        file, severity, focus node and path; each names the file to fix.
+
+    Raises:
+        ShapesError: the shapes file cannot be read or is not valid Turtle.
+    """
+    import pyshacl
+    import pyshacl.errors
+
+    started = time.perf_counter()
+    shapes_graph = load_shapes(shapes)
+    data = union_graph(graph)
+    try:
+        _conforms, report, _text = pyshacl.validate(
+            data, shacl_graph=shapes_graph, inference="none", abort_on_first=False,
+            allow_infos=True, allow_warnings=True, inplace=True, advanced=False)
+    except pyshacl.errors.ReportableRuntimeError as exc:  # a shape pyshacl cannot load
+        raise ShapesError(f"invalid SHACL shapes: {exc.message}",
+                          path=shapes if shapes is not None else _packaged(SHAPES_FILE),
+                          hint=f"see {getattr(exc, 'link', None) or 'https://www.w3.org/TR/shacl/'}") from exc
+    store = graph.store if isinstance(graph, KnowledgeGraph) else graph
+    results = _read_report(report, shapes_graph)
+    sources = _sources(store, {r["focus"] for r in results if r["focus"] is not None})
+    out = []
+    for r in results:
+        files = sources.get(r["focus"], ()) if r["focus"] else ()
+        out.append(ShapeResult(
+            focus=r["focus"] or "", path=r["path"], severity=r["severity"], message=r["message"],
+            value=r["value"], source=files[0] if files else None, sources=files,
+            shape=r["shape"], constraint=r["constraint"]))
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    out.sort(key=lambda r: (r.source is None, r.source or "", rank.get(r.severity, 9), r.focus,
+                            r.path or "", r.value or "", r.message))
+    return ValidationResult(conforms=not any(r.severity == "violation" for r in out), results=out,
+                            seconds=time.perf_counter() - started)
+
+
+def _text(term: Any) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.BNode):
+        return "_:" + str(term)
+    return str(term)
+
+
+def _read_report(report: rdflib.Graph, shapes_graph: rdflib.Graph) -> list[dict[str, Any]]:
+    """The validation results of a pyshacl report graph, as plain dicts."""
+    out = []
+    for res in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(res, SH.focusNode)
+        path = report.value(res, SH.resultPath)
+        shape = report.value(res, SH.sourceShape)
+        messages = sorted(str(m) for m in report.objects(res, SH.resultMessage))
+        component = report.value(res, SH.sourceConstraintComponent)
+        out.append({
+            "focus": _text(focus),
+            "path": str(path) if isinstance(path, rdflib.URIRef) else (
+                _path_text(path, report) if path is not None else None),
+            "severity": _SEVERITY.get(report.value(res, SH.resultSeverity), "violation"),
+            "message": messages[0] if messages else str(component or "constraint not met"),
+            "value": _text(report.value(res, SH.value)),
+            "shape": _shape_name(shape, shapes_graph),
+            "constraint": _curie(component),
+        })
+    return out
+
+
+def _path_text(path: Any, graph: rdflib.Graph) -> str | None:
+    """A complex SHACL path in words (only inverse paths occur in kg's shapes)."""
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{inverse}"
+    return None
+
+
+def _shape_name(shape: Any, shapes_graph: rdflib.Graph) -> str | None:
+    """The IRI of ``shape``, or of the named shape it is a property of."""
+    if shape is None:
+        return None
+    if isinstance(shape, rdflib.URIRef):
+        return str(shape)
+    for predicate in (SH.property, SH.sparql):
+        parent = shapes_graph.value(None, predicate, shape)
+        if isinstance(parent, rdflib.URIRef):
+            return str(parent)
+    return None
+
+
+def _curie(term: Any) -> str | None:
+    if term is None:
+        return None
+    text = str(term)
+    return "sh:" + text[len(str(SH)):] if text.startswith(str(SH)) else text
+
+
+_SOURCES_QUERY = f"""
+SELECT ?focus ?path ?rank WHERE {{
+  VALUES ?focus {{ %s }}
+  {{ GRAPH ?g {{ ?focus <{KG}sourceFile> ?f }} GRAPH ?f {{ ?f <{KG}path> ?path }} BIND (0 AS ?rank) }}
+  UNION
+  {{ GRAPH ?g {{ ?focus ?p ?o }} GRAPH ?g {{ ?g <{KG}path> ?path }} BIND (1 AS ?rank) }}
+  UNION
+  {{ GRAPH ?g {{ ?s ?p ?focus }} GRAPH ?g {{ ?g <{KG}path> ?path }} BIND (2 AS ?rank) }}
+  UNION
+  {{ GRAPH ?g {{ ?focus ?p ?x }} GRAPH ?h {{ ?x <{KG}sourceFile> ?f }} GRAPH ?f {{ ?f <{KG}path> ?path }}
+     BIND (3 AS ?rank) }}
+}}
+"""
+
+
+def _sources(store: ox.Store, foci: set[str]) -> dict[str, tuple[str, ...]]:
+    """Focus IRI -> the files to fix, best first.
+
+    The file that describes the node (``kg:sourceFile``) comes first; else the files
+    whose named graphs say something about it; else those whose graphs point at it;
+    else the files of the nodes it points at (e.g. a series: its meetings' files).
+    """
+    nodes = []
+    for focus in sorted(foci):
+        try:
+            nodes.append(ox.NamedNode(focus))
+        except ValueError:  # a blank node or literal focus: no file can be named
+            continue
+    best: dict[str, dict[str, int]] = {}
+    for chunk in (nodes[i:i + 500] for i in range(0, len(nodes), 500)):
+        values = " ".join(str(node) for node in chunk)
+        for row in store.query(_SOURCES_QUERY % values):
+            focus, path, rank = row["focus"].value, row["path"].value, int(row["rank"].value)
+            files = best.setdefault(focus, {})
+            files[path] = min(rank, files.get(path, rank))
+    out = {}
+    for focus, files in best.items():
+        top = min(files.values())
+        out[focus] = tuple(sorted(p for p, r in files.items() if r == top))
+    return out
+
+
+# -- the site linter: build diagnostics and SHACL results, grouped by file ------------
+
+#: SHACL findings already reported, with a line number, by a build diagnostic.
+_COVERED = {
+    "https://schema.org/startDate": ("missing-date", "bad-date"),
+    KG + "link": ("bad-url",),
+    "https://schema.org/url": ("bad-url",),
+    KG + "completed": ("bad-boolean",),
+}
+
+
+@dataclass
+class Problem:
+    """One thing for a site's editor to fix, in one file."""
+
+    severity: str  # "error" | "warning" | "info"
+    message: str
+    line: int | None = None
+    code: str | None = None
+    hint: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem as a JSON-ready dict, without empty fields."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class LintReport:
+    """Every problem of a site, by the file to fix (``None``: not tied to one file)."""
+
+    files: dict[str | None, list[Problem]]
+    checked: int
+
+    def count(self, severity: str) -> int:
+        """How many problems of ``severity``."""
+        return sum(p.severity == severity for ps in self.files.values() for p in ps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return {"files_checked": self.checked, "errors": self.count("error"),
+                "warnings": self.count("warning"),
+                "files": {k or "": [p.to_dict() for p in v] for k, v in self.files.items()}}
+
+
+def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = False) -> LintReport:
+    """Combine a build's diagnostics and the SHACL results into one report by file.
+
+    A SHACL finding that a build diagnostic already reports (with its line) is left
+    out, as are findings about unresolved references (the build lists each one where
+    it is written). SHACL violations count as errors.
+    """
+    diags = graph.report.get("diagnostics", [])
+    files: dict[str | None, list[Problem]] = {}
+    seen: set[tuple[str | None, str]] = set()
+    for d in diags:
+        if d["severity"] == "info" and not infos:
+            continue
+        files.setdefault(d.get("path"), []).append(Problem(
+            d["severity"], d["message"], d.get("line"), d.get("code"), d.get("hint")))
+        seen.add((d.get("path"), d.get("code", "")))
+    for r in validate_graph(graph, shapes).results:
+        if r.severity == "info" and not infos:
+            continue
+        if r.shape and r.shape.endswith("UnresolvedShape"):
+            continue
+        if any((r.source, code) in seen for code in _COVERED.get(r.path or "", ())):
+            continue
+        value = f" (value: {r.value})" if r.value is not None and r.value != r.focus else ""
+        files.setdefault(r.source, []).append(Problem(
+            "error" if r.severity == "violation" else r.severity, r.message + value, None, "shape"))
+    broken = {d.get("path") for d in diags if d["severity"] == "error"}
+    for path in broken:  # a file that could not be read: its other findings only follow from that
+        files[path] = [p for p in files.get(path, []) if p.severity == "error" and p.code != "shape"]
+    ordered = {k: sorted(v, key=lambda p: (p.line or 0, p.severity, p.message))
+               for k, v in sorted(files.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))}
+    return LintReport(ordered, graph.report.get("files", 0))
+
+
+def format_lint(report: LintReport) -> str:
+    """The lint report as text for a person: files, then their problems by line."""
+    lines = []
+    for path, problems in report.files.items():
+        lines.append(path or "(across files)")
+        for p in problems:
+            where = f"{p.line}: " if p.line else ""
+            lines.append(f"  {where}{p.severity}: {p.message}" + (f" ({p.hint})" if p.hint else ""))
+    lines.append(f"{report.checked} files checked: {report.count('error')} errors, "
+                 f"{report.count('warning')} warnings in {len([k for k in report.files if k])} files")
+    return "\n".join(lines) + "\n"
