@@ -75,12 +75,13 @@ def cli(traceback: bool) -> None:
               help="Folder to write graph.nq, store/ and report.json to.")
 @click.option("--mapping", type=click.Path(dir_okay=False), help="Mapping file (default: SITE/_kg/mapping.yml, else kg's own).")
 @click.option("--base-url", help="Scheme and host of the site, when _config.yml has no `url` and there is no CNAME.")
+@click.option("--curation", type=click.Path(dir_okay=False), help="Curation file (default: SITE/_kg/curation.yml).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Summary as text or as the JSON report.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not just the first ones.")
-def build(site: str, out: str, mapping: str | None, base_url: str | None, strict: bool, fmt: str,
-          verbose: bool) -> None:
+def build(site: str, out: str, mapping: str | None, base_url: str | None, curation: str | None, strict: bool,
+          fmt: str, verbose: bool) -> None:
     """Build the knowledge graph of the Jekyll site in SITE.
 
     Writes OUT/graph.nq (N-Quads, one named graph per source file), OUT/store/ (an
@@ -90,7 +91,7 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, strict
     Example:
         kg build ../my-site --out graphs/
     """
-    graph = build_site(site, out, mapping=mapping, base_url=base_url)
+    graph = build_site(site, out, mapping=mapping, base_url=base_url, curation=curation)
     report = graph.report
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))

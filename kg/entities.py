@@ -179,6 +179,7 @@ class EntityResolver:
 
     def __init__(self, site: Site, index: Index, curation: Curation | None = None) -> None:
         self.site = site
+        self.site_host = domain_of(site.base_url)
         self.index = index
         self.curation = curation or Curation()
         self._people: list[tuple[str, str | None]] = []
@@ -216,7 +217,7 @@ class EntityResolver:
 
     def org(self, name: str | None, url: str | None) -> str | None:
         """The node of an organisation mention, or ``None`` (no name and no homepage)."""
-        if name is None and homepage_domain(url) is None:
+        if name is None and homepage_domain(url, self.site_host) is None:
             return None
         if name and normalise(name) in self.curation.not_organisations:
             return None
@@ -282,13 +283,14 @@ class EntityResolver:
         uf = _Union()
         names_of: dict[str, Counter] = defaultdict(Counter)
         fixed: dict[str, str] = {}
-        keys: list[tuple[str, str | None, str]] = []
+        keys: list[tuple[str, str | None, str, str | None]] = []
         page_nodes: dict[str, str] = {}
-        for name, url, page in self._orgs:
+        for name, written_url, page in self._orgs:
             canonical = self.curation.org_alias.get(normalise(name), name) if name else None
-            if canonical and not homepage_domain(url) and normalise(canonical) in self.curation.org_homepage:
-                url = self.curation.org_homepage[normalise(canonical)]
-            domain = homepage_domain(url)
+            url = written_url
+            if canonical and normalise(canonical) in self.curation.org_homepage:
+                url = self.curation.org_homepage[normalise(canonical)]  # the curated homepage wins
+            domain = homepage_domain(url, self.site_host)
             node = "d:" + domain if domain else ("o:" + _org_norm(canonical) if canonical else None)
             if node is None:
                 continue
@@ -301,7 +303,7 @@ class EntityResolver:
                     fixed[node] = canonical
             if page:
                 fixed[node] = name or fixed.get(node, "")
-            keys.append((name or "", url, node))
+            keys.append((name or "", written_url, node, url))
             if page:
                 page_nodes[node] = page
         # acronyms: "DSIT" joins the one organisation whose initials it is
@@ -346,10 +348,10 @@ class EntityResolver:
                 ent.fixed_name = fixed_names[0]
             if len({_org_norm(n) for n in names}) > 1:
                 self.merges.append({"kind": "organisation", "iri": iri, "names": sorted(names)})
-        for name, url, node in keys:
+        for name, written_url, node, url in keys:
             iri = iri_of_root[uf.find(node)]
-            self.org_iri[(name, url)] = iri
-            if homepage_domain(url):
+            self.org_iri[(name, written_url)] = iri
+            if homepage_domain(url, self.site_host):
                 self.entities[iri].urls.add(url)
 
     def _fuzzy(self, uf: _Union, nodes: list[str], kind: str, text, block, protected: dict[str, str]) -> None:

@@ -94,7 +94,7 @@ class GraphBuilder:
 
     def source_graph(self, record: Record) -> str:
         """The named graph that holds what ``record``'s file says."""
-        return self.site.minted("source", record.relpath).replace("%2F", "/")
+        return self.site.minted("source", record.relpath)
 
     def build(self, series: list[Series]) -> GraphBuild:
         """All quads of the site."""

@@ -47,11 +47,32 @@ def domain_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-def homepage_domain(url: str | None) -> str | None:
-    """The domain of ``url`` when it can stand for an organisation's homepage."""
+#: Hosts where each organisation has a folder of its own (gov.uk/government/organisations/x):
+#: there the organisation is keyed by host and the first path segments, not the host alone.
+PATH_KEYED_HOSTS = {"gov.uk": 3, "github.com": 1, "gitlab.com": 1, "parliament.uk": 2}
+
+
+def homepage_domain(url: str | None, site_host: str | None = None) -> str | None:
+    """The key of ``url`` when it can stand for an organisation's homepage.
+
+    Usually the domain without ``www.`` (``hopkinsvanmil.co.uk``); on hosts where many
+    organisations have a folder, host and folder (``gov.uk/government/organisations/x``);
+    ``None`` for links to shared hosts (YouTube, LinkedIn…) and to pages of the site
+    itself (``site_host``) other than its home page.
+    """
     domain = domain_of(url)
     if domain is None or domain in SHARED_HOSTS or any(domain.endswith("." + h) for h in SHARED_HOSTS):
         return None
+    try:
+        path = urlsplit(url if "://" in url else "https://" + url).path.strip("/")
+    except ValueError:
+        return None
+    if site_host and domain == site_host and path:
+        return None
+    for host, depth in PATH_KEYED_HOSTS.items():
+        if domain == host or domain.endswith("." + host):
+            parts = [p for p in path.lower().split("/") if p][:depth]
+            return "/".join([domain] + parts) if parts else domain
     return domain
 
 

@@ -70,7 +70,7 @@ class Site:
 
     def minted(self, kind: str, key: str) -> str:
         """A stable IRI for a thing with no page of its own (``/id/KIND/KEY``)."""
-        return self.base_url + self.baseurl + f"/id/{kind}/" + quote(key, safe="-._~")
+        return self.base_url + self.baseurl + f"/id/{kind}/" + quote(key, safe="-._~/")
 
     def files(self, labels: list[str] | None = None) -> Iterator[tuple[Collection, Path]]:
         """Every markdown file of the given collections (all when ``None``), sorted."""

@@ -10,10 +10,21 @@ A person is taken as on stage when the text around a name says so:
   "Natalie Byrom, Research Director of ..., explained");
 * a paragraph that opens with a bold name followed by a speaking verb.
 
-Names are checked with ``nameparser`` and its vocabulary (titles, particles); a staff
-member's first name alone resolves to the full name when only one staff member has it.
+* the front-matter author, when the text says so in the first person ("I spoke on a
+  panel", "I was invited to present", "We were invited to take part in a panel");
+* a name with an explicit role in brackets ("Tim Davies (Org) (facilitator)") or in
+  brackets after a role noun ("Our speakers (Giovana, Ivan and Tim)").
+
+Names are checked with ``nameparser`` and its vocabulary (titles, particles); a first name
+alone resolves to a full name given earlier in the body, else to the only staff member with
+it, else to the only full name given later; a first name that resolves to nobody is kept as
+written only right after a strong cue ("alongside Mary from TUC").
 The title and organisation come from the text after the name ("Name, Title at Org",
-"Name from Org", "Name (Org)", "Name: Org") or from a possessive before it ("Org's Name").
+"Name from Org", "Name (Org)", "Name: Org", "Name - a Title at Org -", "Name, Org's Title"),
+from a title before it ("the CEO of Org, Name"; "our Director, Name" gives the site's own
+name, ``site_name``), from a possessive before it ("Org's Name"), or, when the on-stage
+mention gives none, from another mention of the full name; an acronym is spelled out when the
+body defines it ("Public Law Project (PLP)").
 """
 from __future__ import annotations
 
@@ -135,12 +146,13 @@ _BEFORE_CUES = [
                 r"|hearing from|featuring|presented by|introduced by|talks? (?:by|from)"
                 r"|presentations? (?:by|from)|keynote (?:speech |address |talk )?(?:by|from)|invited"
                 r"|(?:presentation|talk|keynote|speech|lecture|session)s? (?:was |were )?(?:made|given|delivered|led) by"
-                r"|keynote of|contributions? from|inputs? from|followed by|then heard from)\s*$",
+                r"|keynote of|contributions? from|inputs? from|followed by|then heard from"
+                r"|keynote(?:\s+[\w-]+)?[”\"’']?,)\s*$",
                 re.I), "speaker"),
 ]
 #: Verb right after a name (optionally after an appositive) that says they spoke.
-_SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*
-    |\s(?:from|of|at)\s+(?:the\s+)?[A-Z][\w&.-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)*[A-Z][\w&.-]*)*,?\s*)?
+_SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*|[–—-]\s+[^–—;.]{1,120}?\s+[–—-]\s*
+    |\s(?:from|of|at)\s+(?:the\s+)?(?-i:[A-Z][\w&.-]*(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w&.-]*){0,5}),?\s*)?
     (?:(?:attended|went)\b[^.;]{0,100}?\band\b(?:\s*,[^,.;]{0,60},)?\s+)?
     (?:also\s+|then\s+|first\s+|later\s+|similarly\s+|further\s+|briefly\s+|will\s+be\s+|is\s+|was\s+
     |were\s+|has\s+|had\s+|have\s+|lastly\s+|finally\s+)*
@@ -188,13 +200,21 @@ _TITLE_TAIL = re.compile(r"(?:\b(?:the|its|their|our)\s+)?(?:\b[A-Z][\w&-]*\s+(?
                          r"\b[A-Z][\w&-]*,?\s*$")
 _AND_JOIN = re.compile(r"[*\s]*(?:and|&)[*\s]*")
 _BOLD_PAIR = re.compile(r"[*\s]*,([^,.;*]{1,60}),?\s*(?:and|&)[*\s]*")
+_TITLED_PAIR = re.compile(r"\s*,([^,.;*]{1,60}),\s*(?:and|&)\s+")
 _LIST_GAP = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:MP|MS|MSP|MEP|OBE|MBE|CBE|KC|QC|PhD)\b\.?\s*)?(?:[,;&]|and\b)(?:\s*(?:[,;&]|and\b))*\s*(?:the\s+)?", re.I)
 _DISCUSSION = re.compile(
     r"^\W*(?:the\s+|group\s+|open\s+|audience\s+|plenary\s+)?(?:discussions?|q\s*&\s*a"
     r"|questions(?: from the floor| and answers)?|open floor|break[- ]?out(?: groups| rooms| sessions)?)\W*$",
     re.I)
 _CARRY = re.compile(r"(?:,|;|\band|&)\s*$")
-_WITH = re.compile(r"\b(?:with|between)\s*$", re.I)
+_OUR_TITLE = re.compile(r"\bour\s+(?:[\w&-]+\s+){0,4}[\w&-]+,\s*$", re.I)
+_SEMI_ITEM = re.compile(r";\s*(?:and\s+)?$")
+_ITEM_TAIL = re.compile(r"\s*(?:\(|,|;|$|(?:on|from|of|at|about)\s)")
+_INPUT_FROM = re.compile(r"\b(?:inputs?|updates?|insights?|reflections?|contributions?|presentations?|talks?)\b"
+                         r"[^.;]{0,160}?\bfrom\s*$", re.I)
+_SESSION = re.compile(r"\b(?:session|panel|webinar|workshop|roundtable|included|featured)\b", re.I)
+_BY = re.compile(r",\s+by\s*$")
+_WITH = re.compile(r"(?:\b|(?<=_))(?:with|between)\s*$", re.I)
 #: After a bold name opening a paragraph: any verb but attending ("**A, Title**, was worried").
 _BOLD_LEAD = re.compile(r"[*\s]*(?:,[^.;]{0,150}?,|\([^)]*\))?(?:\s+(?:from|of|at)\s+(?:the\s+)?[A-Z][\w&.-]*"
                         r"(?:\s+[A-Z][\w&.-]*)*)?[*\s]+(?:also\s+|then\s+)?"
@@ -229,7 +249,7 @@ def _norm(text: str) -> str:
 def _looks_person(name: str) -> bool:
     """Cheap check: two to five words, none of them organisation or sentence words."""
     words = name.split()
-    if not 2 <= len(words) <= 5:
+    if not 2 <= len(words) <= 5 or any(c.isdigit() for c in name):
         return False
     for w in words:
         low = w.lower()
@@ -246,6 +266,12 @@ def _is_person(name: str) -> bool:
         return False
     human = HumanName(name)
     return bool(human.first) and bool(human.last) and not human.title
+
+
+@lru_cache(maxsize=4096)
+def _np_title(word: str) -> bool:
+    """Whether nameparser knows ``word`` as a title ("Rabbi", "Judge")."""
+    return word in _NP.titles
 
 
 def _cap(word: str) -> bool:
@@ -429,7 +455,7 @@ _TAIL_STOP = re.compile(
     r"\s*(?:;|\.(?:\s|$)|\s[–—]\s|\s-\s|\bwho\b|\bwhich\b|\bwhere\b|\bon (?:the|a|an|this|how|what|why)\b"
     r"|\babout\b|\bto\b|\bsaid\b|\bsays\b|\band (?:I|we|he|she|they)\b|, (?:and )?[a-z]+(?:ed|s)\b"
     r"|\s(?:alongside|chaired|moderated|spoke|presented|discussed|explained|shared|talked)\b"
-    r"|\sand\s(?=[A-Z][\w'’-]+\s(?:of|from|at)\s))")
+    r"|\sand\s(?=[A-Z][\w'’-]+\s(?:of|from)\s+the\s+[A-Z]))")
 _LOWER_TITLE = ("officer director manager lead leader head researcher fellow lecturer professor organiser "
                 "coordinator co-ordinator advisor adviser editor member secretary president chair founder "
                 "co-founder consultant analyst worker campaigner organizer representative").split()
@@ -437,32 +463,53 @@ _LOWER_TITLE = ("officer director manager lead leader head researcher fellow lec
 _BARE_TITLE = re.compile(r"\s+(?=(?:[a-z][\w-]*\s+){0,4}?(?:" + "|".join(_LOWER_TITLE)
                          + r")\s+(?:at|of|for)\s+(?:the\s+)?[A-Z])")
 _DASH_APPOSITIVE = re.compile(r"\s+[–—-]\s+([^–—;.()]{2,120}?)(?=\s+[–—-]\s|[.;]|$)")
-_POSS_SEG = re.compile(r"^([A-Z][\w&.-]*(?:\s+(?:of|for|and|by|the|[A-Z][\w&.-]*))*)(?:'s|’s)\s+(.+)$", re.I)
+_POSS_SEG = re.compile(r"^([A-Z][\w&.-]*(?:\s+(?:of|for|and|by|the|[A-Z][\w&.-]*))*)(?:'s|’s)\s+(.+)$")
+_AND_TITLE = re.compile(r"\s(?:&|and)\s+([A-Z][\w-]*)")
+#: A list of names in brackets right after a role noun: "Our speakers (Giovana, Ivan and Tim)".
+_PAREN_LIST = re.compile(r"\b(speakers|panell?ists|presenters|facilitators|co-?chairs|witnesses)\s*\(\s*"
+                         r"(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:,|and|&)\s*)*$", re.I)
+#: An explicit role in brackets after a name (and its organisation): "Tim Davies (Org) (facilitator)".
+_AFTER_MARK = re.compile(r"\s*(?:\([^()]{1,80}\)\s*)?\(\s*(host|chair|co-chair|moderator|mc|facilitator|speaker"
+                         r"|panell?ist|witness)\s*\)", re.I)
 _ACRONYM_TAIL = re.compile(r"\s+([A-Z][A-Z0-9&]{1,9})$")
 _ORG_LEAD = re.compile(r"^\s*,?\s*(?:from|of|at|with)\s+(?:the\s+)?")
 _AT_ORG = re.compile(r"\s(?:at|from)\s+(?:the\s+)?")
 _IN_SEG_ORG = re.compile(r"\s(?:at|of|for|with|from)\s+(?:the\s+)?")
 
 
-def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, str | None, int]:
+def _inner_title_org(t: _Text, inner: str, at: int) -> tuple[str | None, str | None, str | None]:
+    """Title, organisation and its link from a bracketed or dashed appositive at ``at``
+    ("Associate Director at [Org]", "a Research Fellow at the Public Law Project", "Org")."""
+    inner_at = _AT_ORG.search(inner) or _IN_SEG_ORG.search(inner)
+    if inner_at and _is_title(inner[:inner_at.start()]):
+        org = _trim_org(inner[inner_at.end():])
+        o = at + (inner.find(org, inner_at.end()) if org else 0)
+        title = re.sub(r"^(?:an?|the)\s+", "", inner[:inner_at.start()].strip())
+        return title or None, org, t.url_in(o, o + len(org)) if org else None
+    if _is_title(inner) and not _is_org(inner):
+        return inner, None, None
+    return None, inner, t.url_in(at, at + len(inner))
+
+
+def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
+               ) -> tuple[str | None, str | None, str | None, int]:
     """Title, organisation, the organisation's link, and where that text ends, from the
-    text after a name ("Name, Title at Org", "Name from Org", "Name (Org)")."""
+    text after a name ("Name, Title at Org", "Name from Org", "Name (Org)", "Name - a Title
+    at Org -", "Name, Org's Title", "Name, our Title")."""
     text = t.text
-    tail = text[start:end]
-    m = re.match(r"\s*\(([^()]{2,80})\)", tail)
+    tail = text[start:min(end, start + 300)]   # a title and organisation are never longer
+    m = re.match(r"\s*\(([^()]{2,120})\)", tail)
     if m:
         inner = m.group(1).strip()
         if _ROLE_MARK.match(m.group(0)):
             return None, None, None, start + m.end()
-        inner_at = _AT_ORG.search(inner) or _IN_SEG_ORG.search(inner)
-        if inner_at and _is_title(inner[:inner_at.start()]):
-            org = _trim_org(inner[inner_at.end():])
-            o = start + m.start(1) + (inner.find(org, inner_at.end()) if org else 0)
-            return (inner[:inner_at.start()].strip(), org, t.url_in(o, o + len(org)) if org else None,
-                    start + m.end())
-        if _is_title(inner) and not _is_org(inner):
-            return inner, None, None, start + m.end()
-        return None, inner, t.url_in(start + m.start(1), start + m.end(1)), start + m.end()
+        return (*_inner_title_org(t, inner, start + m.start(1) + m.group(1).find(inner)), start + m.end())
+    m = _DASH_APPOSITIVE.match(tail)
+    if m and (_is_title(m.group(1)) or _IN_SEG_ORG.search(m.group(1))):
+        title, org, org_url = _inner_title_org(t, m.group(1).strip(), start + m.start(1))
+        if org and not org[0].isupper():
+            org = _trim_org(org)
+        return title, org, org_url, start + m.end()
     stop = _TAIL_STOP.search(tail)
     tail = tail[:stop.start()] if stop else tail
     m = _ORG_LEAD.match(tail)
@@ -475,25 +522,43 @@ def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, 
         off = start + m.end() + rest.find(org)
         return None, org, t.url_in(off, off + len(org)), off + len(org)
     m = re.match(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the\s+|an?\s+)(?=[A-Za-z])"
-                 r"|\s+(?:is|was)\s+(?=[A-Z])", tail)
+                 r"|\s+(?:is|was)\s+(?=[A-Z])", tail) or _BARE_TITLE.match(tail)
     if not m:
         return None, None, None, start
     rest = tail[m.end():]
+    if ":" not in m.group(0):
+        colon = rest.find(": ")
+        if colon > 0:
+            rest = rest[:colon]   # "Name, Title, Org: the talk's title"
     base = start + m.end()
     segs: list[tuple[int, str]] = []
     pos = 0
-    for part in re.split(r"(,\s*|:\s*)", rest):
+    # a comma inside a link's text ("[Department for Science, Innovation and Technology](…)")
+    # does not split it: the link is one name
+    masked = "".join("\x00" if ch in ",:" and t.span_at(base + i).url else ch for i, ch in enumerate(rest))
+    for part in re.split(r"(,\s*|:\s*)", masked):
         if part and not re.fullmatch(r",\s*|:\s*", part):
-            segs.append((pos, part))
+            segs.append((pos, rest[pos:pos + len(part)]))
         pos += len(part)
     title = org = org_url = None
     org_strength = 0          # 2: "at Org" or a segment of its own; 1: "Title of Org"
     title_seg = None
     used = start
+    if len(segs) > 1 and not _is_title(segs[0][1]) and _is_title(segs[1][1]) and _AT_ORG.search(segs[1][1]) \
+            and segs[0][1][:1].isupper() and len(segs[0][1].split()) <= 3 and not t.url_in(base, base + 1):
+        # "Public Engagement, Communications and Impact Manager at Org": one title over two segments
+        off, seg = segs[1]
+        segs = [(0, rest[:off + len(seg)])] + segs[2:]
     for n, (off, seg) in enumerate(segs[:3]):
         seg_s = seg.strip()
-        if not seg_s:
+        if not seg_s or re.match(r"(?:and|but|or|who|which)\b", seg_s):
             break
+        last = False
+        if n:
+            both = _AND_TITLE.search(seg)
+            if both and both.group(1).lower() in TITLE_WORDS and not _is_title(seg[:both.start()]):
+                seg, last = seg[:both.start()], True   # "Yale University & Fellow of ..."
+                seg_s = seg.strip()
         lead = _ORG_LEAD.match(seg)
         if lead:
             cand = _trim_org(seg[lead.end():])
@@ -501,6 +566,14 @@ def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, 
                 o = base + off + seg.find(cand, lead.end())
                 org, org_url, used = cand, t.url_in(o, o + len(cand)), o + len(cand)
             break
+        if n == 0 and site_name and re.match(r"our\s", seg_s, re.I) and _is_title(seg_s[4:]):
+            title, org, used = seg_s[4:].strip(), site_name, base + off + len(seg)   # "Name, our Director"
+            break
+        poss = _POSS_SEG.match(seg_s) if n == 0 else None
+        if poss and _is_title(poss.group(2)) and _is_org(poss.group(1)):
+            # "Name, CONNECTED BY DATA's Campaigns and Policy Officer"
+            o = base + off + seg.find(poss.group(1))
+            return poss.group(2).strip(), poss.group(1), t.url_in(o, o + 1), base + off + len(seg)
         url = t.url_in(base + off, base + off + 1)
         if url and not _is_title(seg_s):
             cand = _trim_org(seg_s)
@@ -526,9 +599,18 @@ def _title_org(t: _Text, start: int, end: int) -> tuple[str | None, str | None, 
             elif title is None:
                 title = seg_s
                 used = base + off + len(seg)
+                acr = _ACRONYM_TAIL.search(seg_s)
+                if acr and acr.group(1).lower() not in TITLE_WORDS and acr.group(1) not in POSTNOMINALS:
+                    # "Deputy Director-General ANEC"
+                    title, org_strength = seg_s[:acr.start()].strip(), 1
+                    o = base + off + seg.find(acr.group(1))
+                    org = acr.group(1)
+                    org_url = t.url_in(o, o + len(org))
             if n == 0 and not seg_s[0].isupper() and org is None and title == seg_s and \
                     not seg_s.split()[0].lower() in TITLE_WORDS:
                 title = None   # "Name, who ..." style clauses are not titles
+                break
+            if last:
                 break
             continue
         if seg_s[0].isupper() and _is_org(seg_s) and org_strength < 2:
@@ -652,6 +734,18 @@ class _Collector:
         # "Climate Change", "World Duty Free": ordinary words capitalised
         return not (self._common(words[-1]) or (len(words) > 2 and self._common(words[0])))
 
+    def loose(self, name: _Name) -> bool:
+        """Whether a single word that resolves to no full name can stand as a first name written
+        alone ("Rosario", "Giovana"): capitalised, not a title or ordinary word in this body."""
+        if not name.single or name.possessive or name.start != name.full_start:
+            return False
+        word = name.text
+        if not (len(word) >= 3 and word[0].isupper() and word[1:].islower()):
+            return False
+        low = word.lower()
+        return (low not in TITLE_WORDS and low.rstrip("s") not in TITLE_WORDS and low not in HONORIFICS
+                and not self._common(low) and self.resolve(name) is None and not _np_title(low))
+
     def org_name(self, org: str | None) -> str | None:
         """The site's own name as configured when ``org`` is it in other case ("CONNECTED BY DATA")."""
         if org and self.site_name and org.lower() == self.site_name.lower():
@@ -694,8 +788,8 @@ _FP_CUE = (r"(?:spoke|speak|speaking|presented|present|presenting|chaired|chair|
            r"|lecture|speech|provocation|address|workshop|session|masterclass|seminar|webinar|brown bag)s?"
            r"|gave\s+evidence|give\s+evidence)\b")
 #: The author on stage: "I spoke on a panel", "I was invited to present", "I was a panellist".
-_I_ON_STAGE = re.compile(r"(?:^|(?<=[\s(“\"‘*_]))I" + _FP_GAP + _FP_CUE
-                         + r"|(?:^|(?<=[\s(“\"‘*_]))I\s+was\s+(?:invited|asked)\b[^.;!?]{0,90}?\bto\s+"
+_I_ON_STAGE = re.compile(r"I" + _FP_GAP + _FP_CUE
+                         + r"|I\s+was\s+(?:invited|asked)\b[^.;!?]{0,90}?\bto\s+"
                          r"(?:give|present|speak|talk|deliver|chair|host|moderate|facilitate|lead|run|join\s+(?:a|the)"
                          r"\s+panel|take\s+part\s+in\s+(?:a|the)\s+panel)\b")
 #: The authors together on stage: "We were invited to take part in a panel", "we gave evidence".
@@ -714,14 +808,29 @@ def _authors(author: str | None) -> list[str]:
     return [a.strip() for a in re.split(r"\s*(?:,|;|&|\band\b)\s*", author) if len(a.strip().split()) >= 2]
 
 
+def _i_on_stage(text: str, start: int, end: int):
+    """The first "I spoke ..." clause in ``text[start:end]`` (the pronoun found with str.find:
+    far cheaper than a regex search with a look-behind at every position)."""
+    pos = text.find("I ", start, end)
+    while pos != -1:
+        if pos == 0 or text[pos - 1] in " \t\n(“\"‘*_":
+            m = _I_ON_STAGE.match(text, pos, end)
+            if m:
+                return m
+        pos = text.find("I ", pos + 2, end)
+    return None
+
+
 def _first_person(col: _Collector, t: _Text, block: Block, authors: list[str]) -> None:
     """The author on stage when the text says so in the first person ("I spoke on a panel")."""
     text = t.text
-    if "I " not in text and "e were" not in text and "e gave" not in text and "e spoke" not in text:
+    one = len(authors) == 1 and _i_on_stage(text, 0, len(text))
+    if not one and not (("e were " in text or "e gave " in text or "e spoke " in text)
+                        and _WE_ON_STAGE.search(text)):
         return
     for s_start, s_end in _sentences(text):
         sentence = text[s_start:s_end]
-        m = _I_ON_STAGE.search(sentence) if len(authors) == 1 else None
+        m = _i_on_stage(text, s_start, s_end) if len(authors) == 1 else None
         who = authors if m is None else authors[:1]
         if m is None:
             m = _WE_ON_STAGE.search(sentence)
@@ -778,6 +887,12 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
                 if parent or role:
                     _take_head(col, t, names, block, parent or role)
                     continue
+                if not names[0].single and len(text) < 200 and re.match(r"[*\s]*[,(]", text[names[0].end:]) \
+                        and not any(v for l, v in discussion_at.items() if l < block.level) \
+                        and any(_title_org(t, names[0].end, len(text), site_name)[:2]):
+                    # "### [Name](...), Title at [Org]" under a paragraph announcing the speakers
+                    _take_head(col, t, names, block, "speaker")
+                    continue
             heading_role[block.level] = role
             lead_role = None
             continue
@@ -788,7 +903,7 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
             role = lead_role or section_role
             if role and names and names[0].start <= 4 + (names[0].start - names[0].full_start):
                 _take_head(col, t, names, block, role)
-            _sentence_rules(col, t, names, block)
+            _sentence_rules(col, t, names, block, item_role=role)
             continue
         # paragraph or cell
         lead_role = _list_role(text) if text.rstrip().endswith(":") or len(text) < 200 else None
@@ -803,7 +918,66 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
             verb_role = _VERB_ROLE.get(lead.group("verb").lower()) if lead else None
             _take_head(col, t, names, block, verb_role or section_role or "speaker")
         _sentence_rules(col, t, names, block, section_role, discussion)
+    _fill_organisations(col, texts, names_by_block)
     return [col.found[k] for k in col.order]
+
+
+def _acronym_of(short: str, long: str) -> bool:
+    """Whether ``short`` ("IFoW", "PLP") abbreviates ``long`` ("Institute for the Future of Work")."""
+    letters = [c.lower() for c in short if c.isalpha()]
+    initials = [w[0].lower() for w in re.findall(r"[^\W\d_][\w'’-]*", long) if w.lower() not in ("the", "a", "an")]
+    if len(letters) < 2 or not initials or letters[0] != initials[0] or letters[-1] != initials[-1]:
+        return False
+    it = iter(initials)
+    return all(any(c == i for i in it) for c in letters)
+
+
+def _is_acronym(org: str) -> bool:
+    return " " not in org and 2 <= len(org) <= 8 and sum(c.isupper() for c in org) >= 2 and org[0].isupper()
+
+
+def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: list[list[_Name]]) -> None:
+    """Organisations for speakers whose on-stage mention gives none (or only an acronym),
+    from another mention of their full name ("[James Plunkett](...), Nesta, was also
+    concerned") or from where the body spells the acronym out ("Public Law Project (PLP)")."""
+    todo = {k for k, m in col.found.items() if m.organisation is None or _is_acronym(m.organisation)}
+    if not todo:
+        return
+    for i, names in enumerate(names_by_block):
+        for j, n in enumerate(names):
+            if n.single or n.possessive:
+                continue
+            key = _norm(n.text)
+            if key not in todo:
+                continue
+            nxt = next((m.full_start for m in names[j + 1:] if not m.single), len(texts[i].text))
+            title, org, org_url, _ = _title_org(texts[i], n.end, nxt, col.site_name)
+            if not org and col.site_name:
+                our = _OUR_TITLE.search(texts[i].text, max(0, n.full_start - 60), n.full_start)
+                if our and _is_title(our.group()):
+                    title, org, org_url = our.group()[4:].strip(" ,"), col.site_name, None
+            if not org or not (org == col.site_name or _is_org(org)):
+                continue
+            old = col.found[key]
+            if old.organisation is None or _acronym_of(old.organisation, org):
+                col.found[key] = replace(old, organisation=col.org_name(org), organisation_url=org_url,
+                                         title=old.title or title)
+                todo.discard(key)
+    low_text = None
+    for key in todo:
+        old = col.found[key]
+        if not (old.organisation and _is_acronym(old.organisation)):
+            continue
+        low_text = low_text if low_text is not None else col.text.lower()
+        pos = low_text.find("(" + old.organisation.lower() + ")")
+        if pos <= 0:
+            continue
+        words = col.text[max(0, pos - 100):pos].split()[-10:]
+        for k in range(len(words)):   # the shortest tail it abbreviates: "... the X Y Z (XYZ)"
+            long = " ".join(words[k:]).strip(" ,;:")
+            if words[k][:1].isupper() and _acronym_of(old.organisation, long):
+                col.found[key] = replace(old, organisation=long)
+                break
 
 
 def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role: str) -> None:
@@ -818,14 +992,19 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
     own_title: dict[int, str] = {}
     for n in names[1:]:
         gap = text[group[-1].end:n.full_start]
-        bold_pair = _BOLD_PAIR.fullmatch(gap) if group[-1].strong and n.strong else None
+        if group[-1].strong and n.strong:
+            bold_pair = _BOLD_PAIR.fullmatch(gap)
+        else:   # "A, Delivery Lead, and B, Lead Data Scientist, Org"
+            bold_pair = _TITLED_PAIR.fullmatch(gap)
+            if bold_pair and not _is_title(bold_pair.group(1)):
+                bold_pair = None
         if (_AND_JOIN.fullmatch(gap) or bold_pair) and col.resolve(n):
             if bold_pair:
                 own_title[len(group) - 1] = bold_pair.group(1).strip()
             group.append(n)
         else:
             break
-    title, org, org_url, _ = _title_org(t, group[-1].end, len(text))
+    title, org, org_url, _ = _title_org(t, group[-1].end, len(text), col.site_name)
     mark = _ROLE_MARK.search(text[group[-1].end:])
     if mark is None:
         mark = re.search(r"\((host|chair|moderator|facilitator)\)", text, re.I)
@@ -841,42 +1020,63 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
 
 
 def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
-                    section_role: str | None = None, discussion: bool = False) -> None:
+                    section_role: str | None = None, discussion: bool = False,
+                    item_role: str | None = None) -> None:
     """People a sentence puts on stage: after a cue ("chaired by A", "alongside A, B and C"),
     or as the subject of a speaking verb ("A, Title at Org, explained"). In a discussion
     section ("## Q&A") a speaking verb alone is not enough: the floor speaks there too."""
     text = t.text
-    if not any(not n.single or col.resolve(n) for n in names):
+    if not any(not n.single or col.resolve(n) or col.loose(n) for n in names):
         return
     for s_start, s_end in _sentences(text):
         in_sent = [n for n in names if s_start <= n.start < s_end]
-        if not in_sent:
+        if not in_sent or not any(not n.single or col.resolve(n) or col.loose(n) for n in in_sent):
             continue
         sentence = text[s_start:s_end]
         cue = _SENTENCE_CUE.search(sentence) or section_role
-        default = "panellist" if _PANEL.search(sentence) else "speaker"
-        if _EVIDENCE.search(sentence):
-            default = "witness"
+        default = "witness" if _EVIDENCE.search(sentence) else "panellist" if _PANEL.search(sentence) else "speaker"
         carried: str | None = None   # role carried along a list after a cue
         consumed = s_start            # end of the last speaker's name, title and organisation
         for n in in_sent:
-            if n.start < consumed or (n.single and not col.resolve(n)):
+            if n.start < consumed or (n.single and not col.resolve(n) and not col.loose(n)):
                 continue
             before = text[max(s_start, n.full_start - 150):n.full_start]
-            before = _POSS_ORG_TAIL.sub("", before)
-            tt = _TITLE_TAIL.search(before)
+            if "'s" in before or "’s" in before:
+                before = _POSS_ORG_TAIL.sub("", before)
+            last = before[-40:].split()
+            tt = _TITLE_TAIL.search(before) if last and last[-1][:1].isupper() else None
+            if tt is None and col.site_name and "our " in before[-60:].lower():
+                tt = _OUR_TITLE.search(before)   # "our executive director, Jeni Tennison"
+            pre_title = None
             if tt and _is_title(tt.group()):
                 before = before[:tt.start()]   # "keynote by Chief Scientific Advisor, Sir ..."
+                pre_title = tt.group().strip(" ,")
             role = None
+            strong = False   # a cue right at the name: enough for a first name on its own
             for rx, r in _BEFORE_CUES:
                 if rx.search(before):
                     role = r if r != "speaker" else default
+                    strong = True
                     break
+            plist = _PAREN_LIST.search(text, max(s_start, n.full_start - 150), n.full_start) \
+                if "(" in before else None
+            if plist:   # "Our speakers (Giovana, Ivan and Tim) introduced ..."
+                role, strong = _noun_role(plist.group(1)) or default, True
             if role is None and carried and _LIST_GAP.fullmatch(
                     _POSS_ORG_TAIL.sub("", text[consumed:n.full_start])):
                 role = carried
+            if role is None and carried and _SEMI_ITEM.search(text, consumed, n.full_start) and \
+                    _ITEM_TAIL.match(text, n.end, s_end):
+                role = carried   # "talks from A on X; B on Y; and C on Z"
+            input_from = role is None and before.rstrip().endswith("from") and \
+                bool(_INPUT_FROM.search(before)) and bool(_SESSION.search(sentence))
+            if input_from:
+                role = default   # "The session included inputs on the report from A of Org"
             if role is None and cue and (_INCLUDING.search(before) or _WITH.search(before)):
                 role = default
+            by_item = role is None and item_role is not None and bool(_BY.search(before))
+            if by_item:
+                role = item_role   # under "the other talks:": "* Public participation, by Ruth Bowyer"
             after = text[n.end:s_end]
             verb = _SPEECH_VERB.match(text, _after_list(text, in_sent, n), s_end)
             if role is None and verb and not discussion:
@@ -889,26 +1089,84 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
             if role is None and cue and not discussion and not n.possessive and re.match(
                     r"\s*(?:and\b|,|&|\()", after) and _subject_list(text, s_start, n):
                 role = default
+            mark = _AFTER_MARK.match(text, n.end, s_end)
+            if mark:   # "Tim Davies (Connected by Data) (facilitator)": this one only
+                role, strong = _ROLE_OF_MARK.get(mark.group(1).lower(), "speaker"), True
+            elif mark is None and role is not None and _AFTER_MARK.search(sentence) and not strong:
+                role = None   # a list of participants that marks who ran it
             if n.possessive:
                 role = "speaker" if _TALK_AFTER.match(after) and not discussion else None
-            if role is not None and (_NEGATIVE_BEFORE.search(before[-60:]) or (
-                    _ORG_BEFORE.search(before[-12:]) and not any(rx.search(before) for rx, _ in _BEFORE_CUES))
+            if role is not None and not by_item and (_NEGATIVE_BEFORE.search(before[-60:]) or (
+                    _ORG_BEFORE.search(before[-12:]) and not input_from
+                    and not any(rx.search(before) for rx, _ in _BEFORE_CUES))
                     or _cited_in_link(t, n) or _org_homepage(n)):
                 role = None
                 carried = None
             if role is None:
                 continue
-            carried = role if role in ("speaker", "panellist", "witness") else default
+            carried = None if mark else role if role in ("speaker", "panellist", "witness") else default
             full = col.resolve(n)
+            if not full and col.loose(n) and (
+                    (strong and (plist or re.match(r"\s*\(|\s+(?:from|of|at)\s+(?:the\s+)?[A-Z]", after)))
+                    or (n.url and re.search(r"\b" + re.escape(n.text.lower()) + r"[-_.]\w", _url_path(n.url)))):
+                full = n.text   # "alongside Mary from TUC", "[Alex from AWO](.../alex-lawrence-archer/)"
             if not full:
                 continue
             nxt = _next_person(text, in_sent, n, s_end)
-            title, org, org_url, used = _title_org(t, n.end, nxt)
+            if plist:
+                title = org = org_url = None   # "(Giovana, Ivan and Tim)": the rest are names
+                used = n.end
+            else:
+                title, org, org_url, used = _title_org(t, n.end, nxt, col.site_name)
+                joint = _after_list(text, in_sent, n)
+                if title is None and org is None and joint > n.end:
+                    # "Georgia Aitkenhead and James Scott of AutSpaces": what follows is shared
+                    title, org, org_url, _ = _title_org(t, joint, s_end, col.site_name)
             consumed = max(used, n.end)
             if org is None:
                 ptitle, org, org_url = _possessive_org(t, n.full_start, s_start)
                 title = title or ptitle
+            if pre_title and org is None:
+                # "the CEO of Libraries Connected, Isobel Hunter"; "our Research Director, Tim Davies"
+                ptitle, org = _split_title(pre_title, col.site_name)
+                title = title or ptitle
+                if org:
+                    o = text.find(org, n.full_start - 150)
+                    org_url = t.url_in(o, o + len(org)) if o >= 0 else None
+            if org is None:
+                behalf = _BEHALF.search(text, consumed, s_end)
+                if behalf:   # "Tim attended on behalf of Connected by Data and led a workshop"
+                    org = col.site_name if behalf.group("org") == "us" else _trim_org(behalf.group("org"))
             col.add(full, role, title or n.honorific, org, org_url, n.url, block.line)
+
+
+def _url_path(url: str) -> str:
+    """The path of a link, lower-cased: a person's page names them there ("/about/alex-lawrence-archer/")."""
+    m = re.match(r"[a-z]+://[^/]+(/.*)?$", url, re.I)
+    return (m.group(1) or "").lower() if m else url.lower()
+
+
+def _noun_role(noun: str) -> str | None:
+    noun = noun.lower()
+    for rx, role in _LIST_CUES:
+        if rx.search(noun):
+            return role
+    return None
+
+
+def _split_title(text: str, site_name: str | None) -> tuple[str | None, str | None]:
+    """Title and organisation from a title written before a name ("the CEO of Org",
+    "our Research and Practice Director")."""
+    own = re.match(r"our\s+", text, re.I)
+    text = re.sub(r"^(?:the|its|their|our)\s+", "", text, flags=re.I)
+    if own:
+        return text, site_name
+    at = re.search(r"\s(?:of|at|for)\s+(?:the\s+)?", text)
+    if at and _is_title(text[:at.start()]):
+        org = _trim_org(text[at.end():])
+        if org and _is_org(org):
+            return text[:at.start()], org
+    return text, None
 
 
 def _cited_in_link(t: _Text, n: _Name) -> bool:

@@ -86,3 +86,31 @@ def test_seed_file_builds_on_its_own(make_site) -> None:
     assert {(r["name"], r["organisation"]) for r in rows} == {
         ("Henrietta Hopkins", "Hopkins Van Mil"), ("Emily Rempel", "Liverpool City Region Civic Data Cooperative")}
     assert objects(graph, SEED_EVENT, KG + "statedOrdinal") == {"4"}
+
+
+def test_speaker_scores_through_kg_query_meet_targets(corpus_graph, tmp_path) -> None:
+    """The issue's measure: `kg query speakers --format json` scored by ../shared/bin/score-speakers."""
+    import subprocess
+    import sys
+
+    from kg.query import format_result
+
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    scorer, gold = shared / "bin" / "score-speakers", shared / "gold" / "dev.jsonl"
+    if not scorer.is_file() or not gold.is_file():
+        pytest.skip(f"scorer or gold annotations not found under {shared}")
+    pred = tmp_path / "speakers.json"
+    pred.write_text(format_result(run_query("speakers", corpus_graph), "json"))
+    out = subprocess.run([sys.executable, str(scorer), str(gold), str(pred)], capture_output=True, text=True,
+                         check=True).stdout.strip().splitlines()[-1]
+    scores = dict(part.split("=") for part in out.split() if "=" in part)
+    assert float(scores["precision"]) >= 0.95, out
+    assert float(scores["recall"]) >= 0.90, out
+    assert float(scores["organisation_accuracy"]) >= 0.90, out
+
+
+def test_staff_speakers_are_their_people_pages(corpus_graph) -> None:
+    rows = run_query("people", corpus_graph).records()
+    jeni = [r for r in rows if r["name"] == "Jeni Tennison"]
+    assert [r["person"] for r in jeni] == [BASE + "/people/jeni-tennison"] and jeni[0]["events"] >= 20
+    assert not [r for r in rows if r["name"] != r["name"].strip()]

@@ -138,6 +138,138 @@ def test_discussion_section_does_not_make_speakers():
     assert found == {}
 
 
+def test_author_first_person_on_stage():
+    found = speakers("I spoke on a panel about data rights, alongside Dana Whitfield and Omar Said.",
+                     author="Jo Example")
+    assert found["Jo Example"].role == "panellist"
+    assert {"Dana Whitfield", "Omar Said"} <= set(found)
+    found = speakers("I was invited to present to the [Civic Lab](https://civic.example) team about the "
+                     "work we're doing at Example Org.", author="Jo Example", site_name="Example Org")
+    assert found["Jo Example"].role == "speaker"
+    assert found["Jo Example"].organisation == "Example Org"
+    found = speakers("On 14th May, I was a panellist at an expert panel on courts.", author="Jo Example")
+    assert found["Jo Example"].role == "panellist"
+
+
+def test_author_not_on_stage_when_only_attending():
+    assert speakers("I attended the conference and heard from many people about AI.",
+                    author="Jo Example") == {}
+    assert speakers("> I spoke to the press about it.", author="Jo Example") == {}   # a quotation
+    # "I" with several authors is ambiguous: nobody is added
+    assert speakers("I spoke on a panel about data.", author="Jo Example, Sam Other") == {}
+
+
+def test_authors_together_on_stage():
+    found = speakers("We were invited to take part in a panel discussion on public voice.",
+                     author="Jo Example")
+    assert found["Jo Example"].role == "panellist"
+
+
+def test_site_name_for_our_staff():
+    found = speakers("Later in the day our Research Director, Tim Davies, spoke in a breakout session.",
+                     site_name="Example Org")
+    assert found["Tim Davies"].organisation == "Example Org"
+    assert found["Tim Davies"].title == "Research Director"
+    found = speakers("[Tim](https://example.org/people/tim), **EXAMPLE** ORG’s Policy Officer, kicked off the "
+                     "session.", site_name="Example Org")
+    assert found["Tim Davies"].organisation == "Example Org"
+    assert found["Tim Davies"].title == "Policy Officer"
+    found = speakers("These were the questions posed by our executive director, Jeni Tennison, to the panel. "
+                     "Jeni spoke about a positive vision.", site_name="Example org")
+    assert found["Jeni Tennison"].organisation == "Example org"
+    # no organisation when the text does not give one at this event
+    assert speakers("Tim spoke about data.", site_name="Example Org")["Tim Davies"].organisation is None
+
+
+def test_on_behalf_of_and_running_a_workshop():
+    found = speakers("Tim attended on behalf of Example Org and, in addition to general participation, "
+                     "led a workshop on the toolkit.")
+    assert found["Tim Davies"].role == "facilitator"
+    assert found["Tim Davies"].organisation == "Example Org"
+    assert speakers("Jeni will be delivering a workshop at the conference.")["Jeni Tennison"].role == "facilitator"
+    assert speakers("Jeni was the keynote speaker at the annual conference.")["Jeni Tennison"].role == "speaker"
+
+
+def test_staff_first_name_before_a_later_namesake():
+    found = speakers("Tim presented the paper.\n\n[Tim Hughes](https://people.example/tim-hughes) asked "
+                     "from the floor whether the question was open.")
+    assert set(found) == {"Tim Davies"}
+
+
+def test_person_headings_with_title_after_a_speakers_paragraph():
+    found = speakers("Our three speakers shared their provocations.\n\n"
+                     "### [Lia Moreno](https://lia.example/about/), Policy Advisor at [Law Guild](https://lg.example/)\n\n"
+                     "There is a history of technology in law.\n")
+    assert found["Lia Moreno"].organisation == "Law Guild"
+    assert found["Lia Moreno"].organisation_url == "https://lg.example/"
+    assert found["Lia Moreno"].title == "Policy Advisor"
+
+
+def test_heading_colon_and_acronym_organisation():
+    found = speakers("## Speakers\n\n### Chiara Gallo, Deputy Director-General ANEC: Insights on Standards\n")
+    assert found["Chiara Gallo"].organisation == "ANEC"
+    assert found["Chiara Gallo"].title == "Deputy Director-General"
+
+
+def test_role_mark_in_a_participant_list():
+    found = speakers("**Workshop participants**: Ann Oakes ([Org A](https://a.example)), Sam Leary "
+                     "([Org B](https://b.example)) (facilitator), Kim Thorne ([Org C](https://c.example))")
+    assert set(found) == {"Sam Leary"}
+    assert found["Sam Leary"].role == "facilitator"
+    assert found["Sam Leary"].organisation == "Org B"
+
+
+def test_first_names_in_brackets_after_speakers():
+    found = speakers("Our speakers (Giovana, Ivan and Tim) introduced insights from three cases.")
+    assert set(found) == {"Giovana", "Ivan", "Tim Davies"}
+    assert found["Giovana"].organisation is None
+
+
+def test_first_name_alone_after_a_strong_cue():
+    found = speakers("Tim will be speaking alongside Mary from TUC on the labour movement.")
+    assert found["Mary"].organisation == "TUC"
+    assert "Tim Davies" in found
+    # a first name alone without such a cue is left out
+    assert "Mary" not in speakers("Mary thought the session was useful.")
+
+
+def test_dash_appositive_and_title_before_name():
+    found = speakers("DPIAs may not be high profile, but Mia Leslie - a Research Fellow at the Public Law "
+                     "Project - spoke about their power.")
+    assert found["Mia Leslie"].organisation == "Public Law Project"
+    assert found["Mia Leslie"].title == "Research Fellow"
+    found = speakers("The panel was chaired by the CEO of Libraries Connected, [Isa Hunt](https://lc.example/isa), "
+                     "and Jeni was joined by others.")
+    assert found["Isa Hunt"].role == "chair"
+    assert found["Isa Hunt"].title == "CEO"
+    assert found["Isa Hunt"].organisation == "Libraries Connected"
+
+
+def test_organisation_from_another_mention_and_acronym():
+    found = speakers("Fern Adler spoke first.\n\n[Fern Adler](https://fern.example/), Nesta, was also worried "
+                     "about automation.")
+    assert found["Fern Adler"].organisation == "Nesta"
+    found = speakers("Colleagues from the Institute for the Future of Work (IFoW) joined us.\n\n"
+                     "The breakouts were facilitated by Kes Brown of the IFOW.")
+    assert found["Kes Brown"].organisation == "Institute for the Future of Work"
+
+
+def test_semicolon_list_after_a_cue_and_shared_organisation():
+    found = speakers("Lightning talks from Ana Bell on maps; Cal Dorn on trees; and Eve Fox on data.")
+    assert set(found) == {"Ana Bell", "Cal Dorn", "Eve Fox"}
+    found = speakers("We took part in a panel discussion with Gia Moss and Jim Scott of [AutoSpaces](https://a.example).")
+    assert found["Gia Moss"].organisation == "AutoSpaces"
+    assert found["Jim Scott"].organisation == "AutoSpaces"
+
+
+def test_two_people_with_titles_sharing_an_organisation_in_a_list():
+    found = speakers("Talks:\n\n* Ed Priddy, Delivery Lead, and Jo Lusk, Lead Data Scientist, Faculty, on "
+                     "the hackathon\n")
+    assert found["Ed Priddy"].title == "Delivery Lead"
+    assert found["Jo Lusk"].title == "Lead Data Scientist"
+    assert found["Ed Priddy"].organisation == found["Jo Lusk"].organisation == "Faculty"
+
+
 @pytest.fixture(scope="module")
 def corpus_score():
     if not (SHARED / "corpus").is_dir() or not (SHARED / "gold" / "dev.jsonl").is_file():

@@ -1,0 +1,110 @@
+"""kg.entities: one node per person and organisation, the curation file, merges and near misses."""
+import pytest
+
+import kg
+from kg.entities import acronym, load_curation
+from kg.errors import MappingError
+from kg.query import run_query
+from kg.resolve import homepage_domain
+
+
+def site_with(make_site, bodies: dict[str, str], extra: dict[str, str] | None = None):
+    files = {f"_events/2024-01-0{i}-e{i}.md": f"---\ntitle: E{i}\ndate: 2024-01-0{i}\n---\n{body}"
+             for i, body in enumerate(bodies.values(), 1)}
+    files.update(extra or {})
+    return kg.build_site(make_site(files))
+
+
+def orgs(graph) -> dict[str, str]:
+    return {r["name"]: r["organisation"] for r in run_query("organisations", graph).records()}
+
+
+def speakers(graph) -> set[tuple[str, str | None, str]]:
+    return {(r["name"], r["organisation"], r["person"].rsplit("/", 1)[1]) for r in run_query("speakers", graph).records()}
+
+
+def test_same_homepage_is_one_organisation_whatever_its_name(make_site) -> None:
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* **Ann Able**, Director, [Southbank Institute for Civic Technology](https://sict.example.ac.uk/)\n",
+        "b": "Speakers:\n\n* **Ben Baker**, Researcher, [SICT](https://www.sict.example.ac.uk/about)\n"})
+    assert set(orgs(graph).values()) == {"https://site.example.org/id/organisation/sict.example.ac.uk"}
+
+
+def test_acronym_joins_the_named_organisation(make_site) -> None:
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* **Ann Able**, Director, [Department for Science, Innovation and Technology](https://dsit.example.gov/)\n",
+        "b": "Speakers:\n\n* **Ben Baker**, Analyst, DSIT\n"})
+    assert {o for _, o, _ in speakers(graph)} == {"Department for Science, Innovation and Technology"}
+
+
+def test_shared_hosts_never_key_an_organisation() -> None:
+    assert homepage_domain("https://www.youtube.com/watch?v=x") is None
+    assert homepage_domain("https://www.linkedin.com/company/x") is None
+    assert homepage_domain("https://www.gov.uk/government/organisations/dsit/about") == "gov.uk/government/organisations/dsit"
+    assert homepage_domain("https://site.example.org/projects/x", "site.example.org") is None
+    assert homepage_domain("https://www.example.com/team") == "example.com"
+
+
+def test_same_profile_link_is_one_person(make_site) -> None:
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* [Ines Carvalho](https://www.linkedin.com/in/ines-c), Researcher, [Lab](https://lab.example/)\n",
+        "b": "Speakers:\n\n* [Inês Carvalho Silva](https://linkedin.com/in/ines-c/), Researcher, [Lab](https://lab.example/)\n"})
+    assert len({p for _, _, p in speakers(graph)}) == 1
+    assert graph.report["merges"][0]["kind"] == "person"
+
+
+def test_initial_and_full_first_name_merge(make_site) -> None:
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* **Jonathan Quayle**, Director, [Qua Org](https://qua.example/)\n",
+        "b": "Speakers:\n\n* **Jon Quayle**, Director, [Qua Org](https://qua.example/)\n"})
+    assert len({p for _, _, p in speakers(graph)}) == 1
+
+
+def test_close_but_different_names_are_a_near_miss(make_site) -> None:
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* **Ann Able**, Director, [Open Cities](https://opencities.example/)\n",
+        "b": "Speakers:\n\n* **Ben Baker**, Director, Open Cities Lab\n"})
+    assert graph.report["near_misses"] == [{"kind": "organisation", "a": "open cities", "b": "open cities lab",
+                                            "score": pytest.approx(84.6, abs=0.1)}]
+    assert len(set(orgs(graph).values())) == 2
+
+
+def test_staff_speaker_resolves_to_person_page(make_site) -> None:
+    graph = site_with(make_site, {"a": "Priya spoke on a panel with **Ben Baker** from Baker Labs.\n"},
+                      {"_people/priya-raman.md": "---\ntitle: Priya Raman\n---\n"})
+    people = {p for _, _, p in speakers(graph)}
+    assert "priya-raman" in people
+
+
+def test_curation_wins(make_site) -> None:
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* **Dr Jane Doe**, Director, DSIT\n* **Suffrage Movement**, Guest, [Votes](https://votes.example/)\n",
+        "b": "Speakers:\n\n* **J. Doe**, Director, [Dept for Sci](https://dsit.example.gov/)\n"},
+        {"_kg/curation.yml": """
+people:
+  - name: Jane Doe
+    aliases: [J. Doe]
+organisations:
+  - name: Department for Science, Innovation and Technology
+    homepage: https://dsit.example.gov/
+    aliases: [DSIT, Dept for Sci]
+not_people: [Suffrage Movement]
+"""})
+    found = speakers(graph)
+    assert found == {("Jane Doe", "Department for Science, Innovation and Technology", "jane-doe")}
+
+
+def test_curation_file_errors_name_the_file(tmp_path) -> None:
+    (tmp_path / "_kg").mkdir()
+    (tmp_path / "_kg" / "curation.yml").write_text("people:\n  - aliases: [x]\n")
+    with pytest.raises(MappingError, match="needs a `name:`") as info:
+        load_curation(tmp_path)
+    assert "curation.yml" in str(info.value)
+    (tmp_path / "_kg" / "curation.yml").write_text("peoples: []\n")
+    with pytest.raises(MappingError, match="unknown section"):
+        load_curation(tmp_path)
+
+
+def test_acronym_of_names() -> None:
+    assert acronym("Department for Science, Innovation and Technology") == "dsit"
+    assert acronym("Ada") == ""
