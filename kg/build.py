@@ -17,7 +17,7 @@ from .records import Record, body_facts, read_records
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
-from .store import KnowledgeGraph, memory_graph, save_graph
+from .store import REPORT_FILE, KnowledgeGraph, memory_graph, save_graph, write_json
 
 
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
@@ -42,17 +42,28 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         MappingError: the mapping file is invalid.
     """
     started = time.perf_counter()
+    stages: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = round(now - sum(stages.values()) - started, 3)
+
     the_site = load_site(site, base_url)
     the_mapping = load_mapping(mapping, the_site.root)
     records = read_records(the_site, the_mapping)
+    lap("read")
     builder = GraphBuilder(the_site, the_mapping, records, load_curation(the_site.root, curation))
     staff = [r.label for r in records if r.kind == "person" and r.label]
     for r in records:
         body_facts(r, the_mapping.kinds.get(r.kind), staff, the_site.config.get("title"))
+    lap("extract")
     series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                          _event_projects(records, the_mapping, builder))
     result = builder.build(series)
-    graph = memory_graph((q for quads in result.graphs.values() for q in quads))
+    quads = [q for graph_quads in result.graphs.values() for q in graph_quads]
+    lap("graph")
+    graph = memory_graph(quads)
+    lap("store")
     diagnostics = [d for r in records for d in r.diagnostics] + result.diagnostics
     diagnostics += _series_diagnostics(series, records)
     diagnostics += vocabulary_diagnostics(records, the_mapping)
@@ -60,8 +71,14 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
                                time.perf_counter() - started)
     graph.report["merges"] = builder.entities.merges
     graph.report["near_misses"] = builder.entities.near_misses
+    lap("report")
     if out is not None:
-        save_graph(graph, out)
+        save_graph(graph, out, quads)
+        lap("save")
+    graph.report["seconds"] = round(time.perf_counter() - started, 3)
+    graph.report["stages"] = stages
+    if out is not None:  # the report file gets the final figures too
+        write_json(Path(out) / REPORT_FILE, graph.report)
     return graph
 
 
@@ -79,7 +96,7 @@ def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuild
         for rule in rules:
             for value in r.source.values(rule.key):
                 if value not in (None, ""):
-                    res = builder.index.resolve("project", str(value))
+                    res = builder.index.resolve("project", str(value), suggest=False)
                     found.add(res.iri or "unresolved:" + str(value).strip().lower())
         out[r.iri] = found
     return out

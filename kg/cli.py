@@ -285,5 +285,52 @@ def push(graph_dir: str, endpoint: str, query_url: str | None, update_url: str |
                f"{result.unchanged} unchanged -> {endpoint}")
 
 
+@cli.command()
+@click.argument("views", nargs=-1, metavar="[VIEW]...")
+@graph_option
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Folder for the pages (VIEW.html, ego-NAME.html, participants.png)  [default: GRAPH/views]")
+@click.option("--center", "--centre", "center", metavar="NAME|PATH|IRI",
+              help="Also draw the ego view around this event, person, organisation, project or topic.")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10),
+              help="How many links out from the centre the ego view reaches.")
+@click.option("--no-png", is_flag=True, help="Do not draw the static participants.png.")
+@click.option("--list", "list_", is_flag=True, help="List the views and what each shows.")
+def viz(views: tuple[str, ...], graph_dir: str, out: str | None, center: str | None, depth: int, no_png: bool,
+        list_: bool) -> None:
+    """Draw the graph as interactive network pages that open offline in a browser.
+
+    VIEW is participants, series, projects or overview (default: all four); `ego NAME`
+    (or --center NAME) draws the network around one event, person, organisation,
+    project or topic. Each page is one UTF-8 HTML file with everything inlined: colour
+    and shape by kind with a legend, a search box, filters by kind, tooltips, links to
+    the site's pages. Site text is escaped, and the page runs no other script.
+
+    \b
+    Example:
+        kg viz --graph graphs
+        kg viz participants series --out views
+        kg viz ego "Jeni Tennison" --depth 1
+    """
+    from .viz import EGO_DESCRIPTION, VIEWS, write_views
+
+    if list_:
+        lines = [f"{v.name}: {v.description}" for v in VIEWS.values()]
+        lines.append(f"ego: {EGO_DESCRIPTION} (kg viz ego NAME, or --center NAME; --depth, default 2)")
+        click.echo("\n".join(lines))
+        return
+    names = list(views)
+    if names and names[0] == "ego":
+        if len(names) < 2 and not center:
+            raise click.UsageError("`kg viz ego` needs the name, path or IRI of the node to centre on")
+        center = center or names[1]
+        names = ["ego"]
+    written = write_views(open_graph(graph_dir), out or str(Path(graph_dir) / "views"),
+                          names or None, center=center, depth=depth, png=not no_png,
+                          warn=lambda m: click.echo(f"Note: {m}", err=True))
+    for path in written:
+        click.echo(str(path))
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     cli()

@@ -63,9 +63,9 @@ class KnowledgeGraph:
             sparql, use_default_graph_as_union=True,
             substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()})
 
-    def nquads(self) -> bytes:
-        """The dataset as sorted N-Quads."""
-        data = ox.serialize(self.store, format=ox.RdfFormat.N_QUADS) or b""
+    def nquads(self, quads: list[ox.Quad] | None = None) -> bytes:
+        """The dataset (or ``quads`` of it) as sorted N-Quads."""
+        data = ox.serialize(self.store if quads is None else quads, format=ox.RdfFormat.N_QUADS) or b""
         lines = sorted(set(data.splitlines()))
         return b"\n".join(lines) + (b"\n" if lines else b"")
 
@@ -111,6 +111,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are for web servers and people too
     try:
         yield Path(tmp)
         os.replace(tmp, path)
@@ -139,18 +142,21 @@ def _remove_leftovers(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
-    """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each atomically."""
+def save_graph(graph: KnowledgeGraph, folder: str | Path, quads: list[ox.Quad] | None = None) -> Path:
+    """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each atomically.
+
+    ``quads``, when the caller still holds them, saves reading them back from the store.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(folder)
     new = Path(tempfile.mkdtemp(prefix=".store.", dir=folder))
     try:
         disk = ox.Store(str(new))
-        disk.bulk_extend(graph.store.quads_for_pattern(None, None, None, None))
+        disk.bulk_extend(quads if quads is not None else graph.store.quads_for_pattern(None, None, None, None))
         disk.flush()
         del disk
-        write_bytes(folder / GRAPH_FILE, graph.nquads())
+        write_bytes(folder / GRAPH_FILE, graph.nquads(quads))
         old = folder / STORE_DIR
         trash = None
         if old.exists():
