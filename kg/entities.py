@@ -242,7 +242,7 @@ class EntityResolver:
             names_of[node][name] += 1
             if canonical != name:
                 curated[node] = canonical
-            res = self.index.resolve("person", canonical)
+            res = self.index.resolve("person", canonical, suggest=False)
             if res.iri:
                 page_of[node] = res.iri
             pkey = profile_key(url)

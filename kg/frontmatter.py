@@ -8,7 +8,7 @@ rule and then loads the YAML itself, because the usual loaders lose data silentl
 * PyYAML follows YAML 1.1, turning ``no``/``on`` into booleans, ``12:30`` into 750 and
   ``017`` into 15; kg resolves plain scalars by the YAML 1.2 core schema, so these stay
   the text the editor wrote;
-* python-frontmatter returns empty metadata without a word for a BOM, a missing closing
+* python-frontmatter (not used for this reason) returns empty metadata without a word for a BOM, a missing closing
   line or front matter that is a list; kg reports each as a diagnostic.
 
 YAML is parsed by libyaml (PyYAML's C parser) when it is installed.
@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter as python_frontmatter
 import yaml
+import yaml.reader
 from yaml.constructor import SafeConstructor
 from yaml.resolver import BaseResolver
 
 from .errors import Diagnostic
 
 try:  # libyaml's parser, twenty times faster than the pure-Python one
-    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -43,6 +44,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             Parser.__init__(self)
             Composer.__init__(self)
 
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n?)^\+\+\+[ \t]*$", re.S | re.M)
+LIBYAML = _Parser.__module__ == "yaml._yaml"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
 MAX_NODES = 100_000  # YAML nodes a file may expand to (aliases included): stops alias bombs
 
@@ -53,9 +56,11 @@ class _Resolver(BaseResolver):
 
 for _tag, _regexp, _first in [
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    # a leading zero keeps the text (017 is an ID or a code, never octal 15 nor 17)
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
     ("tag:yaml.org,2002:float",
-     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
      "-+0123456789."),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:timestamp",
@@ -101,6 +106,7 @@ class Field:
     key: str
     value: Any
     line: int
+    text: str | None = None  # a scalar's text as written (``true`` for True, ``2025-01-15`` for a date)
 
 
 @dataclass
@@ -182,16 +188,22 @@ def _no_front_matter(text: str, src: SourceFile, report: Any) -> None:
     src.body = text
     first = text.split("\n", 1)[0].strip()
     if first == "---":
+        # Jekyll still makes a page of it (its first line is `---`) but reads no keys
+        src.has_front_matter = True
         report("unclosed-front-matter", "error",
-               "front matter opens with `---` but never closes; the file is not a page for Jekyll",
-               1, hint="add a closing `---` line after the last key")
+               "front matter opens with `---` but never closes, so Jekyll reads none of its keys "
+               "and shows them as text", 1, hint="add a closing `---` line after the last key")
     elif first == "+++":
         report("toml-front-matter", "error",
                "front matter is TOML (`+++`), which Jekyll does not read", 1,
                hint="write the front matter as YAML between `---` lines")
         try:
-            meta = python_frontmatter.loads(text, handler=python_frontmatter.TOMLHandler()).metadata
-        except Exception:  # noqa: BLE001 - any TOML error just means nothing to keep
+            front = _TOML_FRONT_MATTER.match(text)
+            if front is None:
+                raise ValueError("no closing `+++` line")
+            meta = tomllib.loads(front.group(1))
+        except (ValueError, tomllib.TOMLDecodeError) as exc:
+            report("toml-error", "error", f"TOML front matter cannot be read either: {exc}", 1)
             meta = {}
         src.fields.extend(Field(str(k), v, 1) for k, v in meta.items())
     else:
@@ -202,9 +214,15 @@ def _no_front_matter(text: str, src: SourceFile, report: Any) -> None:
 
 def _load_yaml(text: str, src: SourceFile, report: Any) -> None:
     offset = 2  # the opening `---` is line 1
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # libyaml checks the characters here already
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + offset
+        report("yaml-error", "error", f"front matter holds a character YAML does not allow "
+               f"({exc.character!r}, {exc.reason})", line, hint="delete the invisible character on that line")
+        return
     except yaml.YAMLError as exc:
         problem_mark = getattr(exc, "problem_mark", None)
         context_mark = getattr(exc, "context_mark", None)
@@ -212,15 +230,16 @@ def _load_yaml(text: str, src: SourceFile, report: Any) -> None:
         context = getattr(exc, "context", None)
         # An error found only at the end of the text (an unclosed bracket or quote)
         # starts where the construct opened: point there.
-        mark = context_mark if context_mark and (problem_mark is None or "end of stream" in problem
-                                                 or "<stream end>" in problem) else problem_mark
+        unclosed = context and re.search(r"flow (?:sequence|mapping)|quoted scalar", context)
+        mark = context_mark if context_mark and (problem_mark is None or unclosed) else problem_mark
         if context and context_mark:
             problem += f" ({context} that starts on line {context_mark.line + offset})"
         report("yaml-error", "error", f"front matter is not valid YAML: {problem}",
                mark.line + offset if mark else None, hint="check quoting and indentation on that line")
         return
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return
     if not isinstance(node, yaml.MappingNode):
@@ -235,11 +254,19 @@ def _load_yaml(text: str, src: SourceFile, report: Any) -> None:
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + offset
         try:
-            key = str(loader.construct_object(key_node, deep=True))
+            # a key is the text written (`true:` is the key "true", not "True")
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else \
+                str(loader.construct_object(key_node, deep=True))
             value = loader.construct_object(value_node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError) as exc:
             report("yaml-error", "error", f"value cannot be read: {exc}", line)
             continue
+        value, broken = _mend_surrogates(value)
+        if broken:
+            report("encoding", "warning", f"`{key}` holds an escaped character that is not one "
+                   "(a lone UTF-16 surrogate); replaced with U+FFFD", line, key,
+                   hint="write the character itself instead of its \\u escape")
+        text_value = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
         if key == "<<":
             report("yaml-merge-key", "warning", "YAML merge key `<<` kept as a plain key", line, key)
         if key in seen:
@@ -248,7 +275,27 @@ def _load_yaml(text: str, src: SourceFile, report: Any) -> None:
                    "the last value, kg keeps both", line, key,
                    hint=f"merge the two `{key}:` entries into one list")
         seen.setdefault(key, line)
-        src.fields.append(Field(key, value, line))
+        src.fields.append(Field(key, value, line, text_value))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _mend_surrogates(value: Any) -> tuple[Any, bool]:
+    """Join escaped UTF-16 surrogate pairs (``"\\ud83c\\udf89"``), replace lone ones."""
+    if isinstance(value, str):
+        if not _SURROGATE.search(value):
+            return value, False
+        joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")  # pairs -> characters
+        lone = bool(_SURROGATE.search(joined))
+        return (_SURROGATE.sub("\ufffd", joined) if lone else joined), lone
+    if isinstance(value, list):
+        items = [_mend_surrogates(v) for v in value]
+        return [v for v, _ in items], any(b for _, b in items)
+    if isinstance(value, dict):
+        items = {k: _mend_surrogates(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, any(b for _, b in items.values())
+    return value, False
 
 
 def _count_nodes(node: yaml.Node, limit: int = MAX_NODES) -> int:

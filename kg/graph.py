@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -37,8 +37,15 @@ from .vocab import kg, prov, rdf, rdfs, schema, xsd
 _IRI_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
 
 
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def safe_iri(url: str) -> NamedNode | None:
-    """``url`` as an IRI node, percent-encoding characters IRIs forbid; ``None`` if hopeless."""
+    """``url`` as an IRI node, percent-encoding what IRIs forbid; ``None`` if hopeless.
+
+    Characters outside IRIs are encoded, and so are a ``%`` that starts no escape
+    (``100%sure``) and every ``#`` after the first (``/#/route#part``).
+    """
     url = str(url).strip()
     if not url:
         return None
@@ -46,8 +53,12 @@ def safe_iri(url: str) -> NamedNode | None:
         return NamedNode(url)
     except ValueError:
         pass
+    base, hash_, fragment = url.partition("#")
+    fixed = quote(_STRAY_PERCENT.sub("%25", base), safe=_IRI_SAFE.replace("#", ""))
+    if hash_:
+        fixed += "#" + quote(_STRAY_PERCENT.sub("%25", fragment), safe=_IRI_SAFE.replace("#", ""))
     try:
-        return NamedNode(quote(url, safe=_IRI_SAFE))
+        return NamedNode(fixed)
     except ValueError:
         return None
 
@@ -90,7 +101,8 @@ class GraphBuilder:
         self.unresolved: dict[str, tuple[str, str]] = {}  # iri -> (kind, label)
         self.diagnostics: list[Diagnostic] = []
         for r in records:
-            self.index.add(r.kind, r.iri, r.label, r.stem, r.url_path)
+            if r.is_page:
+                self.index.add(r.kind, r.iri, r.label, r.stem, r.url_path)
 
     def source_graph(self, record: Record) -> str:
         """The named graph that holds what ``record``'s file says."""
@@ -126,6 +138,10 @@ class GraphBuilder:
 
         yield Quad(g, rdf.type, kg.SourceFile, g)
         yield Quad(g, kg.path, Literal(r.relpath), g)
+        if not r.is_page:  # a binary or static file: what little it holds stays on the file
+            for f in r.source.fields:
+                yield from self.extra_quads(r, g, g, f.key, f.value, f.line)
+            return
         yield q(kg.sourceFile, g)
         yield q(kg.kind, Literal(r.kind))
         for cls in (kind.classes if kind else [vocab.SCHEMA + "CreativeWork"]):
@@ -147,16 +163,21 @@ class GraphBuilder:
                 continue
             yield from self.value_quads(r, s, g, rule, f.value, f.line)
         if r.doc is not None:
+            here = r.iri if r.url_path is not None else self.site.iri("/")
             for link in r.doc.links:
-                if link.image:
-                    continue
-                target = self.index.page(link.url, self.site.base_url)
+                if link.image or not link.url.strip() or link.url.startswith("#"):
+                    continue  # images, and links within the page itself
+                try:
+                    absolute = urljoin(here, link.url.strip())  # relative links resolve against the page
+                except ValueError:  # e.g. "http://[::1" : not a URL at all, kept as written
+                    absolute = link.url.strip()
+                target = self.index.page(absolute, self.site.base_url)
                 if target:
                     if target != r.iri:
                         yield q(schema.mentions, NamedNode(target))
                 else:
-                    node = safe_iri(link.url) if ":" in link.url else safe_iri(self.site.iri("/" + link.url.lstrip("/")))
-                    if node is not None:
+                    node = safe_iri(absolute)
+                    if node is not None and node.value.split("#")[0] != r.iri:
                         yield q(kg.linksTo, node)
         if r.ordinal is not None:
             yield q(kg.statedOrdinal, Literal(str(r.ordinal), datatype=xsd.integer))
@@ -244,13 +265,17 @@ class GraphBuilder:
                     "inexact-reference", "warning", f"`{rule.key}` {text!r} matches the {rule.ref} "
                     f"{title!r} only when case and punctuation are ignored", r.relpath, line, rule.key, text,
                     hint=f"write it exactly as {title!r}: Liquid filters on the site compare exactly"))
-        if o != s:
-            yield Quad(s, p, o, g)
+        if o == s:
+            self.diagnostics.append(Diagnostic(
+                "self-reference", "warning", f"`{rule.key}` names this page itself: {text!r}", r.relpath, line,
+                rule.key, text, hint=f"remove it, or name another {rule.ref}"))
+        yield Quad(s, p, o, g)
 
     def extra_quads(self, r: Record, s: NamedNode, g: NamedNode, key: str, value: Any,
                     line: int) -> Iterable[Quad]:
         """An unmapped key: kept as ``kg:frontMatter [kg:key; rdf:value; kg:line]``."""
-        node = NamedNode(f"{r.iri}#fm-{slugify(key) or 'key'}-{line}")
+        base = s.value
+        node = NamedNode(f"{base}{'-' if '#' in base else '#'}fm-{slugify(key) or 'key'}-{line}")
         yield Quad(s, kg.frontMatter, node, g)
         yield Quad(node, rdf.type, kg.FrontMatterEntry, g)
         yield Quad(node, kg.key, Literal(key), g)
@@ -275,6 +300,10 @@ class GraphBuilder:
             node = safe_iri(m.url)
             if node is not None:
                 yield Quad(p, kg.profile, node, g)
+        if m.organisation_url:
+            node = safe_iri(m.organisation_url)
+            if node is not None:
+                yield Quad(p, kg.organisationUrl, node, g)
         org_iri = self.entities.org(m.organisation, m.organisation_url)
         if org_iri:
             org = NamedNode(org_iri)

@@ -28,6 +28,7 @@ _ORDINAL = re.compile(
     re.I)
 SPEAKER_KEYS = ("name", "role", "title", "organisation", "organization", "url", "organisation_url")
 GENERIC_KIND = "page"
+NOT_PAGES = {"binary-file", "read-error"}  # diagnostics that make a file no page at all
 
 
 @dataclass
@@ -46,6 +47,12 @@ class Record:
     ordinal_line: int | None = None
     label_from_file: bool = False  # a post's title and date come from its file name when
     dates_from_file: bool = False  # its front matter has none, as in Jekyll
+
+    @property
+    def is_page(self) -> bool:
+        """Whether Jekyll makes a document of the file (it has front matter and is text)."""
+        return self.source.has_front_matter and not any(
+            d.code in NOT_PAGES for d in self.source.diagnostics)
 
     @property
     def relpath(self) -> str:
@@ -75,7 +82,24 @@ def read_records(site: Site, mapping: Mapping) -> list[Record]:
         src = read_file(path, site.relpath(path))
         url_path = site.page_url(coll, path, src.data) if src.has_front_matter else None
         records.append(make_record(site, kind, src, url_path, coll.label))
+    _separate_conflicts(site, records)
     return records
+
+
+def _separate_conflicts(site: Site, records: list[Record]) -> None:
+    """Files Jekyll would write to one URL: the first keeps it, the others get their own IRI."""
+    first: dict[str, Record] = {}
+    for r in records:
+        if r.iri not in first:
+            first[r.iri] = r
+            continue
+        other = first[r.iri]
+        r.source.diagnostics.append(Diagnostic(
+            "url-conflict", "warning", f"this file has the same page address as {other.relpath} "
+            f"({r.url_path or r.iri}); Jekyll writes only one of them", r.relpath, 1,
+            hint="rename one of the files, or give it its own `permalink:`"))
+        r.iri = site.minted(r.kind, r.relpath)
+        r.url_path = None
 
 
 def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | None,
@@ -83,8 +107,12 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
     """Build the record of one read file (body parsed, dates and speakers extracted)."""
     name = kind.name if kind else GENERIC_KIND
     label_key = kind.label if kind else "title"
-    label = src.first(label_key)
-    label = str(label).strip() if label not in (None, "") else None
+    label_field = next((f for f in reversed(src.fields) if f.key == label_key), None)
+    label = None
+    if label_field is not None and label_field.value not in (None, "", [], {}):
+        # a title of `true` or `2024` is the text written, not Python's True or 2024
+        raw = label_field.value if isinstance(label_field.value, str) else label_field.text
+        label = str(raw if raw is not None else label_field.value).strip() or None
     identity = homepage_domain(src.first(kind.identity)) if kind and kind.identity else None
     if identity:  # e.g. a funder: the organisation its homepage names
         iri = site.minted("organisation", identity)
@@ -170,7 +198,7 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
     ``staff`` are the full names of the site's people pages; ``site_name`` is the
     site's own name (``title`` in ``_config.yml``), the organisation "we" stands for.
     """
-    if kind is None:
+    if kind is None or not record.is_page:
         return
     src = record.source
     for rule in kind.keys.values():
@@ -211,7 +239,8 @@ def _front_matter_speakers(value: Any, line: int, src: SourceFile) -> list[Speak
         if unknown:
             src.diagnostics.append(Diagnostic(
                 "unknown-speaker-key", "warning",
-                f"speaker {item['name']!r} has unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+                f"speaker {item['name']!r} has unknown key(s), not kept in the graph: "
+                + ", ".join(f"{k}: {item[k]!r}" for k in sorted(unknown, key=str)),
                 src.relpath, line, "speakers", hint=f"known keys: {', '.join(SPEAKER_KEYS)}"))
         org = item.get("organisation", item.get("organization"))
 

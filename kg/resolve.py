@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ SHARED_HOSTS = frozenset("""
 SUGGEST_SCORE = 85.0  # rapidfuzz ratio (of normalised strings) at or above which the closest title is offered
 
 
+@lru_cache(maxsize=200_000)
 def normalise(text: str) -> str:
     """Fold ``text`` for matching: case, accents, ``&``/``and``, punctuation, spaces."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
@@ -105,8 +107,11 @@ class Index:
         if url_path:
             self.urls[url_path.rstrip("/").lower()] = iri
 
-    def resolve(self, kind: str, value: str) -> Resolution:
-        """Find the ``kind`` page that ``value`` names, by title, file name or URL."""
+    def resolve(self, kind: str, value: str, suggest: bool = True) -> Resolution:
+        """Find the ``kind`` page that ``value`` names, by title, file name or URL.
+
+        With ``suggest``, a value that matches nothing gets the closest title, if close.
+        """
         text = str(value).strip()
         iri = self.titles.get(kind, {}).get(normalise(text))
         if iri:
@@ -116,7 +121,7 @@ class Index:
             iri = self.page(text, self.base_url)
         if iri:
             return Resolution(iri)
-        labels = self.labels.get(kind, {})
+        labels = self.labels.get(kind, {}) if suggest else None
         if labels and text:
             best = process.extractOne(text, labels, scorer=fuzz.ratio, processor=normalise)
             if best and best[1] >= SUGGEST_SCORE:

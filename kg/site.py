@@ -99,11 +99,16 @@ class Site:
         m = _POST_NAME.match(stem) if coll.label == "posts" else None
         date = data.get("date")
         if m and not isinstance(date, (dt.date, dt.datetime)):
-            date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            try:
+                date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:  # 2024-13-45-x.md
+                date = None
         slug_source = data.get("slug") if isinstance(data.get("slug"), str) else (m[4] if m else stem)
         cats = data.get("categories", data.get("category")) if coll.label == "posts" else None
         if isinstance(cats, str):
             cats = cats.split()
+        elif cats is not None and not isinstance(cats, list):
+            cats = [cats]
         categories = "/".join(dict.fromkeys(str(c).lower() for c in (cats or [])))
         values = {
             "collection": coll.label,
