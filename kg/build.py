@@ -14,6 +14,7 @@ from .entities import load_curation
 from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
 from .records import Record, body_facts, read_records
+from .related import related_quads
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -63,7 +64,13 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     quads = [q for graph_quads in result.graphs.values() for q in graph_quads]
     lap("graph")
     graph = memory_graph(quads)
+    graph.report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
     lap("store")
+    texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
+    related = related_quads(graph, texts=texts, site=the_site.root)
+    graph.store.bulk_extend(related)
+    quads += related
+    lap("related")
     diagnostics = [d for r in records for d in r.diagnostics] + result.diagnostics
     diagnostics += _series_diagnostics(series, records)
     diagnostics += vocabulary_diagnostics(records, the_mapping)
@@ -152,7 +159,7 @@ def make_report(site: Site, mapping: Mapping, records: list[Record], graph: Know
         classes[_curie(row["c"].value)] = int(row["n"].value)
     severities = Counter(d.severity for d in diagnostics)
     return {
-        "site": str(site.root),
+        "site": str(site.root.resolve()),
         "base_url": site.base_url + site.baseurl,
         "mapping": mapping.source,
         "files": len(records),

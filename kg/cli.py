@@ -220,6 +220,44 @@ def stats(graph_dir: str, fmt: str) -> None:
 
 @cli.command()
 @graph_option
+@click.option("--format", "fmt", type=click.Choice(["json", "table", "csv", "tsv"]), default="json", show_default=True)
+@click.option("--top", type=click.IntRange(1, 100), help="Suggestions per event (default 10, or the weights' `top`).")
+@click.option("--weights", type=click.Path(dir_okay=False), help="A YAML file of weights (see ontology/related.yml).")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False),
+              help="Write SITE/_data/*.json and SITE/_includes/*.html for the site to render, instead of printing.")
+@output_option
+def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site_dir: str | None, output: str) -> None:
+    """List related events for every event, with scores and reasons.
+
+    Signals: same series, shared speakers and organisations, same project (and parent
+    project), shared topics, links between the pages, similar text; closeness in time
+    raises a score but never makes a suggestion. With --site, writes the data the
+    site renders: related events, backlinks for people, organisations, projects and
+    topics, and schema.org JSON-LD, with one-line includes.
+
+    \b
+    Example:
+        kg related --graph graphs --format json
+        kg related --top 5 --format table
+        kg related --site ../my-site
+    """
+    from .related import format_related, related_events
+
+    graph = open_graph(graph_dir)
+    if site_dir:
+        from .jekyll import export_site
+
+        done = export_site(graph, site_dir, top=top, weights=weights)
+        for path in done["written"]:
+            click.echo(f"wrote {path}")
+        for path in done["kept"]:
+            click.echo(f"kept {path} (changed by the site; delete it to get kg's version)")
+        return
+    _emit(format_related(related_events(graph, top, weights), fmt), output)
+
+
+@cli.command()
+@graph_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=int, help="Port to listen on (0: any free port).")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")

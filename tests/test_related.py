@@ -1,0 +1,318 @@
+"""kg.related: related events from graph signals and text, their reasons, weights, quads and query."""
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from kg.errors import KgError
+from kg.related import (Suggestion, format_related, graph_name, load_texts, load_weights, related_events,
+                        related_quads, to_json)
+from kg.query import run_query
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "connectedbydata.org"
+TIME_REASON = re.compile(r"^(same day|\d+ (day|week|month|year)s? apart)$")
+
+SITE = {
+    "_projects/project-one.md": "---\ntitle: Project One\n---\nThe first project.\n",
+    "_projects/parent.md": "---\ntitle: Parent Programme\n---\nA programme of projects.\n",
+    "_projects/garden.md": "---\ntitle: Garden Project\nproject: Parent Programme\n---\nGardens.\n",
+    "_projects/bees.md": "---\ntitle: Bee Project\nproject: Parent Programme\n---\nBees.\n",
+    "_topics/tides.md": "---\ntitle: Tides\n---\nThe sea.\n",
+    "_events/2024-01-10-alpha-one.md": """
+        ---
+        title: "Alpha Forum: harbours"
+        date: 2024-01-10
+        project: Project One
+        topics: [Tides]
+        speakers:
+          - name: Sam Speaker
+            organisation: Quay Trust
+        ---
+        Moorings, pontoons and slipways of the old harbour.
+        """,
+    "_events/2024-02-10-alpha-two.md": """
+        ---
+        title: "Alpha Forum: lighthouses"
+        date: 2024-02-10
+        project: Project One
+        speakers:
+          - name: Sam Speaker
+            organisation: Quay Trust
+        ---
+        Lamps, lenses and keepers.
+        """,
+    "_events/2024-03-10-alpha-three.md": """
+        ---
+        title: "Alpha Forum: ferries"
+        date: 2024-03-10
+        project: Project One
+        ---
+        Timetables and crossings.
+        """,
+    "_events/2024-01-10-lonely-lunch.md": """
+        ---
+        title: Lonely lunch
+        date: 2024-01-10
+        ---
+        Sandwiches, crisps, lemonade.
+        """,
+    "_events/2024-05-01-gardening.md": """
+        ---
+        title: Gardening afternoon
+        date: 2024-05-01
+        project: Garden Project
+        ---
+        Compost, seedlings, trowels.
+        """,
+    "_events/2024-06-01-beekeeping.md": """
+        ---
+        title: Beekeeping morning
+        date: 2024-06-01
+        project: Bee Project
+        ---
+        Hives, honey, smokers.
+        """,
+    "_events/2024-07-01-tidal-energy.md": """
+        ---
+        title: Tidal energy talk
+        date: 2024-07-01
+        ---
+        Tidal turbines in the estuary: how turbines turn tidal streams into power.
+        """,
+    "_events/2026-09-01-estuary-turbines.md": """
+        ---
+        title: Estuary turbines revisited
+        date: 2026-09-01
+        ---
+        Turbines in the estuary again, and tidal streams.
+        """,
+}
+
+
+@pytest.fixture
+def small(make_site) -> kg.KnowledgeGraph:
+    return kg.build_site(make_site(SITE))
+
+
+def ev(name: str) -> str:
+    return f"https://site.example.org/events/{name}"
+
+
+def urls(suggestions: list[Suggestion]) -> list[str]:
+    return [s.url for s in suggestions]
+
+
+def test_series_meetings_come_first_with_reasons(small: kg.KnowledgeGraph) -> None:
+    related = related_events(small)
+    two = related[ev("2024-02-10-alpha-two")]
+    assert urls(two)[:2] == [ev("2024-01-10-alpha-one"), ev("2024-03-10-alpha-three")]
+    first = two[0]
+    assert first.title == "Alpha Forum: harbours" and first.date == "2024-01-10"
+    assert "same series: Alpha Forum" in first.reasons
+    assert "shares speaker Sam Speaker" in first.reasons
+    assert "shares organisation Quay Trust" in first.reasons
+    assert "same project: Project One" in first.reasons
+    assert "previous meeting in the series" in first.reasons
+    assert first.reasons[-1] == "4 weeks apart"
+    assert two[0].score > two[1].score > 0
+
+
+def test_time_alone_makes_no_suggestion_and_nothing_lists_itself(small: kg.KnowledgeGraph) -> None:
+    related = related_events(small)
+    lonely = ev("2024-01-10-lonely-lunch")  # same day as alpha-one, shares nothing
+    assert related[lonely] == []
+    for event, suggestions in related.items():
+        assert event not in urls(suggestions)
+        assert lonely not in urls(suggestions)
+        for s in suggestions:
+            assert any(not TIME_REASON.match(r) for r in s.reasons), (event, s)
+
+
+def test_parent_project_and_text(small: kg.KnowledgeGraph) -> None:
+    related = related_events(small)
+    garden = related[ev("2024-05-01-gardening")]
+    assert urls(garden) == [ev("2024-06-01-beekeeping")]
+    assert garden[0].reasons[0] == "within the same project: Parent Programme"
+    tidal = related[ev("2024-07-01-tidal-energy")]
+    assert urls(tidal) == [ev("2026-09-01-estuary-turbines")]
+    reason = tidal[0].reasons[0]
+    assert reason.startswith("similar text (") and "turbine" in reason and "estuary" in reason
+    assert tidal[0].reasons == [reason]  # two years apart: no time reason
+
+
+def test_texts_argument_replaces_the_files(small: kg.KnowledgeGraph) -> None:
+    texts = {ev("2024-01-10-lonely-lunch"): "zebra giraffe okapi savannah",
+             ev("2024-06-01-beekeeping"): "zebra giraffe okapi savannah"}
+    related = related_events(small, texts=texts)
+    assert urls(related[ev("2024-01-10-lonely-lunch")]) == [ev("2024-06-01-beekeeping")]
+    assert related[ev("2024-07-01-tidal-energy")] == []  # its file is not read any more
+
+
+def test_load_texts_reads_bodies_without_front_matter(small: kg.KnowledgeGraph) -> None:
+    texts = load_texts(small)
+    assert texts[ev("2024-01-10-lonely-lunch")].strip() == "Sandwiches, crisps, lemonade."
+
+
+def test_top_and_weights(small: kg.KnowledgeGraph) -> None:
+    assert all(len(v) <= 1 for v in related_events(small, top=1).values())
+    no_series = related_events(small, weights={"signals": {"series": 0, "series_neighbour": 0, "project": 0,
+                                                           "text": 0}})
+    three = no_series[ev("2024-03-10-alpha-three")]
+    assert three == []  # it shared only series, project and (now off) text
+    # a signal switched off makes no pairs: time never rides on it
+    off = related_events(small, weights={"signals": {"parent_project": {"weight": 0}}})
+    assert off[ev("2024-05-01-gardening")] == []
+
+
+def test_site_may_override_weights(make_site) -> None:
+    files = dict(SITE)
+    files["_kg/related.yml"] = "top: 1\nsignals:\n  speaker: {weight: 50}\n"
+    graph = kg.build_site(make_site(files))
+    related = related_events(graph)
+    assert all(len(v) <= 1 for v in related.values())
+    assert related[ev("2024-02-10-alpha-two")][0].reasons[0] == "shares speaker Sam Speaker"
+
+
+def test_bad_weights_are_errors() -> None:
+    with pytest.raises(KgError, match="unknown signal 'speakers'"):
+        load_weights({"signals": {"speakers": 1}})
+    with pytest.raises(KgError, match="unknown setting"):
+        load_weights({"signals": {"time": {"halflife": 3}}})
+    with pytest.raises(KgError, match="≥ 0"):
+        load_weights({"signals": {"topic": -1}})
+    with pytest.raises(KgError, match="unknown setting 'tpo'"):
+        load_weights({"tpo": 3})
+    assert load_weights({"signals": {"topic": 2.5}})["signals"]["topic"]["weight"] == 2.5
+
+
+def test_hub_values_only_add_to_pairs_found_otherwise(make_site) -> None:
+    """A value shared by more than max_postings events makes no pairs by itself."""
+    files = {"_topics/t.md": "---\ntitle: Common\n---\nx\n"}
+    for i in range(4):
+        files[f"_events/2024-0{i + 1}-01-e{i}.md"] = (
+            f"---\ntitle: Event {i}\ndate: 2024-0{i + 1}-01\ntopics: [Common]\n---\n"
+            + ("See [the next one](/events/2024-02-01-e1).\n" if i == 0 else "Nothing.\n"))
+    graph = kg.build_site(make_site(files))
+    everyone = related_events(graph, weights={"signals": {"text": 0}})
+    assert len(everyone[ev("2024-03-01-e2")]) == 3
+    hubbed = related_events(graph, weights={"max_postings": 2, "signals": {"text": 0}})
+    assert urls(hubbed[ev("2024-01-01-e0")]) == [ev("2024-02-01-e1")]
+    assert hubbed[ev("2024-01-01-e0")][0].reasons[:2] == ["this page links to it", "shared topic: Common"]
+    assert hubbed[ev("2024-02-01-e1")][0].reasons[0] == "its page links here"
+    assert hubbed[ev("2024-03-01-e2")] == []
+
+
+def test_json_form(small: kg.KnowledgeGraph) -> None:
+    doc = json.loads(json.dumps(to_json(related_events(small))))
+    item = doc[ev("2024-02-10-alpha-two")][0]
+    assert set(item) == {"url", "title", "date", "score", "reasons"}
+    assert isinstance(item["score"], float) and isinstance(item["reasons"], list)
+
+
+def test_deterministic(small: kg.KnowledgeGraph) -> None:
+    assert to_json(related_events(small)) == to_json(related_events(small))
+
+
+def test_quads_answer_the_related_query(small: kg.KnowledgeGraph) -> None:
+    related = related_events(small)
+    quads = related_quads(small, related)
+    assert {q.graph_name.value for q in quads} == {"https://site.example.org/id/graph/related"}
+    assert graph_name(small) == "https://site.example.org/id/graph/related"
+    small.store.remove_graph(ox.NamedNode(graph_name(small)))  # the build stored its own already
+    small.store.bulk_extend(quads)
+    rows = run_query("related", small, event="/events/2024-02-10-alpha-two").records()
+    expected = related[ev("2024-02-10-alpha-two")]
+    assert [r["rank"] for r in rows] == list(range(1, len(expected) + 1))
+    assert [r["related"] for r in rows] == urls(expected)
+    assert rows[0]["title"] == "Alpha Forum: harbours" and rows[0]["date"] == "2024-01-10"
+    assert set(rows[0]["reasons"].split("; ")) == set(expected[0].reasons)
+    assert float(rows[0]["score"]) == pytest.approx(expected[0].score, abs=1e-4)
+
+
+# -- the real site -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus_related(tmp_path_factory: pytest.TempPathFactory):
+    if not (CORPUS / "_config.yml").is_file():
+        pytest.skip(f"corpus not found at {CORPUS}: the connectedbydata.org snapshot is not beside the repo")
+    graph = kg.build_site(CORPUS, tmp_path_factory.mktemp("related-corpus"))
+    started = time.perf_counter()
+    related = related_events(graph)
+    seconds = time.perf_counter() - started
+    return graph, related, seconds
+
+
+def test_corpus_series_meetings_lead(corpus_related) -> None:
+    graph, related, _ = corpus_related
+    big = [s for s in graph.report["series"] if len(s["events"]) >= 5]
+    assert any(s["name"] == "Connected Conversation" for s in big)
+    for series in big:
+        members = set(series["events"])
+        for event in series["events"]:
+            top5 = urls(related[event][:5])
+            assert len(top5) == 5
+            inside = sum(u in members for u in top5)
+            assert inside >= 4, f"{event}: only {inside} of its top 5 are meetings of {series['name']}"
+            assert f"same series: {series['name']}" in related[event][0].reasons
+
+
+ASK_SHARED = """PREFIX schema: <https://schema.org/>
+PREFIX kg: <https://w3id.org/kg/ns#>
+ASK {
+  { ?a schema:superEvent ?x . ?b schema:superEvent ?x } UNION
+  { ?a schema:performer ?x . ?b schema:performer ?x } UNION
+  { ?a kg:participation/kg:affiliation ?x . ?b kg:participation/kg:affiliation ?x } UNION
+  { ?a kg:project/kg:parentProject* ?x . ?b kg:project/kg:parentProject* ?x } UNION
+  { ?a schema:about ?x . ?b schema:about ?x } UNION
+  { ?a schema:author ?x . ?b schema:author ?x } UNION
+  { ?a schema:mentions ?b } UNION { ?b schema:mentions ?a }
+}"""
+
+
+def test_corpus_no_self_and_every_suggestion_shares_something(corpus_related) -> None:
+    graph, related, _ = corpus_related
+    texts = load_texts(graph)
+    titles = {row["e"].value: row["t"].value for row in graph.query(
+        "SELECT ?e ?t WHERE { ?e a <https://schema.org/Event> ; <http://www.w3.org/2000/01/rdf-schema#label> ?t }")}
+    assert len(related) == graph.report["files_by_kind"]["event"]
+    for event, suggestions in related.items():
+        assert event not in urls(suggestions)
+        assert len(set(urls(suggestions))) == len(suggestions)
+        for s in suggestions:
+            shared = graph.query(ASK_SHARED, {"a": ox.NamedNode(event), "b": ox.NamedNode(s.url)})
+            if shared:
+                continue
+            text = [r for r in s.reasons if r.startswith("similar text (")]
+            assert text, f"{event} -> {s.url} shares nothing: {s.reasons}"
+            for word in text[0][len("similar text ("):-1].split(", "):
+                for iri in (event, s.url):
+                    body = (texts.get(iri, "") + " " + (titles.get(iri) or "")).lower().replace("’", "'")
+                    assert word in body, f"{word!r} not in {iri}"
+
+
+def test_corpus_is_quick(corpus_related) -> None:
+    _, related, seconds = corpus_related
+    assert seconds < 10, f"related events of the corpus took {seconds:.1f}s"
+    assert sum(len(v) for v in related.values()) > 1000
+
+
+def test_format_related(small: kg.KnowledgeGraph) -> None:
+    related = related_events(small)
+    assert json.loads(format_related(related, "json")) == json.loads(json.dumps(to_json(related)))
+    lines = format_related(related, "csv").splitlines()
+    assert lines[0] == "event,rank,related,title,date,score,reasons"
+    assert len(lines) == 1 + sum(len(v) for v in related.values())
+    assert "Alpha Forum: harbours" in format_related(related, "table")
+
+
+def test_site_folder_may_be_given(small: kg.KnowledgeGraph) -> None:
+    moved = kg.KnowledgeGraph(small.store, {"base_url": small.report["base_url"]})  # report without its site
+    tidal = ev("2024-07-01-tidal-energy")
+    assert related_events(moved)[tidal] == []  # no files, no text
+    assert urls(related_events(moved, site=small.report["site"])[tidal]) == [ev("2026-09-01-estuary-turbines")]
