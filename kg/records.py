@@ -28,6 +28,7 @@ _ORDINAL = re.compile(
     re.I)
 SPEAKER_KEYS = ("name", "role", "title", "organisation", "organization", "url", "organisation_url")
 GENERIC_KIND = "page"
+SPEAKER_TEXT_LIMIT = 200_000  # characters of a body searched for speakers
 NOT_PAGES = {"binary-file", "read-error"}  # diagnostics that make a file no page at all
 
 
@@ -210,8 +211,20 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
         return
     if record.doc is not None and kind.body.get("speakers"):
         authors = [str(a) for a in src.values("author") if a]
+        doc = record.doc
+        if len(src.body) > SPEAKER_TEXT_LIMIT:  # a page lists its speakers near the top
+            blocks, size = [], 0
+            for block in doc.blocks:
+                size += len(block.text)
+                if size > SPEAKER_TEXT_LIMIT:
+                    break
+                blocks.append(block)
+            doc = markdown.Document(blocks, doc.links)
+            src.diagnostics.append(Diagnostic(
+                "large-body", "info", f"body is {len(src.body) // 1024} KB; speakers are looked for in its "
+                f"first {SPEAKER_TEXT_LIMIT // 1024} KB", src.relpath, src.body_line))
         record.speakers = extract_speakers(
-            record.doc, category=str(src.first("category") or "") or None,
+            doc, category=str(src.first("category") or "") or None,
             title=record.label or "", staff=staff, author=", ".join(authors) or None,
             site_name=site_name)
     if record.doc is not None and kind.body.get("ordinal"):

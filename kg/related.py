@@ -96,6 +96,9 @@ _EDGES = _P + """SELECT ?a ?b WHERE { ?a a schema:Event ; %s ?b . ?b a schema:Ev
 _FILES = _P + """SELECT ?e ?path WHERE { ?e a schema:Event ; schema:url ?e ; kg:sourceFile/kg:path ?path }"""
 
 
+TEXT_LIMIT = 20_000  # characters of each page compared for "similar text"
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """A related event: its page IRI, title, first date (ISO), score and reasons."""
@@ -411,6 +414,7 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     data = _read(graph)
     if texts is None:
         texts = load_texts(graph, site) if w["signals"]["text"]["weight"] > 0 else {}
+    texts = {k: v[:TEXT_LIMIT] for k, v in texts.items()}  # the opening of a page says what it is about
     return _score(data, texts, w, top)
 
 
