@@ -76,12 +76,13 @@ def cli(traceback: bool) -> None:
 @click.option("--mapping", type=click.Path(dir_okay=False), help="Mapping file (default: SITE/_kg/mapping.yml, else kg's own).")
 @click.option("--base-url", help="Scheme and host of the site, when _config.yml has no `url` and there is no CNAME.")
 @click.option("--curation", type=click.Path(dir_okay=False), help="Curation file (default: SITE/_kg/curation.yml).")
-@click.option("--strict", is_flag=True, help="Exit 1 when any file has an error.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any file has an error (or, with --validate, a violation).")
+@click.option("--validate", "shacl", is_flag=True, help="Also check the graph against the SHACL shapes.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Summary as text or as the JSON report.")
 @click.option("-v", "--verbose", is_flag=True, help="List every warning, not just the first ones.")
 def build(site: str, out: str, mapping: str | None, base_url: str | None, curation: str | None, strict: bool,
-          fmt: str, verbose: bool) -> None:
+          shacl: bool, fmt: str, verbose: bool) -> None:
     """Build the knowledge graph of the Jekyll site in SITE.
 
     Writes OUT/graph.nq (N-Quads, one named graph per source file), OUT/store/ (an
@@ -93,11 +94,24 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     """
     graph = build_site(site, out, mapping=mapping, base_url=base_url, curation=curation)
     report = graph.report
+    violations = 0
+    if shacl:
+        from .store import REPORT_FILE, write_json
+        from .validate import validate_graph
+
+        result = validate_graph(graph)
+        violations = len(result.violations)
+        report["shacl"] = result.to_dict()
+        write_json(Path(out) / REPORT_FILE, report)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        click.echo(summary(report, out, limit=None if verbose else 20))
-    if strict and report.get("errors"):
+        text = summary(report, out, limit=None if verbose else 20)
+        if shacl:
+            text += f"  SHACL: {'conforms' if not violations else f'{violations} violations'}, " \
+                    f"{len(result.warnings)} warnings (details: kg validate SITE)\n"
+        click.echo(text, nl=False)
+    if strict and (report.get("errors") or violations):
         sys.exit(1)
 
 

@@ -126,14 +126,24 @@ def graph_hashes(graph: KnowledgeGraph) -> tuple[dict[str, str], dict[str, bytes
 def push(graph: KnowledgeGraph, remote: RemoteStore, *, allow_errors: bool = False) -> PushResult:
     """Publish ``graph`` to ``remote``, sending only the named graphs that changed.
 
+    The graph is validated first: a build with errors, or a graph that violates the
+    SHACL shapes, is not pushed (unless ``allow_errors``).
+
     Raises:
-        StoreError: the build has errors (unless ``allow_errors``), or the store fails;
-            in both cases the remote data is left as it was.
+        StoreError: the build has errors or violations (unless ``allow_errors``), or the
+            store fails; in every case the remote data is left as it was.
     """
     errors = graph.report.get("errors", 0)
     if errors and not allow_errors:
         raise StoreError(f"the build has {errors} error(s); not pushing",
                          hint="fix them (kg build shows where), or pass --allow-errors")
+    if not allow_errors:
+        from .validate import validate_graph
+
+        violations = validate_graph(graph).violations
+        if violations:
+            raise StoreError(f"the graph violates the SHACL shapes {len(violations)} time(s), first: "
+                             f"{violations[0]}; not pushing", hint="run `kg validate SITE`, or pass --allow-errors")
     base = graph.report.get("base_url") or ""
     manifest = base + MANIFEST_SUFFIX
     hashes, data = graph_hashes(graph)

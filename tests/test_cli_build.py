@@ -46,3 +46,14 @@ def test_stats_reads_built_graph(tiny_graph) -> None:
 def test_stats_without_graph_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["stats", "--graph", str(tmp_path / "none")])
     assert result.exit_code == 2 and "no built graph" in result.output
+
+
+def test_validate_flag_runs_the_shapes_and_strict_fails_on_violations(tiny_site: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "a"), "--validate", "--strict"])
+    assert ok.exit_code == 0 and "SHACL: conforms" in ok.output
+    assert json.loads((tmp_path / "a" / "report.json").read_text())["shacl"]["conforms"] is True
+    (tiny_site / "_events" / "2024-05-01-juggler.md").write_text(
+        "---\ntitle: Juggling\ndate: 2024-05-01\nspeakers:\n  - name: Pat Doe\n    role: juggler\n---\n")
+    bad = runner.invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "b"), "--validate", "--strict"])
+    assert bad.exit_code == 1 and "SHACL: 1 violations" in bad.output

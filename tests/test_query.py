@@ -10,7 +10,7 @@ from kg.errors import QueryError
 from kg.query import bind, format_result, load, names, parse_query, run_query
 
 EXPECTED = {"speakers", "series", "events-by-project", "events-by-topic", "people", "organisations",
-            "co-speakers", "person-timeline", "unresolved", "related", "events"}
+            "co-speakers", "person-timeline", "organisation-timeline", "unresolved", "related", "events"}
 
 
 def test_catalogue_has_the_promised_queries() -> None:
@@ -28,6 +28,7 @@ def test_every_query_is_documented_and_its_params_have_slots(name: str) -> None:
 
 
 REQUIRED = {"person-timeline": {"person_name": "Ada Example"},
+            "organisation-timeline": {"organisation_name": "Example Org"},
             "related": {"event": "/events/2024-02-14-tiny-meetup"}}
 
 
@@ -90,3 +91,8 @@ def test_sparql_error_is_a_query_error(tmp_path, tiny_graph: kg.KnowledgeGraph) 
     path.write_text("# description: broken\nSELECT WHERE {\n")
     with pytest.raises(QueryError, match="failed"):
         run_query(str(path), tiny_graph)
+
+
+def test_organisation_events_by_any_of_its_names(tiny_graph: kg.KnowledgeGraph) -> None:
+    rows = run_query("organisation-timeline", tiny_graph, organisation_name="example org").records()
+    assert [(r["name"], r["title"], r["role"]) for r in rows] == [("Ada Example", "A talk on privacy", "speaker")]

@@ -105,3 +105,11 @@ def test_cli_push_and_query_endpoint(oxigraph_server: str, tiny_graph) -> None:
 def test_unreachable_store_exits_2(tiny_graph) -> None:
     result = CliRunner().invoke(cli, ["push", "--graph", str(tiny_graph.path), "--endpoint", "http://127.0.0.1:9"])
     assert result.exit_code == 2 and "cannot reach" in result.output
+
+
+def test_push_refuses_a_graph_that_violates_the_shapes(tiny_site: Path, tmp_path: Path) -> None:
+    (tiny_site / "_events" / "2024-05-01-juggler.md").write_text(
+        "---\ntitle: Juggling\ndate: 2024-05-01\nspeakers:\n  - name: Pat Doe\n    role: juggler\n---\n")
+    graph = kg.build_site(tiny_site, tmp_path / "g")
+    with pytest.raises(StoreError, match="violates the SHACL shapes"):
+        push(graph, RemoteStore.at("http://127.0.0.1:9"))
