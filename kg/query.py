@@ -33,6 +33,50 @@ _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<opts>[^)]*)\))?\s*:\s*(
 _SLOT = re.compile(r"VALUES\s+\?(?P<name>[A-Za-z_]\w*)\s*\{\s*UNDEF\s*\}")
 
 
+MAX_QUERY_BYTES = 100_000
+
+# What a query's text means once strings, IRIs and comments are blanked out.
+_LEXEMES = re.compile(r'''
+    (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<comment>\#[^\n]*)
+''', re.X)
+_FORBIDDEN = re.compile(r"(?<![\w:?$])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:-])",
+                        re.I)
+_FORM = re.compile(r"(?<![\w:?$])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:-])", re.I)
+
+
+class Refused(QueryError):
+    """A query kg will not run: an update, ``LOAD`` or ``SERVICE`` (HTTP status in ``status``)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def screen(query: str) -> str:
+    """Check a query before it reaches the engine; return its form (SELECT, ASK…).
+
+    Raises:
+        Refused: an update, ``LOAD`` or ``SERVICE``, or no query form at all.
+    """
+    if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+        raise Refused(f"query longer than {MAX_QUERY_BYTES} bytes", 413)
+    bare = _LEXEMES.sub(lambda m: " " if m.lastgroup != "string" else '""', query)
+    bad = _FORBIDDEN.search(bare)
+    if bad:
+        word = bad.group(1).upper()
+        if word == "SERVICE":
+            raise Refused("SERVICE (federated queries to other endpoints) is refused here", 403)
+        raise Refused(f"{word}: this endpoint is read-only", 403)
+    form = _FORM.search(bare)
+    if not form:
+        raise Refused("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
+    return form.group(1).upper()
+
+
+
 @dataclass(frozen=True)
 class Param:
     """A declared query parameter."""
@@ -234,14 +278,18 @@ def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs",
     g = graph if isinstance(graph, KnowledgeGraph) else open_graph(graph)
     text = bind(q, params, g.report.get("base_url"))
     try:
+        screen(text)  # the engine would follow SERVICE to any host
+    except Refused as exc:
+        raise QueryError(f"query {q.name!r} refused: {exc.message}", path=q.path or None) from exc
+    try:
         solutions = g.query(text)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError(f"query {q.name!r} is not a SELECT query", path=q.path or None,
+                             hint="named queries must SELECT rows")
+        columns = [v.value for v in solutions.variables]
+        rows = [[sol[c] for c in columns] for sol in solutions]  # errors can come while iterating
     except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
         raise QueryError(f"query {q.name!r} failed: {exc}", path=q.path or None) from exc
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise QueryError(f"query {q.name!r} is not a SELECT query", path=q.path or None,
-                         hint="named queries must SELECT rows")
-    columns = [v.value for v in solutions.variables]
-    rows = [[sol[c] for c in columns] for sol in solutions]
     return Result(columns, rows)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import re
 import shutil
 import socket
 import subprocess
@@ -35,8 +34,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from .errors import KgError, QueryError, StoreError
-from .query import bind, load, names
+from .errors import QueryError, StoreError
+from .query import MAX_QUERY_BYTES, Refused, bind, load, names, screen
 from .store import REPORT_FILE, STORE_DIR
 
 RESULT_TYPES = {
@@ -59,48 +58,6 @@ _ACCEPT_ALIASES = {
     "text/plain": "ntriples", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
 }
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
-MAX_QUERY_BYTES = 100_000
-
-# What a query's text means once strings, IRIs and comments are blanked out.
-_LEXEMES = re.compile(r'''
-    (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<comment>\#[^\n]*)
-''', re.X)
-_FORBIDDEN = re.compile(r"(?<![\w:?$])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:-])",
-                        re.I)
-_FORM = re.compile(r"(?<![\w:?$])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:-])", re.I)
-
-
-class Refused(KgError):
-    """A request the endpoint will not run (HTTP status in ``status``)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def screen(query: str) -> str:
-    """Check a query before it reaches the engine; return its form (SELECT, ASK…).
-
-    Raises:
-        Refused: an update, ``LOAD`` or ``SERVICE``, or no query form at all.
-    """
-    if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
-        raise Refused(f"query longer than {MAX_QUERY_BYTES} bytes", 413)
-    bare = _LEXEMES.sub(lambda m: " " if m.lastgroup != "string" else '""', query)
-    bad = _FORBIDDEN.search(bare)
-    if bad:
-        word = bad.group(1).upper()
-        if word == "SERVICE":
-            raise Refused("SERVICE (federated queries to other endpoints) is refused here", 403)
-        raise Refused(f"{word}: this endpoint is read-only", 403)
-    form = _FORM.search(bare)
-    if not form:
-        raise Refused("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
-    return form.group(1).upper()
-
 
 @dataclass
 class Endpoint:

@@ -40,3 +40,22 @@ def test_killed_builds_leave_previous_outputs_intact(tiny_site: Path, tmp_path: 
         assert len(kg.open_graph(out)) > 0
     kg.build_site(tiny_site, out)
     assert not [p for p in os.listdir(out) if p.startswith(".")], "a finished build leaves no temporary files"
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_file(tmp_path: Path) -> None:
+    from kg.store import atomic_path
+
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    try:
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b'{"half": ')
+            raise RuntimeError("disk full")
+    except RuntimeError:
+        pass
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_outputs_are_readable_by_others(tmp_path: Path, tiny_site: Path) -> None:
+    kg.build_site(tiny_site, tmp_path / "g")
+    assert (tmp_path / "g" / "graph.nq").stat().st_mode & 0o044 == 0o044

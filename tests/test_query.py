@@ -96,3 +96,14 @@ def test_sparql_error_is_a_query_error(tmp_path, tiny_graph: kg.KnowledgeGraph) 
 def test_organisation_events_by_any_of_its_names(tiny_graph: kg.KnowledgeGraph) -> None:
     rows = run_query("organisation-timeline", tiny_graph, organisation_name="example org").records()
     assert [(r["name"], r["title"], r["role"]) for r in rows] == [("Ada Example", "A talk on privacy", "speaker")]
+
+
+def test_a_query_file_cannot_reach_other_hosts_or_files(tmp_path, tiny_graph: kg.KnowledgeGraph) -> None:
+    """pyoxigraph, like rdflib, would follow SERVICE to any host: kg refuses it before running."""
+    service = tmp_path / "service.rq"
+    service.write_text("# description: x\nSELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }\n")
+    with pytest.raises(QueryError, match="SERVICE"):
+        run_query(str(service), tiny_graph)
+    load_ = tmp_path / "from.rq"
+    load_.write_text("# description: x\nSELECT ?o WHERE { GRAPH <file:///etc/passwd> { ?s ?p ?o } }\n")
+    assert run_query(str(load_), tiny_graph).rows == []  # FROM/GRAPH name graphs of the store, never files
