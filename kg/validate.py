@@ -445,3 +445,39 @@ def format_lint(report: LintReport) -> str:
     lines.append(f"{report.checked} files checked: {report.count('error')} errors, "
                  f"{report.count('warning')} warnings in {len([k for k in report.files if k])} files")
     return "\n".join(lines) + "\n"
+
+
+# -- the JSON-LD the site embeds ------------------------------------------------------
+
+JSONLD_SHAPES_FILE = "jsonld-shapes.ttl"
+#: schema.org's JSON-LD context, as far as kg's JSON-LD uses it, so no context is fetched.
+_SCHEMA_CONTEXT = {"@vocab": "https://schema.org/", "url": {"@type": "@id"}}
+
+
+def validate_jsonld(documents: dict[str, dict[str, Any]]) -> ValidationResult:
+    """Check the schema.org JSON-LD of each event (as ``kg related --site`` writes it).
+
+    ``documents`` maps a page path to its JSON-LD object. The schema.org context is
+    mapped locally, never fetched. Results name the page path as their ``source``.
+    """
+    import json as _json
+
+    import pyshacl
+
+    started = time.perf_counter()
+    data = rdflib.Graph()
+    owner: dict[str, str] = {}
+    for path, doc in documents.items():
+        local = {**doc, "@context": _SCHEMA_CONTEXT}
+        before = set(data.subjects())
+        data.parse(data=_json.dumps(local), format="json-ld")
+        for s in set(data.subjects()) - before:
+            owner.setdefault(str(s), path)
+    _conforms, report, _text = pyshacl.validate(
+        data, shacl_graph=_load(_packaged(JSONLD_SHAPES_FILE)), inference="none", allow_warnings=True)
+    shapes_graph = _load(_packaged(JSONLD_SHAPES_FILE))
+    out = [ShapeResult(focus=r["focus"] or "", path=r["path"], severity=r["severity"], message=r["message"],
+                       value=r["value"], source=owner.get(r["focus"] or ""), shape=r["shape"],
+                       constraint=r["constraint"]) for r in _read_report(report, shapes_graph)]
+    return ValidationResult(conforms=not any(r.severity == "violation" for r in out), results=out,
+                            seconds=time.perf_counter() - started)

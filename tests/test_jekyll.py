@@ -223,3 +223,16 @@ def test_export_needs_a_base_url(tmp_path: Path) -> None:
     graph = kg.build_site(SITE)
     with pytest.raises(kg.KgError, match="no base_url"):
         export_site(kg.KnowledgeGraph(graph.store, {}), tmp_path)
+
+
+def test_jsonld_conforms_to_its_shapes(site: Path, tmp_path: Path) -> None:
+    from kg.validate import validate_jsonld
+
+    docs = json.loads((site / "_data" / "event_jsonld.json").read_text(encoding="utf-8"))
+    result = validate_jsonld(docs)
+    assert result.conforms and result.results == [], [str(r) for r in result.results]
+    first = next(iter(docs))
+    broken = {first: {k: v for k, v in docs[first].items() if k not in ("name", "startDate")}}
+    messages = {(r.severity, r.message, r.source) for r in validate_jsonld(broken).results}
+    assert ("violation", "An event's JSON-LD needs exactly one name.", first) in messages
+    assert ("warning", "An event's JSON-LD should give its start date (YYYY-MM-DD).", first) in messages
