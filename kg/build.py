@@ -13,16 +13,17 @@ from .errors import Diagnostic
 from .entities import load_curation
 from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
-from .records import Record, body_facts, read_records
+from .records import Record, read_records
 from .related import related_quads
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
-from .store import REPORT_FILE, KnowledgeGraph, memory_graph, save_graph, write_json
+from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, memory_graph, write_json
 
 
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
-               base_url: str | None = None, curation: str | Path | None = None) -> KnowledgeGraph:
+               base_url: str | None = None, curation: str | Path | None = None,
+               jobs: int | None = None) -> KnowledgeGraph:
     """Build the knowledge graph of the Jekyll site at ``site``.
 
     Args:
@@ -33,6 +34,7 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         base_url: the site's scheme and host, when ``_config.yml`` and ``CNAME`` lack it.
         curation: a curation file of corrections (aliases, same-as links, not-a-person);
             default: the site's ``_kg/curation.yml`` if it has one.
+        jobs: worker processes that read files (default: one per core; 1: none).
 
     Returns:
         The graph, with its build report in ``.report``. Problems in the site's files
@@ -51,37 +53,44 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
 
     the_site = load_site(site, base_url)
     the_mapping = load_mapping(mapping, the_site.root)
-    records = read_records(the_site, the_mapping)
+    records = read_records(the_site, the_mapping, jobs)
     lap("read")
     builder = GraphBuilder(the_site, the_mapping, records, load_curation(the_site.root, curation))
-    staff = [r.label for r in records if r.kind == "person" and r.label]
-    for r in records:
-        body_facts(r, the_mapping.kinds.get(r.kind), staff, the_site.config.get("title"))
-    lap("extract")
     series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                          _event_projects(records, the_mapping, builder))
     result = builder.build(series)
     quads = [q for graph_quads in result.graphs.values() for q in graph_quads]
     lap("graph")
-    graph = memory_graph(quads)
-    graph.report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
-    lap("store")
-    texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
-    related = related_quads(graph, texts=texts, site=the_site.root)
-    graph.store.bulk_extend(related)
-    quads += related
-    lap("related")
-    diagnostics = [d for r in records for d in r.diagnostics] + result.diagnostics
-    diagnostics += _series_diagnostics(series, records)
-    diagnostics += vocabulary_diagnostics(records, the_mapping)
-    graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
-                               time.perf_counter() - started)
-    graph.report["merges"] = builder.entities.merges
-    graph.report["near_misses"] = builder.entities.near_misses
-    lap("report")
-    if out is not None:
-        save_graph(graph, out, quads)
-        lap("save")
+    writer = GraphWriter(out) if out is not None else None
+    try:
+        if writer:  # the on-disk store fills in the background while the build goes on
+            writer.add(quads)
+        graph = memory_graph(quads)
+        del quads
+        graph.report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
+        lap("store")
+        texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
+        related = related_quads(graph, texts=texts, site=the_site.root)
+        graph.store.bulk_extend(related)
+        if writer:
+            writer.add(related)
+        lap("related")
+        diagnostics = [d for r in records for d in r.diagnostics] + result.diagnostics
+        diagnostics += _series_diagnostics(series, records)
+        diagnostics += vocabulary_diagnostics(records, the_mapping)
+        graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
+                                   time.perf_counter() - started)
+        graph.report["merges"] = builder.entities.merges
+        graph.report["near_misses"] = builder.entities.near_misses
+        lap("report")
+        if writer:
+            writer.finish(graph.report)
+            graph.path = Path(out)
+            lap("save")
+    except BaseException:
+        if writer:
+            writer.abort()
+        raise
     graph.report["seconds"] = round(time.perf_counter() - started, 3)
     graph.report["stages"] = stages
     if out is not None:  # the report file gets the final figures too

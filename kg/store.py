@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -142,32 +143,87 @@ def _remove_leftovers(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def save_graph(graph: KnowledgeGraph, folder: str | Path, quads: list[ox.Quad] | None = None) -> Path:
-    """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each atomically.
+class GraphWriter:
+    """Writes a graph folder while the build goes on.
 
-    ``quads``, when the caller still holds them, saves reading them back from the store.
+    Quads handed to :meth:`add` are serialised (in Rust) and bulk-loaded into a new
+    on-disk store by a background thread, which runs beside the build's Python work
+    because Oxigraph's loader releases the interpreter lock. :meth:`finish` waits for
+    it, writes ``graph.nq`` and the report, and swaps the new store into place; until
+    then the folder's previous outputs are untouched. :meth:`abort` drops the new store.
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(folder)
-    new = Path(tempfile.mkdtemp(prefix=".store.", dir=folder))
-    try:
-        disk = ox.Store(str(new))
-        disk.bulk_extend(quads if quads is not None else graph.store.quads_for_pattern(None, None, None, None))
-        disk.flush()
-        del disk
-        write_bytes(folder / GRAPH_FILE, graph.nquads(quads))
-        old = folder / STORE_DIR
-        trash = None
-        if old.exists():
-            trash = Path(tempfile.mkdtemp(prefix=".store-old.", dir=folder))
-            os.replace(old, trash / STORE_DIR)
-        os.replace(new, old)
-        if trash:
-            shutil.rmtree(trash, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    write_json(folder / REPORT_FILE, graph.report)
-    graph.path = folder
-    return folder
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(self.folder)
+        self._new = Path(tempfile.mkdtemp(prefix=".store.", dir=self.folder))
+        self._store: ox.Store | None = ox.Store(str(self._new))
+        self._chunks: list[bytes] = []
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Queue quads for the store and ``graph.nq``."""
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        self._chunks.append(data)
+        self._join()
+        self._thread = threading.Thread(target=self._load, args=(data,), daemon=True)
+        self._thread.start()
+
+    def _load(self, data: bytes) -> None:
+        try:
+            assert self._store is not None
+            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the build's thread
+            self._error = exc
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise StoreError(f"cannot write the store in {self.folder}: {error}") from error
+
+    def finish(self, report: dict[str, Any]) -> Path:
+        """Wait for the store, then put the store, ``graph.nq`` and the report in place."""
+        try:
+            self._join()
+            assert self._store is not None
+            self._store.flush()
+            self._store = None
+            lines = sorted(set(b"".join(self._chunks).splitlines()))
+            self._chunks = []
+            write_bytes(self.folder / GRAPH_FILE, b"\n".join(lines) + (b"\n" if lines else b""))
+            old = self.folder / STORE_DIR
+            trash = None
+            if old.exists():
+                trash = Path(tempfile.mkdtemp(prefix=".store-old.", dir=self.folder))
+                os.replace(old, trash / STORE_DIR)
+            os.replace(self._new, old)
+            if trash:
+                shutil.rmtree(trash, ignore_errors=True)
+        except BaseException:
+            self.abort()
+            raise
+        write_json(self.folder / REPORT_FILE, report)
+        return self.folder
+
+    def abort(self) -> None:
+        """Drop what was written; the folder's previous outputs stay as they were."""
+        try:
+            self._join()
+        except StoreError:
+            pass
+        self._store = None
+        shutil.rmtree(self._new, ignore_errors=True)
+
+
+def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
+    """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each replaced whole."""
+    writer = GraphWriter(folder)
+    writer.add(graph.store.quads_for_pattern(None, None, None, None))
+    writer.finish(graph.report)
+    graph.path = Path(folder)
+    return graph.path

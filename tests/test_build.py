@@ -167,3 +167,16 @@ def test_front_matter_speakers_are_authoritative(make_site) -> None:
     rows = run_query("speakers", graph).records()
     assert [(r["name"], r["role"], r["title"], r["organisation"]) for r in rows] == [
         ("Zed Quill", "chair", "Editor", "Quill Press")]
+
+
+def test_parallel_read_builds_the_same_graph(make_site, tmp_path: Path) -> None:
+    files = {f"_people/p{i}.md": f"---\ntitle: Person Number{i} Example\n---\n" for i in range(3)}
+    for i in range(450):
+        files[f"_events/2024-01-{i % 28 + 1:02d}-e{i}.md"] = (
+            f"---\ntitle: Event {i % 40}\ndate: 2024-01-{i % 28 + 1:02d}\n---\n"
+            f"Speakers:\n\n* **Ann Speaker{i % 7}**, Director, [Org {i % 5}](https://org{i % 5}.example/)\n"
+            f"\nSee [the other](/events/2024-01-01-e{(i + 1) % 450}).\n")
+    root = make_site(files)
+    kg.build_site(root, tmp_path / "one", jobs=1)
+    kg.build_site(root, tmp_path / "two", jobs=2)
+    assert (tmp_path / "one" / "graph.nq").read_bytes() == (tmp_path / "two" / "graph.nq").read_bytes()
