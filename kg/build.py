@@ -13,8 +13,8 @@ from .errors import Diagnostic
 from .entities import load_curation
 from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
-from .records import Record, read_records
-from .related import related_quads
+from .records import Record, RecordCache, read_records, settings_fingerprint
+from .related import graph_name, related_quads
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -23,7 +23,7 @@ from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, memory_graph, write
 
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
                base_url: str | None = None, curation: str | Path | None = None,
-               jobs: int | None = None) -> KnowledgeGraph:
+               jobs: int | None = None, incremental: bool = True) -> KnowledgeGraph:
     """Build the knowledge graph of the Jekyll site at ``site``.
 
     Args:
@@ -35,6 +35,9 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         curation: a curation file of corrections (aliases, same-as links, not-a-person);
             default: the site's ``_kg/curation.yml`` if it has one.
         jobs: worker processes that read files (default: one per core; 1: none).
+        incremental: reuse what the last build into ``out`` read from files that have
+            not changed, and rewrite only the named graphs that changed (the result is
+            the same as a clean build's).
 
     Returns:
         The graph, with its build report in ``.report``. Problems in the site's files
@@ -53,27 +56,29 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
 
     the_site = load_site(site, base_url)
     the_mapping = load_mapping(mapping, the_site.root)
-    records = read_records(the_site, the_mapping, jobs)
+    the_curation = load_curation(the_site.root, curation)
+    cache = None
+    if out is not None and incremental:
+        cache = RecordCache.load(Path(out), settings_fingerprint(the_site, the_mapping, repr(the_curation)))
+    records = read_records(the_site, the_mapping, jobs, cache)
     lap("read")
-    builder = GraphBuilder(the_site, the_mapping, records, load_curation(the_site.root, curation))
+    builder = GraphBuilder(the_site, the_mapping, records, the_curation)
     series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                          _event_projects(records, the_mapping, builder))
     result = builder.build(series)
-    quads = [q for graph_quads in result.graphs.values() for q in graph_quads]
     lap("graph")
-    writer = GraphWriter(out) if out is not None else None
+    writer = GraphWriter(out, incremental) if out is not None else None
     try:
         if writer:  # the on-disk store fills in the background while the build goes on
-            writer.add(quads)
-        graph = memory_graph(quads)
-        del quads
+            writer.add(result.graphs)
+        graph = memory_graph(q for graph_quads in result.graphs.values() for q in graph_quads)
         graph.report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
         lap("store")
         texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
         related = related_quads(graph, texts=texts, site=the_site.root)
         graph.store.bulk_extend(related)
         if writer:
-            writer.add(related)
+            writer.add({graph_name(graph): related})
         lap("related")
         diagnostics = [d for r in records for d in r.diagnostics] + result.diagnostics
         diagnostics += _series_diagnostics(series, records)
@@ -84,7 +89,13 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         graph.report["near_misses"] = builder.entities.near_misses
         lap("report")
         if writer:
+            graph.report["incremental"] = {"files_reused": cache.reused if cache else 0,
+                                           "files_read": len(records) - (cache.reused if cache else 0),
+                                           "graphs_written": len(writer.changed),
+                                           "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
             writer.finish(graph.report)
+            if cache is not None:
+                cache.save(Path(out))
             graph.path = Path(out)
             lap("save")
     except BaseException:

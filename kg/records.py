@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,20 +80,72 @@ PARALLEL_FROM = 400  # files: below this, one process reads them faster than sev
 CHUNK = 200          # files a worker reads and understands at a time
 
 
-def read_records(site: Site, mapping: Mapping, jobs: int | None = None) -> list[Record]:
+class RecordCache:
+    """Records of a previous build, by file, with the hash of the bytes they came from.
+
+    Kept in the graph folder (``cache/records.pickle``) so that a rebuild reads and
+    parses again only the files whose content changed. A cache made under other
+    settings (kg version, mapping, ``_config.yml``, staff names) is not used.
+    """
+
+    FILE = "cache/records.pickle"
+
+    def __init__(self, fingerprint: str, entries: dict[str, tuple[str, bytes]] | None = None) -> None:
+        self.fingerprint = fingerprint
+        self.entries = entries or {}   # relpath -> (sha1 of the file, pickled record)
+        self.fresh: dict[str, tuple[str, bytes]] = {}
+        self.reused = 0
+
+    @classmethod
+    def load(cls, folder: Path, fingerprint: str) -> "RecordCache":
+        """The cache in ``folder`` if it was made under the same settings, else an empty one."""
+        try:
+            with open(folder / cls.FILE, "rb") as fh:
+                stored_fingerprint, entries = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+            return cls(fingerprint)
+        return cls(fingerprint, entries if stored_fingerprint == fingerprint else {})
+
+    def save(self, folder: Path) -> None:
+        """Write the records of this build for the next one (atomically)."""
+        from .store import write_bytes
+        write_bytes(folder / self.FILE, pickle.dumps((self.fingerprint, self.fresh), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
+    """What records depend on besides their own file: kg's version, the mapping, the site's settings."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        kg_version = version("kg")
+    except PackageNotFoundError:
+        kg_version = "dev"
+    parts = [kg_version, Path(__file__).stat().st_mtime_ns.__str__(), repr(mapping), repr(site.config),
+             site.base_url, site.baseurl, extra]
+    return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
+                 cache: RecordCache | None = None) -> list[Record]:
     """Read every markdown file of every collection into a record, body facts included.
 
     Collections the mapping does not name are read too, as generic pages, so that
     nothing in the site is dropped without a word. People pages are read first (their
     names resolve staff first names in event texts); the rest is shared among ``jobs``
-    worker processes (default: one per core) when the site is large.
+    worker processes (default: one per core) when the site is large. With a ``cache``,
+    files whose bytes are unchanged since the last build are not parsed again.
     """
     files = [(coll.label, path) for coll, path in site.files()]
     person = mapping.kinds.get("person")
     first = [f for f in files if person is not None and f[0] == person.collection]
     rest = [f for f in files if not (person is not None and f[0] == person.collection)]
-    records = _read_chunk(site, mapping, [], first)
-    staff = [r.label for r in records if r.kind == "person" and r.label]
+    records: list[Record] = []
+    if cache is not None:
+        first = _from_cache(site, cache, first, records, "")
+    records.extend(_read_chunk(site, mapping, [], first))
+    staff = sorted(r.label for r in records if r.kind == "person" and r.label)
+    staff_key = "\x00".join(staff)  # event records depend on the staff names too
+    if cache is not None:
+        rest = _from_cache(site, cache, rest, records, staff_key)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(rest) >= PARALLEL_FROM:
         chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
@@ -102,10 +156,43 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None) -> list[
                 records.extend(part)
     else:
         records.extend(_read_chunk(site, mapping, staff, rest))
+    if cache is not None:
+        people = {path for _label, path in files if person is not None and _label == person.collection}
+        for r in records:
+            if r.relpath not in cache.fresh:
+                key = "" if r.source.path in people else staff_key
+                cache.fresh[r.relpath] = (_digest(r.source.path, key), pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
     order = {path: i for i, (_label, path) in enumerate(files)}
     records.sort(key=lambda r: order[r.source.path])
     _separate_conflicts(site, records)
     return records
+
+
+def _digest(path: Path, extra: str) -> str:
+    """The hash of a file's bytes (and of what its records depend on besides)."""
+    h = hashlib.sha1(extra.encode("utf-8", "surrogatepass"))
+    try:
+        h.update(path.read_bytes())
+    except OSError:
+        h.update(b"\x00unreadable")
+    return h.hexdigest()
+
+
+def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], records: list[Record],
+                extra: str) -> list[tuple[str, Path]]:
+    """Take the records of unchanged files from the cache; return the files left to read."""
+    left = []
+    for label, path in files:
+        rel = site.relpath(path)
+        entry = cache.entries.get(rel)
+        digest = _digest(path, extra)
+        if entry is not None and entry[0] == digest:
+            records.append(pickle.loads(entry[1]))
+            cache.fresh[rel] = entry
+            cache.reused += 1
+        else:
+            left.append((label, path))
+    return left
 
 
 def _read_chunk(site: Site, mapping: Mapping, staff: list[str], files: list[tuple[str, Path]]) -> list[Record]:

@@ -13,6 +13,7 @@ stopped half-way leaves the previous outputs whole.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -143,38 +144,69 @@ def _remove_leftovers(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+HASHES_FILE = "cache/graphs.json"
+
+
 class GraphWriter:
     """Writes a graph folder while the build goes on.
 
-    Quads handed to :meth:`add` are serialised (in Rust) and bulk-loaded into a new
+    Named graphs handed to :meth:`add` are serialised (in Rust) and loaded into a new
     on-disk store by a background thread, which runs beside the build's Python work
-    because Oxigraph's loader releases the interpreter lock. :meth:`finish` waits for
-    it, writes ``graph.nq`` and the report, and swaps the new store into place; until
-    then the folder's previous outputs are untouched. :meth:`abort` drops the new store.
+    because Oxigraph's loader releases the interpreter lock. When the folder already
+    holds a store, the new one starts as a copy of it (a RocksDB checkpoint, made of
+    hard links) and only the graphs whose content changed are replaced. :meth:`finish`
+    waits, writes ``graph.nq`` and the report, and swaps the new store into place;
+    until then the folder's previous outputs are untouched. :meth:`abort` drops it all.
     """
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, incremental: bool = True) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(self.folder)
         self._new = Path(tempfile.mkdtemp(prefix=".store.", dir=self.folder))
+        self.previous: dict[str, str] = {}
+        old = self.folder / STORE_DIR
+        if incremental and old.is_dir() and (self.folder / HASHES_FILE).is_file():
+            try:
+                self.previous = json.loads((self.folder / HASHES_FILE).read_text(encoding="utf-8"))
+                self._new.rmdir()
+                ox.Store.read_only(str(old)).backup(str(self._new))
+            except (OSError, ValueError):
+                self.previous = {}
+                shutil.rmtree(self._new, ignore_errors=True)
+                self._new.mkdir()
         self._store: ox.Store | None = ox.Store(str(self._new))
+        self.hashes: dict[str, str] = {}
+        self.changed: list[str] = []
         self._chunks: list[bytes] = []
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Queue quads for the store and ``graph.nq``."""
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-        self._chunks.append(data)
+    def add(self, graphs: dict[str, list[ox.Quad]]) -> None:
+        """Queue named graphs (graph IRI -> its quads) for the store and ``graph.nq``."""
+        load: list[bytes] = []
+        replace: list[str] = []
+        for name, quads in graphs.items():
+            data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+            self._chunks.append(data)
+            digest = hashlib.sha1(data).hexdigest()
+            self.hashes[name] = digest
+            if self.previous.get(name) != digest:
+                self.changed.append(name)
+                load.append(data)
+                if name in self.previous:
+                    replace.append(name)
         self._join()
-        self._thread = threading.Thread(target=self._load, args=(data,), daemon=True)
+        self._thread = threading.Thread(target=self._load, args=(b"".join(load), replace), daemon=True)
         self._thread.start()
 
-    def _load(self, data: bytes) -> None:
+    def _load(self, data: bytes, replace: list[str]) -> None:
         try:
             assert self._store is not None
-            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            for name in replace:
+                self._store.remove_graph(ox.NamedNode(name))
+            if data:
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the build's thread
             self._error = exc
 
@@ -191,6 +223,8 @@ class GraphWriter:
         try:
             self._join()
             assert self._store is not None
+            for name in set(self.previous) - set(self.hashes):  # files deleted since
+                self._store.remove_graph(ox.NamedNode(name))
             self._store.flush()
             self._store = None
             lines = sorted(set(b"".join(self._chunks).splitlines()))
@@ -204,6 +238,7 @@ class GraphWriter:
             os.replace(self._new, old)
             if trash:
                 shutil.rmtree(trash, ignore_errors=True)
+            write_json(self.folder / HASHES_FILE, dict(sorted(self.hashes.items())))
         except BaseException:
             self.abort()
             raise
@@ -222,8 +257,11 @@ class GraphWriter:
 
 def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
     """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each replaced whole."""
-    writer = GraphWriter(folder)
-    writer.add(graph.store.quads_for_pattern(None, None, None, None))
+    graphs: dict[str, list[ox.Quad]] = {}
+    for q in graph.store.quads_for_pattern(None, None, None, None):
+        graphs.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
+    writer = GraphWriter(folder, incremental=False)
+    writer.add(graphs)
     writer.finish(graph.report)
     graph.path = Path(folder)
     return graph.path

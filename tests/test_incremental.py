@@ -1,0 +1,71 @@
+"""Incremental builds: a rebuild into the same folder equals a clean build, having read
+only the files that changed."""
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import kg
+from kg.mapping import default_mapping_path
+
+VOLATILE = {"seconds", "stages", "incremental"}
+
+
+def outputs(folder: Path) -> tuple[bytes, set, dict]:
+    store = ox.Store.read_only(str(folder / "store"))
+    quads = {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+    report = {k: v for k, v in json.loads((folder / "report.json").read_text()).items() if k not in VOLATILE}
+    return (folder / "graph.nq").read_bytes(), quads, report
+
+
+def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path) -> None:
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    first = kg.build_site(tiny_site, inc)  # nothing changed
+    assert first.report["incremental"] == {"files_reused": 11, "files_read": 0, "graphs_written": 0,
+                                           "graphs_removed": 0}
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))          # change
+    (tiny_site / "_events" / "2024-04-20-duplicate-project.md").unlink()               # delete
+    (tiny_site / "_events" / "2024-05-01-third-meetup.md").write_text(                 # add, joins a series
+        "---\ntitle: Tiny Meetup\ndate: 2024-05-01\nproject: Tiny Meetup Group\n---\n"
+        "The third meeting. See [the second](/events/2024-02-14-tiny-meetup).\n")
+    again = kg.build_site(tiny_site, inc)
+    assert again.report["incremental"]["files_read"] == 2 and again.report["incremental"]["graphs_removed"] == 1
+    clean = tmp_path / "clean"
+    kg.build_site(tiny_site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+    rows = kg.run_query("series", inc).records()
+    assert [r["position"] for r in rows] == [1, 2, 3]
+    assert {r["title"] for r in kg.run_query("speakers", inc).records()} == {"Chief Executive"}
+
+
+def test_a_new_staff_page_rereads_the_events(tiny_site: Path, tmp_path: Path) -> None:
+    """Speaker extraction uses the staff names, so a new people page re-reads every event."""
+    kg.build_site(tiny_site, tmp_path / "inc")
+    (tiny_site / "_people" / "cora-new.md").write_text("---\ntitle: Cora Newcomb\n---\n")
+    again = kg.build_site(tiny_site, tmp_path / "inc")
+    assert again.report["incremental"]["files_read"] == 1 + 4 + 2 + 2 + 1  # the page, and all but people
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(tmp_path / "inc") == outputs(tmp_path / "clean")
+
+
+def test_a_changed_mapping_throws_the_cache_away(tiny_site: Path, tmp_path: Path) -> None:
+    kg.build_site(tiny_site, tmp_path / "inc")
+    mapping = tmp_path / "mapping.yml"
+    shutil.copy(default_mapping_path(), mapping)
+    mapping.write_text(mapping.read_text().replace("subtitle: {property: schema:alternativeHeadline}",
+                                                   "subtitle: {property: schema:description}", 1))
+    again = kg.build_site(tiny_site, tmp_path / "inc", mapping=mapping)
+    assert again.report["incremental"]["files_reused"] == 0
+
+
+def test_a_damaged_cache_is_ignored(tiny_site: Path, tmp_path: Path) -> None:
+    kg.build_site(tiny_site, tmp_path / "inc")
+    (tmp_path / "inc" / "cache" / "records.pickle").write_bytes(b"not a pickle")
+    (tmp_path / "inc" / "cache" / "graphs.json").write_text("{broken")
+    again = kg.build_site(tiny_site, tmp_path / "inc")
+    assert again.report["incremental"]["files_reused"] == 0
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(tmp_path / "inc") == outputs(tmp_path / "clean")
