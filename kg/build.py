@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
@@ -21,9 +21,13 @@ from .site import Site, load_site
 from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, memory_graph, write_json
 
 
+STAGES = ("read", "graph", "store", "related", "report", "save")
+
+
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
                base_url: str | None = None, curation: str | Path | None = None,
-               jobs: int | None = None, incremental: bool = True) -> KnowledgeGraph:
+               jobs: int | None = None, incremental: bool = True,
+               progress: Callable[[str, int, int], None] | None = None) -> KnowledgeGraph:
     """Build the knowledge graph of the Jekyll site at ``site``.
 
     Args:
@@ -38,6 +42,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         incremental: reuse what the last build into ``out`` read from files that have
             not changed, and rewrite only the named graphs that changed (the result is
             the same as a clean build's).
+        progress: called as ``progress(stage, done, total)`` while the build goes on
+            (files read, then each stage as it ends), for a progress display.
 
     Returns:
         The graph, with its build report in ``.report``. Problems in the site's files
@@ -53,6 +59,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     def lap(name: str) -> None:
         now = time.perf_counter()
         stages[name] = round(now - sum(stages.values()) - started, 3)
+        if progress:
+            progress(name, len(stages), len(STAGES) - (out is None))
 
     the_site = load_site(site, base_url)
     the_mapping = load_mapping(mapping, the_site.root)
@@ -60,7 +68,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     cache = None
     if out is not None and incremental:
         cache = RecordCache.load(Path(out), settings_fingerprint(the_site, the_mapping, repr(the_curation)))
-    records = read_records(the_site, the_mapping, jobs, cache)
+    records = read_records(the_site, the_mapping, jobs, cache,
+                           (lambda done, total: progress("reading", done, total)) if progress else None)
     lap("read")
     builder = GraphBuilder(the_site, the_mapping, records, the_curation)
     series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,

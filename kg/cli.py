@@ -6,6 +6,7 @@ validation); 2 could not run (bad usage, no such site, invalid mapping or query)
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -92,7 +93,8 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     Example:
         kg build ../my-site --out graphs/
     """
-    graph = build_site(site, out, mapping=mapping, base_url=base_url, curation=curation)
+    graph = build_site(site, out, mapping=mapping, base_url=base_url, curation=curation,
+                       progress=_progress_display())
     report = graph.report
     violations = 0
     if shacl:
@@ -113,6 +115,22 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
         click.echo(text, nl=False)
     if strict and (report.get("errors") or violations):
         sys.exit(1)
+
+
+def _progress_display():
+    """A one-line progress display on a terminal; nothing in CI or when output is piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        what = f"reading files {done}/{total}" if stage == "reading" else f"{stage} done"
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {what:<40}")
+        if stage == "save" or (stage == "report" and done >= total):
+            sys.stderr.write("\r" + " " * (width + 44) + "\r")
+        sys.stderr.flush()
+    return show
 
 
 def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str:

@@ -14,7 +14,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import markdown
 from .errors import Diagnostic
@@ -125,7 +125,8 @@ def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
 
 
 def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
-                 cache: RecordCache | None = None) -> list[Record]:
+                 cache: RecordCache | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[Record]:
     """Read every markdown file of every collection into a record, body facts included.
 
     Collections the mapping does not name are read too, as generic pages, so that
@@ -154,16 +155,18 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
             for part in pool.map(_read_chunk, [site] * len(chunks), [mapping] * len(chunks),
                                  [staff] * len(chunks), chunks):
                 records.extend(part)
+                if progress:
+                    progress(len(records), len(files))
     else:
         records.extend(_read_chunk(site, mapping, staff, rest))
     if cache is not None:
-        people = {path for _label, path in files if person is not None and _label == person.collection}
+        people = {site.relpath(path) for _label, path in files if person is not None and _label == person.collection}
         for r in records:
             if r.relpath not in cache.fresh:
-                key = "" if r.source.path in people else staff_key
+                key = "" if r.relpath in people else staff_key
                 cache.fresh[r.relpath] = (_digest(r.source.path, key), pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
-    order = {path: i for i, (_label, path) in enumerate(files)}
-    records.sort(key=lambda r: order[r.source.path])
+    order = {site.relpath(path): i for i, (_label, path) in enumerate(files)}
+    records.sort(key=lambda r: order[r.relpath])
     _separate_conflicts(site, records)
     return records
 

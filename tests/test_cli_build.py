@@ -57,3 +57,17 @@ def test_validate_flag_runs_the_shapes_and_strict_fails_on_violations(tiny_site:
         "---\ntitle: Juggling\ndate: 2024-05-01\nspeakers:\n  - name: Pat Doe\n    role: juggler\n---\n")
     bad = runner.invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "b"), "--validate", "--strict"])
     assert bad.exit_code == 1 and "SHACL: 1 violations" in bad.output
+
+
+def test_progress_is_reported_by_stage(tiny_site: Path, tmp_path: Path) -> None:
+    import kg
+
+    seen = []
+    kg.build_site(tiny_site, tmp_path / "g", progress=lambda *a: seen.append(a))
+    assert [s for s, _, _ in seen] == ["read", "graph", "store", "related", "report", "save"]
+    assert seen[-1][1] == seen[-1][2]
+
+
+def test_no_progress_display_when_piped(tiny_site: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "g")])
+    assert "\r" not in result.output and "[#" not in result.output

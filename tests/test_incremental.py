@@ -69,3 +69,10 @@ def test_a_damaged_cache_is_ignored(tiny_site: Path, tmp_path: Path) -> None:
     assert again.report["incremental"]["files_reused"] == 0
     kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
     assert outputs(tmp_path / "inc") == outputs(tmp_path / "clean")
+
+
+def test_the_same_site_by_another_path_reuses_the_cache(tiny_site: Path, tmp_path: Path, monkeypatch) -> None:
+    kg.build_site(tiny_site.resolve(), tmp_path / "inc")
+    monkeypatch.chdir(tiny_site.parent)
+    again = kg.build_site(Path(tiny_site.name), tmp_path / "inc")
+    assert again.report["incremental"]["files_reused"] == 11
