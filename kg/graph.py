@@ -150,6 +150,7 @@ class GraphBuilder:
             yield q(schema.url, s)
         if r.label:
             yield q(rdfs.label, Literal(r.label))
+            yield q(kg.nameKey, Literal(r.label.lower()))
             if r.label_from_file and kind and kind.label in kind.keys:
                 yield q(NamedNode(kind.keys[kind.label].property), Literal(r.label))
         if r.dates_from_file and kind and kind.date_keys and kind.date_keys[0] in kind.keys:
@@ -325,6 +326,8 @@ class GraphBuilder:
             yield Quad(s, rdfs.label, Literal(ent.name), g)
             for other in sorted(set(ent.names) - {ent.name}):
                 yield Quad(s, schema.alternateName, Literal(other), g)
+            for key in sorted({n.lower() for n in ent.names} | {ent.name.lower()}):
+                yield Quad(s, kg.nameKey, Literal(key), g)
             for url in sorted(ent.urls):
                 node = safe_iri(url)
                 if node is not None:

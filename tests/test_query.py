@@ -27,7 +27,7 @@ def test_every_query_is_documented_and_its_params_have_slots(name: str) -> None:
         assert p.description, f"{name}.rq: param {p.name} has no description"
 
 
-REQUIRED = {"person-timeline": {"person_name": "Ada Example"},
+REQUIRED = {"person-timeline": {"person_name": "Ada Example"}, "co-speakers": {"person_name": "Ada Example"},
             "organisation-timeline": {"organisation_name": "Example Org"},
             "related": {"event": "/events/2024-02-14-tiny-meetup"}}
 
@@ -107,3 +107,16 @@ def test_a_query_file_cannot_reach_other_hosts_or_files(tmp_path, tiny_graph: kg
     load_ = tmp_path / "from.rq"
     load_.write_text("# description: x\nSELECT ?o WHERE { GRAPH <file:///etc/passwd> { ?s ?p ?o } }\n")
     assert run_query(str(load_), tiny_graph).rows == []  # FROM/GRAPH name graphs of the store, never files
+
+
+def test_co_speakers_of_one_person_by_name_in_any_case(make_site) -> None:
+    body = "Speakers:\n\n* **Ann Able**, Director, [A](https://a.example/)\n* **{}**, Director, [B](https://b.example/)\n"
+    root = make_site({f"_events/2024-01-0{i}-e{i}.md": f"---\ntitle: E{i}\ndate: 2024-01-0{i}\n---\n" + body.format(other)
+                      for i, other in ((1, "Ben Baker"), (2, "Ben Baker"), (3, "Cat Cole"))})
+    graph = kg.build_site(root)
+    rows = run_query("co-speakers", graph, person_name="ann ABLE").records()
+    assert [(r["name"], r["other_name"], r["shared"]) for r in rows] == [("Ann Able", "Ben Baker", 2),
+                                                                         ("Ann Able", "Cat Cole", 1)]
+    everyone = run_query("co-speaker-pairs", graph).records()
+    assert len(everyone) == 2
+    assert [r["title"] for r in run_query("person-timeline", graph, person_name="BEN baker").records()] == ["E1", "E2"]
