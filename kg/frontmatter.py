@@ -258,8 +258,9 @@ def _load_yaml(text: str, src: SourceFile, report: Any) -> None:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else \
                 str(loader.construct_object(key_node, deep=True))
             value = loader.construct_object(value_node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
-            report("yaml-error", "error", f"value cannot be read: {exc}", line)
+        except Exception as exc:  # noqa: BLE001 - a tag such as `!!timestamp x` can raise anything
+            report("yaml-error", "error", f"value cannot be read: {exc}", line,
+                   hint="remove the `!!` tag, or write a value that fits it")
             continue
         value, broken = _mend_surrogates(value)
         if broken:

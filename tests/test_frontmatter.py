@@ -84,3 +84,10 @@ def test_binary_file_is_skipped() -> None:
 def test_non_utf8_bytes_are_replaced_and_reported() -> None:
     src = read(b"---\ntitle: caf\xe9\n---\n")
     assert "encoding" in codes(src) and src.data["title"].startswith("caf")
+
+
+def test_explicit_tags_that_do_not_fit_are_errors_not_crashes() -> None:
+    for text in ("---\ntitle: !!timestamp x\n---\n", "---\nn: !!int abc\n---\n", "---\nf: !!float x\n---\n",
+                 "---\nb: !!binary ***\n---\n", "---\ns: !!set [1]\n---\n"):
+        src = read(text)
+        assert [d.code for d in src.diagnostics] == ["yaml-error"], text
