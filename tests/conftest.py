@@ -1,11 +1,19 @@
 """Shared fixtures: the tiny fixture site, a built graph of it, a site factory, the corpus."""
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI the property tests replay the same examples every run (a red CI must be
+# reproducible); on a developer's machine they explore new ones each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 import kg
 
