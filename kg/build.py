@@ -81,6 +81,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         if writer:  # the on-disk store fills in the background while the build goes on
             writer.add(result.graphs)
         graph = memory_graph(q for graph_quads in result.graphs.values() for q in graph_quads)
+        graph_diagnostics = result.diagnostics
+        del result  # the quads live in the stores now; free the Python objects
         graph.report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
         lap("store")
         texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
@@ -89,7 +91,7 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         if writer:
             writer.add({graph_name(graph): related})
         lap("related")
-        diagnostics = [d for r in records for d in r.diagnostics] + result.diagnostics
+        diagnostics = [d for r in records for d in r.diagnostics] + graph_diagnostics
         diagnostics += _series_diagnostics(series, records)
         diagnostics += vocabulary_diagnostics(records, the_mapping)
         graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
