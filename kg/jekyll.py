@@ -43,7 +43,9 @@ from .store import KnowledgeGraph, write_bytes
 from .vocab import KG
 
 DATA_FILES = {"related": "related_events.json", "backlinks": "backlinks.json", "jsonld": "event_jsonld.json"}
-INCLUDES = ("related-events.html", "backlinks.html", "event-jsonld.html")
+INCLUDES = ("related-events.html", "backlinks.html", "event-jsonld.html",
+            # one per kind of page, each a titled use of backlinks.html
+            "person-events.html", "organisation-events.html", "project-events.html", "topic-events.html")
 MARKER = "kg:generated"
 ORGANIZER_ROLES = ("host", "organiser", "organizer", "convenor", "convener")
 

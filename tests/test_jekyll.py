@@ -193,6 +193,8 @@ def test_jekyll_person_page_lists_their_events(built: tuple[Path, Path]) -> None
     assert links[0][1] == "Cameras on the quay: a privacy workshop"
     for href, _ in links:
         output_file(out, href)
+    # the layout uses the person-events include, with its own heading
+    assert "<h2>Events they spoke at</h2>" in (out / "people" / "ada-lovelace.html").read_text(encoding="utf-8")
     topic = parse(out / "topics" / "privacy.html").sections["kg-backlinks"]
     assert [text for _, text in topic] == [TRICKY_TITLE, "Cameras on the quay: a privacy workshop"]
 
