@@ -171,9 +171,11 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL store (see kg push) instead of --graph.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="SPARQL engine for --graph: Oxigraph's store, or rdflib's in-memory store (slow, pure Python).")
 @output_option
 def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, list_: bool,
-          endpoint: str | None, output: str) -> None:
+          endpoint: str | None, engine: str, output: str) -> None:
     """Run a named query (see --list) or a .rq file over a built graph.
 
     \b
@@ -195,7 +197,7 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
         from .remote import RemoteStore, remote_query
         result = remote_query(name, RemoteStore.at(endpoint), **_params(params))
     else:
-        result = run_query(name, graph_dir, **_params(params))
+        result = run_query(name, graph_dir, engine=engine, **_params(params))
     _emit(format_result(result, fmt), output)
 
 

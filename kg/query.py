@@ -259,13 +259,14 @@ def _plain(v: Any) -> Any:
     return v.value
 
 
-def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs",
-              **params: str) -> Result:
+def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs", *,
+              engine: str = "oxigraph", **params: str) -> Result:
     """Run a named query (or a ``.rq`` path) over a built graph.
 
     Args:
         query: a query name such as ``"speakers"``, a ``.rq`` path, or a :class:`Query`.
         graph: a :class:`KnowledgeGraph` or the folder ``kg build`` wrote.
+        engine: for a folder, ``oxigraph`` (default) or ``rdflib`` (see :func:`kg.open_graph`).
         **params: parameter values as text, e.g. ``event="/events/x"``.
 
     Raises:
@@ -275,7 +276,7 @@ def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs",
     from .store import open_graph
 
     q = query if isinstance(query, Query) else load(query)
-    g = graph if isinstance(graph, KnowledgeGraph) else open_graph(graph)
+    g = graph if isinstance(graph, KnowledgeGraph) else open_graph(graph, engine)
     text = bind(q, params, g.report.get("base_url"))
     try:
         screen(text)  # the engine would follow SERVICE to any host
@@ -283,7 +284,7 @@ def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs",
         raise QueryError(f"query {q.name!r} refused: {exc.message}", path=q.path or None) from exc
     try:
         solutions = g.query(text)
-        if not isinstance(solutions, ox.QuerySolutions):
+        if not hasattr(solutions, "variables"):
             raise QueryError(f"query {q.name!r} is not a SELECT query", path=q.path or None,
                              hint="named queries must SELECT rows")
         columns = [v.value for v in solutions.variables]

@@ -79,14 +79,95 @@ def memory_graph(quads: Iterable[ox.Quad], report: dict[str, Any] | None = None)
     return KnowledgeGraph(store, report)
 
 
-def open_graph(folder: str | Path = "graphs") -> KnowledgeGraph:
+class RdflibGraph(KnowledgeGraph):
+    """A built graph in rdflib's own in-memory store, queried by rdflib's SPARQL engine.
+
+    Slower by far than Oxigraph, but pure Python: selectable with
+    ``open_graph(folder, engine="rdflib")`` (``kg query --engine rdflib``). Queries give
+    the same rows as on Oxigraph; the rows come back as pyoxigraph terms either way.
+    """
+
+    def __init__(self, dataset: Any, report: dict[str, Any] | None = None, path: Path | None = None) -> None:
+        super().__init__(ox.Store(), report, path)
+        self._dataset = dataset
+
+    def __len__(self) -> int:
+        return len(self._dataset)
+
+    def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Any:
+        """Run SPARQL with rdflib's engine over the union of the named graphs."""
+        import rdflib
+
+        init = {k: _to_rdflib(v) for k, v in (bindings or {}).items()}
+        result = self._dataset.query(sparql, initBindings=init)
+        if result.type != "SELECT":
+            return result
+        return _Solutions([ox.Variable(str(v)) for v in result.vars],
+                          [{str(v): _from_rdflib(row[v]) for v in result.vars} for row in result])
+
+
+class _Solutions:
+    """rdflib's rows dressed as pyoxigraph's ``QuerySolutions``: ``.variables``, rows by name."""
+
+    def __init__(self, variables: list[ox.Variable], rows: list[dict[str, Any]]) -> None:
+        self.variables = variables
+        self._rows = rows
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self._rows)
+
+
+def _from_rdflib(term: Any) -> Any:
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or "http://www.w3.org/2001/XMLSchema#string")))
+
+
+def _to_rdflib(term: Any) -> Any:
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+def open_graph(folder: str | Path = "graphs", engine: str = "oxigraph") -> KnowledgeGraph:
     """Open a graph folder written by ``kg build``.
 
+    ``engine`` is ``oxigraph`` (the on-disk store, opened read-only) or ``rdflib``
+    (``graph.nq`` loaded into rdflib's in-memory store and queried by its engine).
+
     Raises:
-        StoreError: the folder holds no built graph.
+        StoreError: the folder holds no built graph, or the engine is unknown.
     """
     folder = Path(folder)
     report = _read_json(folder / REPORT_FILE)
+    if engine not in ENGINES:
+        raise StoreError(f"unknown engine {engine!r}", hint=f"one of {', '.join(ENGINES)}")
+    if engine == "rdflib":
+        if not (folder / GRAPH_FILE).is_file():
+            raise StoreError(f"no built graph in {folder}", path=folder,
+                             hint="run `kg build SITE --out DIR` first, or pass --graph DIR")
+        import rdflib
+        import rdflib.plugins.sparql
+
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <file:///…> must never read files
+        dataset = rdflib.Dataset(default_union=True)
+        dataset.parse(str(folder / GRAPH_FILE), format="nquads")
+        return RdflibGraph(dataset, report, folder)
     if (folder / STORE_DIR).is_dir():
         try:
             return KnowledgeGraph(ox.Store.read_only(str(folder / STORE_DIR)), report, folder)
