@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 from urllib.parse import quote, urljoin
 
@@ -26,13 +26,13 @@ from pyoxigraph import Literal, NamedNode, Quad
 from . import vocab
 from .errors import Diagnostic
 from .frontmatter import date_value
-from .mapping import KeyRule, Kind, Mapping
+from .mapping import KeyRule, Mapping
 from .records import Record
 from .entities import Curation, EntityResolver
 from .resolve import Index, normalise
 from .series import Series
 from .site import Site, slugify
-from .vocab import kg, prov, rdf, rdfs, schema, xsd
+from .vocab import kg, rdf, rdfs, schema, xsd
 
 _IRI_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
 

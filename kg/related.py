@@ -341,7 +341,6 @@ class _Text:
 
 
 def _tfidf(data: _Data, texts: Mapping[str, str], terms_per_event: int, max_postings: int) -> _Text:
-    n = len(data.iris)
     counts: list[Counter] = []
     df: Counter = Counter()
     for i, iri in enumerate(data.iris):

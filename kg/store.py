@@ -96,7 +96,6 @@ class RdflibGraph(KnowledgeGraph):
 
     def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Any:
         """Run SPARQL with rdflib's engine over the union of the named graphs."""
-        import rdflib
 
         init = {k: _to_rdflib(v) for k, v in (bindings or {}).items()}
         result = self._dataset.query(sparql, initBindings=init)
