@@ -290,15 +290,9 @@ def body_text(raw: str) -> str:
 
 
 def _terms(text: str) -> list[str]:
-    out = []
-    for w in _WORD.findall(_NOISE.sub(" ", text)):
-        w = w.lower().replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        if len(w) < 3 or w in STOPWORDS:
-            continue
-        out.append(w)
-    return out
+    words = _WORD.findall(_NOISE.sub(" ", text).lower().replace("’", "'"))
+    stems = [w[:-2] if w.endswith("'s") else w for w in words]
+    return [w for w in stems if len(w) > 2 and w not in STOPWORDS]
 
 
 def _plurals(vocabulary: Mapping[str, int]) -> dict[str, str]:
