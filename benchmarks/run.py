@@ -25,8 +25,9 @@ For each size N it generates (or reuses) a site of N events with
 
 Targets are printed beside the figures, PASS/FAIL at the size they are set for.
 ``--quick`` runs each query once, ``kg query`` once, and skips rdflib.
-``--profile`` also runs the largest size's build under cProfile and prints the top
-functions by cumulative and by own time (the .prof file stays in the work folder).
+``--profile`` also runs the largest size's build under cProfile (with ``jobs=1``, so the
+work of the worker processes is in the profile) and prints the top functions by cumulative
+and by own time (the .prof file stays in the work folder); ``--profile-only`` does only that.
 
 The machine may be shared: the load average is printed, and CPU seconds beside wall
 seconds, so that a noisy figure can be recognised.
