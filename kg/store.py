@@ -225,6 +225,7 @@ def _remove_leftovers(folder: Path) -> None:
 
 
 HASHES_FILE = "cache/graphs.json"
+REBUILD_SHARE = 0.25  # incremental: past this share of changed bytes, a fresh store loads faster
 
 
 class GraphWriter:
@@ -259,13 +260,14 @@ class GraphWriter:
         self.hashes: dict[str, str] = {}
         self.changed: list[str] = []
         self._chunks: list[bytes] = []
+        self._pending: list[bytes] = []      # incremental: changed graphs, loaded at finish()
+        self._changed_bytes = 0
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
     def add(self, graphs: dict[str, list[ox.Quad]]) -> None:
         """Queue named graphs (graph IRI -> its quads) for the store and ``graph.nq``."""
         load: list[bytes] = []
-        replace: list[str] = []
         for name, quads in graphs.items():
             data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
             self._chunks.append(data)
@@ -274,11 +276,31 @@ class GraphWriter:
             if self.previous.get(name) != digest:
                 self.changed.append(name)
                 load.append(data)
-                if name in self.previous:
-                    replace.append(name)
+                self._changed_bytes += len(data)
+        if self.previous:  # wait: at finish() it is known whether replacing beats reloading
+            self._pending.extend(load)
+            return
         self._join()
-        self._thread = threading.Thread(target=self._load, args=(b"".join(load), replace), daemon=True)
+        self._thread = threading.Thread(target=self._load, args=(b"".join(load), []), daemon=True)
         self._thread.start()
+
+    def _apply_changes(self) -> None:
+        """Incremental: replace the changed graphs in the copy of the old store, or, when
+        much has changed, load everything into a fresh store (faster than removing)."""
+        assert self._store is not None
+        total = sum(len(c) for c in self._chunks) or 1
+        if self._changed_bytes > REBUILD_SHARE * total:
+            self._store = None
+            shutil.rmtree(self._new, ignore_errors=True)
+            self._new.mkdir()
+            self._store = ox.Store(str(self._new))
+            self._load(b"".join(self._chunks), [])
+        else:
+            replace = [n for n in self.changed if n in self.previous]
+            replace += [n for n in self.previous if n not in self.hashes]  # files deleted since
+            self._load(b"".join(self._pending), replace)
+        self._pending = []
+        self._join()
 
     def _load(self, data: bytes, replace: list[str]) -> None:
         try:
@@ -302,9 +324,9 @@ class GraphWriter:
         """Wait for the store, then put the store, ``graph.nq`` and the report in place."""
         try:
             self._join()
+            if self.previous:
+                self._apply_changes()
             assert self._store is not None
-            for name in set(self.previous) - set(self.hashes):  # files deleted since
-                self._store.remove_graph(ox.NamedNode(name))
             self._store.flush()
             self._store = None
             lines = sorted(set(b"".join(self._chunks).splitlines()))

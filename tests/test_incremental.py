@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 import kg
 from kg.mapping import default_mapping_path
@@ -19,7 +20,9 @@ def outputs(folder: Path) -> tuple[bytes, set, dict]:
     return (folder / "graph.nq").read_bytes(), quads, report
 
 
-def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("share", [0.0, 1.0], ids=["fresh-store", "replace-graphs"])
+def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, monkeypatch, share: float) -> None:
+    monkeypatch.setattr("kg.store.REBUILD_SHARE", share)  # both ways of updating the store
     inc = tmp_path / "inc"
     kg.build_site(tiny_site, inc)
     first = kg.build_site(tiny_site, inc)  # nothing changed
