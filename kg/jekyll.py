@@ -37,10 +37,9 @@ from typing import Any, Mapping
 import yaml
 
 from .errors import KgError
-from .query import run_query
+from .query import internal, run_query
 from .related import Suggestion, related_events
 from .store import KnowledgeGraph, write_bytes
-from .vocab import KG
 
 DATA_FILES = {"related": "related_events.json", "backlinks": "backlinks.json", "jsonld": "event_jsonld.json"}
 INCLUDES = ("related-events.html", "backlinks.html", "event-jsonld.html",
@@ -49,33 +48,7 @@ INCLUDES = ("related-events.html", "backlinks.html", "event-jsonld.html",
 MARKER = "kg:generated"
 ORGANIZER_ROLES = ("host", "organiser", "organizer", "convenor", "convener")
 
-_P = f"""PREFIX schema: <https://schema.org/>
-PREFIX kg: <{KG}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-_PAGES = _P + "SELECT ?node ?url WHERE { ?node kg:sourceFile ?source ; schema:url ?url }"
-_EVENTS = _P + """SELECT ?event ?title ?date WHERE {
-  ?event a schema:Event ; schema:url ?event .
-  OPTIONAL { ?event rdfs:label ?title }
-  OPTIONAL { ?event schema:startDate ?date }
-}"""
-_PEOPLE = _P + """SELECT ?event ?part ?person ?name ?role ?job ?org ?org_name ?same WHERE {
-  ?event a schema:Event ; schema:url ?event ; kg:participation ?part .
-  ?part kg:participant ?person .
-  OPTIONAL { ?part schema:roleName ?role }
-  OPTIONAL { ?part schema:jobTitle ?job }
-  OPTIONAL { ?person rdfs:label ?name }
-  OPTIONAL { ?part kg:affiliation ?org . OPTIONAL { ?org rdfs:label ?org_name } }
-  OPTIONAL { ?person schema:sameAs ?same }
-}"""
-_SERIES = _P + """SELECT ?event ?series ?name WHERE {
-  ?event a schema:Event ; schema:url ?event ; schema:superEvent ?series .
-  OPTIONAL { ?series rdfs:label ?name }
-}"""
-_TOPICS = _P + """SELECT ?event ?topic ?name WHERE {
-  ?event a schema:Event ; schema:url ?event ; schema:about ?topic .
-  OPTIONAL { ?topic rdfs:label ?name }
-}"""
+
 
 
 class _Paths:
@@ -84,7 +57,7 @@ class _Paths:
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.base = str(graph.report.get("base_url") or "").rstrip("/")
         self.pages: dict[str, str] = {}
-        for row in graph.query(_PAGES):
+        for row in graph.query(internal("jekyll-pages")):
             path = self.of(row["url"].value)
             if path is not None:
                 node = row["node"].value
@@ -230,7 +203,7 @@ def jsonld_data(graph: KnowledgeGraph, paths: _Paths, config: Mapping[str, Any] 
     config = config or {}
     events: dict[str, dict[str, Any]] = {}
     dates: dict[str, set[str]] = defaultdict(set)
-    for row in graph.query(_EVENTS):
+    for row in graph.query(internal("jekyll-events")):
         e = row["event"].value
         if paths.of(e) is None:
             continue
@@ -240,7 +213,7 @@ def jsonld_data(graph: KnowledgeGraph, paths: _Paths, config: Mapping[str, Any] 
         if row["date"] is not None:
             dates[e].add(row["date"].value)
     people: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in graph.query(_PEOPLE):
+    for row in graph.query(internal("jekyll-people")):
         e = row["event"].value
         if e not in events:
             continue
@@ -254,11 +227,11 @@ def jsonld_data(graph: KnowledgeGraph, paths: _Paths, config: Mapping[str, Any] 
         if row["same"] is not None:
             p["same"].add(row["same"].value)
     series: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in graph.query(_SERIES):
+    for row in graph.query(internal("jekyll-series")):
         if row["event"].value in events:
             series[row["event"].value].append(_thing("EventSeries", row["series"].value, row["name"], paths))
     topics: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in graph.query(_TOPICS):
+    for row in graph.query(internal("jekyll-topics")):
         if row["event"].value in events:
             topics[row["event"].value].append(_thing("DefinedTerm", row["topic"].value, row["name"], paths))
     site_org = {"@type": "Organization", "name": str(config.get("title") or "").strip() or None,

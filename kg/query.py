@@ -148,6 +148,12 @@ def names() -> list[str]:
                   if str(p).endswith(".rq"))
 
 
+def internal(name: str) -> str:
+    """The text of one of kg's own queries (``queries/internal/NAME.rq``), which other modules
+    run; they are not in the named-query catalogue."""
+    return (resources.files("kg.queries") / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
 def load(name_or_path: str) -> Query:
     """A packaged query by name (``speakers``) or a query file by path (``my.rq``).
 

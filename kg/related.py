@@ -45,8 +45,9 @@ import yaml
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .errors import KgError
+from .query import internal
 from .store import KnowledgeGraph
-from .vocab import KG, kg, rdf, xsd
+from .vocab import kg, rdf, xsd
 
 WEIGHTS_FILE = "related.yml"
 SITE_WEIGHTS = "_kg/related.yml"
@@ -66,35 +67,6 @@ _REASONS = {
     "topic": "shared topic: {}",
     "author": "same author: {}",
 }
-
-_P = f"""PREFIX schema: <https://schema.org/>
-PREFIX kg: <{KG}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-_EVENTS = _P + """SELECT ?e ?label ?date WHERE {
-  ?e a schema:Event ; schema:url ?e .
-  OPTIONAL { ?e rdfs:label ?label }
-  OPTIONAL { ?e schema:startDate ?date }
-}"""
-_VALUES = _P + """SELECT ?e ?v ?label WHERE {
-  ?e a schema:Event ; %s ?v .
-  OPTIONAL { ?v rdfs:label ?label }
-}"""
-_PATHS = {
-    "series": "schema:superEvent",
-    "speaker": "schema:performer",
-    "organisation": "kg:participation/kg:affiliation",
-    "project": "kg:project",
-    "topic": "schema:about",
-    "author": "schema:author",
-}
-_PARENTS = _P + """SELECT ?p ?a ?label WHERE {
-  ?p kg:parentProject+ ?a .
-  OPTIONAL { ?a rdfs:label ?label }
-}"""
-_EDGES = _P + """SELECT ?a ?b WHERE { ?a a schema:Event ; %s ?b . ?b a schema:Event . FILTER(?a != ?b) }"""
-_FILES = _P + """SELECT ?e ?path WHERE { ?e a schema:Event ; schema:url ?e ; kg:sourceFile/kg:path ?path }"""
-
 
 TEXT_LIMIT = 20_000  # characters of each page compared for "similar text"
 
@@ -204,7 +176,7 @@ def _read(graph: KnowledgeGraph) -> _Data:
     titles: dict[str, str] = {}
     dates: dict[str, set[dt.date]] = defaultdict(set)
     seen: set[str] = set()
-    for row in graph.query(_EVENTS):
+    for row in graph.query(internal("related-events")):
         e = row["e"].value
         seen.add(e)
         if row["label"] is not None:
@@ -227,18 +199,17 @@ def _read(graph: KnowledgeGraph) -> _Data:
             labels[v] = lab.value if old is None else min(old, lab.value)
 
     raw: dict[str, list[set[str]]] = {s: [set() for _ in range(n)] for s in SET_SIGNALS}
-    for sig, path in _PATHS.items():
-        for row in graph.query(_VALUES % path):
-            i = index.get(row["e"].value)
-            if i is None or not isinstance(row["v"], NamedNode):
-                continue
-            v = row["v"].value
-            if v == iris[i]:
-                continue
-            raw[sig][i].add(v)
-            label(v, row["label"])
+    for row in graph.query(internal("related-values")):
+        i = index.get(row["e"].value)
+        if i is None or not isinstance(row["v"], NamedNode):
+            continue
+        v = row["v"].value
+        if v == iris[i]:
+            continue
+        raw[row["signal"].value][i].add(v)
+        label(v, row["label"])
     parents: dict[str, set[str]] = defaultdict(set)
-    for row in graph.query(_PARENTS):
+    for row in graph.query(internal("related-parents")):
         parents[row["p"].value].add(row["a"].value)
         label(row["a"].value, row["label"])
     for i in range(n):  # a project and every project above it
@@ -246,14 +217,14 @@ def _read(graph: KnowledgeGraph) -> _Data:
         raw["parent_project"][i] = set(projects).union(*(parents.get(p, ()) for p in projects))
     edges = {s: [set() for _ in range(n)] for s in PAIR_SIGNALS}
     forward = {s: [set() for _ in range(n)] for s in PAIR_SIGNALS}
-    for sig, path in (("link", "schema:mentions"), ("series_neighbour", "kg:nextInSeries")):
-        for row in graph.query(_EDGES % path):
-            a, b = index.get(row["a"].value), index.get(row["b"].value)
-            if a is None or b is None:
-                continue
-            edges[sig][a].add(b)
-            edges[sig][b].add(a)
-            forward[sig][a].add(b)
+    for row in graph.query(internal("related-edges")):
+        sig = row["signal"].value
+        a, b = index.get(row["a"].value), index.get(row["b"].value)
+        if a is None or b is None:
+            continue
+        edges[sig][a].add(b)
+        edges[sig][b].add(a)
+        forward[sig][a].add(b)
     return _Data(
         iris=iris, index=index, titles=[titles.get(i) for i in iris],
         dates=[tuple(sorted(dates.get(i, ()))) for i in iris],
@@ -318,7 +289,7 @@ def load_texts(graph: KnowledgeGraph, site: str | Path | None = None) -> dict[st
     if root is None or not root.is_dir():
         return {}
     out: dict[str, str] = {}
-    for row in graph.query(_FILES):
+    for row in graph.query(internal("related-files")):
         try:
             raw = (root / row["path"].value).read_text(encoding="utf-8", errors="replace")
         except OSError:
