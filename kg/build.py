@@ -13,6 +13,7 @@ from .errors import Diagnostic
 from .entities import load_curation
 from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
+from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
 from .related import graph_name, related_quads
 from .resolve import normalise
@@ -185,7 +186,7 @@ def make_report(site: Site, mapping: Mapping, records: list[Record], graph: Know
                 diagnostics: list[Diagnostic], series: list, seconds: float) -> dict[str, Any]:
     """The build report: what was read, what the graph holds, what went wrong where."""
     classes: Counter = Counter()
-    res = graph.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    res = graph.query(internal("report-classes"))
     for row in res:
         classes[_curie(row["c"].value)] = int(row["n"].value)
     severities = Counter(d.severity for d in diagnostics)
