@@ -402,6 +402,3 @@ def viz(views: tuple[str, ...], graph_dir: str, out: str | None, center: str | N
     for path in written:
         click.echo(str(path))
 
-
-def main() -> None:  # pragma: no cover - console entry point alias
-    cli()

@@ -16,6 +16,7 @@ YAML is parsed by libyaml (PyYAML's C parser) when it is installed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -45,7 +46,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             Composer.__init__(self)
 
 _TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n?)^\+\+\+[ \t]*$", re.S | re.M)
-LIBYAML = _Parser.__module__ == "yaml._yaml"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
 MAX_NODES = 100_000  # YAML nodes a file may expand to (aliases included): stops alias bombs
 
@@ -119,6 +119,7 @@ class SourceFile:
     body: str = ""
     body_line: int = 1
     has_front_matter: bool = False
+    sha1: str = ""  # of the file's bytes, so a rebuild can tell whether it changed
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def values(self, key: str) -> list[Any]:
@@ -128,11 +129,6 @@ class SourceFile:
             if f.key == key:
                 out.extend(f.value if isinstance(f.value, list) else [f.value])
         return out
-
-    def first(self, key: str, default: Any = None) -> Any:
-        """The last value written for ``key`` (as Jekyll sees it), or ``default``."""
-        found = [f.value for f in self.fields if f.key == key]
-        return found[-1] if found else default
 
     @property
     def data(self) -> dict[str, Any]:
@@ -148,6 +144,7 @@ def read_file(path: Path, relpath: str) -> SourceFile:
     except OSError as exc:
         src.diagnostics.append(Diagnostic("read-error", "error", f"cannot read file: {exc.strerror}", relpath))
         return src
+    src.sha1 = hashlib.sha1(raw).hexdigest()
     return parse_text(raw, src)
 
 

@@ -113,7 +113,7 @@ class GraphBuilder:
         for r in self.records:  # every mention first, then one decision for all
             kind = self.mapping.kinds.get(r.kind)
             if kind and kind.identity:
-                self.entities.add_org(r.label, r.source.first(kind.identity), r.iri)
+                self.entities.add_org(r.label, r.source.data.get(kind.identity), r.iri)
             for m in r.speakers:
                 if self.entities.is_person(m.name):
                     self.entities.add_person(m.name, m.url)

@@ -164,21 +164,17 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
         for r in records:
             if r.relpath not in cache.fresh:
                 key = "" if r.relpath in people else staff_key
-                cache.fresh[r.relpath] = (_digest(r.source.path, key), pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+                cache.fresh[r.relpath] = (_cache_key(r.source.sha1, key),
+                                          pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
     order = {site.relpath(path): i for i, (_label, path) in enumerate(files)}
     records.sort(key=lambda r: order[r.relpath])
     _separate_conflicts(site, records)
     return records
 
 
-def _digest(path: Path, extra: str) -> str:
-    """The hash of a file's bytes (and of what its records depend on besides)."""
-    h = hashlib.sha1(extra.encode("utf-8", "surrogatepass"))
-    try:
-        h.update(path.read_bytes())
-    except OSError:
-        h.update(b"\x00unreadable")
-    return h.hexdigest()
+def _cache_key(file_sha1: str, extra: str) -> str:
+    """What a cached record is valid for: its file's bytes, and what else it depends on."""
+    return hashlib.sha1(f"{file_sha1}\x00{extra}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], records: list[Record],
@@ -188,7 +184,10 @@ def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], r
     for label, path in files:
         rel = site.relpath(path)
         entry = cache.entries.get(rel)
-        digest = _digest(path, extra)
+        try:
+            digest = _cache_key(hashlib.sha1(path.read_bytes()).hexdigest(), extra)
+        except OSError:
+            digest = None  # read again below, where the error is reported
         if entry is not None and entry[0] == digest:
             records.append(pickle.loads(entry[1]))
             cache.fresh[rel] = entry
@@ -242,7 +241,7 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
         # a title of `true` or `2024` is the text written, not Python's True or 2024
         raw = label_field.value if isinstance(label_field.value, str) else label_field.text
         label = str(raw if raw is not None else label_field.value).strip() or None
-    identity = homepage_domain(src.first(kind.identity)) if kind and kind.identity else None
+    identity = homepage_domain(src.data.get(kind.identity)) if kind and kind.identity else None
     if identity:  # e.g. a funder: the organisation its homepage names
         iri = site.minted("organisation", identity)
     elif url_path is not None:
@@ -352,7 +351,7 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
                 "large-body", "info", f"body is {len(src.body) // 1024} KB; speakers are looked for in its "
                 f"first {SPEAKER_TEXT_LIMIT // 1024} KB", src.relpath, src.body_line))
         record.speakers = extract_speakers(
-            doc, category=str(src.first("category") or "") or None,
+            doc, category=str(src.data.get("category") or "") or None,
             title=record.label or "", staff=staff, author=", ".join(authors) or None,
             site_name=site_name)
     if record.doc is not None and kind.body.get("ordinal"):

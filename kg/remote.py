@@ -20,7 +20,6 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -181,7 +180,3 @@ def remote_query(query: str | Query, remote: RemoteStore, base_url: str | None =
     q = query if isinstance(query, Query) else load(query)
     return remote.select(bind(q, params, base_url))
 
-
-def as_dict(result: PushResult) -> dict[str, Any]:
-    """A push result as JSON-ready data."""
-    return {"sent": result.sent, "removed": result.removed, "unchanged": result.unchanged}

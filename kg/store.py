@@ -65,12 +65,6 @@ class KnowledgeGraph:
             sparql, use_default_graph_as_union=True,
             substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()})
 
-    def nquads(self, quads: list[ox.Quad] | None = None) -> bytes:
-        """The dataset (or ``quads`` of it) as sorted N-Quads."""
-        data = ox.serialize(self.store if quads is None else quads, format=ox.RdfFormat.N_QUADS) or b""
-        lines = sorted(set(data.splitlines()))
-        return b"\n".join(lines) + (b"\n" if lines else b"")
-
 
 def memory_graph(quads: Iterable[ox.Quad], report: dict[str, Any] | None = None) -> KnowledgeGraph:
     """A graph held in memory."""
