@@ -19,7 +19,7 @@ from .related import graph_name, related_quads
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
-from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, memory_graph, write_json
+from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, write_json
 
 
 STAGES = ("read", "graph", "store", "related", "report", "save")
@@ -75,24 +75,22 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     builder = GraphBuilder(the_site, the_mapping, records, the_curation)
     series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                          _event_projects(records, the_mapping, builder))
-    result = builder.build(series)
-    lap("graph")
-    writer = GraphWriter(out, incremental) if out is not None else None
+    writer = GraphWriter(out, incremental)
     try:
-        if writer:  # the on-disk store fills in the background while the build goes on
-            writer.add(result.graphs)
-        graph = memory_graph(q for graph_quads in result.graphs.values() for q in graph_quads)
-        graph_diagnostics = result.diagnostics
-        del result  # the quads live in the stores now; free the Python objects
-        graph.report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
+        for name, quads in builder.build(series):  # one graph at a time: never all quads at once
+            writer.add(name, quads)
+        lap("graph")
+        report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
+        related_name = graph_name(KnowledgeGraph(writer.store, report))
+        # the store may be replaced while syncing: take it from there
+        related_graph = KnowledgeGraph(writer.sync(complete=lambda name: name != related_name), report)
         lap("store")
         texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
-        related = related_quads(graph, texts=texts, site=the_site.root)
-        graph.store.bulk_extend(related)
-        if writer:
-            writer.add({graph_name(graph): related})
+        writer.add(related_name, related_quads(related_graph, texts=texts, site=the_site.root))
+        del texts, related_graph
+        graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
-        diagnostics = [d for r in records for d in r.diagnostics] + graph_diagnostics
+        diagnostics = [d for r in records for d in r.diagnostics] + builder.diagnostics
         diagnostics += _series_diagnostics(series, records)
         diagnostics += vocabulary_diagnostics(records, the_mapping)
         graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
@@ -100,19 +98,19 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         graph.report["merges"] = builder.entities.merges
         graph.report["near_misses"] = builder.entities.near_misses
         lap("report")
-        if writer:
+        if out is not None:
             graph.report["incremental"] = {"files_reused": cache.reused if cache else 0,
                                            "files_read": len(records) - (cache.reused if cache else 0),
                                            "graphs_written": len(writer.changed),
                                            "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
-            writer.finish(graph.report)
+        graph.store = writer.finish(graph.report)
+        if out is not None:
             if cache is not None:
                 cache.save(Path(out))
             graph.path = Path(out)
             lap("save")
     except BaseException:
-        if writer:
-            writer.abort()
+        writer.abort()
         raise
     graph.report["seconds"] = round(time.perf_counter() - started, 3)
     graph.report["stages"] = stages

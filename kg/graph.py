@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import quote, urljoin
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -80,14 +79,6 @@ def literal(value: Any) -> Literal:
     return Literal(str(value))
 
 
-@dataclass
-class GraphBuild:
-    """Quads by named graph, and what the build found on the way."""
-
-    graphs: dict[str, list[Quad]]
-    diagnostics: list[Diagnostic]
-
-
 class GraphBuilder:
     """Turns a site's records into quads."""
 
@@ -108,8 +99,10 @@ class GraphBuilder:
         """The named graph that holds what ``record``'s file says."""
         return self.site.minted("source", record.relpath)
 
-    def build(self, series: list[Series]) -> GraphBuild:
-        """All quads of the site."""
+    def build(self, series: list[Series]) -> Iterator[tuple[str, list[Quad]]]:
+        """The site's named graphs, one at a time (graph IRI, its quads), so that a
+        large site never holds all of its quads at once. Problems found on the way are
+        in :attr:`diagnostics` once the iteration ends."""
         for r in self.records:  # every mention first, then one decision for all
             kind = self.mapping.kinds.get(r.kind)
             if kind and kind.identity:
@@ -120,12 +113,10 @@ class GraphBuilder:
                     self.entities.add_org(m.organisation, m.organisation_url)
         self.entities.resolve()
         self.diagnostics.extend(self.entities.diagnostics())
-        graphs: dict[str, list[Quad]] = {}
         for r in self.records:
-            graphs[self.source_graph(r)] = list(self.record_quads(r))
-        graphs[self.site.minted("graph", "entities")] = list(self.entity_quads()) + list(self.unresolved_quads())
-        graphs[self.site.minted("graph", "series")] = list(self.series_quads(series))
-        return GraphBuild(graphs, self.diagnostics)
+            yield self.source_graph(r), list(self.record_quads(r))
+        yield self.site.minted("graph", "entities"), list(self.entity_quads()) + list(self.unresolved_quads())
+        yield self.site.minted("graph", "series"), list(self.series_quads(series))
 
     # -- one file -------------------------------------------------------------------
     def record_quads(self, r: Record) -> Iterable[Quad]:

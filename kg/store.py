@@ -2,8 +2,9 @@
 
 A graph folder (``graphs/`` by default) holds:
 
-* ``graph.nq``: the whole dataset as N-Quads, one named graph per source file, lines
-  sorted so that a site can keep it in git and read the diff;
+* ``graph.nq``: the whole dataset as N-Quads, one named graph per source file, grouped
+  by graph (in name order, each graph's lines sorted) so that a site can keep it in
+  git and read each file's changes together in the diff;
 * ``store/``: the same quads in an on-disk Oxigraph store, which ``kg query`` opens
   read-only without parsing anything;
 * ``report.json``: the build report.
@@ -21,7 +22,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -220,26 +221,60 @@ def _remove_leftovers(folder: Path) -> None:
 
 HASHES_FILE = "cache/graphs.json"
 REBUILD_SHARE = 0.25  # incremental: past this share of changed bytes, a fresh store loads faster
+BATCH_BYTES = 16 << 20  # N-Quads handed to the store's loader at a time
+
+
+def nquads(quads: Iterable[ox.Quad]) -> bytes:
+    """One graph's quads as N-Quads, each line once, lines sorted: the same quads give
+    the same bytes, which is what an incremental build compares."""
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    lines = sorted(set(data.splitlines()))
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 class GraphWriter:
-    """Writes a graph folder while the build goes on.
+    """Fills a store with named graphs as the build makes them, and writes the graph folder.
 
-    Named graphs handed to :meth:`add` are serialised (in Rust) and loaded into a new
-    on-disk store by a background thread, which runs beside the build's Python work
-    because Oxigraph's loader releases the interpreter lock. When the folder already
-    holds a store, the new one starts as a copy of it (a RocksDB checkpoint, made of
-    hard links) and only the graphs whose content changed are replaced. :meth:`finish`
-    waits, writes ``graph.nq`` and the report, and swaps the new store into place;
-    until then the folder's previous outputs are untouched. :meth:`abort` drops it all.
+    Each graph handed to :meth:`add` is serialised at once (see :func:`nquads`) and its
+    bytes go to a spool file and, in batches, to a background thread that loads them into
+    the store (Oxigraph's loader releases the interpreter lock, so loading runs beside
+    the build's Python work). Neither the quads nor their text are kept in memory.
+
+    With ``folder=None`` the store is in memory and nothing is written. Otherwise a new
+    on-disk store is built beside the old one; when the folder already holds a store
+    from an earlier build (and ``incremental``), the new one starts as a copy of it (a
+    RocksDB checkpoint, made of hard links) and only the graphs whose bytes changed are
+    replaced, unless so much changed that loading everything afresh is faster.
+    :meth:`sync` makes the store complete for queries; :meth:`finish` writes
+    ``graph.nq`` (graphs in name order, each one's lines sorted), the report and the
+    hashes, and swaps the new store into place; until then the folder's previous
+    outputs are untouched. :meth:`abort` drops it all.
     """
 
-    def __init__(self, folder: str | Path, incremental: bool = True) -> None:
-        self.folder = Path(folder)
+    def __init__(self, folder: str | Path | None, incremental: bool = True) -> None:
+        self.folder = Path(folder) if folder is not None else None
+        self.previous: dict[str, str] = {}   # graph -> hash, of the store the new one copies
+        self.hashes: dict[str, str] = {}     # graph -> hash, of this build
+        self.changed: list[str] = []         # graphs whose bytes differ from the previous build's
+        self.removed: list[str] = []         # graphs of the previous build that this one lacks
+        self._spans: dict[str, tuple[int, int]] = {}  # graph -> (offset, length) in the spool
+        self._spool = None
+        self._spool_path: Path | None = None
+        self._size = 0
+        self._batch: list[bytes] = []
+        self._batch_bytes = 0
+        self._pending: list[tuple[str, bytes]] = []   # incremental: changed graphs, applied at sync()
+        self._pending_bytes = 0
+        self._reload = False                 # incremental: too much changed; load all afresh
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        if self.folder is None:
+            self._new = None
+            self._store: ox.Store | None = ox.Store()
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(self.folder)
         self._new = Path(tempfile.mkdtemp(prefix=".store.", dir=self.folder))
-        self.previous: dict[str, str] = {}
         old = self.folder / STORE_DIR
         if incremental and old.is_dir() and (self.folder / HASHES_FILE).is_file():
             try:
@@ -250,59 +285,84 @@ class GraphWriter:
                 self.previous = {}
                 shutil.rmtree(self._new, ignore_errors=True)
                 self._new.mkdir()
-        self._store: ox.Store | None = ox.Store(str(self._new))
-        self.hashes: dict[str, str] = {}
-        self.changed: list[str] = []
-        self._chunks: list[bytes] = []
-        self._pending: list[bytes] = []      # incremental: changed graphs, loaded at finish()
-        self._changed_bytes = 0
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._store = ox.Store(str(self._new))
+        fd, tmp = tempfile.mkstemp(prefix=".spool.", suffix=".tmp", dir=self.folder)
+        self._spool = os.fdopen(fd, "w+b")
+        self._spool_path = Path(tmp)
 
-    def add(self, graphs: dict[str, list[ox.Quad]]) -> None:
-        """Queue named graphs (graph IRI -> its quads) for the store and ``graph.nq``."""
-        load: list[bytes] = []
-        for name, quads in graphs.items():
-            data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-            self._chunks.append(data)
-            digest = hashlib.sha1(data).hexdigest()
-            self.hashes[name] = digest
-            if self.previous.get(name) != digest:
-                self.changed.append(name)
-                load.append(data)
-                self._changed_bytes += len(data)
-        if self.previous:  # wait: at finish() it is known whether replacing beats reloading
-            self._pending.extend(load)
+    @property
+    def store(self) -> ox.Store:
+        """The store being filled (complete for queries after :meth:`sync`)."""
+        assert self._store is not None, "the writer is finished"
+        return self._store
+
+    def add(self, name: str, quads: Iterable[ox.Quad]) -> None:
+        """Queue one named graph (its IRI and quads) for the store and ``graph.nq``."""
+        data = nquads(quads)
+        digest = hashlib.sha1(data).hexdigest()
+        self.hashes[name] = digest
+        if self._spool is not None:
+            self._spans[name] = (self._size, len(data))
+            self._spool.write(data)
+            self._size += len(data)
+        if self.previous.get(name) == digest and not self._reload:
+            return  # the copied store holds it already
+        self.changed.append(name)
+        if self.previous and not self._reload:
+            self._pending.append((name, data))
+            self._pending_bytes += len(data)
+            if self._pending_bytes > max(REBUILD_SHARE * self._size, BATCH_BYTES):
+                self._start_reload()
             return
-        self._join()
-        self._thread = threading.Thread(target=self._load, args=(b"".join(load), []), daemon=True)
-        self._thread.start()
+        self._batch.append(data)
+        self._batch_bytes += len(data)
+        if self._batch_bytes >= BATCH_BYTES:
+            self._load_batch()
 
-    def _apply_changes(self) -> None:
-        """Incremental: replace the changed graphs in the copy of the old store, or, when
-        much has changed, load everything into a fresh store (faster than removing)."""
-        assert self._store is not None
-        total = sum(len(c) for c in self._chunks) or 1
-        if self._changed_bytes > REBUILD_SHARE * total:
-            self._store = None
-            shutil.rmtree(self._new, ignore_errors=True)
-            self._new.mkdir()
-            self._store = ox.Store(str(self._new))
-            self._load(b"".join(self._chunks), [])
-        else:
-            replace = [n for n in self.changed if n in self.previous]
-            replace += [n for n in self.previous if n not in self.hashes]  # files deleted since
-            self._load(b"".join(self._pending), replace)
-        self._pending = []
+    def _start_reload(self) -> None:
+        """Incremental: so much changed that a fresh store beats replacing graphs."""
+        self._reload = True
+        self._pending, self._pending_bytes = [], 0
         self._join()
+        self._store = None
+        assert self._new is not None and self._spool is not None
+        shutil.rmtree(self._new, ignore_errors=True)
+        self._new.mkdir()
+        self._store = ox.Store(str(self._new))
+        self._spool.flush()
+        self._store.bulk_load(path=str(self._spool_path), format=ox.RdfFormat.N_QUADS)
 
-    def _load(self, data: bytes, replace: list[str]) -> None:
+    def _load_batch(self) -> None:
+        data = b"".join(self._batch)
+        self._batch, self._batch_bytes = [], 0
+        self._join()
+        if data:
+            self._thread = threading.Thread(target=self._load, args=(data,), daemon=True)
+            self._thread.start()
+
+    def sync(self, complete: Callable[[str], bool] = lambda name: True) -> ox.Store:
+        """Wait until the store holds every graph added so far, and none of the previous
+        build's graphs for which ``complete(name)`` is true that this build has not added
+        (they belong to deleted files). Returns the store."""
+        if self.previous and not self._reload:
+            if self._pending_bytes > REBUILD_SHARE * max(self._size, 1):
+                self._start_reload()
+            else:
+                assert self._store is not None
+                gone = [n for n in self.previous if n not in self.hashes and complete(n) and n not in self.removed]
+                for name in [n for n, _ in self._pending if n in self.previous] + gone:
+                    self._store.remove_graph(ox.NamedNode(name))
+                self.removed += gone
+                self._batch = [d for _, d in self._pending]
+                self._pending, self._pending_bytes = [], 0
+        self._load_batch()
+        self._join()
+        return self.store
+
+    def _load(self, data: bytes) -> None:
         try:
             assert self._store is not None
-            for name in replace:
-                self._store.remove_graph(ox.NamedNode(name))
-            if data:
-                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the build's thread
             self._error = exc
 
@@ -314,18 +374,22 @@ class GraphWriter:
             error, self._error = self._error, None
             raise StoreError(f"cannot write the store in {self.folder}: {error}") from error
 
-    def finish(self, report: dict[str, Any]) -> Path:
-        """Wait for the store, then put the store, ``graph.nq`` and the report in place."""
+    def finish(self, report: dict[str, Any]) -> ox.Store:
+        """Complete the store; for a folder, put the store, ``graph.nq``, the hashes and the
+        report in place. Returns the store (for a folder: the new one, opened read-only)."""
         try:
-            self._join()
-            if self.previous:
-                self._apply_changes()
-            assert self._store is not None
-            self._store.flush()
+            store = self.sync()
+            if self.folder is None:
+                return store
+            assert self._spool is not None and self._new is not None
+            store.flush()
             self._store = None
-            lines = sorted(set(b"".join(self._chunks).splitlines()))
-            self._chunks = []
-            write_bytes(self.folder / GRAPH_FILE, b"\n".join(lines) + (b"\n" if lines else b""))
+            self._spool.flush()
+            with atomic_path(self.folder / GRAPH_FILE) as tmp, open(tmp, "wb") as out:
+                for name in sorted(self._spans):
+                    offset, length = self._spans[name]
+                    out.write(os.pread(self._spool.fileno(), length, offset))
+            self._close_spool()
             old = self.folder / STORE_DIR
             trash = None
             if old.exists():
@@ -339,7 +403,14 @@ class GraphWriter:
             self.abort()
             raise
         write_json(self.folder / REPORT_FILE, report)
-        return self.folder
+        return ox.Store.read_only(str(old))
+
+    def _close_spool(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        if self._spool_path is not None:
+            self._spool_path.unlink(missing_ok=True)
 
     def abort(self) -> None:
         """Drop what was written; the folder's previous outputs stay as they were."""
@@ -348,7 +419,9 @@ class GraphWriter:
         except StoreError:
             pass
         self._store = None
-        shutil.rmtree(self._new, ignore_errors=True)
+        self._close_spool()
+        if self._new is not None:
+            shutil.rmtree(self._new, ignore_errors=True)
 
 
 def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
@@ -357,7 +430,8 @@ def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
     for q in graph.store.quads_for_pattern(None, None, None, None):
         graphs.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
     writer = GraphWriter(folder, incremental=False)
-    writer.add(graphs)
+    for name, quads in graphs.items():
+        writer.add(name, quads)
     writer.finish(graph.report)
     graph.path = Path(folder)
     return graph.path
