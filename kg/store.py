@@ -265,7 +265,8 @@ class GraphWriter:
         self._batch_bytes = 0
         self._pending: list[tuple[str, bytes]] = []   # incremental: changed graphs, applied at sync()
         self._pending_bytes = 0
-        self._reload = False                 # incremental: too much changed; load all afresh
+        self._reload = False                 # incremental: too much changed; loaded afresh
+        self._reload_due = False             # ... and to be loaded afresh at the next sync()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         if self.folder is None:
@@ -308,11 +309,14 @@ class GraphWriter:
         if self.previous.get(name) == digest and not self._reload:
             return  # the copied store holds it already
         self.changed.append(name)
+        if self._reload_due:
+            return  # sync() loads the whole spool
         if self.previous and not self._reload:
             self._pending.append((name, data))
             self._pending_bytes += len(data)
             if self._pending_bytes > max(REBUILD_SHARE * self._size, BATCH_BYTES):
-                self._start_reload()
+                self._reload_due = True  # too much to hold: sync() will load afresh
+                self._pending, self._pending_bytes = [], 0
             return
         self._batch.append(data)
         self._batch_bytes += len(data)
@@ -320,8 +324,9 @@ class GraphWriter:
             self._load_batch()
 
     def _start_reload(self) -> None:
-        """Incremental: so much changed that a fresh store beats replacing graphs."""
-        self._reload = True
+        """Incremental: so much changed that a fresh store beats replacing graphs. (Only
+        from sync(): nobody else may hold the store that is dropped here.)"""
+        self._reload, self._reload_due = True, False
         self._pending, self._pending_bytes = [], 0
         self._join()
         self._store = None
@@ -345,7 +350,7 @@ class GraphWriter:
         build's graphs for which ``complete(name)`` is true that this build has not added
         (they belong to deleted files). Returns the store."""
         if self.previous and not self._reload:
-            if self._pending_bytes > REBUILD_SHARE * max(self._size, 1):
+            if self._reload_due or self._pending_bytes > REBUILD_SHARE * max(self._size, 1):
                 self._start_reload()
             else:
                 assert self._store is not None
