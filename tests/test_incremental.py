@@ -20,9 +20,13 @@ def outputs(folder: Path) -> tuple[bytes, set, dict]:
     return (folder / "graph.nq").read_bytes(), quads, report
 
 
-@pytest.mark.parametrize("share", [0.0, 1.0], ids=["fresh-store", "replace-graphs"])
-def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, monkeypatch, share: float) -> None:
-    monkeypatch.setattr("kg.store.REBUILD_SHARE", share)  # both ways of updating the store
+@pytest.mark.parametrize("share, batch", [(0.0, 16 << 20), (1.0, 16 << 20), (0.0, 1)],
+                         ids=["fresh-store", "replace-graphs", "one-graph-batches"])
+def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, monkeypatch, share: float,
+                                               batch: int) -> None:
+    monkeypatch.setattr("kg.store.REBUILD_SHARE", share)  # every way of updating the store
+    monkeypatch.setattr("kg.store.BATCH_BYTES", batch)    # 1: each graph loads alone, a reload is
+                                                         # decided in the middle of the graphs
     inc = tmp_path / "inc"
     kg.build_site(tiny_site, inc)
     first = kg.build_site(tiny_site, inc)  # nothing changed
