@@ -36,6 +36,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=100_000)
 def domain_of(url: str | None) -> str | None:
     """The host of ``url`` without ``www.``, lower case; ``None`` if it has none."""
     if not url:
@@ -97,9 +98,11 @@ class Index:
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)    # kind -> file stem -> iri
     urls: dict[str, str] = field(default_factory=dict)                # url path -> iri
     base_url: str | None = None                                       # the site's scheme and host
+    _pages: dict[tuple[str, str | None], str | None] = field(default_factory=dict, repr=False, compare=False)  # page() answers
 
     def add(self, kind: str, iri: str, title: str | None, stem: str, url_path: str | None) -> None:
         """Register a page."""
+        self._pages.clear()
         if title:
             self.titles.setdefault(kind, {}).setdefault(normalise(title), iri)
             self.labels.setdefault(kind, {})[iri] = title
@@ -130,6 +133,12 @@ class Index:
 
     def page(self, url: str, base_url: str | None = None) -> str | None:
         """The node of the site page a link points at, or ``None`` for other links."""
+        key = (url, base_url)
+        if key not in self._pages:
+            self._pages[key] = self._page(url, base_url)
+        return self._pages[key]
+
+    def _page(self, url: str, base_url: str | None) -> str | None:
         try:
             parts = urlsplit(url)
         except ValueError:
