@@ -240,6 +240,7 @@ _NOISE = re.compile(
     r"\{%.*?%\}|\{\{.*?\}\}|<!--.*?-->|<[^>]{0,500}>|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|https?://\S+|`[^`]*`",
     re.S)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")  # the same words in lower-case ASCII text, found faster
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being
 below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
@@ -260,10 +261,24 @@ def body_text(raw: str) -> str:
     return _FRONT_MATTER.sub("", raw, count=1)
 
 
-def _terms(text: str) -> list[str]:
-    words = _WORD.findall(_NOISE.sub(" ", text).lower().replace("’", "'"))
-    stems = [w[:-2] if w.endswith("'s") else w for w in words]
-    return [w for w in stems if len(w) > 2 and w not in STOPWORDS]
+def _term_counts(text: str, times: int, counts: dict[str, int], term_of: dict[str, str | None]) -> None:
+    """Add ``times`` × how often each term of ``text`` occurs to ``counts``.
+
+    A term is a word of ``text`` (without Liquid, HTML and link targets) in lower case,
+    ``'s`` cut off, not a stopword and at least three letters long. Terms are added in
+    the order they first occur. Each distinct word is stemmed and checked once: the words
+    are counted first (in C), and ``term_of`` caches word → term (``None``: not a term)
+    across texts.
+    """
+    text = _NOISE.sub(" ", text).lower().replace("’", "'")
+    for w, k in Counter((_ASCII_WORD if text.isascii() else _WORD).findall(text)).items():
+        try:
+            t = term_of[w]
+        except KeyError:
+            t = w[:-2] if w.endswith("'s") else w
+            t = term_of[w] = t if len(t) > 2 and t not in STOPWORDS else None
+        if t is not None:
+            counts[t] = counts.get(t, 0) + k * times
 
 
 def _plurals(vocabulary: Mapping[str, int]) -> dict[str, str]:
@@ -306,46 +321,70 @@ class _Text:
 
 
 def _tfidf(data: _Data, texts: Mapping[str, str], terms_per_event: int, max_postings: int) -> _Text:
-    counts: list[Counter] = []
-    df: Counter = Counter()
+    # Term counts per event: the title counts twice. Each dict is in first-occurrence
+    # order (title, then body), which fixes the order the norm below is summed in.
+    term_of: dict[str, str | None] = {}
+    counts: list[dict[str, int]] = []
     for i, iri in enumerate(data.iris):
-        title = data.titles[i] or ""
-        words = _terms(title) * 2 + _terms(texts.get(iri, ""))
-        c = Counter(words)
+        c: dict[str, int] = {}
+        if data.titles[i]:
+            _term_counts(data.titles[i], 2, c, term_of)
+        body = texts.get(iri)
+        if body:
+            _term_counts(body, 1, c, term_of)
         counts.append(c)
+    df: Counter = Counter()
+    for c in counts:
         df.update(c.keys())
     fold = _plurals(df)
     if fold:
         for i, c in enumerate(counts):
-            if any(t in fold for t in c):
-                folded: Counter = Counter()
-                for t, k in c.items():
-                    folded[fold.get(t, t)] += k
+            plurals = [t for t in c if t in fold]
+            if plurals:  # each term where it (or its first form) first occurs; merged counts summed
+                folded = dict(zip([fold.get(t, t) for t in c], c.values()))
+                for t in {fold[t] for t in plurals}:
+                    folded[t] = c[t] if t in c and t not in fold else 0
+                for t in plurals:
+                    folded[fold[t]] += c[t]
                 counts[i] = folded
         df = Counter()
         for c in counts:
             df.update(c.keys())
     docs = sum(1 for c in counts if c)
+    idf = {t: math.log(docs / k) for t, k in df.items()}
+    useless = {t for t, w in idf.items() if w <= 0}  # in every text: weight 0, left out
+    shared = {t for t, k in df.items() if k >= 2}  # only terms of two or more texts pair events
+    log_tf = [0.0] + [1.0 + math.log(tf) for tf in range(1, max((max(c.values(), default=0) for c in counts),
+                                                                  default=0) + 1)]
     kept: list[list[tuple[str, float]]] = []
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, c in enumerate(counts):
         if not c:
             kept.append([])
             continue
-        weights = {}
-        for t, tf in c.items():
-            idf = math.log(docs / df[t])
-            if idf > 0:
-                weights[t] = (1.0 + math.log(tf)) * idf
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        eligible = [(w / norm, t) for t, w in weights.items() if 2 <= df[t]]
-        top = heapq.nlargest(terms_per_event, eligible)
+        terms = [t for t in c if t not in useless] if useless else list(c)
+        weights = [log_tf[c[t]] * idf[t] for t in terms]
+        norm = math.sqrt(sum([w * w for w in weights])) or 1.0
+        eligible = [(w / norm, t) for t, w in zip(terms, weights) if t in shared]
+        top = _largest(eligible, terms_per_event)
         kept.append([(t, w) for w, t in top])
         for t, w in kept[-1]:
             postings[t].append((i, w))
     postings = {t: p for t, p in postings.items() if 2 <= len(p) <= max_postings}
     kept = [[(t, w) for t, w in k if t in postings] for k in kept]
     return _Text(kept, postings, [dict(k) for k in kept])
+
+
+def _largest(items: list[tuple[float, str]], k: int) -> list[tuple[float, str]]:
+    """``heapq.nlargest(k, items)``, faster for a few hundred items: the k-th largest
+    number is found by sorting the numbers alone, and only the items that reach it are
+    sorted as tuples (ties on the number go to the larger term, as in ``nlargest``)."""
+    if k <= 0:
+        return []
+    if len(items) > k:
+        least = sorted([w for w, _ in items], reverse=True)[k - 1]
+        items = [it for it in items if it[0] >= least]
+    return sorted(items, reverse=True)[:k]
 
 
 # -- scoring ---------------------------------------------------------------------------
