@@ -36,11 +36,13 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from operator import attrgetter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import yaml
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -421,97 +423,165 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     return _score(data, texts, w, top)
 
 
+@dataclass(frozen=True, eq=False)
+class _Shared:
+    """A value (of one signal) that two or more events have, as :func:`_score` uses it."""
+
+    key: tuple[float, int]  # the order values are tried in: highest weight, then rarest
+    weight: float  # weight × (2 / df) ** damping
+    df: int  # how many events have it
+    value: str
+    events: np.ndarray  # the events that have it (ascending)
+    not_direct: np.ndarray | None  # parent projects: those events without it as a direct project
+
+
+class _Closeness:
+    """The time factor ``1 + weight × exp(decay × days)`` by whole days apart, computed with
+    :func:`math.exp` once per number of days (a table that grows as needed)."""
+
+    def __init__(self, weight: float, decay: float) -> None:
+        self.weight, self.decay = weight, decay
+        self.table = np.zeros(0)
+
+    def factors(self, days: np.ndarray) -> np.ndarray:
+        if len(days) and days.max() >= len(self.table):
+            more = range(len(self.table), max(int(days.max()) + 1, 2 * len(self.table)))
+            self.table = np.concatenate([self.table, [1.0 + self.weight * math.exp(self.decay * d) for d in more]])
+        return self.table[days]
+
+
 def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -> dict[str, list[Suggestion]]:
+    """Score the candidates of every event and keep the best ``top``, with their reasons.
+
+    Each event's scores live in an array over all events (``score``, zero outside the
+    candidates) that is cleared again after the event, so every step is a few numpy
+    operations on the events a value or a term is shared with. The arithmetic is the
+    plain per-pair loop's, step for step: each pair's score is summed in the same order
+    (pair signals, then values most telling first, then text, then × time), candidates
+    are kept in the order first found, and ties are broken as a stable sort would.
+    """
     sig = w["signals"]
     max_postings = w["max_postings"]
     budget = w["max_candidates"]
     n = len(data.iris)
-    postings: dict[str, dict[str, list[int]]] = {}
+    values, direct = data.values, data.direct_projects
     value_weight: dict[str, dict[str, float]] = {}
+    shared: list[tuple[str, dict[str, _Shared]]] = []  # per signal on: value -> its events
     for s in SET_SIGNALS:
         if sig[s]["weight"] <= 0:
             continue
         p: dict[str, list[int]] = defaultdict(list)
-        for i, vals in enumerate(data.values[s]):
+        for i, vals in enumerate(values[s]):
             for v in vals:
                 p[v].append(i)
         p = {v: ev for v, ev in p.items() if len(ev) >= 2}
-        postings[s] = p
         damping = sig[s].get("damping", 0)
         value_weight[s] = {v: sig[s]["weight"] * (2 / len(ev)) ** damping for v, ev in p.items()}
+        shared.append((s, {v: _Shared((-value_weight[s][v], len(ev)), value_weight[s][v], len(ev), v,
+                                      np.array(ev, dtype=np.intp),
+                                      np.array([o for o in ev if v not in direct[o]], dtype=np.intp)
+                                      if s == "parent_project" else None)
+                           for v, ev in p.items()}))
     text = None
+    term_events: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if sig["text"]["weight"] > 0 and texts is not None:
         text = _tfidf(data, texts, int(sig["text"]["terms"]), max_postings)
+        term_events = {t: (np.array([o for o, _ in p], dtype=np.intp), np.array([wo for _, wo in p]))
+                       for t, p in text.postings.items()}
     half_life = sig["time"]["half_life_days"] or 1
     time_w = sig["time"]["weight"]
     min_sim = sig["text"]["min_similarity"]
     text_w = sig["text"]["weight"]
     pair_weights = [(data.edges[s], sig[s]["weight"]) for s in PAIR_SIGNALS if sig[s]["weight"] > 0]
-    first = [d[0].toordinal() if d else None for d in data.dates]
-    several = [len(d) > 1 for d in data.dates]
-    values, direct = data.values, data.direct_projects
-    decay = -math.log(2) / half_life
+    first = np.array([d[0].toordinal() if d else 0 for d in data.dates], dtype=np.int64)
+    dated = np.array([bool(d) for d in data.dates], dtype=bool)
+    several = np.array([len(d) > 1 for d in data.dates], dtype=bool)
+    closeness = _Closeness(time_w, -math.log(2) / half_life)
+    take = max(top + 5, 0)
 
+    score = np.zeros(n)  # this event's candidates' scores; 0.0 elsewhere
+    is_candidate = np.zeros(n, dtype=bool)
+    text_score = np.zeros(n)
+    no_events = np.zeros(0, dtype=np.intp)
     result: dict[str, list[Suggestion]] = {}
     for e in range(n):
-        acc: dict[int, float] = defaultdict(float)
+        found: list[np.ndarray] = []  # the candidates, in the order they were first found
+        count = 0  # how many (this event included, until the end)
+
+        def add_new(events: np.ndarray) -> None:
+            nonlocal count
+            new = events[~is_candidate[events]]
+            if len(new):
+                is_candidate[new] = True
+                found.append(new)
+                count += len(new)
+
         for edges, ws in pair_weights:
-            for o in edges[e]:
-                acc[o] += ws
+            if edges[e]:
+                events = np.fromiter(edges[e], dtype=np.intp, count=len(edges[e]))
+                score[events] += ws
+                add_new(events)
         # the values this event has, most telling first: they find the candidates; once
         # there are `budget` candidates, the rest only add to those already found
-        items = [(value_weight[s][v], len(p[v]), s, v) for s, p in postings.items()
-                 for v in values[s][e] if v in p]
-        items.sort(key=lambda it: (-it[0], it[1]))
-        for wv, df, s, v in items:
-            ev = postings[s][v]
-            same = direct[e] if s == "parent_project" and v in direct[e] else None  # counted as "project"
-            if df <= max_postings and len(acc) < budget:
-                if same is None:
-                    for o in ev:
-                        acc[o] += wv
-                else:
-                    for o in ev:
-                        if v not in direct[o]:
-                            acc[o] += wv
-            elif df <= len(acc):
-                for o in ev:
-                    if o in acc and (same is None or v not in direct[o]):
-                        acc[o] += wv
+        items = [by_value[v] for s, by_value in shared for v in values[s][e] if v in by_value]
+        items.sort(key=attrgetter("key"))
+        for it in items:
+            events = it.events
+            if it.not_direct is not None and it.value in direct[e]:
+                events = it.not_direct  # counted as "project" for events that have it directly
+            if it.df <= max_postings and count < budget:
+                score[events] += it.weight
+                add_new(events)
             else:
-                vs = values[s]
-                for o in acc:
-                    if v in vs[o] and (same is None or v not in direct[o]):
-                        acc[o] += wv
+                events = events[is_candidate[events]]
+                score[events] += it.weight
         sims: dict[int, float] = {}
         if text is not None and text.kept[e]:
-            tacc: dict[int, float] = defaultdict(float)
+            touched = []
             for t, we in text.kept[e]:
-                for o, wo in text.postings[t]:
-                    tacc[o] += we * wo
-            tacc.pop(e, None)
-            for o, sim in sorted(tacc.items(), key=lambda kv: -kv[1]):
-                if sim < min_sim:
-                    break
-                if o in acc or len(acc) < budget:
-                    sims[o] = sim
-                    acc[o] += text_w * sim
-        acc.pop(e, None)
-        fe = first[e]
-        if time_w > 0 and fe is not None:
-            for o in acc:  # closeness in time scales what the pair shares; it adds nothing alone
-                fo = first[o]
-                if fo is not None:
-                    d = _days_apart(data.dates[e], data.dates[o]) if several[e] or several[o] else abs(fe - fo)
-                    acc[o] *= 1.0 + time_w * math.exp(decay * d)
-        best = heapq.nlargest(top + 5, acc, key=acc.__getitem__)
-        best = sorted(best, key=lambda o: (-round(acc[o], 9), o))[:top]  # ties: the lower IRI first
+                events, wo = term_events[t]
+                text_score[events] += we * wo
+                touched.append(events)
+            others, at = np.unique(np.concatenate(touched), return_index=True)
+            sim = text_score[others]
+            text_score[others] = 0.0
+            keep = (sim >= min_sim) & (others != e)
+            others, sim = others[keep], sim[keep]
+            order = np.lexsort((at[keep], -sim))  # most similar first; ties: first found first
+            others, sim = others[order], sim[order]
+            new = ~is_candidate[others]
+            # a new candidate only while there are fewer than `budget`
+            ok = ~new | (np.cumsum(new) <= budget - count)
+            others, sim = others[ok], sim[ok]
+            score[others] += text_w * sim
+            add_new(others)
+            sims = dict(zip(others.tolist(), sim.tolist()))
+        candidates = np.concatenate(found) if found else no_events
+        scores = score[candidates]
+        score[candidates] = 0.0
+        is_candidate[candidates] = False
+        keep = candidates != e
+        candidates, scores = candidates[keep], scores[keep]
+        if time_w > 0 and dated[e] and len(candidates):
+            # closeness in time scales what the pair shares; it adds nothing alone
+            with_date = dated[candidates]
+            days = np.abs(first[candidates] - first[e])
+            if several[e]:
+                redo = np.flatnonzero(with_date)
+            else:
+                redo = np.flatnonzero(with_date & several[candidates])
+            for j in redo.tolist():
+                days[j] = _days_apart(data.dates[e], data.dates[int(candidates[j])])
+            scores[with_date] *= closeness.factors(days[with_date])
+        best = np.argsort(-scores, kind="stable")[:take]
+        ranked = sorted(zip(candidates[best].tolist(), scores[best].tolist()),
+                        key=lambda c: (-round(c[1], 9), c[0]))[:top]  # ties: the lower IRI first
         result[data.iris[e]] = [
             Suggestion(url=data.iris[o], title=data.titles[o],
-                       date=data.dates[o][0].isoformat() if data.dates[o] else None, score=acc[o],
+                       date=data.dates[o][0].isoformat() if data.dates[o] else None, score=s,
                        reasons=_reasons(data, e, o, sig, value_weight, sims.get(o), text,
                                         _days_apart(data.dates[e], data.dates[o])))
-            for o in best]
+            for o, s in ranked]
     return result
 
 
