@@ -36,7 +36,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -503,6 +503,7 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
     is_candidate = np.zeros(n, dtype=bool)
     text_score = np.zeros(n)
     no_events = np.zeros(0, dtype=np.intp)
+    said: dict[tuple[str, str], str] = {}  # (signal, value) -> its reason
     result: dict[str, list[Suggestion]] = {}
     for e in range(n):
         found: list[np.ndarray] = []  # the candidates, in the order they were first found
@@ -580,7 +581,7 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
             Suggestion(url=data.iris[o], title=data.titles[o],
                        date=data.dates[o][0].isoformat() if data.dates[o] else None, score=s,
                        reasons=_reasons(data, e, o, sig, value_weight, sims.get(o), text,
-                                        _days_apart(data.dates[e], data.dates[o])))
+                                        _days_apart(data.dates[e], data.dates[o]), said))
             for o, s in ranked]
     return result
 
@@ -588,40 +589,43 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
 def _days_apart(a: tuple[dt.date, ...], b: tuple[dt.date, ...]) -> int | None:
     if not a or not b:
         return None
+    if len(a) == 1 and len(b) == 1:
+        return abs((a[0] - b[0]).days)
     return min(abs((x - y).days) for x in a for y in b)
 
 
 def _reasons(data: _Data, e: int, o: int, sig: dict[str, Any], value_weight: dict[str, dict[str, float]],
-             sim: float | None, text: _Text | None, days: int | None) -> list[str]:
-    found: list[tuple[float, int, str]] = []  # (contribution, order, reason)
-    order = 0
-
-    def add(weight: float, reason: str) -> None:
-        nonlocal order
-        found.append((weight, order, reason))
-        order += 1
-
-    for s in SET_SIGNALS:
-        if s not in value_weight:
-            continue
+             sim: float | None, text: _Text | None, days: int | None,
+             said: dict[tuple[str, str], str]) -> list[str]:
+    """Why ``o`` is suggested for ``e``: what they share, largest contribution first (in
+    the order tried when equal), then how far apart in time when close. ``said`` caches
+    the sentence for each (signal, value)."""
+    found: list[tuple[float, str]] = []  # (contribution, reason), in the order tried
+    labels = data.labels
+    for s, weights in value_weight.items():  # the set signals switched on, in order
         shared = data.values[s][e] & data.values[s][o]
         if s == "parent_project":
             shared -= data.direct_projects[e] & data.direct_projects[o]
-        for v in sorted(shared, key=lambda v: data.labels.get(v, v)):
-            if v in value_weight[s]:
-                add(value_weight[s][v], _REASONS[s].format(data.labels.get(v) or _tail(v)))
+        if not shared:
+            continue
+        for v in sorted(shared, key=lambda v: labels.get(v, v)) if len(shared) > 1 else shared:
+            if v in weights:
+                reason = said.get((s, v))
+                if reason is None:
+                    reason = said[s, v] = _REASONS[s].format(labels.get(v) or _tail(v))
+                found.append((weights[v], reason))
     if sig["link"]["weight"] > 0 and o in data.edges["link"][e]:
-        add(sig["link"]["weight"], "this page links to it" if o in data.forward["link"][e]
-            else "its page links here")
+        found.append((sig["link"]["weight"], "this page links to it" if o in data.forward["link"][e]
+                      else "its page links here"))
     if sig["series_neighbour"]["weight"] > 0 and o in data.edges["series_neighbour"][e]:
-        add(sig["series_neighbour"]["weight"], "next meeting in the series"
-            if o in data.forward["series_neighbour"][e] else "previous meeting in the series")
+        found.append((sig["series_neighbour"]["weight"], "next meeting in the series"
+                      if o in data.forward["series_neighbour"][e] else "previous meeting in the series"))
     if sim is not None and text is not None:
         ve, vo = text.vectors[e], text.vectors[o]
         common = sorted((t for t in ve if t in vo), key=lambda t: -ve[t] * vo[t])[:3]
-        add(sig["text"]["weight"] * sim, "similar text" + (f" ({', '.join(common)})" if common else ""))
-    found.sort(key=lambda f: (-f[0], f[1]))
-    out = [r for _, _, r in found]
+        found.append((sig["text"]["weight"] * sim, "similar text" + (f" ({', '.join(common)})" if common else "")))
+    found.sort(key=itemgetter(0), reverse=True)  # stable: equal contributions stay in the order tried
+    out = [r for _, r in found]
     if days is not None and sig["time"]["weight"] > 0 and days <= sig["time"]["reason_within_days"]:
         out.append(_apart(days))
     return out
