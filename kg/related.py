@@ -423,6 +423,7 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     return _score(data, texts, w, top)
 
 
+
 @dataclass(frozen=True, eq=False)
 class _Shared:
     """A value (of one signal) that two or more events have, as :func:`_score` uses it."""
@@ -503,7 +504,7 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
     is_candidate = np.zeros(n, dtype=bool)
     text_score = np.zeros(n)
     no_events = np.zeros(0, dtype=np.intp)
-    said: dict[tuple[str, str], str] = {}  # (signal, value) -> its reason
+    reasons = _Reasons(data, sig, value_weight, text)
     result: dict[str, list[Suggestion]] = {}
     for e in range(n):
         found: list[np.ndarray] = []  # the candidates, in the order they were first found
@@ -580,8 +581,7 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
         result[data.iris[e]] = [
             Suggestion(url=data.iris[o], title=data.titles[o],
                        date=data.dates[o][0].isoformat() if data.dates[o] else None, score=s,
-                       reasons=_reasons(data, e, o, sig, value_weight, sims.get(o), text,
-                                        _days_apart(data.dates[e], data.dates[o]), said))
+                       reasons=reasons(e, o, sims.get(o), _days_apart(data.dates[e], data.dates[o])))
             for o, s in ranked]
     return result
 
@@ -594,41 +594,61 @@ def _days_apart(a: tuple[dt.date, ...], b: tuple[dt.date, ...]) -> int | None:
     return min(abs((x - y).days) for x in a for y in b)
 
 
-def _reasons(data: _Data, e: int, o: int, sig: dict[str, Any], value_weight: dict[str, dict[str, float]],
-             sim: float | None, text: _Text | None, days: int | None,
-             said: dict[tuple[str, str], str]) -> list[str]:
-    """Why ``o`` is suggested for ``e``: what they share, largest contribution first (in
-    the order tried when equal), then how far apart in time when close. ``said`` caches
-    the sentence for each (signal, value)."""
-    found: list[tuple[float, str]] = []  # (contribution, reason), in the order tried
-    labels = data.labels
-    for s, weights in value_weight.items():  # the set signals switched on, in order
-        shared = data.values[s][e] & data.values[s][o]
-        if s == "parent_project":
-            shared -= data.direct_projects[e] & data.direct_projects[o]
-        if not shared:
-            continue
-        for v in sorted(shared, key=lambda v: labels.get(v, v)) if len(shared) > 1 else shared:
-            if v in weights:
-                reason = said.get((s, v))
-                if reason is None:
-                    reason = said[s, v] = _REASONS[s].format(labels.get(v) or _tail(v))
-                found.append((weights[v], reason))
-    if sig["link"]["weight"] > 0 and o in data.edges["link"][e]:
-        found.append((sig["link"]["weight"], "this page links to it" if o in data.forward["link"][e]
-                      else "its page links here"))
-    if sig["series_neighbour"]["weight"] > 0 and o in data.edges["series_neighbour"][e]:
-        found.append((sig["series_neighbour"]["weight"], "next meeting in the series"
-                      if o in data.forward["series_neighbour"][e] else "previous meeting in the series"))
-    if sim is not None and text is not None:
-        ve, vo = text.vectors[e], text.vectors[o]
-        common = sorted((t for t in ve if t in vo), key=lambda t: -ve[t] * vo[t])[:3]
-        found.append((sig["text"]["weight"] * sim, "similar text" + (f" ({', '.join(common)})" if common else "")))
-    found.sort(key=itemgetter(0), reverse=True)  # stable: equal contributions stay in the order tried
-    out = [r for _, r in found]
-    if days is not None and sig["time"]["weight"] > 0 and days <= sig["time"]["reason_within_days"]:
-        out.append(_apart(days))
-    return out
+class _Reasons:
+    """Why one event is suggested for another: what they share, largest contribution
+    first (in the order tried when equal), then how far apart in time when close.
+
+    Made once per run; an event's own values are looked up once for all its suggestions,
+    and each (signal, value) sentence is formatted once.
+    """
+
+    def __init__(self, data: _Data, sig: dict[str, Any], value_weight: dict[str, dict[str, float]],
+                 text: _Text | None) -> None:
+        self.data, self.value_weight, self.text = data, value_weight, text
+        self.link_w = sig["link"]["weight"]
+        self.neighbour_w = sig["series_neighbour"]["weight"]
+        self.text_w = sig["text"]["weight"]
+        self.within = sig["time"]["reason_within_days"] if sig["time"]["weight"] > 0 else None
+        self.said: dict[tuple[str, str], str] = {}
+        self.event = -1
+        self.mine: list[tuple[str, dict[str, float], frozenset[str], list[frozenset[str]]]] = []
+
+    def __call__(self, e: int, o: int, sim: float | None, days: int | None) -> list[str]:
+        data = self.data
+        if e != self.event:  # the set signals switched on (in order) for which e has values
+            self.event = e
+            self.mine = [(s, weights, data.values[s][e], data.values[s])
+                         for s, weights in self.value_weight.items() if data.values[s][e]]
+        found: list[tuple[float, str]] = []  # (contribution, reason), in the order tried
+        for s, weights, mine, values in self.mine:
+            theirs = values[o]
+            if mine.isdisjoint(theirs):
+                continue
+            shared = mine & theirs
+            if s == "parent_project":
+                shared -= data.direct_projects[e] & data.direct_projects[o]
+            for v in sorted(shared, key=lambda v: data.labels.get(v, v)) if len(shared) > 1 else shared:
+                if v in weights:
+                    reason = self.said.get((s, v))
+                    if reason is None:
+                        reason = self.said[s, v] = _REASONS[s].format(data.labels.get(v) or _tail(v))
+                    found.append((weights[v], reason))
+        if self.link_w > 0 and o in data.edges["link"][e]:
+            found.append((self.link_w, "this page links to it" if o in data.forward["link"][e]
+                          else "its page links here"))
+        if self.neighbour_w > 0 and o in data.edges["series_neighbour"][e]:
+            found.append((self.neighbour_w, "next meeting in the series"
+                          if o in data.forward["series_neighbour"][e] else "previous meeting in the series"))
+        if sim is not None and self.text is not None:
+            ve, vo = self.text.vectors[e], self.text.vectors[o]
+            common = sorted((t for t in ve if t in vo), key=lambda t: -ve[t] * vo[t])[:3]
+            found.append((self.text_w * sim, "similar text" + (f" ({', '.join(common)})" if common else "")))
+        if len(found) > 1:
+            found.sort(key=itemgetter(0), reverse=True)  # stable: equal contributions stay in the order tried
+        out = [r for _, r in found]
+        if days is not None and self.within is not None and days <= self.within:
+            out.append(_apart(days))
+        return out
 
 
 def _tail(iri: str) -> str:
