@@ -516,6 +516,7 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
     dated = np.array([bool(d) for d in data.dates], dtype=bool)
     several = np.array([len(d) > 1 for d in data.dates], dtype=bool)
     closeness = _Closeness(time_w, -math.log(2) / half_life)
+    first_date = [d[0].isoformat() if d else None for d in data.dates]
     take = max(top + 5, 0)
 
     score = np.zeros(n)  # this event's candidates' scores; 0.0 elsewhere
@@ -597,8 +598,7 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
         ranked = sorted(zip(candidates[best].tolist(), scores[best].tolist()),
                         key=lambda c: (-round(c[1], 9), c[0]))[:top]  # ties: the lower IRI first
         result[data.iris[e]] = [
-            Suggestion(url=data.iris[o], title=data.titles[o],
-                       date=data.dates[o][0].isoformat() if data.dates[o] else None, score=s,
+            Suggestion(url=data.iris[o], title=data.titles[o], date=first_date[o], score=s,
                        reasons=reasons(e, o, sims.get(o), _days_apart(data.dates[e], data.dates[o])))
             for o, s in ranked]
     return result
@@ -628,6 +628,9 @@ class _Reasons:
         self.text_w = sig["text"]["weight"]
         self.within = sig["time"]["reason_within_days"] if sig["time"]["weight"] > 0 else None
         self.said: dict[tuple[str, str], str] = {}
+        self.apart: dict[int, str] = {}  # days -> "3 weeks apart"
+        self.links: set[int] | tuple[()] = ()
+        self.neighbours: set[int] | tuple[()] = ()
         self.event = -1
         self.mine: list[tuple[str, dict[str, float], frozenset[str], list[frozenset[str]]]] = []
 
@@ -637,6 +640,8 @@ class _Reasons:
             self.event = e
             self.mine = [(s, weights, data.values[s][e], data.values[s])
                          for s, weights in self.value_weight.items() if data.values[s][e]]
+            self.links = data.edges["link"][e] if self.link_w > 0 else ()
+            self.neighbours = data.edges["series_neighbour"][e] if self.neighbour_w > 0 else ()
         found: list[tuple[float, str]] = []  # (contribution, reason), in the order tried
         for s, weights, mine, values in self.mine:
             theirs = values[o]
@@ -651,21 +656,26 @@ class _Reasons:
                     if reason is None:
                         reason = self.said[s, v] = _REASONS[s].format(data.labels.get(v) or _tail(v))
                     found.append((weights[v], reason))
-        if self.link_w > 0 and o in data.edges["link"][e]:
+        if o in self.links:
             found.append((self.link_w, "this page links to it" if o in data.forward["link"][e]
                           else "its page links here"))
-        if self.neighbour_w > 0 and o in data.edges["series_neighbour"][e]:
+        if o in self.neighbours:
             found.append((self.neighbour_w, "next meeting in the series"
                           if o in data.forward["series_neighbour"][e] else "previous meeting in the series"))
         if sim is not None and self.text is not None:
             ve, vo = self.text.vectors[e], self.text.vectors[o]
-            common = sorted((t for t in ve if t in vo), key=lambda t: -ve[t] * vo[t])[:3]
+            common = [t for t in ve if t in vo]
+            if len(common) > 1:
+                common = sorted(common, key=lambda t: -ve[t] * vo[t])[:3]
             found.append((self.text_w * sim, "similar text" + (f" ({', '.join(common)})" if common else "")))
         if len(found) > 1:
             found.sort(key=itemgetter(0), reverse=True)  # stable: equal contributions stay in the order tried
         out = [r for _, r in found]
         if days is not None and self.within is not None and days <= self.within:
-            out.append(_apart(days))
+            apart = self.apart.get(days)
+            if apart is None:
+                apart = self.apart[days] = _apart(days)
+            out.append(apart)
         return out
 
 
