@@ -32,15 +32,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
-import heapq
 import json
 import math
 import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
 from importlib import resources
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -528,20 +527,11 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
     for e in range(n):
         found: list[np.ndarray] = []  # the candidates, in the order they were first found
         count = 0  # how many (this event included, until the end)
-
-        def add_new(events: np.ndarray) -> None:
-            nonlocal count
-            new = events[~is_candidate[events]]
-            if len(new):
-                is_candidate[new] = True
-                found.append(new)
-                count += len(new)
-
         for edges, ws in pair_weights:
             if edges[e]:
                 events = np.fromiter(edges[e], dtype=np.intp, count=len(edges[e]))
                 score[events] += ws
-                add_new(events)
+                count += _add_new(events, is_candidate, found)
         # the values this event has, most telling first: they find the candidates; once
         # there are `budget` candidates, the rest only add to those already found
         items = [by_value[v] for s, by_value in shared for v in values[s][e] if v in by_value]
@@ -552,7 +542,7 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
                 events = it.not_direct  # counted as "project" for events that have it directly
             if it.df <= max_postings and count < budget:
                 score[events] += it.weight
-                add_new(events)
+                count += _add_new(events, is_candidate, found)
             else:
                 events = events[is_candidate[events]]
                 score[events] += it.weight
@@ -563,20 +553,27 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
                 events, wo = term_events[t]
                 text_score[events] += we * wo
                 touched.append(events)
-            others, at = np.unique(np.concatenate(touched), return_index=True)
-            sim = text_score[others]
-            text_score[others] = 0.0
-            keep = (sim >= min_sim) & (others != e)
-            others, sim = others[keep], sim[keep]
-            order = np.lexsort((at[keep], -sim))  # most similar first; ties: first found first
-            others, sim = others[order], sim[order]
-            new = ~is_candidate[others]
-            # a new candidate only while there are fewer than `budget`
-            ok = ~new | (np.cumsum(new) <= budget - count)
-            others, sim = others[ok], sim[ok]
-            score[others] += text_w * sim
-            add_new(others)
-            sims = dict(zip(others.tolist(), sim.tolist()))
+            # every event met, in the order first met (an event met again has the same sum)
+            met = np.concatenate(touched) if len(touched) > 1 else touched[0]
+            sim = text_score[met]
+            text_score[met] = 0.0
+            close = np.flatnonzero((sim >= min_sim) & (met != e))
+            if len(close):
+                others, sim = met[close], sim[close]
+                if len(touched) > 1:
+                    others, at = np.unique(others, return_index=True)
+                    sim = sim[at]
+                    order = np.lexsort((at, -sim))  # most similar first; ties: first met first
+                else:
+                    order = np.argsort(-sim, kind="stable")
+                others, sim = others[order], sim[order]
+                new = ~is_candidate[others]
+                if count + np.count_nonzero(new) > budget:  # a new candidate only while fewer than `budget`
+                    ok = ~new | (np.cumsum(new) <= budget - count)
+                    others, sim = others[ok], sim[ok]
+                score[others] += text_w * sim
+                count += _add_new(others, is_candidate, found)
+                sims = dict(zip(others.tolist(), sim.tolist()))
         candidates = np.concatenate(found) if found else no_events
         scores = score[candidates]
         score[candidates] = 0.0
@@ -602,6 +599,16 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
                        reasons=reasons(e, o, sims.get(o), _days_apart(data.dates[e], data.dates[o])))
             for o, s in ranked]
     return result
+
+
+def _add_new(events: np.ndarray, is_candidate: np.ndarray, found: list[np.ndarray]) -> int:
+    """Make those of ``events`` that are not candidates yet candidates, in their order;
+    returns how many there were."""
+    new = events[~is_candidate[events]]
+    if len(new):
+        is_candidate[new] = True
+        found.append(new)
+    return len(new)
 
 
 def _days_apart(a: tuple[dt.date, ...], b: tuple[dt.date, ...]) -> int | None:
