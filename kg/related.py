@@ -17,10 +17,15 @@ meet in an index are scored. Text is a sparse TF-IDF vector per event of which o
 by more than ``max_postings`` events (a topic every other event has) makes no pairs by
 itself: it only adds to pairs found through something more specific. An event's values
 are tried most telling first (highest weight, then rarest), and once ``max_candidates``
-candidates are found the remaining values only add to their scores. So the work per
-event is bounded, and the whole run grows linearly with the site (about a minute for a
-synthetic site of 100,000 events). Reasons are worked out only for the suggestions
-kept (the top ``top`` of each event).
+candidates are found the remaining values only add to their scores (a value shared by
+more events than there are candidates is looked up among the candidates, not the other
+way round). So the work per event is bounded, and the whole run grows linearly with the
+site. Reasons are worked out only for the suggestions kept (the top ``top`` of each
+event).
+
+Each event is scored with numpy over arrays indexed by event (cleared after each event),
+one operation per shared value or term; the sums are made in the same order as a plain
+loop over pairs would make them, so scores and ties come out the same.
 
 Body text: the graph holds none, so :func:`related_events` reads each event's file
 (``kg:sourceFile/kg:path`` under the site folder named in the build report, or the
@@ -449,8 +454,8 @@ class _Shared:
     weight: float  # weight × (2 / df) ** damping
     df: int  # how many events have it
     value: str
-    events: np.ndarray  # the events that have it (ascending)
-    not_direct: np.ndarray | None  # parent projects: those events without it as a direct project
+    events: np.ndarray  # the events that have it, ascending
+    not_direct: np.ndarray | None  # parent projects: those events without it as a direct project, ascending
 
 
 class _Closeness:
@@ -543,9 +548,12 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
             if it.df <= max_postings and count < budget:
                 score[events] += it.weight
                 count += _add_new(events, is_candidate, found)
-            else:
-                events = events[is_candidate[events]]
-                score[events] += it.weight
+            elif it.df <= count:  # few events have it: look them up among the candidates
+                score[events[is_candidate[events]]] += it.weight
+            elif len(events) and found:  # a hub: look the candidates up among its events
+                candidates = np.concatenate(found)
+                at = np.minimum(np.searchsorted(events, candidates), len(events) - 1)
+                score[candidates[events[at] == candidates]] += it.weight
         sims: dict[int, float] = {}
         if text is not None and text.kept[e]:
             touched = []
