@@ -17,10 +17,15 @@ meet in an index are scored. Text is a sparse TF-IDF vector per event of which o
 by more than ``max_postings`` events (a topic every other event has) makes no pairs by
 itself: it only adds to pairs found through something more specific. An event's values
 are tried most telling first (highest weight, then rarest), and once ``max_candidates``
-candidates are found the remaining values only add to their scores. So the work per
-event is bounded, and the whole run grows linearly with the site (about a minute for a
-synthetic site of 100,000 events). Reasons are worked out only for the suggestions
-kept (the top ``top`` of each event).
+candidates are found the remaining values only add to their scores (a value shared by
+more events than there are candidates is looked up among the candidates, not the other
+way round). So the work per event is bounded, and the whole run grows linearly with the
+site. Reasons are worked out only for the suggestions kept (the top ``top`` of each
+event).
+
+Each event is scored with numpy over arrays indexed by event (cleared after each event),
+one operation per shared value or term; the sums are made in the same order as a plain
+loop over pairs would make them, so scores and ties come out the same.
 
 Body text: the graph holds none, so :func:`related_events` reads each event's file
 (``kg:sourceFile/kg:path`` under the site folder named in the build report, or the
@@ -31,16 +36,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import heapq
+import gc
 import json
 import math
 import re
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
+import numpy as np
 import yaml
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -240,6 +248,7 @@ _NOISE = re.compile(
     r"\{%.*?%\}|\{\{.*?\}\}|<!--.*?-->|<[^>]{0,500}>|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|https?://\S+|`[^`]*`",
     re.S)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")  # the same words in lower-case ASCII text, found faster
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being
 below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
@@ -260,10 +269,24 @@ def body_text(raw: str) -> str:
     return _FRONT_MATTER.sub("", raw, count=1)
 
 
-def _terms(text: str) -> list[str]:
-    words = _WORD.findall(_NOISE.sub(" ", text).lower().replace("’", "'"))
-    stems = [w[:-2] if w.endswith("'s") else w for w in words]
-    return [w for w in stems if len(w) > 2 and w not in STOPWORDS]
+def _term_counts(text: str, times: int, counts: dict[str, int], term_of: dict[str, str | None]) -> None:
+    """Add ``times`` × how often each term of ``text`` occurs to ``counts``.
+
+    A term is a word of ``text`` (without Liquid, HTML and link targets) in lower case,
+    ``'s`` cut off, not a stopword and at least three letters long. Terms are added in
+    the order they first occur. Each distinct word is stemmed and checked once: the words
+    are counted first (in C), and ``term_of`` caches word → term (``None``: not a term)
+    across texts.
+    """
+    text = _NOISE.sub(" ", text).lower().replace("’", "'")
+    for w, k in Counter((_ASCII_WORD if text.isascii() else _WORD).findall(text)).items():
+        try:
+            t = term_of[w]
+        except KeyError:
+            t = w[:-2] if w.endswith("'s") else w
+            t = term_of[w] = t if len(t) > 2 and t not in STOPWORDS else None
+        if t is not None:
+            counts[t] = counts.get(t, 0) + k * times
 
 
 def _plurals(vocabulary: Mapping[str, int]) -> dict[str, str]:
@@ -306,46 +329,70 @@ class _Text:
 
 
 def _tfidf(data: _Data, texts: Mapping[str, str], terms_per_event: int, max_postings: int) -> _Text:
-    counts: list[Counter] = []
-    df: Counter = Counter()
+    # Term counts per event: the title counts twice. Each dict is in first-occurrence
+    # order (title, then body), which fixes the order the norm below is summed in.
+    term_of: dict[str, str | None] = {}
+    counts: list[dict[str, int]] = []
     for i, iri in enumerate(data.iris):
-        title = data.titles[i] or ""
-        words = _terms(title) * 2 + _terms(texts.get(iri, ""))
-        c = Counter(words)
+        c: dict[str, int] = {}
+        if data.titles[i]:
+            _term_counts(data.titles[i], 2, c, term_of)
+        body = texts.get(iri)
+        if body:
+            _term_counts(body, 1, c, term_of)
         counts.append(c)
+    df: Counter = Counter()
+    for c in counts:
         df.update(c.keys())
     fold = _plurals(df)
     if fold:
         for i, c in enumerate(counts):
-            if any(t in fold for t in c):
-                folded: Counter = Counter()
-                for t, k in c.items():
-                    folded[fold.get(t, t)] += k
+            plurals = [t for t in c if t in fold]
+            if plurals:  # each term where it (or its first form) first occurs; merged counts summed
+                folded = dict(zip([fold.get(t, t) for t in c], c.values()))
+                for t in {fold[t] for t in plurals}:
+                    folded[t] = c[t] if t in c and t not in fold else 0
+                for t in plurals:
+                    folded[fold[t]] += c[t]
                 counts[i] = folded
         df = Counter()
         for c in counts:
             df.update(c.keys())
     docs = sum(1 for c in counts if c)
+    idf = {t: math.log(docs / k) for t, k in df.items()}
+    useless = {t for t, w in idf.items() if w <= 0}  # in every text: weight 0, left out
+    shared = {t for t, k in df.items() if k >= 2}  # only terms of two or more texts pair events
+    log_tf = [0.0] + [1.0 + math.log(tf) for tf in range(1, max((max(c.values(), default=0) for c in counts),
+                                                                  default=0) + 1)]
     kept: list[list[tuple[str, float]]] = []
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, c in enumerate(counts):
         if not c:
             kept.append([])
             continue
-        weights = {}
-        for t, tf in c.items():
-            idf = math.log(docs / df[t])
-            if idf > 0:
-                weights[t] = (1.0 + math.log(tf)) * idf
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        eligible = [(w / norm, t) for t, w in weights.items() if 2 <= df[t]]
-        top = heapq.nlargest(terms_per_event, eligible)
+        terms = [t for t in c if t not in useless] if useless else list(c)
+        weights = [log_tf[c[t]] * idf[t] for t in terms]
+        norm = math.sqrt(sum([w * w for w in weights])) or 1.0
+        eligible = [(w / norm, t) for t, w in zip(terms, weights) if t in shared]
+        top = _largest(eligible, terms_per_event)
         kept.append([(t, w) for w, t in top])
         for t, w in kept[-1]:
             postings[t].append((i, w))
     postings = {t: p for t, p in postings.items() if 2 <= len(p) <= max_postings}
     kept = [[(t, w) for t, w in k if t in postings] for k in kept]
     return _Text(kept, postings, [dict(k) for k in kept])
+
+
+def _largest(items: list[tuple[float, str]], k: int) -> list[tuple[float, str]]:
+    """``heapq.nlargest(k, items)``, faster for a few hundred items: the k-th largest
+    number is found by sorting the numbers alone, and only the items that reach it are
+    sorted as tuples (ties on the number go to the larger term, as in ``nlargest``)."""
+    if k <= 0:
+        return []
+    if len(items) > k:
+        least = sorted([w for w, _ in items], reverse=True)[k - 1]
+        items = [it for it in items if it[0] >= least]
+    return sorted(items, reverse=True)[:k]
 
 
 # -- scoring ---------------------------------------------------------------------------
@@ -375,147 +422,276 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     site = site if site is not None else graph.report.get("site")
     w = load_weights(weights, site)
     top = w["top"] if top is None else top
-    data = _read(graph)
-    if texts is None:
-        texts = load_texts(graph, site) if w["signals"]["text"]["weight"] > 0 else {}
-    texts = {k: v[:TEXT_LIMIT] for k, v in texts.items()}  # the opening of a page says what it is about
-    return _score(data, texts, w, top)
+    with _gc_paused():
+        data = _read(graph)
+        if texts is None:
+            texts = load_texts(graph, site) if w["signals"]["text"]["weight"] > 0 else {}
+        texts = {k: v[:TEXT_LIMIT] for k, v in texts.items()}  # the opening of a page says what it is about
+        return _score(data, texts, w, top)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a while. Scoring and the quads make hundreds of
+    thousands of small objects, none of them in a cycle, and each batch of them would
+    otherwise set off a collection that walks the objects already made (a third to a
+    half of the time of :func:`related_quads`)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@dataclass(frozen=True, eq=False)
+class _Shared:
+    """A value (of one signal) that two or more events have, as :func:`_score` uses it."""
+
+    key: tuple[float, int]  # the order values are tried in: highest weight, then rarest
+    weight: float  # weight × (2 / df) ** damping
+    df: int  # how many events have it
+    value: str
+    events: np.ndarray  # the events that have it, ascending
+    not_direct: np.ndarray | None  # parent projects: those events without it as a direct project, ascending
+
+
+class _Closeness:
+    """The time factor ``1 + weight × exp(decay × days)`` by whole days apart, computed with
+    :func:`math.exp` once per number of days (a table that grows as needed)."""
+
+    def __init__(self, weight: float, decay: float) -> None:
+        self.weight, self.decay = weight, decay
+        self.table = np.zeros(0)
+
+    def factors(self, days: np.ndarray) -> np.ndarray:
+        if len(days) and days.max() >= len(self.table):
+            more = range(len(self.table), max(int(days.max()) + 1, 2 * len(self.table)))
+            self.table = np.concatenate([self.table, [1.0 + self.weight * math.exp(self.decay * d) for d in more]])
+        return self.table[days]
 
 
 def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -> dict[str, list[Suggestion]]:
+    """Score the candidates of every event and keep the best ``top``, with their reasons.
+
+    Each event's scores live in an array over all events (``score``, zero outside the
+    candidates) that is cleared again after the event, so every step is a few numpy
+    operations on the events a value or a term is shared with. The arithmetic is the
+    plain per-pair loop's, step for step: each pair's score is summed in the same order
+    (pair signals, then values most telling first, then text, then × time), candidates
+    are kept in the order first found, and ties are broken as a stable sort would.
+    """
     sig = w["signals"]
     max_postings = w["max_postings"]
     budget = w["max_candidates"]
     n = len(data.iris)
-    postings: dict[str, dict[str, list[int]]] = {}
+    values, direct = data.values, data.direct_projects
     value_weight: dict[str, dict[str, float]] = {}
+    shared: list[tuple[str, dict[str, _Shared]]] = []  # per signal on: value -> its events
     for s in SET_SIGNALS:
         if sig[s]["weight"] <= 0:
             continue
         p: dict[str, list[int]] = defaultdict(list)
-        for i, vals in enumerate(data.values[s]):
+        for i, vals in enumerate(values[s]):
             for v in vals:
                 p[v].append(i)
         p = {v: ev for v, ev in p.items() if len(ev) >= 2}
-        postings[s] = p
         damping = sig[s].get("damping", 0)
         value_weight[s] = {v: sig[s]["weight"] * (2 / len(ev)) ** damping for v, ev in p.items()}
+        shared.append((s, {v: _Shared((-value_weight[s][v], len(ev)), value_weight[s][v], len(ev), v,
+                                      np.array(ev, dtype=np.intp),
+                                      np.array([o for o in ev if v not in direct[o]], dtype=np.intp)
+                                      if s == "parent_project" else None)
+                           for v, ev in p.items()}))
     text = None
+    term_events: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if sig["text"]["weight"] > 0 and texts is not None:
         text = _tfidf(data, texts, int(sig["text"]["terms"]), max_postings)
+        term_events = {t: (np.array([o for o, _ in p], dtype=np.intp), np.array([wo for _, wo in p]))
+                       for t, p in text.postings.items()}
     half_life = sig["time"]["half_life_days"] or 1
     time_w = sig["time"]["weight"]
     min_sim = sig["text"]["min_similarity"]
     text_w = sig["text"]["weight"]
     pair_weights = [(data.edges[s], sig[s]["weight"]) for s in PAIR_SIGNALS if sig[s]["weight"] > 0]
-    first = [d[0].toordinal() if d else None for d in data.dates]
-    several = [len(d) > 1 for d in data.dates]
-    values, direct = data.values, data.direct_projects
-    decay = -math.log(2) / half_life
+    first = np.array([d[0].toordinal() if d else 0 for d in data.dates], dtype=np.int64)
+    dated = np.array([bool(d) for d in data.dates], dtype=bool)
+    several = np.array([len(d) > 1 for d in data.dates], dtype=bool)
+    closeness = _Closeness(time_w, -math.log(2) / half_life)
+    first_date = [d[0].isoformat() if d else None for d in data.dates]
+    take = max(top + 5, 0)
 
+    score = np.zeros(n)  # this event's candidates' scores; 0.0 elsewhere
+    is_candidate = np.zeros(n, dtype=bool)
+    text_score = np.zeros(n)
+    no_events = np.zeros(0, dtype=np.intp)
+    reasons = _Reasons(data, sig, value_weight, text)
     result: dict[str, list[Suggestion]] = {}
     for e in range(n):
-        acc: dict[int, float] = defaultdict(float)
+        found: list[np.ndarray] = []  # the candidates, in the order they were first found
+        count = 0  # how many (this event included, until the end)
         for edges, ws in pair_weights:
-            for o in edges[e]:
-                acc[o] += ws
+            if edges[e]:
+                events = np.fromiter(edges[e], dtype=np.intp, count=len(edges[e]))
+                score[events] += ws
+                count += _add_new(events, is_candidate, found)
         # the values this event has, most telling first: they find the candidates; once
         # there are `budget` candidates, the rest only add to those already found
-        items = [(value_weight[s][v], len(p[v]), s, v) for s, p in postings.items()
-                 for v in values[s][e] if v in p]
-        items.sort(key=lambda it: (-it[0], it[1]))
-        for wv, df, s, v in items:
-            ev = postings[s][v]
-            same = direct[e] if s == "parent_project" and v in direct[e] else None  # counted as "project"
-            if df <= max_postings and len(acc) < budget:
-                if same is None:
-                    for o in ev:
-                        acc[o] += wv
-                else:
-                    for o in ev:
-                        if v not in direct[o]:
-                            acc[o] += wv
-            elif df <= len(acc):
-                for o in ev:
-                    if o in acc and (same is None or v not in direct[o]):
-                        acc[o] += wv
-            else:
-                vs = values[s]
-                for o in acc:
-                    if v in vs[o] and (same is None or v not in direct[o]):
-                        acc[o] += wv
+        items = [by_value[v] for s, by_value in shared for v in values[s][e] if v in by_value]
+        items.sort(key=attrgetter("key"))
+        for it in items:
+            events = it.events
+            if it.not_direct is not None and it.value in direct[e]:
+                events = it.not_direct  # counted as "project" for events that have it directly
+            if it.df <= max_postings and count < budget:
+                score[events] += it.weight
+                count += _add_new(events, is_candidate, found)
+            elif it.df <= count:  # few events have it: look them up among the candidates
+                score[events[is_candidate[events]]] += it.weight
+            elif len(events) and found:  # a hub: look the candidates up among its events
+                candidates = np.concatenate(found)
+                at = np.minimum(np.searchsorted(events, candidates), len(events) - 1)
+                score[candidates[events[at] == candidates]] += it.weight
         sims: dict[int, float] = {}
         if text is not None and text.kept[e]:
-            tacc: dict[int, float] = defaultdict(float)
+            touched = []
             for t, we in text.kept[e]:
-                for o, wo in text.postings[t]:
-                    tacc[o] += we * wo
-            tacc.pop(e, None)
-            for o, sim in sorted(tacc.items(), key=lambda kv: -kv[1]):
-                if sim < min_sim:
-                    break
-                if o in acc or len(acc) < budget:
-                    sims[o] = sim
-                    acc[o] += text_w * sim
-        acc.pop(e, None)
-        fe = first[e]
-        if time_w > 0 and fe is not None:
-            for o in acc:  # closeness in time scales what the pair shares; it adds nothing alone
-                fo = first[o]
-                if fo is not None:
-                    d = _days_apart(data.dates[e], data.dates[o]) if several[e] or several[o] else abs(fe - fo)
-                    acc[o] *= 1.0 + time_w * math.exp(decay * d)
-        best = heapq.nlargest(top + 5, acc, key=acc.__getitem__)
-        best = sorted(best, key=lambda o: (-round(acc[o], 9), o))[:top]  # ties: the lower IRI first
+                events, wo = term_events[t]
+                text_score[events] += we * wo
+                touched.append(events)
+            # every event met, in the order first met (an event met again has the same sum)
+            met = np.concatenate(touched) if len(touched) > 1 else touched[0]
+            sim = text_score[met]
+            text_score[met] = 0.0
+            close = np.flatnonzero((sim >= min_sim) & (met != e))
+            if len(close):
+                others, sim = met[close], sim[close]
+                if len(touched) > 1:
+                    others, at = np.unique(others, return_index=True)
+                    sim = sim[at]
+                    order = np.lexsort((at, -sim))  # most similar first; ties: first met first
+                else:
+                    order = np.argsort(-sim, kind="stable")
+                others, sim = others[order], sim[order]
+                new = ~is_candidate[others]
+                if count + np.count_nonzero(new) > budget:  # a new candidate only while fewer than `budget`
+                    ok = ~new | (np.cumsum(new) <= budget - count)
+                    others, sim = others[ok], sim[ok]
+                score[others] += text_w * sim
+                count += _add_new(others, is_candidate, found)
+                sims = dict(zip(others.tolist(), sim.tolist()))
+        candidates = np.concatenate(found) if found else no_events
+        scores = score[candidates]
+        score[candidates] = 0.0
+        is_candidate[candidates] = False
+        keep = candidates != e
+        candidates, scores = candidates[keep], scores[keep]
+        if time_w > 0 and dated[e] and len(candidates):
+            # closeness in time scales what the pair shares; it adds nothing alone
+            with_date = dated[candidates]
+            days = np.abs(first[candidates] - first[e])
+            if several[e]:
+                redo = np.flatnonzero(with_date)
+            else:
+                redo = np.flatnonzero(with_date & several[candidates])
+            for j in redo.tolist():
+                days[j] = _days_apart(data.dates[e], data.dates[int(candidates[j])])
+            scores[with_date] *= closeness.factors(days[with_date])
+        best = np.argsort(-scores, kind="stable")[:take]
+        ranked = sorted(zip(candidates[best].tolist(), scores[best].tolist()),
+                        key=lambda c: (-round(c[1], 9), c[0]))[:top]  # ties: the lower IRI first
         result[data.iris[e]] = [
-            Suggestion(url=data.iris[o], title=data.titles[o],
-                       date=data.dates[o][0].isoformat() if data.dates[o] else None, score=acc[o],
-                       reasons=_reasons(data, e, o, sig, value_weight, sims.get(o), text,
-                                        _days_apart(data.dates[e], data.dates[o])))
-            for o in best]
+            Suggestion(url=data.iris[o], title=data.titles[o], date=first_date[o], score=s,
+                       reasons=reasons(e, o, sims.get(o), _days_apart(data.dates[e], data.dates[o])))
+            for o, s in ranked]
     return result
+
+
+def _add_new(events: np.ndarray, is_candidate: np.ndarray, found: list[np.ndarray]) -> int:
+    """Make those of ``events`` that are not candidates yet candidates, in their order;
+    returns how many there were."""
+    new = events[~is_candidate[events]]
+    if len(new):
+        is_candidate[new] = True
+        found.append(new)
+    return len(new)
 
 
 def _days_apart(a: tuple[dt.date, ...], b: tuple[dt.date, ...]) -> int | None:
     if not a or not b:
         return None
+    if len(a) == 1 and len(b) == 1:
+        return abs((a[0] - b[0]).days)
     return min(abs((x - y).days) for x in a for y in b)
 
 
-def _reasons(data: _Data, e: int, o: int, sig: dict[str, Any], value_weight: dict[str, dict[str, float]],
-             sim: float | None, text: _Text | None, days: int | None) -> list[str]:
-    found: list[tuple[float, int, str]] = []  # (contribution, order, reason)
-    order = 0
+class _Reasons:
+    """Why one event is suggested for another: what they share, largest contribution
+    first (in the order tried when equal), then how far apart in time when close.
 
-    def add(weight: float, reason: str) -> None:
-        nonlocal order
-        found.append((weight, order, reason))
-        order += 1
+    Made once per run; an event's own values are looked up once for all its suggestions,
+    and each (signal, value) sentence is formatted once.
+    """
 
-    for s in SET_SIGNALS:
-        if s not in value_weight:
-            continue
-        shared = data.values[s][e] & data.values[s][o]
-        if s == "parent_project":
-            shared -= data.direct_projects[e] & data.direct_projects[o]
-        for v in sorted(shared, key=lambda v: data.labels.get(v, v)):
-            if v in value_weight[s]:
-                add(value_weight[s][v], _REASONS[s].format(data.labels.get(v) or _tail(v)))
-    if sig["link"]["weight"] > 0 and o in data.edges["link"][e]:
-        add(sig["link"]["weight"], "this page links to it" if o in data.forward["link"][e]
-            else "its page links here")
-    if sig["series_neighbour"]["weight"] > 0 and o in data.edges["series_neighbour"][e]:
-        add(sig["series_neighbour"]["weight"], "next meeting in the series"
-            if o in data.forward["series_neighbour"][e] else "previous meeting in the series")
-    if sim is not None and text is not None:
-        ve, vo = text.vectors[e], text.vectors[o]
-        common = sorted((t for t in ve if t in vo), key=lambda t: -ve[t] * vo[t])[:3]
-        add(sig["text"]["weight"] * sim, "similar text" + (f" ({', '.join(common)})" if common else ""))
-    found.sort(key=lambda f: (-f[0], f[1]))
-    out = [r for _, _, r in found]
-    if days is not None and sig["time"]["weight"] > 0 and days <= sig["time"]["reason_within_days"]:
-        out.append(_apart(days))
-    return out
+    def __init__(self, data: _Data, sig: dict[str, Any], value_weight: dict[str, dict[str, float]],
+                 text: _Text | None) -> None:
+        self.data, self.value_weight, self.text = data, value_weight, text
+        self.link_w = sig["link"]["weight"]
+        self.neighbour_w = sig["series_neighbour"]["weight"]
+        self.text_w = sig["text"]["weight"]
+        self.within = sig["time"]["reason_within_days"] if sig["time"]["weight"] > 0 else None
+        self.said: dict[tuple[str, str], str] = {}
+        self.apart: dict[int, str] = {}  # days -> "3 weeks apart"
+        self.links: set[int] | tuple[()] = ()
+        self.neighbours: set[int] | tuple[()] = ()
+        self.event = -1
+        self.mine: list[tuple[str, dict[str, float], frozenset[str], list[frozenset[str]]]] = []
+
+    def __call__(self, e: int, o: int, sim: float | None, days: int | None) -> list[str]:
+        data = self.data
+        if e != self.event:  # the set signals switched on (in order) for which e has values
+            self.event = e
+            self.mine = [(s, weights, data.values[s][e], data.values[s])
+                         for s, weights in self.value_weight.items() if data.values[s][e]]
+            self.links = data.edges["link"][e] if self.link_w > 0 else ()
+            self.neighbours = data.edges["series_neighbour"][e] if self.neighbour_w > 0 else ()
+        found: list[tuple[float, str]] = []  # (contribution, reason), in the order tried
+        for s, weights, mine, values in self.mine:
+            theirs = values[o]
+            if mine.isdisjoint(theirs):
+                continue
+            shared = mine & theirs
+            if s == "parent_project":
+                shared -= data.direct_projects[e] & data.direct_projects[o]
+            for v in sorted(shared, key=lambda v: data.labels.get(v, v)) if len(shared) > 1 else shared:
+                if v in weights:
+                    reason = self.said.get((s, v))
+                    if reason is None:
+                        reason = self.said[s, v] = _REASONS[s].format(data.labels.get(v) or _tail(v))
+                    found.append((weights[v], reason))
+        if o in self.links:
+            found.append((self.link_w, "this page links to it" if o in data.forward["link"][e]
+                          else "its page links here"))
+        if o in self.neighbours:
+            found.append((self.neighbour_w, "next meeting in the series"
+                          if o in data.forward["series_neighbour"][e] else "previous meeting in the series"))
+        if sim is not None and self.text is not None:
+            ve, vo = self.text.vectors[e], self.text.vectors[o]
+            common = [t for t in ve if t in vo]
+            if len(common) > 1:
+                common = sorted(common, key=lambda t: -ve[t] * vo[t])[:3]
+            found.append((self.text_w * sim, "similar text" + (f" ({', '.join(common)})" if common else "")))
+        if len(found) > 1:
+            found.sort(key=itemgetter(0), reverse=True)  # stable: equal contributions stay in the order tried
+        out = [r for _, r in found]
+        if days is not None and self.within is not None and days <= self.within:
+            apart = self.apart.get(days)
+            if apart is None:
+                apart = self.apart[days] = _apart(days)
+            out.append(apart)
+        return out
 
 
 def _tail(iri: str) -> str:
@@ -582,18 +758,19 @@ def related_quads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]]
         related = related_events(graph, top, weights, texts=texts, site=site)
     g = NamedNode(graph_name(graph))
     out: list[Quad] = []
-    for event, suggestions in related.items():
-        e = NamedNode(event)
-        for rank, s in enumerate(suggestions, 1):
-            node = NamedNode(f"{event}#related-{rank}")
-            out += [
-                Quad(node, rdf.type, kg.Recommendation, g),
-                Quad(node, kg.recommendationFor, e, g),
-                Quad(node, kg.recommends, NamedNode(s.url), g),
-                Quad(node, kg.rank, Literal(str(rank), datatype=xsd.integer), g),
-                Quad(node, kg.score, Literal(f"{s.score:.4f}", datatype=xsd.decimal), g),
-            ]
-            out += [Quad(node, kg.reason, Literal(r), g) for r in s.reasons]
+    with _gc_paused():
+        for event, suggestions in related.items():
+            e = NamedNode(event)
+            for rank, s in enumerate(suggestions, 1):
+                node = NamedNode(f"{event}#related-{rank}")
+                out += [
+                    Quad(node, rdf.type, kg.Recommendation, g),
+                    Quad(node, kg.recommendationFor, e, g),
+                    Quad(node, kg.recommends, NamedNode(s.url), g),
+                    Quad(node, kg.rank, Literal(str(rank), datatype=xsd.integer), g),
+                    Quad(node, kg.score, Literal(f"{s.score:.4f}", datatype=xsd.decimal), g),
+                ]
+                out += [Quad(node, kg.reason, Literal(r), g) for r in s.reasons]
     return out
 
 

@@ -208,6 +208,20 @@ def test_hub_values_only_add_to_pairs_found_otherwise(make_site) -> None:
     assert hubbed[ev("2024-03-01-e2")] == []
 
 
+def test_hub_values_add_the_same_to_pairs_found_otherwise(make_site) -> None:
+    """A hub value (looked up among the few candidates) adds what it adds when it makes pairs."""
+    files = {"_topics/t.md": "---\ntitle: Common\n---\nx\n"}
+    for i in range(6):
+        files[f"_events/2024-0{i + 1}-01-e{i}.md"] = (
+            f"---\ntitle: Event {i}\ndate: 2024-0{i + 1}-01\ntopics: [Common]\n---\n"
+            + ("See [the next one](/events/2024-02-01-e1).\n" if i == 0 else "Nothing.\n"))
+    graph = kg.build_site(make_site(files))
+    everyone = {s.url: s for s in related_events(graph, weights={"signals": {"text": 0}})[ev("2024-01-01-e0")]}
+    hubbed = related_events(graph, weights={"max_postings": 2, "signals": {"text": 0}})[ev("2024-01-01-e0")]
+    assert [(s.url, s.score, s.reasons) for s in hubbed] == [
+        (ev("2024-02-01-e1"), everyone[ev("2024-02-01-e1")].score, everyone[ev("2024-02-01-e1")].reasons)]
+
+
 def test_json_form(small: kg.KnowledgeGraph) -> None:
     doc = json.loads(json.dumps(to_json(related_events(small))))
     item = doc[ev("2024-02-10-alpha-two")][0]
