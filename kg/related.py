@@ -450,7 +450,7 @@ def _gc_paused() -> Iterator[None]:
 class _Shared:
     """A value (of one signal) that two or more events have, as :func:`_score` uses it."""
 
-    key: tuple[float, int]  # the order values are tried in: highest weight, then rarest
+    key: tuple[float, int, str]  # the order values are tried in: highest weight, then rarest, then by IRI
     weight: float  # weight × (2 / df) ** damping
     df: int  # how many events have it
     value: str
@@ -500,7 +500,7 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
         p = {v: ev for v, ev in p.items() if len(ev) >= 2}
         damping = sig[s].get("damping", 0)
         value_weight[s] = {v: sig[s]["weight"] * (2 / len(ev)) ** damping for v, ev in p.items()}
-        shared.append((s, {v: _Shared((-value_weight[s][v], len(ev)), value_weight[s][v], len(ev), v,
+        shared.append((s, {v: _Shared((-value_weight[s][v], len(ev), v), value_weight[s][v], len(ev), v,
                                       np.array(ev, dtype=np.intp),
                                       np.array([o for o in ev if v not in direct[o]], dtype=np.intp)
                                       if s == "parent_project" else None)

@@ -330,3 +330,27 @@ def test_site_folder_may_be_given(small: kg.KnowledgeGraph) -> None:
     tidal = ev("2024-07-01-tidal-energy")
     assert related_events(moved)[tidal] == []  # no files, no text
     assert urls(related_events(moved, site=small.report["site"])[tidal]) == [ev("2026-09-01-estuary-turbines")]
+
+
+def test_ties_do_not_depend_on_the_hash_seed(make_site, tmp_path: Path) -> None:
+    """With room for one candidate, an event with two equally telling speakers must pick
+    the same one in every process (set order changes with PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    talk = "---\ntitle: {t}\ndate: 2024-0{m}-01\nspeakers:\n{s}---\nWords.\n"
+    people = [f"  - name: Person {c}\n" for c in "ABCDEFGH"]
+    files = {"_events/2024-01-01-all.md": talk.format(t="All", m=1, s="".join(people))}
+    for i, p in enumerate(people):
+        files[f"_events/2024-02-0{i + 1}-one-{i}.md"] = talk.format(t=f"One {i}", m=2, s=p)
+    site = make_site(files)
+    kg.build_site(site, tmp_path / "g")
+    script = ("import json, kg; from kg.related import related_events, to_json; "
+              f"print(json.dumps(to_json(related_events(kg.open_graph({str(tmp_path / 'g')!r}), "
+              "weights={'max_candidates': 1, 'signals': {'text': 0}}))))")
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(1, 6)}
+    assert len(outputs) == 1
+    first = json.loads(outputs.pop())["https://site.example.org/events/2024-01-01-all"]
+    assert len(first) == 1 and first[0]["reasons"][0] == "shares speaker Person A"
