@@ -15,7 +15,7 @@ from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import graph_name, related_quads
+from .related import graph_prefix, related_graphs
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -81,12 +81,13 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             writer.add(name, quads)
         lap("graph")
         report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
-        related_name = graph_name(KnowledgeGraph(writer.store, report))
+        prefix = graph_prefix(KnowledgeGraph(writer.store, report))
         # the store may be replaced while syncing: take it from there
-        related_graph = KnowledgeGraph(writer.sync(complete=lambda name: name != related_name), report)
+        related_graph = KnowledgeGraph(writer.sync(complete=lambda name: not name.startswith(prefix)), report)
         lap("store")
         texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
-        writer.add(related_name, related_quads(related_graph, texts=texts, site=the_site.root))
+        for name, quads in related_graphs(related_graph, texts=texts, site=the_site.root):
+            writer.add(name, quads)
         del texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")

@@ -47,6 +47,7 @@ from importlib import resources
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Iterator, Mapping
+from urllib.parse import quote
 
 import numpy as np
 import yaml
@@ -736,31 +737,45 @@ def format_related(related: Mapping[str, list[Suggestion]], fmt: str = "json") -
     return format_result(Result(["event", "rank", "related", "title", "date", "score", "reasons"], rows), fmt)
 
 
-def graph_name(graph: KnowledgeGraph) -> str:
-    """The named graph that holds the recommendations: ``{base}/id/graph/related``."""
+def graph_prefix(graph: KnowledgeGraph) -> str:
+    """Where the recommendations' named graphs start: ``{base}/id/graph/related/``."""
     base = str(graph.report.get("base_url") or "").rstrip("/")
     if not base:
         raise KgError("the graph's build report has no base_url", hint="rebuild it with `kg build`")
-    return base + GRAPH_NAME
+    return base + GRAPH_NAME + "/"
 
 
-def related_quads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
-                  top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
-                  texts: Mapping[str, str] | None = None, site: str | Path | None = None) -> list[Quad]:
-    """The suggestions as quads in the named graph ``{base}/id/graph/related``.
+def graph_name(graph: KnowledgeGraph, event: str) -> str:
+    """The named graph that holds one event's recommendations:
+    ``{base}/id/graph/related/{the event's path}`` (one graph per event, so that a
+    rebuild or a push rewrites only the lists that changed)."""
+    prefix = graph_prefix(graph)
+    base = prefix[: -len(GRAPH_NAME) - 1]
+    path = event[len(base):].lstrip("/") if event.startswith(base + "/") else quote(event, safe="")
+    return prefix + path
+
+
+def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
+                   top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
+                   texts: Mapping[str, str] | None = None,
+                   site: str | Path | None = None) -> Iterator[tuple[str, list[Quad]]]:
+    """The suggestions as named graphs, one per event that has any: (graph IRI, quads).
 
     Each suggestion is a node ``<{event}#related-{rank}>`` typed ``kg:Recommendation`` with
     ``kg:recommendationFor`` (the event), ``kg:recommends`` (the related event),
-    ``kg:rank`` (1 = best), ``kg:score`` (xsd:decimal) and one ``kg:reason`` per reason.
-    Computes the suggestions first unless ``related`` is given.
+    ``kg:rank`` (1 = best), ``kg:score`` (xsd:decimal) and one ``kg:reason`` per reason,
+    in the graph :func:`graph_name` gives for the event. Computes the suggestions first
+    unless ``related`` is given; yields one graph at a time.
     """
     if related is None:
         related = related_events(graph, top, weights, texts=texts, site=site)
-    g = NamedNode(graph_name(graph))
-    out: list[Quad] = []
-    with _gc_paused():
+    with _gc_paused():  # millions of small objects, none in a cycle
         for event, suggestions in related.items():
+            if not suggestions:
+                continue
+            g = NamedNode(graph_name(graph, event))
             e = NamedNode(event)
+            out: list[Quad] = []
             for rank, s in enumerate(suggestions, 1):
                 node = NamedNode(f"{event}#related-{rank}")
                 out += [
@@ -771,14 +786,23 @@ def related_quads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]]
                     Quad(node, kg.score, Literal(f"{s.score:.4f}", datatype=xsd.decimal), g),
                 ]
                 out += [Quad(node, kg.reason, Literal(r), g) for r in s.reasons]
-    return out
+            yield g.value, out
+
+
+def related_quads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
+                  top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
+                  texts: Mapping[str, str] | None = None, site: str | Path | None = None) -> list[Quad]:
+    """All quads of :func:`related_graphs`, in one list."""
+    return [q for _, quads in related_graphs(graph, related, top, weights, texts=texts, site=site)
+            for q in quads]
 
 
 def store_related(graph: KnowledgeGraph, **kwargs: Any) -> int:
-    """Replace the graph's related-events named graph with fresh suggestions; returns quads added."""
+    """Replace the graph's related-events named graphs with fresh suggestions; returns quads added."""
     quads = related_quads(graph, **kwargs)
-    name = NamedNode(graph_name(graph))
-    if graph.store.contains_named_graph(name):
-        graph.store.remove_graph(name)
+    prefix = graph_prefix(graph)
+    for name in list(graph.store.named_graphs()):
+        if isinstance(name, NamedNode) and name.value.startswith(prefix):
+            graph.store.remove_graph(name)
     graph.store.bulk_extend(quads)
     return len(quads)

@@ -236,9 +236,13 @@ def test_deterministic(small: kg.KnowledgeGraph) -> None:
 def test_quads_answer_the_related_query(small: kg.KnowledgeGraph) -> None:
     related = related_events(small)
     quads = related_quads(small, related)
-    assert {q.graph_name.value for q in quads} == {"https://site.example.org/id/graph/related"}
-    assert graph_name(small) == "https://site.example.org/id/graph/related"
-    small.store.remove_graph(ox.NamedNode(graph_name(small)))  # the build stored its own already
+    # one graph per event with suggestions, named after the event's path
+    assert {q.graph_name.value for q in quads} == {
+        "https://site.example.org/id/graph/related/events/" + e.rsplit("/", 1)[1] for e, s in related.items() if s}
+    assert graph_name(small, ev("2024-02-10-alpha-two")) == \
+        "https://site.example.org/id/graph/related/events/2024-02-10-alpha-two"
+    for g in {q.graph_name for q in quads}:
+        small.store.remove_graph(g)  # the build stored its own already
     small.store.bulk_extend(quads)
     rows = run_query("related", small, event="/events/2024-02-10-alpha-two").records()
     expected = related[ev("2024-02-10-alpha-two")]

@@ -65,7 +65,8 @@ def test_push_query_and_repush_after_change(oxigraph_server: str, tiny_site: Pat
     graph2 = kg.build_site(tiny_site, tmp_path / "g2")
     third = push(graph2, remote)
     assert "https://tiny.example.org/id/source/_events/2024-03-05-ada-talk.md" in third.sent
-    assert third.removed == ["https://tiny.example.org/id/source/_events/2024-04-20-duplicate-project.md"]
+    assert third.removed == ["https://tiny.example.org/id/graph/related/events/2024-04-20-duplicate-project",
+                             "https://tiny.example.org/id/source/_events/2024-04-20-duplicate-project.md"]
     titles = {r["title"] for r in remote_query("events", remote).records()}
     assert "A talk on privacy and power" in titles and "Event with a duplicate key" not in titles
     local = len([q for q in graph2.store.quads_for_pattern(None, None, None, None)])
