@@ -258,7 +258,7 @@ def _looks_person(name: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)   # a 10,000-page site names more than 4,096 people
 def _is_person(name: str) -> bool:
     """Whether ``name`` (honorifics already stripped) reads as a person's full name:
     the cheap check, then nameparser must find a first and a last name and no title."""
@@ -669,21 +669,37 @@ def _list_role(text: str) -> str | None:
     return best
 
 
+@lru_cache(maxsize=8)
+def _staff_index(staff: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """The staff's full names by lower-case first name, and the set of their full names.
+
+    Every body of a site is read with the same staff list: index it once, not per body."""
+    by_first: dict[str, list[str]] = {}
+    for full in staff:
+        parts = full.split()
+        if len(parts) >= 2:
+            by_first.setdefault(parts[0].lower(), []).append(full)
+    return {k: tuple(v) for k, v in by_first.items()}, frozenset(staff)
+
+
+_UNSET = object()   # "not computed yet" in the collector's memo dicts (None is a result)
+
+
 class _Collector:
     def __init__(self, staff: Sequence[str]):
-        self.by_first: dict[str, list[str]] = {}
-        for full in staff:
-            parts = full.split()
-            if len(parts) >= 2:
-                self.by_first.setdefault(parts[0].lower(), []).append(full)
+        self.by_first, self.staff_full = _staff_index(tuple(staff))
         self.found: dict[str, SpeakerMention] = {}
         self.order: list[str] = []
         self.parts: dict[str, dict[str, int]] = {}   # first/last word -> full names, first block
         self.block = 0                                # index of the block being read
         self.site_name: str | None = None
-        self.staff_full = set(staff)
         self.text = ""
         self.common: dict[str, bool] = {}
+        # Memos of resolve/loose/_full_ok: each is a pure function of the name's text (and,
+        # for one word, of the block being read) once the body's full names are noted.
+        self._resolved: dict[tuple[str, int], str | None] = {}
+        self._loose: dict[tuple[str, int], bool] = {}
+        self._full: dict[str, bool] = {}
 
     def _common(self, word: str) -> bool:
         """Whether ``word`` also appears in the body in lower case, as an ordinary word."""
@@ -712,7 +728,14 @@ class _Collector:
         the body that starts or ends with it, else the only staff member with that first name."""
         if not name.single:
             return name.text if self._full_ok(name.text) else None
-        word = name.text.lower()
+        key = (name.text, self.block)
+        hit = self._resolved.get(key, _UNSET)
+        if hit is _UNSET:
+            hit = self._resolved[key] = self._resolve_word(name.text.lower())
+        return hit   # type: ignore[return-value]
+
+    def _resolve_word(self, word: str) -> str | None:
+        """:meth:`resolve` for a one-word mention (lower-cased) in the current block."""
         hits = {n: b for n, b in self.parts.get(word, {}).items() if self._full_ok(n)}
         # A full name given earlier in the body wins, then the only staff member with that
         # first name, then the only full name given later ("Tim" before "Tim Hughes noted").
@@ -726,6 +749,12 @@ class _Collector:
 
     def _full_ok(self, text: str) -> bool:
         """Whether a name of several words reads as a person's full name in this body."""
+        ok = self._full.get(text)
+        if ok is None:
+            ok = self._full[text] = self._full_ok_uncached(text)
+        return ok
+
+    def _full_ok_uncached(self, text: str) -> bool:
         if text in self.staff_full:
             return True
         if not _is_person(text):
@@ -739,12 +768,18 @@ class _Collector:
         alone ("Rosario", "Giovana"): capitalised, not a title or ordinary word in this body."""
         if not name.single or name.possessive or name.start != name.full_start:
             return False
-        word = name.text
-        if not (len(word) >= 3 and word[0].isupper() and word[1:].islower()):
-            return False
-        low = word.lower()
-        return (low not in TITLE_WORDS and low.rstrip("s") not in TITLE_WORDS and low not in HONORIFICS
-                and not self._common(low) and self.resolve(name) is None and not _np_title(low))
+        key = (name.text, self.block)
+        ok = self._loose.get(key)
+        if ok is None:
+            word = name.text
+            if not (len(word) >= 3 and word[0].isupper() and word[1:].islower()):
+                ok = False
+            else:
+                low = word.lower()
+                ok = (low not in TITLE_WORDS and low.rstrip("s") not in TITLE_WORDS and low not in HONORIFICS
+                      and not self._common(low) and self.resolve(name) is None and not _np_title(low))
+            self._loose[key] = ok
+        return ok
 
     def org_name(self, org: str | None) -> str | None:
         """The site's own name as configured when ``org`` is it in other case ("CONNECTED BY DATA")."""
