@@ -329,6 +329,14 @@ _RUN = re.compile(
 _RUN_WORD = re.compile(r"[^\s\u00a0]+")
 
 
+@lru_cache(maxsize=65536)
+def _skip_word(word: str) -> bool:
+    """Whether a one-word run can be no first name or surname on its own (an ordinary,
+    organisation or honorific word, or not capitalised as a name is)."""
+    low = _POSSESSIVE.sub("", word.rstrip(".")).lower()
+    return low in NON_NAME_WORDS or low in ORG_WORDS or low in HONORIFICS or not _cap(word)
+
+
 def _names(t: _Text, start: int, end: int) -> list[_Name]:
     """Name-like runs of capitalised words in ``t.text[start:end]``."""
     text = t.text
@@ -336,16 +344,15 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
     multi_span = len(t.spans) > 1
     for m in _RUN.finditer(text, start, end):
         ms, me = m.span()
-        if " " not in m.group() and "\u00a0" not in m.group():
+        run = m.group()
+        if " " not in run and "\u00a0" not in run:
             # One word: only a first name or surname on its own can matter.
-            word = m.group()
-            low = _POSSESSIVE.sub("", word.rstrip(".")).lower()
-            if low in NON_NAME_WORDS or low in ORG_WORDS or low in HONORIFICS or not _cap(word):
+            if _skip_word(run):
                 continue
-            _add_run(t, [(ms, me - 1 if word.endswith(".") else me)], out)
+            _add_run(t, [(ms, me - 1 if run.endswith(".") else me)], out)
             continue
         if not multi_span or t.span_index(ms) == t.span_index(me - 1):
-            if "." not in m.group() and "'" not in m.group() and "’" not in m.group():
+            if "." not in run and "'" not in run and "’" not in run:
                 _add_run(t, [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)], out)
                 continue
         words = [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)]
@@ -367,49 +374,65 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
                 pieces.append([])
             elif _POSSESSIVE.search(word) and not word.endswith("'"):
                 pieces.append([])
-        for run in pieces:
-            if run:
-                _add_run(t, run, out)
+        for piece in pieces:
+            if piece:
+                _add_run(t, piece, out)
     return out
 
 
-def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name]) -> None:
-    text = t.text
+@lru_cache(maxsize=65536)
+def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | None:
+    """Which words of a capitalised run make a name, or ``None`` if none do.
+
+    Returns the index of the name's first word (past honorifics and sentence words such as
+    "Professor", "Thanks"), one past its last (before post-nominals such as "MP"), the
+    honorific kept as a title, and how many characters of a possessive ending ("'s", "’")
+    to cut from the last word. A pure function of the words: runs repeat across a site.
+    """
     honorific = None
     k = 0
-    while k < len(run):
-        w = text[run[k][0]:run[k][1]].lower()
+    while k < len(words):
+        w = words[k].lower()
         if w in HONORIFICS:
             honorific = TITLE_HONORIFICS.get(w, honorific)
             k += 1
-        elif w in NON_NAME_WORDS and k < len(run) - 1:
+        elif w in NON_NAME_WORDS and k < len(words) - 1:
             honorific = None
             k += 1
         else:
             break
-    core = run[k:]
-    while len(core) > 1 and text[core[-1][0]:core[-1][1]].rstrip(".,") in POSTNOMINALS:
-        core = core[:-1]
+    end = len(words)
+    while end - k > 1 and words[end - 1].rstrip(".,") in POSTNOMINALS:
+        end -= 1
+    core = words[k:end]
     if not core:
-        return
-    lows = [text[ws:we].lower() for ws, we in core]
+        return None
+    lows = [w.lower() for w in core]
     lows[-1] = _POSSESSIVE.sub("", lows[-1])
     if len(core) == 1:
-        if lows[0] in NON_NAME_WORDS or lows[0] in ORG_WORDS or not _cap(text[core[0][0]:core[0][1]]):
-            return
+        if lows[0] in NON_NAME_WORDS or lows[0] in ORG_WORDS or not _cap(core[0]):
+            return None
     elif any(w in ORG_WORDS or w in _TITLE_IN_NAME or (n and w in NON_NAME_WORDS)
-             or not _cap(text[ws:we]) and w not in PARTICLES
-             for n, (w, (ws, we)) in enumerate(zip(lows, core))):
+             or not _cap(word) and w not in PARTICLES
+             for n, (w, word) in enumerate(zip(lows, core))):
+        return None
+    last = core[-1]
+    mark = _POSSESSIVE.search(last)   # within the last word: the pattern has no space
+    cut = len(mark.group()) if mark and last[-1] != "'" else 0
+    return k, end, honorific, cut
+
+
+def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name]) -> None:
+    """Add the name a run of capitalised words (offsets of its words) makes, if any."""
+    text = t.text
+    shape = _run_shape(tuple([text[ws:we] for ws, we in run]))
+    if shape is None:
         return
-    ns, ne = core[0][0], core[-1][1]
-    raw = text[ns:ne]
-    possessive = bool(_POSSESSIVE.search(raw)) and raw[-1] != "'"
-    if possessive:
-        raw = _POSSESSIVE.sub("", raw)
-        ne = ns + len(raw)
+    k, end, honorific, cut = shape
+    ns, ne = run[k][0], run[end - 1][1] - cut
     span = t.span_at(ns)
-    out.append(_Name(raw, ns, ne, run[0][0], honorific, span.url, span.strong, possessive,
-                     len(core) == 1))
+    out.append(_Name(text[ns:ne], ns, ne, run[0][0], honorific, span.url, span.strong, cut > 0,
+                     end - k == 1))
 
 
 # --- title and organisation -------------------------------------------------------
