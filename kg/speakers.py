@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
@@ -295,7 +295,7 @@ class _Name:
 class _Text:
     """A block's text with, for each character, the span it comes from."""
 
-    __slots__ = ("text", "bounds", "spans")
+    __slots__ = ("text", "bounds", "spans", "_sentences")
 
     def __init__(self, block: Block):
         self.spans = block.spans
@@ -305,6 +305,13 @@ class _Text:
             pos += len(s.text)
             self.bounds.append(pos)
         self.text = "".join(s.text for s in block.spans)
+        self._sentences: list[tuple[int, int]] | None = None
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """The sentences of the text as (start, end) offsets (computed once)."""
+        if self._sentences is None:
+            self._sentences = _sentences(self.text)
+        return self._sentences
 
     def span_index(self, pos: int) -> int:
         return bisect_right(self.bounds, pos)
@@ -679,6 +686,22 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_LEAD_END = re.compile(r"\b(?:were|are|was|is|include[ds]?|included)\s*:?\s*$|:\s*$")
+_LEAD_END_WORDS = ("were", "are", "was", "is", "include", "includes", "included")
+
+
+def _lead_in_role(text: str) -> str | None:
+    """The role a paragraph gives the list under it: it ends with a colon, or is short and
+    ends with "were", "are", "include(d)" ("The speakers were"), and names a role."""
+    end = text.rstrip()
+    if end.endswith(":"):
+        return _list_role(text)
+    # (a cheap test of the words first: _LEAD_END, anchored at the end, is searched from the start)
+    if len(text) < 200 and end.endswith(_LEAD_END_WORDS) and _LEAD_END.search(end):
+        return _list_role(text)
+    return None
+
+
 def _list_role(text: str) -> str | None:
     """The role a lead-in or heading gives the people listed under it, if any: the cue
     nearest the end wins ("hosted the conversation featuring:" -> speaker)."""
@@ -886,7 +909,7 @@ def _first_person(col: _Collector, t: _Text, block: Block, authors: list[str]) -
     if not one and not (("e were " in text or "e gave " in text or "e spoke " in text)
                         and _WE_ON_STAGE.search(text)):
         return
-    for s_start, s_end in _sentences(text):
+    for s_start, s_end in t.sentences():
         sentence = text[s_start:s_end]
         m = _i_on_stage(text, s_start, s_end) if len(authors) == 1 else None
         who = authors if m is None else authors[:1]
@@ -964,10 +987,7 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
             _sentence_rules(col, t, names, block, item_role=role)
             continue
         # paragraph or cell
-        lead_role = _list_role(text) if text.rstrip().endswith(":") or len(text) < 200 else None
-        if lead_role and not text.rstrip().endswith(":") and not re.search(
-                r"\b(?:were|are|was|is|include[ds]?|included)\s*:?\s*$|:\s*$", text.rstrip()):
-            lead_role = None
+        lead_role = _lead_in_role(text)
         if names and names[0].strong and not names[0].possessive and \
                 not text[:names[0].full_start].strip(" *_:") and (section_role or (
                     not discussion and _BOLD_LEAD.match(text, _head_end(text, names)))):
@@ -1084,19 +1104,24 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
     or as the subject of a speaking verb ("A, Title at Org, explained"). In a discussion
     section ("## Q&A") a speaking verb alone is not enough: the floor speaks there too."""
     text = t.text
-    if not any(not n.single or col.resolve(n) or col.loose(n) for n in names):
+    # A name can be on stage only if it has several words, or resolves to a full name, or
+    # may stand as a first name alone: known for each name once per block.
+    live = [not n.single or bool(col.resolve(n)) or col.loose(n) for n in names]
+    if not any(live):
         return
-    for s_start, s_end in _sentences(text):
-        in_sent = [n for n in names if s_start <= n.start < s_end]
-        if not in_sent or not any(not n.single or col.resolve(n) or col.loose(n) for n in in_sent):
+    starts = [n.start for n in names]   # in order: names come out of the text left to right
+    for s_start, s_end in t.sentences():
+        lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
+        if not any(live[lo:hi]):
             continue
+        in_sent = names[lo:hi]
         sentence = text[s_start:s_end]
         cue = _SENTENCE_CUE.search(sentence) or section_role
         default = "witness" if _EVIDENCE.search(sentence) else "panellist" if _PANEL.search(sentence) else "speaker"
         carried: str | None = None   # role carried along a list after a cue
         consumed = s_start            # end of the last speaker's name, title and organisation
-        for n in in_sent:
-            if n.start < consumed or (n.single and not col.resolve(n) and not col.loose(n)):
+        for k, n in enumerate(in_sent):
+            if n.start < consumed or not live[lo + k]:
                 continue
             before = text[max(s_start, n.full_start - 150):n.full_start]
             if "'s" in before or "’s" in before:
@@ -1120,6 +1145,11 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
                 if "(" in before else None
             if plist:   # "Our speakers (Giovana, Ivan and Tim) introduced ..."
                 role, strong = _noun_role(plist.group(1)) or default, True
+            if not strong and n.url is None and not any(live[lo + k + 1:hi]) and col.resolve(n) is None \
+                    and not _AFTER_MARK.match(text, n.end, s_end):
+                # A first name that resolves to nobody is kept only after a strong cue, and no
+                # later name of the sentence needs the role it would carry: nothing to do.
+                continue
             if role is None and carried and _LIST_GAP.fullmatch(
                     _POSS_ORG_TAIL.sub("", text[consumed:n.full_start])):
                 role = carried
