@@ -1097,6 +1097,53 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
             col.add(full, role, own_title.get(i) or title or n.honorific, org, org_url, n.url, block.line)
 
 
+class _Sentence:
+    """A sentence, with what its words say about everyone named in it, looked for only
+    when a name needs it: whether it has a cue ("spoke", "panel", a section announcing
+    speakers), and the role a cue before a name gives (witness, panellist or speaker)."""
+
+    __slots__ = ("text", "_section_role", "_cue", "_default")
+
+    def __init__(self, text: str, section_role: str | None):
+        self.text = text
+        self._section_role = section_role
+        self._cue: bool | None = None
+        self._default: str | None = None
+
+    @property
+    def cue(self) -> bool:
+        if self._cue is None:
+            self._cue = bool(_SENTENCE_CUE.search(self.text) or self._section_role)
+        return self._cue
+
+    @property
+    def default(self) -> str:
+        if self._default is None:
+            self._default = ("witness" if _EVIDENCE.search(self.text)
+                             else "panellist" if _PANEL.search(self.text) else "speaker")
+        return self._default
+
+
+#: How each cue of _BEFORE_CUES ends (before white space): "by", "with", "chair:", "alongside", ...
+_CUE_ENDINGS = ("by", "with", ":", "and", "moderator", "mc", "from", "witness", "witnesses", "facilitator",
+                "alongside", "together", "featuring", "invited", "of", ",")
+
+
+def _before_cue(before: str) -> str | None:
+    """The role the first of :data:`_BEFORE_CUES` that ``before`` ends with gives, if any.
+
+    Those patterns end in ``\\s*$`` and are searched from every position, so the end of
+    the text is looked at first: most words before a name are no cue. (The shortcut is
+    taken on ASCII only, where ``str.lower`` folds case exactly as ``re.I`` does.)"""
+    end = before.rstrip()[-12:]
+    if end.isascii() and not end.lower().endswith(_CUE_ENDINGS):
+        return None
+    for rx, role in _BEFORE_CUES:
+        if rx.search(before):
+            return role
+    return None
+
+
 def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
                     section_role: str | None = None, discussion: bool = False,
                     item_role: str | None = None) -> None:
@@ -1116,8 +1163,7 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
             continue
         in_sent = names[lo:hi]
         sentence = text[s_start:s_end]
-        cue = _SENTENCE_CUE.search(sentence) or section_role
-        default = "witness" if _EVIDENCE.search(sentence) else "panellist" if _PANEL.search(sentence) else "speaker"
+        sent = _Sentence(sentence, section_role)
         carried: str | None = None   # role carried along a list after a cue
         consumed = s_start            # end of the last speaker's name, title and organisation
         for k, n in enumerate(in_sent):
@@ -1134,17 +1180,14 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
             if tt and _is_title(tt.group()):
                 before = before[:tt.start()]   # "keynote by Chief Scientific Advisor, Sir ..."
                 pre_title = tt.group().strip(" ,")
-            role = None
-            strong = False   # a cue right at the name: enough for a first name on its own
-            for rx, r in _BEFORE_CUES:
-                if rx.search(before):
-                    role = r if r != "speaker" else default
-                    strong = True
-                    break
+            role = _before_cue(before)
+            strong = role is not None   # a cue right at the name: enough for a first name on its own
+            if role == "speaker":
+                role = sent.default
             plist = _PAREN_LIST.search(text, max(s_start, n.full_start - 150), n.full_start) \
                 if "(" in before else None
             if plist:   # "Our speakers (Giovana, Ivan and Tim) introduced ..."
-                role, strong = _noun_role(plist.group(1)) or default, True
+                role, strong = _noun_role(plist.group(1)) or sent.default, True
             if not strong and n.url is None and not any(live[lo + k + 1:hi]) and col.resolve(n) is None \
                     and not _AFTER_MARK.match(text, n.end, s_end):
                 # A first name that resolves to nobody is kept only after a strong cue, and no
@@ -1159,9 +1202,9 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
             input_from = role is None and before.rstrip().endswith("from") and \
                 bool(_INPUT_FROM.search(before)) and bool(_SESSION.search(sentence))
             if input_from:
-                role = default   # "The session included inputs on the report from A of Org"
-            if role is None and cue and (_INCLUDING.search(before) or _WITH.search(before)):
-                role = default
+                role = sent.default   # "The session included inputs on the report from A of Org"
+            if role is None and sent.cue and (_INCLUDING.search(before) or _WITH.search(before)):
+                role = sent.default
             by_item = role is None and item_role is not None and bool(_BY.search(before))
             if by_item:
                 role = item_role   # under "the other talks:": "* Public participation, by Ruth Bowyer"
@@ -1173,10 +1216,10 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
                     role = "facilitator"   # "Adam will be delivering a workshop"
                 elif v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(s_end, verb.end() + 60)):
                     noun = _NOUN_ROLE.search(v)
-                    role = next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, default)
-            if role is None and cue and not discussion and not n.possessive and re.match(
+                    role = next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, sent.default)
+            if role is None and sent.cue and not discussion and not n.possessive and re.match(
                     r"\s*(?:and\b|,|&|\()", after) and _subject_list(text, s_start, n):
-                role = default
+                role = sent.default
             mark = _AFTER_MARK.match(text, n.end, s_end)
             if mark:   # "Tim Davies (Connected by Data) (facilitator)": this one only
                 role, strong = _ROLE_OF_MARK.get(mark.group(1).lower(), "speaker"), True
@@ -1186,13 +1229,13 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
                 role = "speaker" if _TALK_AFTER.match(after) and not discussion else None
             if role is not None and not by_item and (_NEGATIVE_BEFORE.search(before[-60:]) or (
                     _ORG_BEFORE.search(before[-12:]) and not input_from
-                    and not any(rx.search(before) for rx, _ in _BEFORE_CUES))
+                    and _before_cue(before) is None)
                     or _cited_in_link(t, n) or _org_homepage(n)):
                 role = None
                 carried = None
             if role is None:
                 continue
-            carried = None if mark else role if role in ("speaker", "panellist", "witness") else default
+            carried = None if mark else role if role in ("speaker", "panellist", "witness") else sent.default
             full = col.resolve(n)
             if not full and col.loose(n) and (
                     (strong and (plist or re.match(r"\s*\(|\s+(?:from|of|at)\s+(?:the\s+)?[A-Z]", after)))
