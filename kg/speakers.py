@@ -728,7 +728,8 @@ def _staff_index(staff: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], fr
     return {k: tuple(v) for k, v in by_first.items()}, frozenset(staff)
 
 
-_UNSET = object()   # "not computed yet" in the collector's memo dicts (None is a result)
+_UNSET = object()      # "not computed yet" in the collector's memo dicts (None is a result)
+_PER_BLOCK = object()  # a one-word mention whose full name depends on the block it is in
 
 
 class _Collector:
@@ -743,8 +744,9 @@ class _Collector:
         self.common: dict[str, bool] = {}
         # Memos of resolve/loose/_full_ok: each is a pure function of the name's text (and,
         # for one word, of the block being read) once the body's full names are noted.
-        self._resolved: dict[tuple[str, int], str | None] = {}
-        self._loose: dict[tuple[str, int], bool] = {}
+        self._resolved: dict[str, object] = {}                     # one word -> full name, None or _PER_BLOCK
+        self._resolved_at: dict[tuple[str, int], str | None] = {}   # (word, block) -> full name or None
+        self._loose: dict[str, bool] = {}                           # loose() but for resolving to nobody
         self._full: dict[str, bool] = {}
 
     def _common(self, word: str) -> bool:
@@ -774,10 +776,18 @@ class _Collector:
         the body that starts or ends with it, else the only staff member with that first name."""
         if not name.single:
             return name.text if self._full_ok(name.text) else None
-        key = (name.text, self.block)
-        hit = self._resolved.get(key, _UNSET)
+        hit = self._resolved.get(name.text, _UNSET)
         if hit is _UNSET:
-            hit = self._resolved[key] = self._resolve_word(name.text.lower())
+            word = name.text.lower()
+            # Only a word that starts or ends a full name of the body resolves differently
+            # from block to block; any other resolves to staff or to nobody, everywhere.
+            hit = _PER_BLOCK if word in self.parts else self._resolve_word(word)
+            self._resolved[name.text] = hit
+        if hit is _PER_BLOCK:
+            key = (name.text, self.block)
+            hit = self._resolved_at.get(key, _UNSET)
+            if hit is _UNSET:
+                hit = self._resolved_at[key] = self._resolve_word(name.text.lower())
         return hit   # type: ignore[return-value]
 
     def _resolve_word(self, word: str) -> str | None:
@@ -814,8 +824,7 @@ class _Collector:
         alone ("Rosario", "Giovana"): capitalised, not a title or ordinary word in this body."""
         if not name.single or name.possessive or name.start != name.full_start:
             return False
-        key = (name.text, self.block)
-        ok = self._loose.get(key)
+        ok = self._loose.get(name.text)
         if ok is None:
             word = name.text
             if not (len(word) >= 3 and word[0].isupper() and word[1:].islower()):
@@ -823,9 +832,9 @@ class _Collector:
             else:
                 low = word.lower()
                 ok = (low not in TITLE_WORDS and low.rstrip("s") not in TITLE_WORDS and low not in HONORIFICS
-                      and not self._common(low) and self.resolve(name) is None and not _np_title(low))
-            self._loose[key] = ok
-        return ok
+                      and not self._common(low) and not _np_title(low))
+            self._loose[name.text] = ok
+        return ok and self.resolve(name) is None
 
     def org_name(self, org: str | None) -> str | None:
         """The site's own name as configured when ``org`` is it in other case ("CONNECTED BY DATA")."""
