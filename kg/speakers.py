@@ -330,8 +330,11 @@ class _Text:
 _UPPER = "".join(c for c in map(chr, range(0x250)) if c.isupper())
 _PARTICLE_ALT = "|".join(sorted(PARTICLES, key=len, reverse=True))
 #: A run of capitalised words, with name particles and "Dr."-style dots inside.
+#: (The capital comes first and the look-behind, two characters wide, checks the one before
+#: it: a pattern that starts with a character set lets the regex engine skip ahead to the
+#: next capital instead of trying the look-behind at every position; twice as fast.)
 _RUN = re.compile(
-    rf"(?<![\w'’-])[{_UPPER}][\w'’-]*(?:\.(?=[ \u00a0]))?"
+    rf"[{_UPPER}](?<![\w'’-].)[\w'’-]*(?:\.(?=[ \u00a0]))?"
     rf"(?:[ \u00a0]+(?:(?:{_PARTICLE_ALT})[ \u00a0]+)*[{_UPPER}][\w'’-]*(?:\.(?=[ \u00a0]))?)*")
 _RUN_WORD = re.compile(r"[^\s\u00a0]+")
 
