@@ -279,7 +279,7 @@ def _cap(word: str) -> bool:
     return word[0].isupper() and (len(word) == 1 or any(c.islower() for c in word))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Name:
     text: str          # the name as written, honorifics stripped
     start: int         # offsets in the block text of the name as written
@@ -359,11 +359,13 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
             # One word: only a first name or surname on its own can matter.
             if _skip_word(run):
                 continue
-            _add_run(t, [(ms, me - 1 if run.endswith(".") else me)], out)
+            _add_words(t, (run[:-1] if run.endswith(".") else run,), [ms], out)
             continue
         if not multi_span or t.span_index(ms) == t.span_index(me - 1):
             if "." not in run and "'" not in run and "’" not in run:
-                _add_run(t, [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)], out)
+                # One style, no dots or apostrophes: the run's words as they are (the
+                # offsets of its words are found only if they make a name).
+                _add_words(t, tuple(run.split()), ms, out)
                 continue
         words = [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)]
         # Split the run where the link or bold changes, at a possessive, and at dots
@@ -435,14 +437,27 @@ def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | Non
 def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name]) -> None:
     """Add the name a run of capitalised words (offsets of its words) makes, if any."""
     text = t.text
-    shape = _run_shape(tuple([text[ws:we] for ws, we in run]))
+    _add_words(t, tuple([text[ws:we] for ws, we in run]), [ws for ws, _we in run], out)
+
+
+def _add_words(t: _Text, words: tuple[str, ...], starts: list[int] | int, out: list[_Name]) -> None:
+    """Add the name some capitalised words make, if any. ``starts`` are the offsets of the
+    words, or the offset of the first of words separated by white space only."""
+    shape = _run_shape(words)
     if shape is None:
         return
     k, end, honorific, cut = shape
-    ns, ne = run[k][0], run[end - 1][1] - cut
+    if isinstance(starts, int):
+        first, pos, starts = starts, starts, []
+        for w in words[:end]:   # only white space before each word
+            pos = t.text.index(w, pos)
+            starts.append(pos)
+            pos += len(w)
+    else:
+        first = starts[0]
+    ns, ne = starts[k], starts[end - 1] + len(words[end - 1]) - cut
     span = t.span_at(ns)
-    out.append(_Name(text[ns:ne], ns, ne, run[0][0], honorific, span.url, span.strong, cut > 0,
-                     end - k == 1))
+    out.append(_Name(t.text[ns:ne], ns, ne, first, honorific, span.url, span.strong, cut > 0, end - k == 1))
 
 
 # --- title and organisation -------------------------------------------------------
