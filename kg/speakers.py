@@ -241,11 +241,14 @@ _DROP_LEADING = re.compile(r"^(?:the|a|an|its|their|our)\s+", re.I)
 
 # --- names ------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
+    """A name as a key: ASCII, lower case, words of letters and digits."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split())
 
 
+@lru_cache(maxsize=65536)
 def _looks_person(name: str) -> bool:
     """Cheap check: two to five words, none of them organisation or sentence words."""
     words = name.split()
@@ -462,6 +465,7 @@ def _add_words(t: _Text, words: tuple[str, ...], starts: list[int] | int, out: l
 
 # --- title and organisation -------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def _trim_org(text: str) -> str | None:
     """Keep the proper-noun run of an organisation: "edtech company NetSupport" -> "NetSupport"."""
     text = _DROP_LEADING.sub("", text.strip(" ,.;:\u00a0"))
@@ -485,12 +489,19 @@ def _trim_org(text: str) -> str | None:
     return org or None
 
 
+_TITLE_SPLIT = re.compile(r"[\s/&-]+")
+
+
+@lru_cache(maxsize=65536)
 def _is_title(text: str) -> bool:
-    words = [w.strip(",.()").lower() for w in re.split(r"[\s/&-]+", text) if w]
+    """Whether ``text`` has a job-title word ("Director", "Head of Research")."""
+    words = [w.strip(",.()").lower() for w in _TITLE_SPLIT.split(text) if w]
     return any(w in TITLE_WORDS for w in words)
 
 
+@lru_cache(maxsize=65536)
 def _is_org(text: str) -> bool:
+    """Whether ``text`` reads as an organisation: an organisation word, or all capitalised."""
     words = [w.strip(",.()") for w in text.split()]
     if not words:
         return False
@@ -539,6 +550,13 @@ def _inner_title_org(t: _Text, inner: str, at: int) -> tuple[str | None, str | N
     return None, inner, t.url_in(at, at + len(inner))
 
 
+_PAREN_AFTER = re.compile(r"\s*\(([^()]{2,120})\)")
+_APPOSITIVE_LEAD = re.compile(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the\s+|an?\s+)(?=[A-Za-z])"
+                              r"|\s+(?:is|was)\s+(?=[A-Z])")
+_SEG_SPLIT = re.compile(r"(,\s*|:\s*)")
+_SEG_SEP = re.compile(r",\s*|:\s*")
+
+
 def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
                ) -> tuple[str | None, str | None, str | None, int]:
     """Title, organisation, the organisation's link, and where that text ends, from the
@@ -546,7 +564,7 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
     at Org -", "Name, Org's Title", "Name, our Title")."""
     text = t.text
     tail = text[start:min(end, start + 300)]   # a title and organisation are never longer
-    m = re.match(r"\s*\(([^()]{2,120})\)", tail)
+    m = _PAREN_AFTER.match(tail)
     if m:
         inner = m.group(1).strip()
         if _ROLE_MARK.match(m.group(0)):
@@ -569,8 +587,7 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
             return None, None, None, start
         off = start + m.end() + rest.find(org)
         return None, org, t.url_in(off, off + len(org)), off + len(org)
-    m = re.match(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the\s+|an?\s+)(?=[A-Za-z])"
-                 r"|\s+(?:is|was)\s+(?=[A-Z])", tail) or _BARE_TITLE.match(tail)
+    m = _APPOSITIVE_LEAD.match(tail) or _BARE_TITLE.match(tail)
     if not m:
         return None, None, None, start
     rest = tail[m.end():]
@@ -583,9 +600,11 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
     pos = 0
     # a comma inside a link's text ("[Department for Science, Innovation and Technology](…)")
     # does not split it: the link is one name
-    masked = "".join("\x00" if ch in ",:" and t.span_at(base + i).url else ch for i, ch in enumerate(rest))
-    for part in re.split(r"(,\s*|:\s*)", masked):
-        if part and not re.fullmatch(r",\s*|:\s*", part):
+    masked = rest
+    if ("," in rest or ":" in rest) and any(s.url for s in t.spans):
+        masked = "".join("\x00" if ch in ",:" and t.span_at(base + i).url else ch for i, ch in enumerate(rest))
+    for part in _SEG_SPLIT.split(masked):
+        if part and not _SEG_SEP.fullmatch(part):
             segs.append((pos, rest[pos:pos + len(part)]))
         pos += len(part)
     title = org = org_url = None
@@ -1085,6 +1104,10 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
                 break
 
 
+_ROLE_MARK_ANYWHERE = re.compile(r"\((host|chair|moderator|facilitator)\)", re.I)
+_ROLE_LEAD = re.compile(r"\s*\**\s*(chair|host|moderator|facilitator)\s*:", re.I)
+
+
 def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role: str) -> None:
     """The leading name(s) of a list item, heading or bio paragraph: on stage in ``role``.
 
@@ -1112,10 +1135,10 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
     title, org, org_url, _ = _title_org(t, group[-1].end, len(text), col.site_name)
     mark = _ROLE_MARK.search(text[group[-1].end:])
     if mark is None:
-        mark = re.search(r"\((host|chair|moderator|facilitator)\)", text, re.I)
+        mark = _ROLE_MARK_ANYWHERE.search(text)
     if mark:
         role = _ROLE_OF_MARK.get(mark.group(1).lower(), role)
-    lead = re.match(r"\s*\**\s*(chair|host|moderator|facilitator)\s*:", text[:first.full_start], re.I)
+    lead = _ROLE_LEAD.match(text[:first.full_start])
     if lead:
         role = _ROLE_OF_MARK[lead.group(1).lower()]
     for i, n in enumerate(group):
@@ -1360,11 +1383,14 @@ def _next_person(text: str, names: list[_Name], n: _Name, end: int) -> int:
     return end
 
 
+_COORDINATED = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
+
+
 def _after_list(text: str, names: list[_Name], n: _Name) -> int:
     """Where the words after ``n`` start, past names coordinated with it ("A and B said")."""
     end = n.end
     for m in names:
-        if m.full_start >= end and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", text[end:m.full_start]):
+        if m.full_start >= end and _COORDINATED.fullmatch(text[end:m.full_start]):
             end = m.end
         elif m.full_start >= end:
             break
