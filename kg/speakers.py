@@ -997,12 +997,16 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
     heading_role: dict[int, str | None] = {}   # heading level -> role its text gives
     discussion_at: dict[int, bool] = {}        # heading level -> whether it opens a discussion
     lead_role: str | None = None                # role given by the lead-in of the current list
+    section_role: str | None = None             # role of the innermost heading that gives one
+    discussion = False                          # whether some heading opens a discussion
+    headings_changed = False                    # section_role and discussion are to be worked out again
     for i, (block, t, names) in enumerate(zip(doc.blocks, texts, names_by_block)):
         text = t.text
         col.block = i
         if authors and not block.quote and block.kind != "heading":
             _first_person(col, t, block, authors)
         if block.kind == "heading":
+            headings_changed = True
             for lvl in [l for l in heading_role if l >= block.level]:
                 del heading_role[lvl]
                 discussion_at.pop(lvl, None)
@@ -1023,9 +1027,11 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
             heading_role[block.level] = role
             lead_role = None
             continue
-        section_role = next((heading_role[l] for l in sorted(heading_role, reverse=True)
-                             if heading_role[l]), None)
-        discussion = any(discussion_at.values())
+        if headings_changed:
+            section_role = next((heading_role[l] for l in sorted(heading_role, reverse=True)
+                                 if heading_role[l]), None)
+            discussion = any(discussion_at.values())
+            headings_changed = False
         if block.kind == "item":
             role = lead_role or section_role
             if role and names and names[0].start <= 4 + (names[0].start - names[0].full_start):
