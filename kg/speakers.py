@@ -180,13 +180,16 @@ _WORKSHOP_AFTER = re.compile(r"\s+(?:an?|the|one of the|our|their|his|her)\s+(?:
 _WEAK_VERBS = frozenset("took participated appeared joined made put asked added "
                         "mentioned cited referenced said told set delivering leading running ran".split())
 #: Cues anywhere in a sentence that make the names in it people on stage.
+#: (Each searched pattern below opens with a look-ahead for the first letters its matches can
+#: start with: the regex engine rejects most positions with one test, not one per alternative.)
 _SENTENCE_CUE = re.compile(
+    r"(?=[spktlcmfghrdwe])(?:"
     r"\bspoke\b|\bspeak(?:s|ing|er|ers)?\b|\bpanel(?:s|lists?|ists?)?\b|\bkeynote\w*|\bpresent(?:ed|s|ing|ation)\b"
     r"|\btalk\b|\blecture\b|\bchair(?:ed|ing)?\b|\bmoderat\w*|\bfacilitat\w*|\bfireside\b"
     r"|\bgave (?:evidence|a talk|the)\b|\bheard (?:evidence )?from\b|\bprovocation\w*|\brespondents?\b"
-    r"|\bdialogue\b|\bdebate\b|\bwitness\w*|\bevidence\b", re.I)
-_PANEL = re.compile(r"\bpanel\w*|\broundtable\b", re.I)
-_EVIDENCE = re.compile(r"\bevidence\b|\bwitness", re.I)
+    r"|\bdialogue\b|\bdebate\b|\bwitness\w*|\bevidence\b)", re.I)
+_PANEL = re.compile(r"(?=[pr])(?:\bpanel\w*|\broundtable\b)", re.I)
+_EVIDENCE = re.compile(r"(?=[ew])(?:\bevidence\b|\bwitness)", re.I)
 #: A name is not on stage when the words right before it say it is cited or thanked.
 _NEGATIVE_BEFORE = re.compile(
     r"\b(?:paper|papers|report|book|article|work|research|study|blog|post|weeknotes|chapter|piece"
@@ -511,6 +514,7 @@ def _is_org(text: str) -> bool:
 
 
 _TAIL_STOP = re.compile(
+    r"(?=[\s;.,woats])"   # (what a match can start with: a quick test at each position)
     r"\s*(?:;|\.(?:\s|$)|\s[–—]\s|\s-\s|\bwho\b|\bwhich\b|\bwhere\b|\bon (?:the|a|an|this|how|what|why)\b"
     r"|\babout\b|\bto\b|\bsaid\b|\bsays\b|\band (?:I|we|he|she|they)\b|, (?:and )?[a-z]+(?:ed|s)\b"
     r"|\s(?:alongside|chaired|moderated|spoke|presented|discussed|explained|shared|talked)\b"
