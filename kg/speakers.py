@@ -854,11 +854,14 @@ class _Collector:
     def _full_ok_uncached(self, text: str) -> bool:
         if text in self.staff_full:
             return True
-        if not _is_person(text):
-            return False
         words = text.lower().split()
-        # "Climate Change", "World Duty Free": ordinary words capitalised
-        return not (self._common(words[-1]) or (len(words) > 2 and self._common(words[0])))
+        if len(words) < 2:
+            return False   # as _is_person says
+        # "Climate Change", "World Duty Free": ordinary words capitalised (looked at before
+        # nameparser, which is far slower: both must pass)
+        if self._common(words[-1]) or (len(words) > 2 and self._common(words[0])):
+            return False
+        return _is_person(text)
 
     def loose(self, name: _Name) -> bool:
         """Whether a single word that resolves to no full name can stand as a first name written
