@@ -743,10 +743,16 @@ def _lead_in_role(text: str) -> str | None:
     return None
 
 
+#: Whether any of :data:`_LIST_CUES` is in a text (an alternation matches where one of them does).
+_ANY_LIST_CUE = re.compile("|".join(f"(?:{rx.pattern})" for rx, _role in _LIST_CUES), re.I)
+
+
 def _list_role(text: str) -> str | None:
     """The role a lead-in or heading gives the people listed under it, if any: the cue
     nearest the end wins ("hosted the conversation featuring:" -> speaker)."""
     if _NEGATIVE_LEAD.search(text) and not re.search(r"\bspeakers?\b|\bpanel", text, re.I):
+        return None
+    if not _ANY_LIST_CUE.search(text):   # one pass: most headings and lead-ins name no role
         return None
     best, best_at = None, -1
     for rx, role in _LIST_CUES:
