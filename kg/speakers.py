@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
@@ -180,13 +180,16 @@ _WORKSHOP_AFTER = re.compile(r"\s+(?:an?|the|one of the|our|their|his|her)\s+(?:
 _WEAK_VERBS = frozenset("took participated appeared joined made put asked added "
                         "mentioned cited referenced said told set delivering leading running ran".split())
 #: Cues anywhere in a sentence that make the names in it people on stage.
+#: (Each searched pattern below opens with a look-ahead for the first letters its matches can
+#: start with: the regex engine rejects most positions with one test, not one per alternative.)
 _SENTENCE_CUE = re.compile(
+    r"(?=[spktlcmfghrdwe])(?:"
     r"\bspoke\b|\bspeak(?:s|ing|er|ers)?\b|\bpanel(?:s|lists?|ists?)?\b|\bkeynote\w*|\bpresent(?:ed|s|ing|ation)\b"
     r"|\btalk\b|\blecture\b|\bchair(?:ed|ing)?\b|\bmoderat\w*|\bfacilitat\w*|\bfireside\b"
     r"|\bgave (?:evidence|a talk|the)\b|\bheard (?:evidence )?from\b|\bprovocation\w*|\brespondents?\b"
-    r"|\bdialogue\b|\bdebate\b|\bwitness\w*|\bevidence\b", re.I)
-_PANEL = re.compile(r"\bpanel\w*|\broundtable\b", re.I)
-_EVIDENCE = re.compile(r"\bevidence\b|\bwitness", re.I)
+    r"|\bdialogue\b|\bdebate\b|\bwitness\w*|\bevidence\b)", re.I)
+_PANEL = re.compile(r"(?=[pr])(?:\bpanel\w*|\broundtable\b)", re.I)
+_EVIDENCE = re.compile(r"(?=[ew])(?:\bevidence\b|\bwitness)", re.I)
 #: A name is not on stage when the words right before it say it is cited or thanked.
 _NEGATIVE_BEFORE = re.compile(
     r"\b(?:paper|papers|report|book|article|work|research|study|blog|post|weeknotes|chapter|piece"
@@ -241,11 +244,14 @@ _DROP_LEADING = re.compile(r"^(?:the|a|an|its|their|our)\s+", re.I)
 
 # --- names ------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
+    """A name as a key: ASCII, lower case, words of letters and digits."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split())
 
 
+@lru_cache(maxsize=65536)
 def _looks_person(name: str) -> bool:
     """Cheap check: two to five words, none of them organisation or sentence words."""
     words = name.split()
@@ -258,7 +264,7 @@ def _looks_person(name: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)   # a 10,000-page site names more than 4,096 people
 def _is_person(name: str) -> bool:
     """Whether ``name`` (honorifics already stripped) reads as a person's full name:
     the cheap check, then nameparser must find a first and a last name and no title."""
@@ -279,7 +285,7 @@ def _cap(word: str) -> bool:
     return word[0].isupper() and (len(word) == 1 or any(c.islower() for c in word))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Name:
     text: str          # the name as written, honorifics stripped
     start: int         # offsets in the block text of the name as written
@@ -295,7 +301,7 @@ class _Name:
 class _Text:
     """A block's text with, for each character, the span it comes from."""
 
-    __slots__ = ("text", "bounds", "spans")
+    __slots__ = ("text", "bounds", "spans", "_sentences")
 
     def __init__(self, block: Block):
         self.spans = block.spans
@@ -305,6 +311,13 @@ class _Text:
             pos += len(s.text)
             self.bounds.append(pos)
         self.text = "".join(s.text for s in block.spans)
+        self._sentences: list[tuple[int, int]] | None = None
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """The sentences of the text as (start, end) offsets (computed once)."""
+        if self._sentences is None:
+            self._sentences = _sentences(self.text)
+        return self._sentences
 
     def span_index(self, pos: int) -> int:
         return bisect_right(self.bounds, pos)
@@ -323,10 +336,21 @@ class _Text:
 _UPPER = "".join(c for c in map(chr, range(0x250)) if c.isupper())
 _PARTICLE_ALT = "|".join(sorted(PARTICLES, key=len, reverse=True))
 #: A run of capitalised words, with name particles and "Dr."-style dots inside.
+#: (The capital comes first and the look-behind, two characters wide, checks the one before
+#: it: a pattern that starts with a character set lets the regex engine skip ahead to the
+#: next capital instead of trying the look-behind at every position; twice as fast.)
 _RUN = re.compile(
-    rf"(?<![\w'’-])[{_UPPER}][\w'’-]*(?:\.(?=[ \u00a0]))?"
+    rf"[{_UPPER}](?<![\w'’-].)[\w'’-]*(?:\.(?=[ \u00a0]))?"
     rf"(?:[ \u00a0]+(?:(?:{_PARTICLE_ALT})[ \u00a0]+)*[{_UPPER}][\w'’-]*(?:\.(?=[ \u00a0]))?)*")
 _RUN_WORD = re.compile(r"[^\s\u00a0]+")
+
+
+@lru_cache(maxsize=65536)
+def _skip_word(word: str) -> bool:
+    """Whether a one-word run can be no first name or surname on its own (an ordinary,
+    organisation or honorific word, or not capitalised as a name is)."""
+    low = _POSSESSIVE.sub("", word.rstrip(".")).lower()
+    return low in NON_NAME_WORDS or low in ORG_WORDS or low in HONORIFICS or not _cap(word)
 
 
 def _names(t: _Text, start: int, end: int) -> list[_Name]:
@@ -336,17 +360,18 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
     multi_span = len(t.spans) > 1
     for m in _RUN.finditer(text, start, end):
         ms, me = m.span()
-        if " " not in m.group() and "\u00a0" not in m.group():
+        run = m.group()
+        if " " not in run and "\u00a0" not in run:
             # One word: only a first name or surname on its own can matter.
-            word = m.group()
-            low = _POSSESSIVE.sub("", word.rstrip(".")).lower()
-            if low in NON_NAME_WORDS or low in ORG_WORDS or low in HONORIFICS or not _cap(word):
+            if _skip_word(run):
                 continue
-            _add_run(t, [(ms, me - 1 if word.endswith(".") else me)], out)
+            _add_words(t, (run[:-1] if run.endswith(".") else run,), [ms], out)
             continue
         if not multi_span or t.span_index(ms) == t.span_index(me - 1):
-            if "." not in m.group() and "'" not in m.group() and "’" not in m.group():
-                _add_run(t, [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)], out)
+            if "." not in run and "'" not in run and "’" not in run:
+                # One style, no dots or apostrophes: the run's words as they are (the
+                # offsets of its words are found only if they make a name).
+                _add_words(t, tuple(run.split()), ms, out)
                 continue
         words = [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)]
         # Split the run where the link or bold changes, at a possessive, and at dots
@@ -367,53 +392,83 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
                 pieces.append([])
             elif _POSSESSIVE.search(word) and not word.endswith("'"):
                 pieces.append([])
-        for run in pieces:
-            if run:
-                _add_run(t, run, out)
+        for piece in pieces:
+            if piece:
+                _add_run(t, piece, out)
     return out
 
 
-def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name]) -> None:
-    text = t.text
+@lru_cache(maxsize=65536)
+def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | None:
+    """Which words of a capitalised run make a name, or ``None`` if none do.
+
+    Returns the index of the name's first word (past honorifics and sentence words such as
+    "Professor", "Thanks"), one past its last (before post-nominals such as "MP"), the
+    honorific kept as a title, and how many characters of a possessive ending ("'s", "’")
+    to cut from the last word. A pure function of the words: runs repeat across a site.
+    """
     honorific = None
     k = 0
-    while k < len(run):
-        w = text[run[k][0]:run[k][1]].lower()
+    while k < len(words):
+        w = words[k].lower()
         if w in HONORIFICS:
             honorific = TITLE_HONORIFICS.get(w, honorific)
             k += 1
-        elif w in NON_NAME_WORDS and k < len(run) - 1:
+        elif w in NON_NAME_WORDS and k < len(words) - 1:
             honorific = None
             k += 1
         else:
             break
-    core = run[k:]
-    while len(core) > 1 and text[core[-1][0]:core[-1][1]].rstrip(".,") in POSTNOMINALS:
-        core = core[:-1]
+    end = len(words)
+    while end - k > 1 and words[end - 1].rstrip(".,") in POSTNOMINALS:
+        end -= 1
+    core = words[k:end]
     if not core:
-        return
-    lows = [text[ws:we].lower() for ws, we in core]
+        return None
+    lows = [w.lower() for w in core]
     lows[-1] = _POSSESSIVE.sub("", lows[-1])
     if len(core) == 1:
-        if lows[0] in NON_NAME_WORDS or lows[0] in ORG_WORDS or not _cap(text[core[0][0]:core[0][1]]):
-            return
+        if lows[0] in NON_NAME_WORDS or lows[0] in ORG_WORDS or not _cap(core[0]):
+            return None
     elif any(w in ORG_WORDS or w in _TITLE_IN_NAME or (n and w in NON_NAME_WORDS)
-             or not _cap(text[ws:we]) and w not in PARTICLES
-             for n, (w, (ws, we)) in enumerate(zip(lows, core))):
+             or not _cap(word) and w not in PARTICLES
+             for n, (w, word) in enumerate(zip(lows, core))):
+        return None
+    last = core[-1]
+    mark = _POSSESSIVE.search(last)   # within the last word: the pattern has no space
+    cut = len(mark.group()) if mark and last[-1] != "'" else 0
+    return k, end, honorific, cut
+
+
+def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name]) -> None:
+    """Add the name a run of capitalised words (offsets of its words) makes, if any."""
+    text = t.text
+    _add_words(t, tuple([text[ws:we] for ws, we in run]), [ws for ws, _we in run], out)
+
+
+def _add_words(t: _Text, words: tuple[str, ...], starts: list[int] | int, out: list[_Name]) -> None:
+    """Add the name some capitalised words make, if any. ``starts`` are the offsets of the
+    words, or the offset of the first of words separated by white space only."""
+    shape = _run_shape(words)
+    if shape is None:
         return
-    ns, ne = core[0][0], core[-1][1]
-    raw = text[ns:ne]
-    possessive = bool(_POSSESSIVE.search(raw)) and raw[-1] != "'"
-    if possessive:
-        raw = _POSSESSIVE.sub("", raw)
-        ne = ns + len(raw)
+    k, end, honorific, cut = shape
+    if isinstance(starts, int):
+        first, pos, starts = starts, starts, []
+        for w in words[:end]:   # only white space before each word
+            pos = t.text.index(w, pos)
+            starts.append(pos)
+            pos += len(w)
+    else:
+        first = starts[0]
+    ns, ne = starts[k], starts[end - 1] + len(words[end - 1]) - cut
     span = t.span_at(ns)
-    out.append(_Name(raw, ns, ne, run[0][0], honorific, span.url, span.strong, possessive,
-                     len(core) == 1))
+    out.append(_Name(t.text[ns:ne], ns, ne, first, honorific, span.url, span.strong, cut > 0, end - k == 1))
 
 
 # --- title and organisation -------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def _trim_org(text: str) -> str | None:
     """Keep the proper-noun run of an organisation: "edtech company NetSupport" -> "NetSupport"."""
     text = _DROP_LEADING.sub("", text.strip(" ,.;:\u00a0"))
@@ -437,12 +492,19 @@ def _trim_org(text: str) -> str | None:
     return org or None
 
 
+_TITLE_SPLIT = re.compile(r"[\s/&-]+")
+
+
+@lru_cache(maxsize=65536)
 def _is_title(text: str) -> bool:
-    words = [w.strip(",.()").lower() for w in re.split(r"[\s/&-]+", text) if w]
+    """Whether ``text`` has a job-title word ("Director", "Head of Research")."""
+    words = [w.strip(",.()").lower() for w in _TITLE_SPLIT.split(text) if w]
     return any(w in TITLE_WORDS for w in words)
 
 
+@lru_cache(maxsize=65536)
 def _is_org(text: str) -> bool:
+    """Whether ``text`` reads as an organisation: an organisation word, or all capitalised."""
     words = [w.strip(",.()") for w in text.split()]
     if not words:
         return False
@@ -452,6 +514,7 @@ def _is_org(text: str) -> bool:
 
 
 _TAIL_STOP = re.compile(
+    r"(?=[\s;.,woats])"   # (what a match can start with: a quick test at each position)
     r"\s*(?:;|\.(?:\s|$)|\s[–—]\s|\s-\s|\bwho\b|\bwhich\b|\bwhere\b|\bon (?:the|a|an|this|how|what|why)\b"
     r"|\babout\b|\bto\b|\bsaid\b|\bsays\b|\band (?:I|we|he|she|they)\b|, (?:and )?[a-z]+(?:ed|s)\b"
     r"|\s(?:alongside|chaired|moderated|spoke|presented|discussed|explained|shared|talked)\b"
@@ -491,6 +554,13 @@ def _inner_title_org(t: _Text, inner: str, at: int) -> tuple[str | None, str | N
     return None, inner, t.url_in(at, at + len(inner))
 
 
+_PAREN_AFTER = re.compile(r"\s*\(([^()]{2,120})\)")
+_APPOSITIVE_LEAD = re.compile(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the\s+|an?\s+)(?=[A-Za-z])"
+                              r"|\s+(?:is|was)\s+(?=[A-Z])")
+_SEG_SPLIT = re.compile(r"(,\s*|:\s*)")
+_SEG_SEP = re.compile(r",\s*|:\s*")
+
+
 def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
                ) -> tuple[str | None, str | None, str | None, int]:
     """Title, organisation, the organisation's link, and where that text ends, from the
@@ -498,7 +568,7 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
     at Org -", "Name, Org's Title", "Name, our Title")."""
     text = t.text
     tail = text[start:min(end, start + 300)]   # a title and organisation are never longer
-    m = re.match(r"\s*\(([^()]{2,120})\)", tail)
+    m = _PAREN_AFTER.match(tail)
     if m:
         inner = m.group(1).strip()
         if _ROLE_MARK.match(m.group(0)):
@@ -521,8 +591,7 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
             return None, None, None, start
         off = start + m.end() + rest.find(org)
         return None, org, t.url_in(off, off + len(org)), off + len(org)
-    m = re.match(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the\s+|an?\s+)(?=[A-Za-z])"
-                 r"|\s+(?:is|was)\s+(?=[A-Z])", tail) or _BARE_TITLE.match(tail)
+    m = _APPOSITIVE_LEAD.match(tail) or _BARE_TITLE.match(tail)
     if not m:
         return None, None, None, start
     rest = tail[m.end():]
@@ -535,9 +604,11 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
     pos = 0
     # a comma inside a link's text ("[Department for Science, Innovation and Technology](…)")
     # does not split it: the link is one name
-    masked = "".join("\x00" if ch in ",:" and t.span_at(base + i).url else ch for i, ch in enumerate(rest))
-    for part in re.split(r"(,\s*|:\s*)", masked):
-        if part and not re.fullmatch(r",\s*|:\s*", part):
+    masked = rest
+    if ("," in rest or ":" in rest) and any(s.url for s in t.spans):
+        masked = "".join("\x00" if ch in ",:" and t.span_at(base + i).url else ch for i, ch in enumerate(rest))
+    for part in _SEG_SPLIT.split(masked):
+        if part and not _SEG_SEP.fullmatch(part):
             segs.append((pos, rest[pos:pos + len(part)]))
         pos += len(part)
     title = org = org_url = None
@@ -656,10 +727,32 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_LEAD_END = re.compile(r"\b(?:were|are|was|is|include[ds]?|included)\s*:?\s*$|:\s*$")
+_LEAD_END_WORDS = ("were", "are", "was", "is", "include", "includes", "included")
+
+
+def _lead_in_role(text: str) -> str | None:
+    """The role a paragraph gives the list under it: it ends with a colon, or is short and
+    ends with "were", "are", "include(d)" ("The speakers were"), and names a role."""
+    end = text.rstrip()
+    if end.endswith(":"):
+        return _list_role(text)
+    # (a cheap test of the words first: _LEAD_END, anchored at the end, is searched from the start)
+    if len(text) < 200 and end.endswith(_LEAD_END_WORDS) and _LEAD_END.search(end):
+        return _list_role(text)
+    return None
+
+
+#: Whether any of :data:`_LIST_CUES` is in a text (an alternation matches where one of them does).
+_ANY_LIST_CUE = re.compile("|".join(f"(?:{rx.pattern})" for rx, _role in _LIST_CUES), re.I)
+
+
 def _list_role(text: str) -> str | None:
     """The role a lead-in or heading gives the people listed under it, if any: the cue
     nearest the end wins ("hosted the conversation featuring:" -> speaker)."""
     if _NEGATIVE_LEAD.search(text) and not re.search(r"\bspeakers?\b|\bpanel", text, re.I):
+        return None
+    if not _ANY_LIST_CUE.search(text):   # one pass: most headings and lead-ins name no role
         return None
     best, best_at = None, -1
     for rx, role in _LIST_CUES:
@@ -669,21 +762,39 @@ def _list_role(text: str) -> str | None:
     return best
 
 
+@lru_cache(maxsize=8)
+def _staff_index(staff: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """The staff's full names by lower-case first name, and the set of their full names.
+
+    Every body of a site is read with the same staff list: index it once, not per body."""
+    by_first: dict[str, list[str]] = {}
+    for full in staff:
+        parts = full.split()
+        if len(parts) >= 2:
+            by_first.setdefault(parts[0].lower(), []).append(full)
+    return {k: tuple(v) for k, v in by_first.items()}, frozenset(staff)
+
+
+_UNSET = object()      # "not computed yet" in the collector's memo dicts (None is a result)
+_PER_BLOCK = object()  # a one-word mention whose full name depends on the block it is in
+
+
 class _Collector:
     def __init__(self, staff: Sequence[str]):
-        self.by_first: dict[str, list[str]] = {}
-        for full in staff:
-            parts = full.split()
-            if len(parts) >= 2:
-                self.by_first.setdefault(parts[0].lower(), []).append(full)
+        self.by_first, self.staff_full = _staff_index(tuple(staff))
         self.found: dict[str, SpeakerMention] = {}
         self.order: list[str] = []
         self.parts: dict[str, dict[str, int]] = {}   # first/last word -> full names, first block
         self.block = 0                                # index of the block being read
         self.site_name: str | None = None
-        self.staff_full = set(staff)
         self.text = ""
         self.common: dict[str, bool] = {}
+        # Memos of resolve/loose/_full_ok: each is a pure function of the name's text (and,
+        # for one word, of the block being read) once the body's full names are noted.
+        self._resolved: dict[str, object] = {}                     # one word -> full name, None or _PER_BLOCK
+        self._resolved_at: dict[tuple[str, int], str | None] = {}   # (word, block) -> full name or None
+        self._loose: dict[str, bool] = {}                           # loose() but for resolving to nobody
+        self._full: dict[str, bool] = {}
 
     def _common(self, word: str) -> bool:
         """Whether ``word`` also appears in the body in lower case, as an ordinary word."""
@@ -712,7 +823,22 @@ class _Collector:
         the body that starts or ends with it, else the only staff member with that first name."""
         if not name.single:
             return name.text if self._full_ok(name.text) else None
-        word = name.text.lower()
+        hit = self._resolved.get(name.text, _UNSET)
+        if hit is _UNSET:
+            word = name.text.lower()
+            # Only a word that starts or ends a full name of the body resolves differently
+            # from block to block; any other resolves to staff or to nobody, everywhere.
+            hit = _PER_BLOCK if word in self.parts else self._resolve_word(word)
+            self._resolved[name.text] = hit
+        if hit is _PER_BLOCK:
+            key = (name.text, self.block)
+            hit = self._resolved_at.get(key, _UNSET)
+            if hit is _UNSET:
+                hit = self._resolved_at[key] = self._resolve_word(name.text.lower())
+        return hit   # type: ignore[return-value]
+
+    def _resolve_word(self, word: str) -> str | None:
+        """:meth:`resolve` for a one-word mention (lower-cased) in the current block."""
         hits = {n: b for n, b in self.parts.get(word, {}).items() if self._full_ok(n)}
         # A full name given earlier in the body wins, then the only staff member with that
         # first name, then the only full name given later ("Tim" before "Tim Hughes noted").
@@ -726,25 +852,39 @@ class _Collector:
 
     def _full_ok(self, text: str) -> bool:
         """Whether a name of several words reads as a person's full name in this body."""
+        ok = self._full.get(text)
+        if ok is None:
+            ok = self._full[text] = self._full_ok_uncached(text)
+        return ok
+
+    def _full_ok_uncached(self, text: str) -> bool:
         if text in self.staff_full:
             return True
-        if not _is_person(text):
-            return False
         words = text.lower().split()
-        # "Climate Change", "World Duty Free": ordinary words capitalised
-        return not (self._common(words[-1]) or (len(words) > 2 and self._common(words[0])))
+        if len(words) < 2:
+            return False   # as _is_person says
+        # "Climate Change", "World Duty Free": ordinary words capitalised (looked at before
+        # nameparser, which is far slower: both must pass)
+        if self._common(words[-1]) or (len(words) > 2 and self._common(words[0])):
+            return False
+        return _is_person(text)
 
     def loose(self, name: _Name) -> bool:
         """Whether a single word that resolves to no full name can stand as a first name written
         alone ("Rosario", "Giovana"): capitalised, not a title or ordinary word in this body."""
         if not name.single or name.possessive or name.start != name.full_start:
             return False
-        word = name.text
-        if not (len(word) >= 3 and word[0].isupper() and word[1:].islower()):
-            return False
-        low = word.lower()
-        return (low not in TITLE_WORDS and low.rstrip("s") not in TITLE_WORDS and low not in HONORIFICS
-                and not self._common(low) and self.resolve(name) is None and not _np_title(low))
+        ok = self._loose.get(name.text)
+        if ok is None:
+            word = name.text
+            if not (len(word) >= 3 and word[0].isupper() and word[1:].islower()):
+                ok = False
+            else:
+                low = word.lower()
+                ok = (low not in TITLE_WORDS and low.rstrip("s") not in TITLE_WORDS and low not in HONORIFICS
+                      and not self._common(low) and not _np_title(low))
+            self._loose[name.text] = ok
+        return ok and self.resolve(name) is None
 
     def org_name(self, org: str | None) -> str | None:
         """The site's own name as configured when ``org`` is it in other case ("CONNECTED BY DATA")."""
@@ -828,7 +968,7 @@ def _first_person(col: _Collector, t: _Text, block: Block, authors: list[str]) -
     if not one and not (("e were " in text or "e gave " in text or "e spoke " in text)
                         and _WE_ON_STAGE.search(text)):
         return
-    for s_start, s_end in _sentences(text):
+    for s_start, s_end in t.sentences():
         sentence = text[s_start:s_end]
         m = _i_on_stage(text, s_start, s_end) if len(authors) == 1 else None
         who = authors if m is None else authors[:1]
@@ -870,12 +1010,16 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
     heading_role: dict[int, str | None] = {}   # heading level -> role its text gives
     discussion_at: dict[int, bool] = {}        # heading level -> whether it opens a discussion
     lead_role: str | None = None                # role given by the lead-in of the current list
+    section_role: str | None = None             # role of the innermost heading that gives one
+    discussion = False                          # whether some heading opens a discussion
+    headings_changed = False                    # section_role and discussion are to be worked out again
     for i, (block, t, names) in enumerate(zip(doc.blocks, texts, names_by_block)):
         text = t.text
         col.block = i
         if authors and not block.quote and block.kind != "heading":
             _first_person(col, t, block, authors)
         if block.kind == "heading":
+            headings_changed = True
             for lvl in [l for l in heading_role if l >= block.level]:
                 del heading_role[lvl]
                 discussion_at.pop(lvl, None)
@@ -896,9 +1040,11 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
             heading_role[block.level] = role
             lead_role = None
             continue
-        section_role = next((heading_role[l] for l in sorted(heading_role, reverse=True)
-                             if heading_role[l]), None)
-        discussion = any(discussion_at.values())
+        if headings_changed:
+            section_role = next((heading_role[l] for l in sorted(heading_role, reverse=True)
+                                 if heading_role[l]), None)
+            discussion = any(discussion_at.values())
+            headings_changed = False
         if block.kind == "item":
             role = lead_role or section_role
             if role and names and names[0].start <= 4 + (names[0].start - names[0].full_start):
@@ -906,10 +1052,7 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
             _sentence_rules(col, t, names, block, item_role=role)
             continue
         # paragraph or cell
-        lead_role = _list_role(text) if text.rstrip().endswith(":") or len(text) < 200 else None
-        if lead_role and not text.rstrip().endswith(":") and not re.search(
-                r"\b(?:were|are|was|is|include[ds]?|included)\s*:?\s*$|:\s*$", text.rstrip()):
-            lead_role = None
+        lead_role = _lead_in_role(text)
         if names and names[0].strong and not names[0].possessive and \
                 not text[:names[0].full_start].strip(" *_:") and (section_role or (
                     not discussion and _BOLD_LEAD.match(text, _head_end(text, names)))):
@@ -980,6 +1123,10 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
                 break
 
 
+_ROLE_MARK_ANYWHERE = re.compile(r"\((host|chair|moderator|facilitator)\)", re.I)
+_ROLE_LEAD = re.compile(r"\s*\**\s*(chair|host|moderator|facilitator)\s*:", re.I)
+
+
 def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role: str) -> None:
     """The leading name(s) of a list item, heading or bio paragraph: on stage in ``role``.
 
@@ -1007,16 +1154,63 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
     title, org, org_url, _ = _title_org(t, group[-1].end, len(text), col.site_name)
     mark = _ROLE_MARK.search(text[group[-1].end:])
     if mark is None:
-        mark = re.search(r"\((host|chair|moderator|facilitator)\)", text, re.I)
+        mark = _ROLE_MARK_ANYWHERE.search(text)
     if mark:
         role = _ROLE_OF_MARK.get(mark.group(1).lower(), role)
-    lead = re.match(r"\s*\**\s*(chair|host|moderator|facilitator)\s*:", text[:first.full_start], re.I)
+    lead = _ROLE_LEAD.match(text[:first.full_start])
     if lead:
         role = _ROLE_OF_MARK[lead.group(1).lower()]
     for i, n in enumerate(group):
         full = col.resolve(n)
         if full:
             col.add(full, role, own_title.get(i) or title or n.honorific, org, org_url, n.url, block.line)
+
+
+class _Sentence:
+    """A sentence, with what its words say about everyone named in it, looked for only
+    when a name needs it: whether it has a cue ("spoke", "panel", a section announcing
+    speakers), and the role a cue before a name gives (witness, panellist or speaker)."""
+
+    __slots__ = ("text", "_section_role", "_cue", "_default")
+
+    def __init__(self, text: str, section_role: str | None):
+        self.text = text
+        self._section_role = section_role
+        self._cue: bool | None = None
+        self._default: str | None = None
+
+    @property
+    def cue(self) -> bool:
+        if self._cue is None:
+            self._cue = bool(_SENTENCE_CUE.search(self.text) or self._section_role)
+        return self._cue
+
+    @property
+    def default(self) -> str:
+        if self._default is None:
+            self._default = ("witness" if _EVIDENCE.search(self.text)
+                             else "panellist" if _PANEL.search(self.text) else "speaker")
+        return self._default
+
+
+#: How each cue of _BEFORE_CUES ends (before white space): "by", "with", "chair:", "alongside", ...
+_CUE_ENDINGS = ("by", "with", ":", "and", "moderator", "mc", "from", "witness", "witnesses", "facilitator",
+                "alongside", "together", "featuring", "invited", "of", ",")
+
+
+def _before_cue(before: str) -> str | None:
+    """The role the first of :data:`_BEFORE_CUES` that ``before`` ends with gives, if any.
+
+    Those patterns end in ``\\s*$`` and are searched from every position, so the end of
+    the text is looked at first: most words before a name are no cue. (The shortcut is
+    taken on ASCII only, where ``str.lower`` folds case exactly as ``re.I`` does.)"""
+    end = before.rstrip()[-12:]
+    if end.isascii() and not end.lower().endswith(_CUE_ENDINGS):
+        return None
+    for rx, role in _BEFORE_CUES:
+        if rx.search(before):
+            return role
+    return None
 
 
 def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
@@ -1026,19 +1220,23 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
     or as the subject of a speaking verb ("A, Title at Org, explained"). In a discussion
     section ("## Q&A") a speaking verb alone is not enough: the floor speaks there too."""
     text = t.text
-    if not any(not n.single or col.resolve(n) or col.loose(n) for n in names):
+    # A name can be on stage only if it has several words, or resolves to a full name, or
+    # may stand as a first name alone: known for each name once per block.
+    live = [not n.single or bool(col.resolve(n)) or col.loose(n) for n in names]
+    if not any(live):
         return
-    for s_start, s_end in _sentences(text):
-        in_sent = [n for n in names if s_start <= n.start < s_end]
-        if not in_sent or not any(not n.single or col.resolve(n) or col.loose(n) for n in in_sent):
+    starts = [n.start for n in names]   # in order: names come out of the text left to right
+    for s_start, s_end in t.sentences():
+        lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
+        if not any(live[lo:hi]):
             continue
+        in_sent = names[lo:hi]
         sentence = text[s_start:s_end]
-        cue = _SENTENCE_CUE.search(sentence) or section_role
-        default = "witness" if _EVIDENCE.search(sentence) else "panellist" if _PANEL.search(sentence) else "speaker"
+        sent = _Sentence(sentence, section_role)
         carried: str | None = None   # role carried along a list after a cue
         consumed = s_start            # end of the last speaker's name, title and organisation
-        for n in in_sent:
-            if n.start < consumed or (n.single and not col.resolve(n) and not col.loose(n)):
+        for k, n in enumerate(in_sent):
+            if n.start < consumed or not live[lo + k]:
                 continue
             before = text[max(s_start, n.full_start - 150):n.full_start]
             if "'s" in before or "’s" in before:
@@ -1051,17 +1249,19 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
             if tt and _is_title(tt.group()):
                 before = before[:tt.start()]   # "keynote by Chief Scientific Advisor, Sir ..."
                 pre_title = tt.group().strip(" ,")
-            role = None
-            strong = False   # a cue right at the name: enough for a first name on its own
-            for rx, r in _BEFORE_CUES:
-                if rx.search(before):
-                    role = r if r != "speaker" else default
-                    strong = True
-                    break
+            role = _before_cue(before)
+            strong = role is not None   # a cue right at the name: enough for a first name on its own
+            if role == "speaker":
+                role = sent.default
             plist = _PAREN_LIST.search(text, max(s_start, n.full_start - 150), n.full_start) \
                 if "(" in before else None
             if plist:   # "Our speakers (Giovana, Ivan and Tim) introduced ..."
-                role, strong = _noun_role(plist.group(1)) or default, True
+                role, strong = _noun_role(plist.group(1)) or sent.default, True
+            if not strong and n.url is None and not any(live[lo + k + 1:hi]) and col.resolve(n) is None \
+                    and not _AFTER_MARK.match(text, n.end, s_end):
+                # A first name that resolves to nobody is kept only after a strong cue, and no
+                # later name of the sentence needs the role it would carry: nothing to do.
+                continue
             if role is None and carried and _LIST_GAP.fullmatch(
                     _POSS_ORG_TAIL.sub("", text[consumed:n.full_start])):
                 role = carried
@@ -1071,9 +1271,9 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
             input_from = role is None and before.rstrip().endswith("from") and \
                 bool(_INPUT_FROM.search(before)) and bool(_SESSION.search(sentence))
             if input_from:
-                role = default   # "The session included inputs on the report from A of Org"
-            if role is None and cue and (_INCLUDING.search(before) or _WITH.search(before)):
-                role = default
+                role = sent.default   # "The session included inputs on the report from A of Org"
+            if role is None and sent.cue and (_INCLUDING.search(before) or _WITH.search(before)):
+                role = sent.default
             by_item = role is None and item_role is not None and bool(_BY.search(before))
             if by_item:
                 role = item_role   # under "the other talks:": "* Public participation, by Ruth Bowyer"
@@ -1085,10 +1285,10 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
                     role = "facilitator"   # "Adam will be delivering a workshop"
                 elif v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(s_end, verb.end() + 60)):
                     noun = _NOUN_ROLE.search(v)
-                    role = next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, default)
-            if role is None and cue and not discussion and not n.possessive and re.match(
+                    role = next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, sent.default)
+            if role is None and sent.cue and not discussion and not n.possessive and re.match(
                     r"\s*(?:and\b|,|&|\()", after) and _subject_list(text, s_start, n):
-                role = default
+                role = sent.default
             mark = _AFTER_MARK.match(text, n.end, s_end)
             if mark:   # "Tim Davies (Connected by Data) (facilitator)": this one only
                 role, strong = _ROLE_OF_MARK.get(mark.group(1).lower(), "speaker"), True
@@ -1098,13 +1298,13 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
                 role = "speaker" if _TALK_AFTER.match(after) and not discussion else None
             if role is not None and not by_item and (_NEGATIVE_BEFORE.search(before[-60:]) or (
                     _ORG_BEFORE.search(before[-12:]) and not input_from
-                    and not any(rx.search(before) for rx, _ in _BEFORE_CUES))
+                    and _before_cue(before) is None)
                     or _cited_in_link(t, n) or _org_homepage(n)):
                 role = None
                 carried = None
             if role is None:
                 continue
-            carried = None if mark else role if role in ("speaker", "panellist", "witness") else default
+            carried = None if mark else role if role in ("speaker", "panellist", "witness") else sent.default
             full = col.resolve(n)
             if not full and col.loose(n) and (
                     (strong and (plist or re.match(r"\s*\(|\s+(?:from|of|at)\s+(?:the\s+)?[A-Z]", after)))
@@ -1202,11 +1402,14 @@ def _next_person(text: str, names: list[_Name], n: _Name, end: int) -> int:
     return end
 
 
+_COORDINATED = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
+
+
 def _after_list(text: str, names: list[_Name], n: _Name) -> int:
     """Where the words after ``n`` start, past names coordinated with it ("A and B said")."""
     end = n.end
     for m in names:
-        if m.full_start >= end and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", text[end:m.full_start]):
+        if m.full_start >= end and _COORDINATED.fullmatch(text[end:m.full_start]):
             end = m.end
         elif m.full_start >= end:
             break
