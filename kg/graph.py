@@ -42,12 +42,14 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 def safe_iri(url: str) -> NamedNode | None:
     """``url`` as an IRI node, percent-encoding what IRIs forbid; ``None`` if hopeless.
 
-    Characters outside IRIs are encoded, and so are a ``%`` that starts no escape
+    Characters outside IRIs and white space are encoded, and so are a ``%`` that starts no escape
     (``100%sure``) and every ``#`` after the first (``/#/route#part``).
     """
     url = str(url).strip()
     if not url:
         return None
+    if any(c.isspace() for c in url):  # e.g. a no-break space: IRIs allow it, N-Quads readers do not
+        url = "".join(quote(c) if c.isspace() else c for c in url)
     try:
         return NamedNode(url)
     except ValueError:
@@ -60,6 +62,13 @@ def safe_iri(url: str) -> NamedNode | None:
         return NamedNode(fixed)
     except ValueError:
         return None
+
+
+def _first_text(value: Any) -> str | None:
+    """A front-matter value as one string: itself, or a list's first string (``link: [a, b]``)."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), None)
+    return value if isinstance(value, str) else None
 
 
 def literal(value: Any) -> Literal:
@@ -106,7 +115,7 @@ class GraphBuilder:
         for r in self.records:  # every mention first, then one decision for all
             kind = self.mapping.kinds.get(r.kind)
             if kind and kind.identity:
-                self.entities.add_org(r.label, r.source.data.get(kind.identity), r.iri)
+                self.entities.add_org(r.label, _first_text(r.source.data.get(kind.identity)), r.iri)
             for m in r.speakers:
                 if self.entities.is_person(m.name):
                     self.entities.add_person(m.name, m.url)

@@ -36,11 +36,15 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=100_000)
 def domain_of(url: str | None) -> str | None:
     """The host of ``url`` without ``www.``, lower case; ``None`` if it has none."""
-    if not url:
+    if not url or not isinstance(url, str):
         return None
+    return _domain(url)
+
+
+@lru_cache(maxsize=100_000)
+def _domain(url: str) -> str | None:
     try:
         host = urlsplit(url if "://" in url else "https://" + url).hostname
     except ValueError:
