@@ -48,10 +48,12 @@ def safe_iri(url: str) -> NamedNode | None:
     url = str(url).strip()
     if not url:
         return None
-    if any(c.isspace() for c in url):  # e.g. a no-break space: IRIs allow it, N-Quads readers do not
-        url = "".join(quote(c) if c.isspace() else c for c in url)
     try:
-        return NamedNode(url)
+        node = NamedNode(url)
+        if not any(c.isspace() for c in url):
+            return node
+        # e.g. a no-break space: IRIs allow it, N-Quads readers do not
+        return NamedNode("".join(quote(c) if c.isspace() else c for c in url))
     except ValueError:
         pass
     base, hash_, fragment = url.partition("#")
