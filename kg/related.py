@@ -208,6 +208,7 @@ def _read(graph: KnowledgeGraph) -> _Data:
             labels[v] = lab.value if old is None else min(old, lab.value)
 
     raw: dict[str, list[set[str]]] = {s: [set() for _ in range(n)] for s in SET_SIGNALS}
+    used: set[str] = set()  # the values events have: their labels are read below
     for row in graph.query(internal("related-values")):
         i = index.get(row["e"].value)
         if i is None or not isinstance(row["v"], NamedNode):
@@ -216,11 +217,14 @@ def _read(graph: KnowledgeGraph) -> _Data:
         if v == iris[i]:
             continue
         raw[row["signal"].value][i].add(v)
-        label(v, row["label"])
+        used.add(v)
     parents: dict[str, set[str]] = defaultdict(set)
     for row in graph.query(internal("related-parents")):
         parents[row["p"].value].add(row["a"].value)
-        label(row["a"].value, row["label"])
+        used.add(row["a"].value)
+    for row in graph.query(internal("related-labels")):
+        if isinstance(row["v"], NamedNode) and row["v"].value in used:
+            label(row["v"].value, row["label"])
     for i in range(n):  # a project and every project above it
         projects = raw["project"][i]
         raw["parent_project"][i] = set(projects).union(*(parents.get(p, ()) for p in projects))
