@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from . import vocab
 from .errors import Diagnostic
+from .collector import gc_paused
 from .entities import load_curation
 from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
@@ -54,6 +55,13 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         SiteError: the site folder or its ``_config.yml`` cannot be read.
         MappingError: the mapping file is invalid.
     """
+    with gc_paused():  # millions of objects, no cycles: see kg/collector.py
+        return _build(site, out, mapping, base_url, curation, jobs, incremental, progress)
+
+
+def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None, base_url: str | None,
+           curation: str | Path | None, jobs: int | None, incremental: bool,
+           progress: Callable[[str, int, int], None] | None) -> KnowledgeGraph:
     started = time.perf_counter()
     stages: dict[str, float] = {}
 

@@ -37,6 +37,7 @@ _IRI_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
 
 
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SPACE = re.compile(r"\s")
 
 
 def safe_iri(url: str) -> NamedNode | None:
@@ -50,7 +51,7 @@ def safe_iri(url: str) -> NamedNode | None:
         return None
     try:
         node = NamedNode(url)
-        if not any(c.isspace() for c in url):
+        if not _SPACE.search(url):
             return node
         # e.g. a no-break space: IRIs allow it, N-Quads readers do not
         return NamedNode("".join(quote(c) if c.isspace() else c for c in url))

@@ -36,12 +36,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import gc
 import json
 import math
 import re
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import attrgetter, itemgetter
@@ -53,6 +51,7 @@ import numpy as np
 import yaml
 from pyoxigraph import Literal, NamedNode, Quad
 
+from .collector import gc_paused
 from .errors import KgError
 from .query import internal
 from .store import KnowledgeGraph
@@ -427,28 +426,12 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     site = site if site is not None else graph.report.get("site")
     w = load_weights(weights, site)
     top = w["top"] if top is None else top
-    with _gc_paused():
+    with gc_paused():
         data = _read(graph)
         if texts is None:
             texts = load_texts(graph, site) if w["signals"]["text"]["weight"] > 0 else {}
         texts = {k: v[:TEXT_LIMIT] for k, v in texts.items()}  # the opening of a page says what it is about
         return _score(data, texts, w, top)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for a while. Scoring and the quads make hundreds of
-    thousands of small objects, none of them in a cycle, and each batch of them would
-    otherwise set off a collection that walks the objects already made (a third to a
-    half of the time of :func:`related_quads`)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @dataclass(frozen=True, eq=False)
@@ -773,7 +756,7 @@ def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
     """
     if related is None:
         related = related_events(graph, top, weights, texts=texts, site=site)
-    with _gc_paused():  # millions of small objects, none in a cycle
+    with gc_paused():  # millions of small objects, none in a cycle
         for event, suggestions in related.items():
             if not suggestions:
                 continue
