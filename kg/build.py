@@ -48,7 +48,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             (files read, then each stage as it ends), for a progress display.
 
     Returns:
-        The graph, with its build report in ``.report``. Problems in the site's files
+        The graph, with its build report in ``.report``: with ``out``, the store written
+        there, opened read-only; without, a store in memory. Problems in the site's files
         are diagnostics in the report, never exceptions.
 
     Raises:
@@ -112,7 +113,9 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
                                            "files_read": len(records) - (cache.reused if cache else 0),
                                            "graphs_written": len(writer.changed),
                                            "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
-        graph.store = writer.finish(graph.report)
+        report = graph.report
+        del graph  # finish() moves the store's directory: nothing may hold the store then
+        graph = KnowledgeGraph(writer.finish(report), report)
         if out is not None:
             if cache is not None:
                 cache.save(Path(out))

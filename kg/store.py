@@ -267,6 +267,7 @@ class GraphWriter:
         self._pending_bytes = 0
         self._reload = False                 # incremental: too much changed; loaded afresh
         self._reload_due = False             # ... and to be loaded afresh at the next sync()
+        self._trash: Path | None = None      # finish(): where the old store waits to be deleted
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         if self.folder is None:
@@ -306,9 +307,10 @@ class GraphWriter:
             self._spans[name] = (self._size, len(data))
             self._spool.write(data)
             self._size += len(data)
-        if self.previous.get(name) == digest and not self._reload:
+        if self.previous.get(name) != digest:
+            self.changed.append(name)
+        elif not self._reload:
             return  # the copied store holds it already
-        self.changed.append(name)
         if self._reload_due:
             return  # sync() loads the whole spool
         if self.previous and not self._reload:
@@ -381,33 +383,44 @@ class GraphWriter:
 
     def finish(self, report: dict[str, Any]) -> ox.Store:
         """Complete the store; for a folder, put the store, ``graph.nq``, the hashes and the
-        report in place. Returns the store (for a folder: the new one, opened read-only)."""
+        report in place. Returns the store (for a folder: the new one, opened read-only).
+
+        The caller must hold no other reference to :attr:`store`: for a folder, its
+        directory is renamed into place here.
+
+        Order, so that a build stopped at any point leaves a folder that a later build
+        handles: ``graph.nq`` is written under a temporary name first; the hashes file
+        goes before the old store is moved aside (a store without it is never updated
+        incrementally), and comes back only once the new store is in place.
+        """
         try:
-            store = self.sync()
             if self.folder is None:
-                return store
+                return self.sync()
+            self.sync().flush()
+            self._store = None  # closes the store: its directory moves below
             assert self._spool is not None and self._new is not None
-            store.flush()
-            self._store = None
             self._spool.flush()
-            with atomic_path(self.folder / GRAPH_FILE) as tmp, open(tmp, "wb") as out:
-                for name in sorted(self._spans):
-                    offset, length = self._spans[name]
-                    out.write(os.pread(self._spool.fileno(), length, offset))
-            self._close_spool()
-            old = self.folder / STORE_DIR
-            trash = None
-            if old.exists():
-                trash = Path(tempfile.mkdtemp(prefix=".store-old.", dir=self.folder))
-                os.replace(old, trash / STORE_DIR)
-            os.replace(self._new, old)
-            if trash:
-                shutil.rmtree(trash, ignore_errors=True)
+            with atomic_path(self.folder / GRAPH_FILE) as tmp:
+                with open(tmp, "wb") as out:
+                    for name in sorted(self._spans):
+                        offset, length = self._spans[name]
+                        out.write(os.pread(self._spool.fileno(), length, offset))
+                self._close_spool()
+                (self.folder / HASHES_FILE).unlink(missing_ok=True)
+                old = self.folder / STORE_DIR
+                if old.exists():
+                    self._trash = Path(tempfile.mkdtemp(prefix=".store-old.", dir=self.folder))
+                    os.replace(old, self._trash / STORE_DIR)
+                os.replace(self._new, old)
+                self._new = None
             write_json(self.folder / HASHES_FILE, dict(sorted(self.hashes.items())))
+            write_json(self.folder / REPORT_FILE, report)
         except BaseException:
             self.abort()
             raise
-        write_json(self.folder / REPORT_FILE, report)
+        if self._trash is not None:
+            shutil.rmtree(self._trash, ignore_errors=True)
+            self._trash = None
         return ox.Store.read_only(str(old))
 
     def _close_spool(self) -> None:
@@ -427,6 +440,11 @@ class GraphWriter:
         self._close_spool()
         if self._new is not None:
             shutil.rmtree(self._new, ignore_errors=True)
+        if self._trash is not None and self.folder is not None:  # the old store was moved aside
+            if not (self.folder / STORE_DIR).exists():
+                os.replace(self._trash / STORE_DIR, self.folder / STORE_DIR)
+            shutil.rmtree(self._trash, ignore_errors=True)
+            self._trash = None
 
 
 def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:

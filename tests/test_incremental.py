@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 import kg
+import kg.store
 from kg.mapping import default_mapping_path
 
 VOLATILE = {"seconds", "stages", "incremental"}
@@ -38,7 +39,11 @@ def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, 
     (tiny_site / "_events" / "2024-05-01-third-meetup.md").write_text(                 # add, joins a series
         "---\ntitle: Tiny Meetup\ndate: 2024-05-01\nproject: Tiny Meetup Group\n---\n"
         "The third meeting. See [the second](/events/2024-02-14-tiny-meetup).\n")
+    hashes_before = json.loads((inc / "cache" / "graphs.json").read_text())
     again = kg.build_site(tiny_site, inc)
+    hashes_after = json.loads((inc / "cache" / "graphs.json").read_text())
+    assert again.report["incremental"]["graphs_written"] == len(
+        [g for g, h in hashes_after.items() if hashes_before.get(g) != h])  # whichever way the store was updated
     # removed: the deleted file's graph and the graph of its related events
     assert again.report["incremental"]["files_read"] == 2 and again.report["incremental"]["graphs_removed"] == 2
     clean = tmp_path / "clean"
@@ -84,3 +89,42 @@ def test_the_same_site_by_another_path_reuses_the_cache(tiny_site: Path, tmp_pat
     monkeypatch.chdir(tiny_site.parent)
     again = kg.build_site(Path(tiny_site.name), tmp_path / "inc")
     assert again.report["incremental"]["files_reused"] == 11
+
+
+def test_graphs_written_counts_only_changed_graphs_after_a_reload(tiny_site: Path, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    monkeypatch.setattr("kg.store.REBUILD_SHARE", 0.0)  # any change reloads the whole store
+    kg.build_site(tiny_site, tmp_path / "inc")
+    before = json.loads((tmp_path / "inc" / "cache" / "graphs.json").read_text())
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
+    again = kg.build_site(tiny_site, tmp_path / "inc")
+    after = json.loads((tmp_path / "inc" / "cache" / "graphs.json").read_text())
+    changed = [g for g, h in after.items() if before.get(g) != h]
+    assert changed and again.report["incremental"]["graphs_written"] == len(changed)
+
+
+@pytest.mark.parametrize("fail_at", ["graphs.json", "report.json"])
+def test_a_build_stopped_after_the_store_swap_does_not_mislead_the_next(tiny_site: Path, tmp_path: Path,
+                                                                         monkeypatch, fail_at: str) -> None:
+    """The store and the hashes that say what it holds must never disagree: a build
+    stopped between the two would make the next one skip graphs the store lacks."""
+    inc = tmp_path / "inc"
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    original = talk.read_text()
+    kg.build_site(tiny_site, inc)
+    talk.write_text(original.replace("Director", "Chief Executive"))
+    real = kg.store.write_json
+
+    def stopped(path: Path, data) -> None:
+        if path.name == fail_at:
+            raise KeyboardInterrupt("stopped here")
+        real(path, data)
+    monkeypatch.setattr("kg.store.write_json", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        kg.build_site(tiny_site, inc)
+    monkeypatch.setattr("kg.store.write_json", real)
+    talk.write_text(original)  # back as it was: the previous hashes match again
+    kg.build_site(tiny_site, inc)
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
