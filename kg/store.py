@@ -452,9 +452,16 @@ def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
     graphs: dict[str, list[ox.Quad]] = {}
     for q in graph.store.quads_for_pattern(None, None, None, None):
         graphs.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
+    if "" in graphs:
+        raise StoreError("the graph has quads outside any named graph; kg saves named graphs only",
+                         hint="put them in a named graph (one per source)")
     writer = GraphWriter(folder, incremental=False)
-    for name, quads in graphs.items():
-        writer.add(name, quads)
+    try:
+        for name, quads in graphs.items():
+            writer.add(name, quads)
+    except BaseException:
+        writer.abort()
+        raise
     writer.finish(graph.report)
     graph.path = Path(folder)
     return graph.path

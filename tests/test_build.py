@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 import kg
 from kg.query import run_query
@@ -187,3 +188,21 @@ def test_parallel_read_builds_the_same_graph(make_site, tmp_path: Path) -> None:
     kg.build_site(root, tmp_path / "one", jobs=1)
     kg.build_site(root, tmp_path / "two", jobs=2)
     assert (tmp_path / "one" / "graph.nq").read_bytes() == (tmp_path / "two" / "graph.nq").read_bytes()
+
+
+def test_save_graph_writes_a_folder_that_opens(tmp_path: Path, tiny_site: Path) -> None:
+    graph = kg.build_site(tiny_site)  # in memory
+    kg.save_graph(graph, tmp_path / "saved")
+    reopened = kg.open_graph(tmp_path / "saved")
+    assert len(reopened) == len(graph) > 0
+    assert (tmp_path / "saved" / "graph.nq").read_text().count("\n") == len(graph)
+
+
+def test_save_graph_refuses_quads_outside_named_graphs(tmp_path: Path) -> None:
+    from kg.errors import StoreError
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://x.example/a"), ox.NamedNode("https://x.example/p"),
+                      ox.Literal("v"), ox.DefaultGraph()))
+    with pytest.raises(StoreError, match="outside any named graph"):
+        kg.save_graph(kg.KnowledgeGraph(store, {"base_url": "https://x.example"}), tmp_path / "saved")
+    assert not (tmp_path / "saved" / "store").exists()
