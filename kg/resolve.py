@@ -67,6 +67,13 @@ def homepage_domain(url: str | None, site_host: str | None = None) -> str | None
     ``None`` for links to shared hosts (YouTube, LinkedIn…) and to pages of the site
     itself (``site_host``) other than its home page.
     """
+    if not url or not isinstance(url, str):
+        return None
+    return _homepage_domain(url, site_host)
+
+
+@lru_cache(maxsize=100_000)
+def _homepage_domain(url: str, site_host: str | None) -> str | None:
     domain = domain_of(url)
     if domain is None or domain in SHARED_HOSTS or any(domain.endswith("." + h) for h in SHARED_HOSTS):
         return None
