@@ -232,13 +232,10 @@ _ROLE_OF_MARK = {"host": "chair", "chair": "chair", "co-chair": "chair", "modera
                  "mc": "chair", "facilitator": "facilitator", "speaker": "speaker",
                  "panellist": "panellist", "panelist": "panellist", "witness": "witness"}
 
-_WORD = re.compile(r"[^\W\d_](?:[\w'’\-]*[^\W_])?")
 _SENT_END = re.compile(r"[.!?]+[\"”’)]*\s+(?=[^a-z\s])")
 _ABBREV = frozenset("dr prof mr mrs ms st no vs etc jr sr e.g i.e al approx fig".split())
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _ORG_CONNECT = frozenset("of for and the & de in on at by du la le y".split())
-_ORG_STOP = re.compile(r"\s*(?:;|\.(?:\s|$)|\)|\s[–—-]\s|:\s| who\b| which\b| where\b| on\b| to\b"
-                       r"| about\b| with\b| and (?=[A-Z][a-z]+ [A-Z])| in (?:the )?(?:UK|US|[12]\d\d\d))")
 _DROP_LEADING = re.compile(r"^(?:the|a|an|its|their|our)\s+", re.I)
 
 

@@ -256,7 +256,7 @@ class GraphWriter:
         self.previous: dict[str, str] = {}   # graph -> hash, of the store the new one copies
         self.hashes: dict[str, str] = {}     # graph -> hash, of this build
         self.changed: list[str] = []         # graphs whose bytes differ from the previous build's
-        self.removed: list[str] = []         # graphs of the previous build that this one lacks
+        self._removed: list[str] = []        # graphs of the previous build already taken out of the store
         self._spans: dict[str, tuple[int, int]] = {}  # graph -> (offset, length) in the spool
         self._spool = None
         self._spool_path: Path | None = None
@@ -285,8 +285,7 @@ class GraphWriter:
                 ox.Store.read_only(str(old)).backup(str(self._new))
             except (OSError, ValueError):
                 self.previous = {}
-                shutil.rmtree(self._new, ignore_errors=True)
-                self._new.mkdir()
+                self._empty_store()
         self._store = ox.Store(str(self._new))
         fd, tmp = tempfile.mkstemp(prefix=".spool.", suffix=".tmp", dir=self.folder)
         self._spool = os.fdopen(fd, "w+b")
@@ -332,12 +331,17 @@ class GraphWriter:
         self._pending, self._pending_bytes = [], 0
         self._join()
         self._store = None
-        assert self._new is not None and self._spool is not None
-        shutil.rmtree(self._new, ignore_errors=True)
-        self._new.mkdir()
+        self._empty_store()
         self._store = ox.Store(str(self._new))
+        assert self._spool is not None
         self._spool.flush()
         self._store.bulk_load(path=str(self._spool_path), format=ox.RdfFormat.N_QUADS)
+
+    def _empty_store(self) -> None:
+        """Make the new store's folder empty (the store must be closed)."""
+        assert self._new is not None
+        shutil.rmtree(self._new, ignore_errors=True)
+        self._new.mkdir()
 
     def _load_batch(self) -> None:
         data = b"".join(self._batch)
@@ -356,10 +360,10 @@ class GraphWriter:
                 self._start_reload()
             else:
                 assert self._store is not None
-                gone = [n for n in self.previous if n not in self.hashes and complete(n) and n not in self.removed]
+                gone = [n for n in self.previous if n not in self.hashes and complete(n) and n not in self._removed]
                 for name in [n for n, _ in self._pending if n in self.previous] + gone:
                     self._store.remove_graph(ox.NamedNode(name))
-                self.removed += gone
+                self._removed += gone
                 self._batch = [d for _, d in self._pending]
                 self._pending, self._pending_bytes = [], 0
         self._load_batch()

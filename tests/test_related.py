@@ -191,14 +191,19 @@ def test_bad_weights_are_errors() -> None:
     assert load_weights({"signals": {"topic": 2.5}})["signals"]["topic"]["weight"] == 2.5
 
 
-def test_hub_values_only_add_to_pairs_found_otherwise(make_site) -> None:
-    """A value shared by more than max_postings events makes no pairs by itself."""
+def common_topic_site(events: int) -> dict[str, str]:
+    """Events a month apart that all have the topic Common; the first links to the second."""
     files = {"_topics/t.md": "---\ntitle: Common\n---\nx\n"}
-    for i in range(4):
+    for i in range(events):
         files[f"_events/2024-0{i + 1}-01-e{i}.md"] = (
             f"---\ntitle: Event {i}\ndate: 2024-0{i + 1}-01\ntopics: [Common]\n---\n"
             + ("See [the next one](/events/2024-02-01-e1).\n" if i == 0 else "Nothing.\n"))
-    graph = kg.build_site(make_site(files))
+    return files
+
+
+def test_hub_values_only_add_to_pairs_found_otherwise(make_site) -> None:
+    """A value shared by more than max_postings events makes no pairs by itself."""
+    graph = kg.build_site(make_site(common_topic_site(4)))
     everyone = related_events(graph, weights={"signals": {"text": 0}})
     assert len(everyone[ev("2024-03-01-e2")]) == 3
     hubbed = related_events(graph, weights={"max_postings": 2, "signals": {"text": 0}})
@@ -210,12 +215,7 @@ def test_hub_values_only_add_to_pairs_found_otherwise(make_site) -> None:
 
 def test_hub_values_add_the_same_to_pairs_found_otherwise(make_site) -> None:
     """A hub value (looked up among the few candidates) adds what it adds when it makes pairs."""
-    files = {"_topics/t.md": "---\ntitle: Common\n---\nx\n"}
-    for i in range(6):
-        files[f"_events/2024-0{i + 1}-01-e{i}.md"] = (
-            f"---\ntitle: Event {i}\ndate: 2024-0{i + 1}-01\ntopics: [Common]\n---\n"
-            + ("See [the next one](/events/2024-02-01-e1).\n" if i == 0 else "Nothing.\n"))
-    graph = kg.build_site(make_site(files))
+    graph = kg.build_site(make_site(common_topic_site(6)))
     everyone = {s.url: s for s in related_events(graph, weights={"signals": {"text": 0}})[ev("2024-01-01-e0")]}
     hubbed = related_events(graph, weights={"max_postings": 2, "signals": {"text": 0}})[ev("2024-01-01-e0")]
     assert [(s.url, s.score, s.reasons) for s in hubbed] == [
