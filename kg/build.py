@@ -16,7 +16,7 @@ from .graph import GraphBuilder
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import graph_prefix, related_graphs
+from .related import graph_prefix, related_nquads
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -95,8 +95,8 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         related_graph = KnowledgeGraph(writer.sync(complete=lambda name: not name.startswith(prefix)), report)
         lap("store")
         texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
-        for name, quads in related_graphs(related_graph, texts=texts, site=the_site.root):
-            writer.add(name, quads)
+        for name, data in related_nquads(related_graph, texts=texts, site=the_site.root):
+            writer.add_nquads(name, data)
         del texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")

@@ -49,12 +49,12 @@ from urllib.parse import quote
 
 import numpy as np
 import yaml
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from .collector import gc_paused
 from .errors import KgError
 from .query import internal
-from .store import KnowledgeGraph
+from .store import KnowledgeGraph, nquads_literal, nquads_lines
 from .vocab import kg, rdf, xsd
 
 WEIGHTS_FILE = "related.yml"
@@ -742,38 +742,51 @@ def graph_name(graph: KnowledgeGraph, event: str) -> str:
     return prefix + path
 
 
-def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
+def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
                    top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
-                   site: str | Path | None = None) -> Iterator[tuple[str, list[Quad]]]:
-    """The suggestions as named graphs, one per event that has any: (graph IRI, quads).
+                   site: str | Path | None = None) -> Iterator[tuple[str, bytes]]:
+    """The suggestions as named graphs, one per event that has any: (graph IRI, N-Quads).
 
     Each suggestion is a node ``<{event}#related-{rank}>`` typed ``kg:Recommendation`` with
     ``kg:recommendationFor`` (the event), ``kg:recommends`` (the related event),
     ``kg:rank`` (1 = best), ``kg:score`` (xsd:decimal) and one ``kg:reason`` per reason,
     in the graph :func:`graph_name` gives for the event. Computes the suggestions first
-    unless ``related`` is given; yields one graph at a time.
+    unless ``related`` is given; yields one graph at a time, as the bytes
+    :func:`kg.store.nquads` would make of its quads (made as text: there are millions of
+    them, and building each as a quad object first costs more than everything else here).
     """
     if related is None:
         related = related_events(graph, top, weights, texts=texts, site=site)
-    with gc_paused():  # millions of small objects, none in a cycle
-        for event, suggestions in related.items():
-            if not suggestions:
-                continue
-            g = NamedNode(graph_name(graph, event))
-            e = NamedNode(event)
-            out: list[Quad] = []
-            for rank, s in enumerate(suggestions, 1):
-                node = NamedNode(f"{event}#related-{rank}")
-                out += [
-                    Quad(node, rdf.type, kg.Recommendation, g),
-                    Quad(node, kg.recommendationFor, e, g),
-                    Quad(node, kg.recommends, NamedNode(s.url), g),
-                    Quad(node, kg.rank, Literal(str(rank), datatype=xsd.integer), g),
-                    Quad(node, kg.score, Literal(f"{s.score:.4f}", datatype=xsd.decimal), g),
-                ]
-                out += [Quad(node, kg.reason, Literal(r), g) for r in s.reasons]
-            yield g.value, out
+    a, for_, recommends = f"<{rdf.type.value}>", f"<{kg.recommendationFor.value}>", f"<{kg.recommends.value}>"
+    rank_, score_, reason_ = f"<{kg.rank.value}>", f"<{kg.score.value}>", f"<{kg.reason.value}>"
+    recommendation, integer, decimal = f"<{kg.Recommendation.value}>", xsd.integer.value, xsd.decimal.value
+    for event, suggestions in related.items():
+        if not suggestions:
+            continue
+        name = graph_name(graph, event)
+        g = f"<{name}> ."
+        lines: list[str] = []
+        for rank, s in enumerate(suggestions, 1):
+            node = f"<{event}#related-{rank}>"
+            lines += [
+                f"{node} {a} {recommendation} {g}",
+                f"{node} {for_} <{event}> {g}",
+                f"{node} {recommends} <{s.url}> {g}",
+                f"{node} {rank_} {nquads_literal(str(rank), integer)} {g}",
+                f"{node} {score_} {nquads_literal(f'{s.score:.4f}', decimal)} {g}",
+            ]
+            lines += [f"{node} {reason_} {nquads_literal(r)} {g}" for r in s.reasons]
+        yield name, nquads_lines(lines)
+
+
+def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
+                   top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
+                   texts: Mapping[str, str] | None = None,
+                   site: str | Path | None = None) -> Iterator[tuple[str, list[Quad]]]:
+    """The graphs of :func:`related_nquads` as quads: (graph IRI, quads)."""
+    for name, data in related_nquads(graph, related, top, weights, texts=texts, site=site):
+        yield name, list(parse(data, format=RdfFormat.N_QUADS))
 
 
 def related_quads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,

@@ -232,6 +232,27 @@ def nquads(quads: Iterable[ox.Quad]) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
+_NQ_ESCAPES = str.maketrans({
+    **{c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)},
+    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\",
+})
+
+
+def nquads_literal(value: str, datatype: str | None = None) -> str:
+    """A literal as N-Quads text, escaped exactly as Oxigraph writes it (so lines made as
+    text and lines :func:`nquads` makes from quads compare equal); ``datatype`` is an
+    IRI, none for a plain (xsd:string) literal."""
+    text = '"' + value.translate(_NQ_ESCAPES) + '"'
+    return text if datatype is None else f"{text}^^<{datatype}>"
+
+
+def nquads_lines(lines: Iterable[str]) -> bytes:
+    """N-Quads lines (each ``<s> <p> <o> <g> .``, no newline) as :func:`nquads` writes a
+    graph: each line once, sorted (code-point order is UTF-8 byte order)."""
+    unique = sorted(set(lines))
+    return ("\n".join(unique) + "\n").encode("utf-8") if unique else b""
+
+
 class GraphWriter:
     """Fills a store with named graphs as the build makes them, and writes the graph folder.
 
@@ -299,7 +320,13 @@ class GraphWriter:
 
     def add(self, name: str, quads: Iterable[ox.Quad]) -> None:
         """Queue one named graph (its IRI and quads) for the store and ``graph.nq``."""
-        data = nquads(quads)
+        self.add_nquads(name, nquads(quads))
+
+    def add_nquads(self, name: str, data: bytes) -> None:
+        """Queue one named graph given as the bytes :func:`nquads` makes of its quads
+        (see :func:`nquads_lines`); every quad must be in the graph ``name``."""
+        if name in self.hashes:
+            raise ValueError(f"graph {name} was added twice")
         digest = hashlib.sha1(data).hexdigest()
         self.hashes[name] = digest
         if self._spool is not None:
