@@ -40,7 +40,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         base_url: the site's scheme and host, when ``_config.yml`` and ``CNAME`` lack it.
         curation: a curation file of corrections (aliases, same-as links, not-a-person);
             default: the site's ``_kg/curation.yml`` if it has one.
-        jobs: worker processes that read files (default: one per core; 1: none).
+        jobs: worker processes that read files and score related events (default: one
+            per core; 1: none).
         incremental: reuse what the last build into ``out`` read from files that have
             not changed, and rewrite only the named graphs that changed (the result is
             the same as a clean build's).
@@ -95,7 +96,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         related_graph = KnowledgeGraph(writer.sync(complete=lambda name: not name.startswith(prefix)), report)
         lap("store")
         texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
-        for name, data in related_nquads(related_graph, texts=texts, site=the_site.root):
+        for name, data in related_nquads(related_graph, texts=texts, site=the_site.root, jobs=jobs):
             writer.add_nquads(name, data)
         del texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)

@@ -38,13 +38,15 @@ import copy
 import datetime as dt
 import json
 import math
+import multiprocessing
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import quote
 
 import numpy as np
@@ -404,7 +406,7 @@ def _largest(items: list[tuple[float, str]], k: int) -> list[tuple[float, str]]:
 def related_events(graph: KnowledgeGraph, top: int | None = None,
                    weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
-                   site: str | Path | None = None) -> dict[str, list[Suggestion]]:
+                   site: str | Path | None = None, jobs: int | None = None) -> dict[str, list[Suggestion]]:
     """For every event page, the other events most related to it, best first.
 
     Args:
@@ -416,6 +418,8 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
             source file from ``site``.
         site: the site folder, for its files and its ``_kg/related.yml``; default: the
             ``site`` of the build report (text is left out when that folder is gone).
+        jobs: processes that score events (default: one per core; 1: none). Only sites of
+            :data:`PARALLEL_EVENTS` events or more are shared out; the result is the same.
 
     Returns:
         Event IRI → suggestions (possibly empty), in the order of the events' IRIs.
@@ -431,7 +435,7 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
         if texts is None:
             texts = load_texts(graph, site) if w["signals"]["text"]["weight"] > 0 else {}
         texts = {k: v[:TEXT_LIMIT] for k, v in texts.items()}  # the opening of a page says what it is about
-        return _score(data, texts, w, top)
+        return _score(data, texts, w, top, jobs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -461,7 +465,8 @@ class _Closeness:
         return self.table[days]
 
 
-def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -> dict[str, list[Suggestion]]:
+def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int,
+           jobs: int | None = None) -> dict[str, list[Suggestion]]:
     """Score the candidates of every event and keep the best ``top``, with their reasons.
 
     Each event's scores live in an array over all events (``score``, zero outside the
@@ -470,6 +475,10 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
     plain per-pair loop's, step for step: each pair's score is summed in the same order
     (pair signals, then values most telling first, then text, then × time), candidates
     are kept in the order first found, and ties are broken as a stable sort would.
+
+    Events are scored independently of each other, so on a large site the events are
+    shared out to ``jobs`` forked worker processes (see :func:`_run_all`); the result is
+    the same.
     """
     sig = w["signals"]
     max_postings = w["max_postings"]
@@ -516,84 +525,120 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int) -
     text_score = np.zeros(n)
     no_events = np.zeros(0, dtype=np.intp)
     reasons = _Reasons(data, sig, value_weight, text)
-    result: dict[str, list[Suggestion]] = {}
-    for e in range(n):
-        found: list[np.ndarray] = []  # the candidates, in the order they were first found
-        count = 0  # how many (this event included, until the end)
-        for edges, ws in pair_weights:
-            if edges[e]:
-                events = np.fromiter(edges[e], dtype=np.intp, count=len(edges[e]))
-                score[events] += ws
-                count += _add_new(events, is_candidate, found)
-        # the values this event has, most telling first: they find the candidates; once
-        # there are `budget` candidates, the rest only add to those already found
-        items = [by_value[v] for s, by_value in shared for v in values[s][e] if v in by_value]
-        items.sort(key=attrgetter("key"))
-        for it in items:
-            events = it.events
-            if it.not_direct is not None and it.value in direct[e]:
-                events = it.not_direct  # counted as "project" for events that have it directly
-            if it.df <= max_postings and count < budget:
-                score[events] += it.weight
-                count += _add_new(events, is_candidate, found)
-            elif it.df <= count:  # few events have it: look them up among the candidates
-                score[events[is_candidate[events]]] += it.weight
-            elif len(events) and found:  # a hub: look the candidates up among its events
-                candidates = np.concatenate(found)
-                at = np.minimum(np.searchsorted(events, candidates), len(events) - 1)
-                score[candidates[events[at] == candidates]] += it.weight
-        sims: dict[int, float] = {}
-        if text is not None and text.kept[e]:
-            touched = []
-            for t, we in text.kept[e]:
-                events, wo = term_events[t]
-                text_score[events] += we * wo
-                touched.append(events)
-            # every event met, in the order first met (an event met again has the same sum)
-            met = np.concatenate(touched) if len(touched) > 1 else touched[0]
-            sim = text_score[met]
-            text_score[met] = 0.0
-            close = np.flatnonzero((sim >= min_sim) & (met != e))
-            if len(close):
-                others, sim = met[close], sim[close]
-                if len(touched) > 1:
-                    others, at = np.unique(others, return_index=True)
-                    sim = sim[at]
-                    order = np.lexsort((at, -sim))  # most similar first; ties: first met first
+
+    def run(begin: int, stop: int) -> dict[str, list[Suggestion]]:
+        result: dict[str, list[Suggestion]] = {}
+        for e in range(begin, stop):
+            found: list[np.ndarray] = []  # the candidates, in the order they were first found
+            count = 0  # how many (this event included, until the end)
+            for edges, ws in pair_weights:
+                if edges[e]:
+                    events = np.fromiter(edges[e], dtype=np.intp, count=len(edges[e]))
+                    score[events] += ws
+                    count += _add_new(events, is_candidate, found)
+            # the values this event has, most telling first: they find the candidates; once
+            # there are `budget` candidates, the rest only add to those already found
+            items = [by_value[v] for s, by_value in shared for v in values[s][e] if v in by_value]
+            items.sort(key=attrgetter("key"))
+            for it in items:
+                events = it.events
+                if it.not_direct is not None and it.value in direct[e]:
+                    events = it.not_direct  # counted as "project" for events that have it directly
+                if it.df <= max_postings and count < budget:
+                    score[events] += it.weight
+                    count += _add_new(events, is_candidate, found)
+                elif it.df <= count:  # few events have it: look them up among the candidates
+                    score[events[is_candidate[events]]] += it.weight
+                elif len(events) and found:  # a hub: look the candidates up among its events
+                    candidates = np.concatenate(found)
+                    at = np.minimum(np.searchsorted(events, candidates), len(events) - 1)
+                    score[candidates[events[at] == candidates]] += it.weight
+            sims: dict[int, float] = {}
+            if text is not None and text.kept[e]:
+                touched = []
+                for t, we in text.kept[e]:
+                    events, wo = term_events[t]
+                    text_score[events] += we * wo
+                    touched.append(events)
+                # every event met, in the order first met (an event met again has the same sum)
+                met = np.concatenate(touched) if len(touched) > 1 else touched[0]
+                sim = text_score[met]
+                text_score[met] = 0.0
+                close = np.flatnonzero((sim >= min_sim) & (met != e))
+                if len(close):
+                    others, sim = met[close], sim[close]
+                    if len(touched) > 1:
+                        others, at = np.unique(others, return_index=True)
+                        sim = sim[at]
+                        order = np.lexsort((at, -sim))  # most similar first; ties: first met first
+                    else:
+                        order = np.argsort(-sim, kind="stable")
+                    others, sim = others[order], sim[order]
+                    new = ~is_candidate[others]
+                    if count + np.count_nonzero(new) > budget:  # a new candidate only while fewer than `budget`
+                        ok = ~new | (np.cumsum(new) <= budget - count)
+                        others, sim = others[ok], sim[ok]
+                    score[others] += text_w * sim
+                    count += _add_new(others, is_candidate, found)
+                    sims = dict(zip(others.tolist(), sim.tolist()))
+            candidates = np.concatenate(found) if found else no_events
+            scores = score[candidates]
+            score[candidates] = 0.0
+            is_candidate[candidates] = False
+            keep = candidates != e
+            candidates, scores = candidates[keep], scores[keep]
+            if time_w > 0 and dated[e] and len(candidates):
+                # closeness in time scales what the pair shares; it adds nothing alone
+                with_date = dated[candidates]
+                days = np.abs(first[candidates] - first[e])
+                if several[e]:
+                    redo = np.flatnonzero(with_date)
                 else:
-                    order = np.argsort(-sim, kind="stable")
-                others, sim = others[order], sim[order]
-                new = ~is_candidate[others]
-                if count + np.count_nonzero(new) > budget:  # a new candidate only while fewer than `budget`
-                    ok = ~new | (np.cumsum(new) <= budget - count)
-                    others, sim = others[ok], sim[ok]
-                score[others] += text_w * sim
-                count += _add_new(others, is_candidate, found)
-                sims = dict(zip(others.tolist(), sim.tolist()))
-        candidates = np.concatenate(found) if found else no_events
-        scores = score[candidates]
-        score[candidates] = 0.0
-        is_candidate[candidates] = False
-        keep = candidates != e
-        candidates, scores = candidates[keep], scores[keep]
-        if time_w > 0 and dated[e] and len(candidates):
-            # closeness in time scales what the pair shares; it adds nothing alone
-            with_date = dated[candidates]
-            days = np.abs(first[candidates] - first[e])
-            if several[e]:
-                redo = np.flatnonzero(with_date)
-            else:
-                redo = np.flatnonzero(with_date & several[candidates])
-            for j in redo.tolist():
-                days[j] = _days_apart(data.dates[e], data.dates[int(candidates[j])])
-            scores[with_date] *= closeness.factors(days[with_date])
-        best = np.argsort(-scores, kind="stable")[:take]
-        ranked = sorted(zip(candidates[best].tolist(), scores[best].tolist()),
-                        key=lambda c: (-round(c[1], 9), c[0]))[:top]  # ties: the lower IRI first
-        result[data.iris[e]] = [
-            Suggestion(url=data.iris[o], title=data.titles[o], date=first_date[o], score=s,
-                       reasons=reasons(e, o, sims.get(o), _days_apart(data.dates[e], data.dates[o])))
-            for o, s in ranked]
+                    redo = np.flatnonzero(with_date & several[candidates])
+                for j in redo.tolist():
+                    days[j] = _days_apart(data.dates[e], data.dates[int(candidates[j])])
+                scores[with_date] *= closeness.factors(days[with_date])
+            best = np.argsort(-scores, kind="stable")[:take]
+            ranked = sorted(zip(candidates[best].tolist(), scores[best].tolist()),
+                            key=lambda c: (-round(c[1], 9), c[0]))[:top]  # ties: the lower IRI first
+            result[data.iris[e]] = [
+                Suggestion(url=data.iris[o], title=data.titles[o], date=first_date[o], score=s,
+                           reasons=reasons(e, o, sims.get(o), _days_apart(data.dates[e], data.dates[o])))
+                for o, s in ranked]
+        return result
+
+    return _run_all(run, n, jobs)
+
+
+PARALLEL_EVENTS = 2000  # fewer events than this are scored in one process: forking costs more
+_RUN: Callable[[int, int], dict[str, list[Suggestion]]] | None = None  # what forked workers run
+
+
+def _run_span(span: tuple[int, int]) -> dict[str, list[Suggestion]]:
+    assert _RUN is not None
+    return _RUN(*span)
+
+
+def _run_all(run: Callable[[int, int], dict[str, list[Suggestion]]], n: int,
+             jobs: int | None) -> dict[str, list[Suggestion]]:
+    """``run(0, n)``, or the same in spans of events on ``jobs`` forked processes (default:
+    one per core) when there are at least :data:`PARALLEL_EVENTS` events and the system
+    forks. The workers inherit everything ``run`` reads; only spans go out and
+    suggestions come back, in order."""
+    global _RUN
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or n < PARALLEL_EVENTS or "fork" not in multiprocessing.get_all_start_methods():
+        return run(0, n)
+    size = max(100, -(-n // (jobs * 8)))
+    spans = [(i, min(i + size, n)) for i in range(0, n, size)]
+    result: dict[str, list[Suggestion]] = {}
+    _RUN = run
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap(_run_span, spans):
+                result.update(part)
+    finally:
+        _RUN = None
     return result
 
 
@@ -745,7 +790,7 @@ def graph_name(graph: KnowledgeGraph, event: str) -> str:
 def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
                    top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
-                   site: str | Path | None = None) -> Iterator[tuple[str, bytes]]:
+                   site: str | Path | None = None, jobs: int | None = None) -> Iterator[tuple[str, bytes]]:
     """The suggestions as named graphs, one per event that has any: (graph IRI, N-Quads).
 
     Each suggestion is a node ``<{event}#related-{rank}>`` typed ``kg:Recommendation`` with
@@ -757,7 +802,7 @@ def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
     them, and building each as a quad object first costs more than everything else here).
     """
     if related is None:
-        related = related_events(graph, top, weights, texts=texts, site=site)
+        related = related_events(graph, top, weights, texts=texts, site=site, jobs=jobs)
     a, for_, recommends = f"<{rdf.type.value}>", f"<{kg.recommendationFor.value}>", f"<{kg.recommends.value}>"
     rank_, score_, reason_ = f"<{kg.rank.value}>", f"<{kg.score.value}>", f"<{kg.reason.value}>"
     recommendation, integer, decimal = f"<{kg.Recommendation.value}>", xsd.integer.value, xsd.decimal.value
@@ -783,9 +828,9 @@ def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
 def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
                    top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
-                   site: str | Path | None = None) -> Iterator[tuple[str, list[Quad]]]:
+                   site: str | Path | None = None, jobs: int | None = None) -> Iterator[tuple[str, list[Quad]]]:
     """The graphs of :func:`related_nquads` as quads: (graph IRI, quads)."""
-    for name, data in related_nquads(graph, related, top, weights, texts=texts, site=site):
+    for name, data in related_nquads(graph, related, top, weights, texts=texts, site=site, jobs=jobs):
         yield name, list(parse(data, format=RdfFormat.N_QUADS))
 
 

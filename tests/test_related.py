@@ -233,6 +233,20 @@ def test_deterministic(small: kg.KnowledgeGraph) -> None:
     assert to_json(related_events(small)) == to_json(related_events(small))
 
 
+def test_forked_workers_give_the_same_suggestions(small: kg.KnowledgeGraph, monkeypatch) -> None:
+    import multiprocessing
+
+    import kg.related
+    alone = to_json(related_events(small, jobs=1))
+    monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)  # share out even this small site
+    forks = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(kg.related.multiprocessing, "get_context", lambda m=None: forks.append(m) or real(m))
+    shared = to_json(related_events(small, jobs=2))
+    assert forks == ["fork"]
+    assert shared == alone and list(shared) == list(alone)
+
+
 def test_quads_answer_the_related_query(small: kg.KnowledgeGraph) -> None:
     related = related_events(small)
     quads = related_quads(small, related)
