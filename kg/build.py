@@ -95,10 +95,12 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         # the store may be replaced while syncing: take it from there
         related_graph = KnowledgeGraph(writer.sync(complete=lambda name: not name.startswith(prefix)), report)
         lap("store")
-        texts = {r.iri: r.source.body for r in records if r.kind == "event" and r.is_page}
-        for name, data in related_nquads(related_graph, texts=texts, site=the_site.root, jobs=jobs):
+        pages = [r for r in records if r.kind == "event" and r.is_page]
+        terms = {r.iri: r.terms for r in pages if r.terms is not None}
+        texts = {r.iri: r.source.body for r in pages if r.terms is None}
+        for name, data in related_nquads(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs):
             writer.add_nquads(name, data)
-        del texts, related_graph
+        del pages, terms, texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
         diagnostics = [d for r in records for d in r.diagnostics] + builder.diagnostics

@@ -23,6 +23,7 @@ from .mapping import Kind, Mapping
 from .resolve import homepage_domain
 from .site import Site, slugify
 from .speakers import SpeakerMention, extract_speakers
+from .words import body_terms
 
 ORDINAL_WORDS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -51,6 +52,7 @@ class Record:
     speakers: list[SpeakerMention] = field(default_factory=list)
     ordinal: int | None = None
     ordinal_line: int | None = None
+    terms: dict[str, int] | None = None  # the body's words, for related events (kg.words.body_terms)
     label_from_file: bool = False  # a post's title and date come from its file name when
     dates_from_file: bool = False  # its front matter has none, as in Jekyll
 
@@ -321,7 +323,8 @@ def _dates(src: SourceFile, kind: Kind) -> list[dt.date]:
 
 
 def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: str | None = None) -> None:
-    """Fill the record's speakers (front matter first, then the body) and stated ordinal.
+    """Fill the record's speakers (front matter first, then the body), stated ordinal and
+    the counts of its words (see :mod:`kg.words`), as the kind's ``body`` asks.
 
     ``staff`` are the full names of the site's people pages; ``site_name`` is the
     site's own name (``title`` in ``_config.yml``), the organisation "we" stands for.
@@ -329,6 +332,8 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
     if kind is None or not record.is_page:
         return
     src = record.source
+    if kind.body.get("terms"):
+        record.terms = body_terms(src.body)
     for rule in kind.keys.values():
         if rule.speakers:
             for f in src.fields:

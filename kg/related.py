@@ -58,6 +58,7 @@ from .errors import KgError
 from .query import internal
 from .store import KnowledgeGraph, nquads_literal, nquads_lines
 from .vocab import kg, rdf, xsd
+from .words import TEXT_LIMIT, add_terms
 
 WEIGHTS_FILE = "related.yml"
 SITE_WEIGHTS = "_kg/related.yml"
@@ -78,7 +79,6 @@ _REASONS = {
     "author": "same author: {}",
 }
 
-TEXT_LIMIT = 20_000  # characters of each page compared for "similar text"
 
 
 @dataclass(frozen=True)
@@ -250,49 +250,9 @@ def _read(graph: KnowledgeGraph) -> _Data:
 # -- text ------------------------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
-_NOISE = re.compile(
-    r"\{%.*?%\}|\{\{.*?\}\}|<!--.*?-->|<[^>]{0,500}>|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|https?://\S+|`[^`]*`",
-    re.S)
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")  # the same words in lower-case ASCII text, found faster
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are aren't as at be because been before being
-below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
-during each etc few for from further get got had hadn't has hasn't have haven't having he he'd he'll
-he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in into is
-isn't it it's its itself just let's like made make many may me might more most much must mustn't my
-myself need new no nor not now of off on once one only or other ought our ours ourselves out over own
-per really same see shan't she she'd she'll she's should shouldn't so some such than that that's the
-their theirs them themselves then there there's these they they'd they'll they're they've this those
-through to too two under until up upon us use used using very via was wasn't we we'd we'll we're we've
-well were weren't what what's when when's where where's whether which while who who's whom why why's
-will with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
-""".split())
-
-
 def body_text(raw: str) -> str:
     """A markdown file's text without front matter, Liquid, HTML tags and link targets."""
     return _FRONT_MATTER.sub("", raw, count=1)
-
-
-def _term_counts(text: str, times: int, counts: dict[str, int], term_of: dict[str, str | None]) -> None:
-    """Add ``times`` × how often each term of ``text`` occurs to ``counts``.
-
-    A term is a word of ``text`` (without Liquid, HTML and link targets) in lower case,
-    ``'s`` cut off, not a stopword and at least three letters long. Terms are added in
-    the order they first occur. Each distinct word is stemmed and checked once: the words
-    are counted first (in C), and ``term_of`` caches word → term (``None``: not a term)
-    across texts.
-    """
-    text = _NOISE.sub(" ", text).lower().replace("’", "'")
-    for w, k in Counter((_ASCII_WORD if text.isascii() else _WORD).findall(text)).items():
-        try:
-            t = term_of[w]
-        except KeyError:
-            t = w[:-2] if w.endswith("'s") else w
-            t = term_of[w] = t if len(t) > 2 and t not in STOPWORDS else None
-        if t is not None:
-            counts[t] = counts.get(t, 0) + k * times
 
 
 def _plurals(vocabulary: Mapping[str, int]) -> dict[str, str]:
@@ -334,18 +294,27 @@ class _Text:
     vectors: list[dict[str, float]]  # per event: its kept terms as a dict (for reasons)
 
 
-def _tfidf(data: _Data, texts: Mapping[str, str], terms_per_event: int, max_postings: int) -> _Text:
+def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
+           terms_per_event: int, max_postings: int) -> _Text:
     # Term counts per event: the title counts twice. Each dict is in first-occurrence
-    # order (title, then body), which fixes the order the norm below is summed in.
-    term_of: dict[str, str | None] = {}
+    # order (title, then body), which fixes the order the norm below is summed in. A
+    # body's counts come from ``terms`` when it has them (counted while the files were
+    # read), else from its text.
     counts: list[dict[str, int]] = []
     for i, iri in enumerate(data.iris):
         c: dict[str, int] = {}
         if data.titles[i]:
-            _term_counts(data.titles[i], 2, c, term_of)
-        body = texts.get(iri)
-        if body:
-            _term_counts(body, 1, c, term_of)
+            add_terms(data.titles[i], 2, c)
+        counted = terms.get(iri)
+        if counted is None:
+            body = texts.get(iri)
+            if body:
+                add_terms(body[:TEXT_LIMIT], 1, c)
+        elif c:
+            for t, k in counted.items():
+                c[t] = c.get(t, 0) + k
+        else:
+            c = dict(counted)
         counts.append(c)
     df: Counter = Counter()
     for c in counts:
@@ -406,7 +375,8 @@ def _largest(items: list[tuple[float, str]], k: int) -> list[tuple[float, str]]:
 def related_events(graph: KnowledgeGraph, top: int | None = None,
                    weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
-                   site: str | Path | None = None, jobs: int | None = None) -> dict[str, list[Suggestion]]:
+                   site: str | Path | None = None, jobs: int | None = None,
+                   terms: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, list[Suggestion]]:
     """For every event page, the other events most related to it, best first.
 
     Args:
@@ -416,6 +386,8 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
             or a file); the site's own ``_kg/related.yml`` applies first.
         texts: event IRI → body text for the text signal; default: read each event's
             source file from ``site``.
+        terms: event IRI → the term counts of its body (:func:`kg.words.body_terms`),
+            for the events whose words were counted already (their text is not needed).
         site: the site folder, for its files and its ``_kg/related.yml``; default: the
             ``site`` of the build report (text is left out when that folder is gone).
         jobs: processes that score events (default: one per core; 1: none). Only sites of
@@ -432,10 +404,9 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     top = w["top"] if top is None else top
     with gc_paused():
         data = _read(graph)
-        if texts is None:
+        if texts is None and terms is None:
             texts = load_texts(graph, site) if w["signals"]["text"]["weight"] > 0 else {}
-        texts = {k: v[:TEXT_LIMIT] for k, v in texts.items()}  # the opening of a page says what it is about
-        return _score(data, texts, w, top, jobs)
+        return _score(data, texts or {}, terms or {}, w, top, jobs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -465,8 +436,8 @@ class _Closeness:
         return self.table[days]
 
 
-def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int,
-           jobs: int | None = None) -> dict[str, list[Suggestion]]:
+def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
+           w: dict[str, Any], top: int, jobs: int | None = None) -> dict[str, list[Suggestion]]:
     """Score the candidates of every event and keep the best ``top``, with their reasons.
 
     Each event's scores live in an array over all events (``score``, zero outside the
@@ -504,8 +475,8 @@ def _score(data: _Data, texts: Mapping[str, str], w: dict[str, Any], top: int,
                            for v, ev in p.items()}))
     text = None
     term_events: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    if sig["text"]["weight"] > 0 and texts is not None:
-        text = _tfidf(data, texts, int(sig["text"]["terms"]), max_postings)
+    if sig["text"]["weight"] > 0:
+        text = _tfidf(data, texts, terms, int(sig["text"]["terms"]), max_postings)
         term_events = {t: (np.array([o for o, _ in p], dtype=np.intp), np.array([wo for _, wo in p]))
                        for t, p in text.postings.items()}
     half_life = sig["time"]["half_life_days"] or 1
@@ -790,7 +761,8 @@ def graph_name(graph: KnowledgeGraph, event: str) -> str:
 def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
                    top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
-                   site: str | Path | None = None, jobs: int | None = None) -> Iterator[tuple[str, bytes]]:
+                   site: str | Path | None = None, jobs: int | None = None,
+                   terms: Mapping[str, Mapping[str, int]] | None = None) -> Iterator[tuple[str, bytes]]:
     """The suggestions as named graphs, one per event that has any: (graph IRI, N-Quads).
 
     Each suggestion is a node ``<{event}#related-{rank}>`` typed ``kg:Recommendation`` with
@@ -802,7 +774,7 @@ def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
     them, and building each as a quad object first costs more than everything else here).
     """
     if related is None:
-        related = related_events(graph, top, weights, texts=texts, site=site, jobs=jobs)
+        related = related_events(graph, top, weights, texts=texts, site=site, jobs=jobs, terms=terms)
     a, for_, recommends = f"<{rdf.type.value}>", f"<{kg.recommendationFor.value}>", f"<{kg.recommends.value}>"
     rank_, score_, reason_ = f"<{kg.rank.value}>", f"<{kg.score.value}>", f"<{kg.reason.value}>"
     recommendation, integer, decimal = f"<{kg.Recommendation.value}>", xsd.integer.value, xsd.decimal.value
@@ -828,9 +800,11 @@ def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
 def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,
                    top: int | None = None, weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
-                   site: str | Path | None = None, jobs: int | None = None) -> Iterator[tuple[str, list[Quad]]]:
+                   site: str | Path | None = None, jobs: int | None = None,
+                   terms: Mapping[str, Mapping[str, int]] | None = None) -> Iterator[tuple[str, list[Quad]]]:
     """The graphs of :func:`related_nquads` as quads: (graph IRI, quads)."""
-    for name, data in related_nquads(graph, related, top, weights, texts=texts, site=site, jobs=jobs):
+    for name, data in related_nquads(graph, related, top, weights, texts=texts, site=site, jobs=jobs,
+                                     terms=terms):
         yield name, list(parse(data, format=RdfFormat.N_QUADS))
 
 

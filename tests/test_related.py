@@ -233,6 +233,19 @@ def test_deterministic(small: kg.KnowledgeGraph) -> None:
     assert to_json(related_events(small)) == to_json(related_events(small))
 
 
+def test_counted_words_give_the_same_suggestions_as_texts(small: kg.KnowledgeGraph) -> None:
+    from kg.words import body_terms
+    texts = load_texts(small)
+    assert texts
+    counted = to_json(related_events(small, terms={e: body_terms(t) for e, t in texts.items()}))
+    assert counted == to_json(related_events(small, texts=texts))
+    # some texts, some counts
+    half = dict(list(texts.items())[::2])
+    mixed = related_events(small, texts={e: t for e, t in texts.items() if e not in half},
+                           terms={e: body_terms(t) for e, t in half.items()})
+    assert to_json(mixed) == counted
+
+
 def test_forked_workers_give_the_same_suggestions(small: kg.KnowledgeGraph, monkeypatch) -> None:
     import multiprocessing
 

@@ -1,0 +1,67 @@
+"""The words of a page as the "similar text" signal of related events counts them.
+
+Kept apart from :mod:`kg.related` so that reading a site's files can count each event
+page's words once, in the reading worker processes, and the record cache keeps the
+counts for the next build (see ``body: {terms: true}`` in ``ontology/mapping.yml``).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+TEXT_LIMIT = 20_000  # characters of each page compared: the opening says what it is about
+
+_NOISE = re.compile(
+    r"\{%.*?%\}|\{\{.*?\}\}|<!--.*?-->|<[^>]{0,500}>|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|https?://\S+|`[^`]*`",
+    re.S)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")  # the same words in lower-case ASCII text, found faster
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
+during each etc few for from further get got had hadn't has hasn't have haven't having he he'd he'll
+he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in into is
+isn't it it's its itself just let's like made make many may me might more most much must mustn't my
+myself need new no nor not now of off on once one only or other ought our ours ourselves out over own
+per really same see shan't she she'd she'll she's should shouldn't so some such than that that's the
+their theirs them themselves then there there's these they they'd they'll they're they've this those
+through to too two under until up upon us use used using very via was wasn't we we'd we'll we're we've
+well were weren't what what's when when's where where's whether which while who who's whom why why's
+will with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
+""".split())
+
+
+
+_TERM_OF: dict[str, str | None] = {}  # word -> its term (None: not a term), across texts
+_TERM_OF_LIMIT = 1_000_000
+
+
+def add_terms(text: str, times: int, counts: dict[str, int]) -> None:
+    """Add ``times`` × how often each term of ``text`` occurs to ``counts``.
+
+    A term is a word of ``text`` (without Liquid, HTML and link targets) in lower case,
+    ``'s`` cut off, not a stopword and at least three letters long. Terms are added in
+    the order they first occur. Each distinct word is checked once: the words are
+    counted first (in C), and a cache keeps word → term across texts.
+    """
+    term_of = _TERM_OF
+    if len(term_of) > _TERM_OF_LIMIT:
+        term_of.clear()
+    text = _NOISE.sub(" ", text).lower().replace("’", "'")
+    for w, k in Counter((_ASCII_WORD if text.isascii() else _WORD).findall(text)).items():
+        try:
+            t = term_of[w]
+        except KeyError:
+            t = w[:-2] if w.endswith("'s") else w
+            t = term_of[w] = t if len(t) > 2 and t not in STOPWORDS else None
+        if t is not None:
+            counts[t] = counts.get(t, 0) + k * times
+
+
+def body_terms(body: str) -> dict[str, int]:
+    """Term → count over the first :data:`TEXT_LIMIT` characters of a page's body, in
+    the order the terms first occur."""
+    counts: dict[str, int] = {}
+    if body:
+        add_terms(body[:TEXT_LIMIT], 1, counts)
+    return counts
