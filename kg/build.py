@@ -12,7 +12,7 @@ from . import vocab
 from .errors import Diagnostic
 from .collector import gc_paused
 from .entities import load_curation
-from .graph import GraphBuilder
+from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
@@ -76,19 +76,23 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     the_site = load_site(site, base_url)
     the_mapping = load_mapping(mapping, the_site.root)
     the_curation = load_curation(the_site.root, curation)
-    cache = None
+    cache = inputs = None
     if out is not None and incremental:
-        cache = RecordCache.load(Path(out), settings_fingerprint(the_site, the_mapping, repr(the_curation)))
+        fingerprint = settings_fingerprint(the_site, the_mapping, repr(the_curation))
+        cache = RecordCache.load(Path(out), fingerprint)
     records = read_records(the_site, the_mapping, jobs, cache,
                            (lambda done, total: progress("reading", done, total)) if progress else None)
     lap("read")
-    builder = GraphBuilder(the_site, the_mapping, records, the_curation)
+    if cache is not None:
+        inputs = GraphInputs.load(Path(out), fingerprint, {rel: entry[0] for rel, entry in cache.fresh.items()})
+    builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
     series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                          _event_projects(records, the_mapping, builder))
     writer = GraphWriter(out, incremental)
     try:
-        for name, quads in builder.build(series):  # one graph at a time: never all quads at once
-            writer.add(name, quads)
+        # one graph at a time: never all quads at once
+        for name, data, digest in builder.build(series, writer.previous_nquads if inputs is not None else None):
+            writer.add_nquads(name, data, digest)
         lap("graph")
         report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
         prefix = graph_prefix(KnowledgeGraph(writer.store, report))
@@ -114,6 +118,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         if out is not None:
             graph.report["incremental"] = {"files_reused": cache.reused if cache else 0,
                                            "files_read": len(records) - (cache.reused if cache else 0),
+                                           "file_graphs_reused": builder.reused,
                                            "graphs_written": len(writer.changed),
                                            "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
         report = graph.report
@@ -122,6 +127,8 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         if out is not None:
             if cache is not None:
                 cache.save(Path(out))
+            if inputs is not None:
+                inputs.save(Path(out))
             graph.path = Path(out)
             lap("save")
     except BaseException:

@@ -15,9 +15,13 @@ Named graphs:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import pickle
 import re
-from typing import Any, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote, urljoin
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -31,6 +35,7 @@ from .entities import Curation, EntityResolver
 from .resolve import Index, normalise
 from .series import Series
 from .site import Site, slugify
+from .store import nquads, write_bytes
 from .vocab import kg, rdf, rdfs, schema, xsd
 
 _IRI_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
@@ -95,7 +100,7 @@ class GraphBuilder:
     """Turns a site's records into quads."""
 
     def __init__(self, site: Site, mapping: Mapping, records: list[Record],
-                 curation: Curation | None = None) -> None:
+                 curation: Curation | None = None, inputs: GraphInputs | None = None) -> None:
         self.site = site
         self.mapping = mapping
         self.records = records
@@ -103,6 +108,18 @@ class GraphBuilder:
         self.entities = EntityResolver(site, self.index, curation)
         self.unresolved: dict[str, tuple[str, str]] = {}  # iri -> (kind, label)
         self.diagnostics: list[Diagnostic] = []
+        self.inputs = inputs
+        self.reused = 0  # files whose graph was taken as the last build made it
+        self._asked: list[tuple[str, tuple[Any, ...], Any]] | None = None  # the file's answers, while its graph is made
+        self._set: list[tuple[str, tuple[str, str]]] = []  # ... and the unresolved references it noted
+        self._answers: dict[str, Callable[..., Any]] = {
+            "page": lambda url: self.index.page(url, self.site.base_url),
+            "resolve": self.index.resolve,
+            "label": lambda kind, iri: self.index.labels.get(kind, {}).get(iri),
+            "is_person": self.entities.is_person,
+            "person": self.entities.person,
+            "org": self.entities.org,
+        }
         for r in records:
             if r.is_page:
                 self.index.add(r.kind, r.iri, r.label, r.stem, r.url_path)
@@ -111,10 +128,31 @@ class GraphBuilder:
         """The named graph that holds what ``record``'s file says."""
         return self.site.minted("source", record.relpath)
 
-    def build(self, series: list[Series]) -> Iterator[tuple[str, list[Quad]]]:
-        """The site's named graphs, one at a time (graph IRI, its quads), so that a
-        large site never holds all of its quads at once. Problems found on the way are
-        in :attr:`diagnostics` once the iteration ends."""
+    def _ask(self, what: str, *args: Any) -> Any:
+        """Answer a question about other files (see ``_answers``), noting it while a
+        file's graph is made: its graph depends on nothing else outside the file."""
+        answer = self._answers[what](*args)
+        if self._asked is not None:
+            self._asked.append((what, args, answer))
+        return answer
+
+    def _unresolved(self, iri: str, value: tuple[str, str]) -> None:
+        self.unresolved[iri] = value
+        self._set.append((iri, value))
+
+    def build(self, series: list[Series],
+              previous: Callable[[str, str], bytes | None] | None = None) -> Iterator[tuple[str, bytes, str]]:
+        """The site's named graphs, one at a time (graph IRI, its N-Quads as
+        :func:`kg.store.nquads` writes them, their SHA-1), so that a large site never
+        holds all of its quads at once. Problems found on the way are in
+        :attr:`diagnostics` once the iteration ends.
+
+        With :attr:`inputs` from the last build and ``previous`` (graph IRI, SHA-1 → the
+        last build's bytes of that graph, or ``None``), a file whose record is unchanged
+        and whose every question about other files (a title, a link, a person's node)
+        gets the answer it got last time has the same graph as last time: its bytes are
+        taken from ``previous`` and its problems from :attr:`inputs`, not made again.
+        """
         for r in self.records:  # every mention first, then one decision for all
             kind = self.mapping.kinds.get(r.kind)
             if kind and kind.identity:
@@ -125,10 +163,48 @@ class GraphBuilder:
                     self.entities.add_org(m.organisation, m.organisation_url)
         self.entities.resolve()
         self.diagnostics.extend(self.entities.diagnostics())
+        inputs = self.inputs
         for r in self.records:
-            yield self.source_graph(r), list(self.record_quads(r))
-        yield self.site.minted("graph", "entities"), list(self.entity_quads()) + list(self.unresolved_quads())
-        yield self.site.minted("graph", "series"), list(self.series_quads(series))
+            name = self.source_graph(r)
+            key = inputs.key(r) if inputs is not None else None
+            made = self._reuse(name, key, previous) if key is not None and previous is not None else None
+            if made is None:
+                self._asked, self._set = [], []
+                start = len(self.diagnostics)
+                data = nquads(self.record_quads(r))
+                made = _Made(key, hashlib.sha1(data).hexdigest(), self._asked, self.diagnostics[start:],
+                             self._set, data)
+                self._asked = None
+            if key is not None and inputs is not None:
+                inputs.fresh[name] = made
+            yield name, made.data, made.digest
+            made.data = b""  # kept only while yielded
+        for name, quads in ((self.site.minted("graph", "entities"),
+                             list(self.entity_quads()) + list(self.unresolved_quads())),
+                            (self.site.minted("graph", "series"), list(self.series_quads(series)))):
+            data = nquads(quads)
+            yield name, data, hashlib.sha1(data).hexdigest()
+
+    def _reuse(self, name: str, key: tuple[str, str, str | None],
+               previous: Callable[[str, str], bytes | None]) -> _Made | None:
+        """The last build's graph of a file, if nothing it depends on changed."""
+        assert self.inputs is not None
+        made = self.inputs.entries.get(name)
+        if made is None or made.key != key:
+            return None
+        answers = self._answers
+        for what, args, answer in made.asked:
+            if answers[what](*args) != answer:
+                return None
+        data = previous(name, made.digest)
+        if data is None:
+            return None
+        self.diagnostics.extend(made.diagnostics)
+        for iri, value in made.unresolved:
+            self.unresolved[iri] = value
+        self.reused += 1
+        made.data = data
+        return made
 
     # -- one file -------------------------------------------------------------------
     def record_quads(self, r: Record) -> Iterable[Quad]:
@@ -175,7 +251,7 @@ class GraphBuilder:
                     absolute = urljoin(here, link.url.strip())  # relative links resolve against the page
                 except ValueError:  # e.g. "http://[::1" : not a URL at all, kept as written
                     absolute = link.url.strip()
-                target = self.index.page(absolute, self.site.base_url)
+                target = self._ask("page", absolute)
                 if target:
                     if target != r.iri:
                         yield q(schema.mentions, NamedNode(target))
@@ -186,7 +262,7 @@ class GraphBuilder:
         if r.ordinal is not None:
             yield q(kg.statedOrdinal, Literal(str(r.ordinal), datatype=xsd.integer))
         for i, m in enumerate(r.speakers, 1):
-            if self.entities.is_person(m.name):
+            if self._ask("is_person", m.name):
                 yield from self.speaker_quads(r, s, g, i, m)
 
     def value_quads(self, r: Record, s: NamedNode, g: NamedNode, rule: KeyRule, value: Any,
@@ -236,7 +312,7 @@ class GraphBuilder:
     def ref_quads(self, r: Record, s: NamedNode, g: NamedNode, p: NamedNode, rule: KeyRule, value: Any,
                   line: int) -> Iterable[Quad]:
         text = str(value).strip()
-        res = self.index.resolve(rule.ref, text)
+        res = self._ask("resolve", rule.ref, text)
         if res.iri is None and rule.split is not None:
             parts = [x for x in rule.split.split(text) if x.strip()]
             if len(parts) > 1:
@@ -249,7 +325,7 @@ class GraphBuilder:
                 return
         if res.iri is None:
             iri = self.site.minted(f"unresolved/{rule.ref}", slugify(normalise(text)) or "blank")
-            self.unresolved[iri] = (rule.ref, text)
+            self._unresolved(iri, (rule.ref, text))
             hint = f"did you mean {res.suggestion!r}?" if res.suggestion else \
                 f"no {rule.ref} page has this title; add one or fix the spelling"
             self.diagnostics.append(Diagnostic(
@@ -264,7 +340,7 @@ class GraphBuilder:
         else:
             o = NamedNode(res.iri)
             if not res.exact:
-                title = self.index.labels.get(rule.ref, {}).get(res.iri)
+                title = self._ask("label", rule.ref, res.iri)
                 self.diagnostics.append(Diagnostic(
                     "inexact-reference", "warning", f"`{rule.key}` {text!r} matches the {rule.ref} "
                     f"{title!r} only when case and punctuation are ignored", r.relpath, line, rule.key, text,
@@ -289,7 +365,7 @@ class GraphBuilder:
                 yield Quad(node, rdf.value, literal(v), g)
 
     def speaker_quads(self, r: Record, s: NamedNode, g: NamedNode, i: int, m: Any) -> Iterable[Quad]:
-        person = NamedNode(self.entities.person(m.name, m.url))
+        person = NamedNode(self._ask("person", m.name, m.url))
         p = NamedNode(f"{r.iri}#participant-{i}")
         yield Quad(s, kg.participation, p, g)
         yield Quad(p, rdf.type, kg.Participation, g)
@@ -308,7 +384,7 @@ class GraphBuilder:
             node = safe_iri(m.organisation_url)
             if node is not None:
                 yield Quad(p, kg.organisationUrl, node, g)
-        org_iri = self.entities.org(m.organisation, m.organisation_url)
+        org_iri = self._ask("org", m.organisation, m.organisation_url)
         if org_iri:
             org = NamedNode(org_iri)
             yield Quad(p, kg.affiliation, org, g)
@@ -362,3 +438,65 @@ class GraphBuilder:
                     yield Quad(e, kg.previousInSeries, prev, g)
                     yield Quad(prev, kg.nextInSeries, e, g)
                 prev = e
+
+
+@dataclass
+class _Made:
+    """How one file's graph was made: from which record (see :meth:`GraphInputs.key`),
+    the SHA-1 of its bytes, the questions it asked with their answers, the problems it
+    found and the unresolved references it noted."""
+
+    key: tuple[str, str, str | None]
+    digest: str
+    asked: list[tuple[str, tuple[Any, ...], Any]]
+    diagnostics: list[Diagnostic]
+    unresolved: list[tuple[str, tuple[str, str]]]
+    data: bytes = b""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "data": b""}
+
+
+class GraphInputs:
+    """What each file's graph was made from in the last build (kept in the graph folder
+    as ``cache/graph-inputs.pickle``), so that a rebuild makes again only the graphs of
+    files that changed or whose questions about other files get other answers. Not used
+    when made under other settings or by another version of the code that makes graphs.
+    """
+
+    FILE = "cache/graph-inputs.pickle"
+
+    def __init__(self, fingerprint: str, record_keys: dict[str, str],
+                 entries: dict[str, _Made] | None = None) -> None:
+        self.fingerprint = fingerprint
+        self.record_keys = record_keys  # relpath -> the record cache's key of its record
+        self.entries = entries or {}
+        self.fresh: dict[str, _Made] = {}
+
+    def key(self, record: Record) -> tuple[str, str, str | None] | None:
+        """What a graph is valid for: the record (its file's bytes and what the record
+        depends on) and the page address it got."""
+        k = self.record_keys.get(record.relpath)
+        return None if k is None else (k, record.iri, record.url_path)
+
+    @classmethod
+    def load(cls, folder: Path, fingerprint: str, record_keys: dict[str, str]) -> "GraphInputs":
+        """The inputs in ``folder`` if made under the same settings, else none."""
+        fingerprint = _code_fingerprint(fingerprint)
+        try:
+            with open(folder / cls.FILE, "rb") as fh:
+                stored, entries = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return cls(fingerprint, record_keys)
+        return cls(fingerprint, record_keys, entries if stored == fingerprint else {})
+
+    def save(self, folder: Path) -> None:
+        """Write this build's inputs for the next one (atomically)."""
+        write_bytes(folder / self.FILE, pickle.dumps((self.fingerprint, self.fresh), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _code_fingerprint(settings: str) -> str:
+    """The settings' fingerprint and the code that turns a record into quads."""
+    here = Path(__file__).parent
+    stamps = [str((here / f).stat().st_mtime_ns) for f in ("graph.py", "vocab.py", "store.py")]
+    return hashlib.sha1("\x00".join([settings, *stamps]).encode("utf-8")).hexdigest()

@@ -310,9 +310,12 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             body = texts.get(iri)
             if body:
                 add_terms(body[:TEXT_LIMIT], 1, c)
-        elif c:
-            for t, k in counted.items():
-                c[t] = c.get(t, 0) + k
+        elif c:  # the title's terms first, then the body's; counts summed
+            merged = dict.fromkeys(c, 0)
+            merged.update(counted)
+            for t, k in c.items():
+                merged[t] += k
+            c = merged
         else:
             c = dict(counted)
         counts.append(c)
@@ -345,10 +348,10 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
         if not c:
             kept.append([])
             continue
-        terms = [t for t in c if t not in useless] if useless else list(c)
-        weights = [log_tf[c[t]] * idf[t] for t in terms]
+        words = [t for t in c if t not in useless] if useless else list(c)
+        weights = [log_tf[c[t]] * idf[t] for t in words]
         norm = math.sqrt(sum([w * w for w in weights])) or 1.0
-        eligible = [(w / norm, t) for t, w in zip(terms, weights) if t in shared]
+        eligible = [(w / norm, t) for t, w in zip(words, weights) if t in shared]
         top = _largest(eligible, terms_per_event)
         kept.append([(t, w) for w, t in top])
         for t, w in kept[-1]:

@@ -220,6 +220,7 @@ def _remove_leftovers(folder: Path) -> None:
 
 
 HASHES_FILE = "cache/graphs.json"
+SPANS_FILE = "cache/graph-spans.json"  # graph -> [offset, length] of its lines in graph.nq
 REBUILD_SHARE = 0.25  # incremental: past this share of changed bytes, a fresh store loads faster
 BATCH_BYTES = 16 << 20  # N-Quads handed to the store's loader at a time
 
@@ -289,6 +290,8 @@ class GraphWriter:
         self._reload = False                 # incremental: too much changed; loaded afresh
         self._reload_due = False             # ... and to be loaded afresh at the next sync()
         self._trash: Path | None = None      # finish(): where the old store waits to be deleted
+        self._old_nq = None                  # incremental: the last build's graph.nq, for previous_nquads()
+        self._old_spans: dict[str, list[int]] = {}
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         if self.folder is None:
@@ -307,6 +310,12 @@ class GraphWriter:
             except (OSError, ValueError):
                 self.previous = {}
                 self._empty_store()
+            if self.previous:
+                try:
+                    self._old_spans = json.loads((self.folder / SPANS_FILE).read_text(encoding="utf-8"))
+                    self._old_nq = open(self.folder / GRAPH_FILE, "rb")
+                except (OSError, ValueError):
+                    self._old_spans = {}
         self._store = ox.Store(str(self._new))
         fd, tmp = tempfile.mkstemp(prefix=".spool.", suffix=".tmp", dir=self.folder)
         self._spool = os.fdopen(fd, "w+b")
@@ -322,12 +331,26 @@ class GraphWriter:
         """Queue one named graph (its IRI and quads) for the store and ``graph.nq``."""
         self.add_nquads(name, nquads(quads))
 
-    def add_nquads(self, name: str, data: bytes) -> None:
+    def previous_nquads(self, name: str, digest: str) -> bytes | None:
+        """Incremental: the bytes of graph ``name`` as the last build wrote them to
+        ``graph.nq``, if their SHA-1 is ``digest`` (and the copied store holds them);
+        else ``None``."""
+        span = self._old_spans.get(name)
+        if self._old_nq is None or span is None or self.previous.get(name) != digest:
+            return None
+        try:
+            data = os.pread(self._old_nq.fileno(), span[1], span[0])
+        except (OSError, TypeError, IndexError):
+            return None
+        return data if hashlib.sha1(data).hexdigest() == digest else None
+
+    def add_nquads(self, name: str, data: bytes, digest: str | None = None) -> None:
         """Queue one named graph given as the bytes :func:`nquads` makes of its quads
-        (see :func:`nquads_lines`); every quad must be in the graph ``name``."""
+        (see :func:`nquads_lines`); every quad must be in the graph ``name``. ``digest``:
+        the bytes' SHA-1 in hex, when the caller has it already."""
         if name in self.hashes:
             raise ValueError(f"graph {name} was added twice")
-        digest = hashlib.sha1(data).hexdigest()
+        digest = digest or hashlib.sha1(data).hexdigest()
         self.hashes[name] = digest
         if self._spool is not None:
             self._spans[name] = (self._size, len(data))
@@ -431,11 +454,15 @@ class GraphWriter:
             self._store = None  # closes the store: its directory moves below
             assert self._spool is not None and self._new is not None
             self._spool.flush()
+            spans: dict[str, list[int]] = {}
             with atomic_path(self.folder / GRAPH_FILE) as tmp:
                 with open(tmp, "wb") as out:
+                    at = 0
                     for name in sorted(self._spans):
                         offset, length = self._spans[name]
                         out.write(os.pread(self._spool.fileno(), length, offset))
+                        spans[name] = [at, length]
+                        at += length
                 self._close_spool()
                 (self.folder / HASHES_FILE).unlink(missing_ok=True)
                 old = self.folder / STORE_DIR
@@ -444,6 +471,7 @@ class GraphWriter:
                     os.replace(old, self._trash / STORE_DIR)
                 os.replace(self._new, old)
                 self._new = None
+            write_json(self.folder / SPANS_FILE, spans)
             write_json(self.folder / HASHES_FILE, dict(sorted(self.hashes.items())))
             write_json(self.folder / REPORT_FILE, report)
         except BaseException:
@@ -455,6 +483,9 @@ class GraphWriter:
         return ox.Store.read_only(str(old))
 
     def _close_spool(self) -> None:
+        if self._old_nq is not None:
+            self._old_nq.close()
+            self._old_nq = None
         if self._spool is not None:
             self._spool.close()
             self._spool = None

@@ -31,8 +31,8 @@ def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, 
     inc = tmp_path / "inc"
     kg.build_site(tiny_site, inc)
     first = kg.build_site(tiny_site, inc)  # nothing changed
-    assert first.report["incremental"] == {"files_reused": 11, "files_read": 0, "graphs_written": 0,
-                                           "graphs_removed": 0}
+    assert first.report["incremental"] == {"files_reused": 11, "files_read": 0, "file_graphs_reused": 11,
+                                           "graphs_written": 0, "graphs_removed": 0}
     talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
     talk.write_text(talk.read_text().replace("Director", "Chief Executive"))          # change
     (tiny_site / "_events" / "2024-04-20-duplicate-project.md").unlink()               # delete
@@ -46,12 +46,47 @@ def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, 
         [g for g, h in hashes_after.items() if hashes_before.get(g) != h])  # whichever way the store was updated
     # removed: the deleted file's graph and the graph of its related events
     assert again.report["incremental"]["files_read"] == 2 and again.report["incremental"]["graphs_removed"] == 2
+    assert again.report["incremental"]["file_graphs_reused"] <= 9
     clean = tmp_path / "clean"
     kg.build_site(tiny_site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
     rows = kg.run_query("series", inc).records()
     assert [r["position"] for r in rows] == [1, 2, 3]
     assert {r["title"] for r in kg.run_query("speakers", inc).records()} == {"Chief Executive"}
+
+
+def test_unchanged_files_whose_references_change_get_new_graphs(make_site, tmp_path: Path) -> None:
+    """A file's graph depends on other files (the titles it names, the pages it links
+    to, the people and organisations its speakers resolve to): when those change, the
+    unchanged file's graph is made again, and the result equals a clean build."""
+    site = make_site({
+        "_projects/garden.md": "---\ntitle: Garden Project\n---\nGardens.\n",
+        "_events/2024-01-10-one.md": "---\ntitle: One\ndate: 2024-01-10\nproject: Garden Project\n---\n"
+                                     "Speakers: Ada Lovelace (Analytical Engines). See [later](/events/two).\n",
+        "_events/2024-02-10-three.md": "---\ntitle: Three\ndate: 2024-02-10\nproject: Bee Project\n---\n"
+                                       "Speakers: Ada Lovelace (Engines Ltd).\n",
+        "_events/2024-03-10-four.md": "---\ntitle: Four\ndate: 2024-03-10\n---\nNothing here refers.\n",
+    })
+    inc = tmp_path / "inc"
+    kg.build_site(site, inc)
+    assert kg.build_site(site, inc).report["incremental"]["file_graphs_reused"] == 4
+    (site / "_projects" / "garden.md").write_text("---\ntitle: Allotment Project\n---\nGardens.\n")  # one: unresolved
+    (site / "_projects" / "bees.md").write_text("---\ntitle: Bee Project\n---\nBees.\n")  # three: resolves now
+    (site / "_events" / "two.md").write_text("---\ntitle: Two\ndate: 2024-01-20\n---\nThe link's target.\n")
+    again = kg.build_site(site, inc)
+    clean = tmp_path / "clean"
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+    # only "four" asks the same questions as before and gets the same answers
+    assert again.report["incremental"]["file_graphs_reused"] == 1
+    codes = {(d["code"], d.get("path")) for d in again.report["diagnostics"]}
+    assert ("unresolved-reference", "_events/2024-01-10-one.md") in codes
+    assert ("unresolved-reference", "_events/2024-02-10-three.md") not in codes
+    # and unchanged again: everything reused, the problems found last time reported again
+    third = kg.build_site(site, inc)
+    assert third.report["incremental"]["file_graphs_reused"] == 6
+    assert {(d["code"], d.get("path")) for d in third.report["diagnostics"]} == codes
+    assert outputs(inc) == outputs(clean)
 
 
 def test_a_new_staff_page_rereads_the_events(tiny_site: Path, tmp_path: Path) -> None:
