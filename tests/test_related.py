@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kg
 from kg.errors import KgError
@@ -244,6 +246,27 @@ def test_counted_words_give_the_same_suggestions_as_texts(small: kg.KnowledgeGra
     mixed = related_events(small, texts={e: t for e, t in texts.items() if e not in half},
                            terms={e: body_terms(t) for e, t in half.items()})
     assert to_json(mixed) == counted
+
+
+def test_rdflib_engine_gives_the_same_suggestions(make_site, tmp_path: Path) -> None:
+    out = tmp_path / "graph"
+    kg.build_site(make_site(SITE), out)
+    on_oxigraph = kg.open_graph(out)
+    texts = load_texts(on_oxigraph)
+    expected = to_json(related_events(on_oxigraph, texts=texts))
+    assert any(expected.values())
+    assert to_json(related_events(kg.open_graph(out, engine="rdflib"), texts=texts)) == expected
+
+
+@given(st.text())
+def test_terms_read_back_from_oxigraph_rows_as_written(text: str) -> None:
+    from kg.related import _tables, _value
+    store = ox.Store()
+    e, label = ox.NamedNode("https://s.example/e"), ox.Literal(text)
+    g = ox.NamedNode("https://s.example/g")
+    store.extend([ox.Quad(e, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), label, g)])
+    cols, rows = _tables(kg.KnowledgeGraph(store), ("related-labels",))["related-labels"]
+    assert [(_value(r[cols["v"]]), _value(r[cols["label"]])) for r in rows] == [(e.value, text)]
 
 
 def test_forked_workers_give_the_same_suggestions(small: kg.KnowledgeGraph, monkeypatch) -> None:
