@@ -8,7 +8,9 @@ For each size N it generates (or reuses) a site of N events with
 
 * build: ``kg.build_site(site, out)`` in a fresh process: wall and CPU seconds,
   events/s, quads, errors and warnings, and the process's peak memory
-  (``ru_maxrss`` of the build process, which is what ``RUSAGE_CHILDREN`` reports);
+  (the larger of ``ru_maxrss`` of the build process and the sampled sum of the
+  proportional set sizes of it and its worker processes, so that pages forked workers
+  share with it count once);
 * parse floor: reading the same files and loading their YAML front matter with
   ``yaml.CSafeLoader`` and nothing else (best of 3), and the ratio build / floor;
 * every named query (``kg.query.names()``) through the API on the opened graph
@@ -247,7 +249,10 @@ class Worker:
             del self.stderr[:-400]
 
     def _rss_mb(self) -> float:
-        """Resident memory of the worker and all its descendants (e.g. a process pool)."""
+        """Memory of the worker and all its descendants (e.g. a process pool): the sum of
+        their proportional set sizes (PSS: a page that forked processes share counts
+        once, split between them), or of their resident sizes where the system has no
+        PSS (then shared pages count once per process)."""
         total, todo, seen = 0, [self.proc.pid], set()
         while todo:
             pid = todo.pop()
@@ -255,11 +260,12 @@ class Worker:
                 continue
             seen.add(pid)
             try:
-                with open(f"/proc/{pid}/status") as f:
-                    for line in f:
-                        if line.startswith("VmRSS:"):
-                            total += int(line.split()[1])
-                            break
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as f:
+                        total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+                except (OSError, StopIteration):
+                    with open(f"/proc/{pid}/status") as f:
+                        total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
                 for task in os.listdir(f"/proc/{pid}/task"):
                     with open(f"/proc/{pid}/task/{task}/children") as f:
                         todo.extend(int(c) for c in f.read().split())
@@ -539,7 +545,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
     if "error" in build:
         _line("build", f"FAILED: {build['error']}", "")
         if build.get("sampled_peak_mb"):
-            _line("peak memory (sampled, all processes)", f"{build['sampled_peak_mb']:,.0f} MB", "")
+            _line("peak memory (sampled, all processes' PSS)", f"{build['sampled_peak_mb']:,.0f} MB", "")
         if build.get("where"):
             _line("stopped in (innermost first)", build["where"], "")
         r["loadavg_end"] = os.getloadavg()
@@ -555,7 +561,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
     peak = max(build["maxrss_mb"], build.get("sampled_peak_mb") or 0)
     build["peak_mb"] = peak
     _line("peak memory (build)", f"{peak:,.0f} MB  (main process ru_maxrss {build['maxrss_mb']:,.0f} MB; "
-          f"largest child {build.get('children_maxrss_mb', 0):,.0f} MB; sum over processes, sampled, "
+          f"largest child {build.get('children_maxrss_mb', 0):,.0f} MB; all processes' PSS, sampled, "
           f"{build.get('sampled_peak_mb', 0):,.0f} MB)", _status("peak_mb", n, peak, "MB"))
 
     # parse floor

@@ -172,8 +172,9 @@ class GraphBuilder:
                 self._asked, self._set = [], []
                 start = len(self.diagnostics)
                 data = nquads(self.record_quads(r))
-                made = _Made(key, hashlib.sha1(data).hexdigest(), self._asked, self.diagnostics[start:],
-                             self._set, data)
+                made = _Made(key, hashlib.sha1(data).hexdigest(),
+                             pickle.dumps(self._asked, protocol=pickle.HIGHEST_PROTOCOL),
+                             self.diagnostics[start:], self._set, data)
                 self._asked = None
             if key is not None and inputs is not None:
                 inputs.fresh[name] = made
@@ -193,7 +194,7 @@ class GraphBuilder:
         if made is None or made.key != key:
             return None
         answers = self._answers
-        for what, args, answer in made.asked:
+        for what, args, answer in pickle.loads(made.asked):
             if answers[what](*args) != answer:
                 return None
         data = previous(name, made.digest)
@@ -443,12 +444,13 @@ class GraphBuilder:
 @dataclass
 class _Made:
     """How one file's graph was made: from which record (see :meth:`GraphInputs.key`),
-    the SHA-1 of its bytes, the questions it asked with their answers, the problems it
-    found and the unresolved references it noted."""
+    the SHA-1 of its bytes, the questions it asked with their answers (pickled: a large
+    site asks millions, and a build holds them all until it saves them), the problems
+    it found and the unresolved references it noted."""
 
     key: tuple[str, str, str | None]
     digest: str
-    asked: list[tuple[str, tuple[Any, ...], Any]]
+    asked: bytes
     diagnostics: list[Diagnostic]
     unresolved: list[tuple[str, tuple[str, str]]]
     data: bytes = b""
