@@ -1,6 +1,7 @@
 """Build a site's knowledge graph: site -> records -> graph -> store, with a report."""
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import graph_prefix, related_nquads
+from .related import event_nquads, graph_name, graph_prefix, related_events, suggestions_key
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -102,8 +103,20 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         pages = [r for r in records if r.kind == "event" and r.is_page]
         terms = {r.iri: r.terms for r in pages if r.terms is not None}
         texts = {r.iri: r.source.body for r in pages if r.terms is None}
-        for name, data in related_nquads(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs):
-            writer.add_nquads(name, data)
+        related = related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs)
+        for event, suggestions in related.items():
+            if not suggestions:
+                continue
+            name = graph_name(related_graph, event)
+            key = suggestions_key(event, suggestions)
+            got = inputs.reuse(name, key, writer.previous_nquads) if inputs is not None else None
+            if got is None:  # a list that changed (or a first build): its bytes made afresh
+                data = event_nquads(name, event, suggestions)
+                got = data, hashlib.sha1(data).hexdigest()
+                if inputs is not None:
+                    inputs.remember(name, key, got[1])
+            writer.add_nquads(name, *got)
+        del related
         del pages, terms, texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
@@ -119,6 +132,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             graph.report["incremental"] = {"files_reused": cache.reused if cache else 0,
                                            "files_read": len(records) - (cache.reused if cache else 0),
                                            "file_graphs_reused": builder.reused,
+                                           "related_graphs_reused": inputs.derived_reused if inputs else 0,
                                            "graphs_written": len(writer.changed),
                                            "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
         report = graph.report

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 import math
 import multiprocessing
@@ -834,26 +835,39 @@ def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
     """
     if related is None:
         related = related_events(graph, top, weights, texts=texts, site=site, jobs=jobs, terms=terms)
-    a, for_, recommends = f"<{rdf.type.value}>", f"<{kg.recommendationFor.value}>", f"<{kg.recommends.value}>"
-    rank_, score_, reason_ = f"<{kg.rank.value}>", f"<{kg.score.value}>", f"<{kg.reason.value}>"
-    recommendation, integer, decimal = f"<{kg.Recommendation.value}>", xsd.integer.value, xsd.decimal.value
     for event, suggestions in related.items():
-        if not suggestions:
-            continue
-        name = graph_name(graph, event)
-        g = f"<{name}> ."
-        lines: list[str] = []
-        for rank, s in enumerate(suggestions, 1):
-            node = f"<{event}#related-{rank}>"
-            lines += [
-                f"{node} {a} {recommendation} {g}",
-                f"{node} {for_} <{event}> {g}",
-                f"{node} {recommends} <{s.url}> {g}",
-                f"{node} {rank_} {nquads_literal(str(rank), integer)} {g}",
-                f"{node} {score_} {nquads_literal(f'{s.score:.4f}', decimal)} {g}",
-            ]
-            lines += [f"{node} {reason_} {nquads_literal(r)} {g}" for r in s.reasons]
-        yield name, nquads_lines(lines)
+        if suggestions:
+            name = graph_name(graph, event)
+            yield name, event_nquads(name, event, suggestions)
+
+
+_A, _FOR, _RECOMMENDS = f"<{rdf.type.value}>", f"<{kg.recommendationFor.value}>", f"<{kg.recommends.value}>"
+_RANK, _SCORE, _REASON = f"<{kg.rank.value}>", f"<{kg.score.value}>", f"<{kg.reason.value}>"
+_RECOMMENDATION = f"<{kg.Recommendation.value}>"
+
+
+def event_nquads(name: str, event: str, suggestions: list[Suggestion]) -> bytes:
+    """One event's suggestions as the N-Quads of its graph ``name`` (see :func:`related_nquads`)."""
+    g = f"<{name}> ."
+    lines: list[str] = []
+    for rank, s in enumerate(suggestions, 1):
+        node = f"<{event}#related-{rank}>"
+        lines += [
+            f"{node} {_A} {_RECOMMENDATION} {g}",
+            f"{node} {_FOR} <{event}> {g}",
+            f"{node} {_RECOMMENDS} <{s.url}> {g}",
+            f"{node} {_RANK} {nquads_literal(str(rank), xsd.integer.value)} {g}",
+            f"{node} {_SCORE} {nquads_literal(f'{s.score:.4f}', xsd.decimal.value)} {g}",
+        ]
+        lines += [f"{node} {_REASON} {nquads_literal(r)} {g}" for r in s.reasons]
+    return nquads_lines(lines)
+
+
+def suggestions_key(event: str, suggestions: list[Suggestion]) -> str:
+    """A digest of what :func:`event_nquads` writes of an event's suggestions (equal
+    keys, equal bytes), so that a rebuild can tell which lists changed."""
+    text = json.dumps([event] + [[s.url, f"{s.score:.4f}", s.reasons] for s in suggestions], ensure_ascii=False)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,

@@ -31,8 +31,11 @@ def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, 
     inc = tmp_path / "inc"
     kg.build_site(tiny_site, inc)
     first = kg.build_site(tiny_site, inc)  # nothing changed
+    related = sum(1 for g in json.loads((inc / "cache" / "graphs.json").read_text()) if "/graph/related/" in g)
+    assert related > 0
     assert first.report["incremental"] == {"files_reused": 11, "files_read": 0, "file_graphs_reused": 11,
-                                           "graphs_written": 0, "graphs_removed": 0}
+                                           "related_graphs_reused": related, "graphs_written": 0,
+                                           "graphs_removed": 0}
     talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
     talk.write_text(talk.read_text().replace("Director", "Chief Executive"))          # change
     (tiny_site / "_events" / "2024-04-20-duplicate-project.md").unlink()               # delete
