@@ -205,9 +205,23 @@ def write_bytes(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as indented JSON to ``path`` atomically."""
-    write_bytes(path, (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+def write_json(path: Path, data: Any, indent: int | None = 2) -> None:
+    """Write ``data`` as JSON to ``path`` atomically (``indent=None``: on one line, which
+    Python writes several times faster: for kg's own caches)."""
+    write_bytes(path, (json.dumps(data, indent=indent, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+
+
+def _copy(src: int, dst: int, offset: int, length: int) -> None:
+    """Append ``length`` bytes of ``src`` from ``offset`` to ``dst`` (in the kernel where it can)."""
+    while length > 0:
+        try:
+            done = os.copy_file_range(src, dst, length, offset)
+        except (AttributeError, OSError):
+            done = 0
+        if done <= 0:  # not supported here: through memory
+            os.write(dst, os.pread(src, length, offset))
+            return
+        offset, length = offset + done, length - done
 
 
 def _remove_leftovers(folder: Path) -> None:
@@ -456,11 +470,11 @@ class GraphWriter:
             self._spool.flush()
             spans: dict[str, list[int]] = {}
             with atomic_path(self.folder / GRAPH_FILE) as tmp:
-                with open(tmp, "wb") as out:
+                with open(tmp, "wb", buffering=0) as out:
                     at = 0
                     for name in sorted(self._spans):
                         offset, length = self._spans[name]
-                        out.write(os.pread(self._spool.fileno(), length, offset))
+                        _copy(self._spool.fileno(), out.fileno(), offset, length)
                         spans[name] = [at, length]
                         at += length
                 self._close_spool()
@@ -471,8 +485,8 @@ class GraphWriter:
                     os.replace(old, self._trash / STORE_DIR)
                 os.replace(self._new, old)
                 self._new = None
-            write_json(self.folder / SPANS_FILE, spans)
-            write_json(self.folder / HASHES_FILE, dict(sorted(self.hashes.items())))
+            write_json(self.folder / SPANS_FILE, spans, indent=None)
+            write_json(self.folder / HASHES_FILE, dict(sorted(self.hashes.items())), indent=None)
             write_json(self.folder / REPORT_FILE, report)
         except BaseException:
             self.abort()

@@ -142,7 +142,7 @@ def test_graphs_written_counts_only_changed_graphs_after_a_reload(tiny_site: Pat
     assert changed and again.report["incremental"]["graphs_written"] == len(changed)
 
 
-@pytest.mark.parametrize("fail_at", ["graphs.json", "report.json"])
+@pytest.mark.parametrize("fail_at", ["graph-spans.json", "graphs.json", "report.json"])
 def test_a_build_stopped_after_the_store_swap_does_not_mislead_the_next(tiny_site: Path, tmp_path: Path,
                                                                          monkeypatch, fail_at: str) -> None:
     """The store and the hashes that say what it holds must never disagree: a build
@@ -154,10 +154,10 @@ def test_a_build_stopped_after_the_store_swap_does_not_mislead_the_next(tiny_sit
     talk.write_text(original.replace("Director", "Chief Executive"))
     real = kg.store.write_json
 
-    def stopped(path: Path, data) -> None:
+    def stopped(path: Path, data, **kwargs) -> None:
         if path.name == fail_at:
             raise KeyboardInterrupt("stopped here")
-        real(path, data)
+        real(path, data, **kwargs)
     monkeypatch.setattr("kg.store.write_json", stopped)
     with pytest.raises(KeyboardInterrupt):
         kg.build_site(tiny_site, inc)
@@ -165,4 +165,23 @@ def test_a_build_stopped_after_the_store_swap_does_not_mislead_the_next(tiny_sit
     talk.write_text(original)  # back as it was: the previous hashes match again
     kg.build_site(tiny_site, inc)
     kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
+
+
+def test_a_damaged_graph_file_is_not_copied_into_the_next(tiny_site: Path, tmp_path: Path) -> None:
+    """Unchanged graphs are copied from the last graph.nq only when their bytes still
+    have the hash the last build recorded: an edited or truncated file is made again."""
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    nq = inc / "graph.nq"
+    data = nq.read_bytes()
+    line = next(x for x in data.splitlines() if b"/id/source/" in x and b'"Tiny Meetup"' in x)
+    damaged = line.replace(b'"Tiny Meetup"', b'"Tiny Meatup"')  # same length, other bytes
+    nq.write_bytes(data.replace(line, damaged))
+    again = kg.build_site(tiny_site, inc)
+    assert again.report["incremental"]["file_graphs_reused"] < 11
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
+    nq.write_bytes(nq.read_bytes()[:1000])  # truncated
+    kg.build_site(tiny_site, inc)
     assert outputs(inc) == outputs(tmp_path / "clean")
