@@ -7,6 +7,7 @@ Jekyll's own rules (``Jekyll::Document#url``, ``Jekyll::Utils.slugify``,
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -84,6 +85,9 @@ class Site:
 
     def relpath(self, path: Path) -> str:
         """``path`` relative to the site root, with forward slashes."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root) and text[len(root):len(root) + 1] == os.sep:  # the usual case, as text
+            return text[len(root) + 1:].replace(os.sep, "/")
         return PurePosixPath(path.relative_to(self.root).as_posix()).as_posix()
 
     def page_url(self, coll: Collection, path: Path, data: dict[str, Any]) -> str | None:
