@@ -222,6 +222,15 @@ def worker_main(argv: list[str]) -> int:
 
 # --- running workers ------------------------------------------------------------------
 
+def _proc_kb(pid: int, name: str, field: str) -> int:
+    """A kB figure from ``/proc/PID/NAME`` (0 when the process or the field is gone)."""
+    try:
+        with open(f"/proc/{pid}/{name}") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith(field)), 0)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 class Worker:
     """A worker process whose JSON lines are read with timeouts; it watches memory too."""
 
@@ -260,12 +269,7 @@ class Worker:
                 continue
             seen.add(pid)
             try:
-                try:
-                    with open(f"/proc/{pid}/smaps_rollup") as f:
-                        total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
-                except (OSError, StopIteration):
-                    with open(f"/proc/{pid}/status") as f:
-                        total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+                total += _proc_kb(pid, "smaps_rollup", "Pss:") or _proc_kb(pid, "status", "VmRSS:")
                 for task in os.listdir(f"/proc/{pid}/task"):
                     with open(f"/proc/{pid}/task/{task}/children") as f:
                         todo.extend(int(c) for c in f.read().split())
