@@ -116,8 +116,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
                 if inputs is not None:
                     inputs.remember(name, key, got[1])
             writer.add_nquads(name, *got)
-        del related
-        del pages, terms, texts, related_graph
+        del related, pages, terms, texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
         diagnostics = [d for r in records for d in r.diagnostics] + builder.diagnostics

@@ -11,6 +11,11 @@ Named graphs:
 * ``{base}/id/graph/entities``: people and organisations without a page of their own,
   with the one name and homepage the resolver chose for each.
 * ``{base}/id/graph/series``: event series found across files.
+
+A file's graph depends on its own record and on the answers to a few questions about
+other files (which page a title or link names, which node a speaker became): the
+builder notes them, so that a rebuild can take an unchanged file's graph as it was
+when every answer is the same (see :class:`GraphInputs`).
 """
 from __future__ import annotations
 
