@@ -200,7 +200,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically."""
+    """Write ``data`` to ``path`` atomically; a path that is no regular file (``/dev/null``,
+    a pipe) is written to as it is, never replaced."""
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
 

@@ -59,3 +59,25 @@ def test_a_write_that_fails_half_way_leaves_the_old_file(tmp_path: Path) -> None
 def test_outputs_are_readable_by_others(tmp_path: Path, tiny_site: Path) -> None:
     kg.build_site(tiny_site, tmp_path / "g")
     assert (tmp_path / "g" / "graph.nq").stat().st_mode & 0o044 == 0o044
+
+
+def test_output_to_a_pipe_writes_to_it_and_leaves_it_a_pipe(tmp_path: Path, tiny_graph: kg.KnowledgeGraph) -> None:
+    """`-o /dev/null` or `-o some-fifo` must not replace the special file by a regular
+    one (an atomic rename over /dev/null would break the machine for everyone)."""
+    import stat
+    import threading
+
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = CliRunner().invoke(cli, ["query", "speakers", "--graph", str(tiny_graph.path), "--format", "csv",
+                                      "-o", str(fifo)])
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got and got[0].startswith(b"event,")
