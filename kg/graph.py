@@ -35,7 +35,7 @@ from . import vocab
 from .errors import Diagnostic
 from .frontmatter import date_value
 from .mapping import KeyRule, Mapping
-from .records import Record
+from .records import Record, code_stamps
 from .entities import Curation, EntityResolver
 from .resolve import Index, normalise
 from .series import Series
@@ -527,7 +527,7 @@ class GraphInputs:
 
 
 def _code_fingerprint(settings: str) -> str:
-    """The settings' fingerprint and the code that turns a record into quads."""
-    here = Path(__file__).parent
-    stamps = [str((here / f).stat().st_mtime_ns) for f in ("graph.py", "vocab.py", "store.py")]
+    """The settings' fingerprint and the code that writes the graphs kept (a record's
+    quads, their N-Quads, an event's related-events graph)."""
+    stamps = code_stamps("graph.py", "vocab.py", "store.py", "related.py")
     return hashlib.sha1("\x00".join([settings, *stamps]).encode("utf-8")).hexdigest()

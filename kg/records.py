@@ -114,14 +114,22 @@ class RecordCache:
         write_bytes(folder / self.FILE, pickle.dumps((self.fingerprint, self.fresh), protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def code_stamps(*modules: str) -> list[str]:
+    """When kg's own ``modules`` (file names in the package) last changed: a cache made
+    by other code is not used, even within one kg version."""
+    here = Path(__file__).parent
+    return [str((here / m).stat().st_mtime_ns) for m in modules]
+
+
 def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
-    """What records depend on besides their own file: kg's version, the mapping, the site's settings."""
+    """What records depend on besides their own file: kg's version and the code that
+    makes records, the mapping, the site's settings."""
     from importlib.metadata import PackageNotFoundError, version
     try:
         kg_version = version("kg")
     except PackageNotFoundError:
         kg_version = "dev"
-    parts = [kg_version, Path(__file__).stat().st_mtime_ns.__str__(), repr(mapping), repr(site.config),
+    parts = [kg_version, *code_stamps("records.py", "words.py"), repr(mapping), repr(site.config),
              site.base_url, site.baseurl, extra]
     return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -223,9 +223,10 @@ def _copy(src: int, dst: int, offset: int, length: int) -> None:
             done = os.copy_file_range(src, dst, length, offset)
         except (AttributeError, OSError):
             done = 0
-        if done <= 0:  # not supported here: through memory
-            os.write(dst, os.pread(src, length, offset))
-            return
+        if done <= 0:  # not supported here: through memory (a write may take less than all)
+            done = os.write(dst, os.pread(src, min(length, 1 << 30), offset))
+            if done <= 0:
+                raise OSError(f"cannot copy {length} bytes at offset {offset}: the spool ends early")
         offset, length = offset + done, length - done
 
 
@@ -329,16 +330,16 @@ class GraphWriter:
             except (OSError, ValueError):
                 self.previous = {}
                 self._empty_store()
-            if self.previous:
-                try:
-                    self._old_spans = json.loads((self.folder / SPANS_FILE).read_text(encoding="utf-8"))
-                    self._old_nq = open(self.folder / GRAPH_FILE, "rb")
-                except (OSError, ValueError):
-                    self._old_spans = {}
         self._store = ox.Store(str(self._new))
         fd, tmp = tempfile.mkstemp(prefix=".spool.", suffix=".tmp", dir=self.folder)
         self._spool = os.fdopen(fd, "w+b")
         self._spool_path = Path(tmp)
+        if self.previous:  # last, so that nothing above can fail with the file open
+            try:
+                self._old_spans = json.loads((self.folder / SPANS_FILE).read_text(encoding="utf-8"))
+                self._old_nq = open(self.folder / GRAPH_FILE, "rb")
+            except (OSError, ValueError):
+                self._old_spans = {}
 
     @property
     def store(self) -> ox.Store:
