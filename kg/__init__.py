@@ -12,20 +12,19 @@ The Python API behind the ``kg`` command::
     kg.write_views(graph, "graphs/views")                  # interactive network pages
     kg.lint(graph)                                         # problems by file, for editors
 
-Heavier parts (views, validation, related events) are imported when first used, so
-that ``kg query`` starts quickly.
+Heavier parts (building, views, validation, related events) are imported when first
+used, so that ``kg query`` starts quickly.
 """
 from importlib import import_module
 from typing import Any
 
-from .build import build_site
 from .errors import (Diagnostic, FrontMatterError, KgError, MappingError, QueryError, SiteError,
                      StoreError)
 from .query import Query, Result, format_result, load as load_query, run_query
-from .site import Site, load_site
 from .store import KnowledgeGraph, open_graph, save_graph
 
 _LAZY = {
+    "build_site": "kg.build", "load_site": "kg.site", "Site": "kg.site",
     "related_events": "kg.related", "export_site": "kg.jekyll", "write_views": "kg.viz",
     "lint": "kg.validate", "validate_graph": "kg.validate", "push": "kg.remote",
 }

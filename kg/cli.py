@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import build_site, open_graph, run_query
+from . import open_graph, run_query
 from .errors import KgError
 from .query import FORMATS, format_result, load, names
 
@@ -92,6 +92,8 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     Example:
         kg build ../my-site --out graphs/
     """
+    from .build import build_site
+
     graph = build_site(site, out, mapping=mapping, base_url=base_url, curation=curation,
                        progress=_progress_display())
     report = graph.report
@@ -223,6 +225,7 @@ def validate(site: str, mapping: str | None, base_url: str | None, shapes: str |
         kg validate ../my-site
         kg validate ../my-site --format json -o lint.json
     """
+    from .build import build_site
     from .validate import format_lint, lint
 
     report = lint(build_site(site, mapping=mapping, base_url=base_url), shapes, infos=infos)

@@ -283,7 +283,8 @@ def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs",
 
     q = query if isinstance(query, Query) else load(query)
     g = graph if isinstance(graph, KnowledgeGraph) else open_graph(graph, engine)
-    text = bind(q, params, g.report.get("base_url"))
+    iri_params = any(p.type == "iri" for p in q.params if p.name in params)
+    text = bind(q, params, g.report.get("base_url") if iri_params else None)
     try:
         screen(text)  # the engine would follow SERVICE to any host
     except Refused as exc:

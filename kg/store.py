@@ -43,9 +43,20 @@ class KnowledgeGraph:
     def __init__(self, store: ox.Store, report: dict[str, Any] | None = None,
                  path: Path | None = None) -> None:
         self.store = store
-        self.report = report or {}
+        self._report = report
         self.path = path
         self._dataset = None
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The build report (``report.json``); a graph opened from a folder reads it when first asked."""
+        if self._report is None:
+            self._report = _read_json(self.path / REPORT_FILE) if self.path is not None else {}
+        return self._report
+
+    @report.setter
+    def report(self, value: dict[str, Any]) -> None:
+        self._report = value
 
     def __len__(self) -> int:
         return len(self.store)
@@ -148,7 +159,7 @@ def open_graph(folder: str | Path = "graphs", engine: str = "oxigraph") -> Knowl
         StoreError: the folder holds no built graph, or the engine is unknown.
     """
     folder = Path(folder)
-    report = _read_json(folder / REPORT_FILE)
+    report = None  # read when first asked for: at 100,000 events it is megabytes of JSON
     if engine not in ENGINES:
         raise StoreError(f"unknown engine {engine!r}", hint=f"one of {', '.join(ENGINES)}")
     if engine == "rdflib":

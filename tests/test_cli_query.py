@@ -39,3 +39,29 @@ def test_output_file(tiny_graph, tmp_path) -> None:
     result = CliRunner().invoke(cli, ["query", "speakers", "--graph", str(tiny_graph.path), "--format", "csv",
                                       "-o", str(out)])
     assert result.exit_code == 0 and out.read_text().startswith("event,source,date,name")
+
+
+def test_query_process_imports_no_build_machinery(tiny_graph, tmp_path) -> None:
+    """`kg query` is a short process: it must not pay for importing the builder, numpy or rdflib."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from kg.cli import cli\n"
+            "try:\n    cli(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('kg', 'numpy', 'rdflib', 'yaml'))),"
+            " file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code, "query", "person-timeline", "--graph", str(tiny_graph.path),
+                          "--param", "person_name=ada example", "-o", str(tmp_path / "out.txt")],
+                         capture_output=True, text=True, check=True)
+    loaded = set(run.stderr.split())
+    assert "A talk on privacy" in (tmp_path / "out.txt").read_text()
+    assert {"kg.cli", "kg.query", "kg.store"} <= loaded
+    assert not loaded & {"kg.build", "kg.graph", "kg.records", "kg.speakers", "kg.related", "numpy", "rdflib"}
+
+
+def test_opened_graph_reads_its_report_when_asked(tiny_graph) -> None:
+    import kg
+
+    graph = kg.open_graph(tiny_graph.path)
+    assert graph.report["base_url"] == tiny_graph.report["base_url"]
+    assert graph.report["files"] == tiny_graph.report["files"]
