@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import yaml
 
@@ -165,20 +165,48 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
                             path=config_path, line=mark.line + 1 if mark else None) from exc
         if not isinstance(config, dict):
             raise SiteError("_config.yml must be a mapping of settings", path=config_path)
-    base = base_url or (config.get("url") or "").strip()
+    url = config.get("url")
+    if not base_url and url is not None and not isinstance(url, str):
+        raise SiteError(f"`url:` must be the site's address as text, got {url!r}", path=config_path,
+                        hint="e.g. url: https://example.org")
+    base, source = (base_url, "--base-url") if base_url else ((url or "").strip(), "`url:`")
+    where: Path | None = None if base_url else config_path
     if not base and (root / "CNAME").is_file():
         cname = (root / "CNAME").read_text(encoding="utf-8").strip().splitlines()
-        base = f"https://{cname[0].strip()}" if cname else ""
+        base, source, where = (f"https://{cname[0].strip()}" if cname else ""), "CNAME", root / "CNAME"
     if not base:
         raise SiteError("the site has no base URL", path=config_path,
                         hint="set `url:` in _config.yml, add a CNAME file, or pass --base-url")
     if "://" not in base:
         base = "https://" + base
+    _check_base(base, source, where)
     baseurl = str(config.get("baseurl") or "").strip().rstrip("/")
     if baseurl and not baseurl.startswith("/"):
         baseurl = "/" + baseurl
+    if re.search(r"[\s#?<>\"{}|\\^`]", baseurl):
+        raise SiteError(f"`baseurl:` {baseurl!r} is not a URL path: every page IRI starts with it",
+                        path=config_path, hint="a path such as /blog, without spaces, '#' or '?'")
     return Site(root=root, base_url=base.rstrip("/"), baseurl=baseurl,
                 collections=_collections(root, config), config=config)
+
+
+def _check_base(base: str, source: str, where: Path | None) -> None:
+    """Every IRI kg mints starts with the base URL: it must be scheme and host (and
+    perhaps a path), nothing an IRI cannot hold."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:  # e.g. an invalid [IPv6] host
+        parts = urlsplit("")
+    problem = None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem = "is not an http(s) address with a host"
+    elif parts.query or parts.fragment or "#" in base or "?" in base:
+        problem = "has a query or a fragment ('?', '#')"
+    elif re.search(r"[\s<>\"{}|\\^`]", base):
+        problem = "holds spaces or characters an IRI cannot hold"
+    if problem:
+        raise SiteError(f"the base URL {base!r} (from {source}) {problem}", path=where,
+                        hint="give scheme and host, e.g. https://example.org")
 
 
 def _collections(root: Path, config: dict[str, Any]) -> dict[str, Collection]:

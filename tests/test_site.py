@@ -1,4 +1,5 @@
 """kg.site: _config.yml, collections, permalinks and base URL, as Jekyll has them."""
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,30 @@ def test_no_base_url_is_a_clear_error(make_site) -> None:
     with pytest.raises(SiteError, match="no base URL") as info:
         load_site(root)
     assert "--base-url" in str(info.value)
+
+
+@pytest.mark.parametrize("config, option, where, says", [
+    ("url: https://x.org/#top\n", None, "_config.yml", "query or a fragment"),
+    ("url: [https://x.org]\n", None, "_config.yml", "as text"),
+    ("url: https://x.org\nbaseurl: /my blog\n", None, "_config.yml", "not a URL path"),
+    ("title: x\n", "https://x.org/a?b=1", None, "from --base-url"),
+    ("title: x\n", "ftp://x.org", None, "http(s) address"),
+    ("title: x\n", "https://[nope]/", None, "http(s) address"),
+])
+def test_a_base_url_no_iri_can_start_with_is_refused_up_front(make_site, config, option, where, says) -> None:
+    """Every IRI starts with the base URL: a bad one must stop the build before anything is
+    written, naming where it came from (it used to fail late, writing the store)."""
+    root = make_site({"_config.yml": config})
+    with pytest.raises(SiteError, match=re.escape(says)) as info:
+        load_site(root, base_url=option)
+    assert (Path(info.value.path).name == where) if where else info.value.path is None
+
+
+def test_a_cname_with_a_fragment_names_the_cname_file(make_site) -> None:
+    root = make_site({"_config.yml": "title: x\n", "CNAME": "x.org#a\n"})
+    with pytest.raises(SiteError, match="from CNAME") as info:
+        load_site(root)
+    assert Path(info.value.path).name == "CNAME"
 
 
 def test_broken_config_names_file_and_line(make_site) -> None:
