@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 import numpy as np
@@ -187,11 +187,13 @@ class _Data:
 _QUERIES = ("related-events", "related-values", "related-parents", "related-labels", "related-edges")
 
 
-def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> dict[str, tuple[dict[str, int], list[list[str]]]]:
+def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> dict[str, tuple[dict[str, int], Iterable[list[str]]]]:
     """The rows of internal queries: name -> (column -> position, rows), each term in
-    N-Triples form ("" when unbound). On Oxigraph the queries run side by side in
-    threads and Oxigraph writes their rows as TSV, both without holding the interpreter
-    lock: several times faster than taking each row as Python objects."""
+    N-Triples form ("" when unbound); read the rows once. On Oxigraph the queries run
+    side by side in threads and Oxigraph writes their rows as TSV, both without holding
+    the interpreter lock: several times faster than taking each row as Python objects.
+    The rows are split out of the TSV text one at a time as they are read (at 100,000
+    events, all of them as lists of strings at once would take gigabytes)."""
     if type(graph).query is not KnowledgeGraph.query:  # another engine: its rows, as text
         out = {}
         for name in names:
@@ -201,13 +203,36 @@ def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> dict[str, tuple[di
                          [["" if row[c] is None else str(row[c]) for c in columns] for row in result])
         return out
 
-    def tsv(name: str) -> tuple[dict[str, int], list[list[str]]]:
+    def tsv(name: str) -> tuple[dict[str, int], Iterator[list[str]]]:
         result = graph.store.query(internal(name), use_default_graph_as_union=True)
-        lines = result.serialize(format=QueryResultsFormat.TSV).decode("utf-8").split("\n")
-        return {c.lstrip("?"): i for i, c in enumerate(lines[0].split("\t"))}, [x.split("\t") for x in lines[1:] if x]
+        text = result.serialize(format=QueryResultsFormat.TSV).decode("utf-8")
+        head = text.find("\n")
+        if head < 0:
+            head = len(text)
+        return {c.lstrip("?"): i for i, c in enumerate(text[:head].split("\t"))}, _tsv_rows(text, head + 1)
 
     with ThreadPoolExecutor(len(names)) as pool:
         return dict(zip(names, pool.map(tsv, names)))
+
+
+def _tsv_rows(text: str, start: int) -> Iterator[list[str]]:
+    """The rows of TSV ``text`` from offset ``start`` (a row per line), split as read."""
+    end = len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        if stop < 0:
+            stop = end
+        if stop > start:
+            yield text[start:stop].split("\t")
+        start = stop + 1
+
+
+def _smallest(into: dict[str, str], key: str, label: str | None) -> None:
+    """Keep the smallest of the labels given for ``key`` (a node with several labels
+    gets the same one whatever order the rows come in)."""
+    if label is not None:
+        old = into.get(key)
+        into[key] = label if old is None or label < old else old
 
 
 def _iri(term: str) -> str | None:
@@ -240,10 +265,7 @@ def _read(graph: KnowledgeGraph) -> _Data:
     for row in rows:
         e = _value(row[ce])
         seen.add(e)
-        lab = _value(row[cl])
-        if lab is not None:
-            old = titles.get(e)
-            titles[e] = lab if old is None else min(old, lab)
+        _smallest(titles, e, _value(row[cl]))
         d = row[cd]
         if d.startswith('"'):
             try:
@@ -277,10 +299,7 @@ def _read(graph: KnowledgeGraph) -> _Data:
     for row in rows:
         v = _iri(row[cv])
         if v is not None and v in used:
-            lab = _value(row[cl])
-            if lab is not None:
-                old = labels.get(v)
-                labels[v] = lab if old is None else min(old, lab)
+            _smallest(labels, v, _value(row[cl]))
     for i in range(n):  # a project and every project above it
         projects = raw["project"][i]
         raw["parent_project"][i] = set(projects).union(*(parents.get(p, ()) for p in projects))

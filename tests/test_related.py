@@ -269,6 +269,19 @@ def test_terms_read_back_from_oxigraph_rows_as_written(text: str) -> None:
     assert [(_value(r[cols["v"]]), _value(r[cols["label"]])) for r in rows] == [(e.value, text)]
 
 
+@pytest.mark.parametrize("text, rows", [
+    ("?a\t?b\n", []),
+    ("?a\t?b", []),
+    ("?a\t?b\n<x>\t\n", [["<x>", ""]]),
+    ("?a\t?b\n<x>\t\"1\"\n\n<y>\t<z>", [["<x>", '"1"'], ["<y>", "<z>"]]),
+])
+def test_tsv_rows_are_split_one_line_at_a_time(text: str, rows: list) -> None:
+    from kg.related import _tsv_rows
+    got = _tsv_rows(text, text.find("\n") + 1 if "\n" in text else len(text))
+    assert iter(got) is got  # a generator: not every row at once
+    assert list(got) == rows
+
+
 def test_forked_workers_give_the_same_suggestions(small: kg.KnowledgeGraph, monkeypatch) -> None:
     import multiprocessing
 
