@@ -220,6 +220,9 @@ def _read_chunk(site: Site, mapping: Mapping, staff: list[str], files: list[tupl
         body_facts(record, kind, staff, site_name)
         if record.doc is not None:  # the blocks have served; links are what the graph needs
             record.doc = markdown.Document([], record.doc.links)
+        if record.terms is not None or record.kind != "event":
+            src.body = ""  # nothing reads it again (related events want an event's text only
+            # when its words were not counted): neither held nor cached
         out.append(record)
     return out
 
