@@ -123,7 +123,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         diagnostics += _series_diagnostics(series, records)
         diagnostics += vocabulary_diagnostics(records, the_mapping)
         graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
-                                   time.perf_counter() - started)
+                                   time.perf_counter() - started, writer.quads)
         graph.report["merges"] = builder.entities.merges
         graph.report["near_misses"] = builder.entities.near_misses
         lap("report")
@@ -216,8 +216,11 @@ def _series_diagnostics(series: list, records: list[Record]) -> list[Diagnostic]
 
 
 def make_report(site: Site, mapping: Mapping, records: list[Record], graph: KnowledgeGraph,
-                diagnostics: list[Diagnostic], series: list, seconds: float) -> dict[str, Any]:
-    """The build report: what was read, what the graph holds, what went wrong where."""
+                diagnostics: list[Diagnostic], series: list, seconds: float,
+                quads: int | None = None) -> dict[str, Any]:
+    """The build report: what was read, what the graph holds, what went wrong where.
+    ``quads``: how many the graph holds, when known (counting the store takes seconds
+    on a large site)."""
     classes: Counter = Counter()
     res = graph.query(internal("report-classes"))
     for row in res:
@@ -230,7 +233,7 @@ def make_report(site: Site, mapping: Mapping, records: list[Record], graph: Know
         "files": len(records),
         "files_by_kind": dict(sorted(Counter(r.kind for r in records).items())),
         "nodes_by_class": dict(sorted(classes.items())),
-        "quads": len(graph),
+        "quads": len(graph) if quads is None else quads,
         "series": [{"iri": s.iri, "name": s.name, "events": s.events, "evidence": s.evidence}
                    for s in series],
         "errors": severities.get("error", 0),

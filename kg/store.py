@@ -311,6 +311,7 @@ class GraphWriter:
         self.changed: list[str] = []         # graphs whose bytes differ from the previous build's
         self._removed: list[str] = []        # graphs of the previous build already taken out of the store
         self._spans: dict[str, tuple[int, int]] = {}  # graph -> (offset, length) in the spool
+        self.quads = 0                       # in the graphs added: one per line, each line once
         self._spool = None
         self._spool_path: Path | None = None
         self._size = 0
@@ -383,6 +384,7 @@ class GraphWriter:
             raise ValueError(f"graph {name} was added twice")
         digest = digest or hashlib.sha1(data).hexdigest()
         self.hashes[name] = digest
+        self.quads += data.count(b"\n")
         if self._spool is not None:
             self._spans[name] = (self._size, len(data))
             self._spool.write(data)

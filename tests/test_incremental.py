@@ -53,6 +53,7 @@ def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, 
     clean = tmp_path / "clean"
     kg.build_site(tiny_site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
+    assert again.report["quads"] == len(kg.open_graph(inc)) == len(kg.open_graph(clean))  # counted as written
     rows = kg.run_query("series", inc).records()
     assert [r["position"] for r in rows] == [1, 2, 3]
     assert {r["title"] for r in kg.run_query("speakers", inc).records()} == {"Chief Executive"}
