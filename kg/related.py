@@ -29,8 +29,9 @@ loop over pairs would make them, so scores and ties come out the same.
 
 Body text: the graph holds none, so :func:`related_events` reads each event's file
 (``kg:sourceFile/kg:path`` under the site folder named in the build report, or the
-``site`` argument) unless ``texts`` (event IRI → body text) is given; titles always
-come from the graph. When the site folder is gone, the text signal is simply off.
+``site`` argument) and counts its words (on several processes for a large site)
+unless ``texts`` (event IRI → body text) or ``terms`` (its counted words) are given;
+titles always come from the graph. When the site folder is gone, the text signal is simply off.
 """
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ from .errors import KgError
 from .query import internal
 from .store import KnowledgeGraph, nquads_literal, nquads_lines
 from .vocab import kg, rdf, xsd
-from .words import TEXT_LIMIT, add_terms
+from .words import TEXT_LIMIT, add_terms, body_terms
 
 WEIGHTS_FILE = "related.yml"
 SITE_WEIGHTS = "_kg/related.yml"
@@ -348,18 +349,46 @@ def _plurals(vocabulary: Mapping[str, int]) -> dict[str, str]:
     return out
 
 
-def load_texts(graph: KnowledgeGraph, site: str | Path | None = None) -> dict[str, str]:
-    """Each event page's body text, read from its source file (``{}`` if the site is gone)."""
+def _site_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[str, str]]:
+    """(event IRI, path of its source file) for every event page (none if the site is gone)."""
     root = Path(site) if site is not None else (Path(graph.report["site"]) if graph.report.get("site") else None)
     if root is None or not root.is_dir():
-        return {}
-    out: dict[str, str] = {}
-    for row in graph.query(internal("related-files")):
+        return []
+    return [(row["e"].value, str(root / row["path"].value)) for row in graph.query(internal("related-files"))]
+
+
+def _file_texts(files: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    for event, path in files:
         try:
-            raw = (root / row["path"].value).read_text(encoding="utf-8", errors="replace")
+            raw = Path(path).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        out[row["e"].value] = body_text(raw)
+        yield event, body_text(raw)
+
+
+def _file_terms(files: list[tuple[str, str]]) -> list[tuple[str, dict[str, int]]]:
+    return [(event, body_terms(text)) for event, text in _file_texts(files)]
+
+
+def load_texts(graph: KnowledgeGraph, site: str | Path | None = None) -> dict[str, str]:
+    """Each event page's body text, read from its source file (``{}`` if the site is gone)."""
+    return dict(_file_texts(_site_files(graph, site)))
+
+
+def load_terms(graph: KnowledgeGraph, site: str | Path | None = None,
+               jobs: int | None = None) -> dict[str, dict[str, int]]:
+    """Each event page's terms (:func:`kg.words.body_terms` of the text :func:`load_texts`
+    reads), counted on ``jobs`` forked processes (default: one per core) when there are
+    :data:`PARALLEL_EVENTS` pages or more; ``{}`` if the site is gone."""
+    files = _site_files(graph, site)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < PARALLEL_EVENTS or "fork" not in multiprocessing.get_all_start_methods():
+        return dict(_file_terms(files))
+    size = max(100, -(-len(files) // (jobs * 8)))
+    out: dict[str, dict[str, int]] = {}
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for part in pool.imap(_file_terms, [files[i:i + size] for i in range(0, len(files), size)]):
+            out.update(part)
     return out
 
 
@@ -463,8 +492,9 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
         top: suggestions per event (default: ``top`` of the weights, 10).
         weights: changes to kg's weights (a mapping shaped like ``ontology/related.yml``,
             or a file); the site's own ``_kg/related.yml`` applies first.
-        texts: event IRI → body text for the text signal; default: read each event's
-            source file from ``site``.
+        texts: event IRI → body text for the text signal; default (when neither
+            ``texts`` nor ``terms`` is given): read each event's source file from
+            ``site`` and count its terms (:func:`load_terms`, on ``jobs`` processes).
         terms: event IRI → the term counts of its body (:func:`kg.words.body_terms`),
             for the events whose words were counted already (their text is not needed).
         site: the site folder, for its files and its ``_kg/related.yml``; default: the
@@ -484,7 +514,7 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     with gc_paused():
         data = _read(graph)
         if texts is None and terms is None:
-            texts = load_texts(graph, site) if w["signals"]["text"]["weight"] > 0 else {}
+            terms = load_terms(graph, site, jobs) if w["signals"]["text"]["weight"] > 0 else {}
         return _score(data, texts or {}, terms or {}, w, top, jobs)
 
 

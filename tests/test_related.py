@@ -161,6 +161,21 @@ def test_load_texts_reads_bodies_without_front_matter(small: kg.KnowledgeGraph) 
     assert texts[ev("2024-01-10-lonely-lunch")].strip() == "Sandwiches, crisps, lemonade."
 
 
+def test_words_counted_from_the_files_on_several_processes_match_the_texts(small: kg.KnowledgeGraph,
+                                                                            monkeypatch) -> None:
+    import kg.related
+    from kg.related import load_terms
+    from kg.words import body_terms
+    texts = load_texts(small)
+    alone = load_terms(small, jobs=1)
+    assert alone == {e: body_terms(t) for e, t in texts.items()} and alone
+    monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)  # share out even this small site
+    shared = load_terms(small, jobs=2)
+    assert shared == alone and [list(t) for t in shared.values()] == [list(t) for t in alone.values()]
+    # related_events reads and counts the files itself when given neither texts nor terms
+    assert to_json(related_events(small, jobs=2)) == to_json(related_events(small, texts=texts))
+
+
 def test_top_and_weights(small: kg.KnowledgeGraph) -> None:
     assert all(len(v) <= 1 for v in related_events(small, top=1).values())
     no_series = related_events(small, weights={"signals": {"series": 0, "series_neighbour": 0, "project": 0,
@@ -286,12 +301,13 @@ def test_forked_workers_give_the_same_suggestions(small: kg.KnowledgeGraph, monk
     import multiprocessing
 
     import kg.related
-    alone = to_json(related_events(small, jobs=1))
+    texts = load_texts(small)
+    alone = to_json(related_events(small, jobs=1, texts=texts))
     monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)  # share out even this small site
     forks = []
     real = multiprocessing.get_context
     monkeypatch.setattr(kg.related.multiprocessing, "get_context", lambda m=None: forks.append(m) or real(m))
-    shared = to_json(related_events(small, jobs=2))
+    shared = to_json(related_events(small, jobs=2, texts=texts))
     assert forks == ["fork"]
     assert shared == alone and list(shared) == list(alone)
 
