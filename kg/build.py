@@ -83,9 +83,15 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         cache = RecordCache.load(Path(out), fingerprint)
     records = read_records(the_site, the_mapping, jobs, cache,
                            (lambda done, total: progress("reading", done, total)) if progress else None)
+    if cache is not None:
+        keys = cache.keys()
+        # saved now, not with the graph: valid whatever happens next (each record is
+        # keyed by its file's bytes), and the pickles need not be held through the build
+        cache.save(Path(out))
+        cache.release()
     lap("read")
     if cache is not None:
-        inputs = GraphInputs.load(Path(out), fingerprint, {rel: entry[0] for rel, entry in cache.fresh.items()})
+        inputs = GraphInputs.load(Path(out), fingerprint, keys)
     builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
     series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                          _event_projects(records, the_mapping, builder))
@@ -138,8 +144,6 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         del graph  # finish() moves the store's directory: nothing may hold the store then
         graph = KnowledgeGraph(writer.finish(report), report)
         if out is not None:
-            if cache is not None:
-                cache.save(Path(out))
             if inputs is not None:
                 inputs.save(Path(out))
             graph.path = Path(out)

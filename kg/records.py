@@ -109,9 +109,19 @@ class RecordCache:
         return cls(fingerprint, entries if stored_fingerprint == fingerprint else {})
 
     def save(self, folder: Path) -> None:
-        """Write the records of this build for the next one (atomically)."""
-        from .store import write_bytes
-        write_bytes(folder / self.FILE, pickle.dumps((self.fingerprint, self.fresh), protocol=pickle.HIGHEST_PROTOCOL))
+        """Write the records of this build for the next one (atomically, streamed: the
+        whole pickle is never one more copy in memory)."""
+        from .store import atomic_path
+        with atomic_path(folder / self.FILE) as tmp, open(tmp, "wb") as fh:
+            pickle.dump((self.fingerprint, self.fresh), fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def keys(self) -> dict[str, str]:
+        """File → what its record of this build is valid for (see :func:`_cache_key`)."""
+        return {rel: entry[0] for rel, entry in self.fresh.items()}
+
+    def release(self) -> None:
+        """Let go of the pickled records, the last build's and this one's (once saved)."""
+        self.entries, self.fresh = {}, {}
 
 
 def code_stamps(*modules: str) -> list[str]:

@@ -81,3 +81,30 @@ def test_output_to_a_pipe_writes_to_it_and_leaves_it_a_pipe(tmp_path: Path, tiny
     assert result.exit_code == 0, result.output
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert got and got[0].startswith(b"event,")
+
+
+def test_a_build_that_fails_after_reading_keeps_its_records_for_the_next(tiny_site: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    """The record cache is saved as soon as the files are read; a build that then fails
+    leaves the graph outputs as they were, and the next build reuses what was read."""
+    import pytest
+
+    import kg.build
+    out = tmp_path / "g"
+    kg.build_site(tiny_site, out)
+    before = snapshot(out)
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("A talk on privacy", "A changed talk"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the graph stage broke")
+    with monkeypatch.context() as m:
+        m.setattr(kg.build, "find_series", broken)
+        with pytest.raises(RuntimeError, match="broke"):
+            kg.build_site(tiny_site, out)
+    assert snapshot(out) == before  # graph.nq and report.json untouched
+    again = kg.build_site(tiny_site, out)
+    assert again.report["incremental"]["files_read"] == 0  # the failed build's reading was kept
+    clean = kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert (out / "graph.nq").read_bytes() == (tmp_path / "clean" / "graph.nq").read_bytes()
+    assert b"A changed talk" in (out / "graph.nq").read_bytes() and len(again) == len(clean)
