@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from . import markdown
 from .errors import Diagnostic
+from .forks import can_fork, fork_context, forking
 from .frontmatter import SourceFile, date_value, read_file
 from .mapping import Kind, Mapping
 from .resolve import homepage_domain
@@ -170,8 +171,8 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(rest) >= PARALLEL_FROM:
         chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        context = fork_context() if can_fork() else multiprocessing.get_context()
+        with forking(), concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             for part in pool.map(_read_chunk, [site] * len(chunks), [mapping] * len(chunks),
                                  [staff] * len(chunks), chunks):
                 records.extend(part)

@@ -40,7 +40,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import re
 from collections import Counter, defaultdict
@@ -58,6 +57,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, 
 
 from .collector import gc_paused
 from .errors import KgError
+from .forks import can_fork, fork_context, forking
 from .query import internal
 from .store import KnowledgeGraph, nquads_literal, nquads_lines
 from .vocab import kg, rdf, xsd
@@ -382,11 +382,11 @@ def load_terms(graph: KnowledgeGraph, site: str | Path | None = None,
     :data:`PARALLEL_EVENTS` pages or more; ``{}`` if the site is gone."""
     files = _site_files(graph, site)
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(files) < PARALLEL_EVENTS or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(files) < PARALLEL_EVENTS or not can_fork():
         return dict(_file_terms(files))
     size = max(100, -(-len(files) // (jobs * 8)))
     out: dict[str, dict[str, int]] = {}
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with forking(), fork_context().Pool(jobs) as pool:
         for part in pool.imap(_file_terms, [files[i:i + size] for i in range(0, len(files), size)]):
             out.update(part)
     return out
@@ -707,14 +707,14 @@ def _run_all(run: Callable[[int, int], dict[str, list[Suggestion]]], n: int,
     suggestions come back, in order."""
     global _RUN
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or n < PARALLEL_EVENTS or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or n < PARALLEL_EVENTS or not can_fork():
         return run(0, n)
     size = max(100, -(-n // (jobs * 8)))
     spans = [(i, min(i + size, n)) for i in range(0, n, size)]
     result: dict[str, list[Suggestion]] = {}
     _RUN = run
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with forking(), fork_context().Pool(jobs) as pool:
             for part in pool.imap(_run_span, spans):
                 result.update(part)
     finally:

@@ -306,7 +306,7 @@ def test_forked_workers_give_the_same_suggestions(small: kg.KnowledgeGraph, monk
     monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)  # share out even this small site
     forks = []
     real = multiprocessing.get_context
-    monkeypatch.setattr(kg.related.multiprocessing, "get_context", lambda m=None: forks.append(m) or real(m))
+    monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: forks.append(m) or real(m))
     shared = to_json(related_events(small, jobs=2, texts=texts))
     assert forks == ["fork"]
     assert shared == alone and list(shared) == list(alone)
@@ -437,3 +437,25 @@ def test_ties_do_not_depend_on_the_hash_seed(make_site, tmp_path: Path) -> None:
     assert len(outputs) == 1
     first = json.loads(outputs.pop())["https://site.example.org/events/2024-01-01-all"]
     assert len(first) == 1 and first[0]["reasons"][0] == "shares speaker Person A"
+
+
+def test_forking_beside_threads_is_not_warned_about(small: kg.KnowledgeGraph, monkeypatch) -> None:
+    """An open Oxigraph store runs threads; Python 3.12+ warns when such a process forks.
+    The workers never touch the store: kg's forks pass without the warning, others not."""
+    import os
+    import warnings
+
+    import kg.related
+    real_fork = os.fork
+
+    def fork_warning_as_3_12_does():
+        warnings.warn(f"This process (pid={os.getpid()}) is multi-threaded, use of fork() may lead to "
+                      "deadlocks in the child.", DeprecationWarning, stacklevel=2)
+        return real_fork()
+    monkeypatch.setattr(os, "fork", fork_warning_as_3_12_does)
+    monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        related_events(small, jobs=2)  # forks: would raise the warning as an error
+        with pytest.raises(DeprecationWarning):
+            os.fork()  # outside kg's forks it still warns
