@@ -17,7 +17,7 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import event_nquads, graph_name, graph_prefix, related_events, suggestions_key
+from .related import event_nquads, graph_name, related_events, related_prefix, suggestions_key
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -102,7 +102,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             writer.add_nquads(name, data, digest)
         lap("graph")
         report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
-        prefix = graph_prefix(KnowledgeGraph(writer.store, report))
+        prefix = related_prefix(report["base_url"])
         # the store may be replaced while syncing: take it from there
         related_graph = KnowledgeGraph(writer.sync(complete=lambda name: not name.startswith(prefix)), report)
         lap("store")
@@ -113,7 +113,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         for event, suggestions in related.items():
             if not suggestions:
                 continue
-            name = graph_name(related_graph, event)
+            name = graph_name(prefix, event)
             key = suggestions_key(event, suggestions)
             got = inputs.reuse(name, key, writer.previous_nquads) if inputs is not None else None
             if got is None:  # a list that changed (or a first build): its bytes made afresh

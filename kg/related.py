@@ -849,19 +849,25 @@ def format_related(related: Mapping[str, list[Suggestion]], fmt: str = "json") -
     return format_result(Result(["event", "rank", "related", "title", "date", "score", "reasons"], rows), fmt)
 
 
-def graph_prefix(graph: KnowledgeGraph) -> str:
-    """Where the recommendations' named graphs start: ``{base}/id/graph/related/``."""
-    base = str(graph.report.get("base_url") or "").rstrip("/")
+def related_prefix(base_url: str) -> str:
+    """Where the recommendations' named graphs start on a site: ``{base_url}/id/graph/related/``."""
+    base = str(base_url or "").rstrip("/")
     if not base:
         raise KgError("the graph's build report has no base_url", hint="rebuild it with `kg build`")
     return base + GRAPH_NAME + "/"
 
 
-def graph_name(graph: KnowledgeGraph, event: str) -> str:
+def graph_prefix(graph: KnowledgeGraph) -> str:
+    """:func:`related_prefix` of the graph's site (its build report's ``base_url``)."""
+    return related_prefix(graph.report.get("base_url") or "")
+
+
+def graph_name(graph: KnowledgeGraph | str, event: str) -> str:
     """The named graph that holds one event's recommendations:
     ``{base}/id/graph/related/{the event's path}`` (one graph per event, so that a
-    rebuild or a push rewrites only the lists that changed)."""
-    prefix = graph_prefix(graph)
+    rebuild or a push rewrites only the lists that changed). ``graph``: a graph, or
+    the :func:`related_prefix` of its site."""
+    prefix = graph if isinstance(graph, str) else graph_prefix(graph)
     base = prefix[: -len(GRAPH_NAME) - 1]
     path = event[len(base):].lstrip("/") if event.startswith(base + "/") else quote(event, safe="")
     return prefix + path
@@ -884,9 +890,10 @@ def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
     """
     if related is None:
         related = related_events(graph, top, weights, texts=texts, site=site, jobs=jobs, terms=terms)
+    prefix = graph_prefix(graph)
     for event, suggestions in related.items():
         if suggestions:
-            name = graph_name(graph, event)
+            name = graph_name(prefix, event)
             yield name, event_nquads(name, event, suggestions)
 
 

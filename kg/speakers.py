@@ -40,8 +40,6 @@ from nameparser.config import CONSTANTS as _NP
 
 from kg.markdown import Block, Document
 
-ROLES = ("speaker", "chair", "panellist", "facilitator", "witness")
-
 
 @dataclass(frozen=True)
 class SpeakerMention:
