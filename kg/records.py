@@ -24,7 +24,7 @@ from .mapping import Kind, Mapping
 from .resolve import homepage_domain
 from .site import Site, slugify
 from .speakers import SpeakerMention, extract_speakers
-from .words import body_terms
+from .words import Terms, body_terms
 
 ORDINAL_WORDS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -53,7 +53,7 @@ class Record:
     speakers: list[SpeakerMention] = field(default_factory=list)
     ordinal: int | None = None
     ordinal_line: int | None = None
-    terms: dict[str, int] | None = None  # the body's words, for related events (kg.words.body_terms)
+    terms: Terms | None = None  # the body's words, for related events (kg.words.body_terms)
     label_from_file: bool = False  # a post's title and date come from its file name when
     dates_from_file: bool = False  # its front matter has none, as in Jekyll
 
@@ -355,7 +355,7 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
         return
     src = record.source
     if kind.body.get("terms"):
-        record.terms = body_terms(src.body)
+        record.terms = Terms(body_terms(src.body))
     for rule in kind.keys.values():
         if rule.speakers:
             for f in src.fields:

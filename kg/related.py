@@ -61,7 +61,7 @@ from .forks import can_fork, fork_context, forking
 from .query import internal
 from .store import KnowledgeGraph, nquads_literal, nquads_lines
 from .vocab import kg, rdf, xsd
-from .words import TEXT_LIMIT, add_terms, body_terms
+from .words import TEXT_LIMIT, Terms, add_terms, body_terms
 
 WEIGHTS_FILE = "related.yml"
 SITE_WEIGHTS = "_kg/related.yml"
@@ -411,6 +411,9 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
         if data.titles[i]:
             add_terms(data.titles[i], 2, c)
         counted = terms.get(iri)
+        owned = isinstance(counted, Terms)
+        if owned:
+            counted = counted.as_dict()  # a new dict, this loop's own
         if counted is None:
             body = texts.get(iri)
             if body:
@@ -422,7 +425,7 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
                 merged[t] += k
             c = merged
         else:
-            c = dict(counted)
+            c = counted if owned else dict(counted)
         counts.append(c)
     df: Counter = Counter()
     for c in counts:

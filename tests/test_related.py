@@ -477,3 +477,23 @@ def test_graph_bytes_made_on_the_workers_are_those_of_the_suggestions(small: kg.
     assert shared == alone
     assert [(name, data) for name, data, _ in shared] == expected
     assert all(digest == hashlib.sha1(data).hexdigest() for _, data, digest in shared)
+
+
+@given(st.dictionaries(st.from_regex(r"[a-z'’é]{3,12}", fullmatch=True), st.integers(1, 10**6), max_size=40))
+def test_compact_terms_hold_the_counts_in_order(counts: dict) -> None:
+    import pickle
+
+    from kg.words import Terms
+    terms = Terms(counts)
+    assert terms.as_dict() == counts and list(terms) == list(counts) and len(terms) == len(counts)
+    assert terms == counts and dict(terms) == counts
+    again = pickle.loads(pickle.dumps(terms))
+    assert again.as_dict() == counts and list(again.as_dict()) == list(counts)
+
+
+def test_compact_terms_score_as_their_dicts(small: kg.KnowledgeGraph) -> None:
+    from kg.words import Terms, body_terms
+    texts = load_texts(small)
+    plain = {e: body_terms(t) for e, t in texts.items()}
+    assert to_json(related_events(small, terms={e: Terms(c) for e, c in plain.items()})) == \
+        to_json(related_events(small, terms=plain))
