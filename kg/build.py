@@ -1,6 +1,7 @@
 """Build a site's knowledge graph: site -> records -> graph -> store, with a report."""
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import related_graph_bytes, related_prefix
+from .related import event_nquads, graph_name, related_events, related_prefix, suggestions_key
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -108,14 +109,20 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         pages = [r for r in records if r.kind == "event" and r.is_page]
         terms = {r.iri: r.terms for r in pages if r.terms is not None}
         texts = {r.iri: r.source.body for r in pages if r.terms is None}
-        related_kept = 0  # graphs with the same bytes as the last build's
-        # each event's graph made beside its scoring (on the workers of a large site),
-        # written as it comes: no build holds every event's suggestions
-        for name, data, digest in related_graph_bytes(related_graph, texts=texts, terms=terms,
-                                                      site=the_site.root, jobs=jobs):
-            related_kept += writer.previous.get(name) == digest
-            writer.add_nquads(name, data, digest)
-        del pages, terms, texts, related_graph
+        related = related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs)
+        for event, suggestions in related.items():
+            if not suggestions:
+                continue
+            name = graph_name(prefix, event)
+            key = suggestions_key(event, suggestions)
+            got = inputs.reuse(name, key, writer.previous_nquads) if inputs is not None else None
+            if got is None:  # a list that changed (or a first build): its bytes made afresh
+                data = event_nquads(name, event, suggestions)
+                got = data, hashlib.sha1(data).hexdigest()
+                if inputs is not None:
+                    inputs.remember(name, key, got[1])
+            writer.add_nquads(name, *got)
+        del related, pages, terms, texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
         diagnostics = [d for r in records for d in r.diagnostics] + builder.diagnostics
@@ -130,7 +137,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             graph.report["incremental"] = {"files_reused": cache.reused if cache else 0,
                                            "files_read": len(records) - (cache.reused if cache else 0),
                                            "file_graphs_reused": builder.reused,
-                                           "related_graphs_reused": related_kept,
+                                           "related_graphs_reused": inputs.derived_reused if inputs else 0,
                                            "graphs_written": len(writer.changed),
                                            "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
         report = graph.report

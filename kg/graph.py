@@ -474,11 +474,32 @@ class GraphInputs:
     FILE = "cache/graph-inputs.pickle"
 
     def __init__(self, fingerprint: str, record_keys: dict[str, str],
-                 entries: dict[str, _Made] | None = None) -> None:
+                 entries: dict[str, _Made] | None = None,
+                 derived: dict[str, tuple[str, str]] | None = None) -> None:
         self.fingerprint = fingerprint
         self.record_keys = record_keys  # relpath -> the record cache's key of its record
         self.entries = entries or {}
         self.fresh: dict[str, _Made] = {}
+        self.derived = derived or {}  # other graphs (related events): name -> (key of what made it, SHA-1)
+        self.fresh_derived: dict[str, tuple[str, str]] = {}
+        self.derived_reused = 0
+
+    def reuse(self, name: str, key: str,
+              previous: Callable[[str, str], bytes | None]) -> tuple[bytes, str] | None:
+        """A graph made from something other than one file (e.g. an event's related
+        events) that the last build made from the same ``key``: (its bytes, SHA-1) as
+        ``previous`` gives them, else ``None``."""
+        old = self.derived.get(name)
+        data = previous(name, old[1]) if old is not None and old[0] == key else None
+        if data is None or old is None:
+            return None
+        self.fresh_derived[name] = old
+        self.derived_reused += 1
+        return data, old[1]
+
+    def remember(self, name: str, key: str, digest: str) -> None:
+        """Note what this build made graph ``name`` from (see :meth:`reuse`)."""
+        self.fresh_derived[name] = (key, digest)
 
     def key(self, record: Record) -> tuple[str, str, str | None] | None:
         """What a graph is valid for: the record (its file's bytes and what the record
@@ -492,16 +513,17 @@ class GraphInputs:
         fingerprint = _code_fingerprint(fingerprint)
         try:
             with open(folder / cls.FILE, "rb") as fh:
-                stored, entries = pickle.load(fh)
+                stored, entries, derived = pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             return cls(fingerprint, record_keys)
         if stored != fingerprint:
             return cls(fingerprint, record_keys)
-        return cls(fingerprint, record_keys, entries)
+        return cls(fingerprint, record_keys, entries, derived)
 
     def save(self, folder: Path) -> None:
         """Write this build's inputs for the next one (atomically)."""
-        write_bytes(folder / self.FILE, pickle.dumps((self.fingerprint, self.fresh), protocol=pickle.HIGHEST_PROTOCOL))
+        write_bytes(folder / self.FILE, pickle.dumps((self.fingerprint, self.fresh, self.fresh_derived),
+                                                     protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _code_fingerprint(settings: str) -> str:

@@ -511,22 +511,14 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     Raises:
         KgError: the weights are invalid.
     """
-    with gc_paused():
-        run, n = _prepare(graph, top, weights, texts, site, jobs, terms)
-        return _run_all(run, n, jobs)
-
-
-def _prepare(graph: KnowledgeGraph, top: int | None, weights: Mapping[str, Any] | str | Path | None,
-             texts: Mapping[str, str] | None, site: str | Path | None, jobs: int | None,
-             terms: Mapping[str, Mapping[str, int]] | None) -> tuple[Callable[[int, int], dict[str, list[Suggestion]]], int]:
-    """What :func:`related_events` scores with: its ``run(begin, stop)`` and the number of events."""
     site = site if site is not None else graph.report.get("site")
     w = load_weights(weights, site)
     top = w["top"] if top is None else top
-    data = _read(graph)
-    if texts is None and terms is None:
-        terms = load_terms(graph, site, jobs) if w["signals"]["text"]["weight"] > 0 else {}
-    return _scorer(data, texts or {}, terms or {}, w, top), len(data.iris)
+    with gc_paused():
+        data = _read(graph)
+        if texts is None and terms is None:
+            terms = load_terms(graph, site, jobs) if w["signals"]["text"]["weight"] > 0 else {}
+        return _score(data, texts or {}, terms or {}, w, top, jobs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -558,14 +550,7 @@ class _Closeness:
 
 def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
            w: dict[str, Any], top: int, jobs: int | None = None) -> dict[str, list[Suggestion]]:
-    """Every event's best ``top`` suggestions, with their reasons (see :func:`_scorer`)."""
-    return _run_all(_scorer(data, texts, terms, w, top), len(data.iris), jobs)
-
-
-def _scorer(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
-            w: dict[str, Any], top: int) -> Callable[[int, int], dict[str, list[Suggestion]]]:
-    """``run(begin, stop)``: score the candidates of events ``begin`` to ``stop`` (by
-    index) and keep the best ``top`` of each, with their reasons.
+    """Score the candidates of every event and keep the best ``top``, with their reasons.
 
     Each event's scores live in an array over all events (``score``, zero outside the
     candidates) that is cleared again after the event, so every step is a few numpy
@@ -575,7 +560,7 @@ def _scorer(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[s
     are kept in the order first found, and ties are broken as a stable sort would.
 
     Events are scored independently of each other, so on a large site the events are
-    shared out to forked worker processes (see :func:`_run_spans`); the result is
+    shared out to ``jobs`` forked worker processes (see :func:`_run_all`); the result is
     the same.
     """
     sig = w["signals"]
@@ -705,44 +690,38 @@ def _scorer(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[s
                 for o, s in ranked]
         return result
 
-    return run
+    return _run_all(run, n, jobs)
 
 
 PARALLEL_EVENTS = 2000  # fewer events than this are scored in one process: forking costs more
-_RUN: Callable[[int, int], Any] | None = None  # what forked workers run
+_RUN: Callable[[int, int], dict[str, list[Suggestion]]] | None = None  # what forked workers run
 
 
-def _run_span(span: tuple[int, int]) -> Any:
+def _run_span(span: tuple[int, int]) -> dict[str, list[Suggestion]]:
     assert _RUN is not None
     return _RUN(*span)
 
 
-def _run_spans(run: Callable[[int, int], Any], n: int, jobs: int | None) -> Iterator[Any]:
-    """``run(0, n)``, or ``run`` over spans of the events, in order, on ``jobs`` forked
-    processes (default: one per core) when there are at least :data:`PARALLEL_EVENTS`
-    events and the system forks. The workers inherit everything ``run`` reads; only
-    spans go out and each span's result comes back, as soon as it is ready."""
+def _run_all(run: Callable[[int, int], dict[str, list[Suggestion]]], n: int,
+             jobs: int | None) -> dict[str, list[Suggestion]]:
+    """``run(0, n)``, or the same in spans of events on ``jobs`` forked processes (default:
+    one per core) when there are at least :data:`PARALLEL_EVENTS` events and the system
+    forks. The workers inherit everything ``run`` reads; only spans go out and
+    suggestions come back, in order."""
     global _RUN
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or n < PARALLEL_EVENTS or not can_fork():
-        yield run(0, n)
-        return
+        return run(0, n)
     size = max(100, -(-n // (jobs * 8)))
     spans = [(i, min(i + size, n)) for i in range(0, n, size)]
+    result: dict[str, list[Suggestion]] = {}
     _RUN = run
     try:
         with forking(), fork_context().Pool(jobs) as pool:
-            yield from pool.imap(_run_span, spans)
+            for part in pool.imap(_run_span, spans):
+                result.update(part)
     finally:
         _RUN = None
-
-
-def _run_all(run: Callable[[int, int], dict[str, list[Suggestion]]], n: int,
-             jobs: int | None) -> dict[str, list[Suggestion]]:
-    """The suggestions of :func:`_run_spans`, in one dict."""
-    result: dict[str, list[Suggestion]] = {}
-    for part in _run_spans(run, n, jobs):
-        result.update(part)
     return result
 
 
@@ -912,41 +891,13 @@ def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
     :func:`kg.store.nquads` would make of its quads (made as text: there are millions of
     them, and building each as a quad object first costs more than everything else here).
     """
-    if related is not None:
-        prefix = graph_prefix(graph)
-        for event, suggestions in related.items():
-            if suggestions:
-                name = graph_name(prefix, event)
-                yield name, event_nquads(name, event, suggestions)
-        return
-    for name, data, _digest in related_graph_bytes(graph, top, weights, texts=texts, site=site, jobs=jobs,
-                                                   terms=terms):
-        yield name, data
-
-
-def related_graph_bytes(graph: KnowledgeGraph, top: int | None = None,
-                        weights: Mapping[str, Any] | str | Path | None = None, *,
-                        texts: Mapping[str, str] | None = None, site: str | Path | None = None,
-                        jobs: int | None = None, terms: Mapping[str, Mapping[str, int]] | None = None
-                        ) -> Iterator[tuple[str, bytes, str]]:
-    """The graphs of :func:`related_nquads` as (graph IRI, N-Quads, their SHA-1 in hex),
-    made where the events are scored (on the forked workers of a large site) and handed
-    on a span of events at a time: the build writes each as it comes and never holds
-    every event's suggestions."""
+    if related is None:
+        related = related_events(graph, top, weights, texts=texts, site=site, jobs=jobs, terms=terms)
     prefix = graph_prefix(graph)
-    with gc_paused():
-        run, n = _prepare(graph, top, weights, texts, site, jobs, terms)
-
-        def made(begin: int, stop: int) -> list[tuple[str, bytes, str]]:
-            out = []
-            for event, suggestions in run(begin, stop).items():
-                if suggestions:
-                    name = graph_name(prefix, event)
-                    data = event_nquads(name, event, suggestions)
-                    out.append((name, data, hashlib.sha1(data).hexdigest()))
-            return out
-        for part in _run_spans(made, n, jobs):
-            yield from part
+    for event, suggestions in related.items():
+        if suggestions:
+            name = graph_name(prefix, event)
+            yield name, event_nquads(name, event, suggestions)
 
 
 _A, _FOR, _RECOMMENDS = f"<{rdf.type.value}>", f"<{kg.recommendationFor.value}>", f"<{kg.recommends.value}>"
@@ -969,6 +920,13 @@ def event_nquads(name: str, event: str, suggestions: list[Suggestion]) -> bytes:
         ]
         lines += [f"{node} {_REASON} {nquads_literal(r)} {g}" for r in s.reasons]
     return nquads_lines(lines)
+
+
+def suggestions_key(event: str, suggestions: list[Suggestion]) -> str:
+    """A digest of what :func:`event_nquads` writes of an event's suggestions (equal
+    keys, equal bytes), so that a rebuild can tell which lists changed."""
+    text = json.dumps([event] + [[s.url, f"{s.score:.4f}", s.reasons] for s in suggestions], ensure_ascii=False)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,

@@ -461,24 +461,6 @@ def test_forking_beside_threads_is_not_warned_about(small: kg.KnowledgeGraph, mo
             os.fork()  # outside kg's forks it still warns
 
 
-def test_graph_bytes_made_on_the_workers_are_those_of_the_suggestions(small: kg.KnowledgeGraph, monkeypatch) -> None:
-    """The build takes each event's graph as its scoring worker made it: the same bytes,
-    in the same order, as made in one process from the suggestions."""
-    import hashlib
-
-    import kg.related
-    from kg.related import related_graph_bytes, related_nquads
-    texts = load_texts(small)
-    expected = list(related_nquads(small, related_events(small, texts=texts, jobs=1)))
-    assert expected
-    alone = list(related_graph_bytes(small, texts=texts, jobs=1))
-    monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)
-    shared = list(related_graph_bytes(small, texts=texts, jobs=2))
-    assert shared == alone
-    assert [(name, data) for name, data, _ in shared] == expected
-    assert all(digest == hashlib.sha1(data).hexdigest() for _, data, digest in shared)
-
-
 @given(st.dictionaries(st.from_regex(r"[a-z'’é]{3,12}", fullmatch=True), st.integers(1, 10**6), max_size=40))
 def test_compact_terms_hold_the_counts_in_order(counts: dict) -> None:
     import pickle
