@@ -405,7 +405,9 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     # order (title, then body), which fixes the order the norm below is summed in. A
     # body's counts come from ``terms`` when it has them (counted while the files were
     # read), else from its text.
-    counts: list[dict[str, int]] = []
+    counts: list[Terms] = []
+    df: Counter = Counter()
+    most = 0  # the largest count
     for i, iri in enumerate(data.iris):
         c: dict[str, int] = {}
         if data.titles[i]:
@@ -426,33 +428,36 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             c = merged
         else:
             c = counted if owned else dict(counted)
-        counts.append(c)
-    df: Counter = Counter()
-    for c in counts:
         df.update(c.keys())
+        most = max(most, max(c.values(), default=0))
+        counts.append(Terms(c))  # compact between the passes: at 100k, dicts took a gigabyte
     fold = _plurals(df)
     if fold:
-        for i, c in enumerate(counts):
-            plurals = [t for t in c if t in fold]
+        df = Counter()
+        for i, compact in enumerate(counts):
+            words = list(compact)
+            plurals = [t for t in words if t in fold]
             if plurals:  # each term where it (or its first form) first occurs; merged counts summed
+                c = compact.as_dict()
                 folded = dict(zip([fold.get(t, t) for t in c], c.values()))
                 for t in {fold[t] for t in plurals}:
                     folded[t] = c[t] if t in c and t not in fold else 0
                 for t in plurals:
                     folded[fold[t]] += c[t]
-                counts[i] = folded
-        df = Counter()
-        for c in counts:
-            df.update(c.keys())
+                most = max(most, max(folded.values()))
+                counts[i] = Terms(folded)
+                words = list(folded)
+            df.update(words)
     docs = sum(1 for c in counts if c)
     idf = {t: math.log(docs / k) for t, k in df.items()}
     useless = {t for t, w in idf.items() if w <= 0}  # in every text: weight 0, left out
     shared = {t for t, k in df.items() if k >= 2}  # only terms of two or more texts pair events
-    log_tf = [0.0] + [1.0 + math.log(tf) for tf in range(1, max((max(c.values(), default=0) for c in counts),
-                                                                  default=0) + 1)]
+    log_tf = [0.0] + [1.0 + math.log(tf) for tf in range(1, most + 1)]
     kept: list[list[tuple[str, float]]] = []
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for i, c in enumerate(counts):
+    for i, compact in enumerate(counts):
+        c = compact.as_dict()
+        counts[i] = None  # type: ignore[call-overload]  # each event's counts let go once used
         if not c:
             kept.append([])
             continue

@@ -479,3 +479,33 @@ def test_compact_terms_score_as_their_dicts(small: kg.KnowledgeGraph) -> None:
     plain = {e: body_terms(t) for e, t in texts.items()}
     assert to_json(related_events(small, terms={e: Terms(c) for e, c in plain.items()})) == \
         to_json(related_events(small, terms=plain))
+
+
+def test_text_vectors_are_tf_idf_over_folded_counts() -> None:
+    """The text signal's vectors, against a plain reimplementation: plurals folded into
+    singulars the site also uses, idf from how many pages hold a term (not how often)."""
+    import math
+    from types import SimpleNamespace
+
+    from kg.related import _plurals, _tfidf
+    from kg.words import Terms, body_terms
+    bodies = {"a": "rights rights rights and bees", "b": "right of bees, bees, honey", "c": "honey right",
+              "d": "weather and honey"}
+    data = SimpleNamespace(iris=sorted(bodies), titles=[None] * len(bodies))
+    counts = {e: body_terms(t) for e, t in bodies.items()}
+    for terms in (counts, {e: Terms(c) for e, c in counts.items()}):
+        text = _tfidf(data, {}, terms, 100, 100)
+        fold = _plurals({t for c in counts.values() for t in c})
+        folded = []
+        for e in data.iris:
+            c: dict = {}
+            for t, k in counts[e].items():
+                c[fold.get(t, t)] = c.get(fold.get(t, t), 0) + k
+            folded.append(c)
+        df = {t: sum(t in c for c in folded) for c in folded for t in c}
+        idf = {t: math.log(len(folded) / k) for t, k in df.items()}
+        for e, c, vector in zip(data.iris, folded, text.vectors):
+            w = {t: (1 + math.log(k)) * idf[t] for t, k in c.items() if idf[t] > 0}
+            norm = math.sqrt(sum(x * x for x in w.values()))
+            assert vector == pytest.approx({t: x / norm for t, x in w.items() if df[t] >= 2}), e
+        assert text.vectors[0]["right"] > 0  # "rights" (three times in a) counted as "right", once a page
