@@ -430,7 +430,7 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             c = counted if owned else dict(counted)
         df.update(c.keys())
         most = max(most, max(c.values(), default=0))
-        counts.append(Terms(c))  # compact between the passes: at 100k, dicts took a gigabyte
+        counts.append(_compact(c))  # compact between the passes: at 100k, dicts took a gigabyte
     fold = _plurals(df)
     if fold:
         df = Counter()
@@ -438,14 +438,14 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             words = list(compact)
             plurals = [t for t in words if t in fold]
             if plurals:  # each term where it (or its first form) first occurs; merged counts summed
-                c = compact.as_dict()
+                c = _loose(compact)
                 folded = dict(zip([fold.get(t, t) for t in c], c.values()))
                 for t in {fold[t] for t in plurals}:
                     folded[t] = c[t] if t in c and t not in fold else 0
                 for t in plurals:
                     folded[fold[t]] += c[t]
                 most = max(most, max(folded.values()))
-                counts[i] = Terms(folded)
+                counts[i] = _compact(folded)
                 words = list(folded)
             df.update(words)
     docs = sum(1 for c in counts if c)
@@ -456,7 +456,7 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     kept: list[list[tuple[str, float]]] = []
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, compact in enumerate(counts):
-        c = compact.as_dict()
+        c = _loose(compact)
         counts[i] = None  # type: ignore[call-overload]  # each event's counts let go once used
         if not c:
             kept.append([])
@@ -472,6 +472,19 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     postings = {t: p for t, p in postings.items() if 2 <= len(p) <= max_postings}
     kept = [[(t, w) for t, w in k if t in postings] for k in kept]
     return _Text(kept, postings, [dict(k) for k in kept])
+
+
+def _compact(counts: dict[str, int]) -> Terms | dict[str, int]:
+    """``counts`` as :class:`~kg.words.Terms`, or as they are when a term (given by a
+    caller of :func:`related_events`) has a space."""
+    try:
+        return Terms(counts)
+    except ValueError:
+        return counts
+
+
+def _loose(counts: Terms | dict[str, int]) -> dict[str, int]:
+    return counts.as_dict() if isinstance(counts, Terms) else counts
 
 
 def _largest(items: list[tuple[float, str]], k: int) -> list[tuple[float, str]]:

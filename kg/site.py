@@ -177,9 +177,12 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     if not base:
         raise SiteError("the site has no base URL", path=config_path,
                         hint="set `url:` in _config.yml, add a CNAME file, or pass --base-url")
-    if "://" not in base:
+    given = base
+    if base.startswith("//"):  # protocol-relative, as some sites write `url:`
+        base = "https:" + base
+    elif "://" not in base:
         base = "https://" + base
-    _check_base(base, source, where)
+    _check_base(base, f"{source}, {given!r}" if given != base else source, where)
     baseurl = str(config.get("baseurl") or "").strip().rstrip("/")
     if baseurl and not baseurl.startswith("/"):
         baseurl = "/" + baseurl

@@ -258,7 +258,9 @@ BATCH_BYTES = 16 << 20  # N-Quads handed to the store's loader at a time
 
 def nquads(quads: Iterable[ox.Quad]) -> bytes:
     """One graph's quads as N-Quads, each line once, lines sorted: the same quads give
-    the same bytes, which is what an incremental build compares."""
+    the same bytes, which is what an incremental build compares. (The writer counts a
+    graph's quads as its lines: kg writes each typed value in one canonical form, so no
+    two lines are one quad, as ``"01"`` and ``"1"`` as integers would be in Oxigraph.)"""
     data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     lines = sorted(set(data.splitlines()))
     return b"\n".join(lines) + b"\n" if lines else b""

@@ -81,11 +81,14 @@ class Terms(Mapping[str, int]):
     __slots__ = ("_words", "_counts")
 
     def __init__(self, counts: Mapping[str, int]) -> None:
+        """Raises ValueError for a term with a space (terms of :func:`add_terms` have none)."""
         self._words = " ".join(counts)
+        if counts and self._words.count(" ") != len(counts) - 1:
+            raise ValueError("a term with a space cannot be held compactly")
         self._counts = array("I", counts.values())
 
     def as_dict(self) -> dict[str, int]:
-        """The counts as a new dict, in order (faster than ``dict(terms)``)."""
+        """The counts as a new dict, in order: the fast way to read them all."""
         return dict(zip(self._words.split(" "), self._counts)) if self._counts else {}
 
     def __iter__(self) -> Iterator[str]:
@@ -95,7 +98,27 @@ class Terms(Mapping[str, int]):
         return len(self._counts)
 
     def __getitem__(self, term: str) -> int:
-        return self.as_dict()[term]
+        try:
+            return self._counts[self._words.split(" ").index(term)] if self._counts else {}[term]
+        except ValueError:
+            raise KeyError(term) from None
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and term in set(self)
+
+    def keys(self):  # type: ignore[override]
+        return self.as_dict().keys()
+
+    def items(self):  # type: ignore[override]
+        return self.as_dict().items()
+
+    def values(self):  # type: ignore[override]
+        return self.as_dict().values()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Terms):
+            return self._words == other._words and self._counts == other._counts
+        return self.as_dict() == other if isinstance(other, Mapping) else NotImplemented
 
     def __repr__(self) -> str:
         return f"Terms({self.as_dict()!r})"

@@ -457,6 +457,9 @@ def test_forking_beside_threads_is_not_warned_about(small: kg.KnowledgeGraph, mo
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         related_events(small, jobs=2)  # forks: would raise the warning as an error
+        monkeypatch.setattr(os, "fork", lambda: warnings.warn(
+            "This process (pid=1) is multi-threaded, use of fork() may lead to deadlocks in the child.",
+            DeprecationWarning) or -1)  # warns, never forks the test run
         with pytest.raises(DeprecationWarning):
             os.fork()  # outside kg's forks it still warns
 
@@ -509,3 +512,17 @@ def test_text_vectors_are_tf_idf_over_folded_counts() -> None:
             norm = math.sqrt(sum(x * x for x in w.values()))
             assert vector == pytest.approx({t: x / norm for t, x in w.items() if df[t] >= 2}), e
         assert text.vectors[0]["right"] > 0  # "rights" (three times in a) counted as "right", once a page
+
+
+def test_terms_with_spaces_from_a_caller_are_scored_as_given(small: kg.KnowledgeGraph) -> None:
+    """kg's own terms have no spaces and are held compactly; a caller's may have them."""
+    from kg.words import Terms
+    with pytest.raises(ValueError):
+        Terms({"machine learning": 3, "data": 2})
+    texts = load_texts(small)
+    given = {e: {"machine learning": 2, "bees": 1} for e in list(texts)[:3]}
+    related = related_events(small, terms=given, weights={"signals": {k: 0 for k in (
+        "series", "speaker", "organisation", "project", "parent_project", "topic", "author", "link",
+        "series_neighbour")}})
+    shared = [r for e in given for s in related[e] if s.url in given for r in s.reasons]
+    assert shared and any("machine learning" in r for r in shared)  # the term whole, not split

@@ -106,3 +106,7 @@ def test_front_matter_permalink_overrides(tiny_site: Path) -> None:
 ])
 def test_slugify_like_jekyll(text: str, expected: str) -> None:
     assert slugify(text) == expected
+
+
+def test_a_protocol_relative_url_gets_https(make_site) -> None:
+    assert load_site(make_site({"_config.yml": "url: //www.example.net\n"})).base_url == "https://www.example.net"
