@@ -911,9 +911,10 @@ def related_nquads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]
     """
     if related is None:
         related = related_events(graph, top, weights, texts=texts, site=site, jobs=jobs, terms=terms)
-    prefix = graph_prefix(graph)
+    prefix = None  # worked out at the first suggestion: a graph with none needs no base URL
     for event, suggestions in related.items():
         if suggestions:
+            prefix = prefix or graph_prefix(graph)
             name = graph_name(prefix, event)
             yield name, event_nquads(name, event, suggestions)
 

@@ -526,3 +526,11 @@ def test_terms_with_spaces_from_a_caller_are_scored_as_given(small: kg.Knowledge
         "series_neighbour")}})
     shared = [r for e in given for s in related[e] if s.url in given for r in s.reasons]
     assert shared and any("machine learning" in r for r in shared)  # the term whole, not split
+
+
+def test_no_suggestions_need_no_base_url() -> None:
+    from kg.related import related_nquads
+    graph = kg.KnowledgeGraph(ox.Store(), {})  # made in memory, no build report
+    assert list(related_nquads(graph, {"https://s.example/e": []})) == []
+    with pytest.raises(kg.KgError, match="base_url"):
+        list(related_nquads(graph, {"https://s.example/e": [Suggestion("https://s.example/f", "F", None, 1.0)]}))
