@@ -220,11 +220,10 @@ def _series_diagnostics(series: list, records: list[Record]) -> list[Diagnostic]
 
 
 def make_report(site: Site, mapping: Mapping, records: list[Record], graph: KnowledgeGraph,
-                diagnostics: list[Diagnostic], series: list, seconds: float,
-                quads: int | None = None) -> dict[str, Any]:
+                diagnostics: list[Diagnostic], series: list, seconds: float, quads: int) -> dict[str, Any]:
     """The build report: what was read, what the graph holds, what went wrong where.
-    ``quads``: how many the graph holds, when known (counting the store takes seconds
-    on a large site)."""
+    ``quads``: how many the graph holds, as the writer counted them (counting the store
+    takes seconds on a large site)."""
     classes: Counter = Counter()
     res = graph.query(internal("report-classes"))
     for row in res:
@@ -237,7 +236,7 @@ def make_report(site: Site, mapping: Mapping, records: list[Record], graph: Know
         "files": len(records),
         "files_by_kind": dict(sorted(Counter(r.kind for r in records).items())),
         "nodes_by_class": dict(sorted(classes.items())),
-        "quads": len(graph) if quads is None else quads,
+        "quads": quads,
         "series": [{"iri": s.iri, "name": s.name, "events": s.events, "evidence": s.evidence}
                    for s in series],
         "errors": severities.get("error", 0),

@@ -381,15 +381,7 @@ def load_terms(graph: KnowledgeGraph, site: str | Path | None = None,
     reads), counted on ``jobs`` forked processes (default: one per core) when there are
     :data:`PARALLEL_EVENTS` pages or more; ``{}`` if the site is gone."""
     files = _site_files(graph, site)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(files) < PARALLEL_EVENTS or not can_fork():
-        return dict(_file_terms(files))
-    size = max(100, -(-len(files) // (jobs * 8)))
-    out: dict[str, dict[str, int]] = {}
-    with forking(), fork_context().Pool(jobs) as pool:
-        for part in pool.imap(_file_terms, [files[i:i + size] for i in range(0, len(files), size)]):
-            out.update(part)
-    return out
+    return _run_all(lambda begin, stop: dict(_file_terms(files[begin:stop])), len(files), jobs)
 
 
 @dataclass
@@ -712,27 +704,26 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
 
 
 PARALLEL_EVENTS = 2000  # fewer events than this are scored in one process: forking costs more
-_RUN: Callable[[int, int], dict[str, list[Suggestion]]] | None = None  # what forked workers run
+_RUN: Callable[[int, int], dict[str, Any]] | None = None  # what forked workers run
 
 
-def _run_span(span: tuple[int, int]) -> dict[str, list[Suggestion]]:
+def _run_span(span: tuple[int, int]) -> dict[str, Any]:
     assert _RUN is not None
     return _RUN(*span)
 
 
-def _run_all(run: Callable[[int, int], dict[str, list[Suggestion]]], n: int,
-             jobs: int | None) -> dict[str, list[Suggestion]]:
+def _run_all(run: Callable[[int, int], dict[str, Any]], n: int, jobs: int | None) -> dict[str, Any]:
     """``run(0, n)``, or the same in spans of events on ``jobs`` forked processes (default:
     one per core) when there are at least :data:`PARALLEL_EVENTS` events and the system
-    forks. The workers inherit everything ``run`` reads; only spans go out and
-    suggestions come back, in order."""
+    forks. The workers inherit everything ``run`` reads; only spans go out and each
+    span's dict (its events' suggestions, or their words) comes back, in order."""
     global _RUN
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or n < PARALLEL_EVENTS or not can_fork():
         return run(0, n)
     size = max(100, -(-n // (jobs * 8)))
     spans = [(i, min(i + size, n)) for i in range(0, n, size)]
-    result: dict[str, list[Suggestion]] = {}
+    result: dict[str, Any] = {}
     _RUN = run
     try:
         with forking(), fork_context().Pool(jobs) as pool:

@@ -186,11 +186,14 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     baseurl = str(config.get("baseurl") or "").strip().rstrip("/")
     if baseurl and not baseurl.startswith("/"):
         baseurl = "/" + baseurl
-    if re.search(r"[\s#?<>\"{}|\\^`]", baseurl):
+    if _NOT_IN_IRI.search(baseurl) or "#" in baseurl or "?" in baseurl:
         raise SiteError(f"`baseurl:` {baseurl!r} is not a URL path: every page IRI starts with it",
                         path=config_path, hint="a path such as /blog, without spaces, '#' or '?'")
     return Site(root=root, base_url=base.rstrip("/"), baseurl=baseurl,
                 collections=_collections(root, config), config=config)
+
+
+_NOT_IN_IRI = re.compile(r"[\s<>\"{}|\\^`]")  # characters no IRI holds (RFC 3987)
 
 
 def _check_base(base: str, source: str, where: Path | None) -> None:
@@ -205,7 +208,7 @@ def _check_base(base: str, source: str, where: Path | None) -> None:
         problem = "is not an http(s) address with a host"
     elif parts.query or parts.fragment or "#" in base or "?" in base:
         problem = "has a query or a fragment ('?', '#')"
-    elif re.search(r"[\s<>\"{}|\\^`]", base):
+    elif _NOT_IN_IRI.search(base):
         problem = "holds spaces or characters an IRI cannot hold"
     if problem:
         raise SiteError(f"the base URL {base!r} (from {source}) {problem}", path=where,

@@ -99,12 +99,12 @@ class Terms(Mapping[str, int]):
 
     def __getitem__(self, term: str) -> int:
         try:
-            return self._counts[self._words.split(" ").index(term)] if self._counts else {}[term]
+            return self._counts[list(self).index(term)]
         except ValueError:
             raise KeyError(term) from None
 
     def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and term in set(self)
+        return term in list(self)
 
     def keys(self):  # type: ignore[override]
         return self.as_dict().keys()
