@@ -13,6 +13,9 @@ For each size N it generates (or reuses) a site of N events with
   share with it count once);
 * parse floor: reading the same files and loading their YAML front matter with
   ``yaml.CSafeLoader`` and nothing else (best of 3), and the ratio build / floor;
+* store floor: loading the build's own ``graph.nq`` into a fresh on-disk Oxigraph store
+  with ``Store.bulk_load`` and nothing else (in a fresh process), and the ratio build /
+  store floor: what the engine alone costs for a graph of this size;
 * every named query (``kg.query.names()``) through the API on the opened graph
   (``kg.open_graph``), median of 5; per-entity ones with the parameters the generator
   recorded (a busy person, a series meeting, a busy project, ...); a query whose
@@ -431,6 +434,38 @@ def parse_floor(site: Path, rounds: int = 3) -> dict:
     return {"seconds": best, "files": files}
 
 
+_STORE_FLOOR = """
+import resource, sys, time, pyoxigraph as ox
+store = ox.Store(sys.argv[2])
+started, cpu = time.perf_counter(), time.process_time()
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS)
+store.flush()
+print(time.perf_counter() - started, time.process_time() - cpu,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def store_floor(out: Path, timeout: float) -> dict:
+    """Bulk-load ``out/graph.nq`` into a fresh on-disk Oxigraph store in a fresh process:
+    wall and CPU seconds (its loader runs on several threads) and peak memory."""
+    nq = out / "graph.nq"
+    if not nq.is_file():
+        return {"error": "no graph.nq"}
+    folder = Path(tempfile.mkdtemp(prefix="store-floor.", dir=out.parent))
+    try:
+        proc = subprocess.run([sys.executable, "-c", _STORE_FLOOR, str(nq), str(folder)],
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"over {timeout:.0f} s"}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]}
+    wall, cpu, rss = proc.stdout.split()
+    return {"seconds": float(wall), "cpu_seconds": float(cpu), "maxrss_mb": int(rss) / 1024,
+            "mb": nq.stat().st_size / MB}
+
+
 def query_tasks(manifest: dict) -> list[dict]:
     import kg.query as kq
     params = manifest["params"]
@@ -580,6 +615,15 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
     r["floor_ratio"] = ratio
     _line("parse floor (read + CSafeLoader)", f"{floor['seconds']:.2f} s  ({floor['files']:,} files); "
           f"build/floor = {ratio:.1f}", _status("floor_ratio", n, ratio, "x"))
+    sf = store_floor(out, args.build_timeout)
+    r["store_floor"] = sf
+    if "error" in sf:
+        _line("store floor (graph.nq bulk-loaded)", f"FAILED: {sf['error']}", "")
+    else:
+        _line("store floor (graph.nq bulk-loaded)",
+              f"{sf['seconds']:.2f} s  (cpu {sf['cpu_seconds']:.2f} s, {sf['mb']:,.0f} MB of N-Quads, "
+              f"peak {sf['maxrss_mb']:,.0f} MB); = {sf['seconds'] / floor['seconds']:.1f} parse floors; "
+              f"build/store floor = {build['seconds'] / sf['seconds']:.1f}", "")
 
     # queries
     tasks = query_tasks(manifest)

@@ -3,6 +3,7 @@ and ``benchmarks/run.py --quick`` runs end to end on a tiny site."""
 from __future__ import annotations
 
 import hashlib
+import json
 import importlib.util
 import subprocess
 import sys
@@ -89,7 +90,10 @@ def test_run_quick_prints_the_headline_figures(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = proc.stdout
     for headline in ("== 50 events", "build ", "events/s", "peak memory", "parse floor", "build/floor",
-                     "person-timeline", "kg query process", "== targets"):
+                     "store floor", "build/store floor", "person-timeline", "kg query process", "== targets"):
         assert headline in text, f"{headline!r} missing from:\n{text}"
     assert "FAILED" not in text, text
     assert out.is_file()
+    figures = json.loads(out.read_text())
+    floor = figures["sizes"][0]["store_floor"]
+    assert floor["seconds"] > 0 and floor["mb"] > 0, floor
