@@ -17,7 +17,7 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import event_nquads, graph_name, related_events, related_prefix, suggestions_key
+from .related import event_nquads, graph_name, related_events, related_prefix, save_terms, suggestions_key
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -89,6 +89,9 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         # keyed by its file's bytes), and the pickles need not be held through the build
         cache.save(Path(out))
         cache.release()
+    if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
+        save_terms(out, {r.relpath: (r.source.sha1, r.terms) for r in records
+                         if r.kind == "event" and r.is_page and r.terms is not None})
     lap("read")
     if cache is not None:
         inputs = GraphInputs.load(Path(out), fingerprint, keys)

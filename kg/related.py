@@ -41,6 +41,7 @@ import hashlib
 import json
 import math
 import os
+import pickle
 import re
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -61,7 +62,7 @@ from .forks import can_fork, fork_context, forking
 from .query import internal
 from .store import KnowledgeGraph, nquads_literal, nquads_lines
 from .vocab import kg, rdf, xsd
-from .words import TEXT_LIMIT, Terms, add_terms, body_terms
+from .words import TEXT_LIMIT, Terms, add_terms, body_terms, pack_terms, unpack_terms
 
 WEIGHTS_FILE = "related.yml"
 SITE_WEIGHTS = "_kg/related.yml"
@@ -349,16 +350,19 @@ def _plurals(vocabulary: Mapping[str, int]) -> dict[str, str]:
     return out
 
 
-def _site_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[str, str]]:
-    """(event IRI, path of its source file) for every event page (none if the site is gone)."""
+def _site_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[str, str, str]]:
+    """(event IRI, path of its source file under the site, that path relative to the
+    site) for every event page (none if the site is gone)."""
     root = Path(site) if site is not None else (Path(graph.report["site"]) if graph.report.get("site") else None)
     if root is None or not root.is_dir():
         return []
-    return [(row["e"].value, str(root / row["path"].value)) for row in graph.query(internal("related-files"))]
+    cols, rows = _tables(graph, ("related-files",))["related-files"]
+    ce, cp = cols["e"], cols["path"]
+    return [(_value(row[ce]), str(root / rel), rel) for row in rows if (rel := _value(row[cp]))]
 
 
-def _file_texts(files: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-    for event, path in files:
+def _file_texts(files: list[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
+    for event, path, _rel in files:
         try:
             raw = Path(path).read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -366,8 +370,76 @@ def _file_texts(files: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
         yield event, body_text(raw)
 
 
-def _file_terms(files: list[tuple[str, str]]) -> list[tuple[str, dict[str, int]]]:
+def _file_terms(files: list[tuple[str, str, str]]) -> list[tuple[str, dict[str, int]]]:
     return [(event, body_terms(text)) for event, text in _file_texts(files)]
+
+
+def _still_counted(files: list[tuple[str, str, str]], counted: Mapping[str, tuple[str, Terms]],
+                   into: dict[str, Mapping[str, int]]) -> list[tuple[str, str, str]]:
+    """Put the terms the build counted (``counted``: relative path -> (SHA-1 of the
+    file's bytes, terms)) of the files that still have those bytes ``into`` (event ->
+    terms); return the other files."""
+    left = []
+    for event, path, rel in files:
+        known = counted.get(rel)
+        if known is not None:
+            try:
+                with open(path, "rb") as fh:
+                    same = hashlib.file_digest(fh, "sha1").hexdigest() == known[0]
+            except OSError:
+                same = False  # left to _file_texts, which skips a file it cannot read
+            if same:
+                into[event] = known[1]
+                continue
+        left.append((event, path, rel))
+    return left
+
+
+TERMS_FILE = "cache/terms.pickle"  # in a graph folder: the words the build counted
+
+
+def _terms_fingerprint() -> str:
+    """What counted words depend on besides the file: kg's version and the code that
+    reads a page's body and counts its words."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .records import code_stamps
+    try:
+        kg_version = version("kg")
+    except PackageNotFoundError:
+        kg_version = "dev"
+    return "\x00".join([kg_version, *code_stamps("frontmatter.py", "records.py", "words.py")])
+
+
+def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]]) -> None:
+    """Keep the words a build counted (relative path -> (SHA-1 of the file's bytes,
+    terms)) in the graph folder, for :func:`load_terms` (written atomically, packed:
+    100,000 pages' load in a fraction of a second)."""
+    from .store import atomic_path
+    path = Path(folder) / TERMS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rels = list(counted)
+    digests = bytes.fromhex("".join(counted[r][0] for r in rels))
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        pickle.dump((_terms_fingerprint(), rels, digests, pack_terms([counted[r][1] for r in rels])), fh,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _counted_terms(graph: KnowledgeGraph) -> dict[str, tuple[str, Terms]]:
+    """The words the build of ``graph``'s folder counted (see :func:`save_terms`), if
+    made by this code; else ``{}``."""
+    if graph.path is None:
+        return {}
+    try:
+        with open(Path(graph.path) / TERMS_FILE, "rb") as fh:
+            fingerprint, rels, digests, packed = pickle.load(fh)
+        if fingerprint != _terms_fingerprint():
+            return {}
+        terms = unpack_terms(*packed)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+        return {}
+    hexes = digests.hex()
+    return {rel: (hexes[40 * i:40 * i + 40], t) for i, (rel, t) in enumerate(zip(rels, terms))}
 
 
 def load_texts(graph: KnowledgeGraph, site: str | Path | None = None) -> dict[str, str]:
@@ -376,12 +448,17 @@ def load_texts(graph: KnowledgeGraph, site: str | Path | None = None) -> dict[st
 
 
 def load_terms(graph: KnowledgeGraph, site: str | Path | None = None,
-               jobs: int | None = None) -> dict[str, dict[str, int]]:
+               jobs: int | None = None) -> dict[str, Mapping[str, int]]:
     """Each event page's terms (:func:`kg.words.body_terms` of the text :func:`load_texts`
-    reads), counted on ``jobs`` forked processes (default: one per core) when there are
-    :data:`PARALLEL_EVENTS` pages or more; ``{}`` if the site is gone."""
+    reads); ``{}`` if the site is gone. A file whose bytes are those the build of the
+    graph's folder read keeps the words that build counted (see :func:`save_terms`);
+    the others are counted on ``jobs`` forked processes (default: one per core) when
+    there are :data:`PARALLEL_EVENTS` pages or more."""
     files = _site_files(graph, site)
-    return _run_all(lambda begin, stop: dict(_file_terms(files[begin:stop])), len(files), jobs)
+    terms: dict[str, Mapping[str, int]] = {}
+    left = _still_counted(files, _counted_terms(graph), terms) if files else files
+    terms.update(_run_all(lambda begin, stop: dict(_file_terms(left[begin:stop])), len(left), jobs))
+    return {event: terms[event] for event, _path, _rel in files if event in terms}  # in the files' order
 
 
 @dataclass

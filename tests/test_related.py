@@ -176,6 +176,33 @@ def test_words_counted_from_the_files_on_several_processes_match_the_texts(small
     assert to_json(related_events(small, jobs=2)) == to_json(related_events(small, texts=texts))
 
 
+def test_kg_related_on_a_graph_folder_keeps_the_words_the_build_counted(make_site, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    import kg.related
+    from kg.related import TERMS_FILE, load_terms
+    from kg.words import body_terms
+    root = make_site(SITE)
+    kg.build_site(root, tmp_path / "out")
+    assert (tmp_path / "out" / TERMS_FILE).is_file()
+    graph = kg.open_graph(tmp_path / "out")
+    fresh = {e: body_terms(t) for e, t in load_texts(graph).items()}
+    counted: list[str] = []
+    monkeypatch.setattr(kg.related, "body_terms", lambda text: counted.append(text) or body_terms(text))
+    assert load_terms(graph, jobs=1) == fresh and counted == []  # no file counted again
+    assert to_json(related_events(graph, jobs=1)) == to_json(related_events(graph, texts=load_texts(graph)))
+    # a file changed since the build is counted afresh, and only that one
+    lunch = root / "_events" / "2024-01-10-lonely-lunch.md"
+    lunch.write_text(lunch.read_text().replace("lemonade", "marmalade"))
+    terms = load_terms(graph, jobs=1)
+    assert len(counted) == 1 and "marmalade" in terms[ev("2024-01-10-lonely-lunch")]
+    assert "lemonade" not in terms[ev("2024-01-10-lonely-lunch")]
+    # words counted by other code are not used
+    monkeypatch.setattr(kg.related, "_terms_fingerprint", lambda: "other code")
+    counted.clear()
+    assert load_terms(graph, jobs=1) == {e: body_terms(t) for e, t in load_texts(graph).items()}
+    assert len(counted) == len(fresh)
+
+
 def test_top_and_weights(small: kg.KnowledgeGraph) -> None:
     assert all(len(v) <= 1 for v in related_events(small, top=1).values())
     no_series = related_events(small, weights={"signals": {"series": 0, "series_neighbour": 0, "project": 0,
@@ -474,6 +501,16 @@ def test_compact_terms_hold_the_counts_in_order(counts: dict) -> None:
     assert terms == counts and dict(terms) == counts
     again = pickle.loads(pickle.dumps(terms))
     assert again.as_dict() == counts and list(again.as_dict()) == list(counts)
+
+
+@given(st.lists(st.dictionaries(st.from_regex(r"[a-z'’é]{3,12}", fullmatch=True), st.integers(1, 10**6),
+                                max_size=20), max_size=8))
+def test_packed_terms_come_back_as_they_were(pages: list) -> None:
+    import pickle
+
+    from kg.words import Terms, pack_terms, unpack_terms
+    back = unpack_terms(*pickle.loads(pickle.dumps(pack_terms([Terms(c) for c in pages]))))
+    assert [t.as_dict() for t in back] == pages and [list(t) for t in back] == [list(c) for c in pages]
 
 
 def test_compact_terms_score_as_their_dicts(small: kg.KnowledgeGraph) -> None:
