@@ -90,8 +90,11 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         cache.save(Path(out))
         cache.release()
     if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
-        save_terms(out, {r.relpath: (r.source.sha1, r.terms) for r in records
-                         if r.kind == "event" and r.is_page and r.terms is not None})
+        try:
+            save_terms(out, {r.relpath: (r.source.sha1, r.terms) for r in records
+                             if r.kind == "event" and r.is_page and r.terms is not None})
+        except OSError:
+            pass  # only a saving for later: `kg related` counts the words again
     lap("read")
     if cache is not None:
         inputs = GraphInputs.load(Path(out), fingerprint, keys)

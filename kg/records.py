@@ -140,7 +140,7 @@ def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
         kg_version = version("kg")
     except PackageNotFoundError:
         kg_version = "dev"
-    parts = [kg_version, *code_stamps("records.py", "words.py"), repr(mapping), repr(site.config),
+    parts = [kg_version, *code_stamps("records.py", "words.py", "frontmatter.py"), repr(mapping), repr(site.config),
              site.base_url, site.baseurl, extra]
     return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 

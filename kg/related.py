@@ -31,7 +31,9 @@ Body text: the graph holds none, so :func:`related_events` reads each event's fi
 (``kg:sourceFile/kg:path`` under the site folder named in the build report, or the
 ``site`` argument) and counts its words (on several processes for a large site)
 unless ``texts`` (event IRI → body text) or ``terms`` (its counted words) are given;
-titles always come from the graph. When the site folder is gone, the text signal is simply off.
+a file whose bytes are those the build of the graph's folder counted keeps that
+build's words (``cache/terms.pickle``, see :func:`save_terms`). Titles always come
+from the graph. When the site folder is gone, the text signal is simply off.
 """
 from __future__ import annotations
 
@@ -408,7 +410,7 @@ def _terms_fingerprint() -> str:
         kg_version = version("kg")
     except PackageNotFoundError:
         kg_version = "dev"
-    return "\x00".join([kg_version, *code_stamps("frontmatter.py", "records.py", "words.py")])
+    return "\x00".join([kg_version, *code_stamps("frontmatter.py", "records.py", "words.py", "related.py")])
 
 
 def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]]) -> None:
@@ -425,21 +427,37 @@ def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]]) -> 
                     protocol=pickle.HIGHEST_PROTOCOL)
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles strings, bytes, lists, tuples and arrays only: a graph folder's file
+    may come from anywhere, and a pickle naming any other class could run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "array" and name in ("array", "_array_reconstructor"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed here")
+
+
 def _counted_terms(graph: KnowledgeGraph) -> dict[str, tuple[str, Terms]]:
     """The words the build of ``graph``'s folder counted (see :func:`save_terms`), if
-    made by this code; else ``{}``."""
+    made by this code and whole; else ``{}`` (and every word is counted again)."""
     if graph.path is None:
         return {}
     try:
         with open(Path(graph.path) / TERMS_FILE, "rb") as fh:
-            fingerprint, rels, digests, packed = pickle.load(fh)
+            fingerprint, rels, digests, packed = _PlainUnpickler(fh).load()
         if fingerprint != _terms_fingerprint():
             return {}
-        terms = unpack_terms(*packed)
-    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+        words, counts, sizes = packed
+        if not (isinstance(rels, list) and isinstance(digests, bytes) and isinstance(words, str)
+                and len(rels) * 20 == len(digests) == len(sizes) * 20 and sum(sizes) == len(counts)
+                and (words.count("\n") + 1 if sizes else 0) == len(sizes)):
+            return {}
+        terms = unpack_terms(words, counts, sizes)
+        hexes = digests.hex()
+        return {rel: (hexes[40 * i:40 * i + 40], t) for i, (rel, t) in enumerate(zip(rels, terms))}
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError,
+            IndexError, KeyError, MemoryError):
         return {}
-    hexes = digests.hex()
-    return {rel: (hexes[40 * i:40 * i + 40], t) for i, (rel, t) in enumerate(zip(rels, terms))}
 
 
 def load_texts(graph: KnowledgeGraph, site: str | Path | None = None) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 Kept apart from :mod:`kg.related` so that reading a site's files can count each event
 page's words once, in the reading worker processes, and the record cache keeps the
-counts for the next build (see ``body: {terms: true}`` in ``ontology/mapping.yml``).
+counts for the next build (see ``body: {terms: true}`` in ``ontology/mapping.yml``),
+and the graph folder keeps them for ``kg related`` (:func:`kg.related.save_terms`).
 """
 from __future__ import annotations
 
@@ -134,6 +135,8 @@ def pack_terms(many: list[Terms]) -> tuple[str, array, array]:
     """Many pages' :class:`Terms` as three objects (all terms, one page's to a line; all
     counts; how many terms each page has), which pickle and load in a moment where as
     many objects would take seconds."""
+    if any("\n" in t._words for t in many):
+        raise ValueError("a term with a line break cannot be packed")
     sizes = array("I", [len(t) for t in many])
     counts = array("I")
     for t in many:

@@ -176,6 +176,16 @@ def test_words_counted_from_the_files_on_several_processes_match_the_texts(small
     assert to_json(related_events(small, jobs=2)) == to_json(related_events(small, texts=texts))
 
 
+class _Touch:
+    """Unpickled, makes a file: what a pickle from elsewhere could do."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (self.path,))
+
+
 def test_kg_related_on_a_graph_folder_keeps_the_words_the_build_counted(make_site, tmp_path: Path,
                                                                          monkeypatch) -> None:
     import kg.related
@@ -196,6 +206,30 @@ def test_kg_related_on_a_graph_folder_keeps_the_words_the_build_counted(make_sit
     terms = load_terms(graph, jobs=1)
     assert len(counted) == 1 and "marmalade" in terms[ev("2024-01-10-lonely-lunch")]
     assert "lemonade" not in terms[ev("2024-01-10-lonely-lunch")]
+    # a file that is gone is skipped, as before; the others keep the build's words
+    gone = root / "_events" / "2024-06-01-beekeeping.md"
+    saved = gone.read_text()
+    gone.unlink()
+    counted.clear()
+    terms = load_terms(graph, jobs=1)
+    assert ev("2024-06-01-beekeeping") not in terms and len(counted) == 1  # the edited file only
+    gone.write_text(saved)
+    # shared out to forked workers: only the edited file goes to them, the result is the same
+    monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)
+    assert load_terms(graph, jobs=2) == load_terms(graph, jobs=1)
+    # a damaged or foreign file is not used (and nothing in it is run)
+    import pickle
+    cache = tmp_path / "out" / TERMS_FILE
+    good = cache.read_bytes()
+    for bad in (good[:len(good) // 2], b"garbage",
+                pickle.dumps(("x", ["a"], b"", ("", [], []))),
+                pickle.dumps(_Touch(tmp_path / "ran"))):
+        cache.write_bytes(bad)
+        counted.clear()
+        assert load_terms(graph, jobs=1) == {e: body_terms(t) for e, t in load_texts(graph).items()}
+        assert len(counted) == len(fresh)
+    assert not (tmp_path / "ran").exists()
+    cache.write_bytes(good)
     # words counted by other code are not used
     monkeypatch.setattr(kg.related, "_terms_fingerprint", lambda: "other code")
     counted.clear()
