@@ -359,8 +359,25 @@ def _site_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[st
     if root is None or not root.is_dir():
         return []
     cols, rows = _tables(graph, ("related-files",))["related-files"]
-    ce, cp = cols["e"], cols["path"]
-    return [(_value(row[ce]), str(root / rel), rel) for row in rows if (rel := _value(row[cp]))]
+    cp, ca, cb = cols["part"], cols["a"], cols["b"]
+    events: list[str] = []
+    pages: set[str] = set()  # nodes whose schema:url is themselves
+    files: dict[str, list[str]] = defaultdict(list)
+    paths: dict[str, list[str]] = defaultdict(list)
+    for row in rows:  # terms as written (N-Triples), so nodes compare as SPARQL compares them
+        part, a, b = _value(row[cp]), row[ca], row[cb]
+        if part == "event":
+            events.append(a)
+        elif part == "url":
+            if a == b:
+                pages.add(a)
+        elif part == "file":
+            files[a].append(b)
+        elif part == "path":
+            paths[a].append(b)
+    return [(_value(e), str(root / rel), rel)
+            for e in dict.fromkeys(events) if e in pages for f in files.get(e, ()) for p in paths.get(f, ())
+            if (rel := _value(p))]
 
 
 def _file_texts(files: list[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:

@@ -176,6 +176,24 @@ def test_words_counted_from_the_files_on_several_processes_match_the_texts(small
     assert to_json(related_events(small, jobs=2)) == to_json(related_events(small, texts=texts))
 
 
+JOINED_FILES = """PREFIX schema: <https://schema.org/> PREFIX kg: <https://w3id.org/kg/ns#>
+SELECT ?e ?path WHERE { ?e a schema:Event ; schema:url ?e ; kg:sourceFile/kg:path ?path }"""
+
+
+@pytest.mark.parametrize("which", ["small", "corpus"])
+def test_event_files_are_those_the_joined_query_finds(which: str, make_site) -> None:
+    from kg.related import _site_files
+    if which == "corpus":
+        if not CORPUS.is_dir():
+            pytest.skip(f"the corpus snapshot is not at {CORPUS}")
+        graph, root = kg.build_site(CORPUS), CORPUS
+    else:
+        root = make_site(SITE)
+        graph = kg.build_site(root)
+    joined = sorted((r["e"].value, r["path"].value) for r in graph.query(JOINED_FILES))
+    assert joined and sorted((e, rel) for e, _path, rel in _site_files(graph, root)) == joined
+
+
 class _Touch:
     """Unpickled, makes a file: what a pickle from elsewhere could do."""
 
