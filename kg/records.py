@@ -132,15 +132,19 @@ def code_stamps(*modules: str) -> list[str]:
     return [str((here / m).stat().st_mtime_ns) for m in modules]
 
 
+def kg_version() -> str:
+    """kg's installed version (``dev`` when run from a source tree without installing)."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("kg")
+    except PackageNotFoundError:
+        return "dev"
+
+
 def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
     """What records depend on besides their own file: kg's version and the code that
     makes records, the mapping, the site's settings."""
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        kg_version = version("kg")
-    except PackageNotFoundError:
-        kg_version = "dev"
-    parts = [kg_version, *code_stamps("records.py", "words.py", "frontmatter.py"), repr(mapping), repr(site.config),
+    parts = [kg_version(), *code_stamps("records.py", "words.py", "frontmatter.py"), repr(mapping), repr(site.config),
              site.base_url, site.baseurl, extra]
     return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 

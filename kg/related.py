@@ -368,9 +368,8 @@ def _site_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[st
         part, a, b = _value(row[cp]), row[ca], row[cb]
         if part == "event":
             events.append(a)
-        elif part == "url":
-            if a == b:
-                pages.add(a)
+        elif part == "url" and a == b:
+            pages.add(a)
         elif part == "file":
             files[a].append(b)
         elif part == "path":
@@ -420,14 +419,8 @@ TERMS_FILE = "cache/terms.pickle"  # in a graph folder: the words the build coun
 def _terms_fingerprint() -> str:
     """What counted words depend on besides the file: kg's version and the code that
     reads a page's body and counts its words."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from .records import code_stamps
-    try:
-        kg_version = version("kg")
-    except PackageNotFoundError:
-        kg_version = "dev"
-    return "\x00".join([kg_version, *code_stamps("frontmatter.py", "records.py", "words.py", "related.py")])
+    from .records import code_stamps, kg_version
+    return "\x00".join([kg_version(), *code_stamps("frontmatter.py", "records.py", "words.py", "related.py")])
 
 
 def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]]) -> None:
