@@ -46,7 +46,7 @@ import os
 import pickle
 import re
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import attrgetter, itemgetter
@@ -183,18 +183,21 @@ class _Data:
     dates: list[tuple[dt.date, ...]]
     values: dict[str, list[frozenset[str]]]  # signal -> per event: the values it has
     labels: dict[str, str]  # value IRI -> label
-    edges: dict[str, list[set[int]]]  # pair signal -> per event: the events it is paired with
-    forward: dict[str, list[set[int]]]  # pair signal -> per event: the direction ("links to", "next")
+    edges: dict[str, list[frozenset[int]]]  # pair signal -> per event: the events it is paired with
+    forward: dict[str, list[frozenset[int]]]  # pair signal -> per event: the direction ("links to", "next")
     direct_projects: list[frozenset[str]]
 
 
-_QUERIES = ("related-events", "related-values", "related-parents", "related-labels", "related-edges")
+_QUERIES = ("related-events", "related-labels", "related-values", "related-organisations", "related-parents",
+            "related-edges")
+_FILES = "related-files"
 
 
 def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> dict[str, tuple[dict[str, int], Iterable[list[str]]]]:
     """The rows of internal queries: name -> (column -> position, rows), each term in
     N-Triples form ("" when unbound); read the rows once. On Oxigraph the queries run
-    side by side in threads and Oxigraph writes their rows as TSV, both without holding
+    side by side in threads (one per core, started in the order of ``names``; a table
+    is waited for when taken) and Oxigraph writes their rows as TSV, both without holding
     the interpreter lock: several times faster than taking each row as Python objects.
     The rows are split out of the TSV text one at a time as they are read (at 100,000
     events, all of them as lists of strings at once would take gigabytes)."""
@@ -215,8 +218,23 @@ def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> dict[str, tuple[di
             head = len(text)
         return {c.lstrip("?"): i for i, c in enumerate(text[:head].split("\t"))}, _tsv_rows(text, head + 1)
 
-    with ThreadPoolExecutor(len(names)) as pool:
-        return dict(zip(names, pool.map(tsv, names)))
+    pool = ThreadPoolExecutor(min(len(names), os.cpu_count() or 1))
+    try:
+        return _Waiting({name: pool.submit(tsv, name) for name in names})  # started in this order
+    finally:
+        pool.shutdown(wait=False)  # the queries run on; each table waits for its own
+
+
+class _Waiting(dict):
+    """Name -> table, where each table is waited for when first taken (so the rows of
+    one query are read while the others still run)."""
+
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        if isinstance(value, Future):
+            value = value.result()
+            self[name] = value
+        return value
 
 
 def _tsv_rows(text: str, start: int) -> Iterator[list[str]]:
@@ -229,6 +247,20 @@ def _tsv_rows(text: str, start: int) -> Iterator[list[str]]:
         if stop > start:
             yield text[start:stop].split("\t")
         start = stop + 1
+
+
+def _parts(table: tuple[dict[str, int], Iterable[list[str]]]) -> Iterator[tuple[str, str, str]]:
+    """The (part, a, b) rows of a query written as a union of single patterns (the
+    part named by a string, a and b as written)."""
+    cols, rows = table
+    cp, ca, cb = cols["part"], cols["a"], cols["b"]
+    names: dict[str, str | None] = {}
+    for row in rows:
+        part = row[cp]
+        name = names.get(part)
+        if name is None:
+            name = names[part] = _value(part)
+        yield name, row[ca], row[cb]
 
 
 def _smallest(into: dict[str, str], key: str, label: str | None) -> None:
@@ -259,38 +291,97 @@ def _value(term: str) -> str | None:
     return term[2:] if term.startswith("_:") else term  # a number or boolean written bare
 
 
-def _read(graph: KnowledgeGraph) -> _Data:
-    tables = _tables(graph, _QUERIES)
-    titles: dict[str, str] = {}
-    dates: dict[str, set[dt.date]] = defaultdict(set)
-    seen: set[str] = set()
-    cols, rows = tables["related-events"]
-    ce, cl, cd = cols["e"], cols["label"], cols["date"]
-    for row in rows:
-        e = _value(row[ce])
-        seen.add(e)
-        _smallest(titles, e, _value(row[cl]))
-        d = row[cd]
-        if d.startswith('"'):
-            try:
-                dates[e].add(dt.date.fromisoformat(_value(d)[:10]))
-            except ValueError:
-                pass
-    iris = sorted(seen)
+def _pages(table: tuple[dict[str, int], Iterable[list[str]]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """From the rows of ``related-events``: the event pages (IRI -> the node as written)
+    and the dates written for each node (as written -> dates as written)."""
+    typed: list[str] = []  # nodes of type schema:Event
+    pages: set[str] = set()  # nodes whose schema:url is themselves
+    dates: dict[str, list[str]] = defaultdict(list)
+    for part, a, b in _parts(table):
+        if part == "event":
+            typed.append(a)
+        elif part == "url":
+            if a == b:
+                pages.add(a)
+        elif part == "date":
+            dates[a].append(b)
+    return {_value(t): t for t in typed if t in pages}, dates
+
+
+def _files(written: Mapping[str, str], table: tuple[dict[str, int], Iterable[list[str]]]) -> dict[str, list[str]]:
+    """Event IRI -> the paths (relative to the site) of its source files, from the rows
+    of ``related-files``, for the event pages ``written`` (IRI -> node as written), in
+    the order of their IRIs."""
+    sources: dict[str, list[str]] = defaultdict(list)  # event, as written -> its source files
+    named: dict[str, list[str]] = defaultdict(list)  # source file, as written -> its paths
+    events = set(written.values())
+    for part, a, b in _parts(table):
+        if part == "file":
+            if a in events:
+                sources[a].append(b)
+        elif part == "path":
+            named[a].append(b)
+    out = {}
+    for iri in sorted(written):
+        found = [rel for f in sources.get(written[iri], ()) for p in named.get(f, ()) if (rel := _value(p))]
+        if found:
+            out[iri] = found
+    return out
+
+
+def _read(graph: KnowledgeGraph, files: bool = False) -> tuple[_Data, dict[str, list[str]]]:
+    """What the graph says about each event page, and (with ``files``) the paths of
+    its source files relative to the site (event IRI -> paths; else ``{}``).
+
+    Every query is a union of single-pattern scans, joined here: terms are compared as
+    written (N-Triples), so nodes match as SPARQL matches them."""
+    tables = _tables(graph, _QUERIES + ((_FILES,) if files else ()))
+    written, written_dates = _pages(tables["related-events"])
+    iris = sorted(written)
     index = {iri: i for i, iri in enumerate(iris)}
+    at = {written[iri]: i for i, iri in enumerate(iris)}  # the same, by the node as written
     n = len(iris)
-    labels: dict[str, str] = {}
-    raw: dict[str, list[set[str]]] = {s: [set() for _ in range(n)] for s in SET_SIGNALS}
+    dates: list[tuple[dt.date, ...]] = []
+    for iri in iris:
+        days = set()
+        for d in written_dates.get(written[iri], ()):
+            if d.startswith('"'):
+                try:
+                    days.add(dt.date.fromisoformat(_value(d)[:10]))
+                except ValueError:
+                    pass
+        dates.append(tuple(sorted(days)))
+    del written_dates
+    raw: dict[str, dict[int, set[str]]] = {s: defaultdict(set) for s in SET_SIGNALS}  # signal -> event -> values
     used: set[str] = set()  # the values events have: their labels are read below
+
+    def add(signal: str, i: int, term: str) -> None:
+        v = _iri(term)
+        if v is not None and v != iris[i]:
+            raw[signal][i].add(v)
+            used.add(v)
+
+    signals: dict[str, str] = {}  # as written -> signal
     cols, rows = tables["related-values"]
     cs, ce, cv = cols["signal"], cols["e"], cols["v"]
     for row in rows:
-        i = index.get(_value(row[ce]))
-        v = _iri(row[cv])
-        if i is None or v is None or v == iris[i]:
-            continue
-        raw[_value(row[cs])][i].add(v)
-        used.add(v)
+        i = at.get(row[ce])
+        if i is not None:
+            sig = row[cs]
+            add(signals.get(sig) or signals.setdefault(sig, _value(sig)), i, row[cv])
+    on_stage: dict[str, list[int]] = defaultdict(list)  # participation, as written -> events
+    affiliations: list[tuple[str, str]] = []
+    for part, a, b in _parts(tables["related-organisations"]):
+        if part == "participation":
+            i = at.get(a)
+            if i is not None:
+                on_stage[b].append(i)
+        elif part == "affiliation":
+            affiliations.append((a, b))
+    for p, v in affiliations:
+        for i in on_stage.get(p, ()):
+            add("organisation", i, v)
+    del on_stage, affiliations
     parents: dict[str, set[str]] = defaultdict(set)
     cols, rows = tables["related-parents"]
     cp, ca = cols["p"], cols["a"]
@@ -298,33 +389,49 @@ def _read(graph: KnowledgeGraph) -> _Data:
         a = _value(row[ca])
         parents[_value(row[cp])].add(a)
         used.add(a)
+    titles: dict[str, str] = {}
+    labels: dict[str, str] = {}
     cols, rows = tables["related-labels"]
     cv, cl = cols["v"], cols["label"]
     for row in rows:
         v = _iri(row[cv])
-        if v is not None and v in used:
+        if v is None:
+            continue
+        if v in index:
+            _smallest(titles, v, _value(row[cl]))
+        if v in used:
             _smallest(labels, v, _value(row[cl]))
-    for i in range(n):  # a project and every project above it
-        projects = raw["project"][i]
+    for i, projects in raw["project"].items():  # a project and every project above it
         raw["parent_project"][i] = set(projects).union(*(parents.get(p, ()) for p in projects))
-    edges = {s: [set() for _ in range(n)] for s in PAIR_SIGNALS}
-    forward = {s: [set() for _ in range(n)] for s in PAIR_SIGNALS}
+    edges: dict[str, dict[int, set[int]]] = {s: defaultdict(set) for s in PAIR_SIGNALS}
+    forward: dict[str, dict[int, set[int]]] = {s: defaultdict(set) for s in PAIR_SIGNALS}
     cols, rows = tables["related-edges"]
     cs, ca, cb = cols["signal"], cols["a"], cols["b"]
     for row in rows:
-        sig = _value(row[cs])
-        a, b = index.get(_value(row[ca])), index.get(_value(row[cb]))
+        a, b = at.get(row[ca]), at.get(row[cb])
         if a is None or b is None:
             continue
+        sig = signals.get(row[cs]) or signals.setdefault(row[cs], _value(row[cs]))
         edges[sig][a].add(b)
         edges[sig][b].add(a)
         forward[sig][a].add(b)
-    return _Data(
-        iris=iris, index=index, titles=[titles.get(i) for i in iris],
-        dates=[tuple(sorted(dates.get(i, ()))) for i in iris],
-        values={s: [frozenset(x) for x in raw[s]] for s in SET_SIGNALS},
-        labels=labels, edges=edges, forward=forward,
-        direct_projects=[frozenset(x) for x in raw["project"]])
+    paths = _files(written, tables[_FILES]) if files else {}
+    data = _Data(
+        iris=iris, index=index, titles=[titles.get(i) for i in iris], dates=dates,
+        values={s: _per_event(raw[s], n) for s in SET_SIGNALS},
+        labels=labels, edges={s: _per_event(edges[s], n) for s in PAIR_SIGNALS},
+        forward={s: _per_event(forward[s], n) for s in PAIR_SIGNALS},
+        direct_projects=_per_event(raw["project"], n))
+    return data, paths
+
+
+def _per_event(found: Mapping[int, set[Any]], n: int) -> list[frozenset[Any]]:
+    """``found`` (event -> values) as a list over all ``n`` events (an event without
+    values has the one empty frozenset: at 100,000 events a set each took seconds)."""
+    out: list[frozenset[Any]] = [frozenset()] * n
+    for i, x in found.items():
+        out[i] = frozenset(x)
+    return out
 
 
 # -- text ------------------------------------------------------------------------------
@@ -352,31 +459,27 @@ def _plurals(vocabulary: Mapping[str, int]) -> dict[str, str]:
     return out
 
 
-def _site_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[str, str, str]]:
-    """(event IRI, path of its source file under the site, that path relative to the
-    site) for every event page (none if the site is gone)."""
+def _site_root(graph: KnowledgeGraph, site: str | Path | None) -> Path | None:
+    """The site folder (``site``, else the build report's), if it is there."""
     root = Path(site) if site is not None else (Path(graph.report["site"]) if graph.report.get("site") else None)
-    if root is None or not root.is_dir():
+    return root if root is not None and root.is_dir() else None
+
+
+def _site_files(root: Path | None, paths: Mapping[str, list[str]]) -> list[tuple[str, str, str]]:
+    """(event IRI, path of its source file under ``root``, that path relative to it)
+    for every event page in ``paths`` (IRI -> relative paths; none if the site is gone)."""
+    if root is None:
         return []
-    cols, rows = _tables(graph, ("related-files",))["related-files"]
-    cp, ca, cb = cols["part"], cols["a"], cols["b"]
-    events: list[str] = []
-    pages: set[str] = set()  # nodes whose schema:url is themselves
-    files: dict[str, list[str]] = defaultdict(list)
-    paths: dict[str, list[str]] = defaultdict(list)
-    for row in rows:  # terms as written (N-Triples), so nodes compare as SPARQL compares them
-        part, a, b = _value(row[cp]), row[ca], row[cb]
-        if part == "event":
-            events.append(a)
-        elif part == "url" and a == b:
-            pages.add(a)
-        elif part == "file":
-            files[a].append(b)
-        elif part == "path":
-            paths[a].append(b)
-    return [(_value(e), str(root / rel), rel)
-            for e in dict.fromkeys(events) if e in pages for f in files.get(e, ()) for p in paths.get(f, ())
-            if (rel := _value(p))]
+    return [(event, str(root / rel), rel) for event, rels in paths.items() for rel in rels]
+
+
+def _graph_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[str, str, str]]:
+    """:func:`_site_files` of every event page of ``graph``."""
+    root = _site_root(graph, site)
+    if root is None:
+        return []
+    tables = _tables(graph, ("related-events", _FILES))
+    return _site_files(root, _files(_pages(tables["related-events"])[0], tables[_FILES]))
 
 
 def _file_texts(files: list[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
@@ -472,7 +575,7 @@ def _counted_terms(graph: KnowledgeGraph) -> dict[str, tuple[str, Terms]]:
 
 def load_texts(graph: KnowledgeGraph, site: str | Path | None = None) -> dict[str, str]:
     """Each event page's body text, read from its source file (``{}`` if the site is gone)."""
-    return dict(_file_texts(_site_files(graph, site)))
+    return dict(_file_texts(_graph_files(graph, site)))
 
 
 def load_terms(graph: KnowledgeGraph, site: str | Path | None = None,
@@ -482,7 +585,12 @@ def load_terms(graph: KnowledgeGraph, site: str | Path | None = None,
     graph's folder read keeps the words that build counted (see :func:`save_terms`);
     the others are counted on ``jobs`` forked processes (default: one per core) when
     there are :data:`PARALLEL_EVENTS` pages or more."""
-    files = _site_files(graph, site)
+    return _counted_or_read(graph, _graph_files(graph, site), jobs)
+
+
+def _counted_or_read(graph: KnowledgeGraph, files: list[tuple[str, str, str]],
+                     jobs: int | None) -> dict[str, Mapping[str, int]]:
+    """:func:`load_terms` of ``files`` (see :func:`_site_files`)."""
     terms: dict[str, Mapping[str, int]] = {}
     left = _still_counted(files, _counted_terms(graph), terms) if files else files
     terms.update(_run_all(lambda begin, stop: dict(_file_terms(left[begin:stop])), len(left), jobs))
@@ -630,9 +738,11 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     w = load_weights(weights, site)
     top = w["top"] if top is None else top
     with gc_paused():
-        data = _read(graph)
-        if texts is None and terms is None:
-            terms = load_terms(graph, site, jobs) if w["signals"]["text"]["weight"] > 0 else {}
+        root = _site_root(graph, site) if texts is None and terms is None and w["signals"]["text"]["weight"] > 0 \
+            else None
+        data, paths = _read(graph, files=root is not None)  # the files' query beside the others
+        if root is not None:
+            terms = _counted_or_read(graph, _site_files(root, paths), jobs)
         return _score(data, texts or {}, terms or {}, w, top, jobs)
 
 

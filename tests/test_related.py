@@ -176,22 +176,80 @@ def test_words_counted_from_the_files_on_several_processes_match_the_texts(small
     assert to_json(related_events(small, jobs=2)) == to_json(related_events(small, texts=texts))
 
 
-JOINED_FILES = """PREFIX schema: <https://schema.org/> PREFIX kg: <https://w3id.org/kg/ns#>
-SELECT ?e ?path WHERE { ?e a schema:Event ; schema:url ?e ; kg:sourceFile/kg:path ?path }"""
+JOINED = "PREFIX schema: <https://schema.org/> PREFIX kg: <https://w3id.org/kg/ns#> " \
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+JOINED_FILES = JOINED + "SELECT ?e ?path WHERE { ?e a schema:Event ; schema:url ?e ; kg:sourceFile/kg:path ?path }"
+JOINED_EVENTS = JOINED + """SELECT ?e ?label ?date WHERE {
+  ?e a schema:Event ; schema:url ?e . OPTIONAL { ?e rdfs:label ?label } OPTIONAL { ?e schema:startDate ?date } }"""
+JOINED_VALUES = JOINED + """SELECT ?signal ?e ?v WHERE {
+  ?e a schema:Event ; schema:url ?e .
+  {      ?e schema:superEvent ?v .                 BIND("series" AS ?signal) }
+  UNION { ?e schema:performer ?v .                 BIND("speaker" AS ?signal) }
+  UNION { ?e kg:participation/kg:affiliation ?v .  BIND("organisation" AS ?signal) }
+  UNION { ?e kg:project ?v .                       BIND("project" AS ?signal) }
+  UNION { ?e schema:about ?v .                     BIND("topic" AS ?signal) }
+  UNION { ?e schema:author ?v .                    BIND("author" AS ?signal) }
+  FILTER(isIRI(?v) && ?v != ?e) }"""
+JOINED_LABELS = JOINED + """SELECT ?v (MIN(STR(?label)) AS ?l) WHERE {
+  ?e a schema:Event ; schema:url ?e .
+  { ?e schema:superEvent|schema:performer|kg:participation/kg:affiliation|kg:project|schema:about|schema:author ?v }
+  UNION { ?e kg:project/kg:parentProject+ ?v }
+  ?v rdfs:label ?label FILTER(isIRI(?v) && ?v != ?e) } GROUP BY ?v"""
+
+
+def _built(which: str, make_site) -> tuple[kg.KnowledgeGraph, Path]:
+    if which == "corpus":
+        if not CORPUS.is_dir():
+            pytest.skip(f"the corpus snapshot is not at {CORPUS}")
+        return kg.build_site(CORPUS), CORPUS
+    root = make_site(SITE)
+    return kg.build_site(root), root
 
 
 @pytest.mark.parametrize("which", ["small", "corpus"])
 def test_event_files_are_those_the_joined_query_finds(which: str, make_site) -> None:
-    from kg.related import _site_files
-    if which == "corpus":
-        if not CORPUS.is_dir():
-            pytest.skip(f"the corpus snapshot is not at {CORPUS}")
-        graph, root = kg.build_site(CORPUS), CORPUS
-    else:
-        root = make_site(SITE)
-        graph = kg.build_site(root)
+    from kg.related import _graph_files, _read, _site_files
+    graph, root = _built(which, make_site)
     joined = sorted((r["e"].value, r["path"].value) for r in graph.query(JOINED_FILES))
-    assert joined and sorted((e, rel) for e, _path, rel in _site_files(graph, root)) == joined
+    assert joined and sorted((e, rel) for e, _path, rel in _graph_files(graph, root)) == joined
+    # read beside the other tables, the same files
+    assert sorted((e, rel) for e, _path, rel in _site_files(root, _read(graph, files=True)[1])) == joined
+
+
+@pytest.mark.parametrize("which", ["small", "corpus"])
+def test_what_related_reads_is_what_the_joined_queries_find(which: str, make_site) -> None:
+    """kg.related reads single-pattern scans and joins them itself (faster on a large
+    store): the events, titles, dates, values and labels are those of the joins."""
+    import datetime as dt
+    from kg.related import SET_SIGNALS, _read
+    graph, _root = _built(which, make_site)
+    data, paths = _read(graph)
+    assert paths == {}
+    titles: dict[str, set[str]] = {}
+    dates: dict[str, set[dt.date]] = {}
+    for r in graph.query(JOINED_EVENTS):
+        e = r["e"].value
+        titles.setdefault(e, set())
+        dates.setdefault(e, set())
+        if r["label"] is not None:
+            titles[e].add(r["label"].value)
+        if r["date"] is not None:
+            try:
+                dates[e].add(dt.date.fromisoformat(r["date"].value[:10]))
+            except ValueError:
+                pass
+    assert data.iris == sorted(titles) and len(data.iris) > 5
+    assert data.titles == [min(titles[e]) if titles[e] else None for e in data.iris]
+    assert data.dates == [tuple(sorted(dates[e])) for e in data.iris]
+    values: dict[str, list[set[str]]] = {s: [set() for _ in data.iris] for s in SET_SIGNALS}
+    for r in graph.query(JOINED_VALUES):
+        values[r["signal"].value][data.index[r["e"].value]].add(r["v"].value)
+    for s in SET_SIGNALS:
+        if s != "parent_project":
+            assert [set(x) for x in data.values[s]] == values[s], s
+    assert any(data.values["organisation"]) and any(data.values["speaker"])
+    labels = {r["v"].value: r["l"].value for r in graph.query(JOINED_LABELS)}
+    assert data.labels == labels
 
 
 class _Touch:
