@@ -606,105 +606,124 @@ class _Text:
 
 def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
            terms_per_event: int, max_postings: int) -> _Text:
-    # Term counts per event: the title counts twice. Each dict is in first-occurrence
-    # order (title, then body), which fixes the order the norm below is summed in. A
-    # body's counts come from ``terms`` when it has them (counted while the files were
-    # read), else from its text.
-    counts: list[Terms] = []
-    df: Counter = Counter()
-    most = 0  # the largest count
+    # Each event's term counts as two arrays, term numbers and counts: the title counts
+    # twice; its terms come first, then the body's (in first-occurrence order, which fixes
+    # the order the norm below is summed in). A body's counts come from ``terms`` when it
+    # has them (counted while the files were read), else from its text. Each step is the
+    # plain per-term loop's arithmetic done by numpy (the norm is summed in order).
+    number: defaultdict[str, int] = defaultdict()
+    number.default_factory = number.__len__  # a new term gets the next number
+    lookup = number.__getitem__
+    merged = _FirstMerged()
+    ids: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
     for i, iri in enumerate(data.iris):
         c: dict[str, int] = {}
         if data.titles[i]:
             add_terms(data.titles[i], 2, c)
         counted = terms.get(iri)
-        owned = isinstance(counted, Terms)
-        if owned:
-            counted = counted.as_dict()  # a new dict, this loop's own
         if counted is None:
             body = texts.get(iri)
             if body:
                 add_terms(body[:TEXT_LIMIT], 1, c)
-        elif c:  # the title's terms first, then the body's; counts summed
-            merged = dict.fromkeys(c, 0)
-            merged.update(counted)
-            for t, k in c.items():
-                merged[t] += k
-            c = merged
+            words, k = list(c), np.fromiter(c.values(), dtype=np.int64, count=len(c))
         else:
-            c = counted if owned else dict(counted)
-        df.update(c.keys())
-        most = max(most, max(c.values(), default=0))
-        counts.append(_compact(c))  # compact between the passes: at 100k, dicts took a gigabyte
-    fold = _plurals(df)
-    if fold:
-        df = Counter()
-        for i, compact in enumerate(counts):
-            words = list(compact)
-            plurals = [t for t in words if t in fold]
-            if plurals:  # each term where it (or its first form) first occurs; merged counts summed
-                c = _loose(compact)
-                folded = dict(zip([fold.get(t, t) for t in c], c.values()))
-                for t in {fold[t] for t in plurals}:
-                    folded[t] = c[t] if t in c and t not in fold else 0
-                for t in plurals:
-                    folded[fold[t]] += c[t]
-                most = max(most, max(folded.values()))
-                counts[i] = _compact(folded)
-                words = list(folded)
-            df.update(words)
-    docs = sum(1 for c in counts if c)
-    idf = {t: math.log(docs / k) for t, k in df.items()}
-    useless = {t for t, w in idf.items() if w <= 0}  # in every text: weight 0, left out
-    shared = {t for t, k in df.items() if k >= 2}  # only terms of two or more texts pair events
-    log_tf = [0.0] + [1.0 + math.log(tf) for tf in range(1, most + 1)]
+            if isinstance(counted, Terms):
+                body_words, body_counts = counted.parts()
+                body_k = np.frombuffer(body_counts, dtype=np.uint32) if body_words else np.zeros(0, np.int64)
+            else:
+                body_words = list(counted)
+                body_k = np.fromiter(counted.values(), dtype=np.int64, count=len(body_words))
+            words = [*c, *body_words] if c else body_words
+            k = np.concatenate((np.fromiter(c.values(), dtype=np.int64, count=len(c)), body_k)) if c else body_k
+        t = np.fromiter(map(lookup, words), dtype=np.int32, count=len(words))
+        if c and counted is not None:  # a term of the title and the body: once, counts summed
+            t, k = merged(t, k)
+        ids.append(t)
+        counts.append(k.astype(np.int32, copy=False))
+    names = list(number)  # term number -> term
+    df = _df(ids, len(names))
+    fold = _plurals(dict(zip(names, df.tolist())))
+    if fold:  # a plural counted as its singular, where the singular (or the plural) first occurs
+        to = np.arange(len(names), dtype=np.int32)
+        for plural, singular in fold.items():
+            to[number[plural]] = number[singular]
+        plural = to != np.arange(len(names), dtype=np.int32)
+        for i, t in enumerate(ids):
+            if len(t) and plural[t].any():
+                ids[i], counts[i] = merged(to[t], counts[i])
+        df = _df(ids, len(names))
+    docs = sum(1 for t in ids if len(t))
+    dfs = df.tolist()
+    idf = np.array([math.log(docs / k) if k else 0.0 for k in dfs])
+    # a term in every text weighs 0 (it adds 0 to the norm); only terms of two or more
+    # texts pair events
+    eligible = (df >= 2) & (idf > 0)
+    most = max((int(k.max()) for k in counts if len(k)), default=0)
+    log_tf = np.array([0.0] + [1.0 + math.log(tf) for tf in range(1, most + 1)])
     kept: list[list[tuple[str, float]]] = []
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for i, compact in enumerate(counts):
-        c = _loose(compact)
-        counts[i] = None  # type: ignore[call-overload]  # each event's counts let go once used
-        if not c:
+    for i in range(len(ids)):
+        t, k = ids[i], counts[i]
+        ids[i] = counts[i] = None  # type: ignore[call-overload]  # each event's counts let go once used
+        at = np.flatnonzero(eligible[t]) if len(t) and terms_per_event > 0 else ()
+        if not len(at):
             kept.append([])
             continue
-        words = [t for t in c if t not in useless] if useless else list(c)
-        weights = [log_tf[c[t]] * idf[t] for t in words]
-        norm = math.sqrt(sum([w * w for w in weights])) or 1.0
-        eligible = [(w / norm, t) for t, w in zip(words, weights) if t in shared]
-        top = _largest(eligible, terms_per_event)
-        kept.append([(t, w) for w, t in top])
-        for t, w in kept[-1]:
-            postings[t].append((i, w))
+        w = log_tf[k] * idf[t]
+        norm = math.sqrt(sum((w * w).tolist())) or 1.0
+        wn = w[at] / norm
+        if len(at) > terms_per_event:  # the k-th largest weight; only those reaching it are sorted
+            least = np.partition(wn, len(at) - terms_per_event)[len(at) - terms_per_event]
+            reach = np.flatnonzero(wn >= least)
+            at, wn = at[reach], wn[reach]
+        # ties on the weight go to the larger term (as heapq.nlargest would)
+        top = sorted(zip(wn.tolist(), [names[j] for j in t[at].tolist()]), reverse=True)[:terms_per_event]
+        kept.append([(term, x) for x, term in top])
+        for term, x in kept[-1]:
+            postings[term].append((i, x))
     postings = {t: p for t, p in postings.items() if 2 <= len(p) <= max_postings}
     kept = [[(t, w) for t, w in k if t in postings] for k in kept]
     return _Text(kept, postings, [dict(k) for k in kept])
 
 
-def _compact(counts: dict[str, int]) -> Terms | dict[str, int]:
-    """``counts`` as :class:`~kg.words.Terms`, or as they are when a term (given by a
-    caller of :func:`related_events`) has a space."""
-    try:
-        return Terms(counts)
-    except ValueError:
-        return counts
+class _FirstMerged:
+    """Each term number of an event once, where it first occurs, with its counts summed
+    (``merge(ids, counts)``): O(n) with an array over all term numbers, kept between
+    calls, that holds each number's first position while an event is merged."""
+
+    NONE = np.iinfo(np.int64).max
+
+    def __init__(self) -> None:
+        self.first = np.full(1024, self.NONE, dtype=np.int64)
+
+    def __call__(self, ids: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if not len(ids):
+            return ids, counts
+        top = int(ids.max()) + 1
+        if top > len(self.first):
+            self.first = np.concatenate((self.first, np.full(max(top, 2 * len(self.first)) - len(self.first),
+                                                             self.NONE, dtype=np.int64)))
+        positions = np.arange(len(ids))
+        np.minimum.at(self.first, ids, positions)
+        first = self.first[ids]
+        self.first[ids] = self.NONE
+        keep = first == positions
+        if keep.all():
+            return ids, counts
+        summed = np.bincount(first, weights=counts, minlength=len(ids))[keep].astype(np.int64)
+        return ids[keep], summed
 
 
-def _loose(counts: Terms | dict[str, int]) -> dict[str, int]:
-    return counts.as_dict() if isinstance(counts, Terms) else counts
+def _df(ids: list[np.ndarray], terms: int) -> np.ndarray:
+    """How many events have each term (``ids``: each event's term numbers, each once)."""
+    df = np.zeros(terms, dtype=np.int64)
+    for start in range(0, len(ids), 4096):  # a few thousand events' numbers at a time
+        chunk = [t for t in ids[start:start + 4096] if len(t)]
+        if chunk:
+            df += np.bincount(np.concatenate(chunk), minlength=terms)
+    return df
 
-
-def _largest(items: list[tuple[float, str]], k: int) -> list[tuple[float, str]]:
-    """``heapq.nlargest(k, items)``, faster for a few hundred items: the k-th largest
-    number is found by sorting the numbers alone, and only the items that reach it are
-    sorted as tuples (ties on the number go to the larger term, as in ``nlargest``)."""
-    if k <= 0:
-        return []
-    if len(items) > k:
-        least = sorted([w for w, _ in items], reverse=True)[k - 1]
-        items = [it for it in items if it[0] >= least]
-    return sorted(items, reverse=True)[:k]
-
-
-# -- scoring ---------------------------------------------------------------------------
 
 def related_events(graph: KnowledgeGraph, top: int | None = None,
                    weights: Mapping[str, Any] | str | Path | None = None, *,

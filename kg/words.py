@@ -92,6 +92,10 @@ class Terms(Mapping[str, int]):
         """The counts as a new dict, in order: the fast way to read them all."""
         return dict(zip(self._words.split(" "), self._counts)) if self._counts else {}
 
+    def parts(self) -> tuple[list[str], array]:
+        """The terms, in order, and their counts (the array held: not to be changed)."""
+        return (self._words.split(" ") if self._counts else []), self._counts
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._words.split(" ") if self._counts else ())
 
