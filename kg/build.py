@@ -17,7 +17,7 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import event_nquads, graph_name, related_events, related_prefix, save_terms, suggestions_key
+from .related import event_nquads, graph_name, related_events, related_prefix, save_terms
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -115,19 +115,27 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         pages = [r for r in records if r.kind == "event" and r.is_page]
         terms = {r.iri: r.terms for r in pages if r.terms is not None}
         texts = {r.iri: r.source.body for r in pages if r.terms is None}
-        related = related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs)
-        for event, suggestions in related.items():
-            if not suggestions:
-                continue
+        digests: dict[str, str] = {}  # event -> the digest of what its suggestions are made from
+
+        def kept(event: str, digest: str) -> bool:  # the last build's suggestions still hold
+            digests[event] = digest
+            got = inputs.reuse(graph_name(prefix, event), digest, writer.previous_nquads) if inputs else None
+            if got is True or got is None:
+                return got is True
+            writer.add_nquads(graph_name(prefix, event), *got)
+            return True
+
+        related = related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs,
+                                 keep=kept if inputs is not None else None)
+        for event, suggestions in related.items():  # the events scored (all, on a first build)
             name = graph_name(prefix, event)
-            key = suggestions_key(event, suggestions)
-            got = inputs.reuse(name, key, writer.previous_nquads) if inputs is not None else None
-            if got is None:  # a list that changed (or a first build): its bytes made afresh
-                data = event_nquads(name, event, suggestions)
-                got = data, hashlib.sha1(data).hexdigest()
-                if inputs is not None:
-                    inputs.remember(name, key, got[1])
-            writer.add_nquads(name, *got)
+            data = event_nquads(name, event, suggestions) if suggestions else b""
+            sha = hashlib.sha1(data).hexdigest() if data else ""
+            if inputs is not None:
+                inputs.remember(name, digests[event], sha)
+            if data:
+                writer.add_nquads(name, data, sha)
+        related_scored = len(related)
         del related, pages, terms, texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
@@ -144,6 +152,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
                                            "files_read": len(records) - (cache.reused if cache else 0),
                                            "file_graphs_reused": builder.reused,
                                            "related_graphs_reused": inputs.derived_reused if inputs else 0,
+                                           "related_events_scored": related_scored,
                                            "graphs_written": len(writer.changed),
                                            "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
         report = graph.report

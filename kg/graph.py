@@ -485,20 +485,27 @@ class GraphInputs:
         self.derived_reused = 0
 
     def reuse(self, name: str, key: str,
-              previous: Callable[[str, str], bytes | None]) -> tuple[bytes, str] | None:
+              previous: Callable[[str, str], bytes | None]) -> tuple[bytes, str] | bool | None:
         """A graph made from something other than one file (e.g. an event's related
         events) that the last build made from the same ``key``: (its bytes, SHA-1) as
-        ``previous`` gives them, else ``None``."""
+        ``previous`` gives them; ``True`` when the last build made no graph from that
+        key (an event without suggestions); else ``None``."""
         old = self.derived.get(name)
-        data = previous(name, old[1]) if old is not None and old[0] == key else None
-        if data is None or old is None:
+        if old is None or old[0] != key:
+            return None
+        if not old[1]:
+            self.fresh_derived[name] = old
+            return True
+        data = previous(name, old[1])
+        if data is None:
             return None
         self.fresh_derived[name] = old
         self.derived_reused += 1
         return data, old[1]
 
     def remember(self, name: str, key: str, digest: str) -> None:
-        """Note what this build made graph ``name`` from (see :meth:`reuse`)."""
+        """Note what this build made graph ``name`` from (see :meth:`reuse`); ``digest``
+        is the SHA-1 of its bytes, or "" when it made no graph from ``key``."""
         self.fresh_derived[name] = (key, digest)
 
     def key(self, record: Record) -> tuple[str, str, str | None] | None:

@@ -729,7 +729,8 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
                    weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
                    site: str | Path | None = None, jobs: int | None = None,
-                   terms: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, list[Suggestion]]:
+                   terms: Mapping[str, Mapping[str, int]] | None = None,
+                   keep: Callable[[str, str], bool] | None = None) -> dict[str, list[Suggestion]]:
     """For every event page, the other events most related to it, best first.
 
     Args:
@@ -746,6 +747,13 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
             ``site`` of the build report (text is left out when that folder is gone).
         jobs: processes that score events (default: one per core; 1: none). Only sites of
             :data:`PARALLEL_EVENTS` events or more are shared out; the result is the same.
+        keep: for a rebuild, called as ``keep(event, inputs)`` for every event before
+            any is scored, where ``inputs`` is a digest of everything the event's
+            suggestions are worked out from (the weights; its own and its candidates'
+            titles, dates and projects; the events each of its values and kept terms is
+            shared with, their weights and labels; its links): when it returns true (the
+            caller still has the suggestions it got for the same digest), the event is
+            not scored and is left out of the result.
 
     Returns:
         Event IRI → suggestions (possibly empty), in the order of the events' IRIs.
@@ -762,7 +770,7 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
         data, paths = _read(graph, files=root is not None)  # the files' query beside the others
         if root is not None:
             terms = _counted_or_read(graph, _site_files(root, paths), jobs)
-        return _score(data, texts or {}, terms or {}, w, top, jobs)
+        return _score(data, texts or {}, terms or {}, w, top, jobs, keep)
 
 
 @dataclass(frozen=True, eq=False)
@@ -793,7 +801,8 @@ class _Closeness:
 
 
 def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
-           w: dict[str, Any], top: int, jobs: int | None = None) -> dict[str, list[Suggestion]]:
+           w: dict[str, Any], top: int, jobs: int | None = None,
+           keep: Callable[[str, str], bool] | None = None) -> dict[str, list[Suggestion]]:
     """Score the candidates of every event and keep the best ``top``, with their reasons.
 
     Each event's scores live in an array over all events (``score``, zero outside the
@@ -805,7 +814,8 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
 
     Events are scored independently of each other, so on a large site the events are
     shared out to ``jobs`` forked worker processes (see :func:`_run_all`); the result is
-    the same.
+    the same. With ``keep`` (see :func:`related_events`) only the events it does not
+    keep are scored.
     """
     sig = w["signals"]
     max_postings = w["max_postings"]
@@ -852,10 +862,14 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     text_score = np.zeros(n)
     no_events = np.zeros(0, dtype=np.intp)
     reasons = _Reasons(data, sig, value_weight, text)
+    todo: range | list[int] = range(n)
+    if keep is not None:
+        digests = _input_digests(data, w, top, shared, text)
+        todo = [e for e in range(n) if not keep(data.iris[e], digests[e])]
 
     def run(begin: int, stop: int) -> dict[str, list[Suggestion]]:
         result: dict[str, list[Suggestion]] = {}
-        for e in range(begin, stop):
+        for e in todo[begin:stop]:
             found: list[np.ndarray] = []  # the candidates, in the order they were first found
             count = 0  # how many (this event included, until the end)
             for edges, ws in pair_weights:
@@ -934,7 +948,39 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
                 for o, s in ranked]
         return result
 
-    return _run_all(run, n, jobs)
+    return _run_all(run, len(todo), jobs)
+
+
+def _input_digests(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[str, dict[str, _Shared]]],
+                   text: _Text | None) -> list[str]:
+    """Per event, a digest of everything :func:`_score` reads to work out its
+    suggestions: when two builds give an event the same digest, they give it the same
+    suggestions (as a test of rebuilds against clean builds checks). That is the
+    weights; the event's own title, dates and direct projects; for each of its values
+    shared with other events, the value, its weight and label and those events (each by
+    its IRI, title, dates and direct projects); its kept terms, their weights and the
+    events (and weights) each is kept by; its links and series neighbours."""
+
+    def digest(*parts: Any) -> bytes:
+        return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
+
+    n = len(data.iris)
+    own = [digest(data.iris[i], data.titles[i], data.dates[i], sorted(data.direct_projects[i])) for i in range(n)]
+    everything = digest(json.dumps(w, sort_keys=True, default=str), top, text is not None)
+    by_value = {(s, v): digest(s, v, it.weight, data.labels.get(v), b"".join([own[o] for o in it.events.tolist()]))
+                for s, values in shared for v, it in values.items()}
+    by_term = {t: digest(t, [(own[o], x) for o, x in p]) for t, p in text.postings.items()} if text else {}
+    out = []
+    for e in range(n):
+        parts: list[Any] = [everything, own[e]]
+        for s, values in shared:
+            parts.append(b"".join(sorted(by_value[s, v] for v in data.values[s][e] if v in values)))
+        for s in PAIR_SIGNALS:
+            parts.append(sorted((own[o], o in data.forward[s][e]) for o in data.edges[s][e]))
+        if text is not None:
+            parts.append([(t, x, by_term[t]) for t, x in text.kept[e]])
+        out.append(digest(*parts).hex())
+    return out
 
 
 PARALLEL_EVENTS = 2000  # fewer events than this are scored in one process: forking costs more
@@ -1164,13 +1210,6 @@ def event_nquads(name: str, event: str, suggestions: list[Suggestion]) -> bytes:
         ]
         lines += [f"{node} {_REASON} {nquads_literal(r)} {g}" for r in s.reasons]
     return nquads_lines(lines)
-
-
-def suggestions_key(event: str, suggestions: list[Suggestion]) -> str:
-    """A digest of what :func:`event_nquads` writes of an event's suggestions (equal
-    keys, equal bytes), so that a rebuild can tell which lists changed."""
-    text = json.dumps([event] + [[s.url, f"{s.score:.4f}", s.reasons] for s in suggestions], ensure_ascii=False)
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def related_graphs(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]] | None = None,

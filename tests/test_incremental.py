@@ -1,6 +1,7 @@
 """Incremental builds: a rebuild into the same folder equals a clean build, having read
 only the files that changed."""
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def test_change_add_delete_equal_a_clean_build(tiny_site: Path, tmp_path: Path, 
     related = sum(1 for g in json.loads((inc / "cache" / "graphs.json").read_text()) if "/graph/related/" in g)
     assert related > 0
     assert first.report["incremental"] == {"files_reused": 11, "files_read": 0, "file_graphs_reused": 11,
-                                           "related_graphs_reused": related, "graphs_written": 0,
+                                           "related_graphs_reused": related, "related_events_scored": 0, "graphs_written": 0,
                                            "graphs_removed": 0}
     talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
     talk.write_text(talk.read_text().replace("Director", "Chief Executive"))          # change
@@ -186,3 +187,47 @@ def test_a_damaged_graph_file_is_not_copied_into_the_next(tiny_site: Path, tmp_p
     nq.write_bytes(nq.read_bytes()[:1000])  # truncated
     kg.build_site(tiny_site, inc)
     assert outputs(inc) == outputs(tmp_path / "clean")
+
+
+def _generated_site(root: Path, events: int) -> Path:
+    import importlib.util
+    import sys
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate_site.py"
+    spec = importlib.util.spec_from_file_location("generate_site", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("generate_site", module)
+    spec.loader.exec_module(module)
+    module.generate_site(root, events)
+    return root
+
+
+def test_a_rebuild_scores_again_only_the_events_whose_inputs_changed(tmp_path: Path) -> None:
+    """Related events: an event is scored again only when something its suggestions are
+    worked out from changed; whatever changes, the result is a clean build's."""
+    site = _generated_site(tmp_path / "site", 150)
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    kg.build_site(site, inc)
+    assert kg.build_site(site, inc).report["incremental"]["related_events_scored"] == 0  # nothing changed
+    events = sorted((site / "_events").glob("*.md"))
+    first = events[0]
+    first.write_text(first.read_text() + "\nA paragraph about harbours, moorings and lighthouses.\n")
+    again = kg.build_site(site, inc)
+    scored = again.report["incremental"]["related_events_scored"]
+    assert 0 < scored < 150
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+    # what only the time signal and the reasons see: an event a few days later (same
+    # words, same values), a topic's name in other letter case (its pages still name it)
+    moved = next(p for p in events[5:] if re.search(r"(?m)^date: \d{4}-\d\d-0[1-5]", p.read_text()))
+    topic = sorted((site / "_topics").glob("*.md"))[0]
+    for path, line, change in [(moved, r"(?m)^(date: \d{4}-\d\d-0)(\d)", lambda m: m[1] + str(int(m[2]) + 4)),
+                               (topic, r"(?m)^(title: )(.*)$", lambda m: m[1] + m[2].swapcase())]:
+        path.write_text(re.sub(line, change, path.read_text(), count=1))
+        kg.build_site(site, inc)
+        kg.build_site(site, clean, incremental=False)
+        assert outputs(inc) == outputs(clean), path.name
+    events[20].unlink()
+    (site / "_events" / "2031-01-01-a-new-event.md").write_text(events[30].read_text())
+    kg.build_site(site, inc)
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
