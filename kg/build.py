@@ -119,11 +119,11 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
 
         def kept(event: str, digest: str) -> bool:  # the last build's suggestions still hold
             digests[event] = digest
-            got = inputs.reuse(graph_name(prefix, event), digest, writer.previous_nquads) if inputs else None
-            if got is True or got is None:
-                return got is True
-            writer.add_nquads(graph_name(prefix, event), *got)
-            return True
+            name = graph_name(prefix, event)
+            got = inputs.reuse(name, digest, writer.previous_nquads)
+            if isinstance(got, tuple):  # its graph, as the last build wrote it
+                writer.add_nquads(name, *got)
+            return got is not None  # (True: it had no suggestions then either)
 
         related = related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs,
                                  keep=kept if inputs is not None else None)

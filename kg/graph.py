@@ -469,6 +469,8 @@ class GraphInputs:
     as ``cache/graph-inputs.pickle``), so that a rebuild makes again only the graphs of
     files that changed or whose questions about other files get other answers. Not used
     when made under other settings or by another version of the code that makes graphs.
+    It also keeps what each other graph (an event's related events) was made from: a key
+    and the SHA-1 of its bytes, or "" when that key made no graph (see :meth:`reuse`).
     """
 
     FILE = "cache/graph-inputs.pickle"

@@ -45,8 +45,8 @@ import math
 import os
 import pickle
 import re
-from collections import Counter, defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import attrgetter, itemgetter
@@ -193,7 +193,7 @@ _QUERIES = ("related-events", "related-labels", "related-values", "related-organ
 _FILES = "related-files"
 
 
-def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> dict[str, tuple[dict[str, int], Iterable[list[str]]]]:
+def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> "_Waiting":
     """The rows of internal queries: name -> (column -> position, rows), each term in
     N-Triples form ("" when unbound); read the rows once. On Oxigraph the queries run
     side by side in threads (one per core, started in the order of ``names``; a table
@@ -208,7 +208,7 @@ def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> dict[str, tuple[di
             columns = [v.value for v in result.variables]
             out[name] = ({c: i for i, c in enumerate(columns)},
                          [["" if row[c] is None else str(row[c]) for c in columns] for row in result])
-        return out
+        return _Waiting(out)
 
     def tsv(name: str) -> tuple[dict[str, int], Iterator[list[str]]]:
         result = graph.store.query(internal(name), use_default_graph_as_union=True)
@@ -226,8 +226,9 @@ def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> dict[str, tuple[di
 
 
 class _Waiting(dict):
-    """Name -> table, where each table is waited for when first taken (so the rows of
-    one query are read while the others still run)."""
+    """Name -> table, where each table is waited for when first taken with ``[name]``
+    (so the rows of one query are read while the others still run); :meth:`close`
+    when done, so that no query is left running."""
 
     def __getitem__(self, name: str) -> Any:
         value = super().__getitem__(name)
@@ -235,6 +236,12 @@ class _Waiting(dict):
             value = value.result()
             self[name] = value
         return value
+
+    def close(self) -> None:
+        """Cancel the queries not started and wait for those running (their errors
+        do not matter now: a table not taken was not needed, or reading went wrong)."""
+        running = [f for f in dict.values(self) if isinstance(f, Future) and not f.cancel()]
+        wait(running)
 
 
 def _tsv_rows(text: str, start: int) -> Iterator[list[str]]:
@@ -333,9 +340,18 @@ def _read(graph: KnowledgeGraph, files: bool = False) -> tuple[_Data, dict[str, 
     """What the graph says about each event page, and (with ``files``) the paths of
     its source files relative to the site (event IRI -> paths; else ``{}``).
 
-    Every query is a union of single-pattern scans, joined here: terms are compared as
-    written (N-Triples), so nodes match as SPARQL matches them."""
+    The queries are unions of single-pattern scans (and the project hierarchy), joined
+    here: terms are compared as written (N-Triples), so nodes match as SPARQL matches
+    them."""
     tables = _tables(graph, _QUERIES + ((_FILES,) if files else ()))
+    try:
+        return _joined(tables, files)
+    finally:
+        tables.close()
+
+
+def _joined(tables: Mapping[str, tuple[dict[str, int], Iterable[list[str]]]],
+            files: bool) -> tuple[_Data, dict[str, list[str]]]:
     written, written_dates = _pages(tables["related-events"])
     iris = sorted(written)
     index = {iri: i for i, iri in enumerate(iris)}
@@ -479,7 +495,10 @@ def _graph_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[s
     if root is None:
         return []
     tables = _tables(graph, ("related-events", _FILES))
-    return _site_files(root, _files(_pages(tables["related-events"])[0], tables[_FILES]))
+    try:
+        return _site_files(root, _files(_pages(tables["related-events"])[0], tables[_FILES]))
+    finally:
+        tables.close()
 
 
 def _file_texts(files: list[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
@@ -874,7 +893,7 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             count = 0  # how many (this event included, until the end)
             for edges, ws in pair_weights:
                 if edges[e]:
-                    events = np.fromiter(edges[e], dtype=np.intp, count=len(edges[e]))
+                    events = np.sort(np.fromiter(edges[e], dtype=np.intp, count=len(edges[e])))  # IRI order
                     score[events] += ws
                     count += _add_new(events, is_candidate, found)
             # the values this event has, most telling first: they find the candidates; once
@@ -926,8 +945,8 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             scores = score[candidates]
             score[candidates] = 0.0
             is_candidate[candidates] = False
-            keep = candidates != e
-            candidates, scores = candidates[keep], scores[keep]
+            others = candidates != e
+            candidates, scores = candidates[others], scores[others]
             if time_w > 0 and dated[e] and len(candidates):
                 # closeness in time scales what the pair shares; it adds nothing alone
                 with_date = dated[candidates]
@@ -939,7 +958,7 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
                 for j in redo.tolist():
                     days[j] = _days_apart(data.dates[e], data.dates[int(candidates[j])])
                 scores[with_date] *= closeness.factors(days[with_date])
-            best = np.argsort(-scores, kind="stable")[:take]
+            best = np.lexsort((candidates, -scores))[:take]  # equal scores: the lower IRI first
             ranked = sorted(zip(candidates[best].tolist(), scores[best].tolist()),
                             key=lambda c: (-round(c[1], 9), c[0]))[:top]  # ties: the lower IRI first
             result[data.iris[e]] = [
@@ -958,8 +977,13 @@ def _input_digests(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[
     suggestions (as a test of rebuilds against clean builds checks). That is the
     weights; the event's own title, dates and direct projects; for each of its values
     shared with other events, the value, its weight and label and those events (each by
-    its IRI, title, dates and direct projects); its kept terms, their weights and the
-    events (and weights) each is kept by; its links and series neighbours."""
+    its IRI, title, dates and direct projects; a value of more than ``max_postings``
+    events by IRI only); its kept terms, their weights and the events (and weights) each
+    is kept by; its links and series neighbours (and which way they point).
+
+    Only the events' order matters, never their numbers (which change as events come
+    and go): candidates are found in the order of their IRIs within each value, term and
+    link, and equal scores go to the lower IRI."""
 
     def digest(*parts: Any) -> bytes:
         return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
@@ -967,7 +991,12 @@ def _input_digests(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[
     n = len(data.iris)
     own = [digest(data.iris[i], data.titles[i], data.dates[i], sorted(data.direct_projects[i])) for i in range(n)]
     everything = digest(json.dumps(w, sort_keys=True, default=str), top, text is not None)
-    by_value = {(s, v): digest(s, v, it.weight, data.labels.get(v), b"".join([own[o] for o in it.events.tolist()]))
+    max_postings = w["max_postings"]
+    # a value shared by more events than max_postings finds no candidates (it only adds to
+    # those found otherwise): which events have it is all that counts
+    by_value = {(s, v): digest(s, v, it.weight, data.labels.get(v),
+                               b"".join([own[o] for o in it.events.tolist()]) if it.df <= max_postings
+                               else "\n".join([data.iris[o] for o in it.events.tolist()]))
                 for s, values in shared for v, it in values.items()}
     by_term = {t: digest(t, [(own[o], x) for o, x in p]) for t, p in text.postings.items()} if text else {}
     out = []
@@ -1070,7 +1099,7 @@ class _Reasons:
             shared = mine & theirs
             if s == "parent_project":
                 shared -= data.direct_projects[e] & data.direct_projects[o]
-            for v in sorted(shared, key=lambda v: data.labels.get(v, v)) if len(shared) > 1 else shared:
+            for v in sorted(shared, key=lambda v: (data.labels.get(v) or _tail(v), v)) if len(shared) > 1 else shared:
                 if v in weights:
                     reason = self.said.get((s, v))
                     if reason is None:
