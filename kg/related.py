@@ -227,8 +227,8 @@ def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> "_Waiting":
 
 class _Waiting(dict):
     """Name -> table, where each table is waited for when first taken with ``[name]``
-    (so the rows of one query are read while the others still run); :meth:`close`
-    when done, so that no query is left running."""
+    (so the rows of one query are read while the others still run); used as a context
+    manager (or :meth:`close`), so that no query is left running."""
 
     def __getitem__(self, name: str) -> Any:
         value = super().__getitem__(name)
@@ -242,6 +242,21 @@ class _Waiting(dict):
         do not matter now: a table not taken was not needed, or reading went wrong)."""
         running = [f for f in dict.values(self) if isinstance(f, Future) and not f.cancel()]
         wait(running)
+
+    def __enter__(self) -> "_Waiting":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class _Names(dict):
+    """Term as written -> its value (:func:`_value`), each worked out once: for the few
+    names a union of patterns binds (``"event"``, ``"speaker"``...) on every row."""
+
+    def __missing__(self, term: str) -> str | None:
+        value = self[term] = _value(term)
+        return value
 
 
 def _tsv_rows(text: str, start: int) -> Iterator[list[str]]:
@@ -261,13 +276,9 @@ def _parts(table: tuple[dict[str, int], Iterable[list[str]]]) -> Iterator[tuple[
     part named by a string, a and b as written)."""
     cols, rows = table
     cp, ca, cb = cols["part"], cols["a"], cols["b"]
-    names: dict[str, str | None] = {}
+    names = _Names()
     for row in rows:
-        part = row[cp]
-        name = names.get(part)
-        if name is None:
-            name = names[part] = _value(part)
-        yield name, row[ca], row[cb]
+        yield names[row[cp]], row[ca], row[cb]
 
 
 def _smallest(into: dict[str, str], key: str, label: str | None) -> None:
@@ -343,11 +354,8 @@ def _read(graph: KnowledgeGraph, files: bool = False) -> tuple[_Data, dict[str, 
     The queries are unions of single-pattern scans (and the project hierarchy), joined
     here: terms are compared as written (N-Triples), so nodes match as SPARQL matches
     them."""
-    tables = _tables(graph, _QUERIES + ((_FILES,) if files else ()))
-    try:
+    with _tables(graph, _QUERIES + ((_FILES,) if files else ())) as tables:
         return _joined(tables, files)
-    finally:
-        tables.close()
 
 
 def _joined(tables: Mapping[str, tuple[dict[str, int], Iterable[list[str]]]],
@@ -377,14 +385,13 @@ def _joined(tables: Mapping[str, tuple[dict[str, int], Iterable[list[str]]]],
             raw[signal][i].add(v)
             used.add(v)
 
-    signals: dict[str, str] = {}  # as written -> signal
+    signals = _Names()  # as written -> signal
     cols, rows = tables["related-values"]
     cs, ce, cv = cols["signal"], cols["e"], cols["v"]
     for row in rows:
         i = at.get(row[ce])
         if i is not None:
-            sig = row[cs]
-            add(signals.get(sig) or signals.setdefault(sig, _value(sig)), i, row[cv])
+            add(signals[row[cs]], i, row[cv])
     on_stage: dict[str, list[int]] = defaultdict(list)  # participation, as written -> events
     affiliations: list[tuple[str, str]] = []
     for part, a, b in _parts(tables["related-organisations"]):
@@ -427,7 +434,7 @@ def _joined(tables: Mapping[str, tuple[dict[str, int], Iterable[list[str]]]],
         a, b = at.get(row[ca]), at.get(row[cb])
         if a is None or b is None:
             continue
-        sig = signals.get(row[cs]) or signals.setdefault(row[cs], _value(row[cs]))
+        sig = signals[row[cs]]
         edges[sig][a].add(b)
         edges[sig][b].add(a)
         forward[sig][a].add(b)
@@ -481,11 +488,9 @@ def _site_root(graph: KnowledgeGraph, site: str | Path | None) -> Path | None:
     return root if root is not None and root.is_dir() else None
 
 
-def _site_files(root: Path | None, paths: Mapping[str, list[str]]) -> list[tuple[str, str, str]]:
+def _site_files(root: Path, paths: Mapping[str, list[str]]) -> list[tuple[str, str, str]]:
     """(event IRI, path of its source file under ``root``, that path relative to it)
-    for every event page in ``paths`` (IRI -> relative paths; none if the site is gone)."""
-    if root is None:
-        return []
+    for every event page in ``paths`` (IRI -> relative paths)."""
     return [(event, str(root / rel), rel) for event, rels in paths.items() for rel in rels]
 
 
@@ -494,11 +499,8 @@ def _graph_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[s
     root = _site_root(graph, site)
     if root is None:
         return []
-    tables = _tables(graph, ("related-events", _FILES))
-    try:
+    with _tables(graph, ("related-events", _FILES)) as tables:
         return _site_files(root, _files(_pages(tables["related-events"])[0], tables[_FILES]))
-    finally:
-        tables.close()
 
 
 def _file_texts(files: list[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
