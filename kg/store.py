@@ -300,7 +300,9 @@ class GraphWriter:
     from an earlier build (and ``incremental``), the new one starts as a copy of it (a
     RocksDB checkpoint, made of hard links) and only the graphs whose bytes changed are
     replaced, unless so much changed that loading everything afresh is faster.
-    :meth:`sync` makes the store complete for queries; :meth:`finish` writes
+    A graph whose bytes are the last ``graph.nq``'s (checked) is not spooled: it stays
+    where it is, and :meth:`finish` copies each run of such graphs lying together in
+    one go. :meth:`sync` makes the store complete for queries; :meth:`finish` writes
     ``graph.nq`` (graphs in name order, each one's lines sorted), the report and the
     hashes, and swaps the new store into place; until then the folder's previous
     outputs are untouched. :meth:`abort` drops it all.
@@ -313,10 +315,13 @@ class GraphWriter:
         self.changed: list[str] = []         # graphs whose bytes differ from the previous build's
         self._removed: list[str] = []        # graphs of the previous build already taken out of the store
         self._spans: dict[str, tuple[int, int]] = {}  # graph -> (offset, length) in the spool
+        self._kept: dict[str, tuple[int, int]] = {}   # incremental: graph -> (offset, length) in the last graph.nq
+        self._verified: set[str] = set()     # graphs whose last bytes previous_nquads() checked
         self.quads = 0                       # in the graphs added: one per line, each line once
         self._spool = None
         self._spool_path: Path | None = None
-        self._size = 0
+        self._size = 0                       # bytes in the spool
+        self._bytes = 0                      # bytes of all graphs added (spooled or kept)
         self._batch: list[bytes] = []
         self._batch_bytes = 0
         self._pending: list[tuple[str, bytes]] = []   # incremental: changed graphs, applied at sync()
@@ -376,7 +381,10 @@ class GraphWriter:
             data = os.pread(self._old_nq.fileno(), span[1], span[0])
         except (OSError, TypeError, IndexError):
             return None
-        return data if hashlib.sha1(data).hexdigest() == digest else None
+        if hashlib.sha1(data).hexdigest() != digest:
+            return None
+        self._verified.add(name)  # add_nquads() may leave these bytes where they are
+        return data
 
     def add_nquads(self, name: str, data: bytes, digest: str | None = None) -> None:
         """Queue one named graph given as the bytes :func:`nquads` makes of its quads
@@ -387,10 +395,16 @@ class GraphWriter:
         digest = digest or hashlib.sha1(data).hexdigest()
         self.hashes[name] = digest
         self.quads += data.count(b"\n")
+        self._bytes += len(data)
+        if self.previous.get(name) == digest and not (self._reload or self._reload_due) \
+                and self._holds(name, data):
+            # the last graph.nq holds these very bytes, and the copied store has them:
+            # finish() copies them from there (with their neighbours, in one go)
+            span = self._old_spans[name]
+            self._kept[name] = (span[0], span[1])
+            return
         if self._spool is not None:
-            self._spans[name] = (self._size, len(data))
-            self._spool.write(data)
-            self._size += len(data)
+            self._spool_write(name, data)
         if self.previous.get(name) != digest:
             self.changed.append(name)
         elif not self._reload:
@@ -400,7 +414,7 @@ class GraphWriter:
         if self.previous and not self._reload:
             self._pending.append((name, data))
             self._pending_bytes += len(data)
-            if self._pending_bytes > max(REBUILD_SHARE * self._size, BATCH_BYTES):
+            if self._pending_bytes > max(REBUILD_SHARE * self._bytes, BATCH_BYTES):
                 self._reload_due = True  # too much to hold: sync() will load afresh
                 self._pending, self._pending_bytes = [], 0
             return
@@ -418,9 +432,30 @@ class GraphWriter:
         self._store = None
         self._empty_store()
         self._store = ox.Store(str(self._new))
-        assert self._spool is not None
+        assert self._spool is not None and (self._old_nq is not None or not self._kept)
+        for name, (offset, length) in self._kept.items():  # all of it is loaded from the spool
+            self._spool_write(name, os.pread(self._old_nq.fileno(), length, offset))
+        self._kept = {}
         self._spool.flush()
         self._store.bulk_load(path=str(self._spool_path), format=ox.RdfFormat.N_QUADS)
+
+    def _holds(self, name: str, data: bytes) -> bool:
+        """Whether the last graph.nq has ``data`` as graph ``name``'s bytes."""
+        if name in self._verified:
+            return True  # previous_nquads() read them there
+        span = self._old_spans.get(name)
+        if self._old_nq is None or span is None or span[1] != len(data):
+            return False
+        try:
+            return os.pread(self._old_nq.fileno(), span[1], span[0]) == data
+        except (OSError, TypeError, IndexError):
+            return False
+
+    def _spool_write(self, name: str, data: bytes) -> None:
+        assert self._spool is not None
+        self._spans[name] = (self._size, len(data))
+        self._spool.write(data)
+        self._size += len(data)
 
     def _empty_store(self) -> None:
         """Make the new store's folder empty (the store must be closed)."""
@@ -441,7 +476,7 @@ class GraphWriter:
         build's graphs for which ``complete(name)`` is true that this build has not added
         (they belong to deleted files). Returns the store."""
         if self.previous and not self._reload:
-            if self._reload_due or self._pending_bytes > REBUILD_SHARE * max(self._size, 1):
+            if self._reload_due or self._pending_bytes > REBUILD_SHARE * max(self._bytes, 1):
                 self._start_reload()
             else:
                 assert self._store is not None
@@ -492,12 +527,8 @@ class GraphWriter:
             spans: dict[str, list[int]] = {}
             with atomic_path(self.folder / GRAPH_FILE) as tmp:
                 with open(tmp, "wb", buffering=0) as out:
-                    at = 0
-                    for name in sorted(self._spans):
-                        offset, length = self._spans[name]
-                        _copy(self._spool.fileno(), out.fileno(), offset, length)
-                        spans[name] = [at, length]
-                        at += length
+                    for src, offset, length in self._runs(spans):
+                        _copy(src, out.fileno(), offset, length)
                 self._close_spool()
                 (self.folder / HASHES_FILE).unlink(missing_ok=True)
                 old = self.folder / STORE_DIR
@@ -516,6 +547,27 @@ class GraphWriter:
             shutil.rmtree(self._trash, ignore_errors=True)
             self._trash = None
         return ox.Store.read_only(str(old))
+
+    def _runs(self, spans: dict[str, list[int]]) -> Iterator[tuple[int, int, int]]:
+        """The copies that make ``graph.nq``, graphs in name order: (file descriptor,
+        offset, length), each run of graphs that lie one after the other in the same file
+        (the spool, or the last graph.nq for graphs kept) as one copy. Fills ``spans``
+        with each graph's [offset, length] in the new file."""
+        assert self._spool is not None
+        spool, old = self._spool.fileno(), self._old_nq.fileno() if self._kept else -1
+        at, run = 0, None  # run: [fd, offset, length]
+        for name in sorted(self._spans.keys() | self._kept.keys()):
+            fd, (offset, length) = (old, self._kept[name]) if name in self._kept else (spool, self._spans[name])
+            spans[name] = [at, length]
+            at += length
+            if run is not None and run[0] == fd and run[1] + run[2] == offset:
+                run[2] += length
+                continue
+            if run is not None:
+                yield run[0], run[1], run[2]
+            run = [fd, offset, length]
+        if run is not None:
+            yield run[0], run[1], run[2]
 
     def _close_spool(self) -> None:
         if self._old_nq is not None:

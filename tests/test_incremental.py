@@ -231,3 +231,29 @@ def test_a_rebuild_scores_again_only_the_events_whose_inputs_changed(tmp_path: P
     kg.build_site(site, inc)
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
+
+
+def test_unchanged_graphs_are_copied_from_the_last_graph_file_in_runs(tiny_site: Path, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    """A rebuild leaves the graphs it keeps where the last graph.nq has them and copies
+    each run of them that lies together in one go (not graph by graph through the spool)."""
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    before = (inc / "graph.nq").read_bytes()
+    copies: list[int] = []
+    real = kg.store._copy
+
+    def counted(src: int, dst: int, offset: int, length: int) -> None:
+        copies.append(length)
+        real(src, dst, offset, length)
+    monkeypatch.setattr("kg.store._copy", counted)
+    kg.build_site(tiny_site, inc)  # nothing changed: the whole file in one copy
+    assert copies == [len(before)] and (inc / "graph.nq").read_bytes() == before
+    copies.clear()
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
+    again = kg.build_site(tiny_site, inc)
+    changed = again.report["incremental"]["graphs_written"]
+    assert 0 < changed and len(copies) <= 2 * changed + 1  # the changed graphs cut the file into runs
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
