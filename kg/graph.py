@@ -117,10 +117,11 @@ class GraphBuilder:
         self.reused = 0  # files whose graph was taken as the last build made it
         self._asked: list[tuple[str, tuple[Any, ...], Any]] | None = None  # the file's answers, while its graph is made
         self._set: list[tuple[str, tuple[str, str]]] = []  # ... and the unresolved references it noted
+        index, base_url = self.index, site.base_url  # not self: no cycle keeps a builder alive
         self._answers: dict[str, Callable[..., Any]] = {
-            "page": lambda url: self.index.page(url, self.site.base_url),
-            "resolve": self.index.resolve,
-            "label": lambda kind, iri: self.index.labels.get(kind, {}).get(iri),
+            "page": lambda url: index.page(url, base_url),
+            "resolve": index.resolve,
+            "label": lambda kind, iri: index.labels.get(kind, {}).get(iri),
             "is_person": self.entities.is_person,
             "person": self.entities.person,
             "org": self.entities.org,
