@@ -720,3 +720,68 @@ def test_equal_scores_go_to_the_lower_iri_whatever_the_events_numbers(fillers: i
     base: dict[str, str] = {}
     _score(baseline, {}, {}, w, 10, 1, keep=lambda iri, d: bool(base.setdefault(iri, d)) and False)
     assert digests["https://x.example/hub"] == base["https://x.example/hub"]
+
+
+_WORDS = ["bee", "bees", "right", "rights", "jury", "juries", "box", "boxes", "data", "honey", "civic", "forum"]
+
+
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_WORDS), max_size=4),
+                          st.lists(st.sampled_from(_WORDS), max_size=12)), min_size=0, max_size=9),
+       st.integers(0, 5), st.integers(1, 6))
+def test_text_signal_equals_a_per_event_loop(pages: list, keep: int, max_postings: int) -> None:
+    """The text signal works on every event's terms at once; against the plain loop over
+    events it replaces, with few words so that weights tie often: the same kept terms in
+    the same order (larger weight first, then the larger term), the same weights to the
+    last bit, the same postings."""
+    import heapq
+    import math
+    from types import SimpleNamespace
+
+    from kg.related import _plurals, _tfidf
+    from kg.words import add_terms
+    titles = [" ".join(t) or None for t, _ in pages]
+    bodies = {f"e{i}": " ".join(b) for i, (_, b) in enumerate(pages)}
+    data = SimpleNamespace(iris=[f"e{i}" for i in range(len(pages))], titles=titles)
+    text = _tfidf(data, bodies, {}, keep, max_postings)
+    # the loop: title counts twice, then the body; plurals folded where first met
+    raw = []
+    for i, iri in enumerate(data.iris):
+        c: dict[str, int] = {}
+        if titles[i]:
+            add_terms(titles[i], 2, c)
+        if bodies[iri]:
+            add_terms(bodies[iri], 1, c)
+        raw.append(c)
+    vocabulary = {}
+    for c in raw:
+        for t in c:
+            vocabulary[t] = vocabulary.get(t, 0) + 1
+    fold = _plurals(vocabulary)
+    folded = []
+    for c in raw:
+        f: dict[str, int] = {}
+        for t, k in c.items():
+            f[fold.get(t, t)] = f.get(fold.get(t, t), 0) + k
+        folded.append(f)
+    docs = sum(1 for f in folded if f)
+    df: dict[str, int] = {}
+    for f in folded:
+        for t in f:
+            df[t] = df.get(t, 0) + 1
+    kept = []
+    for f in folded:
+        w = {t: (1.0 + math.log(k)) * math.log(docs / df[t]) for t, k in f.items()}
+        norm = 0.0
+        for x in w.values():
+            norm += x * x
+        norm = math.sqrt(norm) or 1.0
+        eligible = [(x / norm, t) for t, x in w.items() if df[t] >= 2 and math.log(docs / df[t]) > 0]
+        kept.append([(t, x) for x, t in heapq.nlargest(keep, eligible)])
+    by: dict[str, list[tuple[int, float]]] = {}
+    for i, k in enumerate(kept):
+        for t, x in k:
+            by.setdefault(t, []).append((i, x))
+    postings = {t: p for t, p in by.items() if 2 <= len(p) <= max_postings}
+    assert text.kept == [[(t, x) for t, x in k if t in postings] for k in kept]
+    assert {t: (ev.tolist(), wo.tolist()) for t, (ev, wo) in text.postings.items()} == \
+        {t: ([i for i, _ in p], [x for _, x in p]) for t, p in postings.items()}
