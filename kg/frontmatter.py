@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +122,7 @@ class SourceFile:
     body_line: int = 1
     has_front_matter: bool = False
     sha1: str = ""  # of the file's bytes, so a rebuild can tell whether it changed
+    stamp: tuple[int, int, int, int] | None = None  # see file_stamp(): taken before the bytes were read
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def values(self, key: str) -> list[Any]:
@@ -140,12 +143,37 @@ def read_file(path: Path, relpath: str) -> SourceFile:
     """Read the file at ``path``; problems become diagnostics on the result, never exceptions."""
     src = SourceFile(path=path, relpath=relpath)
     try:
+        src.stamp = file_stamp(path)
         raw = path.read_bytes()
     except OSError as exc:
         src.diagnostics.append(Diagnostic("read-error", "error", f"cannot read file: {exc.strerror}", relpath))
         return src
     src.sha1 = hashlib.sha1(raw).hexdigest()
     return parse_text(raw, src)
+
+
+SETTLED_NS = 2_000_000_000  # see file_stamp()
+
+
+def file_stamp(path: Path) -> tuple[int, int, int, int] | None:
+    """What the file system says of a file that tells a changed file from an unchanged
+    one without reading it: (size, modification time, change time, inode), in
+    nanoseconds; ``None`` when the file changed less than two seconds ago.
+
+    Taken before the file's bytes are read: a stamp never describes bytes newer than
+    those read. A write after that changes the change time (which no program can set
+    back), unless the clock has not moved on since the file's last change: file times
+    are coarse (a few milliseconds, a second or two on some file systems), hence no
+    stamp for a file changed in the last two seconds.
+
+    Raises:
+        OSError: the file cannot be looked at.
+    """
+    now = time.time_ns()
+    st = os.stat(path)
+    if max(st.st_mtime_ns, st.st_ctime_ns) > now - SETTLED_NS:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def parse_text(raw: bytes, src: SourceFile) -> SourceFile:

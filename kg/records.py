@@ -19,7 +19,7 @@ from typing import Any, Callable
 from . import markdown
 from .errors import Diagnostic
 from .forks import can_fork, fork_context, forking
-from .frontmatter import SourceFile, date_value, read_file
+from .frontmatter import SourceFile, date_value, file_stamp, read_file
 from .mapping import Kind, Mapping
 from .resolve import homepage_domain
 from .site import Site, slugify
@@ -93,28 +93,51 @@ class RecordCache:
 
     FILE = "cache/records.pickle"
 
-    def __init__(self, fingerprint: str, entries: dict[str, tuple[str, bytes]] | None = None) -> None:
+    def __init__(self, fingerprint: str, entries: dict[str, tuple[str, bytes]] | None = None,
+                 stamps: dict[str, tuple[tuple[int, int, int, int], str]] | None = None) -> None:
         self.fingerprint = fingerprint
-        self.entries = entries or {}   # relpath -> (sha1 of the file, pickled record)
+        self.entries = entries or {}   # relpath -> (what the record is valid for, pickled record)
         self.fresh: dict[str, tuple[str, bytes]] = {}
+        self.stamps = stamps or {}     # relpath -> (its file's stamp, the SHA-1 of its bytes then)
+        self.fresh_stamps: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.reused = 0
+
+    def file_sha1(self, rel: str, path: Path) -> str:
+        """The SHA-1 of a file's bytes: as the last build found it when the file's stamp
+        (see :func:`kg.frontmatter.file_stamp`) is the one it had then, else read and
+        hashed now.
+
+        Raises:
+            OSError: the file cannot be read.
+        """
+        stamp = file_stamp(path)
+        old = self.stamps.get(rel)
+        if stamp is not None and old is not None and old[0] == stamp:
+            digest = old[1]
+        else:
+            digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        if stamp is not None:
+            self.fresh_stamps[rel] = (stamp, digest)
+        return digest
 
     @classmethod
     def load(cls, folder: Path, fingerprint: str) -> "RecordCache":
         """The cache in ``folder`` if it was made under the same settings, else an empty one."""
         try:
             with open(folder / cls.FILE, "rb") as fh:
-                stored_fingerprint, entries = pickle.load(fh)
+                stored_fingerprint, entries, stamps = pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
             return cls(fingerprint)
-        return cls(fingerprint, entries if stored_fingerprint == fingerprint else {})
+        if stored_fingerprint != fingerprint:
+            return cls(fingerprint)
+        return cls(fingerprint, entries, stamps)
 
     def save(self, folder: Path) -> None:
         """Write the records of this build for the next one (atomically, streamed: the
         whole pickle is never one more copy in memory)."""
         from .store import atomic_path
         with atomic_path(folder / self.FILE) as tmp, open(tmp, "wb") as fh:
-            pickle.dump((self.fingerprint, self.fresh), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.fingerprint, self.fresh, self.fresh_stamps), fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     def keys(self) -> dict[str, str]:
         """File → what its record of this build is valid for (see :func:`_cache_key`)."""
@@ -122,7 +145,7 @@ class RecordCache:
 
     def release(self) -> None:
         """Let go of the pickled records, the last build's and this one's (once saved)."""
-        self.entries, self.fresh = {}, {}
+        self.entries, self.fresh, self.stamps, self.fresh_stamps = {}, {}, {}, {}
 
 
 def code_stamps(*modules: str) -> list[str]:
@@ -191,6 +214,8 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
                 key = "" if r.relpath in people else staff_key
                 cache.fresh[r.relpath] = (_cache_key(r.source.sha1, key),
                                           pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+                if r.source.stamp is not None:
+                    cache.fresh_stamps[r.relpath] = (r.source.stamp, r.source.sha1)
     order = {site.relpath(path): i for i, (_label, path) in enumerate(files)}
     records.sort(key=lambda r: order[r.relpath])
     _separate_conflicts(site, records)
@@ -209,11 +234,14 @@ def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], r
     for label, path in files:
         rel = site.relpath(path)
         entry = cache.entries.get(rel)
+        if entry is None:  # nothing to compare with: read (once) below
+            left.append((label, path))
+            continue
         try:
-            digest = _cache_key(hashlib.sha1(path.read_bytes()).hexdigest(), extra)
+            digest = _cache_key(cache.file_sha1(rel, path), extra)
         except OSError:
             digest = None  # read again below, where the error is reported
-        if entry is not None and entry[0] == digest:
+        if entry[0] == digest:
             records.append(pickle.loads(entry[1]))
             cache.fresh[rel] = entry
             cache.reused += 1

@@ -257,3 +257,42 @@ def test_unchanged_graphs_are_copied_from_the_last_graph_file_in_runs(tiny_site:
     assert 0 < changed and len(copies) <= 2 * changed + 1  # the changed graphs cut the file into runs
     kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
     assert outputs(inc) == outputs(tmp_path / "clean")
+
+
+def test_a_rebuild_does_not_read_files_whose_stamps_are_unchanged(tiny_site: Path, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """A file whose size, times and inode are those the last build saw (and which had
+    not changed for a while then) is not read again to be hashed; a changed one is."""
+    monkeypatch.setattr("kg.frontmatter.SETTLED_NS", 0)  # the files were copied just now
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if self.suffix == ".md":
+            reads.append(self.name)
+        return real(self)
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    again = kg.build_site(tiny_site, inc)
+    assert reads == [] and again.report["incremental"]["files_reused"] == 11
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
+    kg.build_site(tiny_site, inc)
+    assert set(reads) == {talk.name}
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
+
+
+def test_a_file_changed_just_before_a_build_is_hashed_again(tiny_site: Path, tmp_path: Path) -> None:
+    """File times are coarse: a file changed within the last moments gets no stamp, so
+    an edit of the same size that even puts the modification time back is seen."""
+    import os
+    inc = tmp_path / "inc"
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    kg.build_site(tiny_site, inc)
+    before = talk.stat()
+    talk.write_text(talk.read_text().replace("Director", "Producer"))  # same length
+    os.utime(talk, ns=(before.st_atime_ns, before.st_mtime_ns))
+    kg.build_site(tiny_site, inc)
+    assert {r["title"] for r in kg.run_query("speakers", inc).records()} == {"Producer"}
