@@ -91,8 +91,9 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         cache.release()
     if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
         try:
-            save_terms(out, {r.relpath: (r.source.sha1, r.terms) for r in records
-                             if r.kind == "event" and r.is_page and r.terms is not None})
+            counted = [r for r in records if r.kind == "event" and r.is_page and r.terms is not None]
+            save_terms(out, {r.relpath: (r.source.sha1, r.terms) for r in counted},
+                       {r.relpath: r.source.stamp for r in counted})
         except OSError:
             pass  # only a saving for later: `kg related` counts the words again
     lap("read")

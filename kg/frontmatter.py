@@ -111,6 +111,9 @@ class Field:
     text: str | None = None  # a scalar's text as written (``true`` for True, ``2025-01-15`` for a date)
 
 
+Stamp = tuple[int, int, int, int]  # see file_stamp()
+
+
 @dataclass
 class SourceFile:
     """A site file read from disk: where it is, its front matter and its body."""
@@ -122,7 +125,7 @@ class SourceFile:
     body_line: int = 1
     has_front_matter: bool = False
     sha1: str = ""  # of the file's bytes, so a rebuild can tell whether it changed
-    stamp: tuple[int, int, int, int] | None = None  # see file_stamp(): taken before the bytes were read
+    stamp: Stamp | None = None  # see file_stamp(): taken before the bytes were read
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def values(self, key: str) -> list[Any]:
@@ -155,7 +158,7 @@ def read_file(path: Path, relpath: str) -> SourceFile:
 SETTLED_NS = 2_000_000_000  # see file_stamp()
 
 
-def file_stamp(path: Path) -> tuple[int, int, int, int] | None:
+def file_stamp(path: Path) -> Stamp | None:
     """What the file system says of a file that tells a changed file from an unchanged
     one without reading it: (size, modification time, change time, inode), in
     nanoseconds; ``None`` when the file changed less than two seconds ago.

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from . import markdown
 from .errors import Diagnostic
 from .forks import can_fork, fork_context, forking
-from .frontmatter import SourceFile, date_value, file_stamp, read_file
+from .frontmatter import SourceFile, Stamp, date_value, file_stamp, read_file
 from .mapping import Kind, Mapping
 from .resolve import homepage_domain
 from .site import Site, slugify
@@ -94,12 +94,12 @@ class RecordCache:
     FILE = "cache/records.pickle"
 
     def __init__(self, fingerprint: str, entries: dict[str, tuple[str, bytes]] | None = None,
-                 stamps: dict[str, tuple[tuple[int, int, int, int], str]] | None = None) -> None:
+                 stamps: dict[str, tuple[Stamp, str]] | None = None) -> None:
         self.fingerprint = fingerprint
         self.entries = entries or {}   # relpath -> (what the record is valid for, pickled record)
         self.fresh: dict[str, tuple[str, bytes]] = {}
         self.stamps = stamps or {}     # relpath -> (its file's stamp, the SHA-1 of its bytes then)
-        self.fresh_stamps: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self.fresh_stamps: dict[str, tuple[Stamp, str]] = {}
         self.reused = 0
 
     def file_sha1(self, rel: str, path: Path) -> str:
@@ -242,7 +242,10 @@ def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], r
         except OSError:
             digest = None  # read again below, where the error is reported
         if entry[0] == digest:
-            records.append(pickle.loads(entry[1]))
+            record = pickle.loads(entry[1])
+            stamp = cache.fresh_stamps.get(rel)
+            record.source.stamp = stamp[0] if stamp is not None else None  # as the file is now
+            records.append(record)
             cache.fresh[rel] = entry
             cache.reused += 1
         else:

@@ -45,6 +45,7 @@ import math
 import os
 import pickle
 import re
+from array import array
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, 
 from .collector import gc_paused
 from .errors import KgError
 from .forks import can_fork, fork_context, forking
+from .frontmatter import Stamp, file_stamp
 from .query import internal
 from .store import KnowledgeGraph, nquads_literal, nquads_lines
 from .vocab import kg, rdf, xsd
@@ -516,18 +518,23 @@ def _file_terms(files: list[tuple[str, str, str]]) -> list[tuple[str, dict[str, 
     return [(event, body_terms(text)) for event, text in _file_texts(files)]
 
 
-def _still_counted(files: list[tuple[str, str, str]], counted: Mapping[str, tuple[str, Terms]],
+def _still_counted(files: list[tuple[str, str, str]], counted: Mapping[str, tuple[str, Terms, Stamp | None]],
                    into: dict[str, Mapping[str, int]]) -> list[tuple[str, str, str]]:
     """Put the terms the build counted (``counted``: relative path -> (SHA-1 of the
-    file's bytes, terms)) of the files that still have those bytes ``into`` (event ->
-    terms); return the other files."""
+    file's bytes, terms, the file's stamp)) of the files that still have those bytes
+    ``into`` (event -> terms): a file whose stamp is unchanged is not read (see
+    :func:`kg.frontmatter.file_stamp`), the others are hashed; return the other files."""
     left = []
     for event, path, rel in files:
         known = counted.get(rel)
         if known is not None:
             try:
-                with open(path, "rb") as fh:
-                    same = hashlib.file_digest(fh, "sha1").hexdigest() == known[0]
+                stamp = file_stamp(Path(path))
+                if stamp is None or stamp != known[2]:
+                    with open(path, "rb") as fh:
+                        same = hashlib.file_digest(fh, "sha1").hexdigest() == known[0]
+                else:
+                    same = True
             except OSError:
                 same = False  # left to _file_texts, which skips a file it cannot read
             if same:
@@ -547,18 +554,26 @@ def _terms_fingerprint() -> str:
     return "\x00".join([kg_version(), *code_stamps("frontmatter.py", "records.py", "words.py", "related.py")])
 
 
-def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]]) -> None:
+def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
+               stamps: Mapping[str, Stamp | None] | None = None) -> None:
     """Keep the words a build counted (relative path -> (SHA-1 of the file's bytes,
-    terms)) in the graph folder, for :func:`load_terms` (written atomically, packed:
-    100,000 pages' load in a fraction of a second)."""
+    terms)) in the graph folder, with the files' stamps where known (relative path ->
+    :func:`kg.frontmatter.file_stamp`), for :func:`load_terms` (written atomically,
+    packed: 100,000 pages' load in a fraction of a second)."""
     from .store import atomic_path
     path = Path(folder) / TERMS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     rels = list(counted)
     digests = bytes.fromhex("".join(counted[r][0] for r in rels))
+    packed_stamps = array("q")
+    for r in rels:
+        packed_stamps.extend((stamps or {}).get(r) or _NO_STAMP)
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        pickle.dump((_terms_fingerprint(), rels, digests, pack_terms([counted[r][1] for r in rels])), fh,
-                    protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((_terms_fingerprint(), rels, digests, packed_stamps, pack_terms([counted[r][1] for r in rels])),
+                    fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_NO_STAMP = (-1, -1, -1, -1)
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -571,24 +586,27 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed here")
 
 
-def _counted_terms(graph: KnowledgeGraph) -> dict[str, tuple[str, Terms]]:
+def _counted_terms(graph: KnowledgeGraph) -> dict[str, tuple[str, Terms, Stamp | None]]:
     """The words the build of ``graph``'s folder counted (see :func:`save_terms`), if
     made by this code and whole; else ``{}`` (and every word is counted again)."""
     if graph.path is None:
         return {}
     try:
         with open(Path(graph.path) / TERMS_FILE, "rb") as fh:
-            fingerprint, rels, digests, packed = _PlainUnpickler(fh).load()
+            fingerprint, rels, digests, stamps, packed = _PlainUnpickler(fh).load()
         if fingerprint != _terms_fingerprint():
             return {}
         words, counts, sizes = packed
         if not (isinstance(rels, list) and isinstance(digests, bytes) and isinstance(words, str)
+                and isinstance(stamps, array) and len(stamps) == 4 * len(rels)
                 and len(rels) * 20 == len(digests) == len(sizes) * 20 and sum(sizes) == len(counts)
                 and (words.count("\n") + 1 if sizes else 0) == len(sizes)):
             return {}
         terms = unpack_terms(words, counts, sizes)
         hexes = digests.hex()
-        return {rel: (hexes[40 * i:40 * i + 40], t) for i, (rel, t) in enumerate(zip(rels, terms))}
+        at = stamps.tolist()
+        return {rel: (hexes[40 * i:40 * i + 40], t, tuple(at[4 * i:4 * i + 4]) if at[4 * i] >= 0 else None)
+                for i, (rel, t) in enumerate(zip(rels, terms))}
     except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError,
             IndexError, KeyError, MemoryError):
         return {}

@@ -785,3 +785,27 @@ def test_text_signal_equals_a_per_event_loop(pages: list, keep: int, max_posting
     assert text.kept == [[(t, x) for t, x in k if t in postings] for k in kept]
     assert {t: (ev.tolist(), wo.tolist()) for t, (ev, wo) in text.postings.items()} == \
         {t: ([i for i, _ in p], [x for _, x in p]) for t, p in postings.items()}
+
+
+def test_kg_related_does_not_read_files_whose_stamps_the_build_kept(make_site, tmp_path: Path, monkeypatch) -> None:
+    """kg related takes the build's words for a file whose stamp (size, times, inode) is
+    the one the build saw, without reading it to hash it; a touched file is hashed (and,
+    its bytes the same, keeps its words)."""
+    import os
+
+    import kg.related
+    from kg.related import load_terms
+    from kg.words import body_terms
+    monkeypatch.setattr("kg.frontmatter.SETTLED_NS", 0)  # the files were written just now
+    root = make_site(SITE)
+    kg.build_site(root, tmp_path / "out")
+    kg.build_site(root, tmp_path / "out")  # the records come from the cache: their stamps too
+    graph = kg.open_graph(tmp_path / "out")
+    fresh = {e: body_terms(t) for e, t in load_texts(graph).items()}
+    hashed: list[str] = []
+    real = kg.related.hashlib.file_digest
+    monkeypatch.setattr(kg.related.hashlib, "file_digest", lambda fh, name: hashed.append(fh.name) or real(fh, name))
+    assert load_terms(graph, jobs=1) == fresh and hashed == []
+    lunch = root / "_events" / "2024-01-10-lonely-lunch.md"
+    os.utime(lunch, ns=(lunch.stat().st_atime_ns, lunch.stat().st_mtime_ns + 10**9))
+    assert load_terms(graph, jobs=1) == fresh and hashed == [str(lunch)]
