@@ -682,54 +682,74 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
         counts.append(k.astype(np.int32, copy=False))
     names = list(number)  # term number -> term
     n, vocabulary = len(ids), len(names)
-    # from here on every event's terms at once: term numbers, counts and event numbers
-    # side by side (each event's terms together, in their order)
-    seg = np.repeat(np.arange(n, dtype=np.int64), [len(t) for t in ids])
-    t_all = np.concatenate(ids) if n else np.zeros(0, dtype=np.int32)
-    k_all = np.concatenate(counts).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
-    del ids, counts  # each event's arrays let go
-    docs = int(np.count_nonzero(np.bincount(seg, minlength=n))) if n else 0
-    df = np.bincount(t_all, minlength=vocabulary)
+    docs = sum(1 for t in ids if len(t))
+    # From here on, a span of events at a time, with the span's terms side by side: term
+    # numbers, counts and event numbers (each event's terms together, in their order);
+    # a span's arrays are let go once used, so that what is held at once stays small.
+    spans = [(b, min(b + _SPAN, n)) for b in range(0, n, _SPAN)]
+    df = np.zeros(vocabulary, dtype=np.int64)
+    for b, e in spans:
+        if e > b:
+            df += np.bincount(np.concatenate(ids[b:e]), minlength=vocabulary)
     fold = _plurals(dict(zip(names, df.tolist())))
+    to = singulars = None
     if fold:  # a plural counted as its singular, where the singular (or the plural) first occurs
         to = np.arange(vocabulary, dtype=np.int32)
         for plural, singular in fold.items():
             to[number[plural]] = number[singular]
-        t_all = to[t_all]
         singulars = np.array([number[singular] for singular in fold.values()], dtype=np.intp)
-        seg, t_all, k_all = _first_merged(seg, t_all, k_all, singulars, vocabulary)
-        df = np.bincount(t_all, minlength=vocabulary)
+        df[:] = 0
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = []
+    for b, e in spans:
+        seg = np.repeat(np.arange(b, e, dtype=np.int32), [len(t) for t in ids[b:e]])
+        t_all, k_all = np.concatenate(ids[b:e]), np.concatenate(counts[b:e])
+        ids[b:e] = counts[b:e] = [None] * (e - b)  # type: ignore[list-item]  # each event's arrays let go
+        if to is not None:
+            seg, t_all, k_all = _first_merged(seg, to[t_all], k_all, singulars, vocabulary)
+            df += np.bincount(t_all, minlength=vocabulary)
+        parts.append((seg, t_all, k_all))
     dfs = df.tolist()
     idf = np.array([math.log(docs / k) if k else 0.0 for k in dfs])
     # a term in every text weighs 0 (it adds 0 to the norm); only terms of two or more
     # texts pair events
     eligible = (df >= 2) & (idf > 0)
-    most = int(k_all.max()) if len(k_all) else 0
+    most = max((int(part[2].max()) for part in parts if part is not None and len(part[2])), default=0)
     log_tf = np.array([0.0] + [1.0 + math.log(tf) for tf in range(1, most + 1)])
-    w = log_tf[k_all] * idf[t_all]
-    # each event's norm: its squares summed one by one in its terms' order (as a loop would)
-    norm = np.sqrt(np.bincount(seg, weights=w * w, minlength=n))
-    norm[norm == 0.0] = 1.0
-    wn = w / norm[seg]
-    # each event's best `terms_per_event` eligible terms, larger weight first, ties to the
-    # larger term (as heapq.nlargest would)
-    at = np.flatnonzero(eligible[t_all]) if terms_per_event > 0 else np.zeros(0, dtype=np.intp)
     rank = np.empty(vocabulary, dtype=np.int64)
     rank[sorted(range(vocabulary), key=names.__getitem__)] = np.arange(vocabulary)
-    order = at[_best_first(seg[at], wn[at], rank[t_all[at]])]
-    kept_at = order[_places(seg[order]) < terms_per_event]
+    best: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per span: event, term, weight
+    for i, (b, e) in enumerate(spans):
+        seg, t_all, k_all = parts[i]  # type: ignore[misc]
+        parts[i] = None
+        w = log_tf[k_all] * idf[t_all]
+        # each event's norm: its squares summed one by one in its terms' order (as a loop would)
+        norm = np.sqrt(np.bincount(seg - b, weights=w * w, minlength=e - b))
+        norm[norm == 0.0] = 1.0
+        wn = w / norm[seg - b]
+        # each event's best `terms_per_event` eligible terms, larger weight first, ties to
+        # the larger term (as heapq.nlargest would)
+        at = np.flatnonzero(eligible[t_all]) if terms_per_event > 0 else np.zeros(0, dtype=np.intp)
+        order = at[_best_first(seg[at], wn[at], rank[t_all[at]])]
+        top = order[_places(seg[order]) < terms_per_event]
+        best.append((seg[top], t_all[top], wn[top]))
+    k_seg, k_term, k_w = (np.concatenate(x) for x in zip(*best)) if best else \
+        (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
     # a term kept by fewer than two events pairs none; by more than max_postings, too many
-    by = np.bincount(t_all[kept_at], minlength=vocabulary)
-    kept_at = kept_at[((by >= 2) & (by <= max_postings))[t_all[kept_at]]]
+    by = np.bincount(k_term, minlength=vocabulary)
+    ok = ((by >= 2) & (by <= max_postings))[k_term]
+    k_seg, k_term, k_w = k_seg[ok], k_term[ok], k_w[ok]
     kept: list[list[tuple[str, float]]] = [[] for _ in range(n)]
-    for e, t, x in zip(seg[kept_at].tolist(), t_all[kept_at].tolist(), wn[kept_at].tolist()):
+    for e, t, x in zip(k_seg.tolist(), k_term.tolist(), k_w.tolist()):
         kept[e].append((names[t], x))
-    by_term = kept_at[np.lexsort((seg[kept_at], t_all[kept_at]))]  # term by term, events in order
-    bounds = np.flatnonzero(np.diff(t_all[by_term])) + 1
+    by_term = np.lexsort((k_seg, k_term))  # term by term, events in order
+    bounds = np.flatnonzero(np.diff(k_term[by_term])) + 1
     postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for part in np.split(by_term, bounds) if len(by_term) else ():
-        postings[names[int(t_all[part[0]])]] = (seg[part].astype(np.intp), wn[part])
+        postings[names[int(k_term[part[0]])]] = (k_seg[part].astype(np.intp), k_w[part])
     return _Text(kept, postings, [dict(k) for k in kept])
+
+
+_SPAN = 2048  # events whose terms the text signal weighs at a time
 
 
 def _best_first(seg: np.ndarray, weight: np.ndarray, rank: np.ndarray) -> np.ndarray:
@@ -763,7 +783,8 @@ def _first_merged(seg: np.ndarray, terms: np.ndarray, counts: np.ndarray, target
     is_target = np.zeros(vocabulary, dtype=bool)
     is_target[targets] = True
     sub = np.flatnonzero(is_target[terms])
-    _, first, inverse = np.unique(seg[sub] * vocabulary + terms[sub], return_index=True, return_inverse=True)
+    key = seg[sub].astype(np.int64) * vocabulary + terms[sub]
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     if len(first) == len(sub):
         return seg, terms, counts
     counts = counts.copy()

@@ -809,3 +809,17 @@ def test_kg_related_does_not_read_files_whose_stamps_the_build_kept(make_site, t
     lunch = root / "_events" / "2024-01-10-lonely-lunch.md"
     os.utime(lunch, ns=(lunch.stat().st_atime_ns, lunch.stat().st_mtime_ns + 10**9))
     assert load_terms(graph, jobs=1) == fresh and hashed == [str(lunch)]
+
+
+def test_plural_merging_holds_past_two_to_the_31() -> None:
+    """Events and terms are numbered in 32 bits; an event's number times the vocabulary
+    passes 2**31 on a large site, and must not wrap round (where events 1 and 65,537
+    would meet with a vocabulary of 65,536 terms, and their terms be merged)."""
+    import numpy as np
+
+    from kg.related import _first_merged
+    seg = np.array([1, 1, 65537, 65537], dtype=np.int32)
+    terms = np.array([5, 5, 5, 2], dtype=np.int32)
+    counts = np.array([1, 2, 5, 7], dtype=np.int32)
+    merged = _first_merged(seg, terms, counts, np.array([5, 2]), 65536)
+    assert [x.tolist() for x in merged] == [[1, 65537, 65537], [5, 5, 2], [3, 5, 7]]
