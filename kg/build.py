@@ -107,15 +107,26 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         # one graph at a time: never all quads at once
         for name, data, digest in builder.build(series, writer.previous_nquads if inputs is not None else None):
             writer.add_nquads(name, data, digest)
+        # all the report needs of the records and the builder, so that neither is held
+        # through related events (at 100,000 events they are gigabytes)
+        diagnostics = [d for r in records for d in r.diagnostics] + builder.diagnostics
+        diagnostics += _series_diagnostics(series, records)
+        diagnostics += vocabulary_diagnostics(records, the_mapping)
+        files_by_kind = Counter(r.kind for r in records)
+        entities = {"merges": builder.entities.merges, "near_misses": builder.entities.near_misses}
+        file_graphs_reused = builder.reused
+        pages = [r for r in records if r.kind == "event" and r.is_page]
+        terms = {r.iri: r.terms for r in pages if r.terms is not None}
+        texts = {r.iri: r.source.body for r in pages if r.terms is None}
+        del builder, records, pages
+        if inputs is not None:
+            inputs.entries = {}  # the last build's file graphs: all asked about
         lap("graph")
         report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
         prefix = related_prefix(report["base_url"])
         # the store may be replaced while syncing: take it from there
         related_graph = KnowledgeGraph(writer.sync(complete=lambda name: not name.startswith(prefix)), report)
         lap("store")
-        pages = [r for r in records if r.kind == "event" and r.is_page]
-        terms = {r.iri: r.terms for r in pages if r.terms is not None}
-        texts = {r.iri: r.source.body for r in pages if r.terms is None}
         digests: dict[str, str] = {}  # event -> the digest of what its suggestions are made from
 
         def kept(event: str, digest: str) -> bool:  # the last build's suggestions still hold
@@ -137,21 +148,18 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             if data:
                 writer.add_nquads(name, data, sha)
         related_scored = len(related)
-        del related, pages, terms, texts, related_graph
+        del related, terms, texts, related_graph
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
-        diagnostics = [d for r in records for d in r.diagnostics] + builder.diagnostics
-        diagnostics += _series_diagnostics(series, records)
-        diagnostics += vocabulary_diagnostics(records, the_mapping)
-        graph.report = make_report(the_site, the_mapping, records, graph, diagnostics, series,
+        graph.report = make_report(the_site, the_mapping, files_by_kind, graph, diagnostics, series,
                                    time.perf_counter() - started, writer.quads)
-        graph.report["merges"] = builder.entities.merges
-        graph.report["near_misses"] = builder.entities.near_misses
+        graph.report.update(entities)
         lap("report")
         if out is not None:
+            files = sum(files_by_kind.values())
             graph.report["incremental"] = {"files_reused": cache.reused if cache else 0,
-                                           "files_read": len(records) - (cache.reused if cache else 0),
-                                           "file_graphs_reused": builder.reused,
+                                           "files_read": files - (cache.reused if cache else 0),
+                                           "file_graphs_reused": file_graphs_reused,
                                            "related_graphs_reused": inputs.derived_reused if inputs else 0,
                                            "related_events_scored": related_scored,
                                            "graphs_written": len(writer.changed),
@@ -235,11 +243,11 @@ def _series_diagnostics(series: list, records: list[Record]) -> list[Diagnostic]
     return out
 
 
-def make_report(site: Site, mapping: Mapping, records: list[Record], graph: KnowledgeGraph,
+def make_report(site: Site, mapping: Mapping, files_by_kind: Counter, graph: KnowledgeGraph,
                 diagnostics: list[Diagnostic], series: list, seconds: float, quads: int) -> dict[str, Any]:
-    """The build report: what was read, what the graph holds, what went wrong where.
-    ``quads``: how many the graph holds, as the writer counted them (counting the store
-    takes seconds on a large site)."""
+    """The build report: what was read (``files_by_kind``: how many files of each kind),
+    what the graph holds, what went wrong where. ``quads``: how many the graph holds, as
+    the writer counted them (counting the store takes seconds on a large site)."""
     classes: Counter = Counter()
     res = graph.query(internal("report-classes"))
     for row in res:
@@ -249,8 +257,8 @@ def make_report(site: Site, mapping: Mapping, records: list[Record], graph: Know
         "site": str(site.root.resolve()),
         "base_url": site.base_url + site.baseurl,
         "mapping": mapping.source,
-        "files": len(records),
-        "files_by_kind": dict(sorted(Counter(r.kind for r in records).items())),
+        "files": sum(files_by_kind.values()),
+        "files_by_kind": dict(sorted(files_by_kind.items())),
         "nodes_by_class": dict(sorted(classes.items())),
         "quads": quads,
         "series": [{"iri": s.iri, "name": s.name, "events": s.events, "evidence": s.evidence}
