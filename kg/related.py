@@ -89,7 +89,7 @@ _REASONS = {
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """A related event: its page IRI, title, first date (ISO), score and reasons."""
 
@@ -638,9 +638,8 @@ def _counted_or_read(graph: KnowledgeGraph, files: list[tuple[str, str, str]],
 
 @dataclass
 class _Text:
-    kept: list[list[tuple[str, float]]]  # per event: (term, normalised weight), best first
+    kept: list[dict[str, float]]  # per event: term -> normalised weight, best first
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # term -> the events that keep it (in order), their weights
-    vectors: list[dict[str, float]]  # per event: its kept terms as a dict (for reasons)
 
 
 def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
@@ -738,15 +737,15 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     by = np.bincount(k_term, minlength=vocabulary)
     ok = ((by >= 2) & (by <= max_postings))[k_term]
     k_seg, k_term, k_w = k_seg[ok], k_term[ok], k_w[ok]
-    kept: list[list[tuple[str, float]]] = [[] for _ in range(n)]
+    kept: list[dict[str, float]] = [{} for _ in range(n)]
     for e, t, x in zip(k_seg.tolist(), k_term.tolist(), k_w.tolist()):
-        kept[e].append((names[t], x))
+        kept[e][names[t]] = x
     by_term = np.lexsort((k_seg, k_term))  # term by term, events in order
     bounds = np.flatnonzero(np.diff(k_term[by_term])) + 1
     postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for part in np.split(by_term, bounds) if len(by_term) else ():
         postings[names[int(k_term[part[0]])]] = (k_seg[part].astype(np.intp), k_w[part])
-    return _Text(kept, postings, [dict(k) for k in kept])
+    return _Text(kept, postings)
 
 
 _SPAN = 2048  # events whose terms the text signal weighs at a time
@@ -994,7 +993,7 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             sims: dict[int, float] = {}
             if text is not None and text.kept[e]:
                 touched = []
-                for t, we in text.kept[e]:
+                for t, we in text.kept[e].items():
                     events, wo = term_events[t]
                     text_score[events] += we * wo
                     touched.append(events)
@@ -1086,7 +1085,7 @@ def _input_digests(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[
         for s in PAIR_SIGNALS:
             parts.append(sorted((own[o], o in data.forward[s][e]) for o in data.edges[s][e]))
         if text is not None:
-            parts.append([(t, x, by_term[t]) for t, x in text.kept[e]])
+            parts.append([(t, x, by_term[t]) for t, x in text.kept[e].items()])
         out.append(digest(*parts).hex())
     return out
 
@@ -1191,7 +1190,7 @@ class _Reasons:
             found.append((self.neighbour_w, "next meeting in the series"
                           if o in data.forward["series_neighbour"][e] else "previous meeting in the series"))
         if sim is not None and self.text is not None:
-            ve, vo = self.text.vectors[e], self.text.vectors[o]
+            ve, vo = self.text.kept[e], self.text.kept[o]
             common = [t for t in ve if t in vo]
             if len(common) > 1:
                 common = sorted(common, key=lambda t: -ve[t] * vo[t])[:3]

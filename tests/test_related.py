@@ -654,11 +654,11 @@ def test_text_vectors_are_tf_idf_over_folded_counts() -> None:
             folded.append(c)
         df = {t: sum(t in c for c in folded) for c in folded for t in c}
         idf = {t: math.log(len(folded) / k) for t, k in df.items()}
-        for e, c, vector in zip(data.iris, folded, text.vectors):
+        for e, c, vector in zip(data.iris, folded, text.kept):
             w = {t: (1 + math.log(k)) * idf[t] for t, k in c.items() if idf[t] > 0}
             norm = math.sqrt(sum(x * x for x in w.values()))
             assert vector == pytest.approx({t: x / norm for t, x in w.items() if df[t] >= 2}), e
-        assert text.vectors[0]["right"] > 0  # "rights" (three times in a) counted as "right", once a page
+        assert text.kept[0]["right"] > 0  # "rights" (three times in a) counted as "right", once a page
 
 
 def test_terms_with_spaces_from_a_caller_are_scored_as_given(small: kg.KnowledgeGraph) -> None:
@@ -782,7 +782,7 @@ def test_text_signal_equals_a_per_event_loop(pages: list, keep: int, max_posting
         for t, x in k:
             by.setdefault(t, []).append((i, x))
     postings = {t: p for t, p in by.items() if 2 <= len(p) <= max_postings}
-    assert text.kept == [[(t, x) for t, x in k if t in postings] for k in kept]
+    assert [list(k.items()) for k in text.kept] == [[(t, x) for t, x in k if t in postings] for k in kept]
     assert {t: (ev.tolist(), wo.tolist()) for t, (ev, wo) in text.postings.items()} == \
         {t: ([i for i, _ in p], [x for _, x in p]) for t, p in postings.items()}
 
