@@ -90,12 +90,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         cache.save(Path(out))
         cache.release()
     if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
-        try:
-            counted = [r for r in records if r.kind == "event" and r.is_page and r.terms is not None]
-            save_terms(out, {r.relpath: (r.source.sha1, r.terms) for r in counted},
-                       {r.relpath: r.source.stamp for r in counted})
-        except OSError:
-            pass  # only a saving for later: `kg related` counts the words again
+        _save_terms(Path(out), records)
     lap("read")
     if cache is not None:
         inputs = GraphInputs.load(Path(out), fingerprint, keys)
@@ -180,6 +175,17 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     if out is not None:  # the report file gets the final figures too
         write_json(Path(out) / REPORT_FILE, graph.report)
     return graph
+
+
+def _save_terms(out: Path, records: list[Record]) -> None:
+    """Keep the words counted of each event page, for `kg related` on this folder (see
+    :func:`kg.related.save_terms`); no build fails for want of them."""
+    counted = [r for r in records if r.kind == "event" and r.is_page and r.terms is not None]
+    try:
+        save_terms(out, {r.relpath: (r.source.sha1, r.terms) for r in counted},
+                   {r.relpath: r.source.stamp for r in counted})
+    except (OSError, ValueError, OverflowError):
+        pass  # only a saving for later: `kg related` counts the words again
 
 
 def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuilder) -> dict[str, set[str]]:

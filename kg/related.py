@@ -567,13 +567,16 @@ def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
     digests = bytes.fromhex("".join(counted[r][0] for r in rels))
     packed_stamps = array("q")
     for r in rels:
-        packed_stamps.extend((stamps or {}).get(r) or _NO_STAMP)
+        stamp = (stamps or {}).get(r)
+        # a stamp that does not fit (an inode past 2**63) is left out: the file is hashed
+        packed_stamps.extend(stamp if stamp is not None and all(_MIN <= x <= _MAX for x in stamp) else _NO_STAMP)
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         pickle.dump((_terms_fingerprint(), rels, digests, packed_stamps, pack_terms([counted[r][1] for r in rels])),
                     fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 _NO_STAMP = (-1, -1, -1, -1)
+_MIN, _MAX = -(1 << 63), (1 << 63) - 1
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -683,8 +686,9 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     n, vocabulary = len(ids), len(names)
     docs = sum(1 for t in ids if len(t))
     # From here on, a span of events at a time, with the span's terms side by side: term
-    # numbers, counts and event numbers (each event's terms together, in their order);
-    # a span's arrays are let go once used, so that what is held at once stays small.
+    # numbers, counts and event numbers (each event's terms together, in their order).
+    # Every event's term numbers and counts are held (as before, in one array a span
+    # instead of one an event); what is made from them, a span at a time.
     spans = [(b, min(b + _SPAN, n)) for b in range(0, n, _SPAN)]
     df = np.zeros(vocabulary, dtype=np.int64)
     for b, e in spans:
@@ -698,15 +702,17 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             to[number[plural]] = number[singular]
         singulars = np.array([number[singular] for singular in fold.values()], dtype=np.intp)
         df[:] = 0
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = []
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = []  # per span: terms per event, terms, counts
     for b, e in spans:
-        seg = np.repeat(np.arange(b, e, dtype=np.int32), [len(t) for t in ids[b:e]])
+        sizes = np.array([len(t) for t in ids[b:e]], dtype=np.int64)
         t_all, k_all = np.concatenate(ids[b:e]), np.concatenate(counts[b:e])
         ids[b:e] = counts[b:e] = [None] * (e - b)  # type: ignore[list-item]  # each event's arrays let go
         if to is not None:
-            seg, t_all, k_all = _first_merged(seg, to[t_all], k_all, singulars, vocabulary)
+            seg, t_all, k_all = _first_merged(np.repeat(np.arange(b, e, dtype=np.int32), sizes), to[t_all], k_all,
+                                              singulars, vocabulary)
+            sizes = np.bincount(seg - b, minlength=e - b)
             df += np.bincount(t_all, minlength=vocabulary)
-        parts.append((seg, t_all, k_all))
+        parts.append((sizes, t_all, k_all))
     dfs = df.tolist()
     idf = np.array([math.log(docs / k) if k else 0.0 for k in dfs])
     # a term in every text weighs 0 (it adds 0 to the norm); only terms of two or more
@@ -718,8 +724,9 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     rank[sorted(range(vocabulary), key=names.__getitem__)] = np.arange(vocabulary)
     best: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per span: event, term, weight
     for i, (b, e) in enumerate(spans):
-        seg, t_all, k_all = parts[i]  # type: ignore[misc]
+        sizes, t_all, k_all = parts[i]  # type: ignore[misc]
         parts[i] = None
+        seg = np.repeat(np.arange(b, e, dtype=np.int32), sizes)
         w = log_tf[k_all] * idf[t_all]
         # each event's norm: its squares summed one by one in its terms' order (as a loop would)
         norm = np.sqrt(np.bincount(seg - b, weights=w * w, minlength=e - b))

@@ -241,6 +241,12 @@ def _copy(src: int, dst: int, offset: int, length: int) -> None:
         offset, length = offset + done, length - done
 
 
+def _stat_of(fh: Any) -> tuple[int, int, int]:
+    """An open file's size, modification and change times."""
+    st = os.fstat(fh.fileno())
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 def _remove_leftovers(folder: Path) -> None:
     """Delete temporary files and folders a killed build left behind."""
     for path in folder.glob(".*"):
@@ -302,7 +308,7 @@ class GraphWriter:
     replaced, unless so much changed that loading everything afresh is faster.
     A graph whose bytes are the last ``graph.nq``'s (checked) is not spooled: it stays
     where it is, and :meth:`finish` copies each run of such graphs lying together in
-    one go. :meth:`sync` makes the store complete for queries; :meth:`finish` writes
+    one go (unless so much changed that the store is loaded afresh from the spool). :meth:`sync` makes the store complete for queries; :meth:`finish` writes
     ``graph.nq`` (graphs in name order, each one's lines sorted), the report and the
     hashes, and swaps the new store into place; until then the folder's previous
     outputs are untouched. :meth:`abort` drops it all.
@@ -331,6 +337,7 @@ class GraphWriter:
         self._trash: Path | None = None      # finish(): where the old store waits to be deleted
         self._old_nq = None                  # incremental: the last build's graph.nq, for previous_nquads()
         self._old_spans: dict[str, list[int]] = {}
+        self._old_stat: tuple[int, int, int] | None = None  # the last graph.nq's size and times when opened
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         if self.folder is None:
@@ -357,6 +364,7 @@ class GraphWriter:
             try:
                 self._old_spans = json.loads((self.folder / SPANS_FILE).read_text(encoding="utf-8"))
                 self._old_nq = open(self.folder / GRAPH_FILE, "rb")
+                self._old_stat = _stat_of(self._old_nq)
             except (OSError, ValueError):
                 self._old_spans = {}
 
@@ -554,6 +562,9 @@ class GraphWriter:
         (the spool, or the last graph.nq for graphs kept) as one copy. Fills ``spans``
         with each graph's [offset, length] in the new file."""
         assert self._spool is not None
+        if self._kept and _stat_of(self._old_nq) != self._old_stat:  # written over while kg was building
+            raise StoreError(f"{self.folder / GRAPH_FILE} was changed while kg was building",
+                             path=self.folder / GRAPH_FILE, hint="build again")
         spool, old = self._spool.fileno(), self._old_nq.fileno() if self._kept else -1
         at, run = 0, None  # run: [fd, offset, length]
         for name in sorted(self._spans.keys() | self._kept.keys()):

@@ -225,3 +225,37 @@ def test_a_build_leaves_nothing_for_the_cycle_collector(tiny_site: Path, tmp_pat
         assert alive() == before
     finally:
         gc.enable()
+
+
+def test_the_records_are_let_go_before_related_events(tiny_site: Path, tmp_path: Path, monkeypatch) -> None:
+    """Related events need none of the records (at 100,000 events about a gigabyte):
+    nothing holds them when related events are worked out."""
+    import gc
+
+    import kg.build
+    alive: list[int] = []
+    real = kg.build.related_events
+
+    def counting(*args, **kwargs):
+        alive.append(sum(1 for o in gc.get_objects() if type(o).__name__ == "Record"))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(kg.build, "related_events", counting)
+    gc.collect()
+    kg.build_site(tiny_site, tmp_path / "g")
+    kg.build_site(tiny_site, tmp_path / "g")  # and when they come from the cache
+    assert alive == [0, 0]
+
+
+def test_a_stamp_that_does_not_fit_is_left_out_of_the_words_file(tiny_site: Path, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """An inode number past 2**63 (file systems that have them) does not fit the words
+    file's packed stamps: that file is then hashed by `kg related`, and the build goes on."""
+    import kg.frontmatter
+    from kg.related import _counted_terms
+    real = kg.frontmatter.file_stamp
+    monkeypatch.setattr("kg.frontmatter.SETTLED_NS", 0)
+    monkeypatch.setattr("kg.frontmatter.file_stamp",
+                        lambda path: (lambda s: s and (*s[:3], s[3] | 1 << 63))(real(path)))
+    kg.build_site(tiny_site, tmp_path / "g")
+    counted = _counted_terms(kg.open_graph(tmp_path / "g"))
+    assert counted and all(stamp is None for _sha1, _terms, stamp in counted.values())

@@ -727,22 +727,31 @@ _WORDS = ["bee", "bees", "right", "rights", "jury", "juries", "box", "boxes", "d
 
 @given(st.lists(st.tuples(st.lists(st.sampled_from(_WORDS), max_size=4),
                           st.lists(st.sampled_from(_WORDS), max_size=12)), min_size=0, max_size=9),
-       st.integers(0, 5), st.integers(1, 6))
-def test_text_signal_equals_a_per_event_loop(pages: list, keep: int, max_postings: int) -> None:
-    """The text signal works on every event's terms at once; against the plain loop over
-    events it replaces, with few words so that weights tie often: the same kept terms in
-    the same order (larger weight first, then the larger term), the same weights to the
-    last bit, the same postings."""
+       st.integers(0, 5), st.integers(1, 6), st.integers(1, 4), st.booleans())
+def test_text_signal_equals_a_per_event_loop(pages: list, keep: int, max_postings: int, span: int,
+                                             counted: bool) -> None:
+    """The text signal works on spans of events' terms at once; against the plain loop
+    over events it replaces, with few words so that weights tie often: the same kept
+    terms in the same order (larger weight first, then the larger term), the same weights
+    to the last bit, the same postings (spans of a few events, so that they meet; bodies
+    as text, or counted beforehand as the build counts them)."""
     import heapq
     import math
     from types import SimpleNamespace
 
+    import kg.related
     from kg.related import _plurals, _tfidf
-    from kg.words import add_terms
+    from kg.words import add_terms, body_terms
     titles = [" ".join(t) or None for t, _ in pages]
     bodies = {f"e{i}": " ".join(b) for i, (_, b) in enumerate(pages)}
     data = SimpleNamespace(iris=[f"e{i}" for i in range(len(pages))], titles=titles)
-    text = _tfidf(data, bodies, {}, keep, max_postings)
+    terms = {e: body_terms(b) for e, b in bodies.items()} if counted else {}
+    was = kg.related._SPAN
+    kg.related._SPAN = span
+    try:
+        text = _tfidf(data, {} if counted else bodies, terms, keep, max_postings)
+    finally:
+        kg.related._SPAN = was
     # the loop: title counts twice, then the body; plurals folded where first met
     raw = []
     for i, iri in enumerate(data.iris):
