@@ -56,7 +56,7 @@ class Block:
         return "".join(s.text for s in self.spans)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no dict each: a large site has millions
 class Link:
     """A link (or image) in the body: its text, destination and 1-based line."""
 

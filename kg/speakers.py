@@ -41,7 +41,7 @@ from nameparser.config import CONSTANTS as _NP
 from kg.markdown import Block, Document
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no dict each: a large site has millions
 class SpeakerMention:
     name: str
     role: str
