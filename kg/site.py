@@ -28,6 +28,31 @@ PERMALINK_STYLES = {
     "none": "/:categories/:title:output_ext",
 }
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mkdn", ".mdown")
+
+
+def _markdown_files(directory: Path) -> list[Path]:
+    """The markdown files in ``directory`` and its folders, in path order (folder by
+    folder, as paths sort); as ``Path.rglob``, not into linked folders, and a linked file
+    is listed if what it links to is a file. By ``os.scandir``, whose entries know
+    without a ``stat`` whether they are files (pathlib's listing and sorting took a
+    quarter of a second for 10,000 files)."""
+    found: list[str] = []
+    folders = [str(directory)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir() and not entry.is_symlink():
+                            folders.append(entry.path)
+                        elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in MARKDOWN_EXTENSIONS:
+                            found.append(entry.path)
+                    except OSError:
+                        continue
+        except OSError:
+            continue  # unreadable: as rglob, left out
+    found.sort(key=lambda path: path.split(os.sep))
+    return [Path(path) for path in found]
 _POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
 _SLUG_DEFAULT = re.compile(r"[^\w]+|_+", re.UNICODE)
 _SLUG_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+|_+", re.UNICODE)
@@ -79,9 +104,8 @@ class Site:
             coll = self.collections.get(label)
             if coll is None or not coll.directory.is_dir():
                 continue
-            for path in sorted(coll.directory.rglob("*")):
-                if path.is_file() and path.suffix.lower() in MARKDOWN_EXTENSIONS:
-                    yield coll, path
+            for path in _markdown_files(coll.directory):
+                yield coll, path
 
     def relpath(self, path: Path) -> str:
         """``path`` relative to the site root, with forward slashes."""
