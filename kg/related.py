@@ -569,7 +569,8 @@ def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
     for r in rels:
         stamp = (stamps or {}).get(r)
         # a stamp that does not fit (an inode past 2**63) is left out: the file is hashed
-        packed_stamps.extend(stamp if stamp is not None and all(_MIN <= x <= _MAX for x in stamp) else _NO_STAMP)
+        fits = stamp is not None and len(stamp) == 4 and all(_MIN <= x <= _MAX for x in stamp)
+        packed_stamps.extend(stamp if fits else _NO_STAMP)  # type: ignore[arg-type]
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         pickle.dump((_terms_fingerprint(), rels, digests, packed_stamps, pack_terms([counted[r][1] for r in rels])),
                     fh, protocol=pickle.HIGHEST_PROTOCOL)

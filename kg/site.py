@@ -45,7 +45,7 @@ def _markdown_files(directory: Path) -> list[Path]:
                     try:
                         if entry.is_dir() and not entry.is_symlink():
                             folders.append(entry.path)
-                        elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in MARKDOWN_EXTENSIONS:
+                        elif entry.is_file() and _suffix(entry.name).lower() in MARKDOWN_EXTENSIONS:
                             found.append(entry.path)
                     except OSError:
                         continue
@@ -53,6 +53,14 @@ def _markdown_files(directory: Path) -> list[Path]:
             continue  # unreadable: as rglob, left out
     found.sort(key=lambda path: path.split(os.sep))
     return [Path(path) for path in found]
+
+
+def _suffix(name: str) -> str:
+    """A file name's ending as ``PurePath.suffix`` gives it (``..md`` has ``.md``)."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
 _POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
 _SLUG_DEFAULT = re.compile(r"[^\w]+|_+", re.UNICODE)
 _SLUG_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+|_+", re.UNICODE)

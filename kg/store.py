@@ -308,7 +308,9 @@ class GraphWriter:
     replaced, unless so much changed that loading everything afresh is faster.
     A graph whose bytes are the last ``graph.nq``'s (checked) is not spooled: it stays
     where it is, and :meth:`finish` copies each run of such graphs lying together in
-    one go (unless so much changed that the store is loaded afresh from the spool). :meth:`sync` makes the store complete for queries; :meth:`finish` writes
+    one go (unless so much changed that the store is loaded afresh from the spool);
+    should that file be written over meanwhile, the build stops. :meth:`sync` makes the
+    store complete for queries; :meth:`finish` writes
     ``graph.nq`` (graphs in name order, each one's lines sorted), the report and the
     hashes, and swaps the new store into place; until then the folder's previous
     outputs are untouched. :meth:`abort` drops it all.
@@ -441,8 +443,11 @@ class GraphWriter:
         self._empty_store()
         self._store = ox.Store(str(self._new))
         assert self._spool is not None and (self._old_nq is not None or not self._kept)
-        for name, (offset, length) in self._kept.items():  # all of it is loaded from the spool
-            self._spool_write(name, os.pread(self._old_nq.fileno(), length, offset))
+        if self._kept:
+            self._check_old()
+            for name, (offset, length) in self._kept.items():  # all of it is loaded from the spool
+                self._spool_write(name, os.pread(self._old_nq.fileno(), length, offset))
+            self._check_old()
         self._kept = {}
         self._spool.flush()
         self._store.bulk_load(path=str(self._spool_path), format=ox.RdfFormat.N_QUADS)
@@ -537,6 +542,8 @@ class GraphWriter:
                 with open(tmp, "wb", buffering=0) as out:
                     for src, offset, length in self._runs(spans):
                         _copy(src, out.fileno(), offset, length)
+                if self._kept:
+                    self._check_old()  # (before the copies too: see _runs)
                 self._close_spool()
                 (self.folder / HASHES_FILE).unlink(missing_ok=True)
                 old = self.folder / STORE_DIR
@@ -562,9 +569,8 @@ class GraphWriter:
         (the spool, or the last graph.nq for graphs kept) as one copy. Fills ``spans``
         with each graph's [offset, length] in the new file."""
         assert self._spool is not None
-        if self._kept and _stat_of(self._old_nq) != self._old_stat:  # written over while kg was building
-            raise StoreError(f"{self.folder / GRAPH_FILE} was changed while kg was building",
-                             path=self.folder / GRAPH_FILE, hint="build again")
+        if self._kept:
+            self._check_old()
         spool, old = self._spool.fileno(), self._old_nq.fileno() if self._kept else -1
         at, run = 0, None  # run: [fd, offset, length]
         for name in sorted(self._spans.keys() | self._kept.keys()):
@@ -579,6 +585,14 @@ class GraphWriter:
             run = [fd, offset, length]
         if run is not None:
             yield run[0], run[1], run[2]
+
+    def _check_old(self) -> None:
+        """Refuse to go on when the last graph.nq, from which kept graphs are copied,
+        was written over since this build opened it."""
+        assert self._old_nq is not None
+        if _stat_of(self._old_nq) != self._old_stat:
+            raise StoreError(f"{self.folder / GRAPH_FILE} was changed while kg was building",
+                             path=self.folder / GRAPH_FILE, hint="build again")
 
     def _close_spool(self) -> None:
         if self._old_nq is not None:

@@ -316,22 +316,31 @@ def test_no_stamp_for_a_file_changed_in_the_last_two_seconds(tmp_path: Path, mon
     assert file_stamp(page) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+@pytest.mark.parametrize("when", ["before-finish", "while-copying", "before-reload"])
 def test_a_graph_file_written_over_during_a_build_fails_it_and_keeps_the_last(tiny_site: Path, tmp_path: Path,
-                                                                             monkeypatch) -> None:
-    """A rebuild copies the graphs it keeps from the last graph.nq when it finishes:
-    if that file was written over in place meanwhile, the build stops (and the folder
-    keeps its last outputs) rather than copy bytes it did not check."""
+                                                                             monkeypatch, when: str) -> None:
+    """A rebuild copies the graphs it keeps from the last graph.nq (when it finishes, or
+    when it loads a fresh store): if that file was written over in place meanwhile
+    (before, or while, they are copied), the build stops (and the folder keeps its last
+    outputs) rather than take bytes it did not check."""
     inc = tmp_path / "inc"
     kg.build_site(tiny_site, inc)
     before = outputs(inc)
-    real = kg.store.GraphWriter.finish
+    nq = inc / "graph.nq"
 
-    def meddled(self, report):
-        nq = inc / "graph.nq"
+    def meddle() -> None:
         with open(nq, "r+b") as fh:  # in place: the writer's open file sees it
             fh.write(nq.read_bytes()[:10].upper())
-        return real(self, report)
-    monkeypatch.setattr(kg.store.GraphWriter, "finish", meddled)
+    if when == "before-finish":
+        real = kg.store.GraphWriter.finish
+        monkeypatch.setattr(kg.store.GraphWriter, "finish", lambda self, report: meddle() or real(self, report))
+    elif when == "while-copying":
+        real_copy = kg.store._copy
+        monkeypatch.setattr(kg.store, "_copy", lambda *args: meddle() or real_copy(*args))
+    else:
+        monkeypatch.setattr("kg.store.REBUILD_SHARE", 0.0)  # any change loads a fresh store
+        real_reload = kg.store.GraphWriter._start_reload
+        monkeypatch.setattr(kg.store.GraphWriter, "_start_reload", lambda self: meddle() or real_reload(self))
     talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
     talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
     with pytest.raises(kg.errors.StoreError, match="changed while kg was building"):

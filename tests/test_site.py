@@ -122,8 +122,8 @@ def test_markdown_files_are_listed_as_rglob_lists_them(tmp_path: Path) -> None:
 
     from kg.site import MARKDOWN_EXTENSIONS, _markdown_files
     d = tmp_path / "_events"
-    for rel in ("a.md", "b.MD", "c.txt", ".hidden.md", ".md", "x.markdown", "a/z.md", "a-b/y.md", "a/deep/er/w.mkd",
-                "a.b/v.md", "Z.md"):
+    for rel in ("a.md", "b.MD", "c.txt", ".hidden.md", ".md", "..md", "...markdown", "x.md.", "x.markdown", "a/z.md",
+                "a-b/y.md", "a/deep/er/w.mkd", "a.b/v.md", "Z.md"):
         (d / rel).parent.mkdir(parents=True, exist_ok=True)
         (d / rel).write_text("---\ntitle: t\n---\n")
     outside = tmp_path / "elsewhere"
