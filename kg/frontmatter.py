@@ -179,6 +179,21 @@ def file_stamp(path: Path) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+def sha1_since(path: str | Path, then: tuple[Stamp, str] | None) -> tuple[str, Stamp | None]:
+    """The SHA-1 of a file's bytes, and its stamp now (see :func:`file_stamp`): ``then``
+    is a stamp the file had and the SHA-1 of its bytes at the time; while the stamp is
+    the same, the file is not read.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    stamp = file_stamp(Path(path))
+    if stamp is not None and then is not None and then[0] == stamp:
+        return then[1], stamp
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha1").hexdigest(), stamp
+
+
 def parse_text(raw: bytes, src: SourceFile) -> SourceFile:
     """Fill ``src`` from the bytes of a file (see :func:`read_file`)."""
     def report(code: str, severity: str, message: str, line: int | None = None,

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from . import markdown
 from .errors import Diagnostic
 from .forks import can_fork, fork_context, forking
-from .frontmatter import SourceFile, Stamp, date_value, file_stamp, read_file
+from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import Kind, Mapping
 from .resolve import homepage_domain
 from .site import Site, slugify
@@ -101,24 +101,6 @@ class RecordCache:
         self.stamps = stamps or {}     # relpath -> (its file's stamp, the SHA-1 of its bytes then)
         self.fresh_stamps: dict[str, tuple[Stamp, str]] = {}
         self.reused = 0
-
-    def file_sha1(self, rel: str, path: Path) -> str:
-        """The SHA-1 of a file's bytes: as the last build found it when the file's stamp
-        (see :func:`kg.frontmatter.file_stamp`) is the one it had then, else read and
-        hashed now.
-
-        Raises:
-            OSError: the file cannot be read.
-        """
-        stamp = file_stamp(path)
-        old = self.stamps.get(rel)
-        if stamp is not None and old is not None and old[0] == stamp:
-            digest = old[1]
-        else:
-            digest = hashlib.sha1(path.read_bytes()).hexdigest()
-        if stamp is not None:
-            self.fresh_stamps[rel] = (stamp, digest)
-        return digest
 
     @classmethod
     def load(cls, folder: Path, fingerprint: str) -> "RecordCache":
@@ -239,13 +221,14 @@ def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], r
             left.append((label, path))
             continue
         try:
-            digest = _cache_key(cache.file_sha1(rel, path), extra)
+            sha1, stamp = sha1_since(path, cache.stamps.get(rel))
         except OSError:
-            digest = None  # read again below, where the error is reported
-        if entry[0] == digest:
+            sha1 = stamp = None  # read again below, where the error is reported
+        if stamp is not None:
+            cache.fresh_stamps[rel] = (stamp, sha1)
+        if sha1 is not None and entry[0] == _cache_key(sha1, extra):
             record = pickle.loads(entry[1])
-            stamp = cache.fresh_stamps.get(rel)
-            record.source.stamp = stamp[0] if stamp is not None else None  # as the file is now
+            record.source.stamp = stamp  # as the file is now
             records.append(record)
             cache.fresh[rel] = entry
             cache.reused += 1

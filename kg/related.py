@@ -62,7 +62,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, 
 from .collector import gc_paused
 from .errors import KgError
 from .forks import can_fork, fork_context, forking
-from .frontmatter import Stamp, file_stamp
+from .frontmatter import Stamp, sha1_since
 from .query import internal
 from .store import KnowledgeGraph, nquads_literal, nquads_lines
 from .vocab import kg, rdf, xsd
@@ -529,12 +529,7 @@ def _still_counted(files: list[tuple[str, str, str]], counted: Mapping[str, tupl
         known = counted.get(rel)
         if known is not None:
             try:
-                stamp = file_stamp(Path(path))
-                if stamp is None or stamp != known[2]:
-                    with open(path, "rb") as fh:
-                        same = hashlib.file_digest(fh, "sha1").hexdigest() == known[0]
-                else:
-                    same = True
+                same = sha1_since(path, (known[2], known[0]) if known[2] is not None else None)[0] == known[0]
             except OSError:
                 same = False  # left to _file_texts, which skips a file it cannot read
             if same:
@@ -656,9 +651,9 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     number: defaultdict[str, int] = defaultdict()
     number.default_factory = number.__len__  # a new term gets the next number
     lookup = number.__getitem__
-    merged = _FirstMerged()
     ids: list[np.ndarray] = []
     counts: list[np.ndarray] = []
+    titled: list[int] = []  # per event: how many of its first terms are its title's (and may recur after)
     for i, iri in enumerate(data.iris):
         c: dict[str, int] = {}
         if data.titles[i]:
@@ -678,11 +673,9 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
                 body_k = np.fromiter(counted.values(), dtype=np.int64, count=len(body_words))
             words = [*c, *body_words] if c else body_words
             k = np.concatenate((np.fromiter(c.values(), dtype=np.int64, count=len(c)), body_k)) if c else body_k
-        t = np.fromiter(map(lookup, words), dtype=np.int32, count=len(words))
-        if c and counted is not None:  # a term of the title and the body: once, counts summed
-            t, k = merged(t, k)
-        ids.append(t)
+        ids.append(np.fromiter(map(lookup, words), dtype=np.int32, count=len(words)))
         counts.append(k.astype(np.int32, copy=False))
+        titled.append(len(c) if counted is not None else 0)
     names = list(number)  # term number -> term
     n, vocabulary = len(ids), len(names)
     docs = sum(1 for t in ids if len(t))
@@ -691,28 +684,25 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     # Every event's term numbers and counts are held (as before, in one array a span
     # instead of one an event); what is made from them, a span at a time.
     spans = [(b, min(b + _SPAN, n)) for b in range(0, n, _SPAN)]
+    fold = _plurals(number)  # (which terms the site uses is all it looks at)
+    to = np.arange(vocabulary, dtype=np.int32)
+    for plural, singular in fold.items():  # a plural counted as its singular
+        to[number[plural]] = number[singular]
+    singulars = np.array([number[singular] for singular in fold.values()], dtype=np.int32)
     df = np.zeros(vocabulary, dtype=np.int64)
-    for b, e in spans:
-        if e > b:
-            df += np.bincount(np.concatenate(ids[b:e]), minlength=vocabulary)
-    fold = _plurals(dict(zip(names, df.tolist())))
-    to = singulars = None
-    if fold:  # a plural counted as its singular, where the singular (or the plural) first occurs
-        to = np.arange(vocabulary, dtype=np.int32)
-        for plural, singular in fold.items():
-            to[number[plural]] = number[singular]
-        singulars = np.array([number[singular] for singular in fold.values()], dtype=np.intp)
-        df[:] = 0
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = []  # per span: terms per event, terms, counts
     for b, e in spans:
         sizes = np.array([len(t) for t in ids[b:e]], dtype=np.int64)
-        t_all, k_all = np.concatenate(ids[b:e]), np.concatenate(counts[b:e])
+        t_all, k_all = to[np.concatenate(ids[b:e])], np.concatenate(counts[b:e])
+        # a term occurs twice in an event only as a title's term in its body, or as a
+        # singular and a plural folded into it: once, where it first occurs, counts summed
+        twice = to[np.concatenate([singulars, *(t[:h] for t, h in zip(ids[b:e], titled[b:e]) if h)])]
         ids[b:e] = counts[b:e] = [None] * (e - b)  # type: ignore[list-item]  # each event's arrays let go
-        if to is not None:
-            seg, t_all, k_all = _first_merged(np.repeat(np.arange(b, e, dtype=np.int32), sizes), to[t_all], k_all,
-                                              singulars, vocabulary)
+        if len(twice):
+            seg, t_all, k_all = _first_merged(np.repeat(np.arange(b, e, dtype=np.int32), sizes), t_all, k_all,
+                                              twice, vocabulary)
             sizes = np.bincount(seg - b, minlength=e - b)
-            df += np.bincount(t_all, minlength=vocabulary)
+        df += np.bincount(t_all, minlength=vocabulary)
         parts.append((sizes, t_all, k_all))
     dfs = df.tolist()
     idf = np.array([math.log(docs / k) if k else 0.0 for k in dfs])
@@ -786,7 +776,7 @@ def _first_merged(seg: np.ndarray, terms: np.ndarray, counts: np.ndarray, target
                   vocabulary: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each event's terms once, where each first occurs, with its counts summed (the
     events' terms side by side, as in :func:`_tfidf`), where only the terms ``targets``
-    (the singulars plurals were folded into) can occur twice in an event."""
+    can occur twice in an event."""
     is_target = np.zeros(vocabulary, dtype=bool)
     is_target[targets] = True
     sub = np.flatnonzero(is_target[terms])
@@ -800,34 +790,6 @@ def _first_merged(seg: np.ndarray, terms: np.ndarray, counts: np.ndarray, target
     keep[sub] = False
     keep[sub[first]] = True
     return seg[keep], terms[keep], counts[keep]
-
-
-class _FirstMerged:
-    """Each term number of an event once, where it first occurs, with its counts summed
-    (``merge(ids, counts)``): O(n) with an array over all term numbers, kept between
-    calls, that holds each number's first position while an event is merged."""
-
-    NONE = np.iinfo(np.int64).max
-
-    def __init__(self) -> None:
-        self.first = np.full(1024, self.NONE, dtype=np.int64)
-
-    def __call__(self, ids: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if not len(ids):
-            return ids, counts
-        top = int(ids.max()) + 1
-        if top > len(self.first):
-            self.first = np.concatenate((self.first, np.full(max(top, 2 * len(self.first)) - len(self.first),
-                                                             self.NONE, dtype=np.int64)))
-        positions = np.arange(len(ids))
-        np.minimum.at(self.first, ids, positions)
-        first = self.first[ids]
-        self.first[ids] = self.NONE
-        keep = first == positions
-        if keep.all():
-            return ids, counts
-        summed = np.bincount(first, weights=counts, minlength=len(ids))[keep].astype(np.int64)
-        return ids[keep], summed
 
 
 def related_events(graph: KnowledgeGraph, top: int | None = None,

@@ -384,14 +384,10 @@ class GraphWriter:
         """Incremental: the bytes of graph ``name`` as the last build wrote them to
         ``graph.nq``, if their SHA-1 is ``digest`` (and the copied store holds them);
         else ``None``."""
-        span = self._old_spans.get(name)
-        if self._old_nq is None or span is None or self.previous.get(name) != digest:
+        if self.previous.get(name) != digest:
             return None
-        try:
-            data = os.pread(self._old_nq.fileno(), span[1], span[0])
-        except (OSError, TypeError, IndexError):
-            return None
-        if hashlib.sha1(data).hexdigest() != digest:
+        data = self._old_bytes(name)
+        if data is None or hashlib.sha1(data).hexdigest() != digest:
             return None
         self._verified.add(name)  # add_nquads() may leave these bytes where they are
         return data
@@ -443,26 +439,27 @@ class GraphWriter:
         self._empty_store()
         self._store = ox.Store(str(self._new))
         assert self._spool is not None and (self._old_nq is not None or not self._kept)
+        for name, (offset, length) in self._kept.items():  # all of it is loaded from the spool
+            self._spool_write(name, os.pread(self._old_nq.fileno(), length, offset))
         if self._kept:
-            self._check_old()
-            for name, (offset, length) in self._kept.items():  # all of it is loaded from the spool
-                self._spool_write(name, os.pread(self._old_nq.fileno(), length, offset))
-            self._check_old()
+            self._check_old()  # after the reads: covers all since the file was opened
         self._kept = {}
         self._spool.flush()
         self._store.bulk_load(path=str(self._spool_path), format=ox.RdfFormat.N_QUADS)
 
     def _holds(self, name: str, data: bytes) -> bool:
         """Whether the last graph.nq has ``data`` as graph ``name``'s bytes."""
-        if name in self._verified:
-            return True  # previous_nquads() read them there
+        return name in self._verified or self._old_bytes(name) == data  # (verified: previous_nquads() read them)
+
+    def _old_bytes(self, name: str) -> bytes | None:
+        """Graph ``name``'s bytes in the last graph.nq, if it has them."""
         span = self._old_spans.get(name)
-        if self._old_nq is None or span is None or span[1] != len(data):
-            return False
+        if self._old_nq is None or span is None:
+            return None
         try:
-            return os.pread(self._old_nq.fileno(), span[1], span[0]) == data
+            return os.pread(self._old_nq.fileno(), span[1], span[0])
         except (OSError, TypeError, IndexError):
-            return False
+            return None
 
     def _spool_write(self, name: str, data: bytes) -> None:
         assert self._spool is not None
@@ -543,7 +540,7 @@ class GraphWriter:
                     for src, offset, length in self._runs(spans):
                         _copy(src, out.fileno(), offset, length)
                 if self._kept:
-                    self._check_old()  # (before the copies too: see _runs)
+                    self._check_old()  # after the copies: covers all since the file was opened
                 self._close_spool()
                 (self.folder / HASHES_FILE).unlink(missing_ok=True)
                 old = self.folder / STORE_DIR
@@ -569,8 +566,6 @@ class GraphWriter:
         (the spool, or the last graph.nq for graphs kept) as one copy. Fills ``spans``
         with each graph's [offset, length] in the new file."""
         assert self._spool is not None
-        if self._kept:
-            self._check_old()
         spool, old = self._spool.fileno(), self._old_nq.fileno() if self._kept else -1
         at, run = 0, None  # run: [fd, offset, length]
         for name in sorted(self._spans.keys() | self._kept.keys()):
