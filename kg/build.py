@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from . import vocab
 from .errors import Diagnostic
-from .collector import gc_paused
+from .collector import gc_paused, give_back_memory
 from .entities import load_curation
 from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
@@ -89,6 +89,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         # keyed by its file's bytes), and the pickles need not be held through the build
         cache.save(Path(out))
         cache.release()
+        give_back_memory()
     if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
         _save_terms(Path(out), records)
     lap("read")
@@ -114,6 +115,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         terms = {r.iri: r.terms for r in pages if r.terms is not None}
         texts = {r.iri: r.source.body for r in pages if r.terms is None}
         del builder, records, pages
+        give_back_memory()  # before related events, and the workers forked for them
         if inputs is not None:
             inputs.entries = {}  # the last build's file graphs: all asked about
         lap("graph")
@@ -144,6 +146,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
                 writer.add_nquads(name, data, sha)
         related_scored = len(related)
         del related, terms, texts, related_graph
+        give_back_memory()
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
         graph.report = make_report(the_site, the_mapping, files_by_kind, graph, diagnostics, series,

@@ -23,3 +23,34 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def give_back_memory() -> bool:
+    """Hand the C allocator's free memory back to the system, once a build has let go of
+    a large part of what it held (the records, the graph builder).
+
+    Python frees its small objects into pools and arenas, and glibc's ``malloc`` keeps
+    the larger ones' freed pages in its heap for later; what is let go in the middle of
+    the heap stays the process's until ``malloc_trim`` returns it (a 10,000-event build
+    drops from 267 to 202 MB when the records are let go). That lowers the peak of
+    what comes next, and of the worker processes forked from this one, which share
+    only the pages still mapped. A no-op (false) where the C library has no
+    ``malloc_trim`` (not glibc)."""
+    trim = _malloc_trim()
+    return bool(trim(0)) if trim is not None else False
+
+
+def _malloc_trim():  # type: ignore[no-untyped-def]
+    global _TRIM
+    if _TRIM is False:
+        import ctypes
+        try:  # the process's own symbols: the C library's, on Linux
+            _TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)
+        except (OSError, TypeError):
+            _TRIM = None
+        if _TRIM is not None:
+            _TRIM.argtypes, _TRIM.restype = [ctypes.c_size_t], ctypes.c_int
+    return _TRIM
+
+
+_TRIM: object = False  # not looked up yet

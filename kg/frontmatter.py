@@ -110,6 +110,11 @@ class Field:
     line: int
     text: str | None = None  # a scalar's text as written (``true`` for True, ``2025-01-15`` for a date)
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # pickled as the arguments of its constructor: the setstate dataclasses give
+        # frozen slotted classes looks their fields up for every object (records cache)
+        return Field, (self.key, self.value, self.line, self.text)
+
 
 Stamp = tuple[int, int, int, int]  # see file_stamp()
 

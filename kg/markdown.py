@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyromark
 
@@ -64,6 +65,9 @@ class Link:
     url: str
     line: int
     image: bool = False
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return Link, (self.text, self.url, self.line, self.image)  # see kg.frontmatter.Field
 
 
 @dataclass

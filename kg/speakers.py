@@ -33,7 +33,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 from nameparser import HumanName
 from nameparser.config import CONSTANTS as _NP
@@ -50,6 +50,10 @@ class SpeakerMention:
     organisation_url: str | None
     url: str | None
     line: int
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return SpeakerMention, (self.name, self.role, self.title, self.organisation,  # see kg.frontmatter.Field
+                                self.organisation_url, self.url, self.line)
 
 
 # --- vocabulary -------------------------------------------------------------------

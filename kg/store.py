@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -241,10 +242,13 @@ def _copy(src: int, dst: int, offset: int, length: int) -> None:
         offset, length = offset + done, length - done
 
 
-def _stat_of(fh: Any) -> tuple[int, int, int]:
-    """An open file's size, modification and change times."""
-    st = os.fstat(fh.fileno())
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+def _stat_of(fh: Any) -> tuple[int, int, int, int]:
+    """An open file's size, modification and change times, and inode."""
+    return _stamp(os.fstat(fh.fileno()))
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 def _remove_leftovers(folder: Path) -> None:
@@ -257,9 +261,18 @@ def _remove_leftovers(folder: Path) -> None:
 
 
 HASHES_FILE = "cache/graphs.json"
-SPANS_FILE = "cache/graph-spans.json"  # graph -> [offset, length] of its lines in graph.nq
+SPANS_FILE = "cache/graph-spans.json"  # graph.nq's stamp, and graph -> [offset, length, lines] in it
 REBUILD_SHARE = 0.25  # incremental: past this share of changed bytes, a fresh store loads faster
 BATCH_BYTES = 16 << 20  # N-Quads handed to the store's loader at a time
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A graph that the last ``graph.nq`` holds just as this build would write it: its
+    bytes stay there (see :meth:`GraphWriter.previous_nquads`)."""
+
+    length: int  # bytes
+    lines: int   # quads
 
 
 def nquads(quads: Iterable[ox.Quad]) -> bytes:
@@ -325,6 +338,7 @@ class GraphWriter:
         self._spans: dict[str, tuple[int, int]] = {}  # graph -> (offset, length) in the spool
         self._kept: dict[str, tuple[int, int]] = {}   # incremental: graph -> (offset, length) in the last graph.nq
         self._verified: set[str] = set()     # graphs whose last bytes previous_nquads() checked
+        self._lines: dict[str, int] = {}     # graph -> its quads (lines), for the next build
         self.quads = 0                       # in the graphs added: one per line, each line once
         self._spool = None
         self._spool_path: Path | None = None
@@ -338,8 +352,9 @@ class GraphWriter:
         self._reload_due = False             # ... and to be loaded afresh at the next sync()
         self._trash: Path | None = None      # finish(): where the old store waits to be deleted
         self._old_nq = None                  # incremental: the last build's graph.nq, for previous_nquads()
-        self._old_spans: dict[str, list[int]] = {}
-        self._old_stat: tuple[int, int, int] | None = None  # the last graph.nq's size and times when opened
+        self._old_spans: dict[str, list[int]] = {}    # graph -> [offset, length, lines] in the last graph.nq
+        self._old_stat: tuple[int, int, int, int] | None = None  # the last graph.nq's stamp when opened
+        self._trusted = False                # the last graph.nq is as the last build left it (see previous_nquads)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         if self.folder is None:
@@ -364,9 +379,12 @@ class GraphWriter:
         self._spool_path = Path(tmp)
         if self.previous:  # last, so that nothing above can fail with the file open
             try:
-                self._old_spans = json.loads((self.folder / SPANS_FILE).read_text(encoding="utf-8"))
+                saved = json.loads((self.folder / SPANS_FILE).read_text(encoding="utf-8"))
                 self._old_nq = open(self.folder / GRAPH_FILE, "rb")
                 self._old_stat = _stat_of(self._old_nq)
+                if isinstance(saved, dict) and isinstance(saved.get("graphs"), dict):
+                    self._old_spans = saved["graphs"]
+                    self._trusted = saved.get("stamp") == list(self._old_stat)
             except (OSError, ValueError):
                 self._old_spans = {}
 
@@ -380,30 +398,56 @@ class GraphWriter:
         """Queue one named graph (its IRI and quads) for the store and ``graph.nq``."""
         self.add_nquads(name, nquads(quads))
 
-    def previous_nquads(self, name: str, digest: str) -> bytes | None:
-        """Incremental: the bytes of graph ``name`` as the last build wrote them to
-        ``graph.nq``, if their SHA-1 is ``digest`` (and the copied store holds them);
-        else ``None``."""
+    def previous_nquads(self, name: str, digest: str) -> bytes | Kept | None:
+        """Incremental: graph ``name`` as the last build wrote it to ``graph.nq``, if the
+        SHA-1 of its bytes is ``digest`` (and the copied store holds it); else ``None``.
+        To hand to :meth:`add_nquads` as they are.
+
+        When the last ``graph.nq`` has the size, times and inode it had when the last
+        build wrote it, nothing is read: the answer is a :class:`Kept` (the bytes stay
+        in that file); else the bytes, read from it and checked against ``digest``.
+        (An edit that keeps the file's size and inode and is made within the same tick
+        of the clock as the last build's write would go unseen; nothing but another
+        writer racing the build does that.)"""
         if self.previous.get(name) != digest:
             return None
+        if self._trusted:
+            kept = _kept(self._old_spans.get(name))
+            if kept is not None:
+                self._verified.add(name)
+            return kept
         data = self._old_bytes(name)
         if data is None or hashlib.sha1(data).hexdigest() != digest:
             return None
         self._verified.add(name)  # add_nquads() may leave these bytes where they are
         return data
 
-    def add_nquads(self, name: str, data: bytes, digest: str | None = None) -> None:
+    def add_nquads(self, name: str, data: bytes | Kept, digest: str | None = None) -> None:
         """Queue one named graph given as the bytes :func:`nquads` makes of its quads
-        (see :func:`nquads_lines`); every quad must be in the graph ``name``. ``digest``:
-        the bytes' SHA-1 in hex, when the caller has it already."""
+        (see :func:`nquads_lines`), or as what :meth:`previous_nquads` gave for it;
+        every quad must be in the graph ``name``. ``digest``: the bytes' SHA-1 in hex,
+        when the caller has it already (required with a :class:`Kept`)."""
         if name in self.hashes:
             raise ValueError(f"graph {name} was added twice")
+        if isinstance(data, Kept):
+            if digest is None or self.previous.get(name) != digest or name not in self._verified:
+                raise ValueError(f"graph {name} is not the last build's")
+            lines = data.lines
+            if self._reload or self._reload_due:  # loaded afresh from the spool: it goes there
+                old = self._old_bytes(name)
+                if old is None or len(old) != data.length:
+                    raise StoreError(f"cannot read {self.folder / GRAPH_FILE}", path=self.folder / GRAPH_FILE,
+                                     hint="build again")
+                data = old
+        else:
+            lines = data.count(b"\n")
         digest = digest or hashlib.sha1(data).hexdigest()
         self.hashes[name] = digest
-        self.quads += data.count(b"\n")
-        self._bytes += len(data)
-        if self.previous.get(name) == digest and not (self._reload or self._reload_due) \
-                and self._holds(name, data):
+        self._lines[name] = lines
+        self.quads += lines
+        self._bytes += data.length if isinstance(data, Kept) else len(data)
+        if isinstance(data, Kept) or self.previous.get(name) == digest \
+                and not (self._reload or self._reload_due) and self._holds(name, data):
             # the last graph.nq holds these very bytes, and the copied store has them:
             # finish() copies them from there (with their neighbours, in one go)
             span = self._old_spans[name]
@@ -448,8 +492,13 @@ class GraphWriter:
         self._store.bulk_load(path=str(self._spool_path), format=ox.RdfFormat.N_QUADS)
 
     def _holds(self, name: str, data: bytes) -> bool:
-        """Whether the last graph.nq has ``data`` as graph ``name``'s bytes."""
-        return name in self._verified or self._old_bytes(name) == data  # (verified: previous_nquads() read them)
+        """Whether the last graph.nq has ``data`` as graph ``name``'s bytes (the caller
+        has checked that their SHA-1 is the one the last build wrote for it)."""
+        if name in self._verified:  # previous_nquads() checked them
+            return True
+        if self._trusted:  # as the last build left it, which wrote these bytes' SHA-1
+            return _kept(self._old_spans.get(name)) is not None
+        return self._old_bytes(name) == data
 
     def _old_bytes(self, name: str) -> bytes | None:
         """Graph ``name``'s bytes in the last graph.nq, if it has them."""
@@ -535,7 +584,8 @@ class GraphWriter:
             assert self._spool is not None and self._new is not None
             self._spool.flush()
             spans: dict[str, list[int]] = {}
-            with atomic_path(self.folder / GRAPH_FILE) as tmp:
+            path = self.folder / GRAPH_FILE
+            with atomic_path(path) as tmp:
                 with open(tmp, "wb", buffering=0) as out:
                     for src, offset, length in self._runs(spans):
                         _copy(src, out.fileno(), offset, length)
@@ -549,7 +599,10 @@ class GraphWriter:
                     os.replace(old, self._trash / STORE_DIR)
                 os.replace(self._new, old)
                 self._new = None
-            write_json(self.folder / SPANS_FILE, spans, indent=None)
+            # graph.nq's stamp once in place: while it stays, the next build reads none of it
+            # to know what it holds (see previous_nquads)
+            stamp = list(_stamp(os.stat(path)))
+            write_json(self.folder / SPANS_FILE, {"stamp": stamp, "graphs": spans}, indent=None)
             write_json(self.folder / HASHES_FILE, dict(sorted(self.hashes.items())), indent=None)
             write_json(self.folder / REPORT_FILE, report)
         except BaseException:
@@ -570,7 +623,7 @@ class GraphWriter:
         at, run = 0, None  # run: [fd, offset, length]
         for name in sorted(self._spans.keys() | self._kept.keys()):
             fd, (offset, length) = (old, self._kept[name]) if name in self._kept else (spool, self._spans[name])
-            spans[name] = [at, length]
+            spans[name] = [at, length, self._lines[name]]
             at += length
             if run is not None and run[0] == fd and run[1] + run[2] == offset:
                 run[2] += length
@@ -614,6 +667,16 @@ class GraphWriter:
                 os.replace(self._trash / STORE_DIR, self.folder / STORE_DIR)
             shutil.rmtree(self._trash, ignore_errors=True)
             self._trash = None
+
+
+def _kept(span: Any) -> Kept | None:
+    """A graph's entry in the last build's spans (offset, length, lines), as a :class:`Kept`."""
+    try:
+        offset, length, lines = span
+    except (TypeError, ValueError):
+        return None
+    ok = all(type(x) is int and x >= 0 for x in (offset, length, lines))
+    return Kept(length, lines) if ok else None
 
 
 def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:

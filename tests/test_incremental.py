@@ -259,6 +259,31 @@ def test_unchanged_graphs_are_copied_from_the_last_graph_file_in_runs(tiny_site:
     assert outputs(inc) == outputs(tmp_path / "clean")
 
 
+def test_a_rebuild_reads_none_of_the_last_graph_file_while_its_stamp_holds(tiny_site: Path, tmp_path: Path,
+                                                                            monkeypatch) -> None:
+    """The graphs a rebuild keeps are known to be in the last graph.nq from its size,
+    times and inode, as the last build noted them: none of their bytes is read to be
+    checked (only copied, by the kernel). A graph.nq touched since is read and checked."""
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    reads: list[str] = []
+    real = kg.store.GraphWriter._old_bytes
+    monkeypatch.setattr(kg.store.GraphWriter, "_old_bytes", lambda self, name: reads.append(name) or real(self, name))
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
+    again = kg.build_site(tiny_site, inc)
+    assert reads == [] and again.report["incremental"]["file_graphs_reused"] == 10
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
+    nq = inc / "graph.nq"
+    nq.write_bytes(nq.read_bytes())  # the same bytes, other times: no longer taken on trust
+    talk.write_text(talk.read_text().replace("Chief Executive", "Director"))
+    again = kg.build_site(tiny_site, inc)
+    assert len(reads) >= 10 and again.report["incremental"]["file_graphs_reused"] == 10
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
+
+
 def test_a_rebuild_does_not_read_files_whose_stamps_are_unchanged(tiny_site: Path, tmp_path: Path,
                                                                    monkeypatch) -> None:
     """A file whose size, times and inode are those the last build saw (and which had
