@@ -134,9 +134,10 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
                 writer.add_nquads(name, *got)
             return got is not None  # (True: it had no suggestions then either)
 
-        related = related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs,
-                                 keep=kept if inputs is not None else None)
-        for event, suggestions in related.items():  # the events scored (all, on a first build)
+        scored: list[str] = []
+
+        def write(event: str, suggestions: list) -> None:  # each event scored (all, on a first build)
+            scored.append(event)
             name = graph_name(prefix, event)
             data = event_nquads(name, event, suggestions) if suggestions else b""
             sha = hashlib.sha1(data).hexdigest() if data else ""
@@ -144,8 +145,13 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
                 inputs.remember(name, digests[event], sha)
             if data:
                 writer.add_nquads(name, data, sha)
-        related_scored = len(related)
-        del related, terms, texts, related_graph
+
+        # each event's suggestions go to the writer as they come, and the words are let go
+        # once weighed: at 100,000 events either is hundreds of megabytes
+        related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs,
+                       keep=kept if inputs is not None else None, each=write, let_go=True)
+        related_scored = len(scored)
+        del scored, terms, texts, related_graph
         give_back_memory()
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")

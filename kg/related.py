@@ -59,7 +59,7 @@ import numpy as np
 import yaml
 from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, parse
 
-from .collector import gc_paused
+from .collector import gc_paused, give_back_memory
 from .errors import KgError
 from .forks import can_fork, fork_context, forking
 from .frontmatter import Stamp, sha1_since
@@ -641,8 +641,18 @@ class _Text:
     postings: dict[str, tuple[np.ndarray, np.ndarray]]  # term -> the events that keep it (in order), their weights
 
 
+def _let_go(texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]]) -> None:
+    """Empty the caller's texts and terms (see ``let_go`` of :func:`related_events`) and
+    hand what they held back to the system."""
+    for held in (texts, terms):
+        if not isinstance(held, dict):
+            raise TypeError("let_go needs texts and terms as dicts")
+        held.clear()
+    give_back_memory()
+
+
 def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
-           terms_per_event: int, max_postings: int) -> _Text:
+           terms_per_event: int, max_postings: int, let_go: bool = False) -> _Text:
     # Each event's term counts as two arrays, term numbers and counts: the title counts
     # twice; its terms come first, then the body's (in first-occurrence order, which fixes
     # the order the norm below is summed in). A body's counts come from ``terms`` when it
@@ -676,6 +686,8 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
         ids.append(np.fromiter(map(lookup, words), dtype=np.int32, count=len(words)))
         counts.append(k.astype(np.int32, copy=False))
         titled.append(len(c) if counted is not None else 0)
+    if let_go:
+        _let_go(texts, terms)
     names = list(number)  # term number -> term
     n, vocabulary = len(ids), len(names)
     docs = sum(1 for t in ids if len(t))
@@ -797,7 +809,9 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
                    texts: Mapping[str, str] | None = None,
                    site: str | Path | None = None, jobs: int | None = None,
                    terms: Mapping[str, Mapping[str, int]] | None = None,
-                   keep: Callable[[str, str], bool] | None = None) -> dict[str, list[Suggestion]]:
+                   keep: Callable[[str, str], bool] | None = None,
+                   each: Callable[[str, list[Suggestion]], None] | None = None,
+                   let_go: bool = False) -> dict[str, list[Suggestion]]:
     """For every event page, the other events most related to it, best first.
 
     Args:
@@ -821,9 +835,16 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
             shared with, their weights and labels; its links): when it returns true (the
             caller still has the suggestions it got for the same digest), the event is
             not scored and is left out of the result.
+        each: called as ``each(event, suggestions)`` for every event scored, in the
+            order of their IRIs, as soon as they are ready; the result is then empty (a
+            large site's suggestions are never all held at once).
+        let_go: empty ``texts`` and ``terms`` (which must then be dicts) once their
+            words are taken, so that what they held is freed before events are scored
+            (the caller gives them up: on a large site they are hundreds of megabytes).
 
     Returns:
-        Event IRI → suggestions (possibly empty), in the order of the events' IRIs.
+        Event IRI → suggestions (possibly empty), in the order of the events' IRIs
+        (empty with ``each``).
 
     Raises:
         KgError: the weights are invalid.
@@ -837,7 +858,8 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
         data, paths = _read(graph, files=root is not None)  # the files' query beside the others
         if root is not None:
             terms = _counted_or_read(graph, _site_files(root, paths), jobs)
-        return _score(data, texts or {}, terms or {}, w, top, jobs, keep)
+        return _score(data, texts if texts is not None else {}, terms if terms is not None else {},
+                      w, top, jobs, keep, each, let_go)
 
 
 @dataclass(frozen=True, eq=False)
@@ -869,7 +891,9 @@ class _Closeness:
 
 def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
            w: dict[str, Any], top: int, jobs: int | None = None,
-           keep: Callable[[str, str], bool] | None = None) -> dict[str, list[Suggestion]]:
+           keep: Callable[[str, str], bool] | None = None,
+           each: Callable[[str, list[Suggestion]], None] | None = None,
+           let_go: bool = False) -> dict[str, list[Suggestion]]:
     """Score the candidates of every event and keep the best ``top``, with their reasons.
 
     Each event's scores live in an array over all events (``score``, zero outside the
@@ -909,8 +933,10 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     text = None
     term_events: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if sig["text"]["weight"] > 0:
-        text = _tfidf(data, texts, terms, int(sig["text"]["terms"]), max_postings)
+        text = _tfidf(data, texts, terms, int(sig["text"]["terms"]), max_postings, let_go)
         term_events = text.postings
+    elif let_go:
+        _let_go(texts, terms)
     half_life = sig["time"]["half_life_days"] or 1
     time_w = sig["time"]["weight"]
     min_sim = sig["text"]["min_similarity"]
@@ -1014,7 +1040,7 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
                 for o, s in ranked]
         return result
 
-    return _run_all(run, len(todo), jobs)
+    return _run_all(run, len(todo), jobs, each)
 
 
 def _input_digests(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[str, dict[str, _Shared]]],
@@ -1069,23 +1095,34 @@ def _run_span(span: tuple[int, int]) -> dict[str, Any]:
     return _RUN(*span)
 
 
-def _run_all(run: Callable[[int, int], dict[str, Any]], n: int, jobs: int | None) -> dict[str, Any]:
-    """``run(0, n)``, or the same in spans of events on ``jobs`` forked processes (default:
-    one per core) when there are at least :data:`PARALLEL_EVENTS` events and the system
-    forks. The workers inherit everything ``run`` reads; only spans go out and each
-    span's dict (its events' suggestions, or their words) comes back, in order."""
+def _run_all(run: Callable[[int, int], dict[str, Any]], n: int, jobs: int | None,
+             each: Callable[[str, Any], None] | None = None) -> dict[str, Any]:
+    """``run(0, n)``, or the same in spans of events on ``jobs`` processes (default: one
+    per core) when there are at least :data:`PARALLEL_EVENTS` events and the system
+    forks: this one and ``jobs - 1`` forked from it, which inherit everything ``run``
+    reads; only spans go out and each span's dict (its events' suggestions, or their
+    words) comes back. This process takes every ``jobs``-th span itself: a worker the
+    fewer is one copy the fewer of the pages the work touches (each worker's memory
+    grows as it writes to pages it shares with this one).
+
+    With ``each``, every entry of every span's dict is handed to ``each(key, value)`` in
+    order as soon as its span is done, and the result is empty: it is never all held."""
     global _RUN
+    result: dict[str, Any] = {}
+    deliver: Callable[[dict[str, Any]], None] = result.update if each is None else (
+        lambda part: [each(k, v) for k, v in part.items()] and None)
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or n < PARALLEL_EVENTS or not can_fork():
-        return run(0, n)
+        deliver(run(0, n))
+        return result
     size = max(100, -(-n // (jobs * 8)))
     spans = [(i, min(i + size, n)) for i in range(0, n, size)]
-    result: dict[str, Any] = {}
     _RUN = run
     try:
-        with forking(), fork_context().Pool(jobs) as pool:
-            for part in pool.imap(_run_span, spans):
-                result.update(part)
+        with forking(), fork_context().Pool(jobs - 1) as pool:
+            theirs = pool.imap(_run_span, [span for i, span in enumerate(spans) if i % jobs])
+            for i, span in enumerate(spans):
+                deliver(run(*span) if i % jobs == 0 else next(theirs))
     finally:
         _RUN = None
     return result

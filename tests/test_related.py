@@ -176,6 +176,36 @@ def test_words_counted_from_the_files_on_several_processes_match_the_texts(small
     assert to_json(related_events(small, jobs=2)) == to_json(related_events(small, texts=texts))
 
 
+def test_work_is_shared_between_this_process_and_forked_ones_in_order(monkeypatch) -> None:
+    """Spans of events go to this process and to ``jobs - 1`` forked ones, and come
+    back in order, as one dict or entry by entry as their spans are done."""
+    import os
+
+    import kg.related
+    from kg.forks import can_fork
+    if not can_fork():
+        pytest.skip("this system does not fork")
+    monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)
+    run = lambda begin, stop: {i: os.getpid() for i in range(begin, stop)}  # noqa: E731
+    for jobs in (2, 3):
+        done = kg.related._run_all(run, 1000, jobs)
+        assert list(done) == list(range(1000))
+        assert os.getpid() in done.values() and len(set(done.values())) == jobs
+        seen: list[int] = []
+        assert kg.related._run_all(run, 1000, jobs, each=lambda k, v: seen.append(k)) == {}
+        assert seen == list(range(1000))
+
+
+def test_suggestions_handed_over_one_by_one_and_words_let_go_change_nothing(small: kg.KnowledgeGraph) -> None:
+    texts = load_texts(small)
+    whole = related_events(small, texts=dict(texts))
+    given: dict = {}
+    mine = dict(texts)
+    assert related_events(small, texts=mine, each=given.__setitem__, let_go=True) == {}
+    assert to_json(given) == to_json(whole) and list(given) == list(whole)
+    assert mine == {}  # let go, as asked
+
+
 JOINED = "PREFIX schema: <https://schema.org/> PREFIX kg: <https://w3id.org/kg/ns#> " \
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 JOINED_FILES = JOINED + "SELECT ?e ?path WHERE { ?e a schema:Event ; schema:url ?e ; kg:sourceFile/kg:path ?path }"
