@@ -173,11 +173,13 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         graph = KnowledgeGraph(writer.finish(report), report)
         if out is not None:
             if inputs is not None:
-                inputs.save(Path(out))
+                inputs.save()
             graph.path = Path(out)
             lap("save")
     except BaseException:
         writer.abort()
+        if inputs is not None:
+            inputs.discard()
         raise
     graph.report["seconds"] = round(time.perf_counter() - started, 3)
     graph.report["stages"] = stages

@@ -22,8 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import pickle
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -40,7 +42,7 @@ from .entities import Curation, EntityResolver
 from .resolve import Index, normalise
 from .series import Series
 from .site import Site, slugify
-from .store import nquads, write_bytes
+from .store import nquads
 from .vocab import kg, rdf, rdfs, schema, xsd
 
 _IRI_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
@@ -183,7 +185,7 @@ class GraphBuilder:
                              self.diagnostics[start:], self._set, data)
                 self._asked = None
             if key is not None and inputs is not None:
-                inputs.fresh[name] = made
+                inputs.add(name, made)
             yield name, made.data, made.digest
             made.data = b""  # kept only while yielded
         for name, quads in ((self.site.minted("graph", "entities"),
@@ -475,14 +477,16 @@ class GraphInputs:
     """
 
     FILE = "cache/graph-inputs.pickle"
+    FORMAT = "kg graph inputs 2"  # the file: (FORMAT, fingerprint), (graph, _Made) each, derived
 
     def __init__(self, fingerprint: str, record_keys: dict[str, str],
                  entries: dict[str, _Made] | None = None,
-                 derived: dict[str, tuple[str, str]] | None = None) -> None:
+                 derived: dict[str, tuple[str, str]] | None = None, folder: Path | None = None) -> None:
         self.fingerprint = fingerprint
         self.record_keys = record_keys  # relpath -> the record cache's key of its record
         self.entries = entries or {}
-        self.fresh: dict[str, _Made] = {}
+        self.folder = folder  # where :meth:`save` writes; this build's entries go there as they come
+        self._out: tuple[Path, Any] | None = None  # (temporary file, open file) of this build's entries
         self.derived = derived or {}  # other graphs (related events): name -> (key of what made it, SHA-1)
         self.fresh_derived: dict[str, tuple[str, str]] = {}
         self.derived_reused = 0
@@ -506,6 +510,23 @@ class GraphInputs:
         self.derived_reused += 1
         return data, old[1]
 
+    def add(self, name: str, made: _Made) -> None:
+        """Note how this build made file graph ``name``: written out at once (to a
+        temporary file that :meth:`save` puts in place), so that a large site never
+        holds every file's questions and answers."""
+        self._file().write(pickle.dumps((name, made), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _file(self) -> Any:
+        """This build's file, started (under a temporary name) when first asked for."""
+        if self._out is None:
+            assert self.folder is not None, "GraphInputs needs the folder to write to"
+            where = (self.folder / self.FILE).parent
+            where.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".graph-inputs.", suffix=".tmp", dir=where)
+            self._out = (Path(tmp), os.fdopen(fd, "wb"))
+            self._out[1].write(pickle.dumps((self.FORMAT, self.fingerprint), protocol=pickle.HIGHEST_PROTOCOL))
+        return self._out[1]
+
     def remember(self, name: str, key: str, digest: str) -> None:
         """Note what this build made graph ``name`` from (see :meth:`reuse`); ``digest``
         is the SHA-1 of its bytes, or "" when it made no graph from ``key``."""
@@ -521,19 +542,47 @@ class GraphInputs:
     def load(cls, folder: Path, fingerprint: str, record_keys: dict[str, str]) -> "GraphInputs":
         """The inputs in ``folder`` if made under the same settings, else none."""
         fingerprint = _code_fingerprint(fingerprint)
+        entries: dict[str, _Made] = {}
         try:
             with open(folder / cls.FILE, "rb") as fh:
-                stored, entries, derived = pickle.load(fh)
+                # one pickle.load each: an Unpickler's memo outlives its load(), and each
+                # pickle numbers its memo from 0
+                if pickle.load(fh) != (cls.FORMAT, fingerprint):
+                    return cls(fingerprint, record_keys, folder=folder)
+                while not isinstance(got := pickle.load(fh), dict):
+                    name, made = got
+                    if not isinstance(made, _Made):
+                        raise TypeError(made)
+                    entries[name] = made
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            return cls(fingerprint, record_keys)
-        if stored != fingerprint:
-            return cls(fingerprint, record_keys)
-        return cls(fingerprint, record_keys, entries, derived)
+            return cls(fingerprint, record_keys, folder=folder)
+        return cls(fingerprint, record_keys, entries, got, folder=folder)
 
-    def save(self, folder: Path) -> None:
-        """Write this build's inputs for the next one (atomically)."""
-        write_bytes(folder / self.FILE, pickle.dumps((self.fingerprint, self.fresh, self.fresh_derived),
-                                                     protocol=pickle.HIGHEST_PROTOCOL))
+    def save(self) -> None:
+        """Put this build's inputs in place for the next one (its file graphs' as they
+        came, then the other graphs'): the file is replaced whole."""
+        fh = self._file()
+        assert self._out is not None and self.folder is not None
+        tmp = self._out[0]
+        try:
+            fh.write(pickle.dumps(self.fresh_derived, protocol=pickle.HIGHEST_PROTOCOL))
+            fh.close()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, self.folder / self.FILE)
+        except BaseException:
+            self.discard()
+            raise
+        self._out = None
+
+    def discard(self) -> None:
+        """Drop what this build wrote of its inputs (a build that failed)."""
+        if self._out is not None:
+            tmp, fh = self._out
+            self._out = None
+            fh.close()
+            tmp.unlink(missing_ok=True)
 
 
 def _code_fingerprint(settings: str) -> str:

@@ -170,6 +170,31 @@ def test_a_build_stopped_after_the_store_swap_does_not_mislead_the_next(tiny_sit
     assert outputs(inc) == outputs(tmp_path / "clean")
 
 
+def test_a_failed_build_leaves_the_last_inputs_and_no_half_written_file(tiny_site: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    """What each file's graph was made from is written as the graphs are made, under a
+    temporary name: a build that fails later drops it, and the last build's stays."""
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    cache = inc / "cache"
+    before = (cache / "graph-inputs.pickle").read_bytes()
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
+
+    def failing(*args, **kwargs):
+        assert list(cache.glob(".graph-inputs.*")), "written as the graphs are made"
+        raise KeyboardInterrupt("stopped here")
+    monkeypatch.setattr("kg.build.related_events", failing)
+    with pytest.raises(KeyboardInterrupt):
+        kg.build_site(tiny_site, inc)
+    assert list(cache.glob(".*")) == [] and (cache / "graph-inputs.pickle").read_bytes() == before
+    monkeypatch.undo()
+    again = kg.build_site(tiny_site, inc)
+    assert again.report["incremental"]["file_graphs_reused"] == 10
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
+
+
 def test_a_damaged_graph_file_is_not_copied_into_the_next(tiny_site: Path, tmp_path: Path) -> None:
     """Unchanged graphs are copied from the last graph.nq only when their bytes still
     have the hash the last build recorded: an edited or truncated file is made again."""
