@@ -42,7 +42,7 @@ from .entities import Curation, EntityResolver
 from .resolve import Index, normalise
 from .series import Series
 from .site import Site, slugify
-from .store import nquads
+from .store import Kept, nquads, readable
 from .vocab import kg, rdf, rdfs, schema, xsd
 
 _IRI_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
@@ -149,14 +149,17 @@ class GraphBuilder:
         self._set.append((iri, value))
 
     def build(self, series: list[Series],
-              previous: Callable[[str, str], bytes | None] | None = None) -> Iterator[tuple[str, bytes, str]]:
+              previous: Callable[[str, str], bytes | Kept | None] | None = None,
+              ) -> Iterator[tuple[str, bytes | Kept, str]]:
         """The site's named graphs, one at a time (graph IRI, its N-Quads as
-        :func:`kg.store.nquads` writes them, their SHA-1), so that a large site never
+        :func:`kg.store.nquads` writes them or, for a graph kept, what ``previous`` gave
+        for it; their SHA-1), so that a large site never
         holds all of its quads at once. Problems found on the way are in
         :attr:`diagnostics` once the iteration ends.
 
         With :attr:`inputs` from the last build and ``previous`` (graph IRI, SHA-1 → the
-        last build's bytes of that graph, or ``None``), a file whose record is unchanged
+        last build's bytes of that graph or a :class:`kg.store.Kept`, or ``None``; see
+        :meth:`kg.store.GraphWriter.previous_nquads`), a file whose record is unchanged
         and whose every question about other files (a title, a link, a person's node)
         gets the answer it got last time has the same graph as last time: its bytes are
         taken from ``previous`` and its problems from :attr:`inputs`, not made again.
@@ -195,7 +198,7 @@ class GraphBuilder:
             yield name, data, hashlib.sha1(data).hexdigest()
 
     def _reuse(self, name: str, key: tuple[str, str, str | None],
-               previous: Callable[[str, str], bytes | None]) -> _Made | None:
+               previous: Callable[[str, str], bytes | Kept | None]) -> _Made | None:
         """The last build's graph of a file, if nothing it depends on changed."""
         assert self.inputs is not None
         made = self.inputs.entries.get(name)
@@ -453,15 +456,15 @@ class GraphBuilder:
 class _Made:
     """How one file's graph was made: from which record (see :meth:`GraphInputs.key`),
     the SHA-1 of its bytes, the questions it asked with their answers (pickled: a large
-    site asks millions, and a build holds them all until it saves them), the problems
-    it found and the unresolved references it noted."""
+    site asks millions), the problems it found and the unresolved references it noted.
+    A build writes each out as it is made (see :meth:`GraphInputs.add`)."""
 
     key: tuple[str, str, str | None]
     digest: str
     asked: bytes
     diagnostics: list[Diagnostic]
     unresolved: list[tuple[str, tuple[str, str]]]
-    data: bytes = b""
+    data: bytes | Kept = b""  # while the graph is handed on
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "data": b""}
@@ -492,10 +495,10 @@ class GraphInputs:
         self.derived_reused = 0
 
     def reuse(self, name: str, key: str,
-              previous: Callable[[str, str], bytes | None]) -> tuple[bytes, str] | bool | None:
+              previous: Callable[[str, str], bytes | Kept | None]) -> tuple[bytes | Kept, str] | bool | None:
         """A graph made from something other than one file (e.g. an event's related
-        events) that the last build made from the same ``key``: (its bytes, SHA-1) as
-        ``previous`` gives them; ``True`` when the last build made no graph from that
+        events) that the last build made from the same ``key``: (its bytes or a
+        :class:`kg.store.Kept`, SHA-1) as ``previous`` gives them; ``True`` when the last build made no graph from that
         key (an event without suggestions); else ``None``."""
         old = self.derived.get(name)
         if old is None or old[0] != key:
@@ -567,9 +570,7 @@ class GraphInputs:
         try:
             fh.write(pickle.dumps(self.fresh_derived, protocol=pickle.HIGHEST_PROTOCOL))
             fh.close()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            readable(tmp)
             os.replace(tmp, self.folder / self.FILE)
         except BaseException:
             self.discard()

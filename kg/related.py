@@ -645,9 +645,7 @@ def _let_go(texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]]) ->
     """Empty the caller's texts and terms (see ``let_go`` of :func:`related_events`) and
     hand what they held back to the system."""
     for held in (texts, terms):
-        if not isinstance(held, dict):
-            raise TypeError("let_go needs texts and terms as dicts")
-        held.clear()
+        held.clear()  # type: ignore[attr-defined]  # dicts: related_events checks
     give_back_memory()
 
 
@@ -849,6 +847,8 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     Raises:
         KgError: the weights are invalid.
     """
+    if let_go and not all(isinstance(held, dict) for held in (texts or {}, terms or {})):
+        raise TypeError("let_go needs texts and terms as dicts")
     site = site if site is not None else graph.report.get("site")
     w = load_weights(weights, site)
     top = w["top"] if top is None else top
@@ -1087,6 +1087,7 @@ def _input_digests(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[
 
 
 PARALLEL_EVENTS = 2000  # fewer events than this are scored in one process: forking costs more
+SPAN_EVENTS = 100  # the fewest events in a span of work
 _RUN: Callable[[int, int], dict[str, Any]] | None = None  # what forked workers run
 
 
@@ -1106,17 +1107,20 @@ def _run_all(run: Callable[[int, int], dict[str, Any]], n: int, jobs: int | None
     grows as it writes to pages it shares with this one).
 
     With ``each``, every entry of every span's dict is handed to ``each(key, value)`` in
-    order as soon as its span is done, and the result is empty: it is never all held."""
+    order once its span is done, and the result is empty: only the spans done and not
+    yet handed over are held (a worker's, while this process works on its own span)."""
     global _RUN
     result: dict[str, Any] = {}
     deliver: Callable[[dict[str, Any]], None] = result.update if each is None else (
         lambda part: [each(k, v) for k, v in part.items()] and None)
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or n < PARALLEL_EVENTS or not can_fork():
-        deliver(run(0, n))
-        return result
-    size = max(100, -(-n // (jobs * 8)))
+    size = max(SPAN_EVENTS, -(-n // (max(jobs, 1) * 8)))
     spans = [(i, min(i + size, n)) for i in range(0, n, size)]
+    jobs = min(jobs, len(spans))  # no worker without a span
+    if jobs <= 1 or n < PARALLEL_EVENTS or not can_fork():
+        for span in spans:
+            deliver(run(*span))
+        return result
     _RUN = run
     try:
         with forking(), fork_context().Pool(jobs - 1) as pool:

@@ -200,15 +200,21 @@ def atomic_path(path: Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are for web servers and people too
+    readable(Path(tmp))
     try:
         yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def readable(path: Path) -> None:
+    """Give a temporary file (``mkstemp`` makes them 0600) the mode a new file gets:
+    outputs are for web servers and people too."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -252,8 +258,9 @@ def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _remove_leftovers(folder: Path) -> None:
-    """Delete temporary files and folders a killed build left behind."""
-    for path in folder.glob(".*"):
+    """Delete temporary files and folders a killed build left behind (in the folder and
+    in its ``cache/``)."""
+    for path in [*folder.glob(".*"), *(folder / "cache").glob(".*")]:
         if path.name.startswith((".store.", ".store-old.")) and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         elif path.name.endswith(".tmp") and path.is_file():
@@ -434,10 +441,10 @@ class GraphWriter:
                 raise ValueError(f"graph {name} is not the last build's")
             lines = data.lines
             if self._reload or self._reload_due:  # loaded afresh from the spool: it goes there
-                old = self._old_bytes(name)
-                if old is None or len(old) != data.length:
-                    raise StoreError(f"cannot read {self.folder / GRAPH_FILE}", path=self.folder / GRAPH_FILE,
-                                     hint="build again")
+                old = self._old_bytes(name)  # read now, so checked now: the file may have been
+                if old is None or hashlib.sha1(old).hexdigest() != digest:  # written over since
+                    raise StoreError(f"{self.folder / GRAPH_FILE} was changed while kg was building",
+                                     path=self.folder / GRAPH_FILE, hint="build again")
                 data = old
         else:
             lines = data.count(b"\n")
@@ -496,7 +503,9 @@ class GraphWriter:
         has checked that their SHA-1 is the one the last build wrote for it)."""
         if name in self._verified:  # previous_nquads() checked them
             return True
-        if self._trusted:  # as the last build left it, which wrote these bytes' SHA-1
+        if self._trusted:  # as the last build left it, which wrote these bytes' SHA-1 (so the
+            # caller's digest must be the SHA-1 of ``data``, as add_nquads() makes sure when
+            # it works it out; a caller that passes one must pass the true one)
             return _kept(self._old_spans.get(name)) is not None
         return self._old_bytes(name) == data
 

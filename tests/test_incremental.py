@@ -189,8 +189,9 @@ def test_a_failed_build_leaves_the_last_inputs_and_no_half_written_file(tiny_sit
         kg.build_site(tiny_site, inc)
     assert list(cache.glob(".*")) == [] and (cache / "graph-inputs.pickle").read_bytes() == before
     monkeypatch.undo()
+    (cache / ".graph-inputs.left-by-a-killed-build.tmp").write_bytes(b"half")  # (no exception to clean it)
     again = kg.build_site(tiny_site, inc)
-    assert again.report["incremental"]["file_graphs_reused"] == 10
+    assert again.report["incremental"]["file_graphs_reused"] == 10 and list(cache.glob(".*")) == []
     kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
     assert outputs(inc) == outputs(tmp_path / "clean")
 
@@ -369,7 +370,7 @@ def test_no_stamp_for_a_file_changed_in_the_last_two_seconds(tmp_path: Path, mon
     assert file_stamp(page) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-@pytest.mark.parametrize("when", ["before-finish", "while-copying", "before-reload"])
+@pytest.mark.parametrize("when", ["before-finish", "while-copying", "before-reload", "after-reload"])
 def test_a_graph_file_written_over_during_a_build_fails_it_and_keeps_the_last(tiny_site: Path, tmp_path: Path,
                                                                              monkeypatch, when: str) -> None:
     """A rebuild copies the graphs it keeps from the last graph.nq (when it finishes, or
@@ -390,10 +391,21 @@ def test_a_graph_file_written_over_during_a_build_fails_it_and_keeps_the_last(ti
     elif when == "while-copying":
         real_copy = kg.store._copy
         monkeypatch.setattr(kg.store, "_copy", lambda *args: meddle() or real_copy(*args))
-    else:
+    elif when == "before-reload":
         monkeypatch.setattr("kg.store.REBUILD_SHARE", 0.0)  # any change loads a fresh store
         real_reload = kg.store.GraphWriter._start_reload
         monkeypatch.setattr(kg.store.GraphWriter, "_start_reload", lambda self: meddle() or real_reload(self))
+    else:  # the related graphs kept are read from it after the fresh store is loaded
+        monkeypatch.setattr("kg.store.REBUILD_SHARE", 0.0)
+        real_related = kg.build.related_events
+
+        def meddle() -> None:  # a kept related graph's bytes, in place, same length
+            data = nq.read_bytes()
+            at = data.index(b'"within the same project')
+            with open(nq, "r+b") as fh:
+                fh.seek(at + 1)
+                fh.write(b"W")
+        monkeypatch.setattr("kg.build.related_events", lambda *a, **k: meddle() or real_related(*a, **k))
     talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
     talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
     with pytest.raises(kg.errors.StoreError, match="changed while kg was building"):

@@ -170,6 +170,7 @@ def test_words_counted_from_the_files_on_several_processes_match_the_texts(small
     alone = load_terms(small, jobs=1)
     assert alone == {e: body_terms(t) for e, t in texts.items()} and alone
     monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)  # share out even this small site
+    monkeypatch.setattr(kg.related, "SPAN_EVENTS", 1)  # in several spans
     shared = load_terms(small, jobs=2)
     assert shared == alone and [list(t) for t in shared.values()] == [list(t) for t in alone.values()]
     # related_events reads and counts the files itself when given neither texts nor terms
@@ -186,11 +187,14 @@ def test_work_is_shared_between_this_process_and_forked_ones_in_order(monkeypatc
     if not can_fork():
         pytest.skip("this system does not fork")
     monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)
+    monkeypatch.setattr(kg.related, "SPAN_EVENTS", 100)  # spans of 100 events
     run = lambda begin, stop: {i: os.getpid() for i in range(begin, stop)}  # noqa: E731
     for jobs in (2, 3):
         done = kg.related._run_all(run, 1000, jobs)
         assert list(done) == list(range(1000))
-        assert os.getpid() in done.values() and len(set(done.values())) == jobs
+        # this process takes the first span and every jobs-th after it; the workers the rest
+        assert {done[i] for i in range(0, 1000, 100 * jobs)} == {os.getpid()}
+        assert os.getpid() not in {done[i] for i in range(100, 1000, 100) if (i // 100) % jobs}
         seen: list[int] = []
         assert kg.related._run_all(run, 1000, jobs, each=lambda k, v: seen.append(k)) == {}
         assert seen == list(range(1000))
@@ -322,6 +326,7 @@ def test_kg_related_on_a_graph_folder_keeps_the_words_the_build_counted(make_sit
     gone.write_text(saved)
     # shared out to forked workers: only the edited file goes to them, the result is the same
     monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)
+    monkeypatch.setattr(kg.related, "SPAN_EVENTS", 1)  # in several spans
     assert load_terms(graph, jobs=2) == load_terms(graph, jobs=1)
     # a damaged or foreign file is not used (and nothing in it is run)
     import pickle
@@ -471,6 +476,7 @@ def test_forked_workers_give_the_same_suggestions(small: kg.KnowledgeGraph, monk
     texts = load_texts(small)
     alone = to_json(related_events(small, jobs=1, texts=texts))
     monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)  # share out even this small site
+    monkeypatch.setattr(kg.related, "SPAN_EVENTS", 1)  # in several spans
     forks = []
     real = multiprocessing.get_context
     monkeypatch.setattr(multiprocessing, "get_context", lambda m=None: forks.append(m) or real(m))
@@ -621,6 +627,7 @@ def test_forking_beside_threads_is_not_warned_about(small: kg.KnowledgeGraph, mo
         return real_fork()
     monkeypatch.setattr(os, "fork", fork_warning_as_3_12_does)
     monkeypatch.setattr(kg.related, "PARALLEL_EVENTS", 0)
+    monkeypatch.setattr(kg.related, "SPAN_EVENTS", 1)  # in several spans
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         related_events(small, jobs=2)  # forks: would raise the warning as an error
