@@ -1,5 +1,7 @@
 """kg.entities: one node per person and organisation, the curation file, merges and near misses."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg
 from kg.entities import acronym, load_curation
@@ -108,3 +110,48 @@ def test_curation_file_errors_name_the_file(tmp_path) -> None:
 def test_acronym_of_names() -> None:
     assert acronym("Department for Science, Innovation and Technology") == "dsit"
     assert acronym("Ada") == ""
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.builds(lambda first, middle, last: " ".join(x for x in (first, middle, last) if x),
+                          st.sampled_from(["a", "ad", "ada", "adam", "b", "bob", "bo", "al", "alan", ""]),
+                          st.sampled_from(["", "j", "jo", "kay"]),
+                          st.sampled_from(["ng", "lovelace", "lovelac", "ngo", "smith"])),
+                min_size=2, max_size=30, unique=True),
+       st.booleans())
+def test_close_pairs_holds_every_pair_that_can_merge_or_nearly(texts: list[str], people: bool) -> None:
+    """The pairs the fuzzy merge looks at (worked out for a whole block at once) are
+    all those the plain loop over every pair would act on, in the loop's order."""
+    from rapidfuzz import fuzz
+
+    from kg.entities import NEAR_SCORE, _compatible_first_names, close_pairs
+    got = close_pairs(texts, people)
+    assert got == sorted(got) and all(i < j for i, j in got)
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if fuzz.ratio(texts[i], texts[j]) >= NEAR_SCORE or (
+                    people and _compatible_first_names(texts[i], texts[j])):
+                assert (i, j) in got, (texts[i], texts[j])
+
+
+def test_the_report_of_merges_does_not_depend_on_the_hash_seed(make_site) -> None:
+    """Organisations merged are listed in one order in every process (set order changes
+    with PYTHONHASHSEED), so that report.json is the same for the same site."""
+    import json
+    import os
+    import subprocess
+    import sys
+    pairs = [("Alpha Group", "Alpha Collective"), ("Beta Works", "Beta Studio"), ("Gamma Trust", "Gamma Fund"),
+             ("Delta Lab", "Delta Unit"), ("Eta Forum", "Eta Circle")]
+    files = {}
+    for i, names in enumerate(pairs):
+        for j, org in enumerate(names):
+            files[f"_events/2024-0{i + 1}-0{j + 1}-e{i}{j}.md"] = (
+                f"---\ntitle: E{i}{j}\ndate: 2024-0{i + 1}-0{j + 1}\nspeakers:\n  - name: Ada Person{i}{j}\n"
+                f"    organisation: {org}\n    organisation_url: https://org{i}.example.net/\n---\nWords.\n")
+    site = make_site(files)
+    script = "import json, sys, kg; print(json.dumps(kg.build_site(sys.argv[1]).report['merges']))"
+    outputs = {subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+               for seed in range(1, 6)}
+    assert len(outputs) == 1 and sum(m["kind"] == "organisation" for m in json.loads(outputs.pop())) == 5
