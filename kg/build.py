@@ -17,7 +17,8 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import event_nquads, graph_name, related_events, related_prefix, save_terms
+from .related import (event_nquads, graph_name, inputs_digest, related_events, related_prefix, save_terms,
+                      table_line)
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -148,8 +149,16 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
 
         # each event's suggestions go to the writer as they come, and the words are let go
         # once weighed: at 100,000 events either is hundreds of megabytes
-        related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs,
-                       keep=kept if inputs is not None else None, each=write, let_go=True)
+        if inputs is not None:
+            inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
+        if inputs is not None and inputs.related is not None and inputs.fresh_related == inputs.related \
+                and writer.same_lines(table_line, lambda name: name.startswith(prefix)) \
+                and inputs.keep_all(lambda name: not name.startswith(prefix), writer.previous_nquads,
+                                    writer.add_nquads):
+            pass  # the same tables and words as the last build's: its suggestions all stand
+        else:
+            related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs,
+                           keep=kept if inputs is not None else None, each=write, let_go=True)
         related_scored = len(scored)
         del scored, terms, texts, related_graph
         give_back_memory()

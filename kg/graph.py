@@ -480,7 +480,7 @@ class GraphInputs:
     """
 
     FILE = "cache/graph-inputs.pickle"
-    FORMAT = "kg graph inputs 2"  # the file: (FORMAT, fingerprint), (graph, _Made) each, derived
+    FORMAT = "kg graph inputs 3"  # the file: (FORMAT, fingerprint), (graph, _Made) each, {derived, related}
 
     def __init__(self, fingerprint: str, record_keys: dict[str, str],
                  entries: dict[str, _Made] | None = None,
@@ -493,6 +493,8 @@ class GraphInputs:
         self.derived = derived or {}  # other graphs (related events): name -> (key of what made it, SHA-1)
         self.fresh_derived: dict[str, tuple[str, str]] = {}
         self.derived_reused = 0
+        self.related: str | None = None  # the last build's digest of what all its related events came from
+        self.fresh_related: str | None = None  # ... and this build's
 
     def reuse(self, name: str, key: str,
               previous: Callable[[str, str], bytes | Kept | None]) -> tuple[bytes | Kept, str] | bool | None:
@@ -530,6 +532,21 @@ class GraphInputs:
             self._out[1].write(pickle.dumps((self.FORMAT, self.fingerprint), protocol=pickle.HIGHEST_PROTOCOL))
         return self._out[1]
 
+    def keep_all(self, skip: Callable[[str], bool], previous: Callable[[str, str], bytes | Kept | None],
+                 add: Callable[[str, bytes | Kept, str], None]) -> bool:
+        """Take every graph the last build made other than from one file (but those
+        ``skip`` names) as it made it, handing each to ``add`` (name, what ``previous``
+        gives, SHA-1), if ``previous`` has each of them; else take none and return false."""
+        olds = [(name, key, sha) for name, (key, sha) in self.derived.items() if not skip(name)]
+        if any(sha and previous(name, sha) is None for name, _, sha in olds):
+            return False
+        for name, key, _ in olds:
+            got = self.reuse(name, key, previous)
+            assert got is not None
+            if isinstance(got, tuple):
+                add(name, *got)
+        return True
+
     def remember(self, name: str, key: str, digest: str) -> None:
         """Note what this build made graph ``name`` from (see :meth:`reuse`); ``digest``
         is the SHA-1 of its bytes, or "" when it made no graph from ``key``."""
@@ -559,7 +576,9 @@ class GraphInputs:
                     entries[name] = made
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             return cls(fingerprint, record_keys, folder=folder)
-        return cls(fingerprint, record_keys, entries, got, folder=folder)
+        made = cls(fingerprint, record_keys, entries, got.get("derived"), folder=folder)
+        made.related = got.get("related")
+        return made
 
     def save(self) -> None:
         """Put this build's inputs in place for the next one (its file graphs' as they
@@ -568,7 +587,8 @@ class GraphInputs:
         assert self._out is not None and self.folder is not None
         tmp = self._out[0]
         try:
-            fh.write(pickle.dumps(self.fresh_derived, protocol=pickle.HIGHEST_PROTOCOL))
+            fh.write(pickle.dumps({"derived": self.fresh_derived, "related": self.fresh_related},
+                                  protocol=pickle.HIGHEST_PROTOCOL))
             fh.close()
             readable(tmp)
             os.replace(tmp, self.folder / self.FILE)

@@ -65,7 +65,7 @@ from .forks import can_fork, fork_context, forking
 from .frontmatter import Stamp, sha1_since
 from .query import internal
 from .store import KnowledgeGraph, nquads_literal, nquads_lines
-from .vocab import kg, rdf, xsd
+from .vocab import kg, rdf, rdfs, schema, xsd
 from .words import TEXT_LIMIT, Terms, add_terms, body_terms, pack_terms, unpack_terms
 
 WEIGHTS_FILE = "related.yml"
@@ -193,6 +193,43 @@ class _Data:
 _QUERIES = ("related-events", "related-labels", "related-values", "related-organisations", "related-parents",
             "related-edges")
 _FILES = "related-files"
+#: The predicates whose quads the tables of :data:`_QUERIES` are read from (an event's
+#: type the one exception: only ``a schema:Event`` counts); a test checks them against
+#: the queries.
+TABLE_PREDICATES = frozenset(str(p.value) for p in (
+    rdf.type, schema.url, schema.startDate, rdfs.label, schema.superEvent, schema.performer, kg.project,
+    schema.about, schema.author, kg.participation, kg.affiliation, kg.parentProject, schema.mentions,
+    kg.nextInSeries))
+_TABLE_PREDICATES = frozenset(f"<{p}>".encode() for p in TABLE_PREDICATES)
+_TYPE, _EVENT = f"<{rdf.type.value}>".encode(), f"<{schema.Event.value}>".encode()
+
+
+def table_line(line: bytes) -> bool:
+    """Whether an N-Quads line (as :func:`kg.store.nquads` writes them) is one that
+    related events' tables are read from: two builds whose lines of that kind are the
+    same read the same tables."""
+    parts = line.split(b" ", 3)
+    if len(parts) < 3 or parts[1] not in _TABLE_PREDICATES:
+        return False
+    return parts[1] != _TYPE or parts[2] == _EVENT
+
+
+def inputs_digest(site: str | Path | None, terms: Mapping[str, Terms], texts: Mapping[str, str],
+                  weights: Mapping[str, Any] | str | Path | None = None, top: int | None = None) -> str:
+    """A digest of what :func:`related_events` works from besides the graph's tables:
+    the weights (the site's own and ``weights``), ``top``, and every event's words
+    (``terms``) or text (``texts``). Two builds with the same digest and the same
+    tables (see :func:`table_line`) make the same suggestions."""
+    w = load_weights(weights, site)
+    h = hashlib.blake2b(json.dumps([w, top], sort_keys=True, default=str).encode("utf-8"), digest_size=20)
+    for iri in sorted(terms):
+        h.update(b"\x00t" + iri.encode("utf-8", "surrogatepass") + b"\x00")
+        terms[iri].update_hash(h) if isinstance(terms[iri], Terms) else \
+            h.update(json.dumps(list(terms[iri].items())).encode("utf-8", "surrogatepass"))
+    for iri in sorted(texts):
+        h.update(b"\x00x" + iri.encode("utf-8", "surrogatepass") + b"\x00" +
+                 texts[iri].encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def _tables(graph: KnowledgeGraph, names: tuple[str, ...]) -> "_Waiting":

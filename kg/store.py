@@ -519,6 +519,28 @@ class GraphWriter:
         except (OSError, TypeError, IndexError):
             return None
 
+    def same_lines(self, keep: Callable[[bytes], bool], skip: Callable[[str], bool]) -> bool:
+        """Incremental: whether every graph added so far (but those ``skip`` names) has
+        the N-Quads lines for which ``keep`` is true that the last build's graph of that
+        name had (none, for a graph new or gone), and none of the last build's graphs
+        (but those skipped) that were not added had any: what this build changed is not
+        in the lines kept. ``False`` when the last graph.nq cannot tell."""
+        if not self.previous or self._spool is None:
+            return False
+        self._spool.flush()
+        gone = [n for n in self.previous if n not in self.hashes]
+        for name in [n for n in self.changed if not skip(n)] + [n for n in gone if not skip(n)]:
+            old = self._old_bytes(name) if name in self.previous else b""
+            if old is None or (old and not self._trusted and hashlib.sha1(old).hexdigest() != self.previous[name]):
+                return False
+            span = self._spans.get(name) if name in self.hashes else (0, 0)
+            if span is None:
+                return False
+            new = os.pread(self._spool.fileno(), span[1], span[0]) if span[1] else b""
+            if sorted(filter(keep, old.splitlines())) != sorted(filter(keep, new.splitlines())):
+                return False
+        return True
+
     def _spool_write(self, name: str, data: bytes) -> None:
         assert self._spool is not None
         self._spans[name] = (self._size, len(data))

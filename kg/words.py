@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from typing import Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 TEXT_LIMIT = 20_000  # characters of each page compared: the opening says what it is about
 
@@ -91,6 +91,11 @@ class Terms(Mapping[str, int]):
     def as_dict(self) -> dict[str, int]:
         """The counts as a new dict, in order: the fast way to read them all."""
         return dict(zip(self._words.split(" "), self._counts)) if self._counts else {}
+
+    def update_hash(self, h: Any) -> None:
+        """Feed the terms and their counts to a hashlib object (``h.update``)."""
+        h.update(self._words.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00" + self._counts.tobytes())
 
     def parts(self) -> tuple[list[str], array]:
         """The terms, in order, and their counts (the array held: not to be changed)."""

@@ -196,6 +196,69 @@ def test_a_failed_build_leaves_the_last_inputs_and_no_half_written_file(tiny_sit
     assert outputs(inc) == outputs(tmp_path / "clean")
 
 
+def test_related_events_are_not_worked_out_again_when_nothing_they_read_changed(tiny_site: Path, tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    """A rebuild whose changes touch none of the quads related events are read from
+    (values, dates, labels, links) and no event's words keeps every suggestion without
+    reading the tables or scoring anything; a change to any of those works them out."""
+    import kg.build
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    kg.build_site(tiny_site, inc)
+    calls: list[int] = []
+    real = kg.build.related_events
+    monkeypatch.setattr("kg.build.related_events", lambda *a, **k: calls.append(1) or real(*a, **k))
+    project = tiny_site / "_projects" / "2024-tiny-commons.md"
+    project.write_text(project.read_text().replace("umbrella project.", "umbrella project, and more."))
+    again = kg.build_site(tiny_site, inc)
+    assert calls == [] and again.report["incremental"]["related_events_scored"] == 0
+    kg.build_site(tiny_site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+    event = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    for path, old, new in [(project, "subtitle: The parent project", "subtitle: The parent"),  # not read: kept
+                           (project, "completed: false", "completed: true"),  # not read: kept
+                           (project, "title: Tiny Commons", "title: Tiny Common Ground"),  # a label: worked out
+                           (event, "Director", "Chief Executive"),  # the event's words: worked out
+                           ]:
+        calls.clear()
+        path.write_text(path.read_text().replace(old, new))
+        got = kg.build_site(tiny_site, inc)
+        assert got.report["incremental"]["graphs_written"] >= 1  # the file's graph changed
+        assert calls == ([] if old.startswith(("subtitle", "completed")) else [1]), old
+        kg.build_site(tiny_site, clean, incremental=False)
+        assert outputs(inc) == outputs(clean), old
+    calls.clear()
+    (tiny_site / "_kg").mkdir(exist_ok=True)
+    (tiny_site / "_kg" / "related.yml").write_text("top: 2\n")  # the site's weights: worked out
+    kg.build_site(tiny_site, inc)
+    assert calls == [1]
+    kg.build_site(tiny_site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+
+
+def test_the_related_tables_read_only_the_predicates_a_rebuild_compares() -> None:
+    """Whether a rebuild may keep every suggestion is decided on the quads of
+    TABLE_PREDICATES: every predicate (and class) the tables' queries name is there."""
+    import re
+
+    from kg import vocab
+    from kg.query import internal
+    from kg.related import _QUERIES, TABLE_PREDICATES, table_line
+    named = set()
+    for name in _QUERIES:
+        text = internal(name)
+        body = "\n".join(x for x in text.splitlines() if not x.lstrip().upper().startswith(("PREFIX", "#")))
+        body = re.sub(r'"[^"]*"', "", body)  # strings are no names
+        for prefix, local in re.findall(r"\b([a-z]+):([A-Za-z]\w*)", body):
+            named.add(vocab.PREFIXES[prefix] + local)
+        if re.search(r"\sa\s", body):
+            named.add(vocab.PREFIXES["rdf"] + "type")
+    assert named - {vocab.PREFIXES["schema"] + "Event"} == set(TABLE_PREDICATES)
+    event = "<https://site.example.org/events/e>"
+    assert table_line(f"{event} <{vocab.PREFIXES['rdf']}type> <https://schema.org/Event> <g> .".encode())
+    assert not table_line(f"{event} <{vocab.PREFIXES['rdf']}type> <https://schema.org/Thing> <g> .".encode())
+    assert not table_line(f"{event} <https://schema.org/description> \"x\" <g> .".encode())
+
+
 def test_a_damaged_graph_file_is_not_copied_into_the_next(tiny_site: Path, tmp_path: Path) -> None:
     """Unchanged graphs are copied from the last graph.nq only when their bytes still
     have the hash the last build recorded: an edited or truncated file is made again."""
