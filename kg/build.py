@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,8 +18,8 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import (event_nquads, graph_name, inputs_digest, related_events, related_prefix, save_terms,
-                      table_line)
+from .related import (event_nquads, graph_name, inputs_digest, load_tables, related_events, related_prefix,
+                      save_tables, save_terms, table_line)
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -149,16 +150,22 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
 
         # each event's suggestions go to the writer as they come, and the words are let go
         # once weighed: at 100,000 events either is hundreds of megabytes
+        # the tables related events read are the last build's when no graph's quads of the
+        # predicates they are read from changed: they are not read again
+        not_related = lambda name: not name.startswith(prefix)  # noqa: E731
+        same = inputs is not None and writer.same_lines(table_line, lambda name: not not_related(name))
+        key = _tables_key(writer.hashes, not_related)
+        tables = load_tables(out, [key] + ([_tables_key(writer.previous, not_related)] if same else [])) \
+            if inputs is not None else None
         if inputs is not None:
             inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
-        if inputs is not None and inputs.related is not None and inputs.fresh_related == inputs.related \
-                and writer.same_lines(table_line, lambda name: name.startswith(prefix)) \
-                and inputs.keep_all(lambda name: not name.startswith(prefix), writer.previous_nquads,
-                                    writer.add_nquads):
+        if same and inputs.related is not None and inputs.fresh_related == inputs.related \
+                and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
             pass  # the same tables and words as the last build's: its suggestions all stand
         else:
             related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs,
-                           keep=kept if inputs is not None else None, each=write, let_go=True)
+                           keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
+                           on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
         related_scored = len(scored)
         del scored, terms, texts, related_graph
         give_back_memory()
@@ -195,6 +202,23 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     if out is not None:  # the report file gets the final figures too
         write_json(Path(out) / REPORT_FILE, graph.report)
     return graph
+
+
+def _tables_key(hashes: dict[str, str], which: Callable[[str], bool]) -> str:
+    """A digest of the graphs (``which`` of ``hashes``: name -> SHA-1) that related
+    events' tables are read from."""
+    h = hashlib.sha1()
+    for name in sorted(n for n in hashes if which(n)):
+        h.update(f"{name}\x00{hashes[name]}\n".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _save_tables(out: Path, key: str, tables: Any) -> None:
+    """Keep related events' tables for the next build; no build fails for want of them."""
+    try:
+        save_tables(out, key, tables)
+    except (OSError, ValueError, pickle.PicklingError):
+        pass
 
 
 def _save_terms(out: Path, records: list[Record]) -> None:

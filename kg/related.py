@@ -190,6 +190,9 @@ class _Data:
     direct_projects: list[frozenset[str]]
 
 
+Tables = _Data  #: what the graph says of each event page, as related events read it
+
+
 _QUERIES = ("related-events", "related-labels", "related-values", "related-organisations", "related-parents",
             "related-edges")
 _FILES = "related-files"
@@ -579,6 +582,44 @@ def _still_counted(files: list[tuple[str, str, str]], counted: Mapping[str, tupl
 TERMS_FILE = "cache/terms.pickle"  # in a graph folder: the words the build counted
 
 
+TABLES_FILE = "cache/related-tables.pickle"  # in a graph folder: the tables of the last read
+
+
+def save_tables(folder: str | Path, key: str, tables: Tables) -> None:
+    """Keep related events' tables (see ``on_tables`` of :func:`related_events`) in the
+    graph folder, under ``key``: a digest of the graphs they were read from (written
+    atomically; kept whether or not the build goes on to finish, since the key says
+    what they are)."""
+    from .store import atomic_path
+    path = Path(folder) / TABLES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        pickle.dump((_tables_fingerprint(), key), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_tables(folder: str | Path, keys: Iterable[str]) -> Tables | None:
+    """The tables :func:`save_tables` kept in ``folder``, if kept under one of ``keys``
+    by this code; else ``None``."""
+    try:
+        with open(Path(folder) / TABLES_FILE, "rb") as fh:
+            made, key = pickle.load(fh)
+            if made != _tables_fingerprint() or key not in set(keys):
+                return None
+            tables = pickle.load(fh)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    return tables if isinstance(tables, Tables) else None
+
+
+def _tables_fingerprint() -> str:
+    """What the tables depend on besides the graph: kg's version, the code that reads
+    them and its queries."""
+    from .records import code_stamps, kg_version
+    texts = "\x00".join(internal(q) for q in _QUERIES)
+    return "\x00".join([kg_version(), *code_stamps("related.py"), hashlib.sha1(texts.encode()).hexdigest()])
+
+
 def _terms_fingerprint() -> str:
     """What counted words depend on besides the file: kg's version and the code that
     reads a page's body and counts its words."""
@@ -846,7 +887,8 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
                    terms: Mapping[str, Mapping[str, int]] | None = None,
                    keep: Callable[[str, str], bool] | None = None,
                    each: Callable[[str, list[Suggestion]], None] | None = None,
-                   let_go: bool = False) -> dict[str, list[Suggestion]]:
+                   let_go: bool = False, tables: Tables | None = None,
+                   on_tables: Callable[[Tables], None] | None = None) -> dict[str, list[Suggestion]]:
     """For every event page, the other events most related to it, best first.
 
     Args:
@@ -876,6 +918,11 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
         let_go: empty ``texts`` and ``terms`` (which must then be dicts) once their
             words are taken, so that what they held is freed before events are scored
             (the caller gives them up: on a large site they are hundreds of megabytes).
+        tables: what the graph says of each event page, as ``on_tables`` was given it
+            by an earlier call on a graph whose quads of :data:`TABLE_PREDICATES` are
+            the same (see :func:`table_line`): not read again. Only with ``texts`` or
+            ``terms``.
+        on_tables: called with what the graph says of each event page, once it is read.
 
     Returns:
         Event IRI → suggestions (possibly empty), in the order of the events' IRIs
@@ -892,7 +939,12 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     with gc_paused():
         root = _site_root(graph, site) if texts is None and terms is None and w["signals"]["text"]["weight"] > 0 \
             else None
-        data, paths = _read(graph, files=root is not None)  # the files' query beside the others
+        if tables is not None and root is None:
+            data = tables
+        else:
+            data, paths = _read(graph, files=root is not None)  # the files' query beside the others
+            if on_tables is not None:
+                on_tables(data)
         if root is not None:
             terms = _counted_or_read(graph, _site_files(root, paths), jobs)
         return _score(data, texts if texts is not None else {}, terms if terms is not None else {},
