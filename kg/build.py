@@ -155,17 +155,26 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         not_related = lambda name: not name.startswith(prefix)  # noqa: E731
         same = inputs is not None and writer.same_lines(table_line, lambda name: not not_related(name))
         key = _tables_key(writer.hashes, not_related)
-        tables = load_tables(out, [key] + ([_tables_key(writer.previous, not_related)] if same else [])) \
-            if inputs is not None else None
         if inputs is not None:
             inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
+        # (the inputs kept must be those of the build that wrote the last graph.nq, which
+        # the lines were compared with: not so after a clean build into the folder, or a
+        # build stopped before it saved them)
         if same and inputs.related is not None and inputs.fresh_related == inputs.related \
+                and inputs.graphs == _tables_key(writer.previous, lambda name: True) \
                 and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
             pass  # the same tables and words as the last build's: its suggestions all stand
         else:
+            tables = None
+            if inputs is not None:
+                last = _tables_key(writer.previous, not_related)
+                tables = load_tables(out, [key] + ([last] if same else []))
+                if tables is not None and key != last and same:  # kept under this build's graphs too
+                    _save_tables(Path(out), key, tables)
             related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=jobs,
                            keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
                            on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
+            del tables
         related_scored = len(scored)
         del scored, terms, texts, related_graph
         give_back_memory()
@@ -189,6 +198,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         graph = KnowledgeGraph(writer.finish(report), report)
         if out is not None:
             if inputs is not None:
+                inputs.fresh_graphs = _tables_key(writer.hashes, lambda name: True)  # what it goes with
                 inputs.save()
             graph.path = Path(out)
             lap("save")

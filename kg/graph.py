@@ -495,6 +495,8 @@ class GraphInputs:
         self.derived_reused = 0
         self.related: str | None = None  # the last build's digest of what all its related events came from
         self.fresh_related: str | None = None  # ... and this build's
+        self.graphs: str | None = None  # a digest of the graphs (names, SHA-1) of the build that saved these
+        self.fresh_graphs: str | None = None  # ... and of this build's
 
     def reuse(self, name: str, key: str,
               previous: Callable[[str, str], bytes | Kept | None]) -> tuple[bytes | Kept, str] | bool | None:
@@ -574,10 +576,10 @@ class GraphInputs:
                     if not isinstance(made, _Made):
                         raise TypeError(made)
                     entries[name] = made
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        except Exception:  # noqa: BLE001 - a damaged cache (MemoryError, OverflowError...) is no cache
             return cls(fingerprint, record_keys, folder=folder)
         made = cls(fingerprint, record_keys, entries, got.get("derived"), folder=folder)
-        made.related = got.get("related")
+        made.related, made.graphs = got.get("related"), got.get("graphs")
         return made
 
     def save(self) -> None:
@@ -587,8 +589,8 @@ class GraphInputs:
         assert self._out is not None and self.folder is not None
         tmp = self._out[0]
         try:
-            fh.write(pickle.dumps({"derived": self.fresh_derived, "related": self.fresh_related},
-                                  protocol=pickle.HIGHEST_PROTOCOL))
+            fh.write(pickle.dumps({"derived": self.fresh_derived, "related": self.fresh_related,
+                                   "graphs": self.fresh_graphs}, protocol=pickle.HIGHEST_PROTOCOL))
             fh.close()
             readable(tmp)
             os.replace(tmp, self.folder / self.FILE)

@@ -221,10 +221,13 @@ def inputs_digest(site: str | Path | None, terms: Mapping[str, Terms], texts: Ma
                   weights: Mapping[str, Any] | str | Path | None = None, top: int | None = None) -> str:
     """A digest of what :func:`related_events` works from besides the graph's tables:
     the weights (the site's own and ``weights``), ``top``, and every event's words
-    (``terms``) or text (``texts``). Two builds with the same digest and the same
-    tables (see :func:`table_line`) make the same suggestions."""
+    (``terms``) or text (``texts``), and the code that reads the tables. Two builds
+    with the same digest and the same tables (see :func:`table_line`) make the same
+    suggestions."""
     w = load_weights(weights, site)
-    h = hashlib.blake2b(json.dumps([w, top], sort_keys=True, default=str).encode("utf-8"), digest_size=20)
+    # (and the code and queries that read the tables: an edit of a query changes them)
+    h = hashlib.blake2b(json.dumps([w, top, _tables_fingerprint()], sort_keys=True, default=str).encode("utf-8"),
+                        digest_size=20)
     for iri in sorted(terms):
         h.update(b"\x00t" + iri.encode("utf-8", "surrogatepass") + b"\x00")
         terms[iri].update_hash(h) if isinstance(terms[iri], Terms) else \
@@ -607,7 +610,7 @@ def load_tables(folder: str | Path, keys: Iterable[str]) -> Tables | None:
             if made != _tables_fingerprint() or key not in set(keys):
                 return None
             tables = pickle.load(fh)
-    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+    except Exception:  # noqa: BLE001 - a damaged cache (MemoryError, OverflowError...) is no cache
         return None
     return tables if isinstance(tables, Tables) else None
 

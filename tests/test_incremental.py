@@ -277,6 +277,100 @@ def test_related_tables_are_read_again_only_when_their_quads_changed(tiny_site: 
     assert outputs(inc) == outputs(clean)
 
 
+@pytest.mark.parametrize("between", ["clean-build", "stopped-before-saving-inputs"])
+def test_suggestions_are_kept_whole_only_from_the_build_that_wrote_the_last_graph(make_site, tmp_path: Path,
+                                                                                  monkeypatch, between: str) -> None:
+    """What the last build worked related events out from is kept with the graph it
+    wrote: after a clean build into the folder, or a build stopped after writing the
+    graph and before keeping its inputs, a rebuild does not keep suggestions made from
+    an older build's."""
+    import kg.graph
+    words = {"a": "alpha apple anchor", "b": "alpha apple anchor banana", "x": "xylophone quartz",
+             "y": "yodel zephyr"}
+
+    shared = "speakers:\n  - name: Zed Quux\n"
+
+    def files(speaker: bool) -> dict[str, str]:
+        return {f"_events/2024-0{i + 1}-01-{k}.md":
+                f"---\ntitle: Ev{k.upper()}\ndate: 2024-0{i + 1}-01\n"
+                f"{shared if speaker and k in 'xy' else ''}---\n{body}\n"
+                for i, (k, body) in enumerate(words.items())}
+    site = make_site(files(False))
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    kg.build_site(site, out)
+    for rel, text in files(True).items():  # x and y now share a speaker: suggestions of their own
+        (site / rel).write_text(text)
+    if between == "clean-build":
+        kg.build_site(site, out, incremental=False)
+    else:
+        real = kg.graph.GraphInputs.save
+        monkeypatch.setattr(kg.graph.GraphInputs, "save", lambda self: (_ for _ in ()).throw(KeyboardInterrupt))
+        with pytest.raises(KeyboardInterrupt):
+            kg.build_site(site, out)
+        monkeypatch.setattr(kg.graph.GraphInputs, "save", real)
+    kg.build_site(site, out)  # nothing changed since
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(out) == outputs(clean)
+
+
+def test_an_edited_query_of_the_related_tables_works_suggestions_out_again(tiny_site: Path, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """The queries the tables are read with are part of what suggestions are made from."""
+    import kg.related
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    kg.build_site(tiny_site, inc)
+    real = kg.related.internal
+    monkeypatch.setattr(kg.related, "internal", lambda name: real(name).replace(
+        'UNION { ?e schema:about ?v .                     BIND("topic" AS ?signal) }', ""))
+    assert kg.related.internal("related-values") != real("related-values")
+    again = kg.build_site(tiny_site, inc)
+    assert again.report["incremental"]["related_events_scored"] > 0
+    kg.build_site(tiny_site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+
+
+def test_the_digest_of_related_inputs_covers_texts_terms_and_weights(tmp_path: Path) -> None:
+    from kg.related import inputs_digest
+    from kg.words import body_terms
+    terms = {"e1": body_terms("alpha beta"), "e2": body_terms("gamma")}
+    base = inputs_digest(tmp_path, terms, {"e3": "some text"})
+    assert base == inputs_digest(tmp_path, dict(terms), {"e3": "some text"})
+    assert base != inputs_digest(tmp_path, terms, {"e3": "other text"})
+    assert base != inputs_digest(tmp_path, {**terms, "e2": body_terms("gamma gamma")}, {"e3": "some text"})
+    assert base != inputs_digest(tmp_path, terms, {"e3": "some text"}, top=3)
+    (tmp_path / "_kg").mkdir()
+    (tmp_path / "_kg" / "related.yml").write_text("top: 3\n")
+    assert base != inputs_digest(tmp_path, terms, {"e3": "some text"})
+
+
+def test_a_gone_graph_with_table_lines_is_a_change_to_the_tables(tmp_path: Path) -> None:
+    """GraphWriter.same_lines: a graph of the last build that this one did not add
+    (its file deleted) counts with the lines it had."""
+    from kg.related import table_line
+    from kg.store import GraphWriter, nquads_lines
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    other = "<https://schema.org/description>"
+
+    def graph(name: str, p: str) -> tuple[str, bytes]:
+        return name, nquads_lines([f"<https://s.example.org/{name[-1]}> {p} \"x\" <{name}> ."])
+    first = GraphWriter(tmp_path)
+    for name, data in (graph("https://s.example.org/g/a", label), graph("https://s.example.org/g/b", other),
+                       graph("https://s.example.org/g/c", label)):
+        first.add_nquads(name, data)
+    first.finish({})
+    for gone, same in (("https://s.example.org/g/b", True), ("https://s.example.org/g/c", False)):
+        writer = GraphWriter(tmp_path)
+        try:
+            for name, p in (("https://s.example.org/g/a", label), ("https://s.example.org/g/b", other),
+                            ("https://s.example.org/g/c", label)):
+                if name != gone:
+                    writer.add_nquads(*graph(name, p))
+            writer.sync()
+            assert writer.same_lines(table_line, lambda name: False) is same, gone
+        finally:
+            writer.abort()
+
+
 def test_the_related_tables_read_only_the_predicates_a_rebuild_compares() -> None:
     """Whether a rebuild may keep every suggestion is decided on the quads of
     TABLE_PREDICATES: every predicate (and class) the tables' queries name is there."""
