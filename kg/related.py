@@ -1342,8 +1342,13 @@ def format_related(related: Mapping[str, list[Suggestion]], fmt: str = "json") -
     Raises:
         QueryError: an unknown format.
     """
-    if fmt == "json":
-        return json.dumps(to_json(related), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "json":  # one suggestion a line: json's own indenting is pure Python, and
+        # took most of `kg related`'s time at 100,000 events
+        parts = []
+        for event, items in to_json(related).items():
+            parts.append(f"  {json.dumps(event, ensure_ascii=False)}: [" + ",".join(
+                "\n    " + json.dumps(item, ensure_ascii=False) for item in items) + ("\n  ]" if items else "]"))
+        return "{\n" + ",\n".join(parts) + "\n}\n" if parts else "{}\n"
     from .query import Result, format_result
     rows = [[Literal(event), Literal(str(rank), datatype=xsd.integer), Literal(s.url), Literal(s.title or ""),
              Literal(s.date or ""), Literal(f"{s.score:.3f}"), Literal("; ".join(s.reasons))]
