@@ -122,7 +122,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         terms = {r.iri: r.terms for r in pages if r.terms is not None}
         texts = {r.iri: r.source.body for r in pages if r.terms is None}
         del builder, records, pages
-        give_back_memory()  # before related events, and the workers forked for them
+        give_back_memory()  # before related events
         if inputs is not None:
             inputs.entries = {}  # the last build's file graphs: all asked about
         lap("graph")
@@ -153,10 +153,9 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             if data:
                 writer.add_nquads(name, data, sha)
 
-        # each event's suggestions go to the writer as they come, and the words are let go
-        # once weighed: at 100,000 events either is hundreds of megabytes
         # the tables related events read are the last build's when no graph's quads of the
-        # predicates they are read from changed: they are not read again
+        # predicates they are read from changed: they are not read again, and when the
+        # words and weights are the last build's too, no event is worked out again
         not_related = lambda name: not name.startswith(prefix)  # noqa: E731
         same = inputs is not None and writer.same_lines(table_line, lambda name: not not_related(name))
         key = _tables_key(writer.hashes, not_related)
@@ -176,6 +175,9 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
                 tables = load_tables(out, [key] + ([last] if same else []))
                 if tables is not None and key != last and same:  # kept under this build's graphs too
                     _save_tables(Path(out), key, tables)
+            # each event's suggestions go to the writer as they come, and the words are let
+            # go once weighed: at 100,000 events either is hundreds of megabytes; scored in
+            # this process (see `jobs` above)
             related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=1,
                            keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
                            on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
