@@ -49,7 +49,7 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             (at 100,000 events 0.8 GB more at the peak, 2.65 against 1.81 GB), and
             spares little time there, since the build's own process writes every
             event's graph as its suggestions come (the stage took 84-93 s with a worker
-            and 86.5 s without). ``kg related`` on its own shares scoring out.
+            and 76-87 s without). ``kg related`` on its own shares scoring out.
         incremental: reuse what the last build into ``out`` read from files that have
             not changed, and rewrite only the named graphs that changed (the result is
             the same as a clean build's).

@@ -33,8 +33,7 @@ def give_back_memory() -> bool:
     the larger ones' freed pages in its heap for later; what is let go in the middle of
     the heap stays the process's until ``malloc_trim`` returns it (a 10,000-event build
     drops from 267 to 202 MB when the records are let go). That lowers the peak of
-    what comes next, and of the worker processes forked from this one, which share
-    only the pages still mapped. A no-op (false) where the C library has no
+    what comes next. A no-op (false) where the C library has no
     ``malloc_trim`` (not glibc)."""
     trim = _malloc_trim()
     return bool(trim(0)) if trim is not None else False

@@ -276,5 +276,7 @@ def test_the_build_scores_related_events_in_its_own_process(tiny_site: Path, tmp
     monkeypatch.setattr(kg.related, "fork_context", no_fork)
     graph = kg.build_site(tiny_site, tmp_path / "g", jobs=2, incremental=False)
     assert graph.report["incremental"]["related_events_scored"] > 0
+    if not kg.forks.can_fork():
+        return  # (where nothing forks, kg related does not either)
     with pytest.raises(AssertionError, match="forked worker"):
         kg.related.related_events(graph, jobs=2)

@@ -578,7 +578,7 @@ def test_format_related(small: kg.KnowledgeGraph) -> None:
     lonely = {"https://x.example.org/events/a": [], **related}
     assert json.loads(format_related(lonely, "json")) == to_json(lonely) and format_related({}, "json") == "{}\n"
     text = format_related(related, "json")  # one suggestion a line, for people to read
-    assert len(text.splitlines()) == 2 + sum(len(v) + 2 if v else 1 for v in related.values())
+    assert len(text.rstrip("\n").split("\n")) == 2 + sum(len(v) + 2 if v else 1 for v in related.values())
     lines = format_related(related, "csv").splitlines()
     assert lines[0] == "event,rank,related,title,date,score,reasons"
     assert len(lines) == 1 + sum(len(v) for v in related.values())
