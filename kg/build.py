@@ -156,22 +156,23 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         # the tables related events read are the last build's when no graph's quads of the
         # predicates they are read from changed: they are not read again, and when the
         # words and weights are the last build's too, no event is worked out again
-        not_related = lambda name: not name.startswith(prefix)  # noqa: E731
-        same = inputs is not None and writer.same_lines(table_line, lambda name: not not_related(name))
-        key = _tables_key(writer.hashes, not_related)
+        is_related = lambda name: name.startswith(prefix)  # noqa: E731
+        not_related = lambda name: not is_related(name)  # noqa: E731
+        same = inputs is not None and writer.same_lines(table_line, is_related)
+        key = _graphs_digest(writer.hashes, not_related)
         if inputs is not None:
             inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
         # (the inputs kept must be those of the build that wrote the last graph.nq, which
         # the lines were compared with: not so after a clean build into the folder, or a
         # build stopped before it saved them)
         if same and inputs.related is not None and inputs.fresh_related == inputs.related \
-                and inputs.graphs == _tables_key(writer.previous, lambda name: True) \
+                and inputs.graphs == _graphs_digest(writer.previous) \
                 and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
             pass  # the same tables and words as the last build's: its suggestions all stand
         else:
             tables = None
             if inputs is not None:
-                last = _tables_key(writer.previous, not_related)
+                last = _graphs_digest(writer.previous, not_related)
                 tables = load_tables(out, [key] + ([last] if same else []))
                 if tables is not None and key != last and same:  # kept under this build's graphs too
                     _save_tables(Path(out), key, tables)
@@ -205,7 +206,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         graph = KnowledgeGraph(writer.finish(report), report)
         if out is not None:
             if inputs is not None:
-                inputs.fresh_graphs = _tables_key(writer.hashes, lambda name: True)  # what it goes with
+                inputs.fresh_graphs = _graphs_digest(writer.hashes)  # what they go with
                 inputs.save()
             graph.path = Path(out)
             lap("save")
@@ -221,9 +222,9 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     return graph
 
 
-def _tables_key(hashes: dict[str, str], which: Callable[[str], bool]) -> str:
-    """A digest of the graphs (``which`` of ``hashes``: name -> SHA-1) that related
-    events' tables are read from."""
+def _graphs_digest(hashes: dict[str, str], which: Callable[[str], bool] = lambda name: True) -> str:
+    """A digest of graphs (``which`` of ``hashes``: name -> SHA-1): of a build's, or of
+    those related events' tables are read from."""
     h = hashlib.sha1()
     for name in sorted(n for n in hashes if which(n)):
         h.update(f"{name}\x00{hashes[name]}\n".encode("utf-8", "surrogatepass"))

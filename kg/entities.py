@@ -409,9 +409,9 @@ def close_pairs(texts: list[str], people: bool) -> list[tuple[int, int]]:
         fits = np.array([[_first_names_fit(x, y) for y in names] for x in names], dtype=bool).reshape(
             len(names), len(names))
         has = of >= 0
-        both = has[:, None] & has[None, :]
-        if both.any():
-            maybe |= both & fits[np.where(has, of, 0)[:, None], np.where(has, of, 0)[None, :]]
+        if has.any():
+            at = np.where(has, of, 0)
+            maybe |= has[:, None] & has[None, :] & fits[at[:, None], at[None, :]]
     return [(int(i), int(j)) for i, j in np.argwhere(np.triu(maybe, 1))]
 
 

@@ -540,13 +540,14 @@ class GraphInputs:
         ``skip`` names) as it made it, handing each to ``add`` (name, what ``previous``
         gives, SHA-1), if ``previous`` has each of them; else take none and return false."""
         olds = [(name, key, sha) for name, (key, sha) in self.derived.items() if not skip(name)]
-        if any(sha and previous(name, sha) is None for name, _, sha in olds):
+        got = {name: previous(name, sha) for name, _, sha in olds if sha}  # ("": it made no graph)
+        if any(data is None for data in got.values()):
             return False
-        for name, key, _ in olds:
-            got = self.reuse(name, key, previous)
-            assert got is not None
-            if isinstance(got, tuple):
-                add(name, *got)
+        for name, key, sha in olds:  # as reuse() notes each
+            self.fresh_derived[name] = (key, sha)
+            if sha:
+                self.derived_reused += 1
+                add(name, got[name], sha)  # type: ignore[arg-type]
         return True
 
     def remember(self, name: str, key: str, digest: str) -> None:

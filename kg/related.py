@@ -230,8 +230,11 @@ def inputs_digest(site: str | Path | None, terms: Mapping[str, Terms], texts: Ma
                         digest_size=20)
     for iri in sorted(terms):
         h.update(b"\x00t" + iri.encode("utf-8", "surrogatepass") + b"\x00")
-        terms[iri].update_hash(h) if isinstance(terms[iri], Terms) else \
-            h.update(json.dumps(list(terms[iri].items())).encode("utf-8", "surrogatepass"))
+        counted = terms[iri]
+        if isinstance(counted, Terms):
+            counted.update_hash(h)
+        else:
+            h.update(json.dumps(list(counted.items())).encode("utf-8", "surrogatepass"))
     for iri in sorted(texts):
         h.update(b"\x00x" + iri.encode("utf-8", "surrogatepass") + b"\x00" +
                  texts[iri].encode("utf-8", "surrogatepass"))
@@ -594,9 +597,7 @@ def save_tables(folder: str | Path, key: str, tables: Tables) -> None:
     atomically; kept whether or not the build goes on to finish, since the key says
     what they are)."""
     from .store import atomic_path
-    path = Path(folder) / TABLES_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+    with atomic_path(Path(folder) / TABLES_FILE) as tmp, open(tmp, "wb") as fh:
         pickle.dump((_tables_fingerprint(), key), fh, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -1203,8 +1204,13 @@ def _run_all(run: Callable[[int, int], dict[str, Any]], n: int, jobs: int | None
     yet handed over are held (a worker's, while this process works on its own span)."""
     global _RUN
     result: dict[str, Any] = {}
-    deliver: Callable[[dict[str, Any]], None] = result.update if each is None else (
-        lambda part: [each(k, v) for k, v in part.items()] and None)
+
+    def deliver(part: dict[str, Any]) -> None:
+        if each is None:
+            result.update(part)
+            return
+        for key, value in part.items():
+            each(key, value)
     jobs = jobs or os.cpu_count() or 1
     size = max(SPAN_EVENTS, -(-n // (max(jobs, 1) * 8)))
     spans = [(i, min(i + size, n)) for i in range(0, n, size)]

@@ -418,16 +418,10 @@ class GraphWriter:
         writer racing the build does that.)"""
         if self.previous.get(name) != digest:
             return None
-        if self._trusted:
-            kept = _kept(self._old_spans.get(name))
-            if kept is not None:
-                self._verified.add(name)
-            return kept
-        data = self._old_bytes(name)
-        if data is None or hashlib.sha1(data).hexdigest() != digest:
-            return None
-        self._verified.add(name)  # add_nquads() may leave these bytes where they are
-        return data
+        got = _kept(self._old_spans.get(name)) if self._trusted else self._last_bytes(name)
+        if got is not None:
+            self._verified.add(name)  # add_nquads() may leave these bytes where they are
+        return got
 
     def add_nquads(self, name: str, data: bytes | Kept, digest: str | None = None) -> None:
         """Queue one named graph given as the bytes :func:`nquads` makes of its quads
@@ -443,8 +437,7 @@ class GraphWriter:
             if self._reload or self._reload_due:  # loaded afresh from the spool: it goes there
                 old = self._old_bytes(name)  # read now, so checked now: the file may have been
                 if old is None or hashlib.sha1(old).hexdigest() != digest:  # written over since
-                    raise StoreError(f"{self.folder / GRAPH_FILE} was changed while kg was building",
-                                     path=self.folder / GRAPH_FILE, hint="build again")
+                    raise self._written_over()
                 data = old
         else:
             lines = data.count(b"\n")
@@ -509,6 +502,12 @@ class GraphWriter:
             return _kept(self._old_spans.get(name)) is not None
         return self._old_bytes(name) == data
 
+    def _last_bytes(self, name: str) -> bytes | None:
+        """Graph ``name``'s bytes in the last graph.nq, if their SHA-1 is the one the last
+        build wrote for it."""
+        data = self._old_bytes(name)
+        return data if data is not None and hashlib.sha1(data).hexdigest() == self.previous.get(name) else None
+
     def _old_bytes(self, name: str) -> bytes | None:
         """Graph ``name``'s bytes in the last graph.nq, if it has them."""
         span = self._old_spans.get(name)
@@ -530,8 +529,9 @@ class GraphWriter:
         self._spool.flush()
         gone = [n for n in self.previous if n not in self.hashes]
         for name in [n for n in self.changed if not skip(n)] + [n for n in gone if not skip(n)]:
-            old = self._old_bytes(name) if name in self.previous else b""
-            if old is None or (old and not self._trusted and hashlib.sha1(old).hexdigest() != self.previous[name]):
+            old = (self._old_bytes(name) if self._trusted else self._last_bytes(name)) \
+                if name in self.previous else b""
+            if old is None:
                 return False
             span = self._spans.get(name) if name in self.hashes else (0, 0)
             if span is None:
@@ -670,8 +670,11 @@ class GraphWriter:
         was written over since this build opened it."""
         assert self._old_nq is not None
         if _stat_of(self._old_nq) != self._old_stat:
-            raise StoreError(f"{self.folder / GRAPH_FILE} was changed while kg was building",
-                             path=self.folder / GRAPH_FILE, hint="build again")
+            raise self._written_over()
+
+    def _written_over(self) -> StoreError:
+        return StoreError(f"{self.folder / GRAPH_FILE} was changed while kg was building",
+                          path=self.folder / GRAPH_FILE, hint="build again")
 
     def _close_spool(self) -> None:
         if self._old_nq is not None:
