@@ -18,8 +18,9 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .related import (event_nquads, graph_name, inputs_digest, load_tables, related_events, related_prefix,
-                      save_tables, save_terms, table_line)
+from .forks import Ahead
+from .related import (event_nquads, graph_name, inputs_digest, load_tables, rekey_tables, related_events,
+                      related_from_tables, related_prefix, save_tables, save_terms, table_line, tables_key)
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -27,6 +28,7 @@ from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, write_json
 
 
 STAGES = ("read", "graph", "store", "related", "report", "save")
+AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores no related events ahead: forking costs more
 
 
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
@@ -49,7 +51,11 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             (at 100,000 events 0.8 GB more at the peak, 2.65 against 1.81 GB), and
             spares little time there, since the build's own process writes every
             event's graph as its suggestions come (the stage took 84-93 s with a worker
-            and 76-87 s without). ``kg related`` on its own shares scoring out.
+            and 76-87 s without). ``kg related`` on its own shares scoring out. A
+            rebuild of :data:`AHEAD_EVENTS` event pages or more in which words changed
+            forks one child, before the store is opened, that scores related events on
+            the last build's tables while this process makes the graph; its suggestions
+            are taken only when no graph changed in what those tables say.
         incremental: reuse what the last build into ``out`` read from files that have
             not changed, and rewrite only the named graphs that changed (the result is
             the same as a clean build's).
@@ -99,14 +105,27 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         give_back_memory()
     if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
         _save_terms(Path(out), records)
+    pages = [r for r in records if r.kind == "event" and r.is_page]
+    terms = {r.iri: r.terms for r in pages if r.terms is not None}
+    texts = {r.iri: r.source.body for r in pages if r.terms is None}
+    del pages
     lap("read")
+    prefix = related_prefix(the_site.base_url + the_site.baseurl)
+    ahead = None
     if cache is not None:
         inputs = GraphInputs.load(Path(out), fingerprint, keys)
-    builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
-    series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
-                         _event_projects(records, the_mapping, builder))
-    writer = GraphWriter(out, incremental)
+        inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
+        # related events scored on the other core while this one makes the graph, as if
+        # what they read of the graph had not changed (taken only if so): before the
+        # store is opened, whose threads a forked child must not share
+        if inputs.derived and inputs.fresh_related != inputs.related and len(terms) + len(texts) >= AHEAD_EVENTS:
+            ahead = Ahead(_score_ahead, Path(out), the_site.root, inputs.derived, prefix, terms, texts)
+    writer = None
     try:
+        builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
+        series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
+                             _event_projects(records, the_mapping, builder))
+        writer = GraphWriter(out, incremental)
         # one graph at a time: never all quads at once
         for name, data, digest in builder.build(series, writer.previous_nquads if inputs is not None else None):
             writer.add_nquads(name, data, digest)
@@ -118,73 +137,19 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         files_by_kind = Counter(r.kind for r in records)
         entities = {"merges": builder.entities.merges, "near_misses": builder.entities.near_misses}
         file_graphs_reused = builder.reused
-        pages = [r for r in records if r.kind == "event" and r.is_page]
-        terms = {r.iri: r.terms for r in pages if r.terms is not None}
-        texts = {r.iri: r.source.body for r in pages if r.terms is None}
-        del builder, records, pages
+        del builder, records
         give_back_memory()  # before related events
         if inputs is not None:
             inputs.entries = {}  # the last build's file graphs: all asked about
         lap("graph")
         report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
-        prefix = related_prefix(report["base_url"])
         # the store may be replaced while syncing: take it from there
         related_graph = KnowledgeGraph(writer.sync(complete=lambda name: not name.startswith(prefix)), report)
         lap("store")
-        digests: dict[str, str] = {}  # event -> the digest of what its suggestions are made from
-
-        def kept(event: str, digest: str) -> bool:  # the last build's suggestions still hold
-            digests[event] = digest
-            name = graph_name(prefix, event)
-            got = inputs.reuse(name, digest, writer.previous_nquads)
-            if isinstance(got, tuple):  # its graph, as the last build wrote it
-                writer.add_nquads(name, *got)
-            return got is not None  # (True: it had no suggestions then either)
-
-        scored: list[str] = []
-
-        def write(event: str, suggestions: list) -> None:  # each event scored (all, on a first build)
-            scored.append(event)
-            name = graph_name(prefix, event)
-            data = event_nquads(name, event, suggestions) if suggestions else b""
-            sha = hashlib.sha1(data).hexdigest() if data else ""
-            if inputs is not None:
-                inputs.remember(name, digests[event], sha)
-            if data:
-                writer.add_nquads(name, data, sha)
-
-        # the tables related events read are the last build's when no graph's quads of the
-        # predicates they are read from changed: they are not read again, and when the
-        # words and weights are the last build's too, no event is worked out again
-        is_related = lambda name: name.startswith(prefix)  # noqa: E731
-        not_related = lambda name: not is_related(name)  # noqa: E731
-        same = inputs is not None and writer.same_lines(table_line, is_related)
-        key = _graphs_digest(writer.hashes, not_related)
-        if inputs is not None:
-            inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
-        # (the inputs kept must be those of the build that wrote the last graph.nq, which
-        # the lines were compared with: not so after a clean build into the folder, or a
-        # build stopped before it saved them)
-        if same and inputs.related is not None and inputs.fresh_related == inputs.related \
-                and inputs.graphs == _graphs_digest(writer.previous) \
-                and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
-            pass  # the same tables and words as the last build's: its suggestions all stand
-        else:
-            tables = None
-            if inputs is not None:
-                last = _graphs_digest(writer.previous, not_related)
-                tables = load_tables(out, [key] + ([last] if same else []))
-                if tables is not None and key != last and same:  # kept under this build's graphs too
-                    _save_tables(Path(out), key, tables)
-            # each event's suggestions go to the writer as they come, and the words are let
-            # go once weighed: at 100,000 events either is hundreds of megabytes; scored in
-            # this process (see `jobs` above)
-            related_events(related_graph, texts=texts, terms=terms, site=the_site.root, jobs=1,
-                           keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
-                           on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
-            del tables
-        related_scored = len(scored)
-        del scored, terms, texts, related_graph
+        related_scored = _related_stage(writer, inputs, out, the_site.root, prefix, related_graph,
+                                        terms, texts, ahead)
+        ahead = None
+        del terms, texts, related_graph
         give_back_memory()
         graph = KnowledgeGraph(writer.sync(), report)
         lap("related")
@@ -211,7 +176,10 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             graph.path = Path(out)
             lap("save")
     except BaseException:
-        writer.abort()
+        if ahead is not None:
+            ahead.cancel()
+        if writer is not None:
+            writer.abort()
         if inputs is not None:
             inputs.discard()
         raise
@@ -220,6 +188,148 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     if out is not None:  # the report file gets the final figures too
         write_json(Path(out) / REPORT_FILE, graph.report)
     return graph
+
+
+def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | Path | None, root: Path,
+                   prefix: str, graph: KnowledgeGraph, terms: dict[str, Any], texts: dict[str, str],
+                   ahead: Ahead | None) -> int:
+    """Every event page's related events into ``writer``, one graph an event, from
+    ``graph`` (the store, with every other graph of this build) and the words of the
+    pages (``terms`` counted, else ``texts``; both emptied once weighed). With ``inputs``
+    (a rebuild), an event whose suggestions are made from what the last build's were
+    keeps the last build's graph, and the tables read from the graph are the last
+    build's when no graph changed in what they read; ``ahead`` is a child that scored
+    events on those tables (see :func:`_score_ahead`), taken when they stand and
+    cancelled when not. Returns how many events were scored (all, on a first build)."""
+    digests: dict[str, str] = {}  # event -> the digest of what its suggestions are made from
+
+    def kept(event: str, digest: str) -> bool:  # the last build's suggestions still hold
+        digests[event] = digest
+        name = graph_name(prefix, event)
+        got = inputs.reuse(name, digest, writer.previous_nquads)
+        if isinstance(got, tuple):  # its graph, as the last build wrote it
+            writer.add_nquads(name, *got)
+        return got is not None  # (True: it had no suggestions then either)
+
+    scored: list[str] = []
+
+    def made(event: str, data: bytes) -> None:  # an event scored (all, on a first build)
+        scored.append(event)
+        name = graph_name(prefix, event)
+        sha = hashlib.sha1(data).hexdigest() if data else ""
+        if inputs is not None:
+            inputs.remember(name, digests[event], sha)
+        if data:
+            writer.add_nquads(name, data, sha)
+
+    def write(event: str, suggestions: list) -> None:
+        made(event, event_nquads(graph_name(prefix, event), event, suggestions) if suggestions else b"")
+
+    # the tables related events read are the last build's when no graph's quads of the
+    # predicates they are read from changed: they are not read again, and when the
+    # words and weights are the last build's too, no event is worked out again
+    is_related = lambda name: name.startswith(prefix)  # noqa: E731
+    not_related = lambda name: not is_related(name)  # noqa: E731
+    same = inputs is not None and writer.same_lines(table_line, is_related)
+    key, _ = _graphs_digests(writer.hashes, not_related)
+    last, last_all = _graphs_digests(writer.previous, not_related) if inputs is not None else (None, None)
+    try:
+        # (the inputs kept must be those of the build that wrote the last graph.nq, which
+        # the lines were compared with: not so after a clean build into the folder, or a
+        # build stopped before it saved them)
+        if same and inputs.related is not None and inputs.fresh_related == inputs.related \
+                and inputs.graphs == last_all \
+                and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
+            return 0  # the same tables and words as the last build's: its suggestions all stand
+        got = ahead.result() if ahead is not None and same else None
+        if got is not None and got[0] == last and _take_ahead(got[1], got[2], inputs, prefix, writer):
+            digests.update(got[1])
+            for event, data in got[2].items():
+                made(event, data)
+            if key != last and out is not None:  # the tables stand for this build's graphs too
+                _rekey_tables(Path(out), last, key)
+            return len(scored)
+    finally:
+        if ahead is not None:
+            ahead.cancel()
+    tables = None
+    if inputs is not None:
+        tables = load_tables(out, [key] + ([last] if same else []))
+        if tables is not None and key != last and same:  # kept under this build's graphs too
+            _rekey_tables(Path(out), last, key)
+    # each event's suggestions go to the writer as they come, and the words are let go
+    # once weighed: at 100,000 events either is hundreds of megabytes; scored in this
+    # process (see `jobs` of build_site)
+    related_events(graph, texts=texts, terms=terms, site=root, jobs=1,
+                   keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
+                   on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
+    return len(scored)
+
+
+def _score_ahead(folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix: str,
+                 terms: dict[str, Any], texts: dict[str, str]) -> tuple[str, dict[str, str], dict[str, bytes]] | None:
+    """Related events scored on the tables kept in ``folder`` (in a child forked from a
+    rebuild: see :class:`kg.forks.Ahead`): the key they were kept under, the digest of
+    each event's inputs, and the N-Quads of each event whose digest is not the one its
+    graph was made from last time (``derived``: see :class:`kg.graph.GraphInputs`), b""
+    for none; ``None`` when no tables are kept."""
+    key = tables_key(folder)
+    tables = load_tables(folder, [key]) if key is not None else None
+    if tables is None:
+        return None
+    digests: dict[str, str] = {}
+    made: dict[str, bytes] = {}
+
+    def keep(event: str, digest: str) -> bool:
+        digests[event] = digest
+        old = derived.get(graph_name(prefix, event))
+        return old is not None and old[0] == digest
+
+    def each(event: str, suggestions: list) -> None:
+        made[event] = event_nquads(graph_name(prefix, event), event, suggestions) if suggestions else b""
+
+    related_from_tables(tables, texts=texts, terms=terms, site=root, jobs=1, keep=keep, each=each)
+    return key, digests, made
+
+
+def _take_ahead(digests: dict[str, str], made: dict[str, bytes], inputs: GraphInputs | None, prefix: str,
+                writer: GraphWriter) -> bool:
+    """Keep the last build's graph of every event not in ``made`` (scored ahead), as
+    :func:`_related_stage` would; false, with nothing kept, when the last graph file
+    lacks one of them."""
+    if inputs is None:
+        return False
+    before = dict(inputs.fresh_derived), inputs.derived_reused
+    got = [(name, inputs.reuse(name, digest, writer.previous_nquads))
+           for name, digest in ((graph_name(prefix, e), d) for e, d in digests.items() if e not in made)]
+    if any(g is None for _, g in got):
+        inputs.fresh_derived, inputs.derived_reused = before
+        return False
+    for name, g in got:
+        if isinstance(g, tuple):
+            writer.add_nquads(name, *g)
+    return True
+
+
+def _graphs_digests(hashes: dict[str, str], which: Callable[[str], bool]) -> tuple[str, str]:
+    """Digests of ``which`` of ``hashes`` (name -> SHA-1) and of all of them: of a
+    build's graphs, and of those related events' tables are read from."""
+    some, every = hashlib.sha1(), hashlib.sha1()
+    for name in sorted(hashes):
+        line = f"{name}\x00{hashes[name]}\n".encode("utf-8", "surrogatepass")
+        every.update(line)
+        if which(name):
+            some.update(line)
+    return some.hexdigest(), every.hexdigest()
+
+
+def _rekey_tables(out: Path, old: str | None, new: str) -> None:
+    """Keep the tables kept under ``old`` under ``new``; no build fails for want of them."""
+    if old is not None:
+        try:
+            rekey_tables(out, old, new)
+        except OSError:
+            pass
 
 
 def _graphs_digest(hashes: dict[str, str], which: Callable[[str], bool] = lambda name: True) -> str:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.context
+import os
+import pickle
+import signal
 import warnings
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 _THREADS_WARNING = r".*is multi-threaded, use of fork\(\) may lead to deadlocks"
 
@@ -34,3 +37,76 @@ def forking() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_THREADS_WARNING, category=DeprecationWarning)
         yield
+
+
+class Ahead:
+    """A function run in a child forked now, while this process goes on with other work;
+    :meth:`result` takes what it returned (pickled through a pipe), :meth:`cancel` drops
+    it. The child inherits everything the function reads (nothing is copied to it) and
+    ends with ``os._exit``: it runs no exit handlers and flushes none of this process's
+    buffers. Fork only where no other thread may hold a lock the function needs.
+
+    Where the system does not fork, nothing runs ahead and :meth:`result` is ``None``.
+    """
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._pid = self._fd = -1
+        self.error: str | None = None  # why :meth:`result` is None, when the child failed
+        if not can_fork():
+            return
+        read, write = os.pipe()
+        with forking():
+            pid = os.fork()
+        if pid == 0:  # the child: whatever happens, it ends here
+            code = 1
+            try:
+                os.close(read)
+                try:
+                    data = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as exc:  # noqa: BLE001 - told to the parent, which goes on without
+                    data = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._fd = pid, read
+
+    def result(self) -> Any:
+        """What the function returned, once it has; ``None`` when it raised (the error
+        is in :attr:`error`), the child died, or nothing ran ahead."""
+        if self._fd < 0:
+            return None
+        try:
+            with os.fdopen(self._fd, "rb") as fh:
+                data = fh.read()
+        finally:
+            self._fd = -1
+            self._reap()
+        try:
+            ok, value = pickle.loads(data)
+        except Exception as exc:  # noqa: BLE001 - a child killed half-way wrote part of it
+            self.error = f"the child's result could not be read: {exc}"
+            return None
+        if not ok:
+            self.error = value
+            return None
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs, and drop its result."""
+        if self._pid > 0:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        self._reap()
+
+    def _reap(self) -> None:
+        if self._pid > 0:
+            pid, self._pid = self._pid, -1
+            os.waitpid(pid, 0)

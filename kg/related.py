@@ -45,6 +45,7 @@ import math
 import os
 import pickle
 import re
+import shutil
 from array import array
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -64,7 +65,7 @@ from .errors import KgError
 from .forks import can_fork, fork_context, forking
 from .frontmatter import Stamp, sha1_since
 from .query import internal
-from .store import KnowledgeGraph, nquads_literal, nquads_lines
+from .store import KnowledgeGraph, atomic_path, nquads_literal, nquads_lines
 from .vocab import kg, rdf, rdfs, schema, xsd
 from .words import TEXT_LIMIT, Terms, add_terms, body_terms, pack_terms, unpack_terms
 
@@ -596,7 +597,6 @@ def save_tables(folder: str | Path, key: str, tables: Tables) -> None:
     graph folder, under ``key``: a digest of the graphs they were read from (written
     atomically; kept whether or not the build goes on to finish, since the key says
     what they are)."""
-    from .store import atomic_path
     with atomic_path(Path(folder) / TABLES_FILE) as tmp, open(tmp, "wb") as fh:
         pickle.dump((_tables_fingerprint(), key), fh, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -614,6 +614,41 @@ def load_tables(folder: str | Path, keys: Iterable[str]) -> Tables | None:
     except Exception:  # noqa: BLE001 - a damaged cache (MemoryError, OverflowError...) is no cache
         return None
     return tables if isinstance(tables, Tables) else None
+
+
+def tables_key(folder: str | Path) -> str | None:
+    """The key the tables kept in ``folder`` were kept under by this code, if any."""
+    try:
+        with open(Path(folder) / TABLES_FILE, "rb") as fh:
+            made, key = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a damaged cache is no cache
+        return None
+    return key if made == _tables_fingerprint() and isinstance(key, str) else None
+
+
+def rekey_tables(folder: str | Path, old: str, new: str) -> None:
+    """Keep the tables kept in ``folder`` under ``old`` under ``new`` instead (the
+    graphs they are read from changed, but not in what they say of events); nothing
+    when they are not kept under ``old``.
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+    path = Path(folder) / TABLES_FILE
+    try:
+        src = open(path, "rb")
+    except FileNotFoundError:
+        return
+    with src:
+        try:
+            made, key = pickle.load(src)
+        except Exception:  # noqa: BLE001 - a damaged cache is no cache
+            return
+        if made != _tables_fingerprint() or key != old:
+            return
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+            pickle.dump((made, new), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            shutil.copyfileobj(src, fh)
 
 
 def _tables_fingerprint() -> str:
@@ -953,6 +988,23 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
             terms = _counted_or_read(graph, _site_files(root, paths), jobs)
         return _score(data, texts if texts is not None else {}, terms if terms is not None else {},
                       w, top, jobs, keep, each, let_go)
+
+
+def related_from_tables(tables: Tables, *, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
+                        site: str | Path | None, top: int | None = None,
+                        weights: Mapping[str, Any] | str | Path | None = None, jobs: int | None = None,
+                        keep: Callable[[str, str], bool] | None = None,
+                        each: Callable[[str, list[Suggestion]], None] | None = None) -> dict[str, list[Suggestion]]:
+    """:func:`related_events` of a graph whose tables are known (as ``on_tables`` was
+    given them), with the words of its events given: no graph is needed. Arguments as
+    there; ``site`` is the folder whose ``_kg/related.yml`` applies (``None``: none).
+
+    Raises:
+        KgError: the weights are invalid.
+    """
+    w = load_weights(weights, site)
+    with gc_paused():
+        return _score(tables, texts, terms, w, w["top"] if top is None else top, jobs, keep, each)
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,6 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 import kg
+import kg.build
+import kg.forks
 import kg.store
 from kg.mapping import default_mapping_path
 
@@ -426,9 +428,16 @@ def _generated_site(root: Path, events: int) -> Path:
     return root
 
 
-def test_a_rebuild_scores_again_only_the_events_whose_inputs_changed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ahead", [False, True], ids=["in-process", "scored-ahead"])
+def test_a_rebuild_scores_again_only_the_events_whose_inputs_changed(tmp_path: Path, monkeypatch,
+                                                                     ahead: bool) -> None:
     """Related events: an event is scored again only when something its suggestions are
-    worked out from changed; whatever changes, the result is a clean build's."""
+    worked out from changed; whatever changes, the result is a clean build's (also when
+    a child scores them ahead while the graph is made, and whether what it assumed
+    holds or not)."""
+    if ahead and not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    monkeypatch.setattr("kg.build.AHEAD_EVENTS", 0 if ahead else 10**9)
     site = _generated_site(tmp_path / "site", 150)
     inc, clean = tmp_path / "inc", tmp_path / "clean"
     kg.build_site(site, inc)
@@ -613,3 +622,136 @@ def test_a_graph_file_written_over_during_a_build_fails_it_and_keeps_the_last(ti
         kg.build_site(tiny_site, inc)
     graph_nq, quads, report = outputs(inc)
     assert (quads, report) == before[1:]  # the store and report as they were
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """A generated site of 150 events, built once for the tests that copy it."""
+    return _generated_site(tmp_path_factory.mktemp("generated") / "site", 150)
+
+
+def _copy_built(generated: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A copy of the generated site, its folder built into, and a folder for clean builds."""
+    site = Path(shutil.copytree(generated, tmp_path / "site"))
+    kg.build_site(site, tmp_path / "inc")
+    return site, tmp_path / "inc", tmp_path / "clean"
+
+
+def _scored_ahead(monkeypatch) -> list[str]:
+    """Count the rebuild's scorings of related events in its own process ("here") and
+    the children started to score ahead ("ahead")."""
+    import kg.build
+    seen: list[str] = []
+    real_related, real_ahead = kg.build.related_events, kg.build.Ahead
+    monkeypatch.setattr("kg.build.related_events", lambda *a, **k: seen.append("here") or real_related(*a, **k))
+    monkeypatch.setattr("kg.build.Ahead", lambda *a: seen.append("ahead") or real_ahead(*a))
+    monkeypatch.setattr("kg.build.AHEAD_EVENTS", 0)
+    return seen
+
+
+def test_suggestions_scored_ahead_are_taken_only_when_the_tables_stand(generated: Path, tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """A rebuild whose words changed scores related events in a child while the graph is
+    made, on the last build's tables; they are taken when no graph changed in what the
+    tables say (nothing is scored in the build's own process), else the build's own
+    process scores on the new tables. Either way the result is a clean build's."""
+    if not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    site, inc, clean = _copy_built(generated, tmp_path)
+    seen = _scored_ahead(monkeypatch)
+    events = sorted((site / "_events").glob("*.md"))
+    events[3].write_text(events[3].read_text() + "\nA paragraph about harbours, moorings and lighthouses.\n")
+    got = kg.build_site(site, inc)
+    assert seen == ["ahead"] and 0 < got.report["incremental"]["related_events_scored"] < 150  # taken
+    assert got.report["incremental"]["related_graphs_reused"] > 0
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+    seen.clear()  # a title (read by the tables) and words: the child's suggestions are dropped
+    text = events[7].read_text()
+    events[7].write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1 revisited", text, count=1)
+                         + "\nLighthouses again.\n")
+    kg.build_site(site, inc)
+    assert seen == ["ahead", "here"]
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+
+
+@pytest.mark.parametrize("trouble", ["child-fails", "no-tables", "last-graph-lacks-one"])
+def test_a_rebuild_whose_scoring_ahead_fails_scores_in_its_own_process(generated: Path, tmp_path: Path,
+                                                                       monkeypatch, trouble: str) -> None:
+    """A child that fails, finds no tables kept, or scored on a last graph file that
+    lacks a graph to keep: the build scores in its own process; the result is a clean
+    build's and no child is left behind."""
+    import os
+    if not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    site, inc, clean = _copy_built(generated, tmp_path)
+    seen = _scored_ahead(monkeypatch)
+    if trouble == "child-fails":
+        monkeypatch.setattr("kg.build.related_from_tables", lambda *a, **k: 1 / 0)
+    elif trouble == "no-tables":
+        (inc / "cache" / "related-tables.pickle").unlink()
+    else:  # the second related graph asked for is not found (the first time only)
+        real, asked = kg.store.GraphWriter.previous_nquads, []
+
+        def lacking(self, name: str, sha: str):
+            if "/graph/related/" in name:
+                asked.append(name)
+                if len(asked) == 2:
+                    return None
+            return real(self, name, sha)
+        monkeypatch.setattr(kg.store.GraphWriter, "previous_nquads", lacking)
+    events = sorted((site / "_events").glob("*.md"))
+    events[3].write_text(events[3].read_text() + "\nA paragraph about harbours, moorings and lighthouses.\n")
+    got = kg.build_site(site, inc)
+    assert seen == ["ahead", "here"]
+    counts = got.report["incremental"]
+    assert 0 < counts["related_events_scored"] < 150 and counts["related_graphs_reused"] > 0
+    assert counts["related_events_scored"] + counts["related_graphs_reused"] <= 150  # none counted twice
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left, running or not waited for
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+
+
+def test_a_build_that_fails_stops_the_child_scoring_ahead(generated: Path, tmp_path: Path, monkeypatch) -> None:
+    """A rebuild that fails while its child scores ahead leaves no child behind, and the
+    folder as the last build left it."""
+    import os
+    if not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    site, inc, _ = _copy_built(generated, tmp_path)
+    before = outputs(inc)
+    seen = _scored_ahead(monkeypatch)
+    monkeypatch.setattr("kg.build.find_series", lambda *a, **k: 1 / 0)
+    events = sorted((site / "_events").glob("*.md"))
+    events[3].write_text(events[3].read_text() + "\nA paragraph about harbours.\n")
+    with pytest.raises(ZeroDivisionError):
+        kg.build_site(site, inc)
+    assert seen == ["ahead"]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    assert outputs(inc) == before
+
+
+def test_tables_kept_from_other_graphs_than_the_last_builds_are_not_scored_ahead_on(generated: Path, tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    """Tables kept under other graphs than the last build's (as a build stopped after
+    reading them leaves them): what a child scored on them is not taken."""
+    if not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    site, inc, clean = _copy_built(generated, tmp_path)
+    event = sorted((site / "_events").glob("*.md"))[9]
+    text = event.read_text()
+    event.write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1 revisited", text, count=1))
+    kg.build_site(site, inc)
+    saved = (inc / "cache" / "related-tables.pickle").read_bytes()  # with the title revisited
+    event.write_text(text)
+    kg.build_site(site, inc)
+    (inc / "cache" / "related-tables.pickle").write_bytes(saved)
+    seen = _scored_ahead(monkeypatch)
+    event.write_text(text + "\nA paragraph about harbours, moorings and lighthouses.\n")
+    kg.build_site(site, inc)
+    assert seen == ["ahead", "here"]
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
