@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from . import vocab
 from .errors import Diagnostic
-from .collector import gc_paused, give_back_memory
+from .collector import available_memory, gc_paused, give_back_memory
 from .entities import load_curation
 from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
@@ -29,6 +29,8 @@ from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, write_json
 
 STAGES = ("read", "graph", "store", "related", "report", "save")
 AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores no related events ahead: forking costs more
+AHEAD_BYTES = 32 << 10  # the memory a child scoring ahead needs per event page, twice what it was measured
+                        # to hold (0.2 GB at 10,000 pages, 1.5 GB at 100,000)
 
 
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
@@ -118,7 +120,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         # related events scored on the other core while this one makes the graph, as if
         # what they read of the graph had not changed (taken only if so): before the
         # store is opened, whose threads a forked child must not share
-        if inputs.derived and inputs.fresh_related != inputs.related and len(terms) + len(texts) >= AHEAD_EVENTS:
+        if inputs.derived and inputs.fresh_related != inputs.related and _room_ahead(len(terms) + len(texts)):
             ahead = Ahead(_score_ahead, Path(out), the_site.root, inputs.derived, prefix, terms, texts)
     writer = None
     try:
@@ -264,6 +266,16 @@ def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | P
                    keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
                    on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
     return len(scored)
+
+
+def _room_ahead(events: int) -> bool:
+    """Whether a rebuild of ``events`` event pages scores related events ahead: enough
+    of them that forking pays, and memory enough for the child beside this process (at
+    100,000 pages the child holds 1.5 GB); not where the memory available is unknown."""
+    if events < AHEAD_EVENTS:
+        return False
+    free = available_memory()
+    return free is not None and free >= AHEAD_BYTES * events
 
 
 def _score_ahead(folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix: str,

@@ -53,3 +53,24 @@ def _malloc_trim():  # type: ignore[no-untyped-def]
 
 
 _TRIM: object = False  # not looked up yet
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can give to new work without swapping (Linux's
+    ``MemAvailable``, within the process's cgroup limit when it has one); ``None``
+    where that is not known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            free = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return None
+    for limit, used in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),  # cgroup v2
+                        ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                         "/sys/fs/cgroup/memory/memory.usage_in_bytes")):  # v1
+        try:
+            with open(limit, encoding="ascii") as a, open(used, encoding="ascii") as b:
+                room = int(a.read().strip()) - int(b.read().strip())
+        except (OSError, ValueError):  # no such limit ("max"), or no cgroup files
+            continue
+        free = min(free, max(room, 0))
+    return free

@@ -53,3 +53,15 @@ def test_the_child_writes_nothing_of_this_process_at_exit(capfd) -> None:
     assert ahead.result() == 42
     out, _ = capfd.readouterr()
     assert out == "pending"  # once: the child's copy of the buffer was not flushed
+
+
+def test_available_memory_is_what_the_system_says() -> None:
+    from pathlib import Path
+
+    from kg.collector import available_memory
+    if not Path("/proc/meminfo").exists():
+        assert available_memory() is None
+        return
+    line = next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemAvailable:"))
+    free = available_memory()
+    assert 0 < free <= int(line.split()[1]) * 1024 * 1.1  # (it moves between the two reads)

@@ -755,3 +755,25 @@ def test_tables_kept_from_other_graphs_than_the_last_builds_are_not_scored_ahead
     assert seen == ["ahead", "here"]
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
+
+
+def test_no_child_scores_ahead_without_the_memory_for_it(generated: Path, tmp_path: Path, monkeypatch) -> None:
+    """A child scoring ahead holds memory beside the build's (1.5 GB at 100,000 events):
+    with less available, or where that is not known, the build scores in its own process."""
+    site, inc, clean = _copy_built(generated, tmp_path)
+    seen = _scored_ahead(monkeypatch)
+    event = sorted((site / "_events").glob("*.md"))[3]
+    for free in [150 * kg.build.AHEAD_BYTES - 1, None]:
+        monkeypatch.setattr("kg.build.available_memory", lambda: free)
+        seen.clear()
+        event.write_text(event.read_text() + f"\nA paragraph about {free}.\n")
+        kg.build_site(site, inc)
+        assert seen == ["here"], free
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+    if kg.forks.can_fork():
+        monkeypatch.setattr("kg.build.available_memory", lambda: 150 * kg.build.AHEAD_BYTES)
+        seen.clear()
+        event.write_text(event.read_text() + "\nOne more paragraph.\n")
+        kg.build_site(site, inc)
+        assert seen == ["ahead"]
