@@ -777,3 +777,32 @@ def test_no_child_scores_ahead_without_the_memory_for_it(generated: Path, tmp_pa
         event.write_text(event.read_text() + "\nOne more paragraph.\n")
         kg.build_site(site, inc)
         assert seen == ["ahead"]
+
+
+def test_the_last_graph_file_is_let_go_once_replaced(tiny_site: Path, tmp_path: Path, monkeypatch) -> None:
+    """The last graph.nq is held open while it is replaced, so that its blocks are freed
+    beside other work: once the build returns (however long freeing takes), nothing
+    holds it."""
+    import os
+    import time
+    real = kg.store._Freeing._close
+    monkeypatch.setattr(kg.store._Freeing, "_close", staticmethod(lambda fd: time.sleep(0.3) or real(fd)))
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("no /proc/self/fd here")
+
+    def held() -> list[str]:
+        out = []
+        for fd in fds.iterdir():
+            try:
+                out.append(os.readlink(fd))
+            except OSError:
+                continue
+        return [t for t in out if "graph.nq" in t]
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
+    kg.build_site(tiny_site, inc)
+    kg.build_site(tiny_site, inc, incremental=False)
+    assert held() == []
