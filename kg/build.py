@@ -5,6 +5,7 @@ import hashlib
 import pickle
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -123,11 +124,16 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         if inputs.derived and inputs.fresh_related != inputs.related and _room_ahead(len(terms) + len(texts)):
             ahead = Ahead(_score_ahead, Path(out), the_site.root, inputs.derived, prefix, terms, texts)
     writer = None
+    # the last store copied (in the store's own code, which lets go of Python's lock)
+    # while the pages are indexed and the series found
+    opening = ThreadPoolExecutor(max_workers=1)
+    opened = opening.submit(GraphWriter, out, incremental)
+    opening.shutdown(wait=False)
     try:
         builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
         series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                              _event_projects(records, the_mapping, builder))
-        writer = GraphWriter(out, incremental)
+        writer = opened.result()
         # one graph at a time: never all quads at once
         for name, data, digest in builder.build(series, writer.previous_nquads if inputs is not None else None):
             writer.add_nquads(name, data, digest)
@@ -180,6 +186,8 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     except BaseException:
         if ahead is not None:
             ahead.cancel()
+        if writer is None and opened.exception() is None:  # failed while the store was being copied
+            writer = opened.result()
         if writer is not None:
             writer.abort()
         if inputs is not None:

@@ -732,6 +732,8 @@ def test_a_build_that_fails_stops_the_child_scoring_ahead(generated: Path, tmp_p
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
     assert outputs(inc) == before
+    # the store copied (in a thread) while it failed was dropped with its spool
+    assert sorted(p.name for p in [*inc.glob(".*"), *(inc / "cache").glob(".*")]) == []
 
 
 def test_tables_kept_from_other_graphs_than_the_last_builds_are_not_scored_ahead_on(generated: Path, tmp_path: Path,
