@@ -17,6 +17,7 @@ from .site import Site, slugify
 
 _STEM = re.compile(r"\s*(?::|\s[-–—]\s|\()")
 MIN_STEM_WORDS = 2
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -76,21 +77,20 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
         members = groups[key]
         if len(members) < 2:
             continue
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                why = []
-                if projects.get(a.iri, set()) & projects.get(b.iri, set()):
-                    why.append("shared project")
-                if b.iri in links[a.iri]:
-                    why.append("links between meetings")
-                if why:
-                    ra, rb = find(a.iri), find(b.iri)
+        # each pair of members: their projects and links looked up once a member
+        theirs = [(r.iri, projects.get(r.iri) or _NONE, links.get(r.iri) or _NONE) for r in members]
+        for i, (a, a_projects, a_links) in enumerate(theirs):
+            for b, b_projects, _ in theirs[i + 1:]:
+                shared, linked = not a_projects.isdisjoint(b_projects), b in a_links
+                if shared or linked:
+                    why = ["shared project"] * shared + ["links between meetings"] * linked + [f"same {key[0]}"]
+                    ra, rb = find(a), find(b)
                     if ra != rb:
                         parent[rb] = ra
-                    group_of.setdefault(a.iri, key)
-                    group_of.setdefault(b.iri, key)
-                    reasons[a.iri].update(why + [f"same {key[0]}"])
-                    reasons[b.iri].update(why + [f"same {key[0]}"])
+                    group_of.setdefault(a, key)
+                    group_of.setdefault(b, key)
+                    reasons[a].update(why)
+                    reasons[b].update(why)
     clusters: dict[str, list[Record]] = defaultdict(list)
     for r in events:
         if r.iri in group_of:
