@@ -12,9 +12,10 @@ import multiprocessing
 import os
 import pickle
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import markdown
 from .errors import Diagnostic
@@ -89,37 +90,77 @@ class RecordCache:
     Kept in the graph folder (``cache/records.pickle``) so that a rebuild reads and
     parses again only the files whose content changed. A cache made under other
     settings (kg version, mapping, ``_config.yml``, staff names) is not used.
+
+    Records are pickled a few together (see :func:`_chunked`): a pickle's fixed costs
+    (each class it names looked up again) made unpickling them one by one take twice as
+    long. A group whose files all kept their records keeps its bytes; the others are
+    pickled again.
     """
 
     FILE = "cache/records.pickle"
+    FORMAT = "kg records 2"
 
-    def __init__(self, fingerprint: str, entries: dict[str, tuple[str, bytes]] | None = None,
-                 stamps: dict[str, tuple[Stamp, str]] | None = None) -> None:
+    def __init__(self, fingerprint: str, entries: dict[str, tuple[str, int, int]] | None = None,
+                 chunks: list[bytes] | None = None, stamps: dict[str, tuple[Stamp, str]] | None = None) -> None:
         self.fingerprint = fingerprint
-        self.entries = entries or {}   # relpath -> (what the record is valid for, pickled record)
-        self.fresh: dict[str, tuple[str, bytes]] = {}
+        self.entries = entries or {}   # relpath -> (what the record is valid for, its chunk, its place there)
+        self.chunks = chunks or []     # pickled lists of records
+        self.fresh: dict[str, tuple[str, int, int]] = {}  # this build's, as entries (once chunked)
+        self.fresh_chunks: list[bytes] = []
         self.stamps = stamps or {}     # relpath -> (its file's stamp, the SHA-1 of its bytes then)
         self.fresh_stamps: dict[str, tuple[Stamp, str]] = {}
         self.reused = 0
+        self._unpickled: dict[int, list[Record]] = {}
 
     @classmethod
     def load(cls, folder: Path, fingerprint: str) -> "RecordCache":
         """The cache in ``folder`` if it was made under the same settings, else an empty one."""
         try:
             with open(folder / cls.FILE, "rb") as fh:
-                stored_fingerprint, entries, stamps = pickle.load(fh)
+                made, stored_fingerprint, entries, chunks, stamps = pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
             return cls(fingerprint)
-        if stored_fingerprint != fingerprint:
+        if made != cls.FORMAT or stored_fingerprint != fingerprint:
             return cls(fingerprint)
-        return cls(fingerprint, entries, stamps)
+        return cls(fingerprint, entries, chunks, stamps)
+
+    def record(self, rel: str) -> Record:
+        """The last build's record of file ``rel`` (which :attr:`entries` has)."""
+        _key, chunk, place = self.entries[rel]
+        if chunk not in self._unpickled:
+            self._unpickled[chunk] = pickle.loads(self.chunks[chunk])
+        return self._unpickled[chunk][place]
+
+    def keep(self, records: dict[str, tuple[str, Record]]) -> None:
+        """This build's records (relpath -> (key, record), before any is changed by what
+        follows), grouped as :func:`_chunked` says: a group the last build had with the
+        same files and keys keeps its bytes."""
+        last: dict[tuple[tuple[str, str], ...], int] = {}
+        members: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for rel, (key, chunk, _place) in self.entries.items():
+            members[chunk].append((rel, key))
+        for chunk, group in members.items():
+            last[tuple(sorted(group))] = chunk
+        self.fresh, self.fresh_chunks = {}, []
+        for group in _chunked(sorted(records)):
+            keyed = tuple((rel, records[rel][0]) for rel in group)
+            old = last.get(keyed)
+            if old is not None and [self.entries[rel][2] for rel in group] == list(range(len(group))):
+                data = self.chunks[old]
+            else:
+                data = pickle.dumps([records[rel][1] for rel in group], protocol=pickle.HIGHEST_PROTOCOL)
+            for place, rel in enumerate(group):
+                self.fresh[rel] = (records[rel][0], len(self.fresh_chunks), place)
+            self.fresh_chunks.append(data)
+        self._unpickled = {}
 
     def save(self, folder: Path) -> None:
         """Write the records of this build for the next one (atomically, streamed: the
         whole pickle is never one more copy in memory)."""
         from .store import atomic_path
         with atomic_path(folder / self.FILE) as tmp, open(tmp, "wb") as fh:
-            pickle.dump((self.fingerprint, self.fresh, self.fresh_stamps), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.FORMAT, self.fingerprint, self.fresh, self.fresh_chunks, self.fresh_stamps), fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
     def keys(self) -> dict[str, str]:
         """File → what its record of this build is valid for (see :func:`_cache_key`)."""
@@ -128,6 +169,24 @@ class RecordCache:
     def release(self) -> None:
         """Let go of the pickled records, the last build's and this one's (once saved)."""
         self.entries, self.fresh, self.stamps, self.fresh_stamps = {}, {}, {}, {}
+        self.chunks, self.fresh_chunks, self._unpickled = [], [], {}
+
+
+CHUNK_SPREAD = 16  # files in a group of records pickled together, on average
+
+
+def _chunked(rels: list[str]) -> Iterator[list[str]]:
+    """``rels`` (sorted) in groups of about :data:`CHUNK_SPREAD`, each ending where a
+    path's hash says (not by count: a file added or deleted changes its own group, not
+    every group after it)."""
+    group: list[str] = []
+    for rel in rels:
+        group.append(rel)
+        if hashlib.blake2b(rel.encode("utf-8", "surrogatepass"), digest_size=2).digest()[0] < 256 // CHUNK_SPREAD:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def code_stamps(*modules: str) -> list[str]:
@@ -171,13 +230,14 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
     first = [f for f in files if person is not None and f[0] == person.collection]
     rest = [f for f in files if not (person is not None and f[0] == person.collection)]
     records: list[Record] = []
+    kept: dict[str, tuple[str, Record]] = {}  # relpath -> (key, record) for the cache
     if cache is not None:
-        first = _from_cache(site, cache, first, records, "")
+        first = _from_cache(site, cache, first, records, "", kept)
     records.extend(_read_chunk(site, mapping, [], first))
     staff = sorted(r.label for r in records if r.kind == "person" and r.label)
     staff_key = "\x00".join(staff)  # event records depend on the staff names too
     if cache is not None:
-        rest = _from_cache(site, cache, rest, records, staff_key)
+        rest = _from_cache(site, cache, rest, records, staff_key, kept)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(rest) >= PARALLEL_FROM:
         chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
@@ -193,12 +253,12 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
     if cache is not None:
         people = {site.relpath(path) for _label, path in files if person is not None and _label == person.collection}
         for r in records:
-            if r.relpath not in cache.fresh:
+            if r.relpath not in kept:
                 key = "" if r.relpath in people else staff_key
-                cache.fresh[r.relpath] = (_cache_key(r.source.sha1, key),
-                                          pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+                kept[r.relpath] = (_cache_key(r.source.sha1, key), r)
                 if r.source.stamp is not None:
                     cache.fresh_stamps[r.relpath] = (r.source.stamp, r.source.sha1)
+        cache.keep(kept)  # (pickled before anything below changes them)
     order = {site.relpath(path): i for i, (_label, path) in enumerate(files)}
     records.sort(key=lambda r: order[r.relpath])
     _separate_conflicts(site, records)
@@ -211,8 +271,9 @@ def _cache_key(file_sha1: str, extra: str) -> str:
 
 
 def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], records: list[Record],
-                extra: str) -> list[tuple[str, Path]]:
-    """Take the records of unchanged files from the cache; return the files left to read."""
+                extra: str, kept: dict[str, tuple[str, Record]]) -> list[tuple[str, Path]]:
+    """Take the records of unchanged files from the cache (also into ``kept``: relpath
+    -> (key, record)); return the files left to read."""
     left = []
     for label, path in files:
         rel = site.relpath(path)
@@ -227,10 +288,10 @@ def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], r
         if stamp is not None:
             cache.fresh_stamps[rel] = (stamp, sha1)
         if sha1 is not None and entry[0] == _cache_key(sha1, extra):
-            record = pickle.loads(entry[1])
+            record = cache.record(rel)
             record.source.stamp = stamp  # as the file is now
             records.append(record)
-            cache.fresh[rel] = entry
+            kept[rel] = (entry[0], record)
             cache.reused += 1
         else:
             left.append((label, path))

@@ -808,3 +808,32 @@ def test_the_last_graph_file_is_let_go_once_replaced(tiny_site: Path, tmp_path: 
     kg.build_site(tiny_site, inc)
     kg.build_site(tiny_site, inc, incremental=False)
     assert held() == []
+
+
+def test_records_are_cached_in_groups_that_a_change_leaves_alone(tmp_path: Path) -> None:
+    """The record cache pickles records a few together; a group is cut where a path's
+    hash says, so a file added or changed makes only its own group pickled again (the
+    others keep their bytes), and each file's record comes back as it was."""
+    import pickle
+
+    from kg.records import CHUNK_SPREAD, RecordCache, _chunked
+    rels = [f"_events/2024-01-{i:04d}-event.md" for i in range(400)]
+    groups = list(_chunked(rels))
+    assert [r for g in groups for r in g] == rels and 400 / len(groups) > CHUNK_SPREAD / 3
+    added = sorted(rels + ["_events/2024-01-0100-new.md"])
+    changed = [g for g in _chunked(added) if g not in groups]
+    assert len(changed) <= 2 and "_events/2024-01-0100-new.md" in changed[0]  # its own (or split in two)
+    records = {rel: (f"key-{rel}", {"record": rel}) for rel in rels}
+    last = RecordCache("f")
+    last.keep(records)
+    again = RecordCache("f", last.fresh, last.fresh_chunks)
+    assert again.record(rels[7]) == {"record": rels[7]}
+    records[rels[7]] = ("key-changed", {"record": "changed"})
+    again.keep(records)
+    kept = sum(1 for data in again.fresh_chunks if any(data is old for old in last.fresh_chunks))
+    assert kept == len(groups) - 1  # every group but the changed file's
+    assert [pickle.loads(d) for d in again.fresh_chunks if not any(d is o for o in last.fresh_chunks)] == [
+        [records[r][1] for r in g] for g in groups if rels[7] in g]
+    reread = RecordCache("f", again.fresh, again.fresh_chunks)
+    assert [reread.record(r) for r in rels] == [records[r][1] for r in rels]
+    assert reread.keys() == {} and again.keys() == {r: records[r][0] for r in rels}
