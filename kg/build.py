@@ -13,15 +13,15 @@ from rapidfuzz import fuzz
 
 from . import vocab
 from .errors import Diagnostic
-from .collector import available_memory, gc_paused, give_back_memory
+from .collector import gc_paused, give_back_memory
 from .entities import load_curation
 from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .forks import Ahead
+from .ahead import ScoredAhead, graphs_digests, keep_the_rest, room_ahead
 from .related import (event_nquads, graph_name, inputs_digest, load_tables, rekey_tables, related_events,
-                      related_from_tables, related_prefix, save_tables, save_terms, table_line, tables_key)
+                      related_prefix, save_tables, save_terms, table_line)
 from .resolve import normalise
 from .series import find_series
 from .site import Site, load_site
@@ -29,9 +29,6 @@ from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, write_json
 
 
 STAGES = ("read", "graph", "store", "related", "report", "save")
-AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores no related events ahead: forking costs more
-AHEAD_BYTES = 32 << 10  # the memory a child scoring ahead needs per event page, twice what it was measured
-                        # to hold (0.2 GB at 10,000 pages, 1.5 GB at 100,000)
 
 
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
@@ -55,10 +52,12 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             spares little time there, since the build's own process writes every
             event's graph as its suggestions come (the stage took 84-93 s with a worker
             and 76-87 s without). ``kg related`` on its own shares scoring out. A
-            rebuild of :data:`AHEAD_EVENTS` event pages or more in which words changed
-            forks one child, before the store is opened, that scores related events on
-            the last build's tables while this process makes the graph; its suggestions
-            are taken only when no graph changed in what those tables say.
+            rebuild that must work related events out again (an event's words, or the
+            weights, changed), of :data:`kg.ahead.AHEAD_EVENTS` event pages or more, on
+            two cores or more and with the memory for it, forks one child before the
+            store is opened that scores them on the last build's tables while this
+            process makes the graph; what it scored is taken only when no graph changed
+            in what those tables say (see :mod:`kg.ahead`).
         incremental: reuse what the last build into ``out`` read from files that have
             not changed, and rewrite only the named graphs that changed (the result is
             the same as a clean build's).
@@ -121,8 +120,11 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         # related events scored on the other core while this one makes the graph, as if
         # what they read of the graph had not changed (taken only if so): before the
         # store is opened, whose threads a forked child must not share
-        if inputs.derived and inputs.fresh_related != inputs.related and _room_ahead(len(terms) + len(texts)):
-            ahead = Ahead(_score_ahead, Path(out), the_site.root, inputs.derived, prefix, terms, texts)
+        if inputs.derived and inputs.fresh_related != inputs.related and room_ahead(len(terms) + len(texts)):
+            try:
+                ahead = ScoredAhead(Path(out), the_site.root, inputs.derived, prefix, terms, texts)
+            except OSError:
+                ahead = None  # (no file for it): scored in this process
     writer = None
     # the last store copied (in the store's own code, which lets go of Python's lock)
     # while the pages are indexed and the series found
@@ -185,7 +187,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             lap("save")
     except BaseException:
         if ahead is not None:
-            ahead.cancel()
+            ahead.close()
         if writer is None and opened.exception() is None:  # failed while the store was being copied
             writer = opened.result()
         if writer is not None:
@@ -202,14 +204,14 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
 
 def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | Path | None, root: Path,
                    prefix: str, graph: KnowledgeGraph, terms: dict[str, Any], texts: dict[str, str],
-                   ahead: Ahead | None) -> int:
+                   ahead: ScoredAhead | None) -> int:
     """Every event page's related events into ``writer``, one graph an event, from
     ``graph`` (the store, with every other graph of this build) and the words of the
     pages (``terms`` counted, else ``texts``; both emptied once weighed). With ``inputs``
     (a rebuild), an event whose suggestions are made from what the last build's were
     keeps the last build's graph, and the tables read from the graph are the last
     build's when no graph changed in what they read; ``ahead`` is a child that scored
-    events on those tables (see :func:`_score_ahead`), taken when they stand and
+    events on those tables (see :mod:`kg.ahead`), taken when they stand and
     cancelled when not. Returns how many events were scored (all, on a first build)."""
     digests: dict[str, str] = {}  # event -> the digest of what its suggestions are made from
 
@@ -241,8 +243,8 @@ def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | P
     is_related = lambda name: name.startswith(prefix)  # noqa: E731
     not_related = lambda name: not is_related(name)  # noqa: E731
     same = inputs is not None and writer.same_lines(table_line, is_related)
-    key, _ = _graphs_digests(writer.hashes, not_related)
-    last, last_all = _graphs_digests(writer.previous, not_related) if inputs is not None else (None, None)
+    key, _ = graphs_digests(writer.hashes, not_related)
+    last, last_all = graphs_digests(writer.previous, not_related) if inputs is not None else (None, None)
     try:
         # (the inputs kept must be those of the build that wrote the last graph.nq, which
         # the lines were compared with: not so after a clean build into the folder, or a
@@ -251,17 +253,17 @@ def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | P
                 and inputs.graphs == last_all \
                 and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
             return 0  # the same tables and words as the last build's: its suggestions all stand
-        got = ahead.result() if ahead is not None and same else None
-        if got is not None and got[0] == last and _take_ahead(got[1], got[2], inputs, prefix, writer):
-            digests.update(got[1])
-            for event, data in got[2].items():
+        got = ahead.result(last) if ahead is not None and same and last is not None else None
+        if got is not None and keep_the_rest(*got, inputs, prefix, writer):
+            digests.update(got[0])
+            for event, data in ahead.graphs():
                 made(event, data)
             if key != last and out is not None:  # the tables stand for this build's graphs too
                 _rekey_tables(Path(out), last, key)
             return len(scored)
     finally:
         if ahead is not None:
-            ahead.cancel()
+            ahead.close()
     tables = None
     if inputs is not None:
         tables = load_tables(out, [key] + ([last] if same else []))
@@ -274,73 +276,6 @@ def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | P
                    keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
                    on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
     return len(scored)
-
-
-def _room_ahead(events: int) -> bool:
-    """Whether a rebuild of ``events`` event pages scores related events ahead: enough
-    of them that forking pays, and memory enough for the child beside this process (at
-    100,000 pages the child holds 1.5 GB); not where the memory available is unknown."""
-    if events < AHEAD_EVENTS:
-        return False
-    free = available_memory()
-    return free is not None and free >= AHEAD_BYTES * events
-
-
-def _score_ahead(folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix: str,
-                 terms: dict[str, Any], texts: dict[str, str]) -> tuple[str, dict[str, str], dict[str, bytes]] | None:
-    """Related events scored on the tables kept in ``folder`` (in a child forked from a
-    rebuild: see :class:`kg.forks.Ahead`): the key they were kept under, the digest of
-    each event's inputs, and the N-Quads of each event whose digest is not the one its
-    graph was made from last time (``derived``: see :class:`kg.graph.GraphInputs`), b""
-    for none; ``None`` when no tables are kept."""
-    key = tables_key(folder)
-    tables = load_tables(folder, [key]) if key is not None else None
-    if tables is None:
-        return None
-    digests: dict[str, str] = {}
-    made: dict[str, bytes] = {}
-
-    def keep(event: str, digest: str) -> bool:
-        digests[event] = digest
-        old = derived.get(graph_name(prefix, event))
-        return old is not None and old[0] == digest
-
-    def each(event: str, suggestions: list) -> None:
-        made[event] = event_nquads(graph_name(prefix, event), event, suggestions) if suggestions else b""
-
-    related_from_tables(tables, texts=texts, terms=terms, site=root, jobs=1, keep=keep, each=each)
-    return key, digests, made
-
-
-def _take_ahead(digests: dict[str, str], made: dict[str, bytes], inputs: GraphInputs | None, prefix: str,
-                writer: GraphWriter) -> bool:
-    """Keep the last build's graph of every event not in ``made`` (scored ahead), as
-    :func:`_related_stage` would; false, with nothing kept, when the last graph file
-    lacks one of them."""
-    if inputs is None:
-        return False
-    before = dict(inputs.fresh_derived), inputs.derived_reused
-    got = [(name, inputs.reuse(name, digest, writer.previous_nquads))
-           for name, digest in ((graph_name(prefix, e), d) for e, d in digests.items() if e not in made)]
-    if any(g is None for _, g in got):
-        inputs.fresh_derived, inputs.derived_reused = before
-        return False
-    for name, g in got:
-        if isinstance(g, tuple):
-            writer.add_nquads(name, *g)
-    return True
-
-
-def _graphs_digests(hashes: dict[str, str], which: Callable[[str], bool]) -> tuple[str, str]:
-    """Digests of ``which`` of ``hashes`` (name -> SHA-1) and of all of them: of a
-    build's graphs, and of those related events' tables are read from."""
-    some, every = hashlib.sha1(), hashlib.sha1()
-    for name in sorted(hashes):
-        line = f"{name}\x00{hashes[name]}\n".encode("utf-8", "surrogatepass")
-        every.update(line)
-        if which(name):
-            some.update(line)
-    return some.hexdigest(), every.hexdigest()
 
 
 def _rekey_tables(out: Path, old: str | None, new: str) -> None:

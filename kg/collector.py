@@ -8,6 +8,7 @@ on a large site the collector's time grows faster than the site.
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -56,21 +57,53 @@ _TRIM: object = False  # not looked up yet
 
 
 def available_memory() -> int | None:
-    """Bytes of memory the system can give to new work without swapping (Linux's
-    ``MemAvailable``, within the process's cgroup limit when it has one); ``None``
-    where that is not known."""
+    """Bytes of memory the system can give to new work without swapping: Linux's
+    ``MemAvailable``, or less where the process's control group (or one above it) is
+    nearer its limit; ``None`` where that is not known."""
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
             free = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("MemAvailable:"))
     except (OSError, StopIteration, ValueError, IndexError):
         return None
-    for limit, used in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),  # cgroup v2
-                        ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
-                         "/sys/fs/cgroup/memory/memory.usage_in_bytes")):  # v1
-        try:
-            with open(limit, encoding="ascii") as a, open(used, encoding="ascii") as b:
-                room = int(a.read().strip()) - int(b.read().strip())
-        except (OSError, ValueError):  # no such limit ("max"), or no cgroup files
+    room = _cgroup_room()
+    return free if room is None else min(free, room)
+
+
+_CGROUP_FILES = {"v2": ("/sys/fs/cgroup", "memory.max", "memory.current"),
+                 "v1": ("/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.usage_in_bytes")}
+
+
+def _cgroup_room(cgroups: str = "/proc/self/cgroup",
+                 files: dict[str, tuple[str, str, str]] = _CGROUP_FILES) -> int | None:
+    """The least room (limit less use) of the memory control groups the process is in
+    and those above them, as ``cgroups`` names them (``files``: where each version of
+    control groups keeps them, and its files of limit and use); ``None`` when none has
+    a limit."""
+    try:
+        with open(cgroups, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    room: int | None = None
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
             continue
-        free = min(free, max(room, 0))
-    return free
+        _id, controllers, path = parts
+        version = "v2" if controllers == "" else "v1" if "memory" in controllers.split(",") else None
+        if version is None:
+            continue
+        base, limit_file, usage_file = files[version]
+        names = [name for name in path.split("/") if name]
+        for depth in range(len(names), -1, -1):
+            folder = Path(base, *names[:depth])
+            try:
+                limit = (folder / limit_file).read_text(encoding="ascii").strip()
+                used = int((folder / usage_file).read_text(encoding="ascii").strip())
+            except (OSError, ValueError):
+                continue  # not there (the root has no limit file), or not readable
+            if limit == "max" or not limit.isdigit():
+                continue
+            left = max(int(limit) - used, 0)
+            room = left if room is None else min(room, left)
+    return room

@@ -42,25 +42,37 @@ def forking() -> Iterator[None]:
 class Ahead:
     """A function run in a child forked now, while this process goes on with other work;
     :meth:`result` takes what it returned (pickled through a pipe), :meth:`cancel` drops
-    it. The child inherits everything the function reads (nothing is copied to it) and
-    ends with ``os._exit``: it runs no exit handlers and flushes none of this process's
-    buffers. Fork only where no other thread may hold a lock the function needs.
+    it. The child inherits everything the function reads (nothing is copied to it),
+    dies with this process (where Linux can arrange it), and ends with ``os._exit``: it
+    runs no exit handlers and flushes none of this process's buffers. Fork only where
+    no other thread may hold a lock the function needs.
 
-    Where the system does not fork, nothing runs ahead and :meth:`result` is ``None``.
+    Where the system does not fork, or the fork fails (no memory for the child), nothing
+    runs ahead and :meth:`result` is ``None``.
     """
 
     def __init__(self, function: Callable[..., Any], *args: Any) -> None:
         self._pid = self._fd = -1
+        self._pidfd: int | None = None  # the child, safe to signal after it has ended
         self.error: str | None = None  # why :meth:`result` is None, when the child failed
         if not can_fork():
+            self.error = "this system does not fork"
             return
         read, write = os.pipe()
-        with forking():
-            pid = os.fork()
+        parent = os.getpid()
+        try:
+            with forking():
+                pid = os.fork()
+        except OSError as exc:
+            os.close(read)
+            os.close(write)
+            self.error = f"cannot fork: {exc}"
+            return
         if pid == 0:  # the child: whatever happens, it ends here
             code = 1
             try:
                 os.close(read)
+                _die_with(parent)
                 try:
                     data = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException as exc:  # noqa: BLE001 - told to the parent, which goes on without
@@ -72,18 +84,25 @@ class Ahead:
                 os._exit(code)
         os.close(write)
         self._pid, self._fd = pid, read
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # not Linux 5.3+: signalled by its pid while not reaped
+            self._pidfd = None
 
     def result(self) -> Any:
         """What the function returned, once it has; ``None`` when it raised (the error
-        is in :attr:`error`), the child died, or nothing ran ahead."""
+        is in :attr:`error`), the child died, or nothing ran ahead. Interrupted while
+        waiting (Ctrl-C), it stops the child."""
         if self._fd < 0:
             return None
         try:
             with os.fdopen(self._fd, "rb") as fh:
+                self._fd = -1
                 data = fh.read()
-        finally:
-            self._fd = -1
-            self._reap()
+        except BaseException:
+            self.cancel()
+            raise
+        self._reap()
         try:
             ok, value = pickle.loads(data)
         except Exception as exc:  # noqa: BLE001 - a child killed half-way wrote part of it
@@ -98,9 +117,12 @@ class Ahead:
         """Stop the child if it still runs, and drop its result."""
         if self._pid > 0:
             try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+                if self._pidfd is not None:
+                    signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+                else:
+                    os.kill(self._pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass  # ended already
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
@@ -109,4 +131,22 @@ class Ahead:
     def _reap(self) -> None:
         if self._pid > 0:
             pid, self._pid = self._pid, -1
-            os.waitpid(pid, 0)
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # reaped already (SIGCHLD ignored, or handled elsewhere)
+                pass
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+
+def _die_with(parent: int) -> None:
+    """In a forked child: be killed when ``parent`` ends (Linux), and end now if it has."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        pass  # not Linux: the child ends when its work does
+    if os.getppid() != parent:  # it ended before the above took hold
+        os._exit(1)

@@ -10,6 +10,7 @@ import pytest
 
 import kg
 import kg.build
+import kg.related
 import kg.forks
 import kg.store
 from kg.mapping import default_mapping_path
@@ -437,7 +438,7 @@ def test_a_rebuild_scores_again_only_the_events_whose_inputs_changed(tmp_path: P
     holds or not)."""
     if ahead and not kg.forks.can_fork():
         pytest.skip("this system does not fork")
-    monkeypatch.setattr("kg.build.AHEAD_EVENTS", 0 if ahead else 10**9)
+    monkeypatch.setattr("kg.ahead.AHEAD_EVENTS", 0 if ahead else 10**9)
     site = _generated_site(tmp_path / "site", 150)
     inc, clean = tmp_path / "inc", tmp_path / "clean"
     kg.build_site(site, inc)
@@ -640,13 +641,35 @@ def _copy_built(generated: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
 def _scored_ahead(monkeypatch) -> list[str]:
     """Count the rebuild's scorings of related events in its own process ("here") and
     the children started to score ahead ("ahead")."""
+    import kg.ahead
     import kg.build
     seen: list[str] = []
-    real_related, real_ahead = kg.build.related_events, kg.build.Ahead
+    real_related, real_ahead = kg.build.related_events, kg.build.ScoredAhead
+
+    def ahead(*a):
+        seen.append("ahead")
+        made = real_ahead(*a)
+        CHILDREN.append(made._child._pid)
+        return made
     monkeypatch.setattr("kg.build.related_events", lambda *a, **k: seen.append("here") or real_related(*a, **k))
-    monkeypatch.setattr("kg.build.Ahead", lambda *a: seen.append("ahead") or real_ahead(*a))
-    monkeypatch.setattr("kg.build.AHEAD_EVENTS", 0)
+    monkeypatch.setattr("kg.build.ScoredAhead", ahead)
+    monkeypatch.setattr("kg.ahead.AHEAD_EVENTS", 0)
     return seen
+
+
+CHILDREN: list[int] = []  # the children started to score ahead
+
+
+def _no_child_left() -> bool:
+    """Whether every child started to score ahead has ended and been waited for."""
+    import os
+    for pid in CHILDREN:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
 
 
 def test_suggestions_scored_ahead_are_taken_only_when_the_tables_stand(generated: Path, tmp_path: Path,
@@ -671,7 +694,7 @@ def test_suggestions_scored_ahead_are_taken_only_when_the_tables_stand(generated
     events[7].write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1 revisited", text, count=1)
                          + "\nLighthouses again.\n")
     kg.build_site(site, inc)
-    assert seen == ["ahead", "here"]
+    assert seen == ["ahead", "here"] and _no_child_left()
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
 
@@ -682,13 +705,12 @@ def test_a_rebuild_whose_scoring_ahead_fails_scores_in_its_own_process(generated
     """A child that fails, finds no tables kept, or scored on a last graph file that
     lacks a graph to keep: the build scores in its own process; the result is a clean
     build's and no child is left behind."""
-    import os
     if not kg.forks.can_fork():
         pytest.skip("this system does not fork")
     site, inc, clean = _copy_built(generated, tmp_path)
     seen = _scored_ahead(monkeypatch)
     if trouble == "child-fails":
-        monkeypatch.setattr("kg.build.related_from_tables", lambda *a, **k: 1 / 0)
+        monkeypatch.setattr("kg.ahead.related_from_tables", lambda *a, **k: 1 / 0)
     elif trouble == "no-tables":
         (inc / "cache" / "related-tables.pickle").unlink()
     else:  # the second related graph asked for is not found (the first time only)
@@ -708,8 +730,7 @@ def test_a_rebuild_whose_scoring_ahead_fails_scores_in_its_own_process(generated
     counts = got.report["incremental"]
     assert 0 < counts["related_events_scored"] < 150 and counts["related_graphs_reused"] > 0
     assert counts["related_events_scored"] + counts["related_graphs_reused"] <= 150  # none counted twice
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left, running or not waited for
+    assert _no_child_left()  # none left, running or not waited for
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
 
@@ -717,7 +738,6 @@ def test_a_rebuild_whose_scoring_ahead_fails_scores_in_its_own_process(generated
 def test_a_build_that_fails_stops_the_child_scoring_ahead(generated: Path, tmp_path: Path, monkeypatch) -> None:
     """A rebuild that fails while its child scores ahead leaves no child behind, and the
     folder as the last build left it."""
-    import os
     if not kg.forks.can_fork():
         pytest.skip("this system does not fork")
     site, inc, _ = _copy_built(generated, tmp_path)
@@ -729,8 +749,7 @@ def test_a_build_that_fails_stops_the_child_scoring_ahead(generated: Path, tmp_p
     with pytest.raises(ZeroDivisionError):
         kg.build_site(site, inc)
     assert seen == ["ahead"]
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    assert _no_child_left()
     assert outputs(inc) == before
     # the store copied (in a thread) while it failed was dropped with its spool
     assert sorted(p.name for p in [*inc.glob(".*"), *(inc / "cache").glob(".*")]) == []
@@ -765,8 +784,14 @@ def test_no_child_scores_ahead_without_the_memory_for_it(generated: Path, tmp_pa
     site, inc, clean = _copy_built(generated, tmp_path)
     seen = _scored_ahead(monkeypatch)
     event = sorted((site / "_events").glob("*.md"))[3]
-    for free in [150 * kg.build.AHEAD_BYTES - 1, None]:
-        monkeypatch.setattr("kg.build.available_memory", lambda: free)
+    monkeypatch.setattr("kg.ahead._cores", lambda: 1)  # one core: nothing to score ahead on
+    event.write_text(event.read_text() + "\nA paragraph for one core.\n")
+    kg.build_site(site, inc)
+    assert seen == ["here"]
+    monkeypatch.undo()
+    seen = _scored_ahead(monkeypatch)
+    for free in [150 * kg.ahead.AHEAD_BYTES - 1, None]:
+        monkeypatch.setattr("kg.ahead.available_memory", lambda: free)
         seen.clear()
         event.write_text(event.read_text() + f"\nA paragraph about {free}.\n")
         kg.build_site(site, inc)
@@ -774,7 +799,7 @@ def test_no_child_scores_ahead_without_the_memory_for_it(generated: Path, tmp_pa
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
     if kg.forks.can_fork():
-        monkeypatch.setattr("kg.build.available_memory", lambda: 150 * kg.build.AHEAD_BYTES)
+        monkeypatch.setattr("kg.ahead.available_memory", lambda: 150 * kg.ahead.AHEAD_BYTES)
         seen.clear()
         event.write_text(event.read_text() + "\nOne more paragraph.\n")
         kg.build_site(site, inc)
@@ -837,3 +862,75 @@ def test_records_are_cached_in_groups_that_a_change_leaves_alone(tmp_path: Path)
     reread = RecordCache("f", again.fresh, again.fresh_chunks)
     assert [reread.record(r) for r in rels] == [records[r][1] for r in rels]
     assert reread.keys() == {} and again.keys() == {r: records[r][0] for r in rels}
+
+
+@pytest.mark.parametrize("words", ["counted", "texts"])
+def test_scored_ahead_follow_the_weights_and_the_words_however_kept(generated: Path, tmp_path: Path, monkeypatch,
+                                                                    words: str) -> None:
+    """Scored ahead, related events follow the site's weights as they change, and the
+    words whether counted while reading or taken from the pages' texts (a mapping that
+    counts none); each rebuild notes what it scored, so the next one scores only what
+    changed again; every result is a clean build's, and no child is left."""
+    if not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    site = Path(shutil.copytree(generated, tmp_path / "site"))
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    mapping = None
+    if words == "texts":
+        mapping = tmp_path / "mapping.yml"
+        text = default_mapping_path().read_text()
+        assert "terms: true" in text
+        mapping.write_text(text.replace("terms: true", "terms: false"))
+    kg.build_site(site, inc, mapping=mapping)
+    seen = _scored_ahead(monkeypatch)
+    events = sorted((site / "_events").glob("*.md"))
+    project = next(p for p in sorted((site / "_projects").glob("*.md")) if "\nsubtitle: " in p.read_text())
+    (site / "_kg").mkdir(exist_ok=True)
+    steps = [("words", lambda: events[3].write_text(events[3].read_text() + "\nHarbours and moorings.\n")),
+             ("weights added", lambda: (site / "_kg" / "related.yml").write_text("top: 3\n")),
+             ("weights changed", lambda: (site / "_kg" / "related.yml").write_text("signals: {text: {weight: 9.0}}\n")),
+             ("weights removed", lambda: (site / "_kg" / "related.yml").unlink()),
+             # a graph changed in what the tables do not read: they stand, kept for the new graphs
+             ("words and a subtitle", lambda: (events[4].write_text(events[4].read_text() + "\nPiers.\n"),
+                                               project.write_text(re.sub(r"(?m)^subtitle: (.*)$", r"subtitle: \1, anew",
+                                                                         project.read_text(), count=1)))),
+             ("words again", lambda: events[5].write_text(events[5].read_text() + "\nLighthouses.\n"))]
+    project_graph = next(g for g in json.loads((inc / "cache" / "graphs.json").read_text())
+                         if g.endswith(project.relative_to(site).as_posix()))
+    for label, change in steps:
+        seen.clear()
+        before = json.loads((inc / "cache" / "graphs.json").read_text())
+        change()
+        got = kg.build_site(site, inc, mapping=mapping)
+        assert seen == ["ahead"], label
+        if label == "words again":  # only what those words touch: the last rebuild noted all it scored
+            assert 0 < got.report["incremental"]["related_events_scored"] < 150
+            assert got.report["incremental"]["related_graphs_reused"] > 0
+        if label == "words and a subtitle":  # (so the tables were kept under the new graphs' key)
+            hashes = json.loads((inc / "cache" / "graphs.json").read_text())
+            assert hashes[project_graph] != before[project_graph]
+        assert _no_child_left(), label
+        kg.build_site(site, clean, mapping=mapping, incremental=False)
+        assert outputs(inc) == outputs(clean), label
+    seen.clear()
+    kg.build_site(site, inc, mapping=mapping)  # nothing changed: nothing forked
+    assert seen == []
+
+
+def test_a_child_scoring_ahead_gives_nothing_for_tables_of_other_graphs(generated: Path, tmp_path: Path) -> None:
+    """What the child scored is given only for tables kept under the last build's
+    graphs: the child checks before it scores, and the build when it takes it."""
+    import kg.ahead
+    site, inc, _ = _copy_built(generated, tmp_path)
+    prefix = kg.related.related_prefix(kg.open_graph(inc).report["base_url"])
+    key = kg.related.tables_key(inc)
+    assert key is not None
+    args = (inc, site, {}, prefix, {}, {})
+    if kg.forks.can_fork():
+        ahead = kg.ahead.ScoredAhead(*args)
+        assert ahead.result("not the key of these tables") is None
+        ahead.close()
+    with open(tmp_path / "spool", "wb") as spool:
+        assert kg.ahead._score(*args, spool.fileno())[0] == key  # (the tables of the last build's graphs)
+        (inc / "cache" / "graphs.json").write_text(json.dumps({"https://example.org/other": "0" * 40}))
+        assert kg.ahead._score(*args, spool.fileno()) is None

@@ -1,0 +1,158 @@
+"""Related events scored ahead of a rebuild's graph, on the other core.
+
+A rebuild whose events' words changed must score some events' related events again,
+which takes as long as making the graph does. Both need the site's records, but
+scoring needs of the graph only the tables related events read from it, and those are
+kept from the last build (``cache/related-tables.pickle``). So a child forked once the
+files are read (before the store is opened: its threads must not be shared with a
+forked child) scores every event on the last build's tables while the build's own
+process makes the graph; the build takes what it scored only when no graph changed in
+what those tables say, and else stops it and scores as before. The result is the same
+either way; tests compare it with clean builds.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .collector import available_memory
+from .forks import Ahead
+from .graph import GraphInputs
+from .related import event_nquads, graph_name, load_tables, related_from_tables, tables_key
+from .store import HASHES_FILE, GraphWriter
+
+AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores nothing ahead: forking costs more than it spares
+AHEAD_BYTES = 32 << 10  # memory a child scoring ahead needs per event page, 1.6 times what it was measured
+                        # to hold after an event's text changed (0.2 GB at 10,000 pages, 1.5 GB at 100,000)
+
+
+def room_ahead(events: int) -> bool:
+    """Whether a rebuild of ``events`` event pages scores related events ahead: enough
+    of them that forking pays, a second core to score on, and memory for the child
+    beside this process; never where the memory available is not known."""
+    if events < AHEAD_EVENTS or _cores() < 2:
+        return False
+    free = available_memory()
+    return free is not None and free >= AHEAD_BYTES * events
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def graphs_digests(hashes: dict[str, str], which: Callable[[str], bool]) -> tuple[str, str]:
+    """Digests of ``which`` of ``hashes`` (graph name -> SHA-1) and of all of them: of a
+    build's graphs, and of those related events' tables are read from (the key the
+    tables are kept under)."""
+    some, every = hashlib.sha1(), hashlib.sha1()
+    for name in sorted(hashes):
+        line = f"{name}\x00{hashes[name]}\n".encode("utf-8", "surrogatepass")
+        every.update(line)
+        if which(name):
+            some.update(line)
+    return some.hexdigest(), every.hexdigest()
+
+
+class ScoredAhead:
+    """A child scoring every event's related events on the tables the last build kept
+    in ``folder`` (see the module's description). What it scores goes to a file that
+    has no name (nothing is left behind, however the build ends), one event at a time,
+    and is read back the same way: neither process holds all of it.
+
+    Args:
+        folder: the graph folder.
+        root: the site folder (for its ``_kg/related.yml``).
+        derived: the last build's related graphs: name -> (digest of what made it,
+            SHA-1), as :class:`kg.graph.GraphInputs` keeps them.
+        prefix: the IRI the related graphs' names start with.
+        terms, texts: the events' words, as :func:`kg.related.related_events` takes them.
+    """
+
+    def __init__(self, folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix: str,
+                 terms: dict[str, Any], texts: dict[str, str]) -> None:
+        self._spool = tempfile.TemporaryFile(dir=folder / "cache")
+        self._child = Ahead(_score, folder, root, derived, prefix, terms, texts, self._spool.fileno())
+        self._scored = 0
+
+    def result(self, last: str) -> tuple[dict[str, str], set[str]] | None:
+        """Once the child is done: each event's digest of its inputs, and the events it
+        scored (their graphs: :meth:`graphs`), if it scored on tables kept under
+        ``last`` (the digest of the last build's graphs they are read from); else
+        ``None``, as when it failed."""
+        got = self._child.result()
+        if got is None or got[0] != last:
+            return None
+        _key, digests, scored = got
+        self._scored = len(scored)
+        return digests, set(scored)
+
+    def graphs(self) -> Iterator[tuple[str, bytes]]:
+        """(event, the N-Quads of its related events, or b"" for none) for every event
+        scored, in order, read back one at a time."""
+        self._spool.seek(0)
+        for _ in range(self._scored):
+            yield pickle.load(self._spool)
+
+    def close(self) -> None:
+        """Stop the child if it still works; let its file go."""
+        self._child.cancel()
+        self._spool.close()
+
+
+def _score(folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix: str,
+           terms: dict[str, Any], texts: dict[str, str], spool: int) -> tuple[str, dict[str, str], list[str]] | None:
+    """In the child: score on the tables kept in ``folder``, if they were kept under the
+    last build's graphs; write each event scored (whose digest is not the one its graph
+    was made from last time) to ``spool`` as a pickle of (event, N-Quads); return the
+    tables' key, every event's digest and the events scored, in order."""
+    key = tables_key(folder)
+    try:
+        last = json.loads((folder / HASHES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if key is None or key != graphs_digests(last, lambda name: not name.startswith(prefix))[0]:
+        return None  # kept for other graphs: nothing the build could take
+    tables = load_tables(folder, [key])
+    if tables is None:
+        return None
+    digests: dict[str, str] = {}
+    scored: list[str] = []
+    with open(spool, "wb", closefd=False) as out:
+
+        def keep(event: str, digest: str) -> bool:
+            digests[event] = digest
+            old = derived.get(graph_name(prefix, event))
+            return old is not None and old[0] == digest
+
+        def each(event: str, suggestions: list) -> None:
+            data = event_nquads(graph_name(prefix, event), event, suggestions) if suggestions else b""
+            pickle.dump((event, data), out, protocol=pickle.HIGHEST_PROTOCOL)
+            scored.append(event)
+
+        related_from_tables(tables, texts=texts, terms=terms, site=root, jobs=1, keep=keep, each=each)
+    return key, digests, scored
+
+
+def keep_the_rest(digests: dict[str, str], scored: set[str], inputs: GraphInputs, prefix: str,
+                  writer: GraphWriter) -> bool:
+    """Keep the last build's graph of every event not ``scored`` ahead (whose digest is
+    the one it was made from), as a rebuild scoring in its own process would; false,
+    with nothing kept, when the last graph file lacks one of them."""
+    before = dict(inputs.fresh_derived), inputs.derived_reused
+    got = [(name, inputs.reuse(name, digest, writer.previous_nquads))
+           for name, digest in ((graph_name(prefix, e), d) for e, d in digests.items() if e not in scored)]
+    if any(g is None for _, g in got):
+        inputs.fresh_derived, inputs.derived_reused = before
+        return False
+    for name, g in got:
+        if isinstance(g, tuple):
+            writer.add_nquads(name, *g)
+    return True
