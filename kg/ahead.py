@@ -24,7 +24,8 @@ from .collector import available_memory
 from .forks import Ahead
 from .graph import GraphInputs
 from .related import event_nquads, graph_name, load_tables, related_from_tables, tables_key
-from .store import HASHES_FILE, GraphWriter
+from .errors import StoreError
+from .store import HASHES_FILE, GraphWriter, Kept
 
 AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores nothing ahead: forking costs more than it spares
 AHEAD_BYTES = 32 << 10  # memory a child scoring ahead needs per event page, 1.6 times what it was measured
@@ -48,10 +49,11 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def graphs_digests(hashes: dict[str, str], which: Callable[[str], bool]) -> tuple[str, str]:
-    """Digests of ``which`` of ``hashes`` (graph name -> SHA-1) and of all of them: of a
-    build's graphs, and of those related events' tables are read from (the key the
-    tables are kept under)."""
+def graphs_digests(hashes: dict[str, str],
+                   which: Callable[[str], bool] = lambda name: True) -> tuple[str, str]:
+    """Two digests of ``hashes`` (graph name -> SHA-1): of those ``which`` names (for the
+    graphs related events' tables are read from: the key the tables are kept under),
+    and of all of them (a build's graphs)."""
     some, every = hashlib.sha1(), hashlib.sha1()
     for name in sorted(hashes):
         line = f"{name}\x00{hashes[name]}\n".encode("utf-8", "surrogatepass")
@@ -79,7 +81,11 @@ class ScoredAhead:
     def __init__(self, folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix: str,
                  terms: dict[str, Any], texts: dict[str, str]) -> None:
         self._spool = tempfile.TemporaryFile(dir=folder / "cache")
-        self._child = Ahead(_score, folder, root, derived, prefix, terms, texts, self._spool.fileno())
+        try:
+            self._child = Ahead(_score, folder, root, derived, prefix, terms, texts, self._spool.fileno())
+        except BaseException:
+            self._spool.close()
+            raise
         self._scored = 0
 
     def result(self, last: str) -> tuple[dict[str, str], set[str]] | None:
@@ -145,14 +151,29 @@ def keep_the_rest(digests: dict[str, str], scored: set[str], inputs: GraphInputs
                   writer: GraphWriter) -> bool:
     """Keep the last build's graph of every event not ``scored`` ahead (whose digest is
     the one it was made from), as a rebuild scoring in its own process would; false,
-    with nothing kept, when the last graph file lacks one of them."""
+    with nothing kept, when the last graph file lacks one of them. Each graph's bytes,
+    where they had to be read (the last graph file's stamp is not the one its build
+    noted), are let go once checked and read again when added: never all held.
+
+    Raises:
+        StoreError: the last graph file changed between the two readings.
+    """
     before = dict(inputs.fresh_derived), inputs.derived_reused
-    got = [(name, inputs.reuse(name, digest, writer.previous_nquads))
-           for name, digest in ((graph_name(prefix, e), d) for e, d in digests.items() if e not in scored)]
-    if any(g is None for _, g in got):
-        inputs.fresh_derived, inputs.derived_reused = before
-        return False
-    for name, g in got:
-        if isinstance(g, tuple):
-            writer.add_nquads(name, *g)
+    kept: list[tuple[str, Kept | None, str]] = []  # (graph, what stays in the last file or None: read again, SHA-1)
+    for event, digest in digests.items():
+        if event in scored:
+            continue
+        name = graph_name(prefix, event)
+        got = inputs.reuse(name, digest, writer.previous_nquads)
+        if got is None:
+            inputs.fresh_derived, inputs.derived_reused = before
+            return False
+        if isinstance(got, tuple):
+            kept.append((name, got[0] if isinstance(got[0], Kept) else None, got[1]))
+    for name, where, sha in kept:
+        data = where if where is not None else writer.previous_nquads(name, sha)
+        if data is None:
+            raise StoreError(f"the last graph file changed while kg was building (graph {name})",
+                             hint="build again")
+        writer.add_nquads(name, data, sha)
     return True

@@ -113,25 +113,24 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     del pages
     lap("read")
     prefix = related_prefix(the_site.base_url + the_site.baseurl)
-    ahead = None
-    if cache is not None:
-        inputs = GraphInputs.load(Path(out), fingerprint, keys)
-        inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
-        # related events scored on the other core while this one makes the graph, as if
-        # what they read of the graph had not changed (taken only if so): before the
-        # store is opened, whose threads a forked child must not share
-        if inputs.derived and inputs.fresh_related != inputs.related and room_ahead(len(terms) + len(texts)):
-            try:
-                ahead = ScoredAhead(Path(out), the_site.root, inputs.derived, prefix, terms, texts)
-            except OSError:
-                ahead = None  # (no file for it): scored in this process
-    writer = None
-    # the last store copied (in the store's own code, which lets go of Python's lock)
-    # while the pages are indexed and the series found
-    opening = ThreadPoolExecutor(max_workers=1)
-    opened = opening.submit(GraphWriter, out, incremental)
-    opening.shutdown(wait=False)
+    ahead = writer = opened = None
     try:
+        if cache is not None:
+            inputs = GraphInputs.load(Path(out), fingerprint, keys)
+            inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
+            # related events scored on the other core while this one makes the graph, as
+            # if what they read of the graph had not changed (taken only if so): before
+            # the store is opened, whose threads a forked child must not share
+            if inputs.derived and inputs.fresh_related != inputs.related and room_ahead(len(terms) + len(texts)):
+                try:
+                    ahead = ScoredAhead(Path(out), the_site.root, inputs.derived, prefix, terms, texts)
+                except OSError:
+                    ahead = None  # (no file or pipe for it): scored in this process
+        # the last store copied (in the store's own code, which lets go of Python's
+        # lock) while the pages are indexed and the series found
+        opening = ThreadPoolExecutor(max_workers=1)
+        opened = opening.submit(GraphWriter, out, incremental)
+        opening.shutdown(wait=False)
         builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
         series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
                              _event_projects(records, the_mapping, builder))
@@ -181,14 +180,14 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         graph = KnowledgeGraph(writer.finish(report), report)
         if out is not None:
             if inputs is not None:
-                inputs.fresh_graphs = _graphs_digest(writer.hashes)  # what they go with
+                inputs.fresh_graphs = graphs_digests(writer.hashes)[1]  # what they go with
                 inputs.save()
             graph.path = Path(out)
             lap("save")
     except BaseException:
         if ahead is not None:
             ahead.close()
-        if writer is None and opened.exception() is None:  # failed while the store was being copied
+        if writer is None and opened is not None and opened.exception() is None:  # failed while it was copied
             writer = opened.result()
         if writer is not None:
             writer.abort()
@@ -285,15 +284,6 @@ def _rekey_tables(out: Path, old: str | None, new: str) -> None:
             rekey_tables(out, old, new)
         except OSError:
             pass
-
-
-def _graphs_digest(hashes: dict[str, str], which: Callable[[str], bool] = lambda name: True) -> str:
-    """A digest of graphs (``which`` of ``hashes``: name -> SHA-1): of a build's, or of
-    those related events' tables are read from."""
-    h = hashlib.sha1()
-    for name in sorted(n for n in hashes if which(n)):
-        h.update(f"{name}\x00{hashes[name]}\n".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
 
 
 def _save_tables(out: Path, key: str, tables: Any) -> None:

@@ -71,14 +71,16 @@ def available_memory() -> int | None:
 
 _CGROUP_FILES = {"v2": ("/sys/fs/cgroup", "memory.max", "memory.current"),
                  "v1": ("/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.usage_in_bytes")}
+_RECLAIMABLE = {"v2": "inactive_file", "v1": "total_inactive_file"}  # in memory.stat: file cache it gives back
+_NO_LIMIT = 1 << 60  # a v1 group without a limit says 2**63 less a page
 
 
 def _cgroup_room(cgroups: str = "/proc/self/cgroup",
                  files: dict[str, tuple[str, str, str]] = _CGROUP_FILES) -> int | None:
-    """The least room (limit less use) of the memory control groups the process is in
-    and those above them, as ``cgroups`` names them (``files``: where each version of
-    control groups keeps them, and its files of limit and use); ``None`` when none has
-    a limit."""
+    """The least room (limit less use, not counting the file cache the group can give
+    back) of the memory control groups the process is in and those above them, as
+    ``cgroups`` names them (``files``: where each version of control groups keeps them,
+    and its files of limit and use); ``None`` when none has a limit."""
     try:
         with open(cgroups, encoding="utf-8") as fh:
             lines = fh.read().splitlines()
@@ -102,8 +104,20 @@ def _cgroup_room(cgroups: str = "/proc/self/cgroup",
                 used = int((folder / usage_file).read_text(encoding="ascii").strip())
             except (OSError, ValueError):
                 continue  # not there (the root has no limit file), or not readable
-            if limit == "max" or not limit.isdigit():
+            if limit == "max" or not limit.isdigit() or int(limit) >= _NO_LIMIT:
                 continue
-            left = max(int(limit) - used, 0)
+            left = max(int(limit) - used + _stat(folder / "memory.stat", _RECLAIMABLE[version]), 0)
             room = left if room is None else min(room, left)
     return room
+
+
+def _stat(path: Path, key: str) -> int:
+    """A figure of a control group's ``memory.stat`` (0 when not there)."""
+    try:
+        for line in path.read_text(encoding="ascii").splitlines():
+            name, _, value = line.partition(" ")
+            if name == key and value.strip().isdigit():
+                return int(value)
+    except OSError:
+        pass
+    return 0

@@ -43,7 +43,8 @@ class Ahead:
     """A function run in a child forked now, while this process goes on with other work;
     :meth:`result` takes what it returned (pickled through a pipe), :meth:`cancel` drops
     it. The child inherits everything the function reads (nothing is copied to it),
-    dies with this process (where Linux can arrange it), and ends with ``os._exit``: it
+    dies with the thread that forked it (Linux's parent-death signal: fork from the main
+    thread), and ends with ``os._exit``: it
     runs no exit handlers and flushes none of this process's buffers. Fork only where
     no other thread may hold a lock the function needs.
 
@@ -60,6 +61,9 @@ class Ahead:
             return
         read, write = os.pipe()
         parent = os.getpid()
+        # Ctrl-C held back while forking: the child must not run this process's handler
+        # (nor go up its stack) before it is in its own `try`
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _MASKS else None
         try:
             with forking():
                 pid = os.fork()
@@ -68,9 +72,14 @@ class Ahead:
             os.close(write)
             self.error = f"cannot fork: {exc}"
             return
+        finally:
+            if held is not None and os.getpid() == parent:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         if pid == 0:  # the child: whatever happens, it ends here
             code = 1
             try:
+                if held is not None:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(read)
                 _die_with(parent)
                 try:
@@ -86,6 +95,8 @@ class Ahead:
         self._pid, self._fd = pid, read
         try:
             self._pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:  # ended and reaped already (SIGCHLD ignored): nothing to signal
+            self._pid = -1
         except (AttributeError, OSError):  # not Linux 5.3+: signalled by its pid while not reaped
             self._pidfd = None
 
@@ -95,9 +106,9 @@ class Ahead:
         waiting (Ctrl-C), it stops the child."""
         if self._fd < 0:
             return None
+        fd, self._fd = self._fd, -1
         try:
-            with os.fdopen(self._fd, "rb") as fh:
-                self._fd = -1
+            with os.fdopen(fd, "rb") as fh:
                 data = fh.read()
         except BaseException:
             self.cancel()
@@ -138,6 +149,9 @@ class Ahead:
         if self._pidfd is not None:
             os.close(self._pidfd)
             self._pidfd = None
+
+
+_MASKS = hasattr(signal, "pthread_sigmask")
 
 
 def _die_with(parent: int) -> None:

@@ -672,9 +672,11 @@ class GraphWriter:
             write_json(self.folder / HASHES_FILE, dict(sorted(self.hashes.items())), indent=None)
             write_json(self.folder / REPORT_FILE, report)
         except BaseException:
-            if freeing is not None:
-                freeing.join()
-            self.abort()
+            try:
+                self.abort()
+            finally:
+                if freeing is not None:
+                    freeing.join()
             raise
         if self._trash is not None:
             shutil.rmtree(self._trash, ignore_errors=True)

@@ -127,10 +127,16 @@ def test_the_child_dies_with_its_parent(tmp_path) -> None:
     import sys
     if not Path("/proc/self/status").exists():
         pytest.skip("no /proc here")
-    code = ("import os, sys, time\nfrom kg.forks import Ahead\n"
-            "a = Ahead(time.sleep, 60)\nprint(a._pid, flush=True)\ntime.sleep(60)\n")
-    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    ready = tmp_path / "ready"
+    code = ("import os, sys, time\nfrom pathlib import Path\nfrom kg.forks import Ahead\n"
+            "a = Ahead(lambda: (Path(sys.argv[1]).write_text('in'), time.sleep(60)))\n"
+            "print(a._pid, flush=True)\ntime.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code, str(ready)], stdout=subprocess.PIPE, text=True)
     child = int(parent.stdout.readline())
+    for _ in range(200):  # until the child is at its work (past setting up its parent-death signal)
+        if ready.exists():
+            break
+        time.sleep(0.05)
     parent.kill()
     parent.wait()
     for _ in range(100):
@@ -153,9 +159,14 @@ def test_the_memory_available_is_the_least_room_of_the_control_groups(tmp_path, 
         (Path(base) / folder).mkdir(parents=True)
         (Path(base) / folder / limit).write_text(cap + "\n")
         (Path(base) / folder / usage).write_text(used + "\n")
+    (Path(base) / limit).write_text(str((1 << 63) - 4096) + "\n")  # the root, as v1 says it has no limit
+    (Path(base) / usage).write_text("5000\n")
     cgroups = tmp_path / "cgroup"
     cgroups.write_text("0::/a/b\n" if version == "v2" else "12:cpu:/x\n5:memory,hugetlb:/a/b\n")
     assert _cgroup_room(str(cgroups), files) == 600  # the group above, nearer its limit
+    stat = "inactive_file" if version == "v2" else "total_inactive_file"
+    (Path(base) / "a" / "memory.stat").write_text(f"active_file 50\n{stat} 100\n")
+    assert _cgroup_room(str(cgroups), files) == 700  # file cache it can give back is room
     cgroups.write_text("0::/elsewhere\n" if version == "v2" else "5:memory:/elsewhere\n")
     assert _cgroup_room(str(cgroups), files) is None  # no limit found
     assert _cgroup_room(str(tmp_path / "none"), files) is None

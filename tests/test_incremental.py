@@ -934,3 +934,28 @@ def test_a_child_scoring_ahead_gives_nothing_for_tables_of_other_graphs(generate
         assert kg.ahead._score(*args, spool.fileno())[0] == key  # (the tables of the last build's graphs)
         (inc / "cache" / "graphs.json").write_text(json.dumps({"https://example.org/other": "0" * 40}))
         assert kg.ahead._score(*args, spool.fileno()) is None
+
+
+def test_scored_ahead_keep_graphs_read_from_a_graph_file_not_trusted(generated: Path, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """When the last graph.nq's stamp is not the one its build noted (a copied folder),
+    the graphs kept beside those scored ahead are read from it and checked, each let
+    go once checked and read again when added; the result is a clean build's."""
+    import os
+    if not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    site, inc, clean = _copy_built(generated, tmp_path)
+    seen = _scored_ahead(monkeypatch)
+    reads: list[str] = []
+    real = kg.store.GraphWriter._last_bytes
+    monkeypatch.setattr(kg.store.GraphWriter, "_last_bytes", lambda self, name: reads.append(name) or real(self, name))
+    graph_file = inc / "graph.nq"
+    os.utime(graph_file, ns=(graph_file.stat().st_atime_ns, graph_file.stat().st_mtime_ns + 10**9))
+    event = sorted((site / "_events").glob("*.md"))[3]
+    event.write_text(event.read_text() + "\nA paragraph about harbours, moorings and lighthouses.\n")
+    got = kg.build_site(site, inc)
+    assert seen == ["ahead"] and got.report["incremental"]["related_graphs_reused"] > 0
+    related = [name for name in reads if "/graph/related/" in name]
+    assert len(related) == 2 * got.report["incremental"]["related_graphs_reused"]  # checked, then read to add
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
