@@ -22,10 +22,8 @@ from typing import Any, Callable, Iterator
 
 from .collector import available_memory
 from .forks import Ahead
-from .graph import GraphInputs
-from .related import event_nquads, graph_name, load_tables, related_from_tables, tables_key
-from .errors import StoreError
-from .store import HASHES_FILE, GraphWriter, Kept
+from .related import event_nquads, graph_name, load_tables, related_from_tables
+from .store import HASHES_FILE
 
 AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores nothing ahead: forking costs more than it spares
 AHEAD_BYTES = 32 << 10  # memory a child scoring ahead needs per event page, 1.6 times what it was measured
@@ -119,16 +117,14 @@ def _score(folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix
     last build's graphs; write each event scored (whose digest is not the one its graph
     was made from last time) to ``spool`` as a pickle of (event, N-Quads); return the
     tables' key, every event's digest and the events scored, in order."""
-    key = tables_key(folder)
     try:
         last = json.loads((folder / HASHES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if key is None or key != graphs_digests(last, lambda name: not name.startswith(prefix))[0]:
-        return None  # kept for other graphs: nothing the build could take
+    key = graphs_digests(last, lambda name: not name.startswith(prefix))[0]
     tables = load_tables(folder, [key])
     if tables is None:
-        return None
+        return None  # none kept, or kept for other graphs: nothing the build could take
     digests: dict[str, str] = {}
     scored: list[str] = []
     with open(spool, "wb", closefd=False) as out:
@@ -145,35 +141,3 @@ def _score(folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix
 
         related_from_tables(tables, texts=texts, terms=terms, site=root, jobs=1, keep=keep, each=each)
     return key, digests, scored
-
-
-def keep_the_rest(digests: dict[str, str], scored: set[str], inputs: GraphInputs, prefix: str,
-                  writer: GraphWriter) -> bool:
-    """Keep the last build's graph of every event not ``scored`` ahead (whose digest is
-    the one it was made from), as a rebuild scoring in its own process would; false,
-    with nothing kept, when the last graph file lacks one of them. Each graph's bytes,
-    where they had to be read (the last graph file's stamp is not the one its build
-    noted), are let go once checked and read again when added: never all held.
-
-    Raises:
-        StoreError: the last graph file changed between the two readings.
-    """
-    before = dict(inputs.fresh_derived), inputs.derived_reused
-    kept: list[tuple[str, Kept | None, str]] = []  # (graph, what stays in the last file or None: read again, SHA-1)
-    for event, digest in digests.items():
-        if event in scored:
-            continue
-        name = graph_name(prefix, event)
-        got = inputs.reuse(name, digest, writer.previous_nquads)
-        if got is None:
-            inputs.fresh_derived, inputs.derived_reused = before
-            return False
-        if isinstance(got, tuple):
-            kept.append((name, got[0] if isinstance(got[0], Kept) else None, got[1]))
-    for name, where, sha in kept:
-        data = where if where is not None else writer.previous_nquads(name, sha)
-        if data is None:
-            raise StoreError(f"the last graph file changed while kg was building (graph {name})",
-                             hint="build again")
-        writer.add_nquads(name, data, sha)
-    return True

@@ -19,7 +19,7 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .ahead import ScoredAhead, graphs_digests, keep_the_rest, room_ahead
+from .ahead import ScoredAhead, graphs_digests, room_ahead
 from .related import (event_nquads, graph_name, inputs_digest, load_tables, rekey_tables, related_events,
                       related_prefix, save_tables, save_terms, table_line)
 from .resolve import normalise
@@ -244,36 +244,37 @@ def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | P
     same = inputs is not None and writer.same_lines(table_line, is_related)
     key, _ = graphs_digests(writer.hashes, not_related)
     last, last_all = graphs_digests(writer.previous, not_related) if inputs is not None else (None, None)
-    try:
+
+    def work_out() -> None:
         # (the inputs kept must be those of the build that wrote the last graph.nq, which
         # the lines were compared with: not so after a clean build into the folder, or a
         # build stopped before it saved them)
         if same and inputs.related is not None and inputs.fresh_related == inputs.related \
                 and inputs.graphs == last_all \
                 and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
-            return 0  # the same tables and words as the last build's: its suggestions all stand
-        got = ahead.result(last) if ahead is not None and same and last is not None else None
-        if got is not None and keep_the_rest(*got, inputs, prefix, writer):
-            digests.update(got[0])
+            return  # the same tables and words as the last build's: its suggestions all stand
+        got = ahead.result(last) if ahead is not None and same else None
+        if got is not None and inputs.keep([(graph_name(prefix, e), d) for e, d in got[0].items() if e not in got[1]],
+                                           writer.previous_nquads, writer.add_nquads):
+            digests.update(got[0])  # (the others: kept as the last build made them)
             for event, data in ahead.graphs():
                 made(event, data)
-            if key != last and out is not None:  # the tables stand for this build's graphs too
-                _rekey_tables(Path(out), last, key)
-            return len(scored)
+            return
+        tables = load_tables(out, [key] + ([last] if same else [])) if inputs is not None else None
+        # each event's suggestions go to the writer as they come, and the words are let go
+        # once weighed: at 100,000 events either is hundreds of megabytes; scored in this
+        # process (see `jobs` of build_site)
+        related_events(graph, texts=texts, terms=terms, site=root, jobs=1,
+                       keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
+                       on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
+
+    try:
+        work_out()
     finally:
         if ahead is not None:
             ahead.close()
-    tables = None
-    if inputs is not None:
-        tables = load_tables(out, [key] + ([last] if same else []))
-        if tables is not None and key != last and same:  # kept under this build's graphs too
-            _rekey_tables(Path(out), last, key)
-    # each event's suggestions go to the writer as they come, and the words are let go
-    # once weighed: at 100,000 events either is hundreds of megabytes; scored in this
-    # process (see `jobs` of build_site)
-    related_events(graph, texts=texts, terms=terms, site=root, jobs=1,
-                   keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
-                   on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
+    if same and key != last and out is not None:  # the tables kept stand for this build's graphs too
+        _rekey_tables(Path(out), last, key)
     return len(scored)
 
 

@@ -34,7 +34,7 @@ from urllib.parse import quote, urljoin
 from pyoxigraph import Literal, NamedNode, Quad
 
 from . import vocab
-from .errors import Diagnostic
+from .errors import Diagnostic, StoreError
 from .frontmatter import date_value
 from .mapping import KeyRule, Mapping
 from .records import Record, code_stamps
@@ -537,17 +537,40 @@ class GraphInputs:
     def keep_all(self, skip: Callable[[str], bool], previous: Callable[[str, str], bytes | Kept | None],
                  add: Callable[[str, bytes | Kept, str], None]) -> bool:
         """Take every graph the last build made other than from one file (but those
-        ``skip`` names) as it made it, handing each to ``add`` (name, what ``previous``
-        gives, SHA-1), if ``previous`` has each of them; else take none and return false."""
-        olds = [(name, key, sha) for name, (key, sha) in self.derived.items() if not skip(name)]
-        got = {name: previous(name, sha) for name, _, sha in olds if sha}  # ("": it made no graph)
-        if any(data is None for data in got.values()):
-            return False
-        for name, key, sha in olds:  # as reuse() notes each
-            self.fresh_derived[name] = (key, sha)
-            if sha:
+        ``skip`` names) as it made it (see :meth:`keep`)."""
+        return self.keep([(name, key) for name, (key, _sha) in self.derived.items() if not skip(name)],
+                         previous, add)
+
+    def keep(self, graphs: list[tuple[str, str]], previous: Callable[[str, str], bytes | Kept | None],
+             add: Callable[[str, bytes | Kept, str], None]) -> bool:
+        """Take the last build's graph of each (name, key) of ``graphs``, made from that
+        key, handing each to ``add`` (name, what ``previous`` gives, SHA-1), and noting
+        each as :meth:`reuse` does: all of them, or none (false) when one was made from
+        another key or ``previous`` lacks one. Bytes ``previous`` had to read (the last
+        graph file is not as its build left it) are let go once checked and read again
+        when added: never all held.
+
+        Raises:
+            StoreError: the last graph file changed between the two readings.
+        """
+        olds: list[tuple[str, tuple[str, str], Kept | None]] = []
+        for name, key in graphs:
+            old = self.derived.get(name)
+            if old is None or old[0] != key:
+                return False
+            got = previous(name, old[1]) if old[1] else None  # ("": it made no graph)
+            if old[1] and got is None:
+                return False
+            olds.append((name, old, got if isinstance(got, Kept) else None))
+        for name, old, kept in olds:
+            self.fresh_derived[name] = old
+            if old[1]:
+                data = kept if kept is not None else previous(name, old[1])
+                if data is None:
+                    raise StoreError(f"the last graph file changed while kg was building (graph {name})",
+                                     hint="build again")
                 self.derived_reused += 1
-                add(name, got[name], sha)  # type: ignore[arg-type]
+                add(name, data, old[1])
         return True
 
     def remember(self, name: str, key: str, digest: str) -> None:

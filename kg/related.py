@@ -607,23 +607,12 @@ def load_tables(folder: str | Path, keys: Iterable[str]) -> Tables | None:
     by this code; else ``None``."""
     try:
         with open(Path(folder) / TABLES_FILE, "rb") as fh:
-            made, key = pickle.load(fh)
-            if made != _tables_fingerprint() or key not in set(keys):
+            if _kept_key(fh) not in set(keys):
                 return None
             tables = pickle.load(fh)
     except Exception:  # noqa: BLE001 - a damaged cache (MemoryError, OverflowError...) is no cache
         return None
     return tables if isinstance(tables, Tables) else None
-
-
-def tables_key(folder: str | Path) -> str | None:
-    """The key the tables kept in ``folder`` were kept under by this code, if any."""
-    try:
-        with open(Path(folder) / TABLES_FILE, "rb") as fh:
-            made, key = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a damaged cache is no cache
-        return None
-    return key if made == _tables_fingerprint() and isinstance(key, str) else None
 
 
 def rekey_tables(folder: str | Path, old: str, new: str) -> None:
@@ -640,15 +629,21 @@ def rekey_tables(folder: str | Path, old: str, new: str) -> None:
     except FileNotFoundError:
         return
     with src:
-        try:
-            made, key = pickle.load(src)
-        except Exception:  # noqa: BLE001 - a damaged cache is no cache
-            return
-        if made != _tables_fingerprint() or key != old:
+        if _kept_key(src) != old:
             return
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            pickle.dump((made, new), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_tables_fingerprint(), new), fh, protocol=pickle.HIGHEST_PROTOCOL)
             shutil.copyfileobj(src, fh)
+
+
+def _kept_key(fh: Any) -> str | None:
+    """The key of the tables file open in ``fh`` (read from its start), if this code
+    kept them; the tables follow."""
+    try:
+        made, key = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a damaged cache is no cache
+        return None
+    return key if made == _tables_fingerprint() and isinstance(key, str) else None
 
 
 def _tables_fingerprint() -> str:
