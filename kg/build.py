@@ -23,7 +23,7 @@ from .ahead import ScoredAhead, graphs_digests, room_ahead
 from .related import (event_nquads, graph_name, inputs_digest, load_tables, rekey_tables, related_events,
                       related_prefix, save_tables, save_terms, table_line)
 from .resolve import normalise
-from .series import find_series
+from .series import Series, find_series, series_digest
 from .site import Site, load_site
 from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, write_json
 
@@ -105,13 +105,10 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         cache.save(Path(out))
         cache.release()
         give_back_memory()
-    if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
-        _save_terms(Path(out), records)
     pages = [r for r in records if r.kind == "event" and r.is_page]
     terms = {r.iri: r.terms for r in pages if r.terms is not None}
     texts = {r.iri: r.source.body for r in pages if r.terms is None}
     del pages
-    lap("read")
     prefix = related_prefix(the_site.base_url + the_site.baseurl)
     ahead = writer = opened = None
     try:
@@ -119,21 +116,24 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             inputs = GraphInputs.load(Path(out), fingerprint, keys)
             inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
             # related events scored on the other core while this one makes the graph, as
-            # if what they read of the graph had not changed (taken only if so): before
-            # the store is opened, whose threads a forked child must not share
+            # if what they read of the graph had not changed (taken only if so): as soon
+            # as the words are known, and before the store is opened, whose threads a
+            # forked child must not share
             if inputs.derived and inputs.fresh_related != inputs.related and room_ahead(len(terms) + len(texts)):
                 try:
                     ahead = ScoredAhead(Path(out), the_site.root, inputs.derived, prefix, terms, texts)
                 except OSError:
                     ahead = None  # (no file or pipe for it): scored in this process
+        if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
+            _save_terms(Path(out), records)
+        lap("read")
         # the last store copied (in the store's own code, which lets go of Python's
         # lock) while the pages are indexed and the series found
         opening = ThreadPoolExecutor(max_workers=1)
         opened = opening.submit(GraphWriter, out, incremental)
         opening.shutdown(wait=False)
         builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
-        series = find_series(the_site, [r for r in records if r.kind == "event"], builder.index,
-                             _event_projects(records, the_mapping, builder))
+        series = _series(the_site, records, the_mapping, builder, inputs)
         writer = opened.result()
         # one graph at a time: never all quads at once
         for name, data, digest in builder.build(series, writer.previous_nquads if inputs is not None else None):
@@ -304,6 +304,32 @@ def _save_terms(out: Path, records: list[Record]) -> None:
                    {r.relpath: r.source.stamp for r in counted})
     except (OSError, ValueError, OverflowError):
         pass  # only a saving for later: `kg related` counts the words again
+
+
+def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphBuilder,
+            inputs: GraphInputs | None) -> list[Series]:
+    """The site's event series (see :func:`kg.series.find_series`); in a rebuild, the
+    last build's when they were found from the same events' titles, dates, links and
+    projects and the same pages."""
+    events = [r for r in records if r.kind == "event"]
+    projects = _event_projects(records, mapping, builder)
+    if inputs is None:
+        return find_series(site, events, builder.index, projects)
+    digest = series_digest(site, events, builder.index, projects)
+    last = inputs.settled_as("series", digest)
+    found = None
+    if last is not None:
+        try:
+            found = pickle.loads(last)
+        except Exception:  # noqa: BLE001 - a damaged cache is no cache
+            found = None
+        if not (isinstance(found, list) and all(isinstance(s, Series) for s in found)):
+            found = None
+    if found is None:
+        found = find_series(site, events, builder.index, projects)
+        last = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+    inputs.settle("series", digest, last)
+    return found
 
 
 def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuilder) -> dict[str, set[str]]:

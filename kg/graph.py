@@ -119,6 +119,7 @@ class GraphBuilder:
         self.reused = 0  # files whose graph was taken as the last build made it
         self._asked: list[tuple[str, tuple[Any, ...], Any]] | None = None  # the file's answers, while its graph is made
         self._set: list[tuple[str, tuple[str, str]]] = []  # ... and the unresolved references it noted
+        self._same_answers = False  # every question about other files has the answer it had last build
         index, base_url = self.index, site.base_url  # not self: no cycle keeps a builder alive
         self._answers: dict[str, Callable[..., Any]] = {
             "page": lambda url: index.page(url, base_url),
@@ -164,17 +165,27 @@ class GraphBuilder:
         gets the answer it got last time has the same graph as last time: its bytes are
         taken from ``previous`` and its problems from :attr:`inputs`, not made again.
         """
-        for r in self.records:  # every mention first, then one decision for all
-            kind = self.mapping.kinds.get(r.kind)
-            if kind and kind.identity:
-                self.entities.add_org(r.label, _first_text(r.source.data.get(kind.identity)), r.iri)
-            for m in r.speakers:
-                if self.entities.is_person(m.name):
-                    self.entities.add_person(m.name, m.url)
-                    self.entities.add_org(m.organisation, m.organisation_url)
-        self.entities.resolve()
-        self.diagnostics.extend(self.entities.diagnostics())
+        self._collect_mentions()  # every mention first, then one decision for all
         inputs = self.inputs
+        self._same_answers = False
+        if inputs is None:
+            self.entities.resolve()
+        else:  # as the last build resolved them, if from the same mentions and pages
+            digest = self.entities.inputs_digest()
+            last = inputs.settled_as("entities", digest)
+            if last is not None:
+                try:
+                    self.entities.take_outcome(last)
+                    # every question a file's graph asks of other files is about the
+                    # pages and the entities: the same as last time, so are the answers
+                    self._same_answers = True
+                except Exception:  # noqa: BLE001 - a damaged cache is no cache (nothing was taken)
+                    last = None
+            if last is None:
+                self.entities.resolve()
+                last = self.entities.outcome()
+            inputs.settle("entities", digest, last)
+        self.diagnostics.extend(self.entities.diagnostics())
         for r in self.records:
             name = self.source_graph(r)
             key = inputs.key(r) if inputs is not None else None
@@ -197,6 +208,17 @@ class GraphBuilder:
             data = nquads(quads)
             yield name, data, hashlib.sha1(data).hexdigest()
 
+    def _collect_mentions(self) -> None:
+        """Every mention of a person or organisation in the records, to :attr:`entities`."""
+        for r in self.records:
+            kind = self.mapping.kinds.get(r.kind)
+            if kind and kind.identity:
+                self.entities.add_org(r.label, _first_text(r.source.data.get(kind.identity)), r.iri)
+            for m in r.speakers:
+                if self.entities.is_person(m.name):
+                    self.entities.add_person(m.name, m.url)
+                    self.entities.add_org(m.organisation, m.organisation_url)
+
     def _reuse(self, name: str, key: tuple[str, str, str | None],
                previous: Callable[[str, str], bytes | Kept | None]) -> _Made | None:
         """The last build's graph of a file, if nothing it depends on changed."""
@@ -204,10 +226,11 @@ class GraphBuilder:
         made = self.inputs.entries.get(name)
         if made is None or made.key != key:
             return None
-        answers = self._answers
-        for what, args, answer in pickle.loads(made.asked):
-            if answers[what](*args) != answer:
-                return None
+        if not self._same_answers:
+            answers = self._answers
+            for what, args, answer in pickle.loads(made.asked):
+                if answers[what](*args) != answer:
+                    return None
         data = previous(name, made.digest)
         if data is None:
             return None
@@ -480,7 +503,7 @@ class GraphInputs:
     """
 
     FILE = "cache/graph-inputs.pickle"
-    FORMAT = "kg graph inputs 3"  # the file: (FORMAT, fingerprint), (graph, _Made) each, {derived, related}
+    FORMAT = "kg graph inputs 4"  # the file: (FORMAT, fingerprint), (graph, _Made) each, {derived, related, graphs, settled}
 
     def __init__(self, fingerprint: str, record_keys: dict[str, str],
                  entries: dict[str, _Made] | None = None,
@@ -497,6 +520,10 @@ class GraphInputs:
         self.fresh_related: str | None = None  # ... and this build's
         self.graphs: str | None = None  # a digest of the graphs (names, SHA-1) of the build that saved these
         self.fresh_graphs: str | None = None  # ... and of this build's
+        # what the last build worked out from all files together (the entities, the
+        # series): name -> (a digest of what it was worked out from, it pickled)
+        self.settled: dict[str, tuple[str, bytes]] = {}
+        self.fresh_settled: dict[str, tuple[str, bytes]] = {}
 
     def reuse(self, name: str, key: str,
               previous: Callable[[str, str], bytes | Kept | None]) -> tuple[bytes | Kept, str] | bool | None:
@@ -573,6 +600,17 @@ class GraphInputs:
                 add(name, data, old[1])
         return True
 
+    def settled_as(self, name: str, digest: str) -> bytes | None:
+        """What the last build worked out as ``name`` (see :meth:`settle`), if it worked it
+        out from inputs of this ``digest``; else ``None``."""
+        last = self.settled.get(name)
+        return last[1] if last is not None and last[0] == digest else None
+
+    def settle(self, name: str, digest: str, data: bytes) -> None:
+        """Note what this build worked out as ``name`` from all files (``data``, pickled)
+        and a digest of what from, for the next build's :meth:`settled_as`."""
+        self.fresh_settled[name] = (digest, data)
+
     def remember(self, name: str, key: str, digest: str) -> None:
         """Note what this build made graph ``name`` from (see :meth:`reuse`); ``digest``
         is the SHA-1 of its bytes, or "" when it made no graph from ``key``."""
@@ -604,6 +642,11 @@ class GraphInputs:
             return cls(fingerprint, record_keys, folder=folder)
         made = cls(fingerprint, record_keys, entries, got.get("derived"), folder=folder)
         made.related, made.graphs = got.get("related"), got.get("graphs")
+        settled = got.get("settled")
+        if isinstance(settled, dict):
+            made.settled = {name: value for name, value in settled.items()
+                            if isinstance(value, tuple) and len(value) == 2
+                            and isinstance(value[0], str) and isinstance(value[1], bytes)}
         return made
 
     def save(self) -> None:
@@ -614,7 +657,8 @@ class GraphInputs:
         tmp = self._out[0]
         try:
             fh.write(pickle.dumps({"derived": self.fresh_derived, "related": self.fresh_related,
-                                   "graphs": self.fresh_graphs}, protocol=pickle.HIGHEST_PROTOCOL))
+                                   "graphs": self.fresh_graphs, "settled": self.fresh_settled},
+                                  protocol=pickle.HIGHEST_PROTOCOL))
             fh.close()
             readable(tmp)
             os.replace(tmp, self.folder / self.FILE)
@@ -635,5 +679,5 @@ class GraphInputs:
 def _code_fingerprint(settings: str) -> str:
     """The settings' fingerprint and the code that writes the graphs kept (a record's
     quads, their N-Quads, an event's related-events graph)."""
-    stamps = code_stamps("graph.py", "vocab.py", "store.py", "related.py")
+    stamps = code_stamps("graph.py", "vocab.py", "store.py", "related.py", "entities.py", "resolve.py", "series.py")
     return hashlib.sha1("\x00".join([settings, *stamps]).encode("utf-8")).hexdigest()

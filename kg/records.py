@@ -157,8 +157,8 @@ class RecordCache:
     def save(self, folder: Path) -> None:
         """Write the records of this build for the next one (atomically, streamed: the
         whole pickle is never one more copy in memory)."""
-        from .store import atomic_path
-        with atomic_path(folder / self.FILE) as tmp, open(tmp, "wb") as fh:
+        from .store import atomic_file
+        with atomic_file(folder / self.FILE, aside=True) as fh:
             pickle.dump((self.FORMAT, self.fingerprint, self.fresh, self.fresh_chunks, self.fresh_stamps), fh,
                         protocol=pickle.HIGHEST_PROTOCOL)
 

@@ -6,6 +6,8 @@ typo), but is never merged on a guess: it becomes an unresolved node and a diagn
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import unicodedata
 from functools import lru_cache
@@ -110,16 +112,27 @@ class Index:
     urls: dict[str, str] = field(default_factory=dict)                # url path -> iri
     base_url: str | None = None                                       # the site's scheme and host
     _pages: dict[tuple[str, str | None], str | None] = field(default_factory=dict, repr=False, compare=False)  # page() answers
+    _digest: str | None = field(default=None, repr=False, compare=False)  # digest(), until a page is added
 
     def add(self, kind: str, iri: str, title: str | None, stem: str, url_path: str | None) -> None:
         """Register a page."""
         self._pages.clear()
+        self._digest = None
         if title:
             self.titles.setdefault(kind, {}).setdefault(normalise(title), iri)
             self.labels.setdefault(kind, {})[iri] = title
         self.slugs.setdefault(kind, {}).setdefault(stem.lower(), iri)
         if url_path:
             self.urls[url_path.rstrip("/").lower()] = iri
+
+    def digest(self) -> str:
+        """A SHA-1 of every page registered, in order: two indexes with one digest answer
+        every question alike (what a rebuild takes as its sign that no cross-file fact
+        built on the index need be worked out again)."""
+        if self._digest is None:
+            self._digest = hashlib.sha1(pickle.dumps((self.titles, self.labels, self.slugs, self.urls, self.base_url),
+                                                     protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+        return self._digest
 
     def resolve(self, kind: str, value: str, suggest: bool = True) -> Resolution:
         """Find the ``kind`` page that ``value`` names, by title, file name or URL.

@@ -20,10 +20,10 @@ import os
 import shutil
 import tempfile
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -195,15 +195,35 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 @contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it over ``path`` when the block succeeds."""
+def atomic_file(path: Path, aside: bool = False) -> Iterator[BinaryIO]:
+    """Yield a new file beside ``path``, open for writing; put it in place of ``path``
+    when the block succeeds, else delete it.
+
+    The file is written through the descriptor that made it, never opened again with
+    truncation, and with ``aside`` the last file is renamed out of the way (then
+    deleted) rather than replaced by a rename over it: on ext4 (``auto_da_alloc``, the
+    default) either of those writes the whole new file out there and then, which for a
+    10,000-event site's ``graph.nq`` cost 0.1-0.15 s of each build. (``aside`` is for
+    files of the graph folder only, whose next build deletes what a build killed
+    between the two renames leaves: ``path`` is missing for that moment.)"""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    readable(Path(tmp))
     try:
-        yield Path(tmp)
-        os.replace(tmp, path)
+        with os.fdopen(fd, "wb") as fh:
+            readable(Path(tmp))
+            yield fh
+        if aside and path.is_file() and not path.is_symlink():
+            old = tmp.removesuffix(".tmp") + ".last.tmp"
+            os.rename(path, old)
+            try:
+                os.rename(tmp, path)
+            except BaseException:
+                os.rename(old, path)
+                raise
+            with suppress(OSError):  # (else the next build deletes it)
+                os.unlink(old)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -224,8 +244,8 @@ def write_bytes(path: Path, data: bytes) -> None:
         with open(path, "wb") as fh:
             fh.write(data)
         return
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+    with atomic_file(path) as fh:
+        fh.write(data)
 
 
 def write_json(path: Path, data: Any, indent: int | None = 2) -> None:
@@ -650,10 +670,9 @@ class GraphWriter:
             spans: dict[str, list[int]] = {}
             path = self.folder / GRAPH_FILE
             freeing = _Freeing(path)  # the last graph.nq's blocks: freed beside what follows
-            with atomic_path(path) as tmp:
-                with open(tmp, "wb", buffering=0) as out:
-                    for src, offset, length in self._runs(spans):
-                        _copy(src, out.fileno(), offset, length)
+            with atomic_file(path, aside=True) as out:
+                for src, offset, length in self._runs(spans):
+                    _copy(src, out.fileno(), offset, length)
                 if self._kept:
                     self._check_old()  # after the copies: covers all since the file was opened
                 self._close_spool()

@@ -43,13 +43,13 @@ def test_killed_builds_leave_previous_outputs_intact(tiny_site: Path, tmp_path: 
 
 
 def test_a_write_that_fails_half_way_leaves_the_old_file(tmp_path: Path) -> None:
-    from kg.store import atomic_path
+    from kg.store import atomic_file
 
     target = tmp_path / "report.json"
     target.write_text("old")
     try:
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(b'{"half": ')
+        with atomic_file(target) as fh:
+            fh.write(b'{"half": ')
             raise RuntimeError("disk full")
     except RuntimeError:
         pass
@@ -99,7 +99,7 @@ def test_a_build_that_fails_after_reading_keeps_its_records_for_the_next(tiny_si
     def broken(*args, **kwargs):
         raise RuntimeError("the graph stage broke")
     with monkeypatch.context() as m:
-        m.setattr(kg.build, "find_series", broken)
+        m.setattr(kg.build, "_series", broken)
         with pytest.raises(RuntimeError, match="broke"):
             kg.build_site(tiny_site, out)
     assert snapshot(out) == before  # graph.nq and report.json untouched
@@ -108,3 +108,43 @@ def test_a_build_that_fails_after_reading_keeps_its_records_for_the_next(tiny_si
     clean = kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
     assert (out / "graph.nq").read_bytes() == (tmp_path / "clean" / "graph.nq").read_bytes()
     assert b"A changed talk" in (out / "graph.nq").read_bytes() and len(again) == len(clean)
+
+
+def test_a_graph_folder_file_put_in_place_aside_leaves_only_the_new_one(tmp_path: Path) -> None:
+    from kg.store import atomic_file
+
+    target = tmp_path / "graph.nq"
+    target.write_bytes(b"old")
+    held = open(target, "rb")  # a reader of the last file keeps reading it whole
+    with atomic_file(target, aside=True) as fh:
+        fh.write(b"new")
+    assert target.read_bytes() == b"new" and held.read() == b"old"
+    held.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.nq"]
+    assert target.stat().st_mode & 0o044 == 0o044
+
+
+def test_when_the_new_file_cannot_take_its_place_the_last_one_comes_back(tmp_path: Path, monkeypatch) -> None:
+    import kg.store as ks
+
+    target = tmp_path / "graph.nq"
+    target.write_bytes(b"old")
+    renames: list[tuple[str, str]] = []
+    real_rename = os.rename
+
+    def rename(src, dst):  # the second rename (new file into place) fails
+        renames.append((Path(src).name, Path(dst).name))
+        if len(renames) == 2:
+            raise OSError("no room")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(ks.os, "rename", rename)
+    try:
+        with ks.atomic_file(target, aside=True) as fh:
+            fh.write(b"new")
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the failed rename was not reported")
+    assert len(renames) == 3 and target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.nq"]

@@ -743,7 +743,7 @@ def test_a_build_that_fails_stops_the_child_scoring_ahead(generated: Path, tmp_p
     site, inc, _ = _copy_built(generated, tmp_path)
     before = outputs(inc)
     seen = _scored_ahead(monkeypatch)
-    monkeypatch.setattr("kg.build.find_series", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("kg.build._series", lambda *a, **k: 1 / 0)
     events = sorted((site / "_events").glob("*.md"))
     events[3].write_text(events[3].read_text() + "\nA paragraph about harbours.\n")
     with pytest.raises(ZeroDivisionError):
@@ -964,3 +964,49 @@ def test_scored_ahead_keep_graphs_read_from_a_graph_file_not_trusted(generated: 
     assert len(related) == 2 * got.report["incremental"]["related_graphs_reused"]  # checked, then read to add
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
+
+
+def test_entities_and_series_are_taken_from_the_last_build_while_what_they_read_stands(
+        tiny_site: Path, tmp_path: Path, monkeypatch) -> None:
+    """Working out who is who and which events make a series reads every file: a rebuild
+    takes the last build's outcome while the mentions, the pages and the events' titles,
+    dates, links and projects are as they were, and works it out again when one of them
+    changes. Either way the folder equals a clean build's."""
+    import kg.entities
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    calls: list[str] = []
+    resolve, find_series = kg.entities.EntityResolver.resolve, kg.build.find_series
+    monkeypatch.setattr(kg.entities.EntityResolver, "resolve", lambda self: (calls.append("entities"), resolve(self))[1])
+    monkeypatch.setattr(kg.build, "find_series", lambda *a: (calls.append("series"), find_series(*a))[1])
+
+    def rebuild_as_clean() -> tuple[list[str], dict]:
+        """What the rebuild worked out again, and its counts."""
+        calls.clear()
+        report = kg.build_site(tiny_site, inc).report
+        worked_out = list(calls)
+        kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+        assert outputs(inc) == outputs(tmp_path / "clean")
+        return worked_out, report["incremental"]
+
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    # a speaker's role and a paragraph: no mention, page, title or link changed
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive") + "\nA paragraph on harbours.\n")
+    worked_out, counts = rebuild_as_clean()
+    assert worked_out == [] and counts["file_graphs_reused"] == 10
+    talk.write_text(talk.read_text().replace("[Example Org]", "[Example Organisation]"))  # a mention
+    assert rebuild_as_clean()[0] == ["entities"]
+    again = tiny_site / "_events" / "2024-06-01-privacy-again.md"  # a new page: no project shared
+    again.write_text("---\ntitle: A talk on privacy\ndate: 2024-06-01\n---\nAgain.\n")
+    assert rebuild_as_clean()[0] == ["series", "entities"]
+    assert {r["name"] for r in kg.run_query("series", inc).records()} == {"Tiny Meetup"}
+    again.write_text(again.read_text() + "As [before](/events/2024-03-05-ada-talk).\n")  # a link alone
+    assert rebuild_as_clean()[0] == ["series"]
+    assert {r["name"] for r in kg.run_query("series", inc).records()} == {"Tiny Meetup", "A talk on privacy"}
+    talk.write_text(talk.read_text().replace("title: A talk on privacy", "title: Tiny Meetup"))  # a title
+    assert rebuild_as_clean()[0] == ["series", "entities"]  # (a page's title: the entities too)
+    assert rebuild_as_clean()[0] == []
+    # a damaged outcome is worked out again
+    monkeypatch.setattr(kg.graph.GraphInputs, "settled_as", lambda self, name, digest: b"not a pickle")
+    talk.write_text(talk.read_text() + "\nAnother paragraph.\n")
+    assert rebuild_as_clean()[0] == ["series", "entities"]
