@@ -23,7 +23,7 @@ from .ahead import ScoredAhead, graphs_digests, room_ahead
 from .related import (event_nquads, graph_name, inputs_digest, load_tables, rekey_tables, related_events,
                       related_prefix, save_tables, save_terms, table_line)
 from .resolve import normalise
-from .series import Series, find_series, series_digest
+from .series import Series, find_series
 from .site import Site, load_site
 from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, write_json
 
@@ -309,14 +309,10 @@ def _save_terms(out: Path, records: list[Record]) -> None:
 def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphBuilder,
             inputs: GraphInputs | None) -> list[Series]:
     """The site's event series (see :func:`kg.series.find_series`); in a rebuild, the
-    last build's when they were found from the same events' titles, dates, links and
-    projects and the same pages."""
-    events = [r for r in records if r.kind == "event"]
-    projects = _event_projects(records, mapping, builder)
-    if inputs is None:
-        return find_series(site, events, builder.index, projects)
-    digest = series_digest(site, events, builder.index, projects)
-    last = inputs.settled_as("series", digest)
+    last build's when they were found from the same records and pages (see
+    :meth:`kg.graph.GraphBuilder.settled_digest`)."""
+    digest = builder.settled_digest("series")
+    last = inputs.settled_as("series", digest) if inputs is not None and digest is not None else None
     found = None
     if last is not None:
         try:
@@ -326,9 +322,11 @@ def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphB
         if not (isinstance(found, list) and all(isinstance(s, Series) for s in found)):
             found = None
     if found is None:
-        found = find_series(site, events, builder.index, projects)
+        found = find_series(site, [r for r in records if r.kind == "event"], builder.index,
+                            _event_projects(records, mapping, builder))
         last = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
-    inputs.settle("series", digest, last)
+    if inputs is not None and digest is not None:
+        inputs.settle("series", digest, last)
     return found
 
 

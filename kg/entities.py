@@ -16,7 +16,6 @@ then decides, in this order:
 """
 from __future__ import annotations
 
-import hashlib
 import pickle
 import re
 from collections import Counter, defaultdict
@@ -214,21 +213,14 @@ class EntityResolver:
         self._resolve_people()
         self._resolve_orgs()
 
-    def inputs_digest(self) -> str:
-        """A SHA-1 of all that :meth:`resolve` decides from: the mentions collected so far
-        (in order), the index's pages, the curation and the site's address."""
-        return hashlib.sha1(pickle.dumps(
-            (self._people, self._orgs, self.index.digest(), repr(self.curation), self.site.base_url,
-             self.site.baseurl), protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
-
     def outcome(self) -> bytes:
         """What :meth:`resolve` decided, pickled, for :meth:`take_outcome`."""
         return pickle.dumps((self.person_iri, self.org_iri, self.entities, self.merges, self.near_misses),
                             protocol=pickle.HIGHEST_PROTOCOL)
 
     def take_outcome(self, data: bytes) -> None:
-        """Take what :meth:`resolve` decided in a build whose :meth:`inputs_digest` was
-        this one's (see :meth:`outcome`), instead of resolving again: all of it, or
+        """Take what :meth:`resolve` decided in a build from the same mentions, pages and
+        curation (see :meth:`outcome`), instead of resolving again: all of it, or
         nothing (it raises) when ``data`` is not such an outcome."""
         self.person_iri, self.org_iri, self.entities, self.merges, self.near_misses = pickle.loads(data)
 

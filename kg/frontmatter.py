@@ -163,7 +163,7 @@ def read_file(path: Path, relpath: str) -> SourceFile:
 SETTLED_NS = 2_000_000_000  # see file_stamp()
 
 
-def file_stamp(path: Path) -> Stamp | None:
+def file_stamp(path: str | Path) -> Stamp | None:
     """What the file system says of a file that tells a changed file from an unchanged
     one without reading it: (size, modification time, change time, inode), in
     nanoseconds; ``None`` when the file changed less than two seconds ago.
@@ -192,7 +192,7 @@ def sha1_since(path: str | Path, then: tuple[Stamp, str] | None) -> tuple[str, S
     Raises:
         OSError: the file cannot be read.
     """
-    stamp = file_stamp(Path(path))
+    stamp = file_stamp(path)
     if stamp is not None and then is not None and then[0] == stamp:
         return then[1], stamp
     with open(path, "rb") as fh:

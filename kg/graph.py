@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -120,6 +121,8 @@ class GraphBuilder:
         self._asked: list[tuple[str, tuple[Any, ...], Any]] | None = None  # the file's answers, while its graph is made
         self._set: list[tuple[str, tuple[str, str]]] = []  # ... and the unresolved references it noted
         self._same_answers = False  # every question about other files has the answer it had last build
+        self._facts: dict[str, bytes] | None = None  # relpath -> _record_facts (see settled_digest)
+        self._records_digest: str | None = None
         index, base_url = self.index, site.base_url  # not self: no cycle keeps a builder alive
         self._answers: dict[str, Callable[..., Any]] = {
             "page": lambda url: index.page(url, base_url),
@@ -165,13 +168,14 @@ class GraphBuilder:
         gets the answer it got last time has the same graph as last time: its bytes are
         taken from ``previous`` and its problems from :attr:`inputs`, not made again.
         """
-        self._collect_mentions()  # every mention first, then one decision for all
         inputs = self.inputs
         self._same_answers = False
-        if inputs is None:
+        digest = self.settled_digest("entities")
+        if digest is None:
+            self._collect_mentions()  # every mention first, then one decision for all
             self.entities.resolve()
-        else:  # as the last build resolved them, if from the same mentions and pages
-            digest = self.entities.inputs_digest()
+        else:  # as the last build resolved them, if from the same records and pages
+            assert inputs is not None
             last = inputs.settled_as("entities", digest)
             if last is not None:
                 try:
@@ -182,6 +186,7 @@ class GraphBuilder:
                 except Exception:  # noqa: BLE001 - a damaged cache is no cache (nothing was taken)
                     last = None
             if last is None:
+                self._collect_mentions()
                 self.entities.resolve()
                 last = self.entities.outcome()
             inputs.settle("entities", digest, last)
@@ -196,7 +201,8 @@ class GraphBuilder:
                 data = nquads(self.record_quads(r))
                 made = _Made(key, hashlib.sha1(data).hexdigest(),
                              pickle.dumps(self._asked, protocol=pickle.HIGHEST_PROTOCOL),
-                             self.diagnostics[start:], self._set, data)
+                             self.diagnostics[start:], self._set, data,
+                             (self._facts or {}).get(r.relpath) or _record_facts(r))
                 self._asked = None
             if key is not None and inputs is not None:
                 inputs.add(name, made)
@@ -207,6 +213,24 @@ class GraphBuilder:
                             (self.site.minted("graph", "series"), list(self.series_quads(series)))):
             data = nquads(quads)
             yield name, data, hashlib.sha1(data).hexdigest()
+
+    def settled_digest(self, name: str) -> str | None:
+        """A digest of all that a cross-file fact (``name``: the entities, the series) is
+        worked out from, for :meth:`GraphInputs.settled_as`: what every record says
+        that another file's graph may read (see :func:`_record_facts`), the index's
+        pages and the curation. ``None`` without :attr:`inputs`."""
+        if self.inputs is None:
+            return None
+        if self._facts is None:
+            entries, self._facts = self.inputs.entries, {}
+            for r in self.records:
+                made = entries.get(self.source_graph(r))
+                same = made is not None and made.facts and made.key == self.inputs.key(r)
+                self._facts[r.relpath] = made.facts if same else _record_facts(r)  # type: ignore[union-attr]
+            self._records_digest = hashlib.sha1(b"".join(self._facts.values())).hexdigest()
+        assert self._records_digest is not None
+        return hashlib.sha1("\x00".join([name, self._records_digest, self.index.digest(),
+                                         repr(self.entities.curation)]).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _collect_mentions(self) -> None:
         """Every mention of a person or organisation in the records, to :attr:`entities`."""
@@ -488,9 +512,26 @@ class _Made:
     diagnostics: list[Diagnostic]
     unresolved: list[tuple[str, tuple[str, str]]]
     data: bytes | Kept = b""  # while the graph is handed on
+    facts: bytes = b""  # the record's _record_facts
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "data": b""}
+
+
+def _record_facts(r: Record) -> bytes:
+    """A digest of what a record says that may be read beyond its own file's graph:
+    everything but its words (the body, the terms counted), what tells its file's bytes
+    (SHA-1, stamp), its problems, the lines things are on and its speakers' roles and
+    titles (which only its own graph reads). An edit to a page's text leaves it as it was."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: equal values pickle alike, one object or not
+    pickler.dump((r.kind, r.relpath, r.iri, r.url_path, r.label, r.dates, r.ordinal, r.label_from_file,
+                  r.dates_from_file, r.source.has_front_matter, r.is_page,
+                  [(f.key, f.value, f.text) for f in r.source.fields],
+                  [(link.text, link.url, link.image) for link in r.doc.links] if r.doc is not None else None,
+                  [(m.name, m.url, m.organisation, m.organisation_url) for m in r.speakers]))
+    return hashlib.blake2b(out.getbuffer(), digest_size=16).digest()
 
 
 class GraphInputs:
@@ -503,7 +544,7 @@ class GraphInputs:
     """
 
     FILE = "cache/graph-inputs.pickle"
-    FORMAT = "kg graph inputs 4"  # the file: (FORMAT, fingerprint), (graph, _Made) each, {derived, related, graphs, settled}
+    FORMAT = "kg graph inputs 5"  # the file: (FORMAT, fingerprint), (graph, _Made) each, {derived, related, graphs, settled}
 
     def __init__(self, fingerprint: str, record_keys: dict[str, str],
                  entries: dict[str, _Made] | None = None,

@@ -8,13 +8,14 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import hashlib
+import io
 import multiprocessing
 import os
 import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Callable, Iterator
 
 from . import markdown
@@ -71,8 +72,10 @@ class Record:
 
     @property
     def stem(self) -> str:
-        """The file name without its extension."""
-        return Path(self.source.relpath).stem
+        """The file name without its extension (as ``PurePath.stem``, without making one)."""
+        name = self.source.relpath.rpartition("/")[2]
+        i = name.rfind(".")
+        return name[:i] if 0 < i < len(name) - 1 else name
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -124,12 +127,14 @@ class RecordCache:
             return cls(fingerprint)
         return cls(fingerprint, entries, chunks, stamps)
 
-    def record(self, rel: str) -> Record:
-        """The last build's record of file ``rel`` (which :attr:`entries` has)."""
+    def record(self, rel: str, path: Path) -> Record:
+        """The last build's record of file ``rel`` (which :attr:`entries` has), at ``path``."""
         _key, chunk, place = self.entries[rel]
         if chunk not in self._unpickled:
             self._unpickled[chunk] = pickle.loads(self.chunks[chunk])
-        return self._unpickled[chunk][place]
+        record = self._unpickled[chunk][place]
+        record.source.path = path  # (pickled as text: see _pickled)
+        return record
 
     def keep(self, records: dict[str, tuple[str, Record]]) -> None:
         """This build's records (relpath -> (key, record), before any is changed by what
@@ -148,7 +153,7 @@ class RecordCache:
             if old is not None and [self.entries[rel][2] for rel in group] == list(range(len(group))):
                 data = self.chunks[old]
             else:
-                data = pickle.dumps([records[rel][1] for rel in group], protocol=pickle.HIGHEST_PROTOCOL)
+                data = _pickled([records[rel][1] for rel in group])
             for place, rel in enumerate(group):
                 self.fresh[rel] = (records[rel][0], len(self.fresh_chunks), place)
             self.fresh_chunks.append(data)
@@ -170,6 +175,23 @@ class RecordCache:
         """Let go of the pickled records, the last build's and this one's (once saved)."""
         self.entries, self.fresh, self.stamps, self.fresh_stamps = {}, {}, {}, {}
         self.chunks, self.fresh_chunks, self._unpickled = [], [], {}
+
+
+class _PathsAsText(pickle.Pickler):
+    """Pickles paths as their text: making a ``Path`` again parses it, and the cache
+    gives each record the ``Path`` its file was found at (see :meth:`RecordCache.record`)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, PurePath):
+            return str, (str(obj),)
+        return NotImplemented
+
+
+def _pickled(records: list[Record]) -> bytes:
+    """``records`` pickled for the cache (see :class:`_PathsAsText`)."""
+    out = io.BytesIO()
+    _PathsAsText(out, protocol=pickle.HIGHEST_PROTOCOL).dump(records)
+    return out.getvalue()
 
 
 CHUNK_SPREAD = 16  # files in a group of records pickled together, on average
@@ -288,7 +310,7 @@ def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], r
         if stamp is not None:
             cache.fresh_stamps[rel] = (stamp, sha1)
         if sha1 is not None and entry[0] == _cache_key(sha1, extra):
-            record = cache.record(rel)
+            record = cache.record(rel, path)
             record.source.stamp = stamp  # as the file is now
             records.append(record)
             kept[rel] = (entry[0], record)

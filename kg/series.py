@@ -7,8 +7,6 @@ involved, so a new series is found the day its second meeting is written up.
 """
 from __future__ import annotations
 
-import hashlib
-import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,15 +37,6 @@ def title_keys(title: str) -> list[tuple[str, str]]:
     if stem and stem != title.strip() and len(normalise(stem).split()) >= MIN_STEM_WORDS:
         keys.append(("stem", normalise(stem)))
     return keys
-
-
-def series_digest(site: Site, events: list[Record], index: Index, projects: dict[str, set[str]]) -> str:
-    """A SHA-1 of all that :func:`find_series` reads of its arguments: the same digest,
-    the same series."""
-    seen = [(r.iri, r.label, r.dates[:1], r.relpath, [link.url for link in r.doc.links] if r.doc else [],
-             sorted(projects.get(r.iri) or ())) for r in events]
-    return hashlib.sha1(pickle.dumps((seen, index.digest(), site.base_url, site.baseurl),
-                                     protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
 def find_series(site: Site, events: list[Record], index: Index, projects: dict[str, set[str]]) -> list[Series]:

@@ -848,19 +848,27 @@ def test_records_are_cached_in_groups_that_a_change_leaves_alone(tmp_path: Path)
     added = sorted(rels + ["_events/2024-01-0100-new.md"])
     changed = [g for g in _chunked(added) if g not in groups]
     assert len(changed) <= 2 and "_events/2024-01-0100-new.md" in changed[0]  # its own (or split in two)
-    records = {rel: (f"key-{rel}", {"record": rel}) for rel in rels}
+    from types import SimpleNamespace
+
+    def record(rel: str, text: str) -> SimpleNamespace:  # what the cache reads of a record
+        return SimpleNamespace(record=text, source=SimpleNamespace(path=tmp_path / rel))
+
+    records = {rel: (f"key-{rel}", record(rel, rel)) for rel in rels}
     last = RecordCache("f")
     last.keep(records)
     again = RecordCache("f", last.fresh, last.fresh_chunks)
-    assert again.record(rels[7]) == {"record": rels[7]}
-    records[rels[7]] = ("key-changed", {"record": "changed"})
+    path = tmp_path / rels[7]
+    assert again.record(rels[7], path) == records[rels[7]][1]
+    assert again.record(rels[7], path).source.path is path  # the path given, not made again
+    records[rels[7]] = ("key-changed", record(rels[7], "changed"))
     again.keep(records)
     kept = sum(1 for data in again.fresh_chunks if any(data is old for old in last.fresh_chunks))
     assert kept == len(groups) - 1  # every group but the changed file's
-    assert [pickle.loads(d) for d in again.fresh_chunks if not any(d is o for o in last.fresh_chunks)] == [
-        [records[r][1] for r in g] for g in groups if rels[7] in g]
+    new = [pickle.loads(d) for d in again.fresh_chunks if not any(d is o for o in last.fresh_chunks)]
+    assert [[r.record for r in g] for g in new] == [[records[r][1].record for r in g] for g in groups if rels[7] in g]
+    assert all(isinstance(r.source.path, str) for g in new for r in g)  # kept as text
     reread = RecordCache("f", again.fresh, again.fresh_chunks)
-    assert [reread.record(r) for r in rels] == [records[r][1] for r in rels]
+    assert [reread.record(r, tmp_path / r) for r in rels] == [records[r][1] for r in rels]
     assert reread.keys() == {} and again.keys() == {r: records[r][0] for r in rels}
 
 
@@ -969,9 +977,10 @@ def test_scored_ahead_keep_graphs_read_from_a_graph_file_not_trusted(generated: 
 def test_entities_and_series_are_taken_from_the_last_build_while_what_they_read_stands(
         tiny_site: Path, tmp_path: Path, monkeypatch) -> None:
     """Working out who is who and which events make a series reads every file: a rebuild
-    takes the last build's outcome while the mentions, the pages and the events' titles,
-    dates, links and projects are as they were, and works it out again when one of them
-    changes. Either way the folder equals a clean build's."""
+    takes the last build's outcome while what the records say beyond their words (the
+    mentions, the titles, dates, links and front matter) and the pages are as they
+    were, and works it out again when one of them changes. Either way the folder equals
+    a clean build's."""
     import kg.entities
     inc = tmp_path / "inc"
     kg.build_site(tiny_site, inc)
@@ -994,14 +1003,14 @@ def test_entities_and_series_are_taken_from_the_last_build_while_what_they_read_
     talk.write_text(talk.read_text().replace("Director", "Chief Executive") + "\nA paragraph on harbours.\n")
     worked_out, counts = rebuild_as_clean()
     assert worked_out == [] and counts["file_graphs_reused"] == 10
-    talk.write_text(talk.read_text().replace("[Example Org]", "[Example Organisation]"))  # a mention
-    assert rebuild_as_clean()[0] == ["entities"]
+    talk.write_text(talk.read_text().replace("**Ada Example**", "**Ada Exemplar**"))  # a mention
+    assert rebuild_as_clean()[0] == ["series", "entities"]
     again = tiny_site / "_events" / "2024-06-01-privacy-again.md"  # a new page: no project shared
     again.write_text("---\ntitle: A talk on privacy\ndate: 2024-06-01\n---\nAgain.\n")
     assert rebuild_as_clean()[0] == ["series", "entities"]
     assert {r["name"] for r in kg.run_query("series", inc).records()} == {"Tiny Meetup"}
     again.write_text(again.read_text() + "As [before](/events/2024-03-05-ada-talk).\n")  # a link alone
-    assert rebuild_as_clean()[0] == ["series"]
+    assert rebuild_as_clean()[0] == ["series", "entities"]
     assert {r["name"] for r in kg.run_query("series", inc).records()} == {"Tiny Meetup", "A talk on privacy"}
     talk.write_text(talk.read_text().replace("title: A talk on privacy", "title: Tiny Meetup"))  # a title
     assert rebuild_as_clean()[0] == ["series", "entities"]  # (a page's title: the entities too)
