@@ -1,14 +1,17 @@
 """Related events scored ahead of a rebuild's graph, on the other core.
 
 A rebuild whose events' words changed must score some events' related events again,
-which takes as long as making the graph does. Both need the site's records, but
-scoring needs of the graph only the tables related events read from it, and those are
-kept from the last build (``cache/related-tables.pickle``). So a child forked once the
-files are read (before the store is opened: its threads must not be shared with a
-forked child) scores every event on the last build's tables while the build's own
-process makes the graph; the build takes what it scored only when no graph changed in
-what those tables say, and else stops it and scores as before. The result is the same
-either way; tests compare it with clean builds.
+which takes as long as making the graph does. Scoring needs of the graph only the
+tables related events read from it, and those are kept from the last build
+(``cache/related-tables.pickle``); of the files, only their words, which the last
+build kept too (``cache/terms.pickle``) and which are counted again for the files that
+changed. So a child forked as the rebuild starts (before the store is opened: its
+threads must not be shared with a forked child) scores every event on the last
+build's tables and the words as they are now, while the build's own process reads the
+files and makes the graph. The build takes what it scored only when it found the same
+words and no graph changed in what those tables say; else (or when nothing related
+events read changed at all) it stops the child and goes on as before. The result is
+the same either way; tests compare it with clean builds.
 """
 from __future__ import annotations
 
@@ -22,8 +25,13 @@ from typing import Any, Callable, Iterator
 
 from .collector import available_memory
 from .forks import Ahead
-from .related import event_nquads, graph_name, load_tables, related_from_tables
+from .frontmatter import read_file, sha1_since
+from .graph import GraphInputs
+from .related import (event_nquads, graph_name, inputs_digest, kept_tables, kept_words, load_tables,
+                      related_from_tables)
+from .site import Site
 from .store import HASHES_FILE
+from .words import Terms, body_terms
 
 AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores nothing ahead: forking costs more than it spares
 AHEAD_BYTES = 32 << 10  # memory a child scoring ahead needs per event page, 1.6 times what it was measured
@@ -63,38 +71,39 @@ def graphs_digests(hashes: dict[str, str],
 
 class ScoredAhead:
     """A child scoring every event's related events on the tables the last build kept
-    in ``folder`` (see the module's description). What it scores goes to a file that
-    has no name (nothing is left behind, however the build ends), one event at a time,
-    and is read back the same way: neither process holds all of it.
+    in ``folder``, with the words of the pages as they are now, while the build reads
+    the files and makes the graph (see the module's description). What it scores goes
+    to a file that has no name (nothing is left behind, however the build ends), one
+    event at a time, and is read back the same way: neither process holds all of it.
 
     Args:
         folder: the graph folder.
-        root: the site folder (for its ``_kg/related.yml``).
-        derived: the last build's related graphs: name -> (digest of what made it,
-            SHA-1), as :class:`kg.graph.GraphInputs` keeps them.
+        site: the site (its files, and its ``_kg/related.yml``).
+        fingerprint: the settings the build reads the files under (see
+            :func:`kg.records.settings_fingerprint`): the last build's inputs are
+            read only if made under them.
         prefix: the IRI the related graphs' names start with.
-        terms, texts: the events' words, as :func:`kg.related.related_events` takes them.
     """
 
-    def __init__(self, folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix: str,
-                 terms: dict[str, Any], texts: dict[str, str]) -> None:
+    def __init__(self, folder: Path, site: Site, fingerprint: str, prefix: str) -> None:
         self._spool = tempfile.TemporaryFile(dir=folder / "cache")
         try:
-            self._child = Ahead(_score, folder, root, derived, prefix, terms, texts, self._spool.fileno())
+            self._child = Ahead(_score, folder, site, fingerprint, prefix, self._spool.fileno())
         except BaseException:
             self._spool.close()
             raise
         self._scored = 0
 
-    def result(self, last: str) -> tuple[dict[str, str], set[str]] | None:
+    def result(self, last: str, related: str | None) -> tuple[dict[str, str], set[str]] | None:
         """Once the child is done: each event's digest of its inputs, and the events it
         scored (their graphs: :meth:`graphs`), if it scored on tables kept under
-        ``last`` (the digest of the last build's graphs they are read from); else
-        ``None``, as when it failed."""
+        ``last`` (the digest of the last build's graphs they are read from) and with
+        the words this build read (``related``: their digest, see
+        :func:`kg.related.inputs_digest`); else ``None``, as when it failed."""
         got = self._child.result()
-        if got is None or got[0] != last:
+        if got is None or got[0] != last or got[1] != related:
             return None
-        _key, digests, scored = got
+        _key, _related, digests, scored = got
         self._scored = len(scored)
         return digests, set(scored)
 
@@ -111,12 +120,55 @@ class ScoredAhead:
         self._spool.close()
 
 
-def _score(folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix: str,
-           terms: dict[str, Any], texts: dict[str, str], spool: int) -> tuple[str, dict[str, str], list[str]] | None:
+def start_ahead(folder: Path, site: Site, fingerprint: str, prefix: str) -> ScoredAhead | None:
+    """A child scoring ahead for a rebuild into ``folder`` (see :class:`ScoredAhead`),
+    if the last build kept tables of enough event pages for it to pay and there is room
+    for it (see :func:`room_ahead`); else ``None``."""
+    key, events = kept_tables(folder)
+    if key is None or not room_ahead(events):
+        return None
+    try:
+        return ScoredAhead(folder, site, fingerprint, prefix)
+    except OSError:
+        return None  # (no file or pipe for it): scored in the build's process
+
+
+def words_now(folder: Path, site: Site) -> dict[str, Terms]:
+    """Each event page's words as its file says now (page IRI -> terms), from those the
+    last build into ``folder`` counted (see :func:`kg.related.kept_words`): a file whose
+    bytes changed is read again as the build reads it. Pages the last build did not count
+    are not here (the build then finds other words than these, and takes nothing)."""
+    terms: dict[str, Terms] = {}
+    root = str(site.root)
+    for rel, (sha1, counted, stamp, iri) in kept_words(folder).items():
+        path = os.path.join(root, rel)
+        try:
+            now, _stamp = sha1_since(path, (stamp, sha1) if stamp is not None else None)
+            if now != sha1:
+                counted = Terms(body_terms(read_file(Path(path), rel).body))
+        except OSError:
+            continue  # gone
+        if iri:
+            terms[iri] = counted
+    return terms
+
+
+def _score(folder: Path, site: Site, fingerprint: str, prefix: str,
+           spool: int) -> tuple[str, str, dict[str, str], list[str]] | None:
     """In the child: score on the tables kept in ``folder``, if they were kept under the
-    last build's graphs; write each event scored (whose digest is not the one its graph
-    was made from last time) to ``spool`` as a pickle of (event, N-Quads); return the
-    tables' key, every event's digest and the events scored, in order."""
+    last build's graphs, with the words of :func:`words_now`; write each event scored
+    (whose digest is not the one its graph was made from last time) to ``spool`` as a
+    pickle of (event, N-Quads); return the tables' key, the digest of the words (see
+    :func:`kg.related.inputs_digest`), every event's digest and the events scored, in
+    order."""
+    got = GraphInputs.last_related(folder, fingerprint)
+    if got is None:
+        return None
+    derived, last_related = got
+    terms = words_now(folder, site)
+    related = inputs_digest(site.root, terms, {})
+    if related == last_related:
+        return None  # the words and weights are the last build's: there is nothing to score
     try:
         last = json.loads((folder / HASHES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -139,5 +191,5 @@ def _score(folder: Path, root: Path, derived: dict[str, tuple[str, str]], prefix
             pickle.dump((event, data), out, protocol=pickle.HIGHEST_PROTOCOL)
             scored.append(event)
 
-        related_from_tables(tables, texts=texts, terms=terms, site=root, jobs=1, keep=keep, each=each)
-    return key, digests, scored
+        related_from_tables(tables, texts={}, terms=terms, site=site.root, jobs=1, keep=keep, each=each)
+    return key, related, digests, scored

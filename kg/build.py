@@ -19,7 +19,7 @@ from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
-from .ahead import ScoredAhead, graphs_digests, room_ahead
+from .ahead import ScoredAhead, graphs_digests, start_ahead
 from .related import (event_nquads, graph_name, inputs_digest, load_tables, rekey_tables, related_events,
                       related_prefix, save_tables, save_terms, table_line)
 from .resolve import normalise
@@ -52,12 +52,13 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             spares little time there, since the build's own process writes every
             event's graph as its suggestions come (the stage took 84-93 s with a worker
             and 76-87 s without). ``kg related`` on its own shares scoring out. A
-            rebuild that must work related events out again (an event's words, or the
-            weights, changed), of :data:`kg.ahead.AHEAD_EVENTS` event pages or more, on
-            two cores or more and with the memory for it, forks one child before the
-            store is opened that scores them on the last build's tables while this
-            process makes the graph; what it scored is taken only when no graph changed
-            in what those tables say (see :mod:`kg.ahead`).
+            rebuild of :data:`kg.ahead.AHEAD_EVENTS` event pages or more, on two cores
+            or more and with the memory for it, forks one child as it starts that
+            scores them on the last build's tables and the words as the files say now,
+            while this process reads the files and makes the graph; what it scored is
+            taken only when related events must be worked out again (an event's words,
+            or the weights, changed), the child found the words this process read, and
+            no graph changed in what those tables say (see :mod:`kg.ahead`).
         incremental: reuse what the last build into ``out`` read from files that have
             not changed, and rewrite only the named graphs that changed (the result is
             the same as a clean build's).
@@ -93,37 +94,38 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     the_mapping = load_mapping(mapping, the_site.root)
     the_curation = load_curation(the_site.root, curation)
     cache = inputs = None
-    if out is not None and incremental:
-        fingerprint = settings_fingerprint(the_site, the_mapping, repr(the_curation))
-        cache = RecordCache.load(Path(out), fingerprint)
-    records = read_records(the_site, the_mapping, jobs, cache,
-                           (lambda done, total: progress("reading", done, total)) if progress else None)
-    if cache is not None:
-        keys = cache.keys()
-        # saved now, not with the graph: valid whatever happens next (each record is
-        # keyed by its file's bytes), and the pickles need not be held through the build
-        cache.save(Path(out))
-        cache.release()
-        give_back_memory()
-    pages = [r for r in records if r.kind == "event" and r.is_page]
-    terms = {r.iri: r.terms for r in pages if r.terms is not None}
-    texts = {r.iri: r.source.body for r in pages if r.terms is None}
-    del pages
     prefix = related_prefix(the_site.base_url + the_site.baseurl)
     ahead = writer = opened = None
     try:
+        if out is not None and incremental:
+            fingerprint = settings_fingerprint(the_site, the_mapping, repr(the_curation))
+            cache = RecordCache.load(Path(out), fingerprint)
+            # related events scored on the other core while this one reads the files
+            # and makes the graph, as if the tables they read of the graph had not
+            # changed (taken only if so, and if the words it finds are those read
+            # here): forked now, while this process holds little, and before the
+            # store is opened, whose threads a forked child must not share
+            ahead = start_ahead(Path(out), the_site, fingerprint, prefix)
+        records = read_records(the_site, the_mapping, jobs, cache,
+                               (lambda done, total: progress("reading", done, total)) if progress else None)
+        if cache is not None:
+            keys = cache.keys()
+            # saved now, not with the graph: valid whatever happens next (each record is
+            # keyed by its file's bytes), and the pickles need not be held through the build
+            cache.save(Path(out))
+            cache.release()
+            give_back_memory()
+        pages = [r for r in records if r.kind == "event" and r.is_page]
+        terms = {r.iri: r.terms for r in pages if r.terms is not None}
+        texts = {r.iri: r.source.body for r in pages if r.terms is None}
+        del pages
         if cache is not None:
             inputs = GraphInputs.load(Path(out), fingerprint, keys)
             inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
-            # related events scored on the other core while this one makes the graph, as
-            # if what they read of the graph had not changed (taken only if so): as soon
-            # as the words are known, and before the store is opened, whose threads a
-            # forked child must not share
-            if inputs.derived and inputs.fresh_related != inputs.related and room_ahead(len(terms) + len(texts)):
-                try:
-                    ahead = ScoredAhead(Path(out), the_site.root, inputs.derived, prefix, terms, texts)
-                except OSError:
-                    ahead = None  # (no file or pipe for it): scored in this process
+        if ahead is not None and not (inputs is not None and inputs.derived
+                                      and inputs.fresh_related != inputs.related):
+            ahead.close()  # nothing to work out again, or no last build to take from
+            ahead = None
         if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
             _save_terms(Path(out), records)
         lap("read")
@@ -253,7 +255,7 @@ def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | P
                 and inputs.graphs == last_all \
                 and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
             return  # the same tables and words as the last build's: its suggestions all stand
-        got = ahead.result(last) if ahead is not None and same else None
+        got = ahead.result(last, inputs.fresh_related) if ahead is not None and same else None
         if got is not None and inputs.keep([(graph_name(prefix, e), d) for e, d in got[0].items() if e not in got[1]],
                                            writer.previous_nquads, writer.add_nquads):
             digests.update(got[0])  # (the others: kept as the last build made them)
@@ -301,7 +303,7 @@ def _save_terms(out: Path, records: list[Record]) -> None:
     counted = [r for r in records if r.kind == "event" and r.is_page and r.terms is not None]
     try:
         save_terms(out, {r.relpath: (r.source.sha1, r.terms) for r in counted},
-                   {r.relpath: r.source.stamp for r in counted})
+                   {r.relpath: r.source.stamp for r in counted}, {r.relpath: r.iri for r in counted})
     except (OSError, ValueError, OverflowError):
         pass  # only a saving for later: `kg related` counts the words again
 

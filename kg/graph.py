@@ -544,7 +544,8 @@ class GraphInputs:
     """
 
     FILE = "cache/graph-inputs.pickle"
-    FORMAT = "kg graph inputs 5"  # the file: (FORMAT, fingerprint), (graph, _Made) each, {derived, related, graphs, settled}
+    FORMAT = "kg graph inputs 6"  # the file: (FORMAT, fingerprint), (graph, _Made) each,
+    # {derived, related, graphs, settled}, and where that starts (8 bytes)
 
     def __init__(self, fingerprint: str, record_keys: dict[str, str],
                  entries: dict[str, _Made] | None = None,
@@ -690,6 +691,25 @@ class GraphInputs:
                             and isinstance(value[0], str) and isinstance(value[1], bytes)}
         return made
 
+    @classmethod
+    def last_related(cls, folder: Path, fingerprint: str) -> tuple[dict[str, tuple[str, str]], str | None] | None:
+        """What :attr:`derived` and :attr:`related` of the inputs in ``folder`` are, if
+        they were made under the same settings (else ``None``), read without the file
+        graphs' inputs before them (the file ends with where they start)."""
+        try:
+            with open(folder / cls.FILE, "rb") as fh:
+                if pickle.load(fh) != (cls.FORMAT, _code_fingerprint(fingerprint)):
+                    return None
+                fh.seek(-8, os.SEEK_END)
+                fh.seek(int.from_bytes(fh.read(8), "little"))
+                got = pickle.load(fh)
+            derived, related = got["derived"], got["related"]
+        except Exception:  # noqa: BLE001 - a damaged cache is no cache
+            return None
+        if not isinstance(derived, dict) or not (related is None or isinstance(related, str)):
+            return None
+        return derived, related
+
     def save(self) -> None:
         """Put this build's inputs in place for the next one (its file graphs' as they
         came, then the other graphs'): the file is replaced whole."""
@@ -697,9 +717,11 @@ class GraphInputs:
         assert self._out is not None and self.folder is not None
         tmp = self._out[0]
         try:
+            at = fh.tell()
             fh.write(pickle.dumps({"derived": self.fresh_derived, "related": self.fresh_related,
                                    "graphs": self.fresh_graphs, "settled": self.fresh_settled},
                                   protocol=pickle.HIGHEST_PROTOCOL))
+            fh.write(at.to_bytes(8, "little"))  # where that is: see last_related
             fh.close()
             readable(tmp)
             os.replace(tmp, self.folder / self.FILE)

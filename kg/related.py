@@ -599,7 +599,7 @@ def save_tables(folder: str | Path, key: str, tables: Tables) -> None:
     atomically; kept whether or not the build goes on to finish, since the key says
     what they are)."""
     with atomic_file(Path(folder) / TABLES_FILE) as fh:
-        pickle.dump((_tables_fingerprint(), key), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((_tables_fingerprint(), key, len(tables.iris)), fh, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -630,21 +630,39 @@ def rekey_tables(folder: str | Path, old: str, new: str) -> None:
     except FileNotFoundError:
         return
     with src:
-        if _kept_key(src) != old:
+        key, events = _kept(src)
+        if key != old:
             return
         with atomic_file(path) as fh:
-            pickle.dump((_tables_fingerprint(), new), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_tables_fingerprint(), new, events), fh, protocol=pickle.HIGHEST_PROTOCOL)
             shutil.copyfileobj(src, fh)
+
+
+def kept_tables(folder: str | Path) -> tuple[str | None, int]:
+    """The key the tables kept in ``folder`` were kept under (``None``: none kept by
+    this code) and how many event pages they hold, read from the file's start only."""
+    try:
+        with open(Path(folder) / TABLES_FILE, "rb") as fh:
+            return _kept(fh)
+    except OSError:
+        return None, 0
 
 
 def _kept_key(fh: Any) -> str | None:
     """The key of the tables file open in ``fh`` (read from its start), if this code
     kept them; the tables follow."""
+    return _kept(fh)[0]
+
+
+def _kept(fh: Any) -> tuple[str | None, int]:
+    """:func:`kept_tables` of the file open in ``fh``, read from its start; the tables follow."""
     try:
-        made, key = pickle.load(fh)
+        made, key, events = pickle.load(fh)
     except Exception:  # noqa: BLE001 - a damaged cache is no cache
-        return None
-    return key if made == _tables_fingerprint() and isinstance(key, str) else None
+        return None, 0
+    if made != _tables_fingerprint() or not isinstance(key, str) or not isinstance(events, int):
+        return None, 0
+    return key, events
 
 
 def _tables_fingerprint() -> str:
@@ -663,11 +681,12 @@ def _terms_fingerprint() -> str:
 
 
 def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
-               stamps: Mapping[str, Stamp | None] | None = None) -> None:
+               stamps: Mapping[str, Stamp | None] | None = None, iris: Mapping[str, str] | None = None) -> None:
     """Keep the words a build counted (relative path -> (SHA-1 of the file's bytes,
     terms)) in the graph folder, with the files' stamps where known (relative path ->
-    :func:`kg.frontmatter.file_stamp`), for :func:`load_terms` (written atomically,
-    packed: 100,000 pages' load in a fraction of a second)."""
+    :func:`kg.frontmatter.file_stamp`) and their pages' IRIs (relative path -> IRI), for
+    :func:`load_terms` and :func:`kept_words` (written atomically, packed: 100,000
+    pages' load in a fraction of a second)."""
     from .store import atomic_file
     path = Path(folder) / TERMS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -680,8 +699,8 @@ def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
         fits = stamp is not None and len(stamp) == 4 and all(_MIN <= x <= _MAX for x in stamp)
         packed_stamps.extend(stamp if fits else _NO_STAMP)  # type: ignore[arg-type]
     with atomic_file(path, aside=True) as fh:
-        pickle.dump((_terms_fingerprint(), rels, digests, packed_stamps, pack_terms([counted[r][1] for r in rels])),
-                    fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((_terms_fingerprint(), rels, digests, packed_stamps, pack_terms([counted[r][1] for r in rels]),
+                     "\n".join((iris or {}).get(r, "") for r in rels)), fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 _NO_STAMP = (-1, -1, -1, -1)
@@ -703,21 +722,29 @@ def _counted_terms(graph: KnowledgeGraph) -> dict[str, tuple[str, Terms, Stamp |
     made by this code and whole; else ``{}`` (and every word is counted again)."""
     if graph.path is None:
         return {}
+    return {rel: kept[:3] for rel, kept in kept_words(graph.path).items()}
+
+
+def kept_words(folder: str | Path) -> dict[str, tuple[str, Terms, Stamp | None, str]]:
+    """The words the last build into ``folder`` counted (see :func:`save_terms`):
+    relative path -> (SHA-1 of the file's bytes then, terms, the file's stamp then, its
+    page's IRI), if made by this code and whole; else ``{}``."""
     try:
-        with open(Path(graph.path) / TERMS_FILE, "rb") as fh:
-            fingerprint, rels, digests, stamps, packed = _PlainUnpickler(fh).load()
+        with open(Path(folder) / TERMS_FILE, "rb") as fh:
+            fingerprint, rels, digests, stamps, packed, iris = _PlainUnpickler(fh).load()
         if fingerprint != _terms_fingerprint():
             return {}
         words, counts, sizes = packed
+        pages = iris.split("\n") if rels else []
         if not (isinstance(rels, list) and isinstance(digests, bytes) and isinstance(words, str)
-                and isinstance(stamps, array) and len(stamps) == 4 * len(rels)
+                and isinstance(stamps, array) and len(stamps) == 4 * len(rels) and len(pages) == len(rels)
                 and len(rels) * 20 == len(digests) == len(sizes) * 20 and sum(sizes) == len(counts)
                 and (words.count("\n") + 1 if sizes else 0) == len(sizes)):
             return {}
         terms = unpack_terms(words, counts, sizes)
         hexes = digests.hex()
         at = stamps.tolist()
-        return {rel: (hexes[40 * i:40 * i + 40], t, tuple(at[4 * i:4 * i + 4]) if at[4 * i] >= 0 else None)
+        return {rel: (hexes[40 * i:40 * i + 40], t, tuple(at[4 * i:4 * i + 4]) if at[4 * i] >= 0 else None, pages[i])
                 for i, (rel, t) in enumerate(zip(rels, terms))}
     except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError,
             IndexError, KeyError, MemoryError):

@@ -170,7 +170,11 @@ def _expand(template: str, values: dict[str, str]) -> str:
     url = re.sub(r":([a-z_]+)", sub, template)
     url = re.sub(r"/{2,}", "/", "/" + url.lstrip("/"))
     url = url.replace("/./", "/")
-    return quote(url, safe="/-._~!$&'()*+,;=:@%")
+    # (a "%" that starts no escape is one itself: "100%" is served at /100%25)
+    return quote(_STRAY_PERCENT.sub("%25", url), safe="/-._~!$&'()*+,;=:@%")
+
+
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def load_site(root: str | Path, base_url: str | None = None) -> Site:

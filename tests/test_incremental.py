@@ -640,19 +640,19 @@ def _copy_built(generated: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def _scored_ahead(monkeypatch) -> list[str]:
     """Count the rebuild's scorings of related events in its own process ("here") and
-    the children started to score ahead ("ahead")."""
+    the children started to score ahead ("ahead"), each noted in CHILDREN too."""
     import kg.ahead
     import kg.build
     seen: list[str] = []
-    real_related, real_ahead = kg.build.related_events, kg.build.ScoredAhead
+    real_related, real_ahead = kg.build.related_events, kg.ahead.ScoredAhead
 
-    def ahead(*a):
-        seen.append("ahead")
-        made = real_ahead(*a)
-        CHILDREN.append(made._child._pid)
-        return made
+    class Counted(real_ahead):
+        def __init__(self, *a) -> None:
+            seen.append("ahead")
+            super().__init__(*a)
+            CHILDREN.append(self._child._pid)
     monkeypatch.setattr("kg.build.related_events", lambda *a, **k: seen.append("here") or real_related(*a, **k))
-    monkeypatch.setattr("kg.build.ScoredAhead", ahead)
+    monkeypatch.setattr("kg.ahead.ScoredAhead", Counted)
     monkeypatch.setattr("kg.ahead.AHEAD_EVENTS", 0)
     return seen
 
@@ -702,9 +702,9 @@ def test_suggestions_scored_ahead_are_taken_only_when_the_tables_stand(generated
 @pytest.mark.parametrize("trouble", ["child-fails", "no-tables", "last-graph-lacks-one"])
 def test_a_rebuild_whose_scoring_ahead_fails_scores_in_its_own_process(generated: Path, tmp_path: Path,
                                                                        monkeypatch, trouble: str) -> None:
-    """A child that fails, finds no tables kept, or scored on a last graph file that
-    lacks a graph to keep: the build scores in its own process; the result is a clean
-    build's and no child is left behind."""
+    """A child that fails, no tables kept (then no child starts), or a child that scored
+    on a last graph file that lacks a graph to keep: the build scores in its own
+    process; the result is a clean build's and no child is left behind."""
     if not kg.forks.can_fork():
         pytest.skip("this system does not fork")
     site, inc, clean = _copy_built(generated, tmp_path)
@@ -726,7 +726,7 @@ def test_a_rebuild_whose_scoring_ahead_fails_scores_in_its_own_process(generated
     events = sorted((site / "_events").glob("*.md"))
     events[3].write_text(events[3].read_text() + "\nA paragraph about harbours, moorings and lighthouses.\n")
     got = kg.build_site(site, inc)
-    assert seen == ["ahead", "here"]
+    assert seen == (["here"] if trouble == "no-tables" else ["ahead", "here"])  # (no tables: no child)
     counts = got.report["incremental"]
     assert 0 < counts["related_events_scored"] < 150 and counts["related_graphs_reused"] > 0
     assert counts["related_events_scored"] + counts["related_graphs_reused"] <= 150  # none counted twice
@@ -912,9 +912,12 @@ def test_scored_ahead_follow_the_weights_and_the_words_however_kept(generated: P
         before = json.loads((inc / "cache" / "graphs.json").read_text())
         change()
         got = kg.build_site(site, inc, mapping=mapping)
-        # (a subtitle alone: every suggestion stands, nothing forked; the tables are kept
-        # for the new graphs, so the next rebuild scores ahead on them)
-        assert seen == ([] if label == "a subtitle alone" else ["ahead"]), label
+        # (a subtitle alone: every suggestion stands, the child is stopped; the tables are
+        # kept for the new graphs, so the next rebuild scores ahead on them. From the
+        # pages' texts, the child has no words to score with)
+        assert seen == (["ahead", "here"] if words == "texts" and label != "a subtitle alone" else ["ahead"]), label
+        if label == "a subtitle alone":
+            assert got.report["incremental"]["related_events_scored"] == 0
         if label == "words again":  # only what those words touch: the last rebuild noted all it scored
             assert 0 < got.report["incremental"]["related_events_scored"] < 150
             assert got.report["incremental"]["related_graphs_reused"] > 0
@@ -925,26 +928,43 @@ def test_scored_ahead_follow_the_weights_and_the_words_however_kept(generated: P
         kg.build_site(site, clean, mapping=mapping, incremental=False)
         assert outputs(inc) == outputs(clean), label
     seen.clear()
-    kg.build_site(site, inc, mapping=mapping)  # nothing changed: nothing forked
-    assert seen == []
+    got = kg.build_site(site, inc, mapping=mapping)  # nothing changed: nothing scored, no child left
+    assert seen == ["ahead"] and got.report["incremental"]["related_events_scored"] == 0 and _no_child_left()
 
 
 def test_a_child_scoring_ahead_gives_nothing_for_tables_of_other_graphs(generated: Path, tmp_path: Path) -> None:
     """What the child scored is given only for tables kept under the last build's
-    graphs: the child checks before it scores, and the build when it takes it."""
+    graphs and for the words the build read: the child checks the tables before it
+    scores, and the build both when it takes what was scored. With the words the last
+    build had, the child scores nothing."""
     import kg.ahead
+    from kg.entities import load_curation
+    from kg.mapping import load_mapping
+    from kg.records import settings_fingerprint
+    from kg.site import load_site
     site, inc, _ = _copy_built(generated, tmp_path)
+    the_site = load_site(site)
+    fingerprint = settings_fingerprint(the_site, load_mapping(None, the_site.root),
+                                       repr(load_curation(the_site.root)))
     prefix = kg.related.related_prefix(kg.open_graph(inc).report["base_url"])
     last = json.loads((inc / "cache" / "graphs.json").read_text())
     key = kg.ahead.graphs_digests(last, lambda name: not name.startswith(prefix))[0]
     assert key is not None and kg.related.load_tables(inc, [key]) is not None  # kept under the last graphs
-    args = (inc, site, {}, prefix, {}, {})
-    if kg.forks.can_fork():
-        ahead = kg.ahead.ScoredAhead(*args)
-        assert ahead.result("not the key of these tables") is None
-        ahead.close()
+    args = (inc, the_site, fingerprint, prefix)
     with open(tmp_path / "spool", "wb") as spool:
-        assert kg.ahead._score(*args, spool.fileno())[0] == key  # (the tables of the last build's graphs)
+        assert kg.ahead._score(*args, spool.fileno()) is None  # the last build's words: nothing to score
+        event = sorted((site / "_events").glob("*.md"))[3]
+        event.write_text(event.read_text() + "\nA paragraph about harbours.\n")
+        got = kg.ahead._score(*args, spool.fileno())
+        assert got[0] == key and got[3]  # (the tables of the last build's graphs; some scored)
+        if kg.forks.can_fork():
+            for wrong in [("not the key of these tables", got[1]), (key, "other words")]:
+                ahead = kg.ahead.ScoredAhead(*args)
+                assert ahead.result(*wrong) is None
+                ahead.close()
+            ahead = kg.ahead.ScoredAhead(*args)
+            assert ahead.result(key, got[1]) is not None
+            ahead.close()
         (inc / "cache" / "graphs.json").write_text(json.dumps({"https://example.org/other": "0" * 40}))
         assert kg.ahead._score(*args, spool.fileno()) is None
 

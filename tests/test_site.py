@@ -98,6 +98,17 @@ def test_front_matter_permalink_overrides(tiny_site: Path) -> None:
     assert site.page_url(coll, coll.directory / "x.md", {"permalink": "/special/"}) == "/special/"
 
 
+def test_a_percent_sign_that_starts_no_escape_is_escaped_in_a_page_url(tiny_site: Path) -> None:
+    """``permalink: 100%`` is served at ``/100%25`` (a page IRI must be a valid IRI);
+    an escape already written stays as it is."""
+    import pyoxigraph as ox
+    site = load_site(tiny_site)
+    coll = site.collections["events"]
+    assert site.page_url(coll, coll.directory / "x.md", {"permalink": "/100%"}) == "/100%25"
+    assert site.page_url(coll, coll.directory / "x.md", {"permalink": "/a%20b%zz"}) == "/a%20b%25zz"
+    ox.NamedNode(site.iri(site.page_url(coll, coll.directory / "x.md", {"permalink": "/100%"})))
+
+
 @pytest.mark.parametrize("text,expected", [
     ("2023-02-21-JRF-discover-workshop", "2023-02-21-jrf-discover-workshop"),
     ("Hello, World!", "hello-world"),
