@@ -360,9 +360,9 @@ def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diag
             uses: dict[str, list[tuple[Record, int]]] = {}
             for r in records:
                 if r.kind == kind.name:
-                    for f in r.source.fields:
-                        if f.key == rule.key and isinstance(f.value, str) and f.value.strip():
-                            uses.setdefault(f.value.strip(), []).append((r, f.line))
+                    for key, value, line, _text in r.source.raw("fields"):  # (no Field made)
+                        if key == rule.key and isinstance(value, str) and value.strip():
+                            uses.setdefault(value.strip(), []).append((r, line))
             counts = {v: len(u) for v, u in uses.items()}
             for value, where in uses.items():
                 better = [w for w in counts if counts[w] > counts[value] and (

@@ -31,6 +31,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import BaseResolver
 
 from .errors import Diagnostic
+from .lazy import LazyLists
 
 try:  # libyaml's parser, twenty times faster than the pure-Python one
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -120,8 +121,11 @@ Stamp = tuple[int, int, int, int]  # see file_stamp()
 
 
 @dataclass
-class SourceFile:
-    """A site file read from disk: where it is, its front matter and its body."""
+class SourceFile(LazyLists):
+    """A site file read from disk: where it is, its front matter and its body (its
+    fields made again, when unpickled, only once read: see :class:`kg.lazy.LazyLists`)."""
+
+    LAZY = {"fields": Field}
 
     path: Path
     relpath: str

@@ -13,6 +13,8 @@ from typing import Any
 
 import pyromark
 
+from .lazy import LazyLists
+
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
     | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -71,8 +73,11 @@ class Link:
 
 
 @dataclass
-class Document:
-    """A parsed body: its blocks in order and every link in it."""
+class Document(LazyLists):
+    """A parsed body: its blocks in order and every link in it (made again, when
+    unpickled, only once read: see :class:`kg.lazy.LazyLists`)."""
+
+    LAZY = {"links": Link}
 
     blocks: list[Block]
     links: list[Link]

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator
 
 from . import markdown
 from .errors import Diagnostic
+from .lazy import LazyLists
 from .forks import can_fork, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import Kind, Mapping
@@ -42,8 +43,11 @@ NOT_PAGES = {"binary-file", "read-error"}  # diagnostics that make a file no pag
 
 
 @dataclass
-class Record:
-    """One site file, read and understood."""
+class Record(LazyLists):
+    """One site file, read and understood (its speakers made again, when unpickled,
+    only once read: see :class:`kg.lazy.LazyLists`)."""
+
+    LAZY = {"speakers": SpeakerMention}
 
     kind: str
     source: SourceFile
