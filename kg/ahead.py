@@ -34,8 +34,9 @@ from .store import HASHES_FILE
 from .words import Terms, body_terms
 
 AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores nothing ahead: forking costs more than it spares
-AHEAD_BYTES = 32 << 10  # memory a child scoring ahead needs per event page, 1.6 times what it was measured
-                        # to hold after an event's text changed (0.2 GB at 10,000 pages, 1.5 GB at 100,000)
+AHEAD_BYTES = 32 << 10  # memory a child scoring ahead needs per event page: 1.6 times what the child that
+                        # shared the build's words held (0.2 GB at 10,000 pages, 1.5 GB at 100,000); the child
+                        # that reads the words itself grew by 0.12 GB at 10,000
 
 
 def room_ahead(events: int) -> bool:
@@ -94,7 +95,14 @@ class ScoredAhead:
             raise
         self._scored = 0
 
-    def result(self, last: str, related: str | None) -> tuple[dict[str, str], set[str]] | None:
+    def may_match(self, related: str | None) -> bool:
+        """False once the child has found words whose digest is not ``related`` (it
+        notes theirs at the start of its file before it scores): what it scores could
+        not be taken."""
+        found = os.pread(self._spool.fileno(), _DIGEST_BYTES, 0)
+        return len(found) < _DIGEST_BYTES or related is None or found == related.encode("ascii")
+
+    def result(self, last: str | None, related: str | None) -> tuple[dict[str, str], set[str]] | None:
         """Once the child is done: each event's digest of its inputs, and the events it
         scored (their graphs: :meth:`graphs`), if it scored on tables kept under
         ``last`` (the digest of the last build's graphs they are read from) and with
@@ -110,7 +118,7 @@ class ScoredAhead:
     def graphs(self) -> Iterator[tuple[str, bytes]]:
         """(event, the N-Quads of its related events, or b"" for none) for every event
         scored, in order, read back one at a time."""
-        self._spool.seek(0)
+        self._spool.seek(_DIGEST_BYTES)
         for _ in range(self._scored):
             yield pickle.load(self._spool)
 
@@ -118,6 +126,9 @@ class ScoredAhead:
         """Stop the child if it still works; let its file go."""
         self._child.cancel()
         self._spool.close()
+
+
+_DIGEST_BYTES = 40  # the child's file starts with the digest of the words it found (inputs_digest's hexadecimal)
 
 
 def start_ahead(folder: Path, site: Site, fingerprint: str, prefix: str) -> ScoredAhead | None:
@@ -166,7 +177,11 @@ def _score(folder: Path, site: Site, fingerprint: str, prefix: str,
         return None
     derived, last_related = got
     terms = words_now(folder, site)
+    if not terms:
+        return None  # no words kept (or none readable): nothing the build could take
     related = inputs_digest(site.root, terms, {})
+    if len(related) == _DIGEST_BYTES:
+        os.pwrite(spool, related.encode("ascii"), 0)  # for may_match, before the scoring
     if related == last_related:
         return None  # the words and weights are the last build's: there is nothing to score
     try:
@@ -180,6 +195,7 @@ def _score(folder: Path, site: Site, fingerprint: str, prefix: str,
     digests: dict[str, str] = {}
     scored: list[str] = []
     with open(spool, "wb", closefd=False) as out:
+        out.seek(_DIGEST_BYTES)
 
         def keep(event: str, digest: str) -> bool:
             digests[event] = digest

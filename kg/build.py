@@ -98,14 +98,14 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
     ahead = writer = opened = None
     try:
         if out is not None and incremental:
-            fingerprint = settings_fingerprint(the_site, the_mapping, repr(the_curation))
-            cache = RecordCache.load(Path(out), fingerprint)
+            fingerprint = settings_fingerprint(the_site, the_mapping, the_curation.fingerprint())
             # related events scored on the other core while this one reads the files
             # and makes the graph, as if the tables they read of the graph had not
             # changed (taken only if so, and if the words it finds are those read
-            # here): forked now, while this process holds little, and before the
+            # here): forked first, while this process holds little, and before the
             # store is opened, whose threads a forked child must not share
             ahead = start_ahead(Path(out), the_site, fingerprint, prefix)
+            cache = RecordCache.load(Path(out), fingerprint)
         records = read_records(the_site, the_mapping, jobs, cache,
                                (lambda done, total: progress("reading", done, total)) if progress else None)
         if cache is not None:
@@ -122,9 +122,12 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         if cache is not None:
             inputs = GraphInputs.load(Path(out), fingerprint, keys)
             inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
-        if ahead is not None and not (inputs is not None and inputs.derived
-                                      and inputs.fresh_related != inputs.related):
-            ahead.close()  # nothing to work out again, or no last build to take from
+        if ahead is not None and not (inputs is not None and inputs.derived and not texts
+                                      and inputs.fresh_related != inputs.related
+                                      and ahead.may_match(inputs.fresh_related)):
+            # nothing to work out again, no last build to take from, pages' texts (the
+            # child has words only), or the child found other words than these
+            ahead.close()
             ahead = None
         if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
             _save_terms(Path(out), records)

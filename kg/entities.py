@@ -16,6 +16,7 @@ then decides, in this order:
 """
 from __future__ import annotations
 
+import json
 import pickle
 import re
 from collections import Counter, defaultdict
@@ -69,6 +70,12 @@ class Curation:
     not_people: set[str] = field(default_factory=set)                # norm names
     not_organisations: set[str] = field(default_factory=set)
     source: str | None = None
+
+    def fingerprint(self) -> str:
+        """All the curation says, as text that is the same in every process (a set's
+        order, and so its ``repr``, changes with the process's hash seed)."""
+        return json.dumps([self.person_alias, self.person_same_as, self.org_alias, self.org_homepage,
+                           sorted(self.not_people), sorted(self.not_organisations), self.source])
 
 
 def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:

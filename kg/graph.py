@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -35,6 +34,7 @@ from urllib.parse import quote, urljoin
 from pyoxigraph import Literal, NamedNode, Quad
 
 from . import vocab
+from .digests import pickled
 from .errors import Diagnostic, StoreError
 from .frontmatter import date_value
 from .mapping import KeyRule, Mapping
@@ -202,7 +202,7 @@ class GraphBuilder:
                 made = _Made(key, hashlib.sha1(data).hexdigest(),
                              pickle.dumps(self._asked, protocol=pickle.HIGHEST_PROTOCOL),
                              self.diagnostics[start:], self._set, data,
-                             (self._facts or {}).get(r.relpath) or _record_facts(r))
+                             ((self._facts or {}).get(r.relpath) or _record_facts(r)) if inputs is not None else b"")
                 self._asked = None
             if key is not None and inputs is not None:
                 inputs.add(name, made)
@@ -230,7 +230,7 @@ class GraphBuilder:
             self._records_digest = hashlib.sha1(b"".join(self._facts.values())).hexdigest()
         assert self._records_digest is not None
         return hashlib.sha1("\x00".join([name, self._records_digest, self.index.digest(),
-                                         repr(self.entities.curation)]).encode("utf-8", "surrogatepass")).hexdigest()
+                                         self.entities.curation.fingerprint()]).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _collect_mentions(self) -> None:
         """Every mention of a person or organisation in the records, to :attr:`entities`."""
@@ -503,8 +503,10 @@ class GraphBuilder:
 class _Made:
     """How one file's graph was made: from which record (see :meth:`GraphInputs.key`),
     the SHA-1 of its bytes, the questions it asked with their answers (pickled: a large
-    site asks millions), the problems it found and the unresolved references it noted.
-    A build writes each out as it is made (see :meth:`GraphInputs.add`)."""
+    site asks millions), the problems it found and the unresolved references it noted;
+    and the digest of what its record says beyond its own graph (:func:`_record_facts`,
+    for :meth:`GraphBuilder.settled_digest`). A build writes each out as it is made
+    (see :meth:`GraphInputs.add`)."""
 
     key: tuple[str, str, str | None]
     digest: str
@@ -523,16 +525,13 @@ def _record_facts(r: Record) -> bytes:
     everything but its words (the body, the terms counted), what tells its file's bytes
     (SHA-1, stamp), its problems, the lines things are on and its speakers' roles and
     titles (which only its own graph reads). An edit to a page's text leaves it as it was."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # no memo: equal values pickle alike, one object or not
-    pickler.dump((r.kind, r.relpath, r.iri, r.url_path, r.label, r.dates, r.ordinal, r.label_from_file,
-                  r.dates_from_file, r.source.has_front_matter, r.is_page,
-                  [(f.key, f.value, f.text) for f in r.source.fields],
-                  [(link.text, link.url, link.image) for link in r.doc.links] if r.doc is not None else None,
-                  [(m.name, m.url, m.organisation, m.organisation_url) for m in r.speakers]))
-    return hashlib.blake2b(out.getbuffer(), digest_size=16).digest()
-
+    facts = (r.kind, r.relpath, r.iri, r.url_path, r.label, r.dates, r.ordinal, r.label_from_file,
+             r.dates_from_file, r.source.has_front_matter, r.is_page,
+             [(key, value, text) for key, value, _line, text in r.source.raw("fields")],
+             [(text, url, image) for text, url, _line, image in r.doc.raw("links")] if r.doc is not None else None,
+             [(name, url, organisation, organisation_url)
+              for name, _role, _title, organisation, organisation_url, url, _line in r.raw("speakers")])
+    return hashlib.blake2b(pickled(facts), digest_size=16).digest()
 
 class GraphInputs:
     """What each file's graph was made from in the last build (kept in the graph folder
@@ -540,7 +539,9 @@ class GraphInputs:
     files that changed or whose questions about other files get other answers. Not used
     when made under other settings or by another version of the code that makes graphs.
     It also keeps what each other graph (an event's related events) was made from: a key
-    and the SHA-1 of its bytes, or "" when that key made no graph (see :meth:`reuse`).
+    and the SHA-1 of its bytes, or "" when that key made no graph (see :meth:`reuse`);
+    and what the build worked out from all files together (the entities, the series),
+    under a digest of what from (see :meth:`settled_as`).
     """
 
     FILE = "cache/graph-inputs.pickle"
@@ -742,5 +743,8 @@ class GraphInputs:
 def _code_fingerprint(settings: str) -> str:
     """The settings' fingerprint and the code that writes the graphs kept (a record's
     quads, their N-Quads, an event's related-events graph)."""
-    stamps = code_stamps("graph.py", "vocab.py", "store.py", "related.py", "entities.py", "resolve.py", "series.py")
+    import rapidfuzz
+    stamps = code_stamps("graph.py", "vocab.py", "store.py", "related.py", "entities.py", "resolve.py", "series.py",
+                         "build.py", "site.py")
+    stamps.append(rapidfuzz.__version__)  # (names that look alike: which merge)
     return hashlib.sha1("\x00".join([settings, *stamps]).encode("utf-8")).hexdigest()

@@ -234,7 +234,8 @@ def kg_version() -> str:
 def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
     """What records depend on besides their own file: kg's version and the code that
     makes records (and the classes they hold), the mapping, the site's settings."""
-    parts = [kg_version(), *code_stamps("records.py", "words.py", "frontmatter.py", "markdown.py", "speakers.py"),
+    parts = [kg_version(), *code_stamps("records.py", "words.py", "frontmatter.py", "markdown.py", "speakers.py",
+                                        "site.py", "lazy.py"),
              repr(mapping), repr(site.config),
              site.base_url, site.baseurl, extra]
     return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -313,8 +314,13 @@ def _from_cache(site: Site, cache: RecordCache, files: list[tuple[str, Path]], r
             sha1 = stamp = None  # read again below, where the error is reported
         if stamp is not None:
             cache.fresh_stamps[rel] = (stamp, sha1)
+        record = None
         if sha1 is not None and entry[0] == _cache_key(sha1, extra):
-            record = cache.record(rel, path)
+            try:
+                record = cache.record(rel, path)
+            except Exception:  # noqa: BLE001 - a damaged cache is no cache: read the file again
+                record = None
+        if record is not None:
             record.source.stamp = stamp  # as the file is now
             records.append(record)
             kept[rel] = (entry[0], record)

@@ -40,7 +40,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 import os
@@ -62,6 +61,7 @@ import yaml
 from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, parse
 
 from .collector import gc_paused, give_back_memory
+from .digests import pickled
 from .errors import KgError
 from .forks import can_fork, fork_context, forking
 from .frontmatter import Stamp, sha1_since
@@ -1227,13 +1227,7 @@ def _input_digests(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[
     link, and equal scores go to the lower IRI."""
 
     def digest(*parts: Any) -> bytes:
-        # pickled, not repr'd (floats: nine times faster), with no memo: equal values
-        # pickle alike whether or not they are one object
-        buf = io.BytesIO()
-        pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.fast = True
-        pickler.dump(parts)
-        return hashlib.blake2b(buf.getbuffer(), digest_size=16).digest()
+        return hashlib.blake2b(pickled(parts), digest_size=16).digest()
 
     n = len(data.iris)
     own = [digest(data.iris[i], data.titles[i], data.dates[i], sorted(data.direct_projects[i])) for i in range(n)]

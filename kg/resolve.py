@@ -7,7 +7,6 @@ typo), but is never merged on a guess: it becomes an unresolved node and a diagn
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 import unicodedata
 from functools import lru_cache
@@ -15,6 +14,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
+
+from .digests import pickled
 
 #: Hosts that serve many organisations' pages (video, social, documents, events):
 #: a link there says nothing about whose homepage it is, so it never keys an organisation.
@@ -130,8 +131,8 @@ class Index:
         every question alike (what a rebuild takes as its sign that no cross-file fact
         built on the index need be worked out again)."""
         if self._digest is None:
-            self._digest = hashlib.sha1(pickle.dumps((self.titles, self.labels, self.slugs, self.urls, self.base_url),
-                                                     protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+            self._digest = hashlib.sha1(pickled((self.titles, self.labels, self.slugs, self.urls,
+                                                 self.base_url))).hexdigest()
         return self._digest
 
     def resolve(self, kind: str, value: str, suggest: bool = True) -> Resolution:

@@ -205,7 +205,10 @@ def atomic_file(path: Path, aside: bool = False) -> Iterator[BinaryIO]:
     default) either of those writes the whole new file out there and then, which for a
     10,000-event site's ``graph.nq`` cost 0.1-0.15 s of each build. (``aside`` is for
     files of the graph folder only, whose next build deletes what a build killed
-    between the two renames leaves: ``path`` is missing for that moment.)"""
+    between the two renames leaves: ``path`` is missing for that moment.) Nothing is
+    synced to disk: a build stopped at any point leaves the last file or the new one,
+    whole, but after a power cut a file written just before may be empty, which the
+    next build takes for a changed file (its stamp differs) and makes again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

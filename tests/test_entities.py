@@ -155,3 +155,20 @@ def test_the_report_of_merges_does_not_depend_on_the_hash_seed(make_site) -> Non
                               check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
                for seed in range(1, 6)}
     assert len(outputs) == 1 and sum(m["kind"] == "organisation" for m in json.loads(outputs.pop())) == 5
+
+
+def test_the_curation_fingerprint_is_the_same_in_every_process(tmp_path) -> None:
+    """Caches are kept under the curation's fingerprint: it must not change with the
+    process's hash seed (a set's repr does), or no rebuild of a curated site reuses anything."""
+    import subprocess
+    import sys
+    (tmp_path / "_kg").mkdir()
+    (tmp_path / "_kg" / "curation.yml").write_text(
+        "not_people: [Welcome, Coffee break, Lunch, Panel discussion]\n"
+        "not_organisations: [Independent, TBC, Various]\n")
+    code = ("import sys; from pathlib import Path; from kg.entities import load_curation; "
+            "print(load_curation(Path(sys.argv[1])).fingerprint())")
+    prints = {subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
+                             env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout
+              for seed in range(6)}
+    assert len(prints) == 1 and "coffee break" in prints.pop().lower()

@@ -945,7 +945,7 @@ def test_a_child_scoring_ahead_gives_nothing_for_tables_of_other_graphs(generate
     site, inc, _ = _copy_built(generated, tmp_path)
     the_site = load_site(site)
     fingerprint = settings_fingerprint(the_site, load_mapping(None, the_site.root),
-                                       repr(load_curation(the_site.root)))
+                                       load_curation(the_site.root).fingerprint())
     prefix = kg.related.related_prefix(kg.open_graph(inc).report["base_url"])
     last = json.loads((inc / "cache" / "graphs.json").read_text())
     key = kg.ahead.graphs_digests(last, lambda name: not name.startswith(prefix))[0]
@@ -1039,3 +1039,46 @@ def test_entities_and_series_are_taken_from_the_last_build_while_what_they_read_
     monkeypatch.setattr(kg.graph.GraphInputs, "settled_as", lambda self, name, digest: b"not a pickle")
     talk.write_text(talk.read_text() + "\nAnother paragraph.\n")
     assert rebuild_as_clean()[0] == ["series", "entities"]
+
+
+def test_a_child_that_found_other_words_is_stopped_without_waiting_for_it(generated: Path, tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    """The child notes the digest of the words it found before it scores: when the build
+    read other words (here the words kept for an unchanged page are not its words), it
+    stops the child at once instead of waiting for what it could not take."""
+    import os
+    import time
+
+    import kg.ahead
+    from kg.words import Terms
+    if not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    site, inc, clean = _copy_built(generated, tmp_path)
+    kept = kg.related.kept_words(inc)
+    rel = sorted(kept)[7]
+    kept[rel] = (kept[rel][0], Terms({"zebra": 3}), *kept[rel][2:])  # its file's bytes and stamp still match
+    kg.related.save_terms(inc, {r: k[:2] for r, k in kept.items()}, {r: k[2] for r, k in kept.items()},
+                          {r: k[3] for r, k in kept.items()})
+    seen = _scored_ahead(monkeypatch)
+    started: list = []
+    counted = kg.ahead.ScoredAhead
+    monkeypatch.setattr(counted, "__init__", lambda self, *a: (counted.__mro__[1].__init__(self, *a),
+                                                               started.append(self), seen.append("ahead"))[0])
+    real_result = counted.result
+    monkeypatch.setattr(counted, "result", lambda self, *a: seen.append("waited") or real_result(self, *a))
+    read = kg.build.read_records
+
+    def read_once_the_child_noted_its_words(*a, **k):
+        deadline = time.monotonic() + 30
+        while started and len(os.pread(started[0]._spool.fileno(), 40, 0)) < 40 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        started.clear()
+        return read(*a, **k)
+    monkeypatch.setattr(kg.build, "read_records", read_once_the_child_noted_its_words)
+    event = sorted((site / "_events").glob("*.md"))[3]
+    event.write_text(event.read_text() + "\nHarbours, moorings and lighthouses.\n")
+    got = kg.build_site(site, inc)
+    assert seen == ["ahead", "here"] and _no_child_left()  # started, stopped, never waited for
+    assert 0 < got.report["incremental"]["related_events_scored"] < 150
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
