@@ -25,12 +25,12 @@ from typing import Any, Callable, Iterator
 
 from .collector import available_memory
 from .forks import Ahead
-from .frontmatter import read_file, sha1_since
+from .frontmatter import Stamp, read_file, sha1_since
 from .graph import GraphInputs
-from .related import (event_nquads, graph_name, inputs_digest, kept_tables, kept_words, load_tables,
-                      related_from_tables)
+from .related import (TERMS_FILE, event_nquads, graph_name, inputs_digest, kept_tables, kept_words, load_tables,
+                      related_from_tables, write_terms)
 from .site import Site
-from .store import HASHES_FILE
+from .store import HASHES_FILE, put_in_place, readable
 from .words import Terms, body_terms
 
 AHEAD_EVENTS = 2000  # a rebuild of fewer event pages scores nothing ahead: forking costs more than it spares
@@ -88,19 +88,39 @@ class ScoredAhead:
 
     def __init__(self, folder: Path, site: Site, fingerprint: str, prefix: str) -> None:
         self._spool = tempfile.TemporaryFile(dir=folder / "cache")
+        self._terms: Path | None = None  # where the child writes the words it found (see take_words)
         try:
-            self._child = Ahead(_score, folder, site, fingerprint, prefix, self._spool.fileno())
+            fd, terms = tempfile.mkstemp(prefix=f".{Path(TERMS_FILE).name}.", suffix=".tmp", dir=folder / "cache")
+            self._terms = Path(terms)
+            os.close(fd)
+            readable(self._terms)
+            self._child = Ahead(_score, folder, site, fingerprint, prefix, self._spool.fileno(), self._terms)
         except BaseException:
-            self._spool.close()
+            self._let_go()
             raise
         self._scored = 0
+
+    def _found(self) -> bytes:
+        """The digest of the words the child found, once it has noted it (else b"")."""
+        found = os.pread(self._spool.fileno(), _DIGEST_BYTES, 0)
+        return found if len(found) == _DIGEST_BYTES else b""
 
     def may_match(self, related: str | None) -> bool:
         """False once the child has found words whose digest is not ``related`` (it
         notes theirs at the start of its file before it scores): what it scores could
         not be taken."""
-        found = os.pread(self._spool.fileno(), _DIGEST_BYTES, 0)
-        return len(found) < _DIGEST_BYTES or related is None or found == related.encode("ascii")
+        found = self._found()
+        return not found or related is None or found == related.encode("ascii")
+
+    def take_words(self, folder: Path, related: str | None) -> bool:
+        """Put the words the child found in place as the words this build counted (see
+        :func:`kg.related.save_terms`), if it has written them and found the words whose
+        digest is ``related`` (see :func:`kg.related.inputs_digest`): true if so."""
+        if related is None or self._terms is None or self._found() != related.encode("ascii"):
+            return False
+        put_in_place(self._terms, Path(folder) / TERMS_FILE, aside=True)
+        self._terms = None
+        return True
 
     def result(self, last: str | None, related: str | None) -> tuple[dict[str, str], set[str]] | None:
         """Once the child is done: each event's digest of its inputs, and the events it
@@ -123,9 +143,15 @@ class ScoredAhead:
             yield pickle.load(self._spool)
 
     def close(self) -> None:
-        """Stop the child if it still works; let its file go."""
+        """Stop the child if it still works; let its files go."""
         self._child.cancel()
+        self._let_go()
+
+    def _let_go(self) -> None:
         self._spool.close()
+        if self._terms is not None:
+            self._terms.unlink(missing_ok=True)
+            self._terms = None
 
 
 _DIGEST_BYTES = 40  # the child's file starts with the digest of the words it found (inputs_digest's hexadecimal)
@@ -144,44 +170,52 @@ def start_ahead(folder: Path, site: Site, fingerprint: str, prefix: str) -> Scor
         return None  # (no file or pipe for it): scored in the build's process
 
 
-def words_now(folder: Path, site: Site) -> dict[str, Terms]:
-    """Each event page's words as its file says now (page IRI -> terms), from those the
-    last build into ``folder`` counted (see :func:`kg.related.kept_words`): a file whose
-    bytes changed is read again as the build reads it. Pages the last build did not count
-    are not here (the build then finds other words than these, and takes nothing)."""
-    terms: dict[str, Terms] = {}
+def words_now(folder: Path, site: Site) -> dict[str, tuple[str, Terms, Stamp | None, str]]:
+    """Each event page's words as its file says now, from those the last build into
+    ``folder`` counted (see :func:`kg.related.kept_words`): relative path -> (SHA-1 of
+    its bytes, terms, its stamp, its page's IRI), a file whose bytes changed read again
+    as the build reads it. Pages the last build did not count are not here (the build
+    then finds other words than these, and takes nothing)."""
+    found: dict[str, tuple[str, Terms, Stamp | None, str]] = {}
     root = str(site.root)
     for rel, (sha1, counted, stamp, iri) in kept_words(folder).items():
         path = os.path.join(root, rel)
         try:
-            now, _stamp = sha1_since(path, (stamp, sha1) if stamp is not None else None)
+            now, stamp = sha1_since(path, (stamp, sha1) if stamp is not None else None)
             if now != sha1:
                 counted = Terms(body_terms(read_file(Path(path), rel).body))
         except OSError:
             continue  # gone
         if iri:
-            terms[iri] = counted
-    return terms
+            found[rel] = (now, counted, stamp, iri)
+    return found
 
 
 def _score(folder: Path, site: Site, fingerprint: str, prefix: str,
-           spool: int) -> tuple[str, str, dict[str, str], list[str]] | None:
+           spool: int, words: Path) -> tuple[str, str, dict[str, str], list[str]] | None:
     """In the child: score on the tables kept in ``folder``, if they were kept under the
-    last build's graphs, with the words of :func:`words_now`; write each event scored
-    (whose digest is not the one its graph was made from last time) to ``spool`` as a
-    pickle of (event, N-Quads); return the tables' key, the digest of the words (see
-    :func:`kg.related.inputs_digest`), every event's digest and the events scored, in
-    order."""
+    last build's graphs, with the words of :func:`words_now` (written to ``words`` as
+    :func:`kg.related.save_terms` keeps them, for :meth:`ScoredAhead.take_words`); write
+    each event scored (whose digest is not the one its graph was made from last time)
+    to ``spool`` as a pickle of (event, N-Quads); return the tables' key, the digest of
+    the words (see :func:`kg.related.inputs_digest`), every event's digest and the
+    events scored, in order."""
     got = GraphInputs.last_related(folder, fingerprint)
     if got is None:
         return None
     derived, last_related = got
-    terms = words_now(folder, site)
-    if not terms:
+    found = words_now(folder, site)
+    if not found:
         return None  # no words kept (or none readable): nothing the build could take
+    terms = {iri: counted for _sha1, counted, _stamp, iri in found.values()}
     related = inputs_digest(site.root, terms, {})
-    if len(related) == _DIGEST_BYTES:
-        os.pwrite(spool, related.encode("ascii"), 0)  # for may_match, before the scoring
+    with os.fdopen(os.open(words, os.O_WRONLY), "wb") as fh:  # (not truncated: see kg.store.atomic_file)
+        write_terms(fh, {rel: (sha1, counted) for rel, (sha1, counted, _stamp, _iri) in found.items()},
+                    {rel: stamp for rel, (_sha1, _counted, stamp, _iri) in found.items()},
+                    {rel: iri for rel, (_sha1, _counted, _stamp, iri) in found.items()})
+    del found
+    if len(related) == _DIGEST_BYTES:  # once the words are written: for may_match and take_words
+        os.pwrite(spool, related.encode("ascii"), 0)
     if related == last_related:
         return None  # the words and weights are the last build's: there is nothing to score
     try:

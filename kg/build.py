@@ -122,6 +122,10 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         if cache is not None:
             inputs = GraphInputs.load(Path(out), fingerprint, keys)
             inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
+        # the words counted, kept for `kg related` on this folder and the next rebuild
+        # (keyed by bytes, like the records): as the child wrote them if it found these
+        took_words = ahead is not None and inputs is not None and not texts \
+            and ahead.take_words(Path(out), inputs.fresh_related)
         if ahead is not None and not (inputs is not None and inputs.derived and not texts
                                       and inputs.fresh_related != inputs.related
                                       and ahead.may_match(inputs.fresh_related)):
@@ -129,7 +133,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             # child has words only), or the child found other words than these
             ahead.close()
             ahead = None
-        if out is not None:  # the words counted, for `kg related` on this folder (keyed by bytes, like the cache)
+        if out is not None and not took_words:
             _save_terms(Path(out), records)
         lap("read")
         # the last store copied (in the store's own code, which lets go of Python's
@@ -154,7 +158,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         del builder, records
         give_back_memory()  # before related events
         if inputs is not None:
-            inputs.entries = {}  # the last build's file graphs: all asked about
+            inputs.release_entries()  # the last build's file graphs: all asked about
         lap("graph")
         report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
         # the store may be replaced while syncing: take it from there

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -554,6 +555,7 @@ class GraphInputs:
         self.fingerprint = fingerprint
         self.record_keys = record_keys  # relpath -> the record cache's key of its record
         self.entries = entries or {}
+        self._raw: dict[str, memoryview] = {}  # each entry's bytes in the file it was read from
         self.folder = folder  # where :meth:`save` writes; this build's entries go there as they come
         self._out: tuple[Path, Any] | None = None  # (temporary file, open file) of this build's entries
         self.derived = derived or {}  # other graphs (related events): name -> (key of what made it, SHA-1)
@@ -587,11 +589,19 @@ class GraphInputs:
         self.derived_reused += 1
         return data, old[1]
 
+    def release_entries(self) -> None:
+        """Let go of the last build's file graphs' inputs (once every file graph is made)."""
+        self.entries, self._raw = {}, {}
+
     def add(self, name: str, made: _Made) -> None:
         """Note how this build made file graph ``name``: written out at once (to a
         temporary file that :meth:`save` puts in place), so that a large site never
         holds every file's questions and answers."""
-        self._file().write(pickle.dumps((name, made), protocol=pickle.HIGHEST_PROTOCOL))
+        last = self._raw.get(name)
+        if last is not None and self.entries.get(name) is made:  # the last build's, as it was written
+            self._file().write(last)
+        else:
+            self._file().write(pickle.dumps((name, made), protocol=pickle.HIGHEST_PROTOCOL))
 
     def _file(self) -> Any:
         """This build's file, started (under a temporary name) when first asked for."""
@@ -670,20 +680,27 @@ class GraphInputs:
         """The inputs in ``folder`` if made under the same settings, else none."""
         fingerprint = _code_fingerprint(fingerprint)
         entries: dict[str, _Made] = {}
+        raw: dict[str, memoryview] = {}
         try:
-            with open(folder / cls.FILE, "rb") as fh:
-                # one pickle.load each: an Unpickler's memo outlives its load(), and each
-                # pickle numbers its memo from 0
-                if pickle.load(fh) != (cls.FORMAT, fingerprint):
-                    return cls(fingerprint, record_keys, folder=folder)
-                while not isinstance(got := pickle.load(fh), dict):
-                    name, made = got
-                    if not isinstance(made, _Made):
-                        raise TypeError(made)
-                    entries[name] = made
+            with open(folder / cls.FILE, "rb") as f:
+                data = f.read()
+            fh = io.BytesIO(data)
+            view = memoryview(data)
+            # one pickle.load each: an Unpickler's memo outlives its load(), and each
+            # pickle numbers its memo from 0
+            if pickle.load(fh) != (cls.FORMAT, fingerprint):
+                return cls(fingerprint, record_keys, folder=folder)
+            at = fh.tell()
+            while not isinstance(got := pickle.load(fh), dict):
+                name, made = got
+                if not isinstance(made, _Made):
+                    raise TypeError(made)
+                entries[name] = made
+                raw[name], at = view[at:fh.tell()], fh.tell()  # its bytes, written again if it stands
         except Exception:  # noqa: BLE001 - a damaged cache (MemoryError, OverflowError...) is no cache
             return cls(fingerprint, record_keys, folder=folder)
         made = cls(fingerprint, record_keys, entries, got.get("derived"), folder=folder)
+        made._raw = raw
         made.related, made.graphs = got.get("related"), got.get("graphs")
         settled = got.get("settled")
         if isinstance(settled, dict):

@@ -690,6 +690,13 @@ def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
     from .store import atomic_file
     path = Path(folder) / TERMS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path, aside=True) as fh:
+        write_terms(fh, counted, stamps, iris)
+
+
+def write_terms(fh: Any, counted: Mapping[str, tuple[str, Terms]],
+                stamps: Mapping[str, Stamp | None] | None = None, iris: Mapping[str, str] | None = None) -> None:
+    """Write what :func:`save_terms` keeps to the file open in ``fh``."""
     rels = list(counted)
     digests = bytes.fromhex("".join(counted[r][0] for r in rels))
     packed_stamps = array("q")
@@ -698,9 +705,8 @@ def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
         # a stamp that does not fit (an inode past 2**63) is left out: the file is hashed
         fits = stamp is not None and len(stamp) == 4 and all(_MIN <= x <= _MAX for x in stamp)
         packed_stamps.extend(stamp if fits else _NO_STAMP)  # type: ignore[arg-type]
-    with atomic_file(path, aside=True) as fh:
-        pickle.dump((_terms_fingerprint(), rels, digests, packed_stamps, pack_terms([counted[r][1] for r in rels]),
-                     "\n".join((iris or {}).get(r, "") for r in rels)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump((_terms_fingerprint(), rels, digests, packed_stamps, pack_terms([counted[r][1] for r in rels]),
+                 "\n".join((iris or {}).get(r, "") for r in rels)), fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 _NO_STAMP = (-1, -1, -1, -1)

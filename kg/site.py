@@ -104,7 +104,9 @@ class Site:
 
     def minted(self, kind: str, key: str) -> str:
         """A stable IRI for a thing with no page of its own (``/id/KIND/KEY``)."""
-        return self.base_url + self.baseurl + f"/id/{kind}/" + quote(key, safe="-._~/")
+        if not _MINT_SAFE.fullmatch(key):  # (what quote leaves as it is, checked at once)
+            key = quote(key, safe="-._~/")
+        return self.base_url + self.baseurl + f"/id/{kind}/" + key
 
     def files(self, labels: list[str] | None = None) -> Iterator[tuple[Collection, Path]]:
         """Every markdown file of the given collections (all when ``None``), sorted."""
@@ -175,6 +177,7 @@ def _expand(template: str, values: dict[str, str]) -> str:
 
 
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_MINT_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(safe="-._~/") leaves unchanged
 
 
 def load_site(root: str | Path, base_url: str | None = None) -> Site:

@@ -215,21 +215,27 @@ def atomic_file(path: Path, aside: bool = False) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as fh:
             readable(Path(tmp))
             yield fh
-        if aside and path.is_file() and not path.is_symlink():
-            old = tmp.removesuffix(".tmp") + ".last.tmp"
-            os.rename(path, old)
-            try:
-                os.rename(tmp, path)
-            except BaseException:
-                os.rename(old, path)
-                raise
-            with suppress(OSError):  # (else the next build deletes it)
-                os.unlink(old)
-        else:
-            os.replace(tmp, path)
+        put_in_place(Path(tmp), path, aside)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def put_in_place(tmp: Path, path: Path, aside: bool = False) -> None:
+    """Rename the file ``tmp`` to ``path``; with ``aside``, the last ``path`` renamed out
+    of the way first (see :func:`atomic_file`)."""
+    if aside and path.is_file() and not path.is_symlink():
+        old = str(tmp).removesuffix(".tmp") + ".last.tmp"
+        os.rename(path, old)
+        try:
+            os.rename(tmp, path)
+        except BaseException:
+            os.rename(old, path)
+            raise
+        with suppress(OSError):  # (else the next build deletes it)
+            os.unlink(old)
+    else:
+        os.replace(tmp, path)
 
 
 def readable(path: Path) -> None:

@@ -682,13 +682,21 @@ def test_suggestions_scored_ahead_are_taken_only_when_the_tables_stand(generated
         pytest.skip("this system does not fork")
     site, inc, clean = _copy_built(generated, tmp_path)
     seen = _scored_ahead(monkeypatch)
+    saved_words = []
+    monkeypatch.setattr("kg.build._save_terms", lambda *a: saved_words.append(a))
     events = sorted((site / "_events").glob("*.md"))
     events[3].write_text(events[3].read_text() + "\nA paragraph about harbours, moorings and lighthouses.\n")
     got = kg.build_site(site, inc)
     assert seen == ["ahead"] and 0 < got.report["incremental"]["related_events_scored"] < 150  # taken
     assert got.report["incremental"]["related_graphs_reused"] > 0
+    monkeypatch.undo()
+    seen = _scored_ahead(monkeypatch)
+    assert saved_words == []  # the words as the child found and wrote them: those of a clean build
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
+    kept = lambda folder: {rel: (sha1, dict(t), iri) for rel, (sha1, t, _stamp, iri)  # noqa: E731
+                           in kg.related.kept_words(folder).items()}
+    assert kept(inc) == kept(clean) and len(kept(inc)) == 150
     seen.clear()  # a title (read by the tables) and words: the child's suggestions are dropped
     text = events[7].read_text()
     events[7].write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1 revisited", text, count=1)
@@ -952,10 +960,12 @@ def test_a_child_scoring_ahead_gives_nothing_for_tables_of_other_graphs(generate
     assert key is not None and kg.related.load_tables(inc, [key]) is not None  # kept under the last graphs
     args = (inc, the_site, fingerprint, prefix)
     with open(tmp_path / "spool", "wb") as spool:
-        assert kg.ahead._score(*args, spool.fileno()) is None  # the last build's words: nothing to score
+        words = tmp_path / "words"
+        words.touch()
+        assert kg.ahead._score(*args, spool.fileno(), words) is None  # the last build's words: nothing to score
         event = sorted((site / "_events").glob("*.md"))[3]
         event.write_text(event.read_text() + "\nA paragraph about harbours.\n")
-        got = kg.ahead._score(*args, spool.fileno())
+        got = kg.ahead._score(*args, spool.fileno(), words)
         assert got[0] == key and got[3]  # (the tables of the last build's graphs; some scored)
         if kg.forks.can_fork():
             for wrong in [("not the key of these tables", got[1]), (key, "other words")]:
@@ -966,7 +976,7 @@ def test_a_child_scoring_ahead_gives_nothing_for_tables_of_other_graphs(generate
             assert ahead.result(key, got[1]) is not None
             ahead.close()
         (inc / "cache" / "graphs.json").write_text(json.dumps({"https://example.org/other": "0" * 40}))
-        assert kg.ahead._score(*args, spool.fileno()) is None
+        assert kg.ahead._score(*args, spool.fileno(), words) is None
 
 
 def test_scored_ahead_keep_graphs_read_from_a_graph_file_not_trusted(generated: Path, tmp_path: Path,
@@ -1082,3 +1092,6 @@ def test_a_child_that_found_other_words_is_stopped_without_waiting_for_it(genera
     assert 0 < got.report["incremental"]["related_events_scored"] < 150
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
+    kept = lambda folder: {rel: (sha1, dict(t), iri) for rel, (sha1, t, _stamp, iri)  # noqa: E731
+                           in kg.related.kept_words(folder).items()}
+    assert kept(inc) == kept(clean)  # the build's words kept, not the child's
