@@ -10,7 +10,7 @@ build report, so one bad file never stops the rest of the site from being built.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -89,4 +89,4 @@ class Diagnostic:
 
     def to_dict(self) -> dict:
         """The diagnostic as a JSON-ready dict, without empty fields."""
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in vars(self).items() if v is not None}  # (its fields, in order: all plain values)
