@@ -183,11 +183,14 @@ class RecordCache:
 
 class _PathsAsText(pickle.Pickler):
     """Pickles paths as their text: making a ``Path`` again parses it, and the cache
-    gives each record the ``Path`` its file was found at (see :meth:`RecordCache.record`)."""
+    gives each record the ``Path`` its file was found at (see :meth:`RecordCache.record`);
+    and a record's small objects as tuples (see :mod:`kg.lazy`)."""
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, PurePath):
             return str, (str(obj),)
+        if isinstance(obj, LazyLists):  # its lists as tuples (see kg.lazy)
+            return obj.lazy_reduce()
         return NotImplemented
 
 
