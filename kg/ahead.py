@@ -74,8 +74,10 @@ class ScoredAhead:
     """A child scoring every event's related events on the tables the last build kept
     in ``folder``, with the words of the pages as they are now, while the build reads
     the files and makes the graph (see the module's description). What it scores goes
-    to a file that has no name (nothing is left behind, however the build ends), one
-    event at a time, and is read back the same way: neither process holds all of it.
+    to a file that has no name, one event at a time, and is read back the same way:
+    neither process holds all of it. The words it found go to a temporary file in
+    ``cache/`` (see :meth:`take_words`), deleted when the child is let go, or by the
+    next build when this one is killed.
 
     Args:
         folder: the graph folder.
@@ -115,12 +117,21 @@ class ScoredAhead:
     def take_words(self, folder: Path, related: str | None) -> bool:
         """Put the words the child found in place as the words this build counted (see
         :func:`kg.related.save_terms`), if it has written them and found the words whose
-        digest is ``related`` (see :func:`kg.related.inputs_digest`): true if so."""
+        digest is ``related`` (see :func:`kg.related.inputs_digest`): true if so (false
+        too when the file cannot be put there: the build writes its own)."""
         if related is None or self._terms is None or self._found() != related.encode("ascii"):
             return False
-        put_in_place(self._terms, Path(folder) / TERMS_FILE, aside=True)
+        try:
+            put_in_place(self._terms, Path(folder) / TERMS_FILE, aside=True)
+        except OSError:
+            return False
         self._terms = None
         return True
+
+    def files(self) -> list[Path]:
+        """The named files this child writes (kept from the sweep of what killed builds
+        left behind: see :class:`kg.store.GraphWriter`)."""
+        return [self._terms] if self._terms is not None else []
 
     def result(self, last: str | None, related: str | None) -> tuple[dict[str, str], set[str]] | None:
         """Once the child is done: each event's digest of its inputs, and the events it
@@ -144,8 +155,10 @@ class ScoredAhead:
 
     def close(self) -> None:
         """Stop the child if it still works; let its files go."""
-        self._child.cancel()
-        self._let_go()
+        try:
+            self._child.cancel()
+        finally:
+            self._let_go()
 
     def _let_go(self) -> None:
         self._spool.close()

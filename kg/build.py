@@ -139,7 +139,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         # the last store copied (in the store's own code, which lets go of Python's
         # lock) while the pages are indexed and the series found
         opening = ThreadPoolExecutor(max_workers=1)
-        opened = opening.submit(GraphWriter, out, incremental)
+        opened = opening.submit(GraphWriter, out, incremental, ahead.files() if ahead is not None else ())
         opening.shutdown(wait=False)
         builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
         series = _series(the_site, records, the_mapping, builder, inputs)

@@ -1,4 +1,5 @@
-"""Values as bytes to digest: equal values give equal bytes."""
+"""Values as bytes to digest: equal values of the same types give equal bytes (``1`` and
+``1.0`` do not: a digest may differ where it need not, never agree where it should not)."""
 from __future__ import annotations
 
 import io

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -555,7 +554,8 @@ class GraphInputs:
         self.fingerprint = fingerprint
         self.record_keys = record_keys  # relpath -> the record cache's key of its record
         self.entries = entries or {}
-        self._raw: dict[str, memoryview] = {}  # each entry's bytes in the file it was read from
+        self._raw: dict[str, tuple[int, int]] = {}  # each entry's (offset, length) in the file read ...
+        self._last: Any = None  # ... held open until the entries are let go
         self.folder = folder  # where :meth:`save` writes; this build's entries go there as they come
         self._out: tuple[Path, Any] | None = None  # (temporary file, open file) of this build's entries
         self.derived = derived or {}  # other graphs (related events): name -> (key of what made it, SHA-1)
@@ -592,6 +592,9 @@ class GraphInputs:
     def release_entries(self) -> None:
         """Let go of the last build's file graphs' inputs (once every file graph is made)."""
         self.entries, self._raw = {}, {}
+        if self._last is not None:
+            self._last.close()
+            self._last = None
 
     def add(self, name: str, made: _Made) -> None:
         """Note how this build made file graph ``name``: written out at once (to a
@@ -599,7 +602,8 @@ class GraphInputs:
         holds every file's questions and answers."""
         last = self._raw.get(name)
         if last is not None and self.entries.get(name) is made:  # the last build's, as it was written
-            self._file().write(last)
+            offset, length = last
+            self._file().write(os.pread(self._last.fileno(), length, offset))
         else:
             self._file().write(pickle.dumps((name, made), protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -680,15 +684,14 @@ class GraphInputs:
         """The inputs in ``folder`` if made under the same settings, else none."""
         fingerprint = _code_fingerprint(fingerprint)
         entries: dict[str, _Made] = {}
-        raw: dict[str, memoryview] = {}
+        raw: dict[str, tuple[int, int]] = {}
+        fh = None
         try:
-            with open(folder / cls.FILE, "rb") as f:
-                data = f.read()
-            fh = io.BytesIO(data)
-            view = memoryview(data)
+            fh = open(folder / cls.FILE, "rb")  # (kept open: see add)
             # one pickle.load each: an Unpickler's memo outlives its load(), and each
             # pickle numbers its memo from 0
             if pickle.load(fh) != (cls.FORMAT, fingerprint):
+                fh.close()
                 return cls(fingerprint, record_keys, folder=folder)
             at = fh.tell()
             while not isinstance(got := pickle.load(fh), dict):
@@ -696,11 +699,13 @@ class GraphInputs:
                 if not isinstance(made, _Made):
                     raise TypeError(made)
                 entries[name] = made
-                raw[name], at = view[at:fh.tell()], fh.tell()  # its bytes, written again if it stands
+                raw[name], at = (at, fh.tell() - at), fh.tell()  # where its bytes are: written again if it stands
         except Exception:  # noqa: BLE001 - a damaged cache (MemoryError, OverflowError...) is no cache
+            if fh is not None:
+                fh.close()
             return cls(fingerprint, record_keys, folder=folder)
         made = cls(fingerprint, record_keys, entries, got.get("derived"), folder=folder)
-        made._raw = raw
+        made._raw, made._last = raw, fh
         made.related, made.graphs = got.get("related"), got.get("graphs")
         settled = got.get("settled")
         if isinstance(settled, dict):
@@ -731,6 +736,7 @@ class GraphInputs:
     def save(self) -> None:
         """Put this build's inputs in place for the next one (its file graphs' as they
         came, then the other graphs'): the file is replaced whole."""
+        self.release_entries()
         fh = self._file()
         assert self._out is not None and self.folder is not None
         tmp = self._out[0]
@@ -750,6 +756,7 @@ class GraphInputs:
 
     def discard(self) -> None:
         """Drop what this build wrote of its inputs (a build that failed)."""
+        self.release_entries()
         if self._out is not None:
             tmp, fh = self._out
             self._out = None

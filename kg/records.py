@@ -118,6 +118,7 @@ class RecordCache:
         self.fresh_stamps: dict[str, tuple[Stamp, str]] = {}
         self.reused = 0
         self._unpickled: dict[int, list[Record]] = {}
+        self._damaged: set[int] = set()  # groups that did not unpickle
 
     @classmethod
     def load(cls, folder: Path, fingerprint: str) -> "RecordCache":
@@ -132,10 +133,21 @@ class RecordCache:
         return cls(fingerprint, entries, chunks, stamps)
 
     def record(self, rel: str, path: Path) -> Record:
-        """The last build's record of file ``rel`` (which :attr:`entries` has), at ``path``."""
+        """The last build's record of file ``rel`` (which :attr:`entries` has), at ``path``.
+
+        Raises:
+            Exception: its group of the cache does not unpickle (a damaged cache: the
+                file is read again, and :meth:`keep` pickles that group again).
+        """
         _key, chunk, place = self.entries[rel]
+        if chunk in self._damaged:
+            raise ValueError(f"group {chunk} of the record cache is damaged")
         if chunk not in self._unpickled:
-            self._unpickled[chunk] = pickle.loads(self.chunks[chunk])
+            try:
+                self._unpickled[chunk] = pickle.loads(self.chunks[chunk])
+            except Exception:
+                self._damaged.add(chunk)  # (pickled again from the files read: see keep)
+                raise
         record = self._unpickled[chunk][place]
         record.source.path = path  # (pickled as text: see _pickled)
         return record
@@ -154,7 +166,8 @@ class RecordCache:
         for group in _chunked(sorted(records)):
             keyed = tuple((rel, records[rel][0]) for rel in group)
             old = last.get(keyed)
-            if old is not None and [self.entries[rel][2] for rel in group] == list(range(len(group))):
+            if old is not None and old not in self._damaged \
+                    and [self.entries[rel][2] for rel in group] == list(range(len(group))):
                 data = self.chunks[old]
             else:
                 data = _pickled([records[rel][1] for rel in group])

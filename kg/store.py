@@ -346,10 +346,13 @@ def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
-def _remove_leftovers(folder: Path) -> None:
+def _remove_leftovers(folder: Path, spare: Iterable[Path] = ()) -> None:
     """Delete temporary files and folders a killed build left behind (in the folder and
-    in its ``cache/``)."""
+    in its ``cache/``), but those in ``spare`` (this build's own)."""
+    spared = {Path(p).name for p in spare}
     for path in [*folder.glob(".*"), *(folder / "cache").glob(".*")]:
+        if path.name in spared:
+            continue
         if path.name.startswith((".store.", ".store-old.")) and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         elif path.name.endswith(".tmp") and path.is_file():
@@ -422,10 +425,11 @@ class GraphWriter:
     store complete for queries; :meth:`finish` writes
     ``graph.nq`` (graphs in name order, each one's lines sorted), the report and the
     hashes, and swaps the new store into place; until then the folder's previous
-    outputs are untouched. :meth:`abort` drops it all.
+    outputs are untouched. :meth:`abort` drops it all. What a killed build left in the
+    folder is deleted first, but the files named in ``spare`` (this build's own).
     """
 
-    def __init__(self, folder: str | Path | None, incremental: bool = True) -> None:
+    def __init__(self, folder: str | Path | None, incremental: bool = True, spare: Iterable[Path] = ()) -> None:
         self.folder = Path(folder) if folder is not None else None
         self.previous: dict[str, str] = {}   # graph -> hash, of the store the new one copies
         self.hashes: dict[str, str] = {}     # graph -> hash, of this build
@@ -458,7 +462,7 @@ class GraphWriter:
             self._store: ox.Store | None = ox.Store()
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(self.folder)
+        _remove_leftovers(self.folder, spare)
         self._new = Path(tempfile.mkdtemp(prefix=".store.", dir=self.folder))
         old = self.folder / STORE_DIR
         if incremental and old.is_dir() and (self.folder / HASHES_FILE).is_file():

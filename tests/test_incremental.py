@@ -1095,3 +1095,43 @@ def test_a_child_that_found_other_words_is_stopped_without_waiting_for_it(genera
     kept = lambda folder: {rel: (sha1, dict(t), iri) for rel, (sha1, t, _stamp, iri)  # noqa: E731
                            in kg.related.kept_words(folder).items()}
     assert kept(inc) == kept(clean)  # the build's words kept, not the child's
+
+
+def test_a_damaged_group_of_cached_records_is_read_again_and_mended(tiny_site: Path, tmp_path: Path) -> None:
+    """A group of the record cache that does not unpickle: its files are read again, the
+    result is a clean build's, and the group is pickled anew for the next build."""
+    import pickle
+
+    inc = tmp_path / "inc"
+    kg.build_site(tiny_site, inc)
+    path = inc / "cache" / "records.pickle"
+    made, fingerprint, entries, chunks, stamps = pickle.loads(path.read_bytes())
+    chunks[0] = b"not a pickle"
+    path.write_bytes(pickle.dumps((made, fingerprint, entries, chunks, stamps)))
+    damaged = sum(1 for _key, chunk, _place in entries.values() if chunk == 0)
+    again = kg.build_site(tiny_site, inc)
+    assert again.report["incremental"]["files_read"] == damaged > 0
+    kg.build_site(tiny_site, tmp_path / "clean", incremental=False)
+    assert outputs(inc) == outputs(tmp_path / "clean")
+    assert kg.build_site(tiny_site, inc).report["incremental"]["files_read"] == 0  # mended
+
+
+def test_the_words_a_slow_child_writes_are_not_swept_away(generated: Path, tmp_path: Path, monkeypatch) -> None:
+    """The build deletes what killed builds left in its folder once the files are read:
+    never the words file of its own child, however late the child writes it."""
+    import time
+
+    import kg.ahead
+    if not kg.forks.can_fork():
+        pytest.skip("this system does not fork")
+    site, inc, clean = _copy_built(generated, tmp_path)
+    seen = _scored_ahead(monkeypatch)
+    words_now = kg.ahead.words_now
+    monkeypatch.setattr(kg.ahead, "words_now", lambda *a: (time.sleep(1.5), words_now(*a))[1])  # (in the child)
+    event = sorted((site / "_events").glob("*.md"))[3]
+    event.write_text(event.read_text() + "\nHarbours, moorings and lighthouses.\n")
+    got = kg.build_site(site, inc)
+    assert seen == ["ahead"] and got.report["incremental"]["related_events_scored"] > 0  # taken
+    assert _no_child_left() and not list((inc / "cache").glob(".*"))
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
