@@ -124,13 +124,12 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
         # the words counted, kept for `kg related` on this folder and the next rebuild
         # (keyed by bytes, like the records): as the child wrote them if it found these
-        took_words = ahead is not None and inputs is not None and not texts \
-            and ahead.take_words(Path(out), inputs.fresh_related)
-        if ahead is not None and not (inputs is not None and inputs.derived and not texts
-                                      and inputs.fresh_related != inputs.related
+        # (it finds counted words only, never pages' texts)
+        comparable = ahead is not None and inputs is not None and not texts
+        took_words = comparable and ahead.take_words(Path(out), inputs.fresh_related)
+        if ahead is not None and not (comparable and inputs.derived and inputs.fresh_related != inputs.related
                                       and ahead.may_match(inputs.fresh_related)):
-            # nothing to work out again, no last build to take from, pages' texts (the
-            # child has words only), or the child found other words than these
+            # other words than these, or nothing to work out again or to take it from
             ahead.close()
             ahead = None
         if out is not None and not took_words:
@@ -142,7 +141,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
         opened = opening.submit(GraphWriter, out, incremental, ahead.files() if ahead is not None else ())
         opening.shutdown(wait=False)
         builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
-        series = _series(the_site, records, the_mapping, builder, inputs)
+        series = _series(the_site, records, the_mapping, builder)
         writer = opened.result()
         # one graph at a time: never all quads at once
         for name, data, digest in builder.build(series, writer.previous_nquads if inputs is not None else None):
@@ -315,27 +314,22 @@ def _save_terms(out: Path, records: list[Record]) -> None:
         pass  # only a saving for later: `kg related` counts the words again
 
 
-def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphBuilder,
-            inputs: GraphInputs | None) -> list[Series]:
+def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphBuilder) -> list[Series]:
     """The site's event series (see :func:`kg.series.find_series`); in a rebuild, the
     last build's when they were found from the same records and pages (see
-    :meth:`kg.graph.GraphBuilder.settled_digest`)."""
-    digest = builder.settled_digest("series")
-    last = inputs.settled_as("series", digest) if inputs is not None and digest is not None else None
-    found = None
-    if last is not None:
-        try:
-            found = pickle.loads(last)
-        except Exception:  # noqa: BLE001 - a damaged cache is no cache
-            found = None
-        if not (isinstance(found, list) and all(isinstance(s, Series) for s in found)):
-            found = None
-    if found is None:
-        found = find_series(site, [r for r in records if r.kind == "event"], builder.index,
-                            _event_projects(records, mapping, builder))
-        last = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
-    if inputs is not None and digest is not None:
-        inputs.settle("series", digest, last)
+    :meth:`kg.graph.GraphBuilder.settled`)."""
+    found: list[Series] = []
+
+    def take(data: bytes) -> None:
+        last = pickle.loads(data)
+        if not (isinstance(last, list) and all(isinstance(s, Series) for s in last)):
+            raise TypeError("not a list of series")
+        found.extend(last)
+
+    def work_out() -> None:
+        found.extend(find_series(site, [r for r in records if r.kind == "event"], builder.index,
+                                 _event_projects(records, mapping, builder)))
+    builder.settled("series", take, work_out, lambda: pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     return found
 
 

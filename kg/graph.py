@@ -169,27 +169,14 @@ class GraphBuilder:
         taken from ``previous`` and its problems from :attr:`inputs`, not made again.
         """
         inputs = self.inputs
-        self._same_answers = False
-        digest = self.settled_digest("entities")
-        if digest is None:
+
+        def resolve() -> None:
             self._collect_mentions()  # every mention first, then one decision for all
             self.entities.resolve()
-        else:  # as the last build resolved them, if from the same records and pages
-            assert inputs is not None
-            last = inputs.settled_as("entities", digest)
-            if last is not None:
-                try:
-                    self.entities.take_outcome(last)
-                    # every question a file's graph asks of other files is about the
-                    # pages and the entities: the same as last time, so are the answers
-                    self._same_answers = True
-                except Exception:  # noqa: BLE001 - a damaged cache is no cache (nothing was taken)
-                    last = None
-            if last is None:
-                self._collect_mentions()
-                self.entities.resolve()
-                last = self.entities.outcome()
-            inputs.settle("entities", digest, last)
+        # as the last build resolved them, if from the same records and pages: then every
+        # question a file's graph asks of other files (about the pages and the entities)
+        # has the answer it had last time
+        self._same_answers = self.settled("entities", self.entities.take_outcome, resolve, self.entities.outcome)
         self.diagnostics.extend(self.entities.diagnostics())
         for r in self.records:
             name = self.source_graph(r)
@@ -213,6 +200,26 @@ class GraphBuilder:
                             (self.site.minted("graph", "series"), list(self.series_quads(series)))):
             data = nquads(quads)
             yield name, data, hashlib.sha1(data).hexdigest()
+
+    def settled(self, name: str, take: Callable[[bytes], None], work_out: Callable[[], None],
+                dump: Callable[[], bytes]) -> bool:
+        """A cross-file fact (``name``: the entities, the series) as the last build worked
+        it out, handed to ``take``, if it was worked out from what this build's would be
+        (see :meth:`settled_digest`); else (or when ``take`` raises: a damaged cache)
+        ``work_out`` it. With :attr:`inputs`, what it is (``dump``: pickled) is kept for
+        the next build. True when the last build's was taken."""
+        digest = self.settled_digest(name)
+        last = self.inputs.settled_as(name, digest) if self.inputs is not None and digest is not None else None
+        if last is not None:
+            try:
+                take(last)
+            except Exception:  # noqa: BLE001 - a damaged cache is no cache
+                last = None
+        if last is None:
+            work_out()
+        if self.inputs is not None and digest is not None:
+            self.inputs.settle(name, digest, last if last is not None else dump())
+        return last is not None
 
     def settled_digest(self, name: str) -> str | None:
         """A digest of all that a cross-file fact (``name``: the entities, the series) is

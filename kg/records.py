@@ -194,7 +194,7 @@ class RecordCache:
         self.chunks, self.fresh_chunks, self._unpickled = [], [], {}
 
 
-class _PathsAsText(pickle.Pickler):
+class _CachePickler(pickle.Pickler):
     """Pickles paths as their text: making a ``Path`` again parses it, and the cache
     gives each record the ``Path`` its file was found at (see :meth:`RecordCache.record`);
     and a record's small objects as tuples (see :mod:`kg.lazy`)."""
@@ -208,9 +208,9 @@ class _PathsAsText(pickle.Pickler):
 
 
 def _pickled(records: list[Record]) -> bytes:
-    """``records`` pickled for the cache (see :class:`_PathsAsText`)."""
+    """``records`` pickled for the cache (see :class:`_CachePickler`)."""
     out = io.BytesIO()
-    _PathsAsText(out, protocol=pickle.HIGHEST_PROTOCOL).dump(records)
+    _CachePickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(records)
     return out.getvalue()
 
 

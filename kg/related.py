@@ -608,7 +608,7 @@ def load_tables(folder: str | Path, keys: Iterable[str]) -> Tables | None:
     by this code; else ``None``."""
     try:
         with open(Path(folder) / TABLES_FILE, "rb") as fh:
-            if _kept_key(fh) not in set(keys):
+            if _kept(fh)[0] not in set(keys):
                 return None
             tables = pickle.load(fh)
     except Exception:  # noqa: BLE001 - a damaged cache (MemoryError, OverflowError...) is no cache
@@ -646,12 +646,6 @@ def kept_tables(folder: str | Path) -> tuple[str | None, int]:
             return _kept(fh)
     except OSError:
         return None, 0
-
-
-def _kept_key(fh: Any) -> str | None:
-    """The key of the tables file open in ``fh`` (read from its start), if this code
-    kept them; the tables follow."""
-    return _kept(fh)[0]
 
 
 def _kept(fh: Any) -> tuple[str | None, int]:
