@@ -422,7 +422,8 @@ class GraphWriter:
     where it is, and :meth:`finish` copies each run of such graphs lying together in
     one go (unless so much changed that the store is loaded afresh from the spool);
     should that file be written over meanwhile, the build stops. :meth:`sync` makes the
-    store complete for queries; :meth:`finish` writes
+    store complete for queries; :meth:`finish` compacts a store loaded afresh (beside
+    the copy of ``graph.nq``) and writes
     ``graph.nq`` (graphs in name order, each one's lines sorted), the report and the
     hashes, and swaps the new store into place; until then the folder's previous
     outputs are untouched. :meth:`abort` drops it all. What a killed build left in the
@@ -680,6 +681,14 @@ class GraphWriter:
         except BaseException as exc:  # noqa: BLE001 - re-raised in the build's thread
             self._error = exc
 
+    def _compact(self) -> None:
+        try:
+            assert self._store is not None
+            self._store.optimize()
+            self._store.flush()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the build's thread
+            self._error = exc
+
     def _join(self) -> None:
         if self._thread is not None:
             self._thread.join()
@@ -705,7 +714,12 @@ class GraphWriter:
             if self.folder is None:
                 return self.sync()
             self.sync().flush()
-            self._store = None  # closes the store: its directory moves below
+            if not self.previous or self._reload:
+                # loaded afresh, batch by batch: each batch's sorted files overlap all the
+                # others', so a lookup visits many of them; compacted (in the store's own
+                # threads, beside the copy below) queries run two to three times faster
+                self._thread = threading.Thread(target=self._compact, daemon=True)
+                self._thread.start()
             assert self._spool is not None and self._new is not None
             self._spool.flush()
             spans: dict[str, list[int]] = {}
@@ -716,6 +730,8 @@ class GraphWriter:
                     _copy(src, out.fileno(), offset, length)
                 if self._kept:
                     self._check_old()  # after the copies: covers all since the file was opened
+                self._join()
+                self._store = None  # closes the store: its directory moves below
                 self._close_spool()
                 (self.folder / HASHES_FILE).unlink(missing_ok=True)
                 old = self.folder / STORE_DIR
