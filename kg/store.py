@@ -362,6 +362,7 @@ def _remove_leftovers(folder: Path, spare: Iterable[Path] = ()) -> None:
 HASHES_FILE = "cache/graphs.json"
 SPANS_FILE = "cache/graph-spans.json"  # graph.nq's stamp, and graph -> [offset, length, lines] in it
 REBUILD_SHARE = 0.25  # incremental: past this share of changed bytes, a fresh store loads faster
+COMPACT_SHARE = 0.2   # incremental: compact once the graphs replaced since the last compaction pass this share
 BATCH_BYTES = 16 << 20  # N-Quads handed to the store's loader at a time
 
 
@@ -451,6 +452,8 @@ class GraphWriter:
         self._pending_bytes = 0
         self._reload = False                 # incremental: too much changed; loaded afresh
         self._reload_due = False             # ... and to be loaded afresh at the next sync()
+        self._loose = 0                      # incremental: bytes of graphs replaced or removed since the
+                                             # store was last compacted (the last builds' and this one's)
         self._trash: Path | None = None      # finish(): where the old store waits to be deleted
         self._old_nq = None                  # incremental: the last build's graph.nq, for previous_nquads()
         self._old_spans: dict[str, list[int]] = {}    # graph -> [offset, length, lines] in the last graph.nq
@@ -486,6 +489,8 @@ class GraphWriter:
                 if isinstance(saved, dict) and isinstance(saved.get("graphs"), dict):
                     self._old_spans = saved["graphs"]
                     self._trusted = saved.get("stamp") == list(self._old_stat)
+                    loose = saved.get("loose", 0)
+                    self._loose = loose if type(loose) is int and loose >= 0 else 0
             except (OSError, ValueError):
                 self._old_spans = {}
 
@@ -558,6 +563,7 @@ class GraphWriter:
         if self.previous and not self._reload:
             self._pending.append((name, data))
             self._pending_bytes += len(data)
+            self._loose += len(data)
             if self._pending_bytes > max(REBUILD_SHARE * self._bytes, BATCH_BYTES):
                 self._reload_due = True  # too much to hold: sync() will load afresh
                 self._pending, self._pending_bytes = [], 0
@@ -668,6 +674,7 @@ class GraphWriter:
                 for name in [n for n, _ in self._pending if n in self.previous] + gone:
                     self._store.remove_graph(ox.NamedNode(name))
                 self._removed += gone
+                self._loose += sum(kept.length for kept in map(_kept, map(self._old_spans.get, gone)) if kept)
                 self._batch = [d for _, d in self._pending]
                 self._pending, self._pending_bytes = [], 0
         self._load_batch()
@@ -714,10 +721,13 @@ class GraphWriter:
             if self.folder is None:
                 return self.sync()
             self.sync().flush()
-            if not self.previous or self._reload:
+            if not self.previous or self._reload or self._loose > COMPACT_SHARE * self._bytes:
                 # loaded afresh, batch by batch: each batch's sorted files overlap all the
                 # others', so a lookup visits many of them; compacted (in the store's own
-                # threads, beside the copy below) queries run two to three times faster
+                # threads, beside the copy below) queries run two to three times faster.
+                # Graphs replaced leave their old quads' deletions to be skipped over by
+                # every lookup until compacted: once they add up to a share of the store
+                self._loose = 0
                 self._thread = threading.Thread(target=self._compact, daemon=True)
                 self._thread.start()
             assert self._spool is not None and self._new is not None
@@ -744,7 +754,8 @@ class GraphWriter:
             # graph.nq's stamp once in place: while it stays, the next build reads none of it
             # to know what it holds (see previous_nquads)
             stamp = list(_stamp(os.stat(path)))
-            write_json(self.folder / SPANS_FILE, {"stamp": stamp, "graphs": spans}, indent=None)
+            write_json(self.folder / SPANS_FILE, {"stamp": stamp, "graphs": spans, "loose": self._loose},
+                       indent=None)
             write_json(self.folder / HASHES_FILE, dict(sorted(self.hashes.items())), indent=None)
             write_json(self.folder / REPORT_FILE, report)
         except BaseException:

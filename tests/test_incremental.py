@@ -1181,3 +1181,40 @@ def test_a_failed_compaction_fails_the_build_and_keeps_the_last(tiny_site: Path,
         kg.build_site(tiny_site, out, incremental=False)
     assert outputs(out) == before
     assert sorted(p.name for p in out.iterdir()) == ["cache", "graph.nq", "report.json", "store"]
+
+
+def test_rebuilds_compact_once_the_graphs_they_replaced_add_up(tiny_site: Path, tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """Each rebuild notes the bytes of the graphs it replaced or removed; once those
+    since the last compaction pass a share of the graph, the rebuild compacts."""
+    out = tmp_path / "out"
+    compacted = []
+    compact = kg.store.GraphWriter._compact
+    monkeypatch.setattr("kg.store.GraphWriter._compact", lambda self: (compacted.append(1), compact(self)))
+    monkeypatch.setattr("kg.store.COMPACT_SHARE", 1.0)
+    loose = lambda: json.loads((out / "cache" / "graph-spans.json").read_text())["loose"]  # noqa: E731
+    kg.build_site(tiny_site, out)
+    assert compacted == [1] and loose() == 0
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
+    kg.build_site(tiny_site, out)
+    first = loose()
+    assert compacted == [1] and first > 0
+    gone = tiny_site / "_events" / "2024-04-20-duplicate-project.md"
+    gone.unlink()
+    before = json.loads((out / "cache" / "graph-spans.json").read_text())["graphs"]
+    hashes = json.loads((out / "cache" / "graphs.json").read_text())
+    kg.build_site(tiny_site, out)
+    assert compacted == [1]
+    after = json.loads((out / "cache" / "graph-spans.json").read_text())["graphs"]
+    new_hashes = json.loads((out / "cache" / "graphs.json").read_text())
+    removed = [before[name][1] for name in before.keys() - after.keys()]
+    replaced = [after[name][1] for name in after if new_hashes[name] != hashes.get(name)]
+    assert removed and replaced and loose() == first + sum(removed) + sum(replaced)
+    monkeypatch.setattr("kg.store.COMPACT_SHARE", loose() / (out / "graph.nq").stat().st_size)
+    talk.write_text(talk.read_text().replace("Chief Executive", "Director"))
+    kg.build_site(tiny_site, out)
+    assert compacted == [1, 1] and loose() == 0
+    clean = tmp_path / "clean"
+    kg.build_site(tiny_site, clean, incremental=False)
+    assert outputs(out) == outputs(clean)
