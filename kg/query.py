@@ -42,8 +42,9 @@ _LEXEMES = re.compile(r'''
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<comment>\#[^\n]*)
 ''', re.X)
-_FORBIDDEN = re.compile(r"(?<![\w:?$])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:-])",
+_FORBIDDEN = re.compile(r"(?<![\w:?$.@-])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:-])",
                         re.I)
+_SERVICE_ANYWHERE = re.compile("service", re.I)
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:-])", re.I)
 
 
@@ -73,7 +74,44 @@ def screen(query: str) -> str:
     form = _FORM.search(bare)
     if not form:
         raise Refused("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
+    if _SERVICE_ANYWHERE.search(query):
+        _check_no_service(query)
     return form.group(1).upper()
+
+
+def _check_no_service(query: str) -> None:
+    """Refuse ``query`` unless a SPARQL parser finds no ``SERVICE`` call in it.
+
+    The check above reads the text token by token, and a token alone can be read two
+    ways: in ``FILTER(1<2)SERVICE#>`` the engine reads ``<`` as less-than, while
+    ``<2)SERVICE#>`` is also an IRI. So whenever the word appears at all, rdflib's
+    parser (which reads by the grammar, as the engine does) has the last word, and a
+    query it cannot read is refused.
+
+    Raises:
+        Refused: a SERVICE call, or a query the parser cannot read.
+    """
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(query)
+    except Exception as exc:  # noqa: BLE001 - whatever the parser raises, the query is not run
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise Refused(f"the query has the word SERVICE and kg cannot read it to make sure it calls no "
+                      f"other endpoint ({detail})") from exc
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise Refused("SERVICE (federated queries to other endpoints) is refused here", 403)
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
 
 
 
@@ -212,7 +250,7 @@ def bind(query: Query, params: dict[str, str], base_url: str | None = None) -> s
     for p in query.params:
         if not p.optional and p.name not in params:
             raise QueryError(f"query {query.name!r} needs parameter {p.name!r} ({p.description})",
-                             hint=f"add --param {p.name} VALUE")
+                             hint=f"add --param {p.name}=VALUE")
     terms = {k: str(term(query.param(k), v, base_url)) for k, v in params.items()}
 
     def fill(m: re.Match) -> str:

@@ -8,24 +8,33 @@ kg puts a thin layer in front of it that adds what a public endpoint needs:
   names an allowed host (no DNS rebinding);
 * it refuses updates, ``LOAD`` and ``SERVICE`` (Oxigraph would follow ``SERVICE`` to
   any host), before they reach the engine;
-* it caps the number of rows (or triples) returned and passes a timeout to the engine;
+* it caps the number of rows (or triples) returned, and stops a query at the timeout:
+  the engine does not stop its work when it answers late, so kg restarts it (queries
+  other clients have running then are answered 503, to be sent again);
 * it answers CORS requests, so browser clients can query it;
 * it serves the named queries: ``/queries`` lists them, ``/queries/NAME?param=…``
   runs one with its parameters bound as RDF terms.
 
 Results are negotiated by ``Accept`` (SPARQL JSON, XML, CSV, TSV; Turtle, N-Triples,
-JSON-LD or RDF/XML for CONSTRUCT and DESCRIBE) or a ``format`` parameter.
+JSON-LD or RDF/XML for CONSTRUCT and DESCRIBE; with q-values, and 406 when none can be
+given) or a ``format`` parameter (a short name or a media type). The dataset is the
+union of all graphs, unless the query names one (``FROM``, ``FROM NAMED``) or the
+request does (``default-graph-uri``, ``named-graph-uri``).
 """
 from __future__ import annotations
 
+import ctypes
 import http.client
 import json
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,17 +44,17 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .query import MAX_QUERY_BYTES, Refused, bind, load, names, screen
+from .query import _LEXEMES, MAX_QUERY_BYTES, Refused, bind, load, names, screen
 from .store import REPORT_FILE, STORE_DIR
 
 RESULT_TYPES = {
     "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
     "xml": ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-    "csv": ("text/csv", ox.QueryResultsFormat.CSV),
-    "tsv": ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    "csv": ("text/csv; charset=utf-8", ox.QueryResultsFormat.CSV),
+    "tsv": ("text/tab-separated-values; charset=utf-8", ox.QueryResultsFormat.TSV),
 }
 GRAPH_TYPES = {
-    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
+    "turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
     "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
     "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
     "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
@@ -57,6 +66,12 @@ _ACCEPT_ALIASES = {
     "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
     "text/plain": "ntriples", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
 }
+#: ``format`` values clients send (SPARQLWrapper's among them) beyond kg's names and media types
+_FORMAT_ALIASES = {"n3": "turtle", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples",
+                   "json-ld": "jsonld", "rdf": "rdfxml", "rdf+xml": "rdfxml", "sparql-results+json": "json",
+                   "sparql-results+xml": "xml"}
+_DATASET_CLAUSE = re.compile(r"(?<![\w:?$.@-])FROM(?![\w:-])", re.I)
+ENGINE_GRACE = 30  # seconds the engine's own timeout lies past kg's (kg stops a query first)
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 @dataclass
@@ -109,69 +124,193 @@ def oxigraph_binary() -> str:
     return found
 
 
-def start_engine(ep: Endpoint) -> subprocess.Popen:
-    """Start ``oxigraph serve-read-only`` on a private loopback port; wait until it answers."""
-    store = ep.graph_dir / STORE_DIR
-    if not store.is_dir():
-        raise StoreError(f"no built graph in {ep.graph_dir}", path=ep.graph_dir,
-                         hint="run `kg build SITE --out DIR` first, or pass --graph DIR")
-    ep.engine_port = ep.engine_port or _free_port()
-    proc = subprocess.Popen(
-        [oxigraph_binary(), "serve-read-only", "--location", str(store),
-         "--bind", f"127.0.0.1:{ep.engine_port}", "--union-default-graph",
-         "--timeout-s", str(max(1, int(ep.timeout)))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-            raise StoreError(f"the oxigraph server stopped: {err.strip()[:300]}")
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the engine is killed when kg's process dies, however it dies (strictly:
+    when the thread that started it ends, hence :class:`Engine`'s keeper thread)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class Engine:
+    """``oxigraph serve-read-only`` on a private loopback port, restarted when a query
+    outruns the timeout (the engine would go on working on it) or when it stopped."""
+
+    def __init__(self, ep: Endpoint) -> None:
+        self.ep = ep
+        self.store = ep.graph_dir / STORE_DIR
+        if not self.store.is_dir():
+            raise StoreError(f"no built graph in {ep.graph_dir}", path=ep.graph_dir,
+                             hint="run `kg build SITE --out DIR` first, or pass --graph DIR")
+        self._lock = threading.Lock()
+        self.generation = 0  # how many times it was started
+        # started from one thread that lives as long as the engine: the kernel kills a
+        # child when the thread that started it ends (see _die_with_parent)
+        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-engine")
         try:
-            with socket.create_connection(("127.0.0.1", ep.engine_port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise StoreError("the oxigraph server did not start within 20 s")
+            self.proc = self._keeper.submit(self._start).result()
+        except BaseException:
+            self._keeper.shutdown()
+            raise
+
+    @property
+    def port(self) -> int:
+        """The engine's port on 127.0.0.1."""
+        return self.ep.engine_port
+
+    def _start(self) -> subprocess.Popen:
+        self.ep.engine_port = _free_port()
+        proc = subprocess.Popen(
+            [oxigraph_binary(), "serve-read-only", "--location", str(self.store),
+             "--bind", f"127.0.0.1:{self.ep.engine_port}",
+             "--timeout-s", str(int(self.ep.timeout) + ENGINE_GRACE)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+                raise StoreError(f"the oxigraph server stopped: {err.strip()[:300]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.ep.engine_port), timeout=0.2):
+                    self.generation += 1
+                    return proc
+            except OSError:
+                time.sleep(0.05)
+        proc.kill()
+        raise StoreError("the oxigraph server did not start within 20 s")
+
+    def restart(self, generation: int) -> None:
+        """Start the engine again, unless it was restarted since ``generation``."""
+        with self._lock:
+            if self.generation != generation:
+                return
+            self._stop(self.proc)
+            self.proc = self._keeper.submit(self._start).result()
+
+    def alive(self) -> bool:
+        """Whether the engine is running."""
+        return self.proc.poll() is None
+
+    @staticmethod
+    def _stop(proc: subprocess.Popen) -> None:
+        proc.kill()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        if proc.stderr:
+            proc.stderr.close()
+
+    def close(self) -> None:
+        """Stop the engine."""
+        with self._lock:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            if self.proc.stderr:
+                self.proc.stderr.close()
+        self._keeper.shutdown()
 
 
-def _negotiate(accept: str | None, fmt: str | None, form: str) -> str:
+def _accepted(accept: str) -> list[tuple[float, int, str]]:
+    """An ``Accept`` header's media ranges as (quality, order, range), best first."""
+    ranges = []
+    for order, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media, q = fields[0].lower(), 1.0
+        for f in fields[1:]:
+            name, _, value = f.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        if media:
+            ranges.append((q, order, media))
+    return sorted(ranges, key=lambda r: (-r[0], r[1]))
+
+
+def _negotiate(accept: str | None, fmt: list[str] | str | None, form: str) -> str:
     table = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
-    if fmt:
-        key = fmt.lower()
-        if key not in table:
-            raise Refused(f"format {fmt!r} not available for {form}: one of {', '.join(table)}", 406)
-        return key
-    for part in (accept or "").split(","):
-        media = part.split(";")[0].strip().lower()
+    default = "json" if table is RESULT_TYPES else "turtle"
+    wanted = [fmt] if isinstance(fmt, str) else list(fmt or [])
+    for value in wanted:  # the first one this kind of result can be given in
+        key = value.strip().lower()
+        key = _FORMAT_ALIASES.get(key, _ACCEPT_ALIASES.get(key.split(";")[0].strip(), key))
+        if key in table:
+            return key
+    if wanted and not accept:
+        raise Refused(f"format {wanted[0]!r} not available for {form}: one of {', '.join(table)}", 406)
+    if not accept or not accept.strip():
+        return default
+    refused = {m for q, _, m in _accepted(accept) if q == 0}
+    for q, _, media in _accepted(accept):
+        if q == 0:
+            continue
+        if media == "*/*" or media.endswith("/*"):
+            major = media[:-1]
+            for key in ([default] + [k for k in table if k != default]):
+                full = table[key][0].split(";")[0]
+                if full.startswith(major if media != "*/*" else "") and full not in refused:
+                    return key
+            continue
         key = _ACCEPT_ALIASES.get(media)
         if key in table:
             return key
-    return "json" if table is RESULT_TYPES else "turtle"
+    raise Refused(f"none of the types in Accept can be given for {form}: "
+                  f"{', '.join(t[0].split(';')[0] for t in table.values())}", 406)
 
 
-def run(ep: Endpoint, query: str, accept: str | None = None, fmt: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    """Run one query through the engine; return status, headers and body."""
+def _timed_out(ep: Endpoint, engine: Engine, generation: int) -> tuple[int, dict[str, str], bytes]:
+    engine.restart(generation)  # the engine would go on working on the query
+    return 504, {"Content-Type": "text/plain; charset=utf-8"}, \
+        f"query timed out: it ran past the endpoint's {ep.timeout:g} s\n".encode("utf-8")
+
+
+def run(ep: Endpoint, query: str, accept: str | None = None, fmt: list[str] | str | None = None,
+        engine: Engine | None = None, dataset: dict[str, list[str]] | None = None
+        ) -> tuple[int, dict[str, str], bytes]:
+    """Run one query through the engine; return status, headers and body.
+
+    ``dataset``: the request's ``default-graph-uri`` and ``named-graph-uri`` values. Without
+    them and without ``FROM`` in the query, the default graph is the union of all graphs."""
+    assert engine is not None, "run() needs the endpoint's engine"
     form = screen(query)
     key = _negotiate(accept, fmt, form)
     engine_accept = {"SELECT": "text/tab-separated-values", "ASK": "application/sparql-results+json"}.get(
         form, "application/n-triples")
-    conn = http.client.HTTPConnection("127.0.0.1", ep.engine_port, timeout=ep.timeout + 5)
+    fields = [("query", query)]
+    named = [(k, v) for k, values in (dataset or {}).items() for v in values]
+    fields += named
+    bare = _LEXEMES.sub(" ", query)
+    if not named and not _DATASET_CLAUSE.search(bare):
+        fields.append(("union-default-graph", ""))
+    generation = engine.generation
+    deadline = time.monotonic() + ep.timeout
+    conn = http.client.HTTPConnection("127.0.0.1", engine.port, timeout=ep.timeout)
     try:
-        body = "query=" + _quote(query)
+        body = "&".join(f"{k}={_quote(v)}" for k, v in fields)
         conn.request("POST", "/query", body=body.encode("utf-8"), headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": engine_accept})
         resp = conn.getresponse()
         if resp.status != 200:
             text = resp.read().decode("utf-8", "replace").strip()
-            return resp.status, {"Content-Type": "text/plain; charset=utf-8"}, (text + "\n").encode("utf-8")
+            if "cancelled" in text.lower() or time.monotonic() >= deadline:
+                return _timed_out(ep, engine, generation)
+            status = resp.status if resp.status < 500 else 502
+            return status, {"Content-Type": "text/plain; charset=utf-8"}, (text + "\n").encode("utf-8")
         headers: dict[str, str] = {}
         if form == "ASK":
             data = resp.read()
             result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             media, out_format = RESULT_TYPES[key]
             return 200, {"Content-Type": media}, result.serialize(format=out_format)
-        lines, truncated = _read_lines(resp, ep.max_rows)
+        lines, truncated = _read_lines(resp, ep.max_rows, conn, deadline)
         if truncated:
             headers["X-KG-Truncated"] = f"results capped at {ep.max_rows} {'rows' if form == 'SELECT' else 'triples'}"
         data = b"".join(lines)
@@ -182,8 +321,14 @@ def run(ep: Endpoint, query: str, accept: str | None = None, fmt: str | None = N
         media, out_format = GRAPH_TYPES[key]
         triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
         return 200, {**headers, "Content-Type": media}, ox.serialize(triples, format=out_format) or b""
-    except socket.timeout:
-        return 504, {"Content-Type": "text/plain; charset=utf-8"}, b"query timed out\n"
+    except (socket.timeout, TimeoutError):
+        return _timed_out(ep, engine, generation)
+    except (ConnectionError, http.client.HTTPException) as exc:
+        if not engine.alive() or engine.generation != generation:
+            engine.restart(generation)
+            return 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "1"}, \
+                b"the SPARQL engine was restarted while this query ran; send it again\n"
+        return 502, {"Content-Type": "text/plain; charset=utf-8"}, f"the SPARQL engine failed: {exc}\n".encode()
     finally:
         conn.close()
 
@@ -193,39 +338,44 @@ def _quote(text: str) -> str:
     return quote(text, safe="")
 
 
-def _read_lines(resp: http.client.HTTPResponse, limit: int) -> tuple[list[bytes], bool]:
-    """At most ``limit`` lines (plus a header line for TSV) from a streamed response."""
+def _read_lines(resp: http.client.HTTPResponse, limit: int, conn: http.client.HTTPConnection,
+                deadline: float) -> tuple[list[bytes], bool]:
+    """At most ``limit`` lines (plus a header line for TSV) from a streamed response,
+    all read by ``deadline`` (else ``TimeoutError``)."""
     lines: list[bytes] = []
     header = resp.getheader("Content-Type", "").startswith("text/tab-separated-values")
     wanted = limit + (1 if header else 0)
-    while len(lines) < wanted:
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        if conn.sock is not None:
+            conn.sock.settimeout(left)
         line = resp.readline()
         if not line:
             return lines, False
+        if len(lines) == wanted:
+            return lines, True
         lines.append(line)
-    more = bool(resp.readline())
-    return lines, more
 
 
 def named_query(ep: Endpoint, name: str, params: dict[str, str], accept: str | None,
-                fmt: str | None) -> tuple[int, dict[str, str], bytes]:
+                fmt: list[str] | str | None, engine: Engine | None = None) -> tuple[int, dict[str, str], bytes]:
     """Run a named query with its parameters bound (never pasted) into its slots."""
+    if name not in names():  # before anything is read: never a path on this machine
+        raise Refused(f"no named query {name!r}: see /queries", 404)
     try:
         q = load(name)
-    except QueryError as exc:
-        raise Refused(str(exc), 404) from exc
-    if "/" in name or name.endswith(".rq"):
-        raise Refused("only packaged named queries can be run by name", 404)
-    try:
         text = bind(q, params, ep.base_url)
     except QueryError as exc:
         raise Refused(str(exc), 400) from exc
-    return run(ep, text, accept, fmt)
+    return run(ep, text, accept, fmt, engine)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "kg-sparql"
     ep: Endpoint
+    engine: Engine
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet by default
         if getattr(self.server, "verbose", False):
@@ -243,9 +393,25 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _error(self, status: int, message: str) -> None:
+    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         body = json.dumps({"error": message, "status": status}).encode("utf-8") + b"\n"
-        self._send(status, {"Content-Type": "application/json"}, body)
+        self._send(status, {"Content-Type": "application/json", **(headers or {})}, body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The HTTP server's own errors (a request line too long, a method it does not
+        know) in the same JSON form and with the same CORS headers as kg's."""
+        try:
+            self.close_connection = True
+            self._error(code, message or self.responses.get(code, ("error",))[0],
+                        {"Allow": "GET, HEAD, POST, OPTIONS"} if code in (405, 501) else None)
+        except OSError:
+            pass
+
+    def _not_allowed(self) -> None:
+        self._error(405, f"method {self.command} not allowed: this endpoint is read-only",
+                    {"Allow": "GET, HEAD, POST, OPTIONS"})
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed
 
     def do_OPTIONS(self) -> None:
         if not self.ep.host_allowed(self.headers.get("Host")):
@@ -261,9 +427,21 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle(None)
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_QUERY_BYTES:
-            return self._error(413, f"request body longer than {MAX_QUERY_BYTES} bytes")
+        if not self.ep.host_allowed(self.headers.get("Host")):
+            return self._error(421, "unknown Host header: this endpoint answers only for its own host names")
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return self._error(411, "send the request body with a Content-Length, not in chunks")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length < 0:
+                raise ValueError
+        except ValueError:
+            self.close_connection = True
+            return self._error(400, "Content-Length is not a number of bytes")
+        if length > 3 * MAX_QUERY_BYTES:  # (a query of the allowed length, percent-encoded)
+            self.close_connection = True
+            return self._error(413, f"request body longer than a query of {MAX_QUERY_BYTES} bytes")
         self._handle(self.rfile.read(length))
 
     def _handle(self, body: bytes | None) -> None:
@@ -271,28 +449,39 @@ class _Handler(BaseHTTPRequestHandler):
             if not self.ep.host_allowed(self.headers.get("Host")):
                 return self._error(421, "unknown Host header: this endpoint answers only for its own host names")
             url = urlsplit(self.path)
-            params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+            multi = parse_qs(url.query, keep_blank_values=True)
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if body is not None:
                 if ctype == "application/x-www-form-urlencoded":
-                    params.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()})
+                    for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                        multi.setdefault(k, []).extend(v)
                 elif ctype == "application/sparql-query":
-                    params["query"] = body.decode("utf-8", "replace")
+                    multi["query"] = [body.decode("utf-8", "replace")]
                 elif ctype == "application/sparql-update":
                     raise Refused("this endpoint is read-only: updates are refused", 403)
-            if "update" in params:
+                elif body or ctype:
+                    raise Refused(f"a POST body must be application/sparql-query or a form "
+                                  f"(application/x-www-form-urlencoded), not {ctype or 'untyped'}", 415)
+            if "update" in multi:
                 raise Refused("this endpoint is read-only: updates are refused", 403)
-            accept, fmt = self.headers.get("Accept"), params.pop("format", None)
+            fmt = multi.pop("format", None)
+            dataset = {k: multi.pop(k) for k in ("default-graph-uri", "named-graph-uri") if k in multi}
+            params = {k: v[-1] for k, v in multi.items()}
+            accept = self.headers.get("Accept")
             if url.path in ("/sparql", "/query"):
                 if "query" not in params:
                     raise Refused("missing `query` parameter")
-                status, headers, out = run(self.ep, params["query"], accept, fmt)
+                status, headers, out = run(self.ep, params["query"], accept, fmt, self.engine, dataset)
             elif url.path in ("/queries", "/queries/"):
                 listing = [{"name": n, "description": load(n).description,
                             "params": [p.__dict__ for p in load(n).params]} for n in names()]
                 status, headers, out = 200, {"Content-Type": "application/json"}, json.dumps(listing, indent=2).encode()
             elif url.path.startswith("/queries/"):
-                status, headers, out = named_query(self.ep, url.path[len("/queries/"):], params, accept, fmt)
+                if dataset:
+                    raise Refused("a named query runs over the whole graph: no default-graph-uri or "
+                                  "named-graph-uri")
+                status, headers, out = named_query(self.ep, url.path[len("/queries/"):], params, accept, fmt,
+                                                   self.engine)
             elif url.path == "/":
                 status, headers, out = 200, {"Content-Type": "text/plain; charset=utf-8"}, (
                     "kg SPARQL endpoint (read-only).\n  /sparql?query=…   SPARQL 1.1 Protocol\n"
@@ -317,12 +506,12 @@ class Server:
                 ep.base_url = json.loads(report.read_text(encoding="utf-8")).get("base_url")
             except ValueError:
                 pass
-        self.engine = start_engine(ep)
-        handler = type("Handler", (_Handler,), {"ep": ep})
+        self.engine = Engine(ep)
+        handler = type("Handler", (_Handler,), {"ep": ep, "engine": self.engine})
         try:
             self.httpd = ThreadingHTTPServer((ep.host, ep.port), handler)
         except OSError as exc:
-            self.engine.kill()
+            self.engine.close()
             raise StoreError(f"cannot listen on {ep.host}:{ep.port}: {exc.strerror}",
                              hint="choose another --port") from exc
         self.httpd.daemon_threads = True
@@ -342,18 +531,24 @@ class Server:
         return self
 
     def serve_forever(self) -> None:
-        """Serve until interrupted."""
-        self.httpd.serve_forever()
+        """Serve until interrupted (Ctrl-C, or SIGTERM as a service manager stops it:
+        both raise ``KeyboardInterrupt`` here, so that :meth:`close` stops the engine)."""
+        def stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, stop) if threading.current_thread() is threading.main_thread() \
+            else None
+        try:
+            self.httpd.serve_forever()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     def close(self) -> None:
         """Stop both the front layer and the engine."""
         self.httpd.shutdown() if self._thread else None
         self.httpd.server_close()
-        self.engine.terminate()
-        try:
-            self.engine.wait(5)
-        except subprocess.TimeoutExpired:
-            self.engine.kill()
+        self.engine.close()
 
     def __enter__(self) -> "Server":
         return self.start()
