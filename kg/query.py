@@ -28,6 +28,7 @@ from .store import KnowledgeGraph
 
 PARAM_TYPES = ("iri", "text", "integer", "date")
 FORMATS = ("table", "csv", "tsv", "json")
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _HEADER = re.compile(r"^#\s*(description|param)\b\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<opts>[^)]*)\))?\s*:\s*(?P<doc>.*)$")
 _SLOT = re.compile(r"VALUES\s+\?(?P<name>[A-Za-z_]\w*)\s*\{\s*UNDEF\s*\}")
@@ -298,6 +299,8 @@ def _json_term(v: Any) -> dict[str, str]:
 def _plain(v: Any) -> Any:
     if v is None:
         return None
+    if isinstance(v, ox.BlankNode):
+        return "_:" + v.value  # told apart from a string
     if isinstance(v, ox.Literal) and v.datatype.value.endswith("#integer"):
         return int(v.value)
     return v.value
@@ -344,12 +347,15 @@ def format_result(result: Result, fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
     plain = [["" if v is None else str(_plain(v)) for v in row] for row in result.rows]
-    if fmt in ("csv", "tsv"):
+    if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(result.columns)
         writer.writerows(plain)
         return buf.getvalue()
+    if fmt == "tsv":  # one line a row, for line-based tools: tabs, line breaks and backslashes escaped
+        return "".join("\t".join(c.translate(_TSV_ESCAPES) for c in row) + "\n"
+                       for row in [result.columns, *plain])
     if fmt != "table":
         raise QueryError(f"unknown format {fmt!r}", hint=f"one of {', '.join(FORMATS)}")
     return _table(result.columns, plain)

@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+import pyoxigraph as ox
 
 import kg
 from kg.errors import QueryError
@@ -120,3 +121,18 @@ def test_co_speakers_of_one_person_by_name_in_any_case(make_site) -> None:
     everyone = run_query("co-speaker-pairs", graph).records()
     assert len(everyone) == 2
     assert [r["title"] for r in run_query("person-timeline", graph, person_name="BEN baker").records()] == ["E1", "E2"]
+
+
+def test_tsv_is_one_line_a_row_and_csv_reads_back() -> None:
+    """TSV for line-based tools (cut, awk): a value's tabs, line breaks and backslashes
+    are escaped, never quoted across lines; CSV is what a spreadsheet reads back; a
+    blank node keeps its ``_:`` so it is not taken for a string."""
+    from kg.query import Result
+
+    value = 'a\tb\nc\\d "quoted", too'
+    result = Result(["text", "node"], [[ox.Literal(value), ox.BlankNode("b0")]])
+    lines = format_result(result, "tsv").splitlines()
+    assert lines == ["text\tnode", 'a\\tb\\nc\\\\d "quoted", too\t_:b0']
+    assert list(csv.reader(io.StringIO(format_result(result, "csv")))) == [["text", "node"],
+                                                                                         [value, "_:b0"]]
+    assert result.records() == [{"text": value, "node": "_:b0"}]
