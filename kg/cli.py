@@ -172,18 +172,26 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL store (see kg push) instead of --graph.")
+@click.option("--base-url", metavar="URL",
+              help="With --endpoint: the site's base URL, which turns a site path given for an IRI parameter "
+                   "into the IRI (default: the one in --graph's report.json).")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="SPARQL engine for --graph: Oxigraph's store, or rdflib's in-memory store (slow, pure Python).")
 @output_option
 def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, list_: bool,
-          endpoint: str | None, engine: str, output: str) -> None:
+          endpoint: str | None, base_url: str | None, engine: str, output: str) -> None:
     """Run a named query (see --list) or a .rq file over a built graph.
+
+    With --endpoint it runs on a remote store instead; an IRI parameter given as a site
+    path (/events/x) is completed with --base-url, else with the base URL in the report
+    of the graph folder --graph (as kg push reads it).
 
     \b
     Example:
         kg query speakers --format json
         kg query person-timeline --param "person_name=Jeni Tennison"
         kg query series --endpoint http://127.0.0.1:7878
+        kg query speakers --endpoint http://127.0.0.1:7878 --param event=/events/x
     """
     if list_ or not name:
         lines = []
@@ -194,9 +202,16 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
                       for p in q.params]
         _emit("\n".join(lines) + "\n", output)
         return
+    if base_url and not endpoint:
+        raise click.UsageError("--base-url is for --endpoint: a graph built by `kg build` knows its base URL")
     if endpoint:
-        from .remote import RemoteStore, remote_query
-        result = remote_query(name, RemoteStore.at(endpoint), **_params(params))
+        from .remote import RemoteStore, graph_base_url, remote_query
+
+        remote = RemoteStore.at(endpoint)
+        bound = _params(params)
+        if not base_url and any(v.startswith("/") for v in bound.values()):  # only a site path needs it
+            base_url = graph_base_url(graph_dir)
+        result = remote_query(name, remote, base_url, **bound)
     else:
         result = run_query(name, graph_dir, engine=engine, **_params(params))
     _emit(format_result(result, fmt), output)
@@ -300,7 +315,9 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Rows (or triples) returned at most.")
 @click.option("--allow-host", multiple=True, metavar="NAME",
               help="Another Host header to answer to (repeatable), e.g. the public name behind a proxy.")
-@click.option("--get", "get_path", metavar="PATH", help="Run one GET request (e.g. '/queries/series') and exit.")
+@click.option("--get", "get_path", metavar="PATH",
+              help="Run one GET request (e.g. '/queries/series'), print the answer and exit; an error answer "
+                   "(HTTP 4xx, 5xx) goes to stderr as `Error: HTTP …`, exit status 2.")
 def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, allow_host: tuple[str, ...],
           get_path: str | None) -> None:
     """Serve a built graph as a read-only SPARQL 1.1 endpoint.
@@ -320,8 +337,11 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, a
                   allowed_hosts=list(allow_host))
     if get_path:
         status, _headers, body = get(ep, get_path)
+        if status >= 400:  # the request could not be answered: like any other error, exit 2
+            click.echo(_error_line(status, body), err=True)
+            sys.exit(2)
         click.echo(body.decode("utf-8", "replace"), nl=False)
-        sys.exit(0 if status == 200 else 1)
+        return
     server = Server(ep)
     click.echo(f"SPARQL endpoint at {server.url} (named queries at /queries); Ctrl-C to stop", err=True)
     try:
@@ -330,6 +350,20 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, a
         pass
     finally:
         server.close()
+
+
+def _error_line(status: int, body: bytes) -> str:
+    """An endpoint's error response as the CLI's one line, ``Error: HTTP 404: …``.
+
+    kg's own errors are JSON (``{"error": …, "status": …}``); the engine's are text,
+    whose lines are joined.
+    """
+    text = body.decode("utf-8", "replace")
+    try:
+        message = json.loads(text)["error"]
+    except (ValueError, TypeError, KeyError):
+        message = text
+    return f"Error: HTTP {status}: " + (" ".join(str(message).split()) or "(no message)")
 
 
 @cli.command()

@@ -13,22 +13,54 @@ upload fails, the temporary graphs are dropped and the store is as it was.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
+import re
 import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import StoreError
+from .errors import QueryError, StoreError
 from .query import Query, Result, bind, load
-from .store import KnowledgeGraph
+from .store import REPORT_FILE, KnowledgeGraph
 from .vocab import KG
 
 MANIFEST_SUFFIX = "/id/graph/kg-manifest"
+URL_HINT = "give the store's http:// or https:// address, e.g. --endpoint http://127.0.0.1:7878"
+
+
+def check_url(url: str, what: str = "endpoint") -> str:
+    """``url`` itself when it is an absolute ``http://`` or ``https://`` URL with a host
+    (and a port, if any, from 0 to 65535), the only URLs a store can be reached at.
+
+    Checked before any request, so a mistyped URL is one line naming it rather than an
+    error from deep inside Python's HTTP client.
+
+    Raises:
+        StoreError: it is not such a URL; ``what`` names it in the message.
+    """
+    problem = None
+    try:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https"):
+            problem = "it is not an http:// or https:// URL" if parts.scheme else "it has no http:// or https://"
+        elif not parts.hostname:
+            problem = "it names no host"
+        elif re.search(r"[\x00-\x20\x7f]", url):  # Python's HTTP client refuses these
+            problem = "it contains spaces or control characters"
+        else:
+            parts.port  # noqa: B018 (reading it checks it)
+    except ValueError as exc:  # a port that is no number, or out of range; a broken [IPv6] host
+        problem = "its port is not a number from 0 to 65535" if "port" in str(exc).lower() else str(exc)
+    if problem:
+        raise StoreError(f"{what} {url!r} is not a URL kg can use: {problem}", hint=URL_HINT)
+    return url
 
 
 @dataclass
@@ -45,11 +77,26 @@ class RemoteStore:
     timeout: float = 60.0
     union_default_graph: bool = True
 
+    def __post_init__(self) -> None:
+        """Check the three URLs (see :func:`check_url`), so that none fails only on use.
+
+        Raises:
+            StoreError: one of them is not an http(s) URL with a host.
+        """
+        check_url(self.query_url, "query URL")
+        check_url(self.update_url, "update URL")
+        check_url(self.store_url, "store URL")
+
     @classmethod
     def at(cls, endpoint: str, *, query_url: str | None = None, update_url: str | None = None,
            store_url: str | None = None, timeout: float = 60.0) -> "RemoteStore":
-        """The store at ``endpoint``, with Oxigraph's paths unless told otherwise."""
-        base = endpoint.rstrip("/")
+        """The store at ``endpoint``, with Oxigraph's paths unless told otherwise.
+
+        Raises:
+            StoreError: ``endpoint`` (or a URL given for one service) is not an http(s)
+                URL with a host.
+        """
+        base = check_url(endpoint).rstrip("/")
         for suffix in ("/query", "/sparql", "/update", "/store"):
             if base.endswith(suffix):
                 base = base[: -len(suffix)]
@@ -67,6 +114,8 @@ class RemoteStore:
             reason = getattr(exc, "reason", exc)
             raise StoreError(f"cannot reach {req.full_url}: {reason}",
                              hint="is the store running, and is the URL right?") from exc
+        except (ValueError, http.client.InvalidURL) as exc:  # a URL check_url let through
+            raise StoreError(f"cannot send a request to {req.full_url!r}: {exc}", hint=URL_HINT) from exc
 
     def select(self, sparql: str) -> Result:
         """Run a SELECT query on the store."""
@@ -175,8 +224,41 @@ def push(graph: KnowledgeGraph, remote: RemoteStore, *, allow_errors: bool = Fal
     return result
 
 
+def graph_base_url(folder: str | Path) -> str | None:
+    """The site's base URL from a graph folder's ``report.json`` (what ``kg build`` found),
+    or None when the folder has no readable report or the report has none.
+
+    It is what turns a site path such as ``/events/x`` into the IRI of the node on a
+    store that ``kg push`` filled from that folder.
+    """
+    try:
+        report = json.loads((Path(folder) / REPORT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    base = report.get("base_url") if isinstance(report, dict) else None
+    return base if isinstance(base, str) and base else None
+
+
 def remote_query(query: str | Query, remote: RemoteStore, base_url: str | None = None, **params: str) -> Result:
-    """Run a named query (or ``.rq`` file) on a remote store, parameters bound as RDF terms."""
+    """Run a named query (or ``.rq`` file) on a remote store, parameters bound as RDF terms.
+
+    ``base_url`` (the site's, e.g. ``https://example.org``) turns an IRI parameter given
+    as a site path (``/events/x``) into the node's IRI, as a local query takes it from
+    the graph's report; :func:`graph_base_url` reads it from a graph folder.
+
+    Raises:
+        QueryError: no such query, a bad or missing parameter, or a site path given
+            without ``base_url``.
+        StoreError: the store cannot be reached or answers with an error.
+    """
     q = query if isinstance(query, Query) else load(query)
+    if not base_url:
+        for p in q.params:
+            value = params.get(p.name)
+            if p.type == "iri" and value is not None and str(value).startswith("/"):
+                raise QueryError(
+                    f"parameter {p.name!r} is a site path, {value!r}, but the site's base URL is not known",
+                    hint="give a full https://… address, or the base URL: --base-url https://your.site, or "
+                         "--graph DIR of the graph you pushed (its report.json has it)")
     return remote.select(bind(q, params, base_url))
 

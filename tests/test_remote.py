@@ -114,3 +114,83 @@ def test_push_refuses_a_graph_that_violates_the_shapes(tiny_site: Path, tmp_path
     graph = kg.build_site(tiny_site, tmp_path / "g")
     with pytest.raises(StoreError, match="violates the SHACL shapes"):
         push(graph, RemoteStore.at("http://127.0.0.1:9"))
+
+
+def test_cli_query_endpoint_completes_a_site_path_from_the_graph_report(oxigraph_server: str, tiny_graph,
+                                                                        tmp_path: Path) -> None:
+    """A site path for an IRI parameter works on a store as on --graph: the base URL comes from
+    --base-url, else from --graph's report.json (the tester's defect 1, exit 2 "must be an IRI")."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["push", "--graph", str(tiny_graph.path), "--endpoint", oxigraph_server]).exit_code == 0
+    ask = ["query", "speakers", "--endpoint", oxigraph_server, "--param", "event=/events/2024-03-05-ada-talk",
+           "--format", "csv"]
+    from_report = runner.invoke(cli, [*ask, "--graph", str(tiny_graph.path)])
+    assert from_report.exit_code == 0, from_report.output
+    assert "https://tiny.example.org/events/2024-03-05-ada-talk" in from_report.output
+    assert "Ada Example" in from_report.output
+    given = runner.invoke(cli, [*ask, "--graph", str(tmp_path / "none"), "--base-url", "https://tiny.example.org"])
+    assert given.exit_code == 0 and given.output == from_report.output
+    # --base-url wins over the report: another site's base finds nothing
+    other = runner.invoke(cli, [*ask, "--graph", str(tiny_graph.path), "--base-url", "https://other.example.org"])
+    assert other.exit_code == 0 and "Ada Example" not in other.output
+
+
+def test_cli_query_endpoint_site_path_without_base_url_says_how_to_give_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["query", "speakers", "--endpoint", "http://127.0.0.1:9", "--graph",
+                                      str(tmp_path / "no-graph"), "--param", "event=/events/x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: parameter 'event' is a site path, '/events/x', but the site's base URL")
+    assert "--base-url" in result.stderr and "--graph" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_cli_base_url_without_endpoint_is_a_usage_error(tiny_graph) -> None:
+    result = CliRunner().invoke(cli, ["query", "speakers", "--graph", str(tiny_graph.path),
+                                      "--base-url", "https://x.example.org"])
+    assert result.exit_code == 2 and "--base-url is for --endpoint" in result.stderr
+
+
+def test_remote_query_site_path_without_base_url_is_a_query_error() -> None:
+    from kg.errors import QueryError
+
+    with pytest.raises(QueryError, match="is a site path, '/events/x', but the site's base URL is not known"):
+        remote_query("speakers", RemoteStore.at("http://127.0.0.1:9"), event="/events/x")
+
+
+def test_graph_base_url_reads_the_report(tiny_graph, tmp_path: Path) -> None:
+    from kg.remote import graph_base_url
+
+    assert graph_base_url(tiny_graph.path) == "https://tiny.example.org"
+    assert graph_base_url(tmp_path / "nothing") is None
+    (tmp_path / "report.json").write_text("[not json")
+    assert graph_base_url(tmp_path) is None
+
+
+MALFORMED_URLS = ["http://127.0.0.1:7999x", "http://127.0.0.1:99999", "ftp://127.0.0.1:7878", "not a url",
+                  "http://", "127.0.0.1:7878", "http://[::1", "http://127.0.0.1:7878/a b"]
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS)
+@pytest.mark.parametrize("verb", ["push", "query"])
+def test_malformed_endpoint_url_is_one_error_line_and_exit_2(verb: str, url: str, tiny_graph) -> None:
+    """Not a traceback and exit 1 (the tester's defect 2): one `Error:` line naming the URL, exit 2."""
+    args = ["push", "--graph", str(tiny_graph.path)] if verb == "push" else ["query", "speakers"]
+    result = CliRunner().invoke(cli, [*args, "--endpoint", url])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: endpoint {url!r} is not a URL kg can use: ")
+    assert result.stderr.count("\n") == 1 and "Hint: give the store's http:// or https:// address" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("field", ["query_url", "update_url", "store_url"])
+def test_remote_store_checks_every_service_url(field: str) -> None:
+    urls = {"query_url": "http://h/query", "update_url": "http://h/update", "store_url": "http://h/store"}
+    with pytest.raises(StoreError, match=field.replace("_url", " URL")):
+        RemoteStore(**{**urls, field: "http://h:80x/x"})
+    with pytest.raises(StoreError, match="store URL 'gopher://h/data'"):
+        RemoteStore.at("http://h", store_url="gopher://h/data")
+
+
+def test_url_python_cannot_send_is_a_store_error() -> None:
+    """A URL check_url lets through that Python's HTTP client still refuses (a non-ASCII path)."""
+    with pytest.raises(StoreError, match="cannot send a request"):
+        RemoteStore.at("http://127.0.0.1:9/dat\u00e9").select("ASK {}")

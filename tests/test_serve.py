@@ -116,3 +116,30 @@ def test_screen_allows_keywords_that_are_not_keywords(query: str) -> None:
 def test_screen_refuses(query: str) -> None:
     with pytest.raises(Refused):
         screen(query)
+
+
+def test_cli_get_answer_goes_to_stdout_and_exits_0(tiny_graph) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--graph", str(tiny_graph.path), "--get", "/sparql?query=ASK{?s?p?o}"])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert json.loads(result.stdout)["boolean"] is True
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/nope", "Error: HTTP 404: no such path: /nope"),                  # kg's own JSON error
+    ("/queries/person-timeline", "Error: HTTP 400: query 'person-timeline' needs parameter 'person_name'"),
+    ("/sparql?query=ASK%7B%3Fs", "Error: HTTP 400: "),                   # the engine's own text
+])
+def test_cli_get_error_answer_goes_to_stderr_and_exits_2(tiny_graph, path: str, message: str) -> None:
+    """An error answer is the CLI's one `Error:` line on stderr, exit 2 ("could not run"), not
+    the body on stdout with exit 1 (the tester's defect 3)."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--graph", str(tiny_graph.path), "--get", path])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
