@@ -251,7 +251,7 @@ def bind(query: Query, params: dict[str, str], base_url: str | None = None) -> s
     for p in query.params:
         if not p.optional and p.name not in params:
             raise QueryError(f"query {query.name!r} needs parameter {p.name!r} ({p.description})",
-                             hint=f"add --param {p.name}=VALUE")
+                             hint=f"add --param {p.name}=VALUE", key=p.name)
     terms = {k: str(term(query.param(k), v, base_url)) for k, v in params.items()}
 
     def fill(m: re.Match) -> str:

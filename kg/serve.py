@@ -368,6 +368,8 @@ def named_query(ep: Endpoint, name: str, params: dict[str, str], accept: str | N
         q = load(name)
         text = bind(q, params, ep.base_url)
     except QueryError as exc:
+        if exc.key is not None and exc.hint and exc.hint.startswith("add --param"):  # the CLI's advice
+            exc.hint = f"add ?{exc.key}=VALUE to the URL"
         raise Refused(str(exc), 400) from exc
     return run(ep, text, accept, fmt, engine)
 

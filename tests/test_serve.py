@@ -89,7 +89,7 @@ def test_named_query_with_bound_parameter(server) -> None:
     rows = json.loads(body)["results"]["bindings"]
     assert status == 200 and [r["title"]["value"] for r in rows] == ["A talk on privacy"]
     status, _, body = request(server, "GET", "/queries/person-timeline")
-    assert status == 400 and b"needs parameter" in body
+    assert status == 400 and b"needs parameter" in body and b"add ?person_name=VALUE to the URL" in body
     assert request(server, "GET", "/queries/nope")[0] == 404
 
 
