@@ -423,8 +423,9 @@ class GraphWriter:
     where it is, and :meth:`finish` copies each run of such graphs lying together in
     one go (unless so much changed that the store is loaded afresh from the spool);
     should that file be written over meanwhile, the build stops. :meth:`sync` makes the
-    store complete for queries; :meth:`finish` compacts a store loaded afresh (beside
-    the copy of ``graph.nq``) and writes
+    store complete for queries; :meth:`finish` compacts a store loaded afresh, or one
+    whose graphs replaced since it was last compacted add up to ``COMPACT_SHARE`` of
+    the graph (beside the copy of ``graph.nq``), and writes
     ``graph.nq`` (graphs in name order, each one's lines sorted), the report and the
     hashes, and swaps the new store into place; until then the folder's previous
     outputs are untouched. :meth:`abort` drops it all. What a killed build left in the
@@ -691,8 +692,7 @@ class GraphWriter:
     def _compact(self) -> None:
         try:
             assert self._store is not None
-            self._store.optimize()
-            self._store.flush()
+            _optimize(self._store)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the build's thread
             self._error = exc
 
@@ -815,7 +815,8 @@ class GraphWriter:
             self._spool_path.unlink(missing_ok=True)
 
     def abort(self) -> None:
-        """Drop what was written; the folder's previous outputs stay as they were."""
+        """Drop what was written; the folder's previous outputs stay as they were. (A
+        load or a compaction still running is waited for first: its store is deleted.)"""
         try:
             self._join()
         except StoreError:
@@ -829,6 +830,12 @@ class GraphWriter:
                 os.replace(self._trash / STORE_DIR, self.folder / STORE_DIR)
             shutil.rmtree(self._trash, ignore_errors=True)
             self._trash = None
+
+
+def _optimize(store: ox.Store) -> None:
+    """Compact an on-disk store (its sorted files merged, deletions dropped) and flush it."""
+    store.optimize()
+    store.flush()
 
 
 def _kept(span: Any) -> Kept | None:

@@ -3,6 +3,8 @@ only the files that changed."""
 import json
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -1138,6 +1140,24 @@ def test_the_words_a_slow_child_writes_are_not_swept_away(generated: Path, tmp_p
 
 
 
+def _spy_compaction(monkeypatch) -> list[Path]:
+    """Record each compaction (the store's folder), checking that it rewrote the
+    store's sorted files."""
+    compacted: list[Path] = []
+    optimize = kg.store._optimize
+    compact = kg.store.GraphWriter._compact
+
+    def spied(self) -> None:
+        before = {p.name for p in self._new.iterdir() if p.suffix == ".sst"}
+        compact(self)
+        assert before != {p.name for p in self._new.iterdir() if p.suffix == ".sst"}, "nothing was compacted"
+        compacted.append(self.folder)
+
+    monkeypatch.setattr("kg.store._optimize", optimize)
+    monkeypatch.setattr("kg.store.GraphWriter._compact", spied)
+    return compacted
+
+
 def test_a_store_loaded_afresh_is_compacted_and_a_small_rebuild_is_not(tiny_site: Path, tmp_path: Path,
                                                                       monkeypatch) -> None:
     """Loaded batch by batch, a store holds sorted files from every batch, overlapping
@@ -1145,10 +1165,7 @@ def test_a_store_loaded_afresh_is_compacted_and_a_small_rebuild_is_not(tiny_site
     times slower, see the benchmark); a build that loads a store afresh compacts it, a
     rebuild that replaces a few graphs does not (it would cost more than the rebuild)."""
     monkeypatch.setattr("kg.store.BATCH_BYTES", 1)  # a batch per graph
-    compacted = []
-    compact = kg.store.GraphWriter._compact
-    monkeypatch.setattr("kg.store.GraphWriter._compact",
-                        lambda self: (compacted.append(self.folder), compact(self)))
+    compacted = _spy_compaction(monkeypatch)
     kg.build_site(tiny_site, tmp_path / "out")
     assert compacted == [tmp_path / "out"]
     kg.build_site(tiny_site, tmp_path / "other", incremental=False)
@@ -1156,6 +1173,7 @@ def test_a_store_loaded_afresh_is_compacted_and_a_small_rebuild_is_not(tiny_site
     assert outputs(tmp_path / "out") == outputs(tmp_path / "other")
 
     monkeypatch.setattr("kg.store.BATCH_BYTES", 16 << 20)  # (changes over a batch load afresh)
+    monkeypatch.setattr("kg.store.COMPACT_SHARE", 10.0)    # (nor do the graphs replaced add up)
     talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
     talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
     again = kg.build_site(tiny_site, tmp_path / "out")
@@ -1173,14 +1191,47 @@ def test_a_failed_compaction_fails_the_build_and_keeps_the_last(tiny_site: Path,
     kg.build_site(tiny_site, out)
     before = outputs(out)
 
-    def fail(self) -> None:
-        self._error = OSError("No space left on device")
+    def fail(store) -> None:
+        raise OSError("No space left on device")
 
-    monkeypatch.setattr("kg.store.GraphWriter._compact", fail)
+    monkeypatch.setattr("kg.store._optimize", fail)
+    talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"  # so that a graph.nq put in place too soon shows
+    talk.write_text(talk.read_text().replace("Director", "Chief Executive"))
     with pytest.raises(kg.store.StoreError, match="No space left"):
         kg.build_site(tiny_site, out, incremental=False)
     assert outputs(out) == before
     assert sorted(p.name for p in out.iterdir()) == ["cache", "graph.nq", "report.json", "store"]
+
+
+def test_a_build_failing_while_the_store_compacts_waits_for_it(tiny_site: Path, tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """The copy of graph.nq fails while the store is being compacted: the compaction
+    ends before the new store's folder is deleted, and nothing is left behind."""
+    out = tmp_path / "out"
+    copying = threading.Event()
+    outcome: list[str] = []
+    optimize = kg.store._optimize
+
+    def slow(store) -> None:
+        copying.wait(10)
+        time.sleep(0.3)  # the build's thread is failing meanwhile
+        try:
+            optimize(store)
+            outcome.append("done")
+        except BaseException as exc:  # noqa: BLE001
+            outcome.append(repr(exc))
+            raise
+
+    def broken_copy(*args) -> None:
+        copying.set()
+        raise OSError("Input/output error")
+
+    monkeypatch.setattr("kg.store._optimize", slow)
+    monkeypatch.setattr("kg.store._copy", broken_copy)
+    with pytest.raises(OSError, match="Input/output"):
+        kg.build_site(tiny_site, out)
+    assert outcome == ["done"]
+    assert [p.name for p in out.iterdir() if p.name != "cache"] == []  # (the records read are kept)
 
 
 def test_rebuilds_compact_once_the_graphs_they_replaced_add_up(tiny_site: Path, tmp_path: Path,
