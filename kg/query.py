@@ -16,6 +16,8 @@ import csv
 import io
 import json
 import re
+import sys
+import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -41,11 +43,17 @@ _LEXEMES = re.compile(r'''
     (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<comment>\#[^\n]*)
+  | (?P<comment>\#[^\r\n]*)
 ''', re.X)
 _FORBIDDEN = re.compile(r"(?<![\w:?$.@-])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:-])",
                         re.I)
 _SERVICE_ANYWHERE = re.compile("service", re.I)
+#: where kg's reading of a query and rdflib's could part from the engine's: a carriage
+#: return alone ends a comment for the engine only; rdflib turns \u escapes into
+#: characters before it parses, the engine only inside strings
+_UNCHECKABLE = re.compile(r"\r(?!\n)|\\[uU]")
+SERVICE_CHECK_CHARS = 4000  # rdflib's parser takes about a second for 4,000 characters at worst
+_PARSING = threading.Lock()  # rdflib's parser is not safe to run in several threads at once
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:-])", re.I)
 
 
@@ -96,12 +104,23 @@ def _check_no_service(query: str) -> None:
     from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    try:
-        tree = parseQuery(query)
-    except Exception as exc:  # noqa: BLE001 - whatever the parser raises, the query is not run
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise Refused(f"the query has the word SERVICE and kg cannot read it to make sure it calls no "
-                      f"other endpoint ({detail})") from exc
+    if len(query) > SERVICE_CHECK_CHARS:
+        raise Refused(f"the query has the word SERVICE and is longer than {SERVICE_CHECK_CHARS} characters, "
+                      f"more than kg's check for SERVICE calls reads", 413)
+    if _UNCHECKABLE.search(query):
+        raise Refused("the query has the word SERVICE and a carriage return without a line feed, or a \\u "
+                      "escape, which kg's check for SERVICE calls cannot read as the engine does")
+    with _PARSING:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20_000))  # the parser recurses once a nested part
+        try:
+            tree = parseQuery(query)
+        except Exception as exc:  # noqa: BLE001 - whatever the parser raises, the query is not run
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise Refused(f"the query has the word SERVICE and kg cannot read it to make sure it calls no "
+                          f"other endpoint ({detail})") from exc
+        finally:
+            sys.setrecursionlimit(limit)
     stack: list[Any] = [tree]
     while stack:
         node = stack.pop()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import http.client
 import json
+import os
 import re
 import shutil
 import signal
@@ -70,7 +71,7 @@ _ACCEPT_ALIASES = {
 _FORMAT_ALIASES = {"n3": "turtle", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples",
                    "json-ld": "jsonld", "rdf": "rdfxml", "rdf+xml": "rdfxml", "sparql-results+json": "json",
                    "sparql-results+xml": "xml"}
-_DATASET_CLAUSE = re.compile(r"(?<![\w:?$.@-])FROM(?![\w:-])", re.I)
+_DATASET_CLAUSE = re.compile(r"(?<![\w:?$.@\\-])FROM(?![\w:-])", re.I)
 ENGINE_GRACE = 30  # seconds the engine's own timeout lies past kg's (kg stops a query first)
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
@@ -124,13 +125,21 @@ def oxigraph_binary() -> str:
     return found
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: the engine is killed when kg's process dies, however it dies (strictly:
-    when the thread that started it ends, hence :class:`Engine`'s keeper thread)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+try:  # looked up here: a child forked beside other threads must not load libraries
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+except (OSError, AttributeError):
+    _PRCTL = None
+
+
+def _dying_with(parent: int) -> Any:
+    """Linux: what the child runs before it becomes the engine, so that the engine is
+    killed when kg's process dies, however it dies (strictly: when the thread that
+    started it ends, hence :class:`Engine`'s keeper thread)."""
+    def child() -> None:  # pragma: no cover - runs in the child before exec
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # kg died before that was set
+            os._exit(1)
+    return child if _PRCTL is not None else None
 
 
 class Engine:
@@ -144,9 +153,10 @@ class Engine:
             raise StoreError(f"no built graph in {ep.graph_dir}", path=ep.graph_dir,
                              hint="run `kg build SITE --out DIR` first, or pass --graph DIR")
         self._lock = threading.Lock()
-        self.generation = 0  # how many times it was started
+        self.generation = 1  # raised as a restart begins: a query of an earlier one is cut off
+        self._closed = False
         # started from one thread that lives as long as the engine: the kernel kills a
-        # child when the thread that started it ends (see _die_with_parent)
+        # child when the thread that started it ends (see _dying_with)
         self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-engine")
         try:
             self.proc = self._keeper.submit(self._start).result()
@@ -166,7 +176,7 @@ class Engine:
              "--bind", f"127.0.0.1:{self.ep.engine_port}",
              "--timeout-s", str(int(self.ep.timeout) + ENGINE_GRACE)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+            preexec_fn=_dying_with(os.getpid()))
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -174,18 +184,29 @@ class Engine:
                 raise StoreError(f"the oxigraph server stopped: {err.strip()[:300]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.ep.engine_port), timeout=0.2):
-                    self.generation += 1
                     return proc
             except OSError:
                 time.sleep(0.05)
         proc.kill()
         raise StoreError("the oxigraph server did not start within 20 s")
 
+    def current(self) -> tuple[int, int]:
+        """The engine's generation and port, read together (not in the middle of a restart)."""
+        with self._lock:
+            return self.generation, self.ep.engine_port
+
     def restart(self, generation: int) -> None:
-        """Start the engine again, unless it was restarted since ``generation``."""
+        """Start the engine again, unless it was restarted since ``generation``.
+
+        Raises:
+            StoreError: it could not be started again, or the endpoint is stopping.
+        """
         with self._lock:
             if self.generation != generation:
                 return
+            if self._closed:
+                raise StoreError("the endpoint is stopping")
+            self.generation += 1
             self._stop(self.proc)
             self.proc = self._keeper.submit(self._start).result()
 
@@ -206,6 +227,7 @@ class Engine:
     def close(self) -> None:
         """Stop the engine."""
         with self._lock:
+            self._closed = True
             self.proc.terminate()
             try:
                 self.proc.wait(5)
@@ -217,8 +239,8 @@ class Engine:
         self._keeper.shutdown()
 
 
-def _accepted(accept: str) -> list[tuple[float, int, str]]:
-    """An ``Accept`` header's media ranges as (quality, order, range), best first."""
+def _accepted(accept: str) -> list[tuple[str, float, int]]:
+    """An ``Accept`` header's media ranges as (range, quality, order)."""
     ranges = []
     for order, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -227,15 +249,40 @@ def _accepted(accept: str) -> list[tuple[float, int, str]]:
             name, _, value = f.partition("=")
             if name.strip().lower() == "q":
                 try:
-                    q = min(max(float(value), 0.0), 1.0)
+                    q = float(value)
                 except ValueError:
                     q = 0.0
+                q = q if 0.0 <= q <= 1.0 else 0.0  # (also NaN)
         if media:
-            ranges.append((q, order, media))
-    return sorted(ranges, key=lambda r: (-r[0], r[1]))
+            ranges.append((media, q, order))
+    return ranges
+
+
+def _quality(media: str, ranges: list[tuple[str, float, int]]) -> tuple[float, int]:
+    """How much the client wants ``media``: the quality of the most specific range that
+    matches it (``type/sub``, then ``type/*``, then ``*/*``), and that range's place."""
+    best: tuple[int, float, int] | None = None
+    for rng, q, order in ranges:
+        if rng == media:
+            rank = 2
+        elif rng.endswith("/*") and (rng == "*/*" or media.startswith(rng[:-1])):
+            rank = 1 if rng != "*/*" else 0
+        else:
+            continue
+        if best is None or rank > best[0]:
+            best = (rank, q, order)
+    return (best[1], best[2]) if best is not None else (0.0, 0)
 
 
 def _negotiate(accept: str | None, fmt: list[str] | str | None, form: str) -> str:
+    """The result format (a key of :data:`RESULT_TYPES` or :data:`GRAPH_TYPES`): the
+    first usable ``format`` value, else the type ``Accept`` wants most (ties: the one
+    it names first, then kg's default).
+
+    Raises:
+        Refused: (406) a ``format`` that cannot be given and no ``Accept``, or an
+            ``Accept`` that wants none of the types.
+    """
     table = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
     default = "json" if table is RESULT_TYPES else "turtle"
     wanted = [fmt] if isinstance(fmt, str) else list(fmt or [])
@@ -244,26 +291,22 @@ def _negotiate(accept: str | None, fmt: list[str] | str | None, form: str) -> st
         key = _FORMAT_ALIASES.get(key, _ACCEPT_ALIASES.get(key.split(";")[0].strip(), key))
         if key in table:
             return key
-    if wanted and not accept:
+    if wanted and not (accept and accept.strip()):
         raise Refused(f"format {wanted[0]!r} not available for {form}: one of {', '.join(table)}", 406)
     if not accept or not accept.strip():
         return default
-    refused = {m for q, _, m in _accepted(accept) if q == 0}
-    for q, _, media in _accepted(accept):
-        if q == 0:
-            continue
-        if media == "*/*" or media.endswith("/*"):
-            major = media[:-1]
-            for key in ([default] + [k for k in table if k != default]):
-                full = table[key][0].split(";")[0]
-                if full.startswith(major if media != "*/*" else "") and full not in refused:
-                    return key
-            continue
-        key = _ACCEPT_ALIASES.get(media)
-        if key in table:
-            return key
-    raise Refused(f"none of the types in Accept can be given for {form}: "
-                  f"{', '.join(t[0].split(';')[0] for t in table.values())}", 406)
+    ranges = _accepted(accept)
+    scored = []
+    for preference, key in enumerate([default] + [k for k in table if k != default]):
+        # its own type, as ranges match it; other names for it only when named exactly
+        q, order = max([_quality(table[key][0].split(";")[0], ranges)] +
+                       [(q, order) for m, q, order in ranges if _ACCEPT_ALIASES.get(m) == key])
+        if q > 0:
+            scored.append((-q, order, preference, key))
+    if not scored:
+        raise Refused(f"none of the types in Accept can be given for {form}: "
+                      f"{', '.join(t[0].split(';')[0] for t in table.values())}", 406)
+    return min(scored)[3]
 
 
 def _timed_out(ep: Endpoint, engine: Engine, generation: int) -> tuple[int, dict[str, str], bytes]:
@@ -290,9 +333,9 @@ def run(ep: Endpoint, query: str, accept: str | None = None, fmt: list[str] | st
     bare = _LEXEMES.sub(" ", query)
     if not named and not _DATASET_CLAUSE.search(bare):
         fields.append(("union-default-graph", ""))
-    generation = engine.generation
+    generation, port = engine.current()
     deadline = time.monotonic() + ep.timeout
-    conn = http.client.HTTPConnection("127.0.0.1", engine.port, timeout=ep.timeout)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=ep.timeout)
     try:
         body = "&".join(f"{k}={_quote(v)}" for k, v in fields)
         conn.request("POST", "/query", body=body.encode("utf-8"), headers={
@@ -324,7 +367,7 @@ def run(ep: Endpoint, query: str, accept: str | None = None, fmt: list[str] | st
     except (socket.timeout, TimeoutError):
         return _timed_out(ep, engine, generation)
     except (ConnectionError, http.client.HTTPException) as exc:
-        if not engine.alive() or engine.generation != generation:
+        if engine.generation != generation or not engine.alive():
             engine.restart(generation)
             return 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "1"}, \
                 b"the SPARQL engine was restarted while this query ran; send it again\n"
@@ -493,6 +536,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, headers, out)
         except Refused as exc:
             self._error(exc.status, exc.message)
+        except StoreError as exc:  # the engine could not be started again
+            self._error(503, f"the SPARQL engine is not running: {exc}")
         except (ValueError, SyntaxError, OSError) as exc:
             self._error(400, f"bad request: {exc}")
 

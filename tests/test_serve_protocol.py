@@ -83,6 +83,10 @@ def listener():
     "SELECT * WHERE {{ ?s <http://x#y> ?o . FILTER(1<2)SERVICE#>\n<{url}> {{ ?x ?p ?o }} }}",
     "SELECT * WHERE {{ {{ SELECT * WHERE {{ sErViCe <{url}> {{ ?x ?p ?o }} }} }} }}",
     "SELECT * WHERE {{ ?s ?p ?o .SERVICE <{url}> {{ ?x ?p ?o }} }}",
+    # a carriage return alone ends a comment for the engine, not for a reader of lines
+    "SELECT * WHERE {{ # x\rSERVICE <{url}> {{ ?s ?p ?o }}\n}}",
+    # rdflib turns \u escapes into characters first: "\u0022" opens a long string for it only
+    'SELECT * WHERE {{ BIND("\\u0022" AS ?a) FILTER(1<2)SERVICE#>\n<{url}> {{ ?s ?p ?o }} BIND("\\u0022" AS ?b) }}',
 ])
 def test_no_way_past_the_service_refusal(server, listener, query) -> None:
     url, hits = listener
@@ -92,6 +96,21 @@ def test_no_way_past_the_service_refusal(server, listener, query) -> None:
         screen(text)
     status, _, _ = ask(server, text)
     assert status in (400, 403) and hits == []
+
+
+def test_the_service_check_reads_long_and_deep_queries_and_refuses_huge_ones() -> None:
+    many = "SELECT * WHERE { " + " . ".join(f"?s{i} <http://x/p> ?o{i}" for i in range(100)) + " } # service"
+    deep = "SELECT * WHERE { FILTER(" + "(" * 30 + "1" + ")" * 30 + ") } # service"
+    assert screen(many) == screen(deep) == "SELECT"
+    with pytest.raises(Refused) as info:
+        screen("SELECT * WHERE { FILTER(?x IN (" + ",".join(["1"] * 3000) + ")) } # service")
+    assert info.value.status == 413
+
+
+def test_a_carriage_return_does_not_hide_a_dataset(server, tiny_graph) -> None:
+    one = (tiny_graph.path / "graph.nq").read_text().splitlines()[0].rsplit(" ", 2)[-2]
+    in_one = sum(1 for line in (tiny_graph.path / "graph.nq").read_text().splitlines() if line.endswith(f"{one} ."))
+    assert count(server, f"SELECT (COUNT(*) AS ?n) #x\rFROM {one}\n WHERE {{ ?s ?p ?o }}") == in_one
 
 
 @pytest.mark.parametrize("query", [
@@ -158,6 +177,28 @@ def test_the_dataset_of_a_query_or_a_request_is_honoured(server, tiny_graph) -> 
 def test_accept_is_ranked_by_quality(server, accept, expected) -> None:
     status, headers, _ = ask(server, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", accept=accept)
     assert status == 200 and headers["content-type"].split(";")[0] == expected
+
+
+@pytest.mark.parametrize("accept, expected", [
+    ("application/*;q=0, */*", "csv"),                               # a refused range is refused
+    ("*/*, application/sparql-results+json;q=0", "xml"),
+    ("application/sparql-results+json;q=0.5, */*;q=0.9", "xml"),    # the most specific range's quality
+    ("text/csv;q=nan, application/sparql-results+xml", "xml"),
+    ("text/xml", "xml"),
+])
+def test_accept_quality_by_the_most_specific_range(accept, expected) -> None:
+    from kg.serve import _negotiate
+    assert _negotiate(accept, None, "SELECT") == expected
+
+
+def test_an_engine_that_cannot_start_again_is_503(tiny_graph, monkeypatch) -> None:
+    with Server(Endpoint(tiny_graph.path, port=0, timeout=5)) as srv:
+        monkeypatch.setattr("kg.serve.oxigraph_binary", lambda: "/bin/false")
+        srv.engine.proc.kill()
+        srv.engine.proc.wait()
+        for _ in range(2):
+            status, headers, body = ask(srv, "ASK { ?s ?p ?o }")
+            assert status == 503 and headers["access-control-allow-origin"] == "*", body
 
 
 def test_nothing_acceptable_is_406(server) -> None:
