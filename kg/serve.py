@@ -72,6 +72,7 @@ _FORMAT_ALIASES = {"n3": "turtle", "ttl": "turtle", "nt": "ntriples", "n-triples
                    "json-ld": "jsonld", "rdf": "rdfxml", "rdf+xml": "rdfxml", "sparql-results+json": "json",
                    "sparql-results+xml": "xml"}
 _DATASET_CLAUSE = re.compile(r"(?<![\w:?$.@\\-])FROM(?![\w:-])", re.I)
+MAX_RESULT_BYTES = 64 << 20  # of the engine's answer read at most (a row can be one huge string)
 ENGINE_GRACE = 30  # seconds the engine's own timeout lies past kg's (kg stops a query first)
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
@@ -355,7 +356,8 @@ def run(ep: Endpoint, query: str, accept: str | None = None, fmt: list[str] | st
             return 200, {"Content-Type": media}, result.serialize(format=out_format)
         lines, truncated = _read_lines(resp, ep.max_rows, conn, deadline)
         if truncated:
-            headers["X-KG-Truncated"] = f"results capped at {ep.max_rows} {'rows' if form == 'SELECT' else 'triples'}"
+            headers["X-KG-Truncated"] = (f"results capped at {ep.max_rows} {'rows' if form == 'SELECT' else 'triples'}"
+                                         f" or {MAX_RESULT_BYTES:,} bytes")
         data = b"".join(lines)
         if form == "SELECT":
             media, out_format = RESULT_TYPES[key]
@@ -388,17 +390,19 @@ def _read_lines(resp: http.client.HTTPResponse, limit: int, conn: http.client.HT
     lines: list[bytes] = []
     header = resp.getheader("Content-Type", "").startswith("text/tab-separated-values")
     wanted = limit + (1 if header else 0)
+    room = MAX_RESULT_BYTES
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError
         if conn.sock is not None:
             conn.sock.settimeout(left)
-        line = resp.readline()
+        line = resp.readline(room + 1)
         if not line:
             return lines, False
-        if len(lines) == wanted:
-            return lines, True
+        if len(lines) == wanted or len(line) > room or not line.endswith(b"\n"):
+            return lines, True  # (a line cut short is no row)
+        room -= len(line)
         lines.append(line)
 
 

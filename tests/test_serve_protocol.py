@@ -288,3 +288,13 @@ def test_the_engine_goes_with_kg_serve(tiny_graph, sig) -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_huge_result_is_cut_at_its_bytes(server, monkeypatch) -> None:
+    monkeypatch.setattr("kg.serve.MAX_RESULT_BYTES", 2000)
+    query = ('SELECT ?big WHERE { ?s ?p ?o BIND(CONCAT(STR(?s), STR(?s), STR(?s), STR(?s), STR(?s), STR(?s),'
+             ' STR(?s), STR(?s), STR(?s), STR(?s), STR(?s), STR(?s), STR(?s), STR(?s), STR(?s), STR(?s)) AS ?big) }')
+    status, headers, body = ask(server, query, accept="application/sparql-results+json")
+    rows = json.loads(body)["results"]["bindings"]
+    assert status == 200 and headers["x-kg-truncated"].endswith("or 2,000 bytes")
+    assert 0 < len(rows) < 1000 and sum(len(r["big"]["value"]) for r in rows) <= 2000
