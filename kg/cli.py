@@ -331,7 +331,7 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, a
         curl 'http://127.0.0.1:7878/queries/person-timeline?person_name=Jeni%20Tennison'
         kg serve --get '/sparql?query=ASK{?s?p?o}'
     """
-    from .serve import Endpoint, Server, get
+    from .serve import Endpoint, Server, get, interrupt_on_sigterm
 
     ep = Endpoint(Path(graph_dir), host=host, port=port, timeout=timeout, max_rows=max_rows,
                   allowed_hosts=list(allow_host))
@@ -343,8 +343,9 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, a
         click.echo(body.decode("utf-8", "replace"), nl=False)
         return
     server = Server(ep)
-    click.echo(f"SPARQL endpoint at {server.url} (named queries at /queries); Ctrl-C to stop", err=True)
+    interrupt_on_sigterm()  # before anyone is told the endpoint is up: stopped by SIGTERM, it stops the engine
     try:
+        click.echo(f"SPARQL endpoint at {server.url} (named queries at /queries); Ctrl-C to stop", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

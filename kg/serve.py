@@ -546,6 +546,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, f"bad request: {exc}")
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def interrupt_on_sigterm() -> Any:
+    """From now on SIGTERM raises ``KeyboardInterrupt``, as Ctrl-C does (only in the main
+    thread, where signals are handled). Returns the handler it replaced (None elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
+
+
 class Server:
     """The endpoint: Oxigraph engine plus kg's front layer. Use as a context manager."""
 
@@ -584,11 +596,7 @@ class Server:
     def serve_forever(self) -> None:
         """Serve until interrupted (Ctrl-C, or SIGTERM as a service manager stops it:
         both raise ``KeyboardInterrupt`` here, so that :meth:`close` stops the engine)."""
-        def stop(signum: int, frame: Any) -> None:
-            raise KeyboardInterrupt
-
-        previous = signal.signal(signal.SIGTERM, stop) if threading.current_thread() is threading.main_thread() \
-            else None
+        previous = interrupt_on_sigterm()
         try:
             self.httpd.serve_forever()
         finally:
