@@ -118,21 +118,33 @@ def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
     cur.source = str(p)
     for entry in data.get("people") or []:
         name = _entry_name(entry, p, "people")
-        for alias in [name] + list(entry.get("aliases") or []):
+        for alias in [name] + _names(entry.get("aliases"), p, "aliases"):
             cur.person_alias[normalise(alias)] = name
-        for url in entry.get("same_as") or []:
+        for url in _names(entry.get("same_as"), p, "same_as"):
             key = profile_key(str(url))
             if key:
                 cur.person_same_as[key] = name
     for entry in data.get("organisations") or []:
         name = _entry_name(entry, p, "organisations")
-        for alias in [name] + list(entry.get("aliases") or []):
+        for alias in [name] + _names(entry.get("aliases"), p, "aliases"):
             cur.org_alias[normalise(alias)] = name
         if entry.get("homepage"):
             cur.org_homepage[normalise(name)] = str(entry["homepage"])
-    cur.not_people = {normalise(n) for n in data.get("not_people") or []}
-    cur.not_organisations = {normalise(n) for n in data.get("not_organisations") or []}
+    cur.not_people = {normalise(n) for n in _names(data.get("not_people"), p, "not_people")}
+    cur.not_organisations = {normalise(n) for n in _names(data.get("not_organisations"), p, "not_organisations")}
     return cur
+
+
+def _names(value: Any, path: Path, key: str) -> list[str]:
+    """A curation list of names (or URLs); one written alone, not as a list, is a list
+    of one (iterated, its letters would each be a name)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)):
+        return [str(value)]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    raise MappingError(f"`{key}:` in the curation file must be a name or a list of names", path=path)
 
 
 def _entry_name(entry: Any, path: Path, section: str) -> str:

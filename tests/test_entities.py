@@ -107,6 +107,19 @@ def test_curation_file_errors_name_the_file(tmp_path) -> None:
         load_curation(tmp_path)
 
 
+def test_a_curation_name_written_alone_is_a_list_of_one(tmp_path) -> None:
+    """``not_people: Hollis Fairweather`` (no brackets) names one person, not eighteen letters."""
+    (tmp_path / "_kg").mkdir()
+    (tmp_path / "_kg" / "curation.yml").write_text(
+        "not_people: Hollis Fairweather\npeople:\n  - name: Ada Lovelace\n    aliases: A. Lovelace\n")
+    cur = load_curation(tmp_path)
+    assert cur.not_people == {"hollis fairweather"}
+    assert cur.person_alias == {"ada lovelace": "Ada Lovelace", "a lovelace": "Ada Lovelace"}
+    (tmp_path / "_kg" / "curation.yml").write_text("not_organisations: {a: b}\n")
+    with pytest.raises(MappingError, match="`not_organisations:` .* a name or a list of names"):
+        load_curation(tmp_path)
+
+
 def test_acronym_of_names() -> None:
     assert acronym("Department for Science, Innovation and Technology") == "dsit"
     assert acronym("Ada") == ""
