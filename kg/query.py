@@ -65,6 +65,12 @@ class Refused(QueryError):
         self.status = status
 
 
+def blanked(query: str) -> str:
+    """A query's text with its IRIs and comments blanked and its strings emptied, so
+    that a keyword found in what is left is one (as far as tokens alone can tell)."""
+    return _LEXEMES.sub(lambda m: " " if m.lastgroup != "string" else '""', query)
+
+
 def screen(query: str) -> str:
     """Check a query before it reaches the engine; return its form (SELECT, ASK…).
 
@@ -73,7 +79,7 @@ def screen(query: str) -> str:
     """
     if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
         raise Refused(f"query longer than {MAX_QUERY_BYTES} bytes", 413)
-    bare = _LEXEMES.sub(lambda m: " " if m.lastgroup != "string" else '""', query)
+    bare = blanked(query)
     bad = _FORBIDDEN.search(bare)
     if bad:
         word = bad.group(1).upper()

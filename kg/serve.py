@@ -45,7 +45,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .query import _LEXEMES, MAX_QUERY_BYTES, Refused, bind, load, names, screen
+from .query import MAX_QUERY_BYTES, Refused, bind, blanked, load, names, screen
 from .store import REPORT_FILE, STORE_DIR
 
 RESULT_TYPES = {
@@ -216,12 +216,17 @@ class Engine:
         return self.proc.poll() is None
 
     @staticmethod
-    def _stop(proc: subprocess.Popen) -> None:
-        proc.kill()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
+    def _stop(proc: subprocess.Popen, gently: bool = False) -> None:
+        """Stop ``proc``: asked first when ``gently``, killed when it does not end in 5 s."""
+        if gently:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
         if proc.stderr:
             proc.stderr.close()
 
@@ -229,14 +234,7 @@ class Engine:
         """Stop the engine."""
         with self._lock:
             self._closed = True
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            if self.proc.stderr:
-                self.proc.stderr.close()
+            self._stop(self.proc, gently=True)
         self._keeper.shutdown()
 
 
@@ -331,8 +329,7 @@ def run(ep: Endpoint, query: str, accept: str | None = None, fmt: list[str] | st
     fields = [("query", query)]
     named = [(k, v) for k, values in (dataset or {}).items() for v in values]
     fields += named
-    bare = _LEXEMES.sub(" ", query)
-    if not named and not _DATASET_CLAUSE.search(bare):
+    if not named and not _DATASET_CLAUSE.search(blanked(query)):
         fields.append(("union-default-graph", ""))
     generation, port = engine.current()
     deadline = time.monotonic() + ep.timeout
