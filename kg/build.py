@@ -6,6 +6,7 @@ import pickle
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,7 +26,7 @@ from .related import (event_nquads, graph_name, inputs_digest, load_tables, reke
 from .resolve import normalise
 from .series import Series, find_series
 from .site import Site, load_site
-from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, write_json
+from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, file_error, folder_lock, write_json
 
 
 STAGES = ("read", "graph", "store", "related", "report", "save")
@@ -73,9 +74,17 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     Raises:
         SiteError: the site folder or its ``_config.yml`` cannot be read.
         MappingError: the mapping file is invalid.
+        StoreError: ``out`` cannot be written, or another build is writing to it
+            (see :func:`kg.store.folder_lock`).
     """
-    with gc_paused():  # millions of objects, no cycles: see kg/collector.py
-        return _build(site, out, mapping, base_url, curation, jobs, incremental, progress)
+    with gc_paused(), (folder_lock(out) if out is not None else nullcontext()):
+        # (gc paused: millions of objects, no cycles: see kg/collector.py)
+        try:
+            return _build(site, out, mapping, base_url, curation, jobs, incremental, progress)
+        except OSError as exc:  # the site's files are read into diagnostics: this is writing
+            if out is None:
+                raise
+            raise file_error(out, exc, "write to") from exc
 
 
 def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None, base_url: str | None,

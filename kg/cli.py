@@ -1,7 +1,8 @@
 """The ``kg`` command: a thin layer over the Python API in :mod:`kg`.
 
 Exit status: 0 ok; 1 ran and found problems (``--strict`` with errors, failed
-validation); 2 could not run (bad usage, no such site, invalid mapping or query).
+validation); 2 could not run (bad usage, no such site, invalid mapping or query, a file
+that cannot be written); 130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
@@ -21,16 +22,26 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class KgGroup(click.Group):
-    """Turns every :class:`KgError` into ``Error: …`` on stderr and exit status 2."""
+    """Turns every :class:`KgError` into ``Error: …`` on stderr and exit status 2; so
+    too a file kg could not read or write (an ``OSError`` that no command turned into a
+    :class:`KgError` first); Ctrl-C into ``Interrupted.`` and 130, as a shell does."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except KgError as exc:
-            if ctx.params.get("traceback"):
+        except (KgError, OSError) as exc:
+            if ctx.params.get("traceback") or isinstance(exc, BrokenPipeError):
                 raise
+            if isinstance(exc, OSError):
+                from .store import file_error
+                exc = file_error(None, exc, None)
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
+        except KeyboardInterrupt:
+            if ctx.params.get("traceback"):
+                raise
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
 
 
 def graph_option(f):
@@ -47,8 +58,11 @@ def _emit(text: str, output: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
     else:
-        from .store import write_bytes
-        write_bytes(Path(output), text.encode("utf-8"))
+        from .store import file_error, write_bytes
+        try:
+            write_bytes(Path(output), text.encode("utf-8"))
+        except OSError as exc:
+            raise file_error(output, exc) from exc
 
 
 @click.group(cls=KgGroup, context_settings=CONTEXT)
@@ -61,7 +75,8 @@ def cli(traceback: bool) -> None:
     query it with named SPARQL queries; draw it; list related events.
 
     \b
-    Exit status: 0 ok, 1 problems found (--strict, validate), 2 could not run.
+    Exit status: 0 ok, 1 problems found (--strict, validate), 2 could not run,
+    130 interrupted.
 
     \b
     Example:

@@ -14,6 +14,7 @@ stopped half-way leaves the previous outputs whole.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -32,6 +33,12 @@ from .errors import StoreError
 GRAPH_FILE = "graph.nq"
 STORE_DIR = "store"
 REPORT_FILE = "report.json"
+LOCK_FILE = "cache/build.lock"  # held by the build writing to the folder (see folder_lock)
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds there are not kept apart
+    fcntl = None  # type: ignore[assignment]
 
 
 class KnowledgeGraph:
@@ -177,14 +184,81 @@ def open_graph(folder: str | Path = "graphs", engine: str = "oxigraph") -> Knowl
     if (folder / STORE_DIR).is_dir():
         try:
             return KnowledgeGraph(ox.Store.read_only(str(folder / STORE_DIR)), report, folder)
-        except OSError:
-            pass  # e.g. written by another Oxigraph version: fall back to the N-Quads file
+        except (OSError, RuntimeError):
+            # written by another Oxigraph version (OSError), or damaged (RocksDB's
+            # "Corruption: …" is a RuntimeError): the N-Quads file says the same;
+            # the next build makes a new store
+            pass
     if (folder / GRAPH_FILE).is_file():
         store = ox.Store()
         store.bulk_load(path=str(folder / GRAPH_FILE), format=ox.RdfFormat.N_QUADS)
         return KnowledgeGraph(store, report, folder)
     raise StoreError(f"no built graph in {folder}", path=folder,
                      hint="run `kg build SITE --out DIR` first, or pass --graph DIR")
+
+
+@contextmanager
+def folder_lock(folder: str | Path) -> Iterator[Path]:
+    """Hold the graph folder ``folder`` (made if missing) for one build, so that two
+    builds never write into it at once: the second would delete the first's new store
+    as a killed build's leftover, or put its own in place under the first's files.
+
+    The lock is ``flock`` on ``folder/cache/build.lock`` (which names the holding process): the
+    kernel lets go of it when the build ends, however it ends, so no stale lock is ever
+    left. Readers (``kg query``, ``kg serve``) take no lock: every file a build writes
+    is put in place by a rename. (Where ``fcntl`` is missing, on Windows, there is no lock.)
+
+    Raises:
+        StoreError: another process holds the folder, or it cannot be made or written.
+    """
+    folder = Path(folder)
+    try:
+        (folder / LOCK_FILE).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        raise file_error(folder, exc) from exc
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                who = f" (process {holder})" if holder.isdigit() else ""
+                raise StoreError(f"another kg build{who} is writing to {folder}.",
+                                 hint="wait for it to end and run this one again, "
+                                      "or build into another folder with --out") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        yield folder
+    finally:
+        os.close(fd)
+
+
+def file_error(path: str | Path | None, exc: OSError, doing: str | None = "write") -> StoreError:
+    """``exc``, met as kg was ``doing`` (``write``, ``write to``, ``read``, or ``None``:
+    unsaid) ``path`` (``None``: unknown), as an error a user can act on."""
+    where = str(path if path is not None else exc.filename or "")
+    if exc.filename is not None and str(exc.filename) != where:  # (a folder on the way)
+        where = f"{where} ({exc.filename})" if doing else str(exc.filename)
+    code = exc.errno
+    if code is None:  # Oxigraph's say it in words, among many ("IO error: … While appending to file: …")
+        code = next((c for c in _HINTS if os.strerror(c) in str(exc)), None)
+    reason = (exc.strerror or (os.strerror(code) if code is not None else str(exc))).rstrip(".")
+    if not where:
+        return StoreError(f"{reason}.", hint=_HINTS.get(code))
+    if reason[1:2].islower():
+        reason = reason[:1].lower() + reason[1:]
+    what = f"cannot {doing} {where}" if doing else where
+    return StoreError(f"{what}: {reason}.", hint=_HINTS.get(code))
+
+
+_HINTS = {errno.ENOSPC: "the disk is full: make room and run again",
+          errno.EDQUOT: "the disk quota is used up: make room and run again",
+          errno.EACCES: "kg is not allowed there: change the permissions or choose another path",
+          errno.EPERM: "kg is not allowed there: change the permissions or choose another path",
+          errno.EROFS: "the disk is read-only: choose another folder",
+          errno.ENOTDIR: "a file stands where a folder is needed: choose another path",
+          errno.EEXIST: "a file stands where a folder is needed: choose another path"}
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -475,7 +549,7 @@ class GraphWriter:
                 self.previous = json.loads((self.folder / HASHES_FILE).read_text(encoding="utf-8"))
                 self._new.rmdir()
                 ox.Store.read_only(str(old)).backup(str(self._new))
-            except (OSError, ValueError):
+            except (OSError, ValueError, RuntimeError):  # (RuntimeError: a damaged store)
                 self.previous = {}
                 self._empty_store()
         self._store = ox.Store(str(self._new))
@@ -702,6 +776,8 @@ class GraphWriter:
             self._thread = None
         if self._error is not None:
             error, self._error = self._error, None
+            if isinstance(error, OSError):
+                raise file_error(self.folder, error, "write to") from error
             raise StoreError(f"cannot write the store in {self.folder}: {error}") from error
 
     def finish(self, report: dict[str, Any]) -> ox.Store:
