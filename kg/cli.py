@@ -151,7 +151,10 @@ def _progress_display():
 
 def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str:
     """The build report as a few lines of text."""
-    lines = [f"Built {report.get('base_url')}: {report.get('files')} files, {report.get('quads')} quads"
+    def counted(count: object, noun: str) -> str:  # "1 error", "2 errors"
+        return f"{count} {noun}{'' if count == 1 else 's'}"
+
+    lines = [f"Built {report.get('base_url')}: {n(report.get('files'), 'file')}, {n(report.get('quads'), 'quad')}"
              f" in {report.get('seconds')} s" + (f" -> {out}" if out else "")]
     kinds = ", ".join(f"{n} {k}" for k, n in report.get("files_by_kind", {}).items())
     lines.append(f"  files: {kinds}")
@@ -159,7 +162,7 @@ def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str
     lines.append("  nodes: " + ", ".join(f"{n} {c}" for c, n in classes.items()))
     lines.append(f"  series: {len(report.get('series', []))}")
     diags = report.get("diagnostics", [])
-    lines.append(f"  {report.get('errors', 0)} errors, {report.get('warnings', 0)} warnings")
+    lines.append(f"  {counted(report.get('errors', 0), 'error')}, {counted(report.get('warnings', 0), 'warning')}")
     shown = [d for d in diags if d["severity"] in ("error", "warning")]
     for d in shown[:limit] if limit else shown:
         where = d.get("path", "") + (f":{d['line']}" if d.get("line") else "")
@@ -317,7 +320,10 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
         for path in done["written"]:
             click.echo(f"wrote {path}")
         for path in done["kept"]:
-            click.echo(f"kept {path} (changed by the site; delete it to get kg's version)")
+            if path in done["warnings"]:  # the site's own file: kg's data of that name was not written
+                click.echo(f"Warning: {done['warnings'][path]}", err=True)
+            else:
+                click.echo(f"kept {path} (changed by the site; delete it to get kg's version)")
         return
     _emit(format_related(related_events(graph, top, weights), fmt), output)
 

@@ -22,8 +22,30 @@ when it sets them.)
 Every ``<`` in the JSON files is written ``\\u003c`` (the same string to a JSON reader),
 and the JSON-LD include does the same to what Jekyll's ``jsonify`` prints, so a title
 holding ``</script>`` cannot end the script element. Files are written atomically.
-An include whose first line no longer says ``kg:generated`` is the site's own and is
-left as it is.
+
+kg never writes over a file it did not write. An include whose first line no longer
+says ``kg:generated`` is the site's own and is left as it is. A data file says whose it
+is by its first key, ``"kg:generated"`` (a note saying kg rewrites the file while the
+key is there): JSON has no comments, and a key is what a site editor sees first when
+opening the file, as with the includes. No page path can be that key (they all start
+with ``/``); the includes look a page up by its path, so they never see it, but a
+layout looping over a whole file meets it once (``{% unless pair[0] == "kg:generated" %}``).
+A data file without the key is the site's own and is kept, reported in ``kept`` and
+``warnings``, and kg's data of that name is not written, unless it is plainly what an
+older kg wrote (every key a page path, every value in the shape kg writes): that one
+is kg's and gets the key. kg also leaves a name alone that another file of the data
+folder already gives Jekyll (``related_events.yml`` beside ``related_events.json``:
+Jekyll keeps only one of them for ``site.data.related_events``). The way out of either
+is to rename the site's file or to give kg's data another name in ``_config.yml``,
+which the includes read too::
+
+    kg:
+      data:
+        backlinks: kg_backlinks        # _data/kg_backlinks.json, site.data.kg_backlinks
+
+A marker was chosen over a manifest of digests of what kg last wrote: a manifest is
+state the site editor cannot see, is lost when the site is copied without it, and
+would still need the shape check for files written before it existed.
 """
 from __future__ import annotations
 
@@ -36,16 +58,26 @@ from typing import Any, Mapping
 
 import yaml
 
-from .errors import KgError
+from .errors import KgError, SiteError
 from .query import internal, run_query
 from .related import Suggestion, related_events
 from .store import KnowledgeGraph, write_bytes
 
-DATA_FILES = {"related": "related_events.json", "backlinks": "backlinks.json", "jsonld": "event_jsonld.json"}
+#: Each data file's name in ``site.data`` (its file is ``_data/NAME.json``), unless
+#: ``_config.yml`` sets another under ``kg: data: NAME: OTHER``.
+DATA_NAMES = {"related": "related_events", "backlinks": "backlinks", "jsonld": "event_jsonld"}
+DATA_FILES = {key: name + ".json" for key, name in DATA_NAMES.items()}
+#: What each data file holds, in the words of a warning.
+DATA_LABELS = {"related": "related events", "backlinks": "backlinks", "jsonld": "JSON-LD"}
+#: The files Jekyll reads into ``site.data``, in the order it reads them (the last one read wins).
+JEKYLL_DATA_EXTENSIONS = (".yaml", ".yml", ".json", ".csv", ".tsv")
 INCLUDES = ("related-events.html", "backlinks.html", "event-jsonld.html",
             # one per kind of page, each a titled use of backlinks.html
             "person-events.html", "organisation-events.html", "project-events.html", "topic-events.html")
 MARKER = "kg:generated"
+#: The value of a data file's ``MARKER`` key.
+DATA_NOTE = ("written by `kg related --site`, which rewrites this file while this key is in it; "
+             "delete the key to keep the file as your own")
 ORGANIZER_ROLES = ("host", "organiser", "organizer", "convenor", "convener")
 
 
@@ -78,18 +110,26 @@ class _Paths:
 def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
                 related: Mapping[str, list[Suggestion]] | None = None, top: int | None = None,
                 weights: Mapping[str, Any] | str | Path | None = None,
-                texts: Mapping[str, str] | None = None, includes: bool = True) -> dict[str, list[str]]:
-    """Write the data files and includes of the site at ``site_dir``.
+                texts: Mapping[str, str] | None = None, includes: bool = True) -> dict[str, Any]:
+    """Write the data files and includes of the site at ``site_dir``, never over the site's own.
 
     Args:
         graph: the site's built graph.
         site_dir: the Jekyll site folder (the one holding ``_config.yml``).
         related: suggestions already computed by :func:`kg.related.related_events`;
-            computed here (with ``top``, ``weights``, ``texts``) when ``None``.
+            computed here (with ``top``, ``weights``, ``texts``) when ``None`` and the
+            related events' data file is to be written.
         includes: also write the ``_includes`` files (never over ones the site changed).
 
     Returns:
-        ``{"written": [paths], "kept": [includes left alone because the site changed them]}``.
+        ``{"written": [paths], "kept": [paths], "warnings": {path: line}}``: ``kept``
+        lists the includes the site changed and the site's own files that kept kg from
+        writing a data file; each of the latter has a line in ``warnings`` saying why
+        and what to do.
+
+    Raises:
+        KgError: the graph has no base URL.
+        SiteError: ``_config.yml`` sets a data name (``kg: data:``) that is not a name.
     """
     site = Path(site_dir)
     paths = _Paths(graph)
@@ -97,16 +137,33 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
         raise KgError("the graph's build report has no base_url, so its pages have no site paths",
                       hint="rebuild it with `kg build`")
     config = _config(site)
+    names = data_names(config, site / "_config.yml")
     data_dir = site / str(config.get("data_dir") or "_data")
     includes_dir = site / str(config.get("includes_dir") or "_includes")
-    if related is None:
-        related = related_events(graph, top, weights, texts=texts, site=site)
     written: list[str] = []
     kept: list[str] = []
-    for key, data in (("related", related_data(related, paths)), ("backlinks", backlinks_data(graph, paths)),
-                      ("jsonld", jsonld_data(graph, paths, config))):
-        target = data_dir / DATA_FILES[key]
-        write_bytes(target, dump_json(data))
+    warnings: dict[str, str] = {}
+    todo = []
+    for key, name in names.items():
+        target = data_dir / f"{name}.json"
+        blocked = _data_conflicts(key, name, target, data_dir)
+        for path, line in blocked.items():
+            kept.append(path)
+            warnings[path] = line
+        if not blocked:
+            todo.append((key, target))
+    for key, target in todo:
+        if key == "related":
+            if related is None:
+                related = related_events(graph, top, weights, texts=texts, site=site)
+            data = related_data(related, paths)
+        elif key == "backlinks":
+            data = backlinks_data(graph, paths)
+        else:
+            data = jsonld_data(graph, paths, config)
+        content = dump_json({MARKER: DATA_NOTE, **data})
+        if not target.is_file() or target.read_bytes() != content:  # unchanged: no rebuild for `jekyll serve`
+            write_bytes(target, content)
         written.append(str(target))
     if includes:
         for name in INCLUDES:
@@ -118,7 +175,55 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
             if not target.exists() or target.read_bytes() != text:
                 write_bytes(target, text)
             written.append(str(target))
-    return {"written": written, "kept": kept}
+    return {"written": written, "kept": kept, "warnings": warnings}
+
+
+def data_names(config: Mapping[str, Any], config_path: str | Path = "_config.yml") -> dict[str, str]:
+    """The name in ``site.data`` of each data file (``DATA_NAMES`` keys), as ``_config.yml`` sets them.
+
+    ``kg: {data: {backlinks: kg_backlinks}}`` makes kg write ``_data/kg_backlinks.json``
+    and its includes read ``site.data.kg_backlinks``.
+
+    Raises:
+        SiteError: ``kg`` or ``kg.data`` is not a mapping, names an unknown data file,
+            or gives a name that is not letters, digits, ``_`` and ``-``, or one used twice.
+    """
+    names = dict(DATA_NAMES)
+    section = config.get("kg")
+    if section is None:
+        return names
+    if not isinstance(section, dict):
+        raise SiteError(f"`kg` must be a mapping of kg's settings, got {section!r}", path=config_path, key="kg",
+                        hint="e.g. kg: {data: {backlinks: kg_backlinks}}")
+    chosen = section.get("data")
+    if chosen is None:
+        return names
+    by_name = {name: key for key, name in DATA_NAMES.items()}
+    if not isinstance(chosen, dict):
+        raise SiteError(f"`kg.data` must map a data file's name to another name, got {chosen!r}",
+                        path=config_path, key="kg.data", hint="e.g. kg: {data: {backlinks: kg_backlinks}}")
+    for default, name in chosen.items():
+        if default not in by_name:
+            raise SiteError(f"`kg.data` names no data file kg writes: {default!r}. "
+                            f"Expected one of {', '.join(DATA_NAMES.values())}", path=config_path, key="kg.data")
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+            raise SiteError(f"`kg.data.{default}` must be a data name (letters, digits, _ and -), got {name!r}",
+                            path=config_path, key=f"kg.data.{default}",
+                            hint="kg writes _data/NAME.json and its includes read site.data.NAME")
+        names[by_name[default]] = name
+    twice = sorted({n for n in names.values() if list(names.values()).count(n) > 1})
+    if twice:
+        raise SiteError(f"`kg.data` gives two of kg's data files the name {twice[0]!r}", path=config_path,
+                        key="kg.data")
+    return names
+
+
+def read_data(path: str | Path) -> dict[str, Any]:
+    """A data file kg wrote, as the mapping it was made from (its ``kg:generated`` key left out)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    if isinstance(data, dict):
+        data.pop(MARKER, None)
+    return data
 
 
 def dump_json(data: Any) -> bytes:
@@ -133,6 +238,101 @@ def _ours(path: Path) -> bool:
     except OSError:
         return False
     return MARKER in head.split("\n", 1)[0]
+
+
+# A data file kg wrote starts with its marker key (read from the first bytes only).
+_MARKED = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"' + re.escape(MARKER.encode()) + rb'"\s*:')
+# The keys of each item kg writes in the lists of related_events.json and backlinks.json.
+_ITEM_KEYS = {"related": {"url", "title", "date", "score", "reasons"}, "backlinks": {"url", "title", "date", "roles"}}
+
+
+def _data_conflicts(key: str, name: str, target: Path, data_dir: Path) -> dict[str, str]:
+    """The site's files that keep kg from writing ``target`` (data ``key``), each with a warning line.
+
+    Empty when kg may write it: no other file gives Jekyll the same data name, and
+    ``target`` is absent or kg's.
+    """
+    default = DATA_NAMES[key]
+    fix = (f"rename your file, or give kg's {DATA_LABELS[key]} another name in _config.yml "
+           f"(kg: {{data: {{{default}: kg_{default}}}}})")
+    out = {}
+    for other in _same_data_name(name, data_dir):
+        if other.name == target.name:
+            continue
+        stale = " (kg's own from before is still there: delete it)" if target.is_file() and _data_is_ours(key, target) is None else ""
+        out[str(other)] = (f"{other} also gives site.data.{name}, so kg did not write {target} beside it "
+                           f"(Jekyll keeps only one of them){stale}: {fix}")
+    if out:
+        return out
+    why = _data_is_ours(key, target)
+    if why is not None:
+        out[str(target)] = f"{target} is the site's own ({why}), so kg did not write its {DATA_LABELS[key]}: {fix}"
+    return out
+
+
+def _same_data_name(name: str, data_dir: Path) -> list[Path]:
+    """The files and folders of ``data_dir`` that Jekyll reads as ``site.data[name]``.
+
+    Jekyll's ``DataReader`` takes ``*.{yaml,yml,json,csv,tsv}`` and the folders, and
+    names each by its stem without characters other than ASCII letters, digits, ``_``,
+    ``-`` and spaces, its runs of spaces made one ``_``.
+    """
+    try:
+        entries = sorted(data_dir.iterdir())
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            stem = entry.name
+        elif entry.suffix in JEKYLL_DATA_EXTENSIONS:
+            stem = entry.name[:-len(entry.suffix)]
+        else:
+            continue
+        if "_".join(re.sub(r"[^\w\s-]+", "", stem, flags=re.ASCII).split()) == name:
+            out.append(entry)
+    return out
+
+
+def _data_is_ours(key: str, path: Path) -> str | None:
+    """``None`` when kg may write ``path``: it is absent, starts with kg's marker key, or is
+    plainly what an older kg wrote; else why it is the site's own."""
+    try:
+        with open(path, "rb") as fh:
+            if _MARKED.match(fh.read(4096)):
+                return None
+            fh.seek(0)
+            raw = fh.read()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return "a folder"
+    except OSError as exc:
+        return f"kg cannot read it: {exc.strerror or exc}"
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return "not JSON kg wrote"
+    if isinstance(data, dict) and MARKER in data:  # kg's, with its keys reordered
+        return None
+    if _older_kg(key, data):
+        return None
+    return f'no "{MARKER}" key'
+
+
+def _older_kg(key: str, data: Any) -> bool:
+    """Whether ``data`` is plainly what kg wrote before its data files had a marker:
+    a non-empty object of page paths, each to what kg writes for a page."""
+    if not isinstance(data, dict) or not data or not all(isinstance(k, str) and k.startswith("/") for k in data):
+        return False
+    if key == "jsonld":
+        return all(isinstance(v, dict) and v.get("@context") == "https://schema.org" and v.get("@type") == "Event"
+                   for v in data.values())
+    keys = _ITEM_KEYS[key]
+    return all(isinstance(v, list) and all(isinstance(i, dict) and set(i) == keys for i in v)
+               for v in data.values())
 
 
 def _config(site: Path) -> dict[str, Any]:

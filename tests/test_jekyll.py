@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.jekyll import INCLUDES, export_site
+from kg.jekyll import INCLUDES, export_site, read_data
 from kg.related import related_events
 
 SITE = Path(__file__).resolve().parent / "fixtures" / "jekyll-site"
@@ -36,7 +36,7 @@ def site(tmp_path: Path) -> Path:
 
 
 def data(site: Path, name: str):
-    return json.loads((site / "_data" / name).read_text(encoding="utf-8"))
+    return read_data(site / "_data" / name)
 
 
 def test_related_data_is_keyed_by_page_url_with_site_paths(site: Path) -> None:
@@ -230,7 +230,7 @@ def test_export_needs_a_base_url(tmp_path: Path) -> None:
 def test_jsonld_conforms_to_its_shapes(site: Path, tmp_path: Path) -> None:
     from kg.validate import validate_jsonld
 
-    docs = json.loads((site / "_data" / "event_jsonld.json").read_text(encoding="utf-8"))
+    docs = read_data(site / "_data" / "event_jsonld.json")
     result = validate_jsonld(docs)
     assert result.conforms and result.results == [], [str(r) for r in result.results]
     first = next(iter(docs))
