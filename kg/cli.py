@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import open_graph, run_query
-from .errors import KgError
+from .errors import KgError, counted
 from .query import FORMATS, format_result, load, names
 
 DEFAULT_GRAPH = "graphs"
@@ -126,8 +126,8 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     else:
         text = summary(report, out, limit=None if verbose else 20)
         if shacl:
-            text += f"  SHACL: {'conforms' if not violations else f'{violations} violations'}, " \
-                    f"{len(result.warnings)} warnings (details: kg validate SITE)\n"
+            text += f"  SHACL: {'conforms' if not violations else counted(violations, 'violation')}, " \
+                    f"{counted(len(result.warnings), 'warning')} (details: kg validate SITE)\n"
         click.echo(text, nl=False)
     if strict and (report.get("errors") or violations):
         sys.exit(1)
@@ -151,11 +151,8 @@ def _progress_display():
 
 def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str:
     """The build report as a few lines of text."""
-    def counted(count: object, noun: str) -> str:  # "1 error", "2 errors"
-        return f"{count} {noun}{'' if count == 1 else 's'}"
-
-    lines = [f"Built {report.get('base_url')}: {n(report.get('files'), 'file')}, {n(report.get('quads'), 'quad')}"
-             f" in {report.get('seconds')} s" + (f" -> {out}" if out else "")]
+    lines = [f"Built {report.get('base_url')}: {counted(report.get('files'), 'file')}, "
+             f"{counted(report.get('quads'), 'quad')} in {report.get('seconds')} s" + (f" -> {out}" if out else "")]
     kinds = ", ".join(f"{n} {k}" for k, n in report.get("files_by_kind", {}).items())
     lines.append(f"  files: {kinds}")
     classes = report.get("nodes_by_class", {})

@@ -60,6 +60,11 @@ class StoreError(KgError):
 SEVERITIES = ("error", "warning", "info")
 
 
+def counted(n: object, noun: str, plural: str | None = None) -> str:
+    """``n`` with ``noun`` agreeing: ``counted(1, "error")`` is "1 error", else "2 errors"."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """A problem found in a site's content, with where it is and what to do.

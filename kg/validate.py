@@ -5,7 +5,12 @@ well-formed graph holds: an event has one title and comes from one file, a speak
 role is one kg knows, every topic named is a topic… :func:`validate_graph` runs them
 with pyshacl over the union of the graph's named graphs and returns one
 :class:`ShapeResult` per problem, each with the path of the source file (relative to
-the site folder) that an editor should open.
+the site folder) that an editor should open and, where the graph records it, the line
+(a speaker's entry, a front-matter entry kept as ``kg:FrontMatterEntry``). A value of
+the wrong type is worded from the value ("`title:` is a number (2024), not text").
+
+:func:`lint` adds the build's diagnostics and groups everything by file for ``kg
+validate``; :func:`format_lint` words it for a person.
 
 pyshacl is slow on an rdflib graph backed by Oxigraph, so the union is copied once
 into a plain in-memory rdflib ``Graph`` before validation; no inference is run: the
@@ -18,21 +23,24 @@ import functools
 import time
 from dataclasses import asdict, dataclass, field
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from .errors import KgError
+from .errors import KgError, MappingError, counted
+from .mapping import Kind, Mapping, load_mapping
 from .store import KnowledgeGraph
 from .vocab import KG
 
 SHAPES_FILE = "shapes.ttl"
 ONTOLOGY_FILE = "kg.ttl"
 SEVERITIES = ("violation", "warning", "info")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+_RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
@@ -59,6 +67,12 @@ class ShapeResult:
             written in several files).
         shape: IRI of the shape that reported it (blank-node shapes: their parent's).
         constraint: the SHACL constraint component, e.g. ``sh:MinCountConstraintComponent``.
+        line: the line of ``source`` to look at, when the graph records it: a speaker's
+            entry (``kg:line`` of the focus itself), or the front-matter entry of ``key``.
+            ``None`` for something missing, or a key whose line the graph does not keep.
+        key: the front-matter key that ``path`` comes from (``title`` for
+            ``schema:name``…), per the mapping; ``None`` when it comes from none.
+        hint: what to write instead, when kg can say (a value of the wrong type).
     """
 
     focus: str
@@ -70,11 +84,15 @@ class ShapeResult:
     sources: tuple[str, ...] = ()
     shape: str | None = None
     constraint: str | None = None
+    line: int | None = None
+    key: str | None = None
+    hint: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.source}: " if self.source else ""
+        where = f"{self.source}{f':{self.line}' if self.line else ''}: " if self.source else ""
         what = f" [{self.value}]" if self.value is not None and self.value != self.focus else ""
-        return f"{where}{self.severity}: {self.message}{what} ({self.focus})"
+        text = f"{where}{self.severity}: {self.message}{what} ({self.focus})"
+        return with_hint(text, self.hint)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-ready dict, without empty fields."""
@@ -206,12 +224,15 @@ def union_graph(graph: KnowledgeGraph | ox.Store) -> rdflib.Graph:
     return g
 
 
-def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None = None) -> ValidationResult:
+def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None = None,
+                   mapping: Mapping | None = None) -> ValidationResult:
     """Validate ``graph`` against the SHACL shapes.
 
     Args:
         graph: a built graph (or a bare pyoxigraph ``Store`` of quads).
         shapes: a Turtle file of SHACL shapes; default: kg's own ``shapes.ttl``.
+        mapping: the mapping the graph was built with, to name the front-matter key of
+            each result; default: the one the build report names (else kg's own).
 
     No inference is run and kg's ontology is not mixed into the data: the build writes
     every ``rdf:type`` explicitly, and kg's shapes are written for exactly those types
@@ -220,7 +241,8 @@ def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None =
 
     Returns:
         The outcome: ``conforms`` (no violations) and the results, sorted by source
-        file, severity, focus node and path; each names the file to fix.
+        file, severity, focus node and path; each names the file to fix, and the line
+        and the front-matter key where the graph records them.
 
     Raises:
         ShapesError: the shapes file cannot be read or is not valid Turtle.
@@ -241,14 +263,21 @@ def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None =
                           hint=f"see {getattr(exc, 'link', None) or 'https://www.w3.org/TR/shacl/'}") from exc
     store = graph.store if isinstance(graph, KnowledgeGraph) else graph
     results = _read_report(report, shapes_graph)
-    sources = _sources(store, {r["focus"] for r in results if r["focus"] is not None})
+    foci = {r["focus"] for r in results if r["focus"] is not None}
+    sources = _sources(store, foci)
+    facts = _facts(store, foci)
+    the_mapping = mapping if mapping is not None else mapping_of(graph)
     out = []
     for r in results:
         files = sources.get(r["focus"], ()) if r["focus"] else ()
+        key, line = _key_and_line(r, facts.get(r["focus"] or ""), the_mapping)
+        message, hint = r["message"], None
+        if r["constraint"] == "sh:DatatypeConstraintComponent" and key and r["datatype"] is not None:
+            message, hint = datatype_wording(key, r["value"] or "", r["datatype"], r["expected"])
         out.append(ShapeResult(
-            focus=r["focus"] or "", path=r["path"], severity=r["severity"], message=r["message"],
+            focus=r["focus"] or "", path=r["path"], severity=r["severity"], message=message,
             value=r["value"], source=files[0] if files else None, sources=files,
-            shape=r["shape"], constraint=r["constraint"]))
+            shape=r["shape"], constraint=r["constraint"], line=line, key=key, hint=hint))
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     out.sort(key=lambda r: (r.source is None, r.source or "", rank.get(r.severity, 9), r.focus,
                             r.path or "", r.value or "", r.message))
@@ -273,17 +302,31 @@ def _read_report(report: rdflib.Graph, shapes_graph: rdflib.Graph) -> list[dict[
         shape = report.value(res, SH.sourceShape)
         messages = sorted(str(m) for m in report.objects(res, SH.resultMessage))
         component = report.value(res, SH.sourceConstraintComponent)
+        value = report.value(res, SH.value)
+        expected = shapes_graph.value(shape, SH.datatype) if shape is not None else None
         out.append({
             "focus": _text(focus),
             "path": str(path) if isinstance(path, rdflib.URIRef) else (
                 _path_text(path, report) if path is not None else None),
             "severity": _SEVERITY.get(report.value(res, SH.resultSeverity), "violation"),
             "message": messages[0] if messages else str(component or "constraint not met"),
-            "value": _text(report.value(res, SH.value)),
+            "value": _text(value),
+            # a literal value's datatype (plain literals are xsd:string) and the shape's
+            "datatype": _datatype(value),
+            "expected": str(expected) if expected is not None else None,
             "shape": _shape_name(shape, shapes_graph),
             "constraint": _curie(component),
         })
     return out
+
+
+def _datatype(term: Any) -> str | None:
+    """The datatype IRI of a literal (``xsd:string`` for a plain one); ``None`` for a node."""
+    if not isinstance(term, rdflib.Literal):
+        return None
+    if term.datatype is not None:
+        return str(term.datatype)
+    return _XSD_STRING if term.language is None else str(RDF.langString)
 
 
 def _path_text(path: Any, graph: rdflib.Graph) -> str | None:
@@ -356,6 +399,169 @@ def _sources(store: ox.Store, foci: set[str]) -> dict[str, tuple[str, ...]]:
     return out
 
 
+_FACTS_QUERY = f"""
+SELECT ?focus ?kind ?line ?key ?at WHERE {{
+  VALUES ?focus {{ %s }}
+  {{ ?focus <{KG}kind> ?kind }}
+  UNION
+  {{ ?focus <{KG}line> ?line }}
+  UNION
+  {{ ?focus <{KG}frontMatter> ?entry . ?entry <{KG}key> ?key ; <{KG}line> ?at }}
+}}
+"""
+
+
+@dataclass
+class _Facts:
+    """What the graph says of one focus node that helps place a result in its file."""
+
+    kinds: set[str] = field(default_factory=set)  # kg:kind: "event", "person"…
+    line: int | None = None  # its own kg:line: a speaker's entry, a front-matter entry
+    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> first line
+
+
+def _facts(store: ox.Store, foci: set[str]) -> dict[str, _Facts]:
+    """Focus IRI -> its kinds, its own line and the lines of its kept front-matter keys.
+
+    The lines are those the build wrote (``kg:line``, of a speaker's entry or of a
+    ``kg:FrontMatterEntry``): no file is read again.
+    """
+    nodes = []
+    for focus in sorted(foci):
+        try:
+            nodes.append(ox.NamedNode(focus))
+        except ValueError:  # a blank node focus
+            continue
+    out: dict[str, _Facts] = {}
+    for chunk in (nodes[i:i + 500] for i in range(0, len(nodes), 500)):
+        query = _FACTS_QUERY % " ".join(str(node) for node in chunk)
+        for row in store.query(query, use_default_graph_as_union=True):
+            facts = out.setdefault(row["focus"].value, _Facts())
+            if row["kind"] is not None:
+                facts.kinds.add(row["kind"].value)
+            if row["line"] is not None:
+                line = _int(row["line"].value)
+                if line is not None and (facts.line is None or line < facts.line):
+                    facts.line = line
+            if row["key"] is not None:
+                at = _int(row["at"].value)
+                key = row["key"].value
+                if at is not None and at < facts.key_lines.get(key, at + 1):
+                    facts.key_lines[key] = at
+    return out
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def mapping_of(graph: KnowledgeGraph | ox.Store) -> Mapping:
+    """The mapping ``graph`` was built with (as its report names it), else kg's own.
+
+    Only used to name front-matter keys in messages, so a mapping file that has since
+    gone or broken falls back to kg's own rather than failing the validation.
+    """
+    path = graph.report.get("mapping") if isinstance(graph, KnowledgeGraph) else None
+    try:
+        return load_mapping(path)
+    except MappingError:
+        return load_mapping()
+
+
+def front_matter_keys(mapping: Mapping, kinds: set[str], prop: str) -> list[str]:
+    """The front-matter keys that ``mapping`` writes as ``prop`` for ``kinds`` (all kinds
+    when none is known), in the mapping's order: ``["date", "dates"]`` for
+    ``schema:startDate`` of an event."""
+    chosen = [mapping.kinds[k] for k in sorted(kinds) if k in mapping.kinds] or list(mapping.kinds.values())
+    keys: list[str] = []
+    for kind in chosen:
+        keys.extend(key for key, rule in kind.keys.items() if rule.property == prop and key not in keys)
+    return keys
+
+
+def _key_and_line(result: dict[str, Any], facts: _Facts | None,
+                  mapping: Mapping) -> tuple[str | None, int | None]:
+    """The front-matter key a result's path comes from, and the line to look at.
+
+    The focus's own ``kg:line`` wins (a speaker's entry: the result is about that
+    entry); else the line of the first kept front-matter entry of one of the path's
+    keys. The graph does not record lines of keys the mapping maps to properties unless
+    their value could not be read: then there is a key but no line.
+    """
+    facts = facts or _Facts()
+    path = result["path"]
+    keys = front_matter_keys(mapping, facts.kinds, path) if path and not path.startswith("^") else []
+    written = [(facts.key_lines[k], k) for k in keys if k in facts.key_lines]
+    if written:
+        line, key = min(written)
+        return key, facts.line if facts.line is not None else line
+    return (keys[0] if keys else None), facts.line
+
+
+#: What a literal of each datatype is, in an editor's words.
+_IS = {
+    _XSD_STRING: "text", str(RDF.langString): "text",
+    _XSD + "integer": "a number", _XSD + "decimal": "a number", _XSD + "double": "a number",
+    _XSD + "float": "a number", _XSD + "boolean": "a yes/no value", _XSD + "date": "a date",
+    _XSD + "dateTime": "a date and time", _XSD + "time": "a time", _RDF_JSON: "a list or a set of keys",
+}
+#: What a shape's ``sh:datatype`` asks for, in an editor's words.
+_SHOULD_BE = {
+    _XSD_STRING: "text", _XSD + "integer": "a whole number", _XSD + "decimal": "a number",
+    _XSD + "date": "a plain date (YYYY-MM-DD)", _XSD + "boolean": "true or false",
+}
+
+
+def datatype_wording(key: str, value: str, datatype: str, expected: str | None) -> tuple[str, str]:
+    """Message and hint for front-matter key ``key`` whose ``value`` has the wrong type.
+
+    YAML reads ``title: 2024`` as a number; SHACL then says only that the event has no
+    title of type text, which reads as "no title". This says what the value is, and
+    how to write it instead.
+
+    Args:
+        key: the front-matter key, e.g. ``title``.
+        value: the value as text, e.g. ``2024``.
+        datatype: the value's datatype IRI (``xsd:integer``…).
+        expected: the datatype IRI the shape asks for, if known.
+
+    Returns:
+        ``("`title:` is a number (2024), not text", 'put it in quotes: `title: "2024"`')``.
+    """
+    is_ = _IS.get(datatype, "a value of another type")
+    should = _SHOULD_BE.get(expected or "") or (
+        f"of type {expected.rpartition('#')[2]}" if expected else "of the type asked for")
+    if datatype == expected:  # an ill-typed literal, e.g. "x"^^xsd:integer
+        message = f"`{key}:` {value!r} is not {should}"
+    else:
+        message = f"`{key}:` is {is_} ({value}), not {should}"
+    if expected == _XSD_STRING:
+        if datatype == _RDF_JSON:
+            hint = f"write `{key}:` as one line of text"
+        else:
+            hint = f'put it in quotes: `{key}: "{value}"`'
+    elif expected == _XSD + "integer":
+        hint = f"write a whole number, e.g. `{key}: 3`"
+    elif expected == _XSD + "date":
+        day = value[:10] if datatype == _XSD + "dateTime" else "YYYY-MM-DD"
+        hint = f"write the day alone: `{key}: {day}`"
+    elif expected == _XSD + "boolean":
+        hint = f"write `{key}: true` or `{key}: false`"
+    else:
+        hint = f"write `{key}:` as {should}"
+    return message, hint
+
+
+def with_hint(message: str, hint: str | None) -> str:
+    """``message`` followed by ``Hint: hint`` as one more sentence (kg's wording of a problem)."""
+    if not hint:
+        return message
+    return f"{message}{'' if message.endswith(('.', '?', '!')) else '.'} Hint: {hint}"
+
+
 # -- the site linter: build diagnostics and SHACL results, grouped by file ------------
 
 #: SHACL findings already reported, with a line number, by a build diagnostic.
@@ -406,26 +612,44 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
     A SHACL finding that a build diagnostic already reports (with its line) is left
     out, as are findings about unresolved references (the build lists each one where
     it is written). SHACL violations count as errors.
+
+    Two findings are worded for the file rather than for the graph: a file in a
+    collection folder with no front matter (a static file for Jekyll, e.g. a
+    ``_events/README.md``: move it out, or give it front matter), and a page with
+    neither title nor date (one problem, not two: most likely a file that is no event
+    at all, which Jekyll still lists among the events).
     """
     diags = graph.report.get("diagnostics", [])
+    mapping = mapping_of(graph)
+    labels = {kind.label for kind in mapping.kinds.values()}
+    results = [r for r in validate_graph(graph, shapes, mapping).results
+               if (infos or r.severity != "info") and not (r.shape and r.shape.endswith("UnresolvedShape"))]
+    untitled = {r.source for r in results
+                if r.source and r.key in labels and r.constraint == "sh:MinCountConstraintComponent"}
+    undated = {d.get("path") for d in diags if d.get("code") == "missing-date"} & untitled
     files: dict[str | None, list[Problem]] = {}
     seen: set[tuple[str | None, str]] = set()
     for d in diags:
         if d["severity"] == "info" and not infos:
             continue
-        files.setdefault(d.get("path"), []).append(Problem(
-            d["severity"], d["message"], d.get("line"), d.get("code"), d.get("hint")))
-        seen.add((d.get("path"), d.get("code", "")))
-    for r in validate_graph(graph, shapes).results:
-        if r.severity == "info" and not infos:
+        path = d.get("path")
+        seen.add((path, d.get("code", "")))
+        if d.get("code") == "missing-date" and path in undated:
+            files.setdefault(path, []).append(_untitled_and_undated(path, d, mapping))
             continue
-        if r.shape and r.shape.endswith("UnresolvedShape"):
-            continue
+        message, hint = d["message"], d.get("hint")
+        if d.get("code") == "no-front-matter" and path:
+            message, hint = _static_file_wording(path, mapping, message, hint)
+        files.setdefault(path, []).append(Problem(d["severity"], message, d.get("line"), d.get("code"), hint))
+    for r in results:
+        if r.source in undated and r.key in labels and r.constraint == "sh:MinCountConstraintComponent":
+            continue  # said with the missing date, above
         if any((r.source, code) in seen for code in _COVERED.get(r.path or "", ())):
             continue
-        value = f" (value: {r.value})" if r.value is not None and r.value != r.focus else ""
+        shown = r.value is not None and r.value != r.focus and f"({r.value})" not in r.message
+        value = f" (value: {r.value})" if shown else ""
         files.setdefault(r.source, []).append(Problem(
-            "error" if r.severity == "violation" else r.severity, r.message + value, None, "shape"))
+            "error" if r.severity == "violation" else r.severity, r.message + value, r.line, "shape", r.hint))
     broken = {d.get("path") for d in diags if d["severity"] == "error"}
     for path in broken:  # a file that could not be read: its other findings only follow from that
         files[path] = [p for p in files.get(path, []) if p.severity == "error" and p.code != "shape"]
@@ -434,16 +658,72 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
     return LintReport(ordered, graph.report.get("files", 0))
 
 
+def _collection(path: str, mapping: Mapping) -> tuple[str, Kind | None] | None:
+    """The collection folder a site file is in (``_events``) and the kind the mapping
+    gives that collection; ``None`` for a file in no collection folder."""
+    for folder in PurePosixPath(path).parts[:-1]:
+        if folder.startswith("_") and len(folder) > 1:
+            return folder, mapping.kind_of_collection(folder[1:])
+    return None
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _static_file_wording(path: str, mapping: Mapping, message: str, hint: str | None) -> tuple[str, str | None]:
+    """The build's "no front matter" in the words of the collection the file is in.
+
+    Jekyll makes no document of a collection file without front matter: it is a static
+    file, copied as it is (checked with Jekyll 4.3: ``_events/README.md`` is written to
+    ``_site/events/README.md`` and is not in ``site.events``). kg reads it the same way.
+    """
+    where = _collection(path, mapping)
+    if where is None or where[0] in ("_posts", "_drafts"):
+        # not so for posts: Jekyll makes a post of `_posts/2024-01-01-x.md` without front
+        # matter, and ignores a `_posts/README.md` (no date in its name)
+        return message, hint
+    folder, kind = where
+    noun = kind.name if kind else "page"
+    keys = [kind.label if kind else "title"] + (kind.date_keys[:1] if kind else [])
+    return (f"no front matter, so for Jekyll this file is not {_a(noun)} but a static file "
+            f"(copied to the site as it is, if the collection is published)",
+            f"if it is notes for the site's editors (a README), move it out of `{folder}/` or list it "
+            f"under `exclude:` in _config.yml; to make it {_a(noun)}, start it with a `---` line, "
+            + " and ".join(f"`{k}:`" for k in keys) + ", and a closing `---`")
+
+
+def _untitled_and_undated(path: str, missing_date: dict[str, Any], mapping: Mapping) -> Problem:
+    """One problem for a page with front matter but neither title nor date."""
+    where = _collection(path, mapping)
+    folder, kind = where if where is not None else (None, None)
+    noun = kind.name if kind else "page"
+    title = kind.label if kind else "title"
+    date = missing_date.get("key") or (kind.date_keys[0] if kind and kind.date_keys else "date")
+    move = (f"move it out of `{folder}/` or list it under `exclude:` in _config.yml"
+            if folder else "list it under `exclude:` in _config.yml")
+    return Problem(
+        "error", f"Jekyll makes {_a(noun)} of this file (it starts with front matter), "
+        f"but it has no `{title}:` and no `{date}:`", missing_date.get("line") or 1, "untitled-and-undated",
+        f"if it is not {_a(noun)} (a README, notes for the site's editors), {move}; "
+        f"if it is, add `{title}:` and `{date}: YYYY-MM-DD` to its front matter")
+
+
 def format_lint(report: LintReport) -> str:
-    """The lint report as text for a person: files, then their problems by line."""
+    """The lint report as text for a person: files, then their problems by line.
+
+    Each problem reads ``  LINE: SEVERITY: what. Hint: how`` under its file's path; the
+    last line counts what was found.
+    """
     lines = []
     for path, problems in report.files.items():
         lines.append(path or "(across files)")
         for p in problems:
             where = f"{p.line}: " if p.line else ""
-            lines.append(f"  {where}{p.severity}: {p.message}" + (f" ({p.hint})" if p.hint else ""))
-    lines.append(f"{report.checked} files checked: {report.count('error')} errors, "
-                 f"{report.count('warning')} warnings in {len([k for k in report.files if k])} files")
+            lines.append(f"  {where}{p.severity}: {with_hint(p.message, p.hint)}")
+    lines.append(f"{counted(report.checked, 'file')} checked: {counted(report.count('error'), 'error')}, "
+                 f"{counted(report.count('warning'), 'warning')} in "
+                 f"{counted(len([k for k in report.files if k]), 'file')}")
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,7 @@ def test_fixture_site_lists_its_problems_by_file(tiny_site: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0] == "_events/2024-04-20-duplicate-project.md"
     assert any("12: warning: `project` names no project: 'Nonexistent Project'" in l for l in lines)
-    assert lines[-1] == "11 files checked: 0 errors, 2 warnings in 1 files"
+    assert lines[-1] == "11 files checked: 0 errors, 2 warnings in 1 file"
 
 
 def test_strict_fails_on_warnings_and_json_form(tiny_site: Path) -> None:
