@@ -87,6 +87,16 @@ def _first_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _of_type(kind: str, value: Any) -> bool:
+    """Whether a front-matter value is of a mapping rule's ``text`` or ``integer`` type
+    (any value is of the other types' rules, checked where they are read)."""
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return True
+
+
 def literal(value: Any) -> Literal:
     """A YAML value as a typed literal (dates, booleans and numbers keep their type)."""
     if isinstance(value, bool):
@@ -374,6 +384,8 @@ class GraphBuilder:
                 yield Quad(s, p, literal(v), g)
             else:
                 yield Quad(s, p, literal(v), g)
+                if not _of_type(rule.type, v):  # (the shapes say so: where it was written, kept aside)
+                    yield from self.extra_quads(r, s, g, rule.key, v, line)
 
     def ref_quads(self, r: Record, s: NamedNode, g: NamedNode, p: NamedNode, rule: KeyRule, value: Any,
                   line: int) -> Iterable[Quad]:

@@ -9,7 +9,9 @@ value is looked for where kg's mapping says it goes (see kg/graph.py):
   rdf:value ?v`` (one ``rdf:value`` per list item; ``null`` items leave the node without one);
 * ``type: text`` / ``integer`` (and ``boolean`` when the value is a boolean): a literal of the
   key's property on the file's node, typed like the YAML value (str, int, float, bool, date,
-  datetime; lists/dicts nested in a list item as ``rdf:JSON``), one per list item;
+  datetime; lists/dicts nested in a list item as ``rdf:JSON``), one per list item; a value
+  not of the key's type (a number under a text key) is also kept under ``kg:frontMatter``
+  with its line, for the linter to point at;
 * ``type: date``: an ``xsd:date``/``xsd:dateTime`` of the property (a ``split`` string read
   part by part); a part that is no date: a ``bad-date`` diagnostic and a ``kg:frontMatter`` node;
 * ``type: iri``: an IRI object equal to the value up to percent-encoding (a site path is

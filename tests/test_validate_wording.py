@@ -104,9 +104,10 @@ def test_title_of_the_wrong_type_is_not_missing(make_site, written: str, what: s
     [result] = validate_graph(build_site(root)).results
     assert (result.key, result.message) == ("title", f"`title:` is {what}, not text")
     assert result.hint == f'put it in quotes: `title: "{written}"`'
+    assert result.line == 2  # the build keeps a value not of its key's type aside, with its line
     code, out = validate(root)
     assert code == 1
-    assert f'error: `title:` is {what}, not text. Hint: put it in quotes: `title: "{written}"`' in out
+    assert f'  2: error: `title:` is {what}, not text. Hint: put it in quotes: `title: "{written}"`' in out
     assert "needs" not in out and "missing" not in out
 
 
@@ -114,7 +115,7 @@ def test_project_order_written_as_text(make_site) -> None:
     root = make_site({"_projects/p.md": "---\ntitle: P\norder: first\n---\n"})
     code, out = validate(root)
     assert code == 0  # a warning
-    assert "warning: `order:` is text (first), not a whole number. Hint: write a whole number, e.g. `order: 3`" in out
+    assert "  3: warning: `order:` is text (first), not a whole number. Hint: write a whole number, e.g. `order: 3`" in out
     assert "(value: first)" not in out  # said once
 
 
