@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import open_graph, run_query
-from .errors import KgError, counted
+from .errors import KgError, counted, with_hint
 from .query import FORMATS, format_result, load, names
 
 DEFAULT_GRAPH = "graphs"
@@ -163,7 +163,7 @@ def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str
     shown = [d for d in diags if d["severity"] in ("error", "warning")]
     for d in shown[:limit] if limit else shown:
         where = d.get("path", "") + (f":{d['line']}" if d.get("line") else "")
-        lines.append(f"  {where}: {d['severity']}: {d['message']}" + (f" ({d['hint']})" if d.get("hint") else ""))
+        lines.append(f"  {where}: {d['severity']}: {with_hint(d['message'], d.get('hint'))}")
     if limit and len(shown) > limit:
         lines.append(f"  … {len(shown) - limit} more (kg build -v, or see report.json)")
     return "\n".join(lines) + "\n"

@@ -31,10 +31,7 @@ class KgError(Exception):
         where = ""
         if self.path:
             where = self.path + (f":{self.line}" if self.line else "") + ": "
-        text = where + self.message
-        if self.hint:
-            text += f" Hint: {self.hint}"
-        return text
+        return with_hint(where + self.message, self.hint)
 
 
 class SiteError(KgError):
@@ -58,6 +55,13 @@ class StoreError(KgError):
 
 
 SEVERITIES = ("error", "warning", "info")
+
+
+def with_hint(message: str, hint: str | None) -> str:
+    """``message`` followed by ``Hint: hint`` as one more sentence (kg's wording of a problem)."""
+    if not hint:
+        return message
+    return f"{message}{'' if message.endswith(('.', '?', '!')) else '.'} Hint: {hint}"
 
 
 def counted(n: object, noun: str, plural: str | None = None) -> str:
@@ -87,10 +91,7 @@ class Diagnostic:
         where = ""
         if self.path:
             where = self.path + (f":{self.line}" if self.line else "") + ": "
-        text = f"{where}{self.severity}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return f"{where}{self.severity}: {with_hint(self.message, self.hint)}"
 
     def to_dict(self) -> dict:
         """The diagnostic as a JSON-ready dict, without empty fields."""

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from .errors import KgError, MappingError, counted
+from .errors import KgError, MappingError, counted, with_hint
 from .mapping import Kind, Mapping, load_mapping
 from .store import KnowledgeGraph
 from .vocab import KG
@@ -553,13 +553,6 @@ def datatype_wording(key: str, value: str, datatype: str, expected: str | None) 
     else:
         hint = f"write `{key}:` as {should}"
     return message, hint
-
-
-def with_hint(message: str, hint: str | None) -> str:
-    """``message`` followed by ``Hint: hint`` as one more sentence (kg's wording of a problem)."""
-    if not hint:
-        return message
-    return f"{message}{'' if message.endswith(('.', '?', '!')) else '.'} Hint: {hint}"
 
 
 # -- the site linter: build diagnostics and SHACL results, grouped by file ------------
