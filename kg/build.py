@@ -157,7 +157,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             writer.add_nquads(name, data, digest)
         # all the report needs of the records and the builder, so that neither is held
         # through related events (at 100,000 events they are gigabytes)
-        diagnostics = [d for r in records for d in r.diagnostics] + builder.diagnostics
+        diagnostics = the_site.diagnostics + [d for r in records for d in r.diagnostics] + builder.diagnostics
         diagnostics += _series_diagnostics(series, records)
         diagnostics += vocabulary_diagnostics(records, the_mapping)
         files_by_kind = Counter(r.kind for r in records)

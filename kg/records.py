@@ -354,7 +354,7 @@ def _read_chunk(site: Site, mapping: Mapping, staff: list[str], files: list[tupl
         coll = site.collections[label]
         kind = mapping.kind_of_collection(label)
         src = read_file(path, site.relpath(path))
-        url_path = site.page_url(coll, path, src.data) if src.has_front_matter else None
+        url_path = site.page_url(coll, path, src.data, src) if src.has_front_matter else None
         record = make_record(site, kind, src, url_path, label)
         body_facts(record, kind, staff, site_name)
         if record.doc is not None:  # the blocks have served; links are what the graph needs

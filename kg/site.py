@@ -1,25 +1,48 @@
 """Find a Jekyll site: its ``_config.yml``, collections, permalinks and base URL.
 
 kg names every page node by the URL Jekyll gives the page, so this module follows
-Jekyll's own rules (``Jekyll::Document#url``, ``Jekyll::Utils.slugify``,
-``Jekyll::Collection#url_template``) for the parts a content site uses.
+Jekyll's own rules (Jekyll 4.3: ``Jekyll::Document#url``, ``Jekyll::Drops::UrlDrop``,
+``Jekyll::URL``, ``Jekyll::Utils.slugify``, ``Jekyll::Collection#url_template``,
+``Jekyll::EntryFilter``, ``Jekyll::FrontmatterDefaults``) for the parts a content site
+uses, and says so, in a diagnostic naming the file and line, where kg does otherwise:
+
+- files Jekyll does not read (names starting with ``_ . # ~``, ``exclude:``) are left
+  out, each with an ``info``; a file name that is not UTF-8 (Jekyll stops on it) is
+  left out with an ``error``; files kg cannot read as it reads markdown, a folder it
+  cannot open, with a ``warning``;
+- a document Jekyll reads but writes no page of (``published: false``, a file in
+  ``_posts`` without a date in its name) keeps its data in the graph under an IRI of
+  its own, never the page URL it will not have;
+- a permalink placeholder Jekyll does not know (``:titel``: Jekyll stops the build) is
+  an ``error`` where it is written, and the pages using it get no page URL.
+
+Dates in URLs are taken in the site's ``timezone:`` (UTC when it has none; Jekyll uses
+the machine's, which is UTC on GitHub Pages).
 """
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import glob
 import os
 import re
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import quote, urlsplit
 
 import yaml
 
-from .errors import SiteError
+from .errors import Diagnostic, SiteError
 
-#: Jekyll's named permalink styles (``Jekyll::Utils#permalink_style``).
+if TYPE_CHECKING:  # (only for the hints: frontmatter does not import this module)
+    from .frontmatter import SourceFile
+
+#: Jekyll's named permalink styles (``Jekyll::Configuration::STYLE_TO_PERMALINK``): the
+#: site's ``permalink:`` may be one of these names; a collection's may not.
 PERMALINK_STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
     "pretty": "/:categories/:year/:month/:day/:title/",
@@ -27,32 +50,88 @@ PERMALINK_STYLES = {
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mkdn", ".mdown")
+
+#: Every placeholder a permalink may hold (the methods of ``Jekyll::Drops::UrlDrop``),
+#: with what it stands for. Jekyll stops the build on any other (``:titel``).
+URL_PLACEHOLDERS: dict[str, str] = {
+    "collection": "the collection's label",
+    "path": "the file's path in the collection folder, without its extension",
+    "name": "the file name without its extension, slugified",
+    "title": "front matter `slug:`, else the file name without its date, slugified keeping case "
+             "and the characters `._~!$&'()+,;=@`",
+    "slug": "front matter `slug:`, else the file name without its date, slugified",
+    "categories": "the categories, lower case, joined with `/`",
+    "slugified_categories": "the categories, each slugified, joined with `/`",
+    "output_ext": "the extension of the page Jekyll writes (`.html` for markdown)",
+    "year": "year, 4 digits", "month": "month, 01..12", "day": "day of the month, 01..31",
+    "hour": "hour, 00..23", "minute": "minute, 00..59", "second": "second, 00..59",
+    "i_day": "day of the month, 1..31", "i_month": "month, 1..12",
+    "short_month": "month, Jan..Dec", "long_month": "month, January..December",
+    "short_year": "year, 2 digits", "w_year": "ISO week-numbering year", "week": "ISO week, 01..53",
+    "w_day": "ISO day of the week, 1 (Monday)..7", "short_day": "day of the week, Mon..Sun",
+    "long_day": "day of the week, Monday..Sunday", "y_day": "day of the year, 001..366",
+}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: The date placeholders, each as ``strftime`` gives it in the C locale (as Ruby's does).
+DATE_PLACEHOLDERS: dict[str, Callable[[dt.datetime], str]] = {
+    "year": lambda d: f"{d.year:04d}", "month": lambda d: f"{d.month:02d}", "day": lambda d: f"{d.day:02d}",
+    "hour": lambda d: f"{d.hour:02d}", "minute": lambda d: f"{d.minute:02d}",
+    "second": lambda d: f"{d.second:02d}", "i_day": lambda d: str(d.day), "i_month": lambda d: str(d.month),
+    "short_month": lambda d: _MONTHS[d.month - 1][:3], "long_month": lambda d: _MONTHS[d.month - 1],
+    "short_year": lambda d: f"{d.year % 100:02d}", "w_year": lambda d: str(d.isocalendar()[0]),
+    "week": lambda d: f"{d.isocalendar()[1]:02d}", "w_day": lambda d: str(d.isoweekday()),
+    "short_day": lambda d: _DAYS[d.weekday()][:3], "long_day": lambda d: _DAYS[d.weekday()],
+    "y_day": lambda d: f"{d.timetuple().tm_yday:03d}",
+}
+
+#: The files kg reads as markdown (Jekyll's own list is `markdown_ext:` in _config.yml).
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mkdn", ".mdown", ".mkdown")
+JEKYLL_MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"  # Jekyll's default `markdown_ext:`
+#: What Jekyll always adds to `exclude:` (``Jekyll::Configuration::DEFAULT_EXCLUDES``).
+DEFAULT_EXCLUDES = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
+                    "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/")
+SPECIAL_FIRST_CHARACTERS = "._#~"  # Jekyll::EntryFilter: names starting so are not read
+_FALSE_WORDS = frozenset({"no", "No", "NO", "off", "Off", "OFF"})  # also false to Jekyll (YAML 1.1)
 
 
-def _markdown_files(directory: Path) -> list[Path]:
-    """The markdown files in ``directory`` and its folders, in path order (folder by
-    folder, as paths sort); as ``Path.rglob``, not into linked folders, and a linked file
-    is listed if what it links to is a file. By ``os.scandir``, whose entries know
-    without a ``stat`` whether they are files (pathlib's listing and sorting took a
-    quarter of a second for 10,000 files)."""
+def _list_files(directory: Path) -> list[Path]:
+    """Every file in ``directory`` and its folders, in path order (folder by folder, as
+    paths sort); as ``Path.rglob``, not into linked folders, and a linked file is listed
+    if what it links to is a file."""
+    return [Path(path) for path in _file_paths(str(directory))]
+
+
+def _file_paths(directory: str, unreadable: list[tuple[str, OSError]] | None = None) -> list[str]:
+    """:func:`_list_files` as text, by ``os.scandir``, whose entries know without a
+    ``stat`` whether they are files (pathlib's listing and sorting took a quarter of a
+    second for 10,000 files). Folders that cannot be opened go into ``unreadable``."""
     found: list[str] = []
-    folders = [str(directory)]
+    folders = [directory]
     while folders:
+        folder = folders.pop()
         try:
-            with os.scandir(folders.pop()) as entries:
+            with os.scandir(folder) as entries:
                 for entry in entries:
                     try:
                         if entry.is_dir() and not entry.is_symlink():
                             folders.append(entry.path)
-                        elif entry.is_file() and _suffix(entry.name).lower() in MARKDOWN_EXTENSIONS:
+                        elif entry.is_file():
                             found.append(entry.path)
                     except OSError:
                         continue
-        except OSError:
-            continue  # unreadable: as rglob, left out
+        except OSError as exc:  # unreadable: as rglob, left out (and said, when asked)
+            if unreadable is not None:
+                unreadable.append((folder, exc))
     found.sort(key=lambda path: path.split(os.sep))
-    return [Path(path) for path in found]
+    return found
+
+
+def _markdown_files(directory: Path) -> list[Path]:
+    """The markdown files in ``directory`` and its folders, in path order (see
+    :func:`_list_files`)."""
+    return [p for p in _list_files(directory) if _suffix(p.name).lower() in MARKDOWN_EXTENSIONS]
 
 
 def _suffix(name: str) -> str:
@@ -61,18 +140,56 @@ def _suffix(name: str) -> str:
     return name[i:] if 0 < i < len(name) - 1 else ""
 
 
-_POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
-_SLUG_DEFAULT = re.compile(r"[^\w]+|_+", re.UNICODE)
-_SLUG_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+|_+", re.UNICODE)
+# -- slugs: Jekyll::Utils.slugify -------------------------------------------------------
+
+SLUG_MODES = ("raw", "default", "pretty", "ascii", "latin")
+_PRETTY_KEEP = "._~!$&'()+,;=@"  # pretty mode keeps these, which URLs and file systems take
+_ASCII_RUNS = {
+    "raw": re.compile(r"[ \t\r\n\f\v]+"),
+    "default": re.compile(r"[^A-Za-z0-9]+"),
+    "pretty": re.compile(r"[^A-Za-z0-9" + re.escape(_PRETTY_KEEP) + r"]+"),
+    "ascii": re.compile(r"[^A-Za-z0-9]+"),
+}
+_EDGE_HYPHEN = re.compile(r"^-|-$")
 
 
 def slugify(text: str, mode: str = "default", cased: bool = False) -> str:
-    """Slugify ``text`` as ``Jekyll::Utils.slugify`` does in its default and pretty modes."""
-    text = unicodedata.normalize("NFC", str(text))
-    pattern = _SLUG_PRETTY if mode == "pretty" else _SLUG_DEFAULT
-    slug = pattern.sub("-", text).strip("-")
+    """Slugify ``text`` exactly as ``Jekyll::Utils.slugify`` does.
+
+    ``default``: every run of characters that are not letters, marks or decimal digits
+    (Unicode ``\\p{L}``, ``\\p{M}``, ``\\p{Nd}``) becomes one ``-``, so ``my_post`` is
+    ``my-post`` and ``The _config.yml file`` is ``the-config-yml-file``. ``pretty`` also
+    keeps ``._~!$&'()+,;=@`` (``my_post`` stays ``my_post``); ``ascii`` keeps only
+    ``A-Za-z0-9``; ``raw`` replaces only whitespace; ``latin`` is ``default`` after
+    dropping accents. One ``-`` is trimmed from each end; the result is lower case
+    unless ``cased``. Text is not normalised (as in Jekyll: a file name written in
+    decomposed form keeps its combining accents). Another mode leaves the text as it is.
+    """
+    text = str(text)
+    if mode not in SLUG_MODES:
+        return text if cased else text.lower()
+    if mode == "latin":  # (I18n.transliterate: accents dropped, other letters '?')
+        text = "".join(c if c.isascii() else "?" for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
+        mode = "default"
+    if mode in ("default", "pretty") and not text.isascii():
+        keep = _PRETTY_KEEP if mode == "pretty" else ""
+        slug = "".join(
+            "".join(run) if kept else "-"
+            for kept, run in groupby(text, key=lambda c: (c.isalnum() or c in keep) if c.isascii()
+                                     else _word_category(c)))
+    else:
+        slug = _ASCII_RUNS[mode].sub("-", text)
+    slug = _EDGE_HYPHEN.sub("", slug)
     return slug if cased else slug.lower()
 
+
+def _word_category(c: str) -> bool:
+    category = unicodedata.category(c)
+    return category[0] in "LM" or category == "Nd"
+
+
+# -- the site -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Collection:
@@ -84,12 +201,30 @@ class Collection:
     permalink: str
 
 
+@dataclass(frozen=True)
+class DefaultSet:
+    """One entry of ``defaults:`` in ``_config.yml``: front-matter values for a scope."""
+
+    path: str | None
+    type: str | None
+    values: dict[str, Any]
+
+
+#: The file name of a dated document (``Jekyll::Document::DATE_FILENAME_MATCHER``, on
+#: the name alone: the date cannot be in a folder's name): date, slug, extension.
+_DATED_NAME = re.compile(r"^([0-9]{2,4})-([0-9]{1,2})-([0-9]{1,2})-(.*)(\.[^.]+)$", re.DOTALL)
+_DATELESS_NAME = re.compile(r"^(.*)(\.[^.]+)$", re.DOTALL)
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+
+
 @dataclass
 class Site:
     """A Jekyll site on disk.
 
     ``base_url`` is scheme and host (``https://connectedbydata.org``), ``baseurl`` the
-    path prefix Jekyll puts before every page URL (often empty).
+    path prefix Jekyll puts before every page URL (often empty). ``diagnostics`` are
+    what kg found in ``_config.yml`` and in the file names (filled as :meth:`files`
+    lists them); what it finds in one file goes into that file's diagnostics.
     """
 
     root: Path
@@ -97,6 +232,14 @@ class Site:
     baseurl: str
     collections: dict[str, Collection]
     config: dict[str, Any] = field(default_factory=dict)
+    timezone: dt.tzinfo = dt.timezone.utc
+    defaults: list[DefaultSet] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    config_lines: dict[tuple, int] = field(default_factory=dict, repr=False)
+    _noted: set = field(default_factory=set, repr=False, compare=False)
+    _broken: set = field(default_factory=set, repr=False, compare=False)  # templates reported at load
+    _globbed: dict = field(default_factory=dict, repr=False, compare=False)  # defaults' scope globs
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def iri(self, path: str) -> str:
         """The absolute IRI of a site path such as ``/events/x``."""
@@ -105,17 +248,148 @@ class Site:
     def minted(self, kind: str, key: str) -> str:
         """A stable IRI for a thing with no page of its own (``/id/KIND/KEY``)."""
         if not _MINT_SAFE.fullmatch(key):  # (what quote leaves as it is, checked at once)
-            key = quote(key, safe="-._~/")
+            key = quote(key, safe="-._~/", errors="surrogateescape")  # (a stray byte as %XX)
         return self.base_url + self.baseurl + f"/id/{kind}/" + key
 
+    @property
+    def collections_root(self) -> Path:
+        """The folder that holds the collection folders (``collections_dir:``)."""
+        return self.root / str(self.config.get("collections_dir") or "")
+
+    def config_line(self, *keys: Any) -> int | None:
+        """The line of ``_config.yml`` where the setting at ``keys`` is written."""
+        return self.config_lines.get(tuple(keys))
+
+    def note(self, diagnostic: Diagnostic) -> None:
+        """Add a site-wide diagnostic (once, however often it is found)."""
+        if diagnostic not in self._noted:
+            self._noted.add(diagnostic)
+            self.diagnostics.append(diagnostic)
+
+    # -- which files -----------------------------------------------------------------
+
     def files(self, labels: list[str] | None = None) -> Iterator[tuple[Collection, Path]]:
-        """Every markdown file of the given collections (all when ``None``), sorted."""
+        """The markdown files of the given collections (all when ``None``) that Jekyll
+        reads, sorted; posts from every ``_posts`` folder Jekyll reads (``news/_posts``
+        too). Files left out are reported in :attr:`diagnostics`: names Jekyll skips
+        (``_ . # ~``), ``exclude:``, a name that is not UTF-8, a non-markdown file Jekyll
+        makes a page of, a folder that cannot be read."""
         for label in sorted(labels if labels is not None else self.collections):
             coll = self.collections.get(label)
-            if coll is None or not coll.directory.is_dir():
+            if coll is None:
                 continue
-            for path in _markdown_files(coll.directory):
-                yield coll, path
+            folders = self._post_folders() if label == "posts" else [coll.directory]
+            unreadable: list[tuple[str, OSError]] = []
+            listed = [(str(folder), path) for folder in folders if folder.is_dir()
+                      for path in _file_paths(str(folder), unreadable)]
+            if len(folders) > 1:
+                listed.sort(key=lambda fp: fp[1].split(os.sep))
+            for folder, exc in unreadable:
+                self.note(Diagnostic(
+                    "unreadable-folder", "warning", f"cannot open this folder ({exc.strerror or exc}): "
+                    "none of its files are in the graph", self._shown(folder), None,
+                    hint="make the folder readable to whoever runs kg"))
+            for folder, path in listed:
+                if self._admitted(folder, path):
+                    yield coll, Path(path)
+
+    def _post_folders(self) -> list[Path]:
+        """Every ``_posts`` folder Jekyll reads (``Jekyll::Reader#read_directories``): in
+        the collections folder and in each folder below it Jekyll enters (not ones
+        starting with ``_ . # ~``, not excluded, not linked)."""
+        found, stack = [], [self.collections_root]
+        while stack:
+            folder = stack.pop()
+            if (folder / "_posts").is_dir():
+                found.append(folder / "_posts")
+            try:
+                with os.scandir(folder) as entries:
+                    names = sorted(e.name for e in entries if e.is_dir() and not e.is_symlink())
+            except OSError as exc:
+                self.note(Diagnostic(
+                    "unreadable-folder", "warning", f"cannot open this folder ({exc.strerror or exc}): "
+                    "kg cannot tell whether it holds posts (`_posts`)", self._shown(folder), None,
+                    hint="make the folder readable to whoever runs kg"))
+                continue
+            include, exclude = self._filters()
+            for name in reversed(names):
+                rel = self._relpath_text(Path(folder, name))
+                if include.matches(name, folder=True) or not (
+                        name[:1] in SPECIAL_FIRST_CHARACTERS or name.endswith(("~", "."))
+                        or exclude.matches(rel, folder=True)):
+                    stack.append(Path(folder, name))
+        return sorted(found)
+
+    def _admitted(self, folder: str, text: str) -> bool:
+        """Whether kg reads the file at ``text`` (in the collection or ``_posts`` folder
+        ``folder``); says why not when Jekyll reads it but kg does not, or kg follows
+        Jekyll in leaving it out."""
+        try:
+            text.isascii() or text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            bad = os.fsencode(text)[len(text[:exc.start].encode("utf-8", "surrogateescape"))]
+            self.note(Diagnostic(
+                "bad-file-name", "error", f"the file name is not valid UTF-8 (byte 0x{bad:02x}): Jekyll stops "
+                "the build on it, and kg leaves the file out", self._shown(text), None,
+                hint="give the file a UTF-8 name"))
+            return False
+        name = text.rpartition(os.sep)[2]
+        if name.endswith("."):  # (never markdown)
+            return False
+        entry = text[len(folder) + 1:].replace(os.sep, "/")  # as Jekyll's entry filter sees it
+        rel = self.relpath(Path(text)) if not text.startswith(str(self.root)) else \
+            text[len(str(self.root)) + 1:].replace(os.sep, "/")
+        markdown = _suffix(name).lower() in MARKDOWN_EXTENSIONS
+        include, exclude = self._filters()
+        folder_name = folder.rpartition(os.sep)[2]
+        if include.matches(entry) or (entry != name and include.matches(name)):
+            pass
+        elif exclude.matches(f"{folder_name}/{entry}" if folder_name != "_posts" else rel):
+            # (a collection's file is matched from its folder's name, collections_dir or not)
+            if markdown:
+                self.note(Diagnostic(
+                    "skipped-file", "info", "`exclude:` in _config.yml leaves this file out of the site; "
+                    "kg leaves it out too", rel, None, hint="take it out of `exclude:` to have it read"))
+            return False
+        elif entry[:1] in SPECIAL_FIRST_CHARACTERS or name[:1] in SPECIAL_FIRST_CHARACTERS or name.endswith("~"):
+            if markdown:
+                self.note(Diagnostic(
+                    "skipped-file", "info", "Jekyll does not read files or folders whose names start with "
+                    "`_`, `.`, `#` or `~`; kg leaves this file out too", rel, None,
+                    hint="rename it to have it read"))
+            return False
+        if markdown:
+            return True
+        if _has_front_matter(text):
+            self.note(Diagnostic(
+                "not-markdown", "warning", f"Jekyll makes a page of this file (it starts with front matter) "
+                f"but kg reads only markdown files ({', '.join(MARKDOWN_EXTENSIONS)}): nothing of it is in "
+                "the graph", rel, 1, hint="write the page in markdown to have it in the graph"))
+        return False
+
+    def _filters(self) -> tuple[_Globs, _Globs]:
+        """``include:`` and ``exclude:`` (less what ``include:`` names, plus Jekyll's own
+        list), as ``Jekyll::EntryFilter`` matches them."""
+        if "filters" not in self._cache:
+            include = self._setting_list("include", [".htaccess"])
+            exclude = [p for p in [*self._setting_list("exclude", []), *DEFAULT_EXCLUDES] if p not in include]
+            self._cache["filters"] = (_Globs(str(self.root), include), _Globs(str(self.root), exclude))
+        return self._cache["filters"]
+
+    def _setting_list(self, key: str, default: list[str]) -> list[str]:
+        value = self.config.get(key, default)
+        return [str(v) for v in value] if isinstance(value, list) else default
+
+    def _relpath_text(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _shown(self, path: str | Path) -> str:
+        """A path relative to the site, a byte that is not UTF-8 written ``\\xff``."""
+        try:
+            text = Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            text = str(path)
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
 
     def relpath(self, path: Path) -> str:
         """``path`` relative to the site root, with forward slashes."""
@@ -124,56 +398,335 @@ class Site:
             return text[len(root) + 1:].replace(os.sep, "/")
         return PurePosixPath(path.relative_to(self.root).as_posix()).as_posix()
 
-    def page_url(self, coll: Collection, path: Path, data: dict[str, Any]) -> str | None:
-        """The URL path Jekyll gives this document, or ``None`` if it has no page."""
+    # -- page URLs -------------------------------------------------------------------
+
+    def front_matter_defaults(self, relpath: str, label: str) -> dict[str, Any]:
+        """The values ``defaults:`` gives a document (``relpath`` from the collections
+        folder, ``_events/x.md``) of the collection ``label``, as
+        ``Jekyll::FrontmatterDefaults#all`` merges them: a longer scope path wins, then
+        a scope with a type."""
+        merged: dict[str, Any] = {}
+        old: DefaultSet | None = None
+        for s in self.defaults:
+            if not (s.type is None or s.type == label) or not self._default_applies(s.path, relpath):
+                continue
+            if old is None or _precedes(old, s):
+                merged.update(s.values)
+                old = s
+            else:
+                merged = {**s.values, **merged}
+        return merged
+
+    def _default_applies(self, scope: str | None, relpath: str) -> bool:
+        if not scope:
+            return True
+        cdir = str(self.config.get("collections_dir") or "")
+        if "*" in scope:
+            if scope not in self._globbed:
+                self._globbed[scope] = [_strip_dir(Path(found).relative_to(self.root).as_posix(), cdir)
+                                        for found in glob.glob(str(self.root / scope), recursive=True)]
+            return any(relpath.startswith(found) for found in self._globbed[scope])
+        return relpath.startswith(_strip_dir(scope, cdir))
+
+    def page_url(self, coll: Collection, path: Path, data: dict[str, Any],
+                 source: SourceFile | None = None) -> str | None:
+        """The URL path Jekyll gives this document, or ``None`` if Jekyll writes no page
+        of it: its collection has no output, ``published: false`` (here or in
+        ``defaults:``), a post whose name has no date, a permalink Jekyll cannot fill.
+
+        ``data`` is the front matter; ``defaults:`` of ``_config.yml`` fill in what it
+        does not say. With ``source`` (the file as read), each reason Jekyll writes no
+        page, or writes one kg cannot know, goes into ``source.diagnostics`` at the line
+        of the key.
+        """
+        rel = path.relative_to(self.collections_root).as_posix()
+        defaults = self.front_matter_defaults(rel, coll.label) if self.defaults else {}
+
+        def report(code: str, severity: str, message: str, key: str | None = None,
+                   value: Any = None, hint: str | None = None) -> None:
+            if source is not None:
+                line = next((f.line for f in reversed(source.fields) if f.key == key), None) if key else None
+                source.diagnostics.append(Diagnostic(code, severity, message, source.relpath, line or 1, key,
+                                                     None if value is None else str(value), hint=hint))
+
+        name = path.name
+        dated = _DATED_NAME.match(name)
+        if coll.label == "posts" and not dated:
+            report("not-a-post", "warning", "Jekyll reads a file in `_posts` only if its name starts with its "
+                   "date, and makes no page of this one; kg keeps its data under an IRI of its own",
+                   hint="name it YYYY-MM-DD-title" + (_suffix(name) or ".md"))
+            return None
+        if dated and _setting(data, defaults, "date", None) in (None, False) \
+                and _name_date(dated, self.timezone) is None:
+            report("bad-name-date", "error", f"the date in the file name, {dated[1]}-{dated[2]}-{dated[3]}, is not a "
+                   "date: Jekyll stops the build on it (\"does not have a valid date in the filename\"), so kg gives "
+                   "the page no address", hint="correct the date in the file name, or add `date:`")
+            return None
+        published = _setting(data, defaults, "published", True)
+        if published is None or published is False or (isinstance(published, str) and published in _FALSE_WORDS):
+            in_defaults = data.get("published") is None and "published" in defaults
+            report("unpublished", "info", "Jekyll makes no page of this file (`published: "
+                   f"{_yaml_text(published)}`{' in defaults: of _config.yml' if in_defaults else ''}) unless "
+                   "built with --unpublished; kg keeps its data under an IRI of its own",
+                   None if in_defaults else "published", _yaml_text(published))
+            return None
         if not coll.output:
             return None
-        template = data.get("permalink") if isinstance(data.get("permalink"), str) else coll.permalink
-        return _expand(template, self._placeholders(coll, path, data))
+        template: Any = _setting(data, defaults, "permalink", None)
+        from_file = data.get("permalink") is not None and data.get("permalink") is not False
+        if template is None or template is False:
+            template, from_file = coll.permalink, False
+        if not isinstance(template, str):
+            if from_file:
+                report("bad-permalink", "error", f"`permalink:` must be text, not {_yaml_text(template)!r}: "
+                       "Jekyll stops the build on it", "permalink", _yaml_text(template),
+                       hint="e.g. permalink: /events/:name/")
+            return None
+        if not from_file and template in self._broken:
+            return None  # (reported where _config.yml says it)
+        names = _PLACEHOLDER.findall(template)
+        unknown = [n for n in names if _known(n) is None]
+        if unknown:
+            if from_file:
+                report("unknown-placeholder", "error", _unknown_message(unknown), "permalink", template,
+                       hint=_placeholder_hint(unknown))
+            return None
+        wanted = {_known(n) for n in names}
+        values: dict[str, str] = {}
+        if "collection" in wanted:
+            values["collection"] = coll.label
+        if "output_ext" in wanted:
+            values["output_ext"] = self._output_ext(name)
+        if "path" in wanted:
+            values["path"] = re.sub(r"\.*\Z", "", rel[:len(rel) - len(_extname(name))]
+                                    .replace("_" + coll.label, "", 1))
+        if "name" in wanted:
+            values["name"] = slugify(_basename_without_ext(name))
+        if wanted & {"title", "slug"}:
+            slug = _setting(data, defaults, "slug", None)
+            if slug is None or slug is False:
+                slug = (dated[4] if dated else m[1] if (m := _DATELESS_NAME.match(name)) else
+                        _basename_without_ext(name)).rstrip(".")
+            values["title"] = slugify(_ruby_text(slug), "pretty", cased=True)
+            values["slug"] = slugify(_ruby_text(slug))
+        if wanted & {"categories", "slugified_categories"}:
+            cats = self._categories(coll, rel, data, defaults)
+            values["categories"] = "/".join(dict.fromkeys(c.lower() for c in cats))
+            values["slugified_categories"] = "/".join(dict.fromkeys(slugify(c) for c in cats))
+        date_names = wanted & DATE_PLACEHOLDERS.keys()
+        if date_names:
+            date, problem = self._date(data, defaults, dated)
+            if date is None:
+                report("no-url-date", "warning", f"the page's permalink holds "
+                       f"{', '.join(f'`:{n}`' for n in sorted(date_names))} but {problem}, so kg gives the page "
+                       "no address", "date", hint="write `date: YYYY-MM-DD` in the front matter")
+                return None
+            values.update((n, DATE_PLACEHOLDERS[n](date)) for n in date_names)
+        return _expand(template, values)
 
-    def _placeholders(self, coll: Collection, path: Path, data: dict[str, Any]) -> dict[str, str]:
-        stem = path.stem
-        rel = path.relative_to(coll.directory).with_suffix("").as_posix()
-        m = _POST_NAME.match(stem) if coll.label == "posts" else None
-        date = data.get("date")
-        if m and not isinstance(date, (dt.date, dt.datetime)):
+    def _output_ext(self, name: str) -> str:
+        """``:output_ext``: ``.html`` for markdown (``markdown_ext:``), else the file's own."""
+        ext = _extname(name)
+        markdown = str(self.config.get("markdown_ext") or JEKYLL_MARKDOWN_EXT).split(",")
+        return ".html" if ext[1:].lower() in {m.strip().lower() for m in markdown} else ext
+
+    def _categories(self, coll: Collection, rel: str, data: dict[str, Any],
+                    defaults: dict[str, Any]) -> list[str]:
+        """A document's categories as Jekyll gathers them: a post's folders above
+        ``_posts`` (``news/_posts/x.md``: ``news``), then ``categories:`` of
+        ``defaults:`` and the front matter (text split at spaces), then ``category:``."""
+        cats: list[Any] = []
+        if coll.label == "posts" and not rel.startswith("_posts"):
+            above = re.sub(r"_posts.*", "", rel, count=1, flags=re.DOTALL)
+            cats = [c for c in above.split("/") if c and c != "_posts" and c != rel.rpartition("/")[2]]
+        for given in (defaults, data):
+            more = given.get("categories")
+            if more is not None:
+                more = more.split() if isinstance(more, str) else more if isinstance(more, list) else [more]
+                cats += [c for c in more if c not in cats]
+        single = data.get("category") if data.get("category") is not None else defaults.get("category")
+        extra = single if single is not None else list(cats)
+        cats += extra if isinstance(extra, list) else [extra]
+        return list(dict.fromkeys(_ruby_text(c) for c in cats))
+
+    def _date(self, data: dict[str, Any], defaults: dict[str, Any],
+              dated: re.Match | None) -> tuple[dt.datetime | None, str]:
+        """The document's date in the site's time zone, as Jekyll has it for its URL:
+        ``date:`` of the front matter or ``defaults:`` (a YAML timestamp moved into the
+        site's time zone, one without an offset being UTC), else the file name's; with
+        why there is none."""
+        value = _setting(data, defaults, "date", None)
+        tz = self.timezone
+        if value is None or value is False:
+            if not dated:
+                return None, "the file has no `date:` and its name no date (Jekyll takes the time of the build)"
+            return _name_date(dated, tz), ""  # (checked already)
+        if isinstance(value, dt.datetime):
+            return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(tz), ""
+        if isinstance(value, dt.date):
+            return dt.datetime(value.year, value.month, value.day, tzinfo=tz), ""
+        if isinstance(value, str):  # (Jekyll: Time.parse, in the site's zone unless the text has one)
             try:
-                date = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:  # 2024-13-45-x.md
-                date = None
-        slug_source = data.get("slug") if isinstance(data.get("slug"), str) else (m[4] if m else stem)
-        cats = data.get("categories", data.get("category")) if coll.label == "posts" else None
-        if isinstance(cats, str):
-            cats = cats.split()
-        elif cats is not None and not isinstance(cats, list):
-            cats = [cats]
-        categories = "/".join(dict.fromkeys(str(c).lower() for c in (cats or [])))
-        values = {
-            "collection": coll.label,
-            "path": rel,
-            "name": slugify(stem),
-            "title": slugify(slug_source, "pretty", cased=True),
-            "slug": slugify(slug_source),
-            "categories": categories,
-            "output_ext": ".html",
-        }
-        if isinstance(date, (dt.date, dt.datetime)):
-            values.update(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
-                          i_month=str(date.month), i_day=str(date.day),
-                          short_year=f"{date.year % 100:02d}",
-                          y_day=f"{date.timetuple().tm_yday:03d}")
-        return values
+                parsed = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                m = _DAY.fullmatch(value.strip())
+                parsed = _ruby_time(m[1], m[2], m[3], tz) if m else None
+                if parsed is None:
+                    return None, f"kg cannot read `date: {value}` as Jekyll's Time.parse would"
+            return (parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)), ""
+        return None, f"`date: {_yaml_text(value)}` is not a date (Jekyll stops the build on it)"
+
+
+_DAY = re.compile(r"([0-9]{2,4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
+def _name_date(dated: re.Match, tz: dt.tzinfo) -> dt.datetime | None:
+    """The date in a file name (``_DATED_NAME``) as Jekyll reads it, or ``None`` when
+    Jekyll stops on it."""
+    return _ruby_time(dated[1], dated[2], dated[3], tz)
+
+
+def _ruby_time(year: str, month: str, day: str, tz: dt.tzinfo) -> dt.datetime | None:
+    """Midnight of a ``Y-M-D`` date as Ruby's ``Time.parse`` reads it: a two-digit year
+    is 1969..2068; a day past the month's end runs into the next month (2023-02-29 is
+    March 1st); a month outside 1..12 or a day outside 1..31 is no date."""
+    y, m, d = int(year), int(month), int(day)
+    if len(year) == 2:
+        y += 1900 if y >= 69 else 2000
+    if not (1 <= m <= 12 and 1 <= d <= 31 and y >= 1):
+        return None
+    return dt.datetime(y, m, 1, tzinfo=tz) + dt.timedelta(days=d - 1)
+
+
+def _setting(data: dict[str, Any], defaults: dict[str, Any], key: str, absent: Any) -> Any:
+    """A front-matter setting as Jekyll has it: the file's value, else (when the file
+    gives none, or ``null``) that of ``defaults:``; a key written with no value counts."""
+    value = data.get(key)
+    if value is not None:
+        return value
+    if key in defaults:
+        return defaults[key]
+    return None if key in data else absent
+
+
+def _known(name: str) -> str | None:
+    """The placeholder Jekyll fills for ``:name`` (``:title_`` is ``:title`` then ``_``)."""
+    if name in URL_PLACEHOLDERS:
+        return name
+    if name.endswith("_") and name[:-1] in URL_PLACEHOLDERS:
+        return name[:-1]
+    return None
+
+
+def _unknown_message(unknown: list[str]) -> str:
+    names = list(dict.fromkeys(unknown))
+    what = "is not a permalink placeholder" if len(names) == 1 else "are not permalink placeholders"
+    return (f"{', '.join(f'`:{n}`' for n in names)} {what}"
+            f": Jekyll stops the build (\"The URL template doesn't have {unknown[0]} keys\"), so kg gives "
+            "these pages no address")
+
+
+def _placeholder_hint(unknown: list[str]) -> str:
+    import difflib
+    near = [m for n in dict.fromkeys(unknown) for m in difflib.get_close_matches(n, URL_PLACEHOLDERS, 1)]
+    if near:
+        return f"did you mean {', '.join(f'`:{m}`' for m in near)}?"
+    return "the placeholders are " + " ".join(f":{n}" for n in URL_PLACEHOLDERS)
+
+
+def _precedes(old: DefaultSet, new: DefaultSet) -> bool:
+    """``FrontmatterDefaults#has_precedence?``: a longer scope path, else one with a type."""
+    new_path, old_path = _sanitize_scope(new.path), _sanitize_scope(old.path)
+    if len(new_path) != len(old_path):
+        return len(new_path) >= len(old_path)
+    return True if new.type is not None else old.type is None
+
+
+def _sanitize_scope(path: str | None) -> str:
+    if not path:
+        return ""
+    return re.sub(r"\A/|(?<=[^/])\Z", "", path) if path.startswith("/") else path
+
+
+def _strip_dir(path: str, collections_dir: str) -> str:
+    prefix = collections_dir + "/"
+    return path[len(prefix):] if collections_dir and path.startswith(prefix) else path
+
+
+class _Globs:
+    """Patterns of ``include:`` or ``exclude:`` as ``Jekyll::EntryFilter#glob_include?``
+    matches them against a path from the site folder: a pattern matches it as
+    ``File.fnmatch?`` does (``*`` across ``/`` too), is the start of it, or names it as a
+    folder (``old/``). Compiled once: a site's files are matched one by one."""
+
+    def __init__(self, root: str, patterns: list[str]) -> None:
+        joined = [os.path.join(root, p.lstrip("/")) for p in patterns]
+        self.root = root.rstrip(os.sep) + os.sep
+        self.prefixes = tuple(joined)
+        self.regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in joined)) if joined else None
+
+    def matches(self, rel: str, folder: bool = False) -> bool:
+        """Whether a pattern matches ``rel`` (a folder's path when ``folder``)."""
+        if self.regex is None:
+            return False
+        full = self.root + rel.lstrip("/")
+        return (full.startswith(self.prefixes) or self.regex.match(full) is not None
+                or (folder and full + "/" in self.prefixes))
+
+
+def _has_front_matter(path: str) -> bool:
+    """``Jekyll::Utils.has_yaml_header?``: the first line is ``---``."""
+    try:
+        with open(path, "rb") as f:
+            return re.match(rb"---\s*\r?\n", f.readline(4096)) is not None
+    except OSError:
+        return False
+
+
+def _extname(name: str) -> str:
+    """Ruby's ``File.extname``: the last ``.xxx`` of a name not starting with a dot."""
+    i = name.rfind(".")
+    return name[i:] if i > 0 and name[:i].strip(".") and i < len(name) - 1 else ""
+
+
+def _basename_without_ext(name: str) -> str:
+    ext = _extname(name)
+    return name[:len(name) - len(ext)] if ext else name
+
+
+def _ruby_text(value: Any) -> str:
+    """``to_s`` of a YAML value as Ruby writes it (``nil`` is empty, booleans lower case)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _yaml_text(value: Any) -> str:
+    return "null" if value is None else _ruby_text(value)
+
+
+def _escape_value(value: str) -> str:
+    """``Jekyll::URL.escape_path`` of one placeholder's value: what a URL path cannot
+    hold is percent-encoded, ``%`` itself too (a file named ``100%`` is at ``100%25``).
+    (Jekyll keeps ``?``; kg writes ``%3F``, where the page really is served.)"""
+    return quote(value, safe="/-._~!$&'()*+,;=:@", errors="surrogateescape")
 
 
 def _expand(template: str, values: dict[str, str]) -> str:
-    """Fill a permalink template and clean it as ``Jekyll::URL#sanitize_url`` does."""
+    """Fill a permalink template (every placeholder known: see :func:`_known`) and clean
+    it as ``Jekyll::URL#sanitize_url`` does; text written in the template keeps the
+    escapes written there, and what an IRI cannot hold is escaped."""
     def sub(m: re.Match) -> str:
-        return values.get(m.group(1), "")
-    url = re.sub(r":([a-z_]+)", sub, template)
-    url = re.sub(r"/{2,}", "/", "/" + url.lstrip("/"))
-    url = url.replace("/./", "/")
+        name = m.group(1)
+        winner = name if name in values else name[:-1]
+        return _escape_value(values.get(winner, "")) + name[len(winner):]
+    url = _PLACEHOLDER.sub(sub, template)
+    url = ("/" + url).replace("..", "/").replace("./", "")
+    url = re.sub(r"/{2,}", "/", url)
     # (a "%" that starts no escape is one itself: "100%" is served at /100%25)
-    return quote(_STRAY_PERCENT.sub("%25", url), safe="/-._~!$&'()*+,;=:@%")
+    return quote(_STRAY_PERCENT.sub("%25", url), safe="/-._~!$&'()*+,;=:@%", errors="surrogateescape")
 
 
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -184,7 +737,8 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     """Read the site at ``root``.
 
     The base URL is, in order: ``base_url`` (the ``--base-url`` option), the ``url``
-    of ``_config.yml``, ``https://`` + the ``CNAME`` file.
+    of ``_config.yml``, ``https://`` + the ``CNAME`` file. Settings Jekyll would stop
+    on or that kg reads otherwise are reported in ``Site.diagnostics`` with their line.
 
     Raises:
         SiteError: the folder does not exist, ``_config.yml`` is not valid YAML, or no
@@ -195,15 +749,18 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
         raise SiteError(f"no such site folder: {root}", hint="pass the folder that holds _config.yml")
     config_path = root / "_config.yml"
     config: dict[str, Any] = {}
+    lines: dict[tuple, int] = {}
     if config_path.is_file():
+        text = config_path.read_text(encoding="utf-8-sig")
         try:
-            config = yaml.safe_load(config_path.read_text(encoding="utf-8-sig")) or {}
+            config = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise SiteError(f"_config.yml is not valid YAML: {getattr(exc, 'problem', exc)}",
                             path=config_path, line=mark.line + 1 if mark else None) from exc
         if not isinstance(config, dict):
             raise SiteError("_config.yml must be a mapping of settings", path=config_path)
+        lines = _config_lines(text)
     url = config.get("url")
     if not base_url and url is not None and not isinstance(url, str):
         raise SiteError(f"`url:` must be the site's address as text, got {url!r}", path=config_path,
@@ -228,8 +785,10 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     if _NOT_IN_IRI.search(baseurl) or "#" in baseurl or "?" in baseurl:
         raise SiteError(f"`baseurl:` {baseurl!r} is not a URL path: every page IRI starts with it",
                         path=config_path, hint="a path such as /blog, without spaces, '#' or '?'")
-    return Site(root=root, base_url=base.rstrip("/"), baseurl=baseurl,
-                collections=_collections(root, config), config=config)
+    site = Site(root=root, base_url=base.rstrip("/"), baseurl=baseurl,
+                collections=_collections(root, config), config=config, config_lines=lines)
+    _read_settings(site)
+    return site
 
 
 _NOT_IN_IRI = re.compile(r"[\s<>\"{}|\\^`]")  # characters no IRI holds (RFC 3987)
@@ -254,23 +813,129 @@ def _check_base(base: str, source: str, where: Path | None) -> None:
                         hint="give scheme and host, e.g. https://example.org")
 
 
+def _config_lines(text: str) -> dict[tuple, int]:
+    """The line of every setting in ``_config.yml``, by its keys (and list indexes)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[tuple, int] = {}
+    stack: list[tuple[tuple, Any]] = [((), node)]
+    seen: set[int] = set()  # (an alias is walked once: no blow-up from nested aliases)
+    while stack:
+        keys, n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    lines.setdefault(keys + (k.value,), k.start_mark.line + 1)
+                    stack.append((keys + (k.value,), v))
+        elif isinstance(n, yaml.SequenceNode):
+            for i, v in enumerate(n.value):
+                lines.setdefault(keys + (i,), v.start_mark.line + 1)
+                stack.append((keys + (i,), v))
+    return lines
+
+
+def _read_settings(site: Site) -> None:
+    """Read ``timezone:``, ``defaults:``, ``exclude:``/``include:`` and check every
+    permalink of ``_config.yml``, reporting what Jekyll would stop on or kg reads otherwise."""
+    config = site.config
+
+    def note(code: str, severity: str, message: str, keys: tuple, hint: str | None = None,
+             value: Any = None) -> None:
+        site.note(Diagnostic(code, severity, message, "_config.yml", site.config_line(*keys) or 1,
+                             ".".join(str(k) for k in keys), None if value is None else str(value), hint=hint))
+
+    tz = config.get("timezone")
+    if tz is not None:
+        try:
+            site.timezone = zoneinfo.ZoneInfo(str(tz))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # (OSError: a folder's name)
+            note("bad-timezone", "warning", f"`timezone: {tz}` is not a time zone kg knows: dates in page URLs "
+                 "are taken in UTC", ("timezone",), hint="an IANA name such as Europe/London", value=tz)
+    for key in ("exclude", "include"):
+        if key in config and not isinstance(config[key], list):
+            note("bad-setting", "error", f"`{key}:` must be a list: Jekyll stops the build on it "
+                 "(kg reads it as Jekyll's default)", (key,), hint=f"{key}: [a-file.md, a-folder/]",
+                 value=config[key])
+    sets = config.get("defaults")
+    if sets is not None and not isinstance(sets, list):
+        note("bad-default", "warning", "`defaults:` must be a list of `scope:` and `values:`: Jekyll and kg "
+             "ignore it", ("defaults",))
+    for i, s in enumerate(sets if isinstance(sets, list) else []):
+        if not (isinstance(s, dict) and isinstance(s.get("values"), dict)):
+            note("bad-default", "warning", "this entry of `defaults:` has no `values:` mapping: Jekyll and kg "
+                 "ignore it", ("defaults", i), hint="scope: {path: '', type: events} and values: {layout: page}")
+            continue
+        scope = s.get("scope") if isinstance(s.get("scope"), dict) else {}
+        kind = scope.get("type")
+        kind = {"post": "posts", "page": "pages", "draft": "drafts"}.get(str(kind), str(kind)) \
+            if kind is not None else None
+        path = scope.get("path") if isinstance(scope.get("path"), str) else None
+        site.defaults.append(DefaultSet(path, kind, dict(s["values"])))
+        permalink = s["values"].get("permalink")
+        if isinstance(permalink, str):
+            _check_template(site, permalink, ("defaults", i, "values", "permalink"), note)
+        elif permalink is not None and permalink is not False:
+            note("bad-permalink", "error", f"`permalink:` must be text, not {permalink!r}: Jekyll stops the build "
+                 "on it, so kg gives the pages in this scope no address", ("defaults", i, "values", "permalink"),
+                 value=permalink)
+    for label, coll in site.collections.items():
+        declared = config.get("collections")
+        meta = declared.get(label) if isinstance(declared, dict) else None
+        written = meta.get("permalink") if isinstance(meta, dict) else None
+        keys: tuple = ("collections", label, "permalink") if written is not None else ("permalink",)
+        if written is not None and not isinstance(written, str):
+            note("bad-permalink", "error", f"`permalink:` must be text, not {written!r}: Jekyll stops the build "
+                 "on it, so kg gives this collection's pages no address", keys, value=written)
+            site._broken.add(coll.permalink)
+            continue
+        if written in PERMALINK_STYLES:
+            note("collection-permalink-style", "warning", f"`permalink: {written}` names a style only in the "
+                 f"site's own `permalink:`: for a collection Jekyll takes it as the address itself, so every "
+                 f"page of `{label}` is written to /{written}", keys,
+                 hint=f"write the template, e.g. {PERMALINK_STYLES[written].replace(':categories/', ':collection/')}")
+        if label == "posts" or written is not None:
+            _check_template(site, coll.permalink, keys, note)
+
+
+def _check_template(site: Site, template: str, keys: tuple, note: Callable[..., None]) -> None:
+    unknown = [n for n in _PLACEHOLDER.findall(template) if _known(n) is None]
+    if unknown:
+        note("unknown-placeholder", "error", _unknown_message(unknown), keys,
+             hint=_placeholder_hint(unknown), value=template)
+        site._broken.add(template)
+
+
 def _collections(root: Path, config: dict[str, Any]) -> dict[str, Collection]:
-    style = str(config.get("permalink") or "date")
-    style = PERMALINK_STYLES.get(style, style)
-    collections_dir = root / str(config.get("collections_dir") or "")
+    """The collections as ``Jekyll::Configuration#add_default_collections`` and
+    ``Jekyll::Collection#url_template`` make them: ``posts`` always (its permalink, unless
+    it has its own, the site's ``permalink:``, a style name read as its template);
+    another collection's permalink as written, else ``/:collection/:path`` with the end
+    of the site's style."""
+    style = config.get("permalink") or "date"
+    style = str(style) if not isinstance(style, bool) else "date"
     declared = config.get("collections") or {}
     if isinstance(declared, list):
         declared = {name: {} for name in declared}
+    if not isinstance(declared, dict):
+        declared = {}
+    collections_dir = root / str(config.get("collections_dir") or "")
     found: dict[str, Collection] = {}
-    for label, meta in {"posts": {"output": True, "permalink": style}, **declared}.items():
+    for label, meta in {"posts": {}, **declared}.items():
         meta = meta if isinstance(meta, dict) else {}
         permalink = meta.get("permalink")
-        if label == "posts" and not declared.get("posts"):
-            permalink = style
-        if not permalink:
+        if label == "posts" and permalink is None:
+            permalink = PERMALINK_STYLES.get(style, style)
+        if permalink is None:
+            # Jekyll::Utils.add_permalink_suffix, on the style's name as written
             permalink = "/:collection/:path" + (
+                "/" if style == "pretty" else ":output_ext" if style in ("date", "ordinal", "none") else
                 "/" if style.endswith("/") else ":output_ext" if style.endswith(":output_ext") else "")
-        permalink = PERMALINK_STYLES.get(permalink, permalink)
-        found[str(label)] = Collection(str(label), collections_dir / f"_{label}",
-                                       bool(meta.get("output", label == "posts")), str(permalink))
+        output = True if label == "posts" else bool(meta.get("output", False))
+        found[str(label)] = Collection(str(label), collections_dir / f"_{label}", output,
+                                       permalink if isinstance(permalink, str) else str(permalink))
     return found

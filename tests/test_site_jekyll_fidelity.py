@@ -1,0 +1,538 @@
+"""kg.site against Jekyll itself: slugs, permalink placeholders, dates and time zones,
+which files are pages, and what kg says wherever it does otherwise.
+
+Every expected URL below is what Jekyll 4.3.1 gives (read from a scratch site with
+Jekyll's own reader); :func:`test_page_urls_equal_real_jekylls` checks them again, and
+many more, against the Jekyll installed here (skipped when there is none).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg.cli import cli
+from kg.frontmatter import read_file
+from kg.site import URL_PLACEHOLDERS, Site, load_site, slugify
+
+URL = "https://site.example.org"
+
+
+def write(root: Path, files: dict[str | bytes, str]) -> Path:
+    """Write ``{relative path: text}`` under ``root`` (a path given as bytes is written
+    as those bytes: a name that is not UTF-8)."""
+    for rel, text in files.items():
+        path = os.path.join(os.fsencode(root), rel) if isinstance(rel, bytes) else os.path.join(root, rel)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as exc:  # (macOS and Windows refuse names that are not UTF-8)
+            pytest.skip(f"this file system refuses the name {rel!r}: {exc}")
+    return root
+
+
+def page(text: str = "title: T") -> str:
+    return f"---\n{text}\n---\nBody.\n"
+
+
+def url_of(site: Site, rel: str) -> tuple[str | None, list[tuple[str, str, int | None]]]:
+    """The page URL kg gives the file at ``rel`` and the diagnostics it reports on it."""
+    path = site.root / rel
+    coll = next(c for label, c in site.collections.items()
+                if (label == "posts" and "/_posts/" in f"/{rel}") or path.is_relative_to(c.directory))
+    src = read_file(path, site.relpath(path))
+    return site.page_url(coll, path, src.data, src), [(d.code, d.severity, d.line) for d in src.diagnostics]
+
+
+def codes(site: Site) -> list[tuple[str, str, str | None, int | None]]:
+    return [(d.code, d.severity, d.path, d.line) for d in site.diagnostics]
+
+
+# -- 1. a file name that is not UTF-8 -------------------------------------------------
+
+def test_a_file_name_that_is_not_utf8_is_one_error_and_the_rest_builds(tmp_path: Path) -> None:
+    """It used to crash `kg build` and `kg validate` with a UnicodeEncodeError (Site.minted,
+    quote). Jekyll stops on such a name; kg reports it, byte escaped, and builds the rest."""
+    root = write(tmp_path / "site", {
+        "_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n    permalink: /:collection/:name\n",
+        "_events/2024-12-23-good.md": page("title: Good\ndate: 2024-12-23"),
+        b"_events/2024-12-24-bad\xff.md": page("title: Bad\ndate: 2024-12-24"),
+        b"_events/caf\xe9/2024-12-25-inside.md": page("title: Inside\ndate: 2024-12-25"),
+    })
+    graph = kg.build_site(root, tmp_path / "out")
+    bad = [d for d in graph.report["diagnostics"] if d["code"] == "bad-file-name"]
+    assert [(d["severity"], d["path"]) for d in bad] == [
+        ("error", "_events/2024-12-24-bad\\xff.md"), ("error", "_events/caf\\xe9/2024-12-25-inside.md")]
+    assert "byte 0xff" in bad[0]["message"]
+    assert graph.report["files_by_kind"] == {"event": 1}
+    assert (tmp_path / "out" / "graph.nq").read_text(encoding="utf-8").count(f"<{URL}/events/2024-12-23-good>") > 0
+    json.dumps(graph.report)  # (the report is written as UTF-8 JSON: no stray surrogate)
+
+    result = CliRunner().invoke(cli, ["validate", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "_events/2024-12-24-bad\\xff.md" in result.output and "Traceback" not in result.output
+    assert "not valid UTF-8 (byte 0xff)" in result.output
+
+
+def test_minted_iris_never_crash_on_a_stray_byte(make_site) -> None:
+    site = load_site(make_site({}))
+    assert site.minted("source", "_events/bad\udcff.md") == URL + "/id/source/_events/bad%FF.md"
+
+
+# -- 2. slugs --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, mode, cased, expected", [
+    ("my_post", "default", False, "my-post"),
+    ("my_post", "pretty", True, "my_post"),           # pretty keeps ._~!$&'()+,;=@
+    ("The _config.yml file", "default", False, "the-config-yml-file"),  # (kg gave the--config-yml-file)
+    ("The _config.yml file", "pretty", True, "The-_config.yml-file"),
+    ("a__b", "default", False, "a-b"),
+    ("trail_", "pretty", False, "trail_"),
+    ("-dash-", "default", False, "dash"),
+    ("Hello, World!", "pretty", True, "Hello,-World!"),
+    ("x~y!z$&'()+,;=@q", "pretty", True, "x~y!z$&'()+,;=@q"),
+    ("x~y!z$&'()+,;=@q", "default", False, "x-y-z-q"),
+    (unicodedata.normalize("NFD", "Café"), "default", False, "cafe\u0301"),  # marks kept, not normalised
+    ("हिन्दी_नाम", "default", False, "हिन्दी-नाम"),  # Devanagari vowel signs are marks (\p{M})
+    ("١٢٣_arabic", "default", False, "١٢٣-arabic"),
+    ("ǅ title", "default", False, "ǆ-title"),
+    ("Café déjà", "ascii", False, "caf-d-j"),
+    ("Café déjà", "latin", False, "cafe-deja"),
+    ("a  b\tc", "raw", False, "a-b-c"),
+    ("Keep It", "none", True, "Keep It"),
+])
+def test_slugify_is_jekylls(text: str, mode: str, cased: bool, expected: str) -> None:
+    assert slugify(text, mode, cased) == expected
+
+
+NAMES_CONFIG = f"""\
+url: {URL}
+collections:
+  byname: {{output: true, permalink: "/:collection/:name"}}
+  bypath: {{output: true}}
+  bytitle: {{output: true, permalink: "/:collection/:title_:slug:output_ext"}}
+"""
+
+#: file name -> (its URL by `:name`, by the default `:path`, by `:title_:slug:output_ext`)
+JEKYLL_URLS = {
+    "my_post.md": ("/byname/my-post", "/bypath/my_post.html", "/bytitle/my_post_my-post.html"),
+    "the _config.yml file.md": ("/byname/the-config-yml-file", "/bypath/the%20_config.yml%20file.html",
+                                "/bytitle/the-_config.yml-file_the-config-yml-file.html"),
+    "2024-01-15-my_event.md": ("/byname/2024-01-15-my-event", "/bypath/2024-01-15-my_event.html",
+                               "/bytitle/my_event_my-event.html"),  # the date leaves :title in any collection
+    "2023-02-21-JRF-discover-workshop.md": ("/byname/2023-02-21-jrf-discover-workshop",
+                                            "/bypath/2023-02-21-JRF-discover-workshop.html",
+                                            "/bytitle/JRF-discover-workshop_jrf-discover-workshop.html"),
+    "24-01-05-two-digit.md": ("/byname/24-01-05-two-digit", "/bypath/24-01-05-two-digit.html",
+                              "/bytitle/two-digit_two-digit.html"),
+    "UPPER_Case.md": ("/byname/upper-case", "/bypath/UPPER_Case.html", "/bytitle/UPPER_Case_upper-case.html"),
+    "Hello, World!.md": ("/byname/hello-world", "/bypath/Hello,%20World!.html",
+                         "/bytitle/Hello,-World!_hello-world.html"),
+    "x~y!z$&'()+,;=@q.md": ("/byname/x-y-z-q", "/bypath/x~y!z$&'()+,;=@q.html",
+                            "/bytitle/x~y!z$&'()+,;=@q_x-y-z-q.html"),
+    "a%20b.md": ("/byname/a-20b", "/bypath/a%2520b.html", "/bytitle/a-20b_a-20b.html"),  # % of a name is escaped
+    "100%.md": ("/byname/100", "/bypath/100%25.html", "/bytitle/100_100.html"),
+    "a#b.md": ("/byname/a-b", "/bypath/a%23b.html", "/bytitle/a-b_a-b.html"),
+    "a..b.md": ("/byname/a-b", "/bypath/a/b.html", "/bytitle/a/b_a-b.html"),  # (sanitize_url: ".." is "/")
+    "ends..md": ("/byname/ends", "/bypath/ends.html", "/bytitle/ends_ends.html"),
+    "-dash-.md": ("/byname/dash", "/bypath/-dash-.html", "/bytitle/dash_dash.html"),
+    "b.mdown": ("/byname/b", "/bypath/b.mdown", "/bytitle/b_b.mdown"),  # .mdown is not markdown to Jekyll
+    unicodedata.normalize("NFD", "Café.md"): ("/byname/cafe%CC%81", "/bypath/Cafe%CC%81.html",
+                                              "/bytitle/Cafe%CC%81_cafe%CC%81.html"),
+    "ǅ title.md": ("/byname/%C7%86-title", "/bypath/%C7%85%20title.html", "/bytitle/%C7%85-title_%C7%86-title.html"),
+    "हिन्दी_नाम.md": ("/byname/%E0%A4%B9%E0%A4%BF%E0%A4%A8%E0%A5%8D%E0%A4%A6%E0%A5%80-%E0%A4%A8%E0%A4%BE%E0%A4%AE",
+                     "/bypath/%E0%A4%B9%E0%A4%BF%E0%A4%A8%E0%A5%8D%E0%A4%A6%E0%A5%80_%E0%A4%A8%E0%A4%BE%E0%A4%AE.html",
+                     "/bytitle/%E0%A4%B9%E0%A4%BF%E0%A4%A8%E0%A5%8D%E0%A4%A6%E0%A5%80_%E0%A4%A8%E0%A4%BE%E0%A4%AE_"
+                     "%E0%A4%B9%E0%A4%BF%E0%A4%A8%E0%A5%8D%E0%A4%A6%E0%A5%80-%E0%A4%A8%E0%A4%BE%E0%A4%AE.html"),
+}
+
+
+@pytest.fixture
+def names_site(tmp_path: Path) -> Site:
+    files = {"_config.yml": NAMES_CONFIG}
+    for name in JEKYLL_URLS:
+        for label in ("byname", "bypath", "bytitle"):
+            files[f"_{label}/{name}"] = page()
+    return load_site(write(tmp_path / "names", files))
+
+
+@pytest.mark.parametrize("name", list(JEKYLL_URLS))
+def test_page_urls_of_awkward_file_names_are_jekylls(names_site: Site, name: str) -> None:
+    got = tuple(url_of(names_site, f"_{label}/{name}")[0] for label in ("byname", "bypath", "bytitle"))
+    assert got == JEKYLL_URLS[name]
+
+
+def test_front_matter_slug_feeds_title_and_slug(make_site) -> None:
+    site = load_site(make_site({"_config.yml": NAMES_CONFIG, "_bytitle/x.md": page("slug: My_Own Slug")}))
+    assert url_of(site, "_bytitle/x.md")[0] == "/bytitle/My_Own-Slug_my-own-slug.html"
+
+
+# -- 3. placeholders, styles, dates and time zones ---------------------------------------
+
+ALL_DATES = "/:year/:month/:day/:hour/:minute/:second/:short_day/:long_day/:short_month/:long_month/" \
+            ":y_day/:week/:w_year/:w_day/:i_day/:i_month/:short_year/:title"
+
+
+@pytest.mark.parametrize("timezone, front, expected", [
+    # a YAML timestamp is moved into the site's zone (one without an offset is UTC)
+    ("America/New_York", "date: 2024-01-01 02:30:00 +01:00",
+     "/2023/12/31/20/30/00/Sun/Sunday/Dec/December/365/52/2023/7/31/12/23/x"),
+    (None, "date: 2024-01-01 02:30:00 +01:00", "/2024/01/01/01/30/00/Mon/Monday/Jan/January/001/01/2024/1/1/1/24/x"),
+    ("America/New_York", "date: 2024-01-01 02:30:00",
+     "/2023/12/31/21/30/00/Sun/Sunday/Dec/December/365/52/2023/7/31/12/23/x"),
+    (None, "date: 2024-01-01 02:30:00", "/2024/01/01/02/30/00/Mon/Monday/Jan/January/001/01/2024/1/1/1/24/x"),
+    # a date alone, or a quoted time without an offset, is the site's own
+    ("America/New_York", "date: 2024-01-01", "/2024/01/01/00/00/00/Mon/Monday/Jan/January/001/01/2024/1/1/1/24/x"),
+    ("America/New_York", "date: '2024-07-04 10:00'",
+     "/2024/07/04/10/00/00/Thu/Thursday/Jul/July/186/27/2024/4/4/7/24/x"),
+    ("America/New_York", "date: '2024-07-04T10:00:00+05:00'",
+     "/2024/07/04/01/00/00/Thu/Thursday/Jul/July/186/27/2024/4/4/7/24/x"),
+    # ISO week-numbering years differ from the calendar's at the turn of the year
+    ("America/New_York", "date: 2024-12-30T23:59:59Z",
+     "/2024/12/30/18/59/59/Mon/Monday/Dec/December/365/01/2025/1/30/12/24/x"),
+    ("America/New_York", "date: 2021-01-03 12:00:00 -05:00",
+     "/2021/01/03/12/00/00/Sun/Sunday/Jan/January/003/53/2020/7/3/1/21/x"),
+])
+def test_every_date_placeholder_as_jekyll_fills_it(make_site, timezone: str | None, front: str,
+                                                   expected: str) -> None:
+    """:hour … :y_day were dropped silently (a URL of empty parts), and `timezone:` was ignored."""
+    config = f"url: {URL}\n" + (f"timezone: {timezone}\n" if timezone else "") + \
+        f"collections:\n  ev:\n    output: true\n    permalink: {ALL_DATES}\n"
+    site = load_site(make_site({"_config.yml": config, "_ev/x.md": page(front)}))
+    assert url_of(site, "_ev/x.md") == (expected, [])
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("2024-03-05-d.md", "/2024/03/05/00/00/00/Tue/Tuesday/Mar/March/065/10/2024/2/5/3/24/d"),
+    ("99-01-05-j.md", "/1999/01/05/00/00/00/Tue/Tuesday/Jan/January/005/01/1999/2/5/1/99/j"),
+    ("24-1-5-k.md", "/2024/01/05/00/00/00/Fri/Friday/Jan/January/005/01/2024/5/5/1/24/k"),
+    ("2024-02-30-l.md", "/2024/03/01/00/00/00/Fri/Friday/Mar/March/061/09/2024/5/1/3/24/l"),  # Ruby rolls over
+])
+def test_the_date_of_a_file_name_in_any_collection(make_site, name: str, expected: str) -> None:
+    config = f"url: {URL}\ntimezone: America/New_York\ncollections:\n  ev:\n    output: true\n" \
+        f"    permalink: {ALL_DATES}\n"
+    site = load_site(make_site({"_config.yml": config, f"_ev/{name}": page()}))
+    assert url_of(site, f"_ev/{name}") == (expected, [])
+
+
+@pytest.mark.parametrize("style, post, note", [
+    ("date", "/cat/2024/01/02/my_post.html", "/notes/my_note.html"),
+    ("pretty", "/cat/2024/01/02/my_post/", "/notes/my_note/"),
+    ("ordinal", "/cat/2024/002/my_post.html", "/notes/my_note.html"),
+    ("weekdate", "/cat/2024/W01/Tue/my_post.html", "/notes/my_note"),  # (Jekyll adds no suffix for weekdate)
+    ("none", "/cat/my_post.html", "/notes/my_note.html"),
+    ("/:year/:title/", "/2024/my_post/", "/notes/my_note/"),
+    ("/blog/:title:output_ext", "/blog/my_post.html", "/notes/my_note.html"),
+])
+def test_permalink_styles_for_posts_and_collections(make_site, style: str, post: str, note: str) -> None:
+    site = load_site(make_site({
+        "_config.yml": f"url: {URL}\npermalink: \"{style}\"\ncollections:\n  notes:\n    output: true\n",
+        "_posts/2024-01-02-my_post.md": page("category: Cat"), "_notes/my_note.md": page()}))
+    assert url_of(site, "_posts/2024-01-02-my_post.md")[0] == post
+    assert url_of(site, "_notes/my_note.md")[0] == note
+
+
+def test_a_style_name_as_a_collections_permalink_is_the_address_itself(make_site) -> None:
+    """Jekyll reads `pretty` as a style only in the site's own `permalink:`."""
+    site = load_site(make_site({
+        "_config.yml": f"url: {URL}\ncollections:\n  notes:\n    output: true\n    permalink: pretty\n",
+        "_notes/a.md": page()}))
+    assert url_of(site, "_notes/a.md")[0] == "/pretty"
+    assert codes(site) == [("collection-permalink-style", "warning", "_config.yml", 5)]
+
+
+def test_an_unknown_placeholder_in_config_is_an_error_at_its_line(make_site, tmp_path: Path) -> None:
+    """`:titel` was dropped silently (the page at /events/); Jekyll stops the build on it."""
+    root = make_site({
+        "_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n"
+                       "    permalink: /:collection/:titel\n  people:\n    output: true\n",
+        "_events/2024-01-01-a.md": page("title: A\ndate: 2024-01-01"),
+        "_people/ada.md": page("title: Ada")})
+    site = load_site(root)
+    assert codes(site) == [("unknown-placeholder", "error", "_config.yml", 5)]
+    d = site.diagnostics[0]
+    assert d.key == "collections.events.permalink" and "`:titel`" in d.message and "`:title`" in d.hint
+    assert url_of(site, "_events/2024-01-01-a.md") == (None, [])  # no address, and said once, in _config.yml
+    assert url_of(site, "_people/ada.md")[0] == "/people/ada.html"
+    graph = kg.build_site(root, tmp_path / "out")
+    assert [(d["code"], d["path"], d["line"]) for d in graph.report["diagnostics"]
+            if d["severity"] == "error"] == [("unknown-placeholder", "_config.yml", 5)]
+
+
+def test_an_unknown_placeholder_in_front_matter_is_an_error_at_its_line(make_site) -> None:
+    site = load_site(make_site({"_events/x.md": page("title: X\npermalink: /talks/:yeer/:title/")}))
+    assert url_of(site, "_events/x.md") == (None, [("unknown-placeholder", "error", 3)])
+
+
+def test_a_placeholder_with_a_trailing_underscore(make_site) -> None:
+    site = load_site(make_site({"_events/2024-05-06-x.md": page("permalink: /:year_:month/:title_/")}))
+    assert url_of(site, "_events/2024-05-06-x.md")[0] == "/2024_05/x_/"
+
+
+def test_an_unknown_timezone_is_a_warning_and_utc(make_site) -> None:
+    site = load_site(make_site({"_config.yml": f"url: {URL}\ntimezone: Mars/Olympus\n"}))
+    assert codes(site) == [("bad-timezone", "warning", "_config.yml", 2)]
+    assert site.timezone == dt.timezone.utc
+
+
+def test_a_date_placeholder_without_a_date_gives_no_address(make_site) -> None:
+    """Jekyll would take the time of the build: no address kg could know."""
+    site = load_site(make_site({"_events/x.md": page("title: X\npermalink: /:year/:title/")}))
+    assert url_of(site, "_events/x.md") == (None, [("no-url-date", "warning", 1)])
+
+
+def test_a_date_in_a_file_name_jekyll_stops_on(make_site) -> None:
+    site = load_site(make_site({"_events/2024-13-05-x.md": page("title: X")}))
+    assert url_of(site, "_events/2024-13-05-x.md") == (None, [("bad-name-date", "error", 1)])
+
+
+def test_categories_of_any_collection(make_site) -> None:
+    site = load_site(make_site({
+        "_config.yml": f"url: {URL}\ncollections:\n  ev:\n    output: true\n"
+                       "    permalink: /:collection/:categories/:slugified_categories/:name\n",
+        "_ev/a.md": page("categories: [Foo Bar, baz]"), "_ev/b.md": page("category: x y")}))
+    assert url_of(site, "_ev/a.md")[0] == "/ev/foo%20bar/baz/foo-bar/baz/a"
+    assert url_of(site, "_ev/b.md")[0] == "/ev/x%20y/x-y/b"
+
+
+# -- 4. which files are pages ---------------------------------------------------------
+
+PAGES_CONFIG = f"""\
+url: {URL}
+permalink: /:categories/:year/:month/:day/:slug
+exclude: [_ev/skip-me.md, "_ev/old/", "*.tmp.md"]
+collections:
+  ev:
+    output: true
+    permalink: /:collection/:categories/:name:output_ext
+defaults:
+  - scope: {{path: "_ev/special", type: ev}}
+    values: {{permalink: "/special/:title/"}}
+  - scope: {{path: "", type: ev}}
+    values: {{layout: page}}
+  - scope: {{path: "_ev/hidden"}}
+    values: {{published: false}}
+  - scope: {{path: "_ev/g*"}}
+    values: {{permalink: "/globbed/:name/"}}
+  - scope: {{path: "", type: posts}}
+    values: {{category: fromdefault}}
+"""
+#: file -> (front matter, the URL Jekyll gives it; None: Jekyll reads it but writes no page;
+#: "skip": Jekyll does not read it)
+PAGES = {
+    "_posts/2022-03-11-weeknotes.md": ("category: weeknotes", "/weeknotes/2022/03/11/weeknotes"),
+    "_posts/2022-03-12-two.md": ("categories: [Events, News]\ncategory: Extra", "/events/news/extra/2022/03/12/two"),
+    "_posts/2022-03-13-three.md": ("categories: a b", "/a/b/fromdefault/2022/03/13/three"),
+    "_posts/2022-03-20-none.md": ("title: none", "/fromdefault/2022/03/20/none"),
+    "_posts/nodate.md": ("title: n", None),
+    "_posts/2022-03-15-unpub.md": ("published: false", None),
+    "_posts/2022-03-25-unpub-no.md": ("published: no", None),  # (YAML 1.1 to Jekyll: false)
+    "_posts/sub/2022-03-16-sub.md": ("title: s", "/fromdefault/2022/03/16/sub"),
+    "news/_posts/2022-03-17-newsy.md": ("title: s", "/news/fromdefault/2022/03/17/newsy"),
+    "news/_posts/2022-3-7-short.md": ("categories: [Deep]", "/news/deep/fromdefault/2022/03/07/short"),
+    "news/deeper/_posts/2022-03-27-deep.md": ("title: s", "/news/deeper/fromdefault/2022/03/27/deep"),
+    "_news2/_posts/2022-03-18-hid.md": ("title: s", "skip"),
+    "node_modules/x/_posts/2022-03-18-nm.md": ("title: s", "skip"),
+    "_posts/_2022-03-19-underscore.md": ("title: s", "skip"),
+    "_ev/a.md": ("categories: [Foo Bar, baz]", "/ev/foo%20bar/baz/a.html"),
+    "_ev/skip-me.md": ("title: s", "skip"),
+    "_ev/old/x.md": ("title: s", "skip"),
+    "_ev/y.tmp.md": ("title: s", "skip"),
+    "_ev/_under.md": ("title: s", "skip"),
+    "_ev/.dot.md": ("title: s", "skip"),
+    "_ev/#hash.md": ("title: s", "skip"),
+    "_ev/~tilde.md": ("title: s", "skip"),
+    "_ev/_sub/in.md": ("title: s", "skip"),
+    "_ev/sub/_in2.md": ("title: s", "skip"),
+    "_ev/sub/_x/in3.md": ("title: s", "/ev/in3.html"),  # (only the first folder and the name count)
+    "_ev/special/sp_x.md": ("title: s", "/special/sp_x/"),
+    "_ev/special/own.md": ("permalink: /own/", "/own/"),
+    "_ev/special/nullperm.md": ("permalink:", "/special/nullperm/"),
+    "_ev/hidden/h.md": ("title: s", None),
+    "_ev/hidden/override.md": ("published: true", "/ev/override.html"),
+    "_ev/unpub.md": ("published: false", None),
+    "_ev/unpubnull.md": ("published:", None),
+    "_ev/globbed-one.md": ("title: s", "/globbed/globbed-one/"),
+    "_ev/b.mdown": ("title: mdown", "/ev/b.mdown"),
+}
+
+
+@pytest.fixture
+def pages_site(tmp_path: Path) -> Site:
+    files = {"_config.yml": PAGES_CONFIG, **{rel: page(front) for rel, (front, _) in PAGES.items()},
+             "_ev/page.html": page("title: html"), "_ev/text.txt": page("title: txt"),
+             "_ev/static.txt": "no front matter: a static file\n"}
+    return load_site(write(tmp_path / "pages", files))
+
+
+def test_kg_reads_the_files_jekyll_reads(pages_site: Site) -> None:
+    read = {pages_site.relpath(p) for _c, p in pages_site.files()}
+    assert read == {rel for rel, (_f, url) in PAGES.items() if url != "skip"}
+
+
+@pytest.mark.parametrize("rel", [rel for rel, (_f, url) in PAGES.items() if url != "skip"])
+def test_page_urls_follow_defaults_published_and_posts_folders(pages_site: Site, rel: str) -> None:
+    assert url_of(pages_site, rel)[0] == PAGES[rel][1]
+
+
+def test_what_kg_leaves_out_or_reads_differently_is_said(pages_site: Site) -> None:
+    list(pages_site.files())
+    said = {(d.path, d.code, d.severity) for d in pages_site.diagnostics}
+    assert said == {
+        *((rel, "skipped-file", "info") for rel, (_f, url) in PAGES.items()
+          if url == "skip" and rel.startswith(("_ev/", "_posts/"))),
+        ("_ev/page.html", "not-markdown", "warning"), ("_ev/text.txt", "not-markdown", "warning")}
+    exclude = next(d for d in pages_site.diagnostics if d.path == "_ev/old/x.md")
+    assert "`exclude:`" in exclude.message
+
+
+@pytest.mark.parametrize("rel, code, severity, line", [
+    ("_posts/nodate.md", "not-a-post", "warning", 1),
+    ("_posts/2022-03-15-unpub.md", "unpublished", "info", 2),
+    ("_posts/2022-03-25-unpub-no.md", "unpublished", "info", 2),
+    ("_ev/unpub.md", "unpublished", "info", 2),
+    ("_ev/hidden/h.md", "unpublished", "info", 1),
+])
+def test_a_document_jekyll_writes_no_page_of_is_said_at_its_line(pages_site: Site, rel: str, code: str,
+                                                                 severity: str, line: int) -> None:
+    assert url_of(pages_site, rel) == (None, [(code, severity, line)])
+
+
+def test_an_unpublished_page_keeps_its_data_under_an_iri_of_its_own(make_site, tmp_path: Path) -> None:
+    root = make_site({"_events/2024-01-01-draft.md": page("title: Draft talk\ndate: 2024-01-01\npublished: false"),
+                      "_events/2024-01-02-live.md": page("title: Live talk\ndate: 2024-01-02")})
+    graph = kg.build_site(root, tmp_path / "out")
+    nq = (tmp_path / "out" / "graph.nq").read_text(encoding="utf-8")
+    assert f"<{URL}/events/2024-01-01-draft>" not in nq and f"<{URL}/events/2024-01-02-live>" in nq
+    assert f"<{URL}/id/event/events/2024-01-01-draft>" in nq and '"Draft talk"' in nq
+    assert [(d["code"], d["line"]) for d in graph.report["diagnostics"]
+            if d["path"] == "_events/2024-01-01-draft.md"] == [("unpublished", 4)]
+
+
+def test_an_unreadable_folder_is_a_warning(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(Permissions do not stop root, who runs the tests in CI: the folder is made
+    unreadable by making os.scandir fail on it.)"""
+    root = make_site({"_events/a.md": page(), "_events/locked/b.md": page()})
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    site = load_site(root)
+    assert [site.relpath(p) for _c, p in site.files()] == ["_events/a.md"]
+    assert [(d.code, d.path) for d in site.diagnostics] == [("unreadable-folder", "_events/locked")]
+    assert "Permission denied" in site.diagnostics[0].message
+
+
+# -- the same, against the Jekyll installed here --------------------------------------
+
+#: Prints each document Jekyll reads: collection, path, URL, whether it writes a page.
+#: Jekyll 4.3 with Psych 4 refuses `permalink: :collection/:name` unquoted (a Symbol);
+#: GitHub Pages reads it as text, and so does this.
+JEKYLL_URLS_RB = r'''
+require "jekyll"
+require "tmpdir"
+module Jekyll::Utils
+  def self.text(v)
+    case v
+    when Symbol then ":#{v}"
+    when Hash then v.each_with_object({}) { |(k, x), h| h[text(k)] = text(x) }
+    when Array then v.map { |x| text(x) }
+    else v
+    end
+  end
+  def self.safe_load_yaml(yaml)
+    text(Psych.safe_load(yaml, :permitted_classes => [Date, Time, Symbol], aliases: true))
+  end
+end
+Jekyll.logger.log_level = :error
+conf = Jekyll.configuration("source" => ARGV[0], "destination" => File.join(Dir.tmpdir, "kg-unwritten"),
+                            "quiet" => true, "disable_disk_cache" => true)
+conf["plugins"] = []
+site = Jekyll::Site.new(conf)
+site.reset
+site.read
+site.collections.each do |label, c|
+  c.docs.each { |d| puts [label, d.relative_path, d.url, d.write? ? "write" : "nowrite"].join("\t") }
+end
+'''
+
+
+def jekyll_urls(root: Path) -> dict[str, str | None]:
+    """Each document Jekyll reads (path from the collections folder) and its URL (None:
+    no page written)."""
+    if shutil.which("jekyll") is None or shutil.which("ruby") is None:
+        pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
+    proc = subprocess.run(["ruby", "-e", JEKYLL_URLS_RB, str(root)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "TZ": "UTC"})
+    assert proc.returncode == 0, proc.stderr
+    out = {}
+    for line in proc.stdout.splitlines():
+        _label, rest = line.split("\t", 1)
+        rel, url, written = rest.rsplit("\t", 2)
+        out[rel] = url if written == "write" else None
+    return out
+
+
+def kg_urls(site: Site) -> dict[str, str | None]:
+    out = {}
+    for coll, path in site.files():
+        src = read_file(path, site.relpath(path))
+        out[path.relative_to(site.collections_root).as_posix()] = \
+            site.page_url(coll, path, src.data, src) if src.has_front_matter else None
+    return out
+
+
+def test_page_urls_equal_real_jekylls(tmp_path: Path) -> None:
+    """Names, placeholders, dates, defaults, published, posts folders, exclusions: every
+    document Jekyll reads has the URL Jekyll gives it (or none where Jekyll writes none),
+    and kg reads no other, but for what it reports reading otherwise (non-markdown)."""
+    more = NAMES_CONFIG.split("collections:\n", 1)[1] + f"  dates:\n    output: true\n    permalink: {ALL_DATES}\n"
+    config = PAGES_CONFIG.replace("defaults:\n", more + "defaults:\n", 1)
+    files = {"_config.yml": config, **{rel: page(front) for rel, (front, _) in PAGES.items()},
+             "_ev/page.html": page("title: html")}
+    for name in JEKYLL_URLS:
+        for label in ("byname", "bypath", "bytitle"):
+            files[f"_{label}/{name}"] = page()
+    for i, front in enumerate(["date: 2024-01-01 02:30:00 +01:00", "date: 2024-01-01 02:30:00",
+                               "date: '2024-07-04T10:00:00+05:00'", "date: 2024-12-30T23:59:59Z"]):
+        files[f"_dates/d{i}.md"] = page(front)
+    for name in ("2024-03-05-d.md", "99-01-05-j.md", "24-1-5-k.md", "2024-02-30-l.md"):
+        files[f"_dates/{name}"] = page()
+    root = write(tmp_path / "site", files)
+    jekyll = jekyll_urls(root)
+    site = load_site(root)
+    ours = kg_urls(site)
+    assert set(jekyll) - set(ours) == {"_ev/page.html"}  # (said: see the diagnostics)
+    assert {rel: url for rel, url in ours.items() if url is not None and rel not in jekyll} == {}
+    assert {rel: ours[rel] for rel in jekyll if rel in ours and ours[rel] != jekyll[rel]} == {}
+
+
+def test_corpus_page_urls_equal_real_jekylls(corpus: Path) -> None:
+    """The real site: every page Jekyll writes has the URL Jekyll gives it."""
+    jekyll = jekyll_urls(corpus)
+    ours = kg_urls(load_site(corpus))
+    assert set(ours) == set(jekyll) and len(ours) > 400
+    assert {rel: (ours[rel], jekyll[rel]) for rel in jekyll if ours[rel] != jekyll[rel]} == {}
+
+
+def test_placeholders_are_jekylls_url_drop() -> None:
+    """Every placeholder kg fills is a method of Jekyll's URL drop, and the other way round."""
+    drop = Path("/usr/share/rubygems-integration/all/gems/jekyll-4.3.1/lib/jekyll/drops/url_drop.rb")
+    if not drop.is_file():
+        pytest.skip("Jekyll 4.3.1's source is not installed here")
+    import re
+    text = drop.read_text(encoding="utf-8").split("private", 1)[0]
+    methods = set(re.findall(r"^\s+def (\w+)", text, re.M)) | {"output_ext", "path"}
+    assert set(URL_PLACEHOLDERS) == methods
