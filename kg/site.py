@@ -883,8 +883,22 @@ def _read_settings(site: Site) -> None:
             note("bad-permalink", "error", f"`permalink:` must be text, not {permalink!r}: Jekyll stops the build "
                  "on it, so kg gives the pages in this scope no address", ("defaults", i, "values", "permalink"),
                  value=permalink)
+    declared = config.get("collections")
+    if declared is not None and not isinstance(declared, (dict, list)):
+        note("bad-setting", "error", f"`collections:` must map each collection to its settings (or list their "
+             f"names), not {declared!r}: Jekyll stops the build on it, and kg reads no collection but posts",
+             ("collections",), hint="collections: {events: {output: true}}", value=declared)
+    style = config.get("permalink")
+    if style is not None and not isinstance(style, (str, bool)):
+        note("bad-permalink", "error", f"`permalink:` must be text, not {style!r}: Jekyll stops the build on it, "
+             "so kg gives posts, and collections without a permalink of their own, no address", ("permalink",),
+             hint="a style (date, pretty, ordinal, weekdate, none) or a template such as /:year/:title/",
+             value=style)
+        for label, coll in site.collections.items():
+            if not (isinstance(declared, dict) and isinstance(declared.get(label), dict)
+                    and declared[label].get("permalink") is not None):
+                site._broken.add(coll.permalink)
     for label, coll in site.collections.items():
-        declared = config.get("collections")
         meta = declared.get(label) if isinstance(declared, dict) else None
         written = meta.get("permalink") if isinstance(meta, dict) else None
         keys: tuple = ("collections", label, "permalink") if written is not None else ("permalink",)

@@ -268,6 +268,26 @@ def test_an_unknown_placeholder_in_config_is_an_error_at_its_line(make_site, tmp
             if d["severity"] == "error"] == [("unknown-placeholder", "_config.yml", 5)]
 
 
+def test_collections_written_as_one_name_is_an_error_at_its_line(make_site) -> None:
+    """`collections: events` read no collection and said nothing (a traceback before that)."""
+    site = load_site(make_site({"_config.yml": f"url: {URL}\ncollections: events\n",
+                                "_events/x.md": page("title: X")}))
+    assert codes(site) == [("bad-setting", "error", "_config.yml", 2)]
+    assert "`collections:`" in site.diagnostics[0].message and site.diagnostics[0].hint
+    assert set(site.collections) == {"posts"}
+
+
+def test_a_site_permalink_that_is_no_text_is_an_error_and_no_address(make_site) -> None:
+    site = load_site(make_site({
+        "_config.yml": f"url: {URL}\npermalink: [a]\ncollections:\n  events:\n    output: true\n"
+                       "  people:\n    output: true\n    permalink: /:collection/:name\n",
+        "_events/x.md": page("title: X"), "_people/ada.md": page("title: Ada"),
+        "_posts/2024-01-01-p.md": page("title: P")}))
+    assert codes(site) == [("bad-permalink", "error", "_config.yml", 2)]
+    assert url_of(site, "_events/x.md")[0] is None and url_of(site, "_posts/2024-01-01-p.md")[0] is None
+    assert url_of(site, "_people/ada.md")[0] == "/people/ada"  # its own permalink: unaffected
+
+
 def test_an_unknown_placeholder_in_front_matter_is_an_error_at_its_line(make_site) -> None:
     site = load_site(make_site({"_events/x.md": page("title: X\npermalink: /talks/:yeer/:title/")}))
     assert url_of(site, "_events/x.md") == (None, [("unknown-placeholder", "error", 3)])
