@@ -1,33 +1,44 @@
 """Read one site file: its front matter, losslessly and with line numbers, and its body.
 
 Jekyll decides what counts as front matter (``Jekyll::Document::YAML_FRONT_MATTER_REGEXP``):
-a first line ``---`` and a closing ``---`` or ``...`` line. kg splits files by that same
-rule and then loads the YAML itself, because the usual loaders lose data silently:
+a first line ``---`` and a closing ``---`` or ``...`` line, lines ending at line feeds
+only (a file whose lines end in carriage returns alone has none). kg splits files by that
+same rule and then loads the YAML itself, because the usual loaders lose data silently:
 
-* PyYAML keeps only the last of two equal keys; kg keeps every occurrence, with its line;
+* PyYAML keeps only the last of two equal keys; kg keeps every occurrence of a front-matter
+  key, with its line (inside a value it keeps the last, as Jekyll does, and reports the
+  other with both lines);
 * PyYAML follows YAML 1.1, turning ``no``/``on`` into booleans, ``12:30`` into 750 and
   ``017`` into 15; kg resolves plain scalars by the YAML 1.2 core schema, so these stay
   the text the editor wrote;
 * python-frontmatter (not used for this reason) returns empty metadata without a word for a BOM, a missing closing
   line or front matter that is a list; kg reports each as a diagnostic.
 
+Values are what Jekyll's YAML reader (Ruby's Psych) makes of them, as text where Python
+would differ (``!!binary`` is the text it decodes to; keys inside values are the text
+written), and YAML errors say in plain words what to write instead (see ``_advice``).
+
 YAML is parsed by libyaml (PyYAML's C parser) when it is installed.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import calendar
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 import yaml.reader
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
 from .errors import Diagnostic
@@ -50,7 +61,19 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 _TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n?)^\+\+\+[ \t]*$", re.S | re.M)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+# Jekyll's own (Document::YAML_FRONT_MATTER_REGEXP), for a text with carriage returns in it,
+# in Python: Ruby's \s, and `^` and `$` found at line feeds only, as Python's are. The blank
+# lines after the opening `---` are matched once (atomic group): none can be a closing line,
+# and trying each shorter run again made a file of blank lines and no closing line quadratic
+_JEKYLL_FRONT_MATTER = re.compile(
+    r"\A---(?>[ \t\r\n\f\v]*\n).*?\n?^(?P<close>(?:---|\.\.\.)[ \t\r\n\f\v]*$\n?)", re.S | re.M)
+# Jekyll::Utils.has_yaml_header?: whether Jekyll makes a page of a file at all (its first line, up to a line feed)
+_JEKYLL_HEADER = re.compile(r"\A---[ \t\r\f\v]*\n")
 MAX_NODES = 100_000  # YAML nodes a file may expand to (aliases included): stops alias bombs
+# Lists and mappings one inside another a file may hold: libyaml's composer recurses in C, and
+# some 25,000 of them (`[[[…]]]`, 50 KB) overflow its stack and kill the process, not raise;
+# Python's own recursion stops construction near 300 anyway
+MAX_DEPTH = 1_000
 
 
 class _Resolver(BaseResolver):
@@ -73,29 +96,255 @@ for _tag, _regexp, _first in [
     _Resolver.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
 
 
+class _Note(NamedTuple):
+    """A problem the constructor met inside a value, made a diagnostic by :func:`_load_yaml`."""
+
+    code: str
+    severity: str
+    message: str
+    line: int  # in the file
+    hint: str | None = None
+    value: str | None = None
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A value as a message quotes it: on one line, cut short when long."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _written(node: yaml.Node, limit: int = 1000) -> str:
+    """A node's value as written, for reports: a scalar's text, a list or mapping in
+    flow style; cut at about ``limit`` characters (and at a depth of 20: a value nested
+    deeper than Python may recurse must not break the report of it)."""
+    out: list[str] = []
+    size = 0
+
+    def put(text: str) -> bool:
+        nonlocal size
+        out.append(text)
+        size += len(text)
+        return size < limit
+
+    def walk(n: yaml.Node, depth: int) -> bool:
+        if isinstance(n, yaml.ScalarNode):
+            return put(n.value)
+        if depth >= 20:
+            return put("…")
+        if isinstance(n, yaml.SequenceNode):
+            pairs: list[tuple[yaml.Node | None, yaml.Node]] = [(None, v) for v in n.value]
+            put("[")
+        else:
+            pairs = list(n.value)
+            put("{")
+        for i, (k, v) in enumerate(pairs):
+            if (i and not put(", ")) or (k is not None and not (walk(k, depth + 1) and put(": "))) \
+                    or not walk(v, depth + 1):
+                return False
+        return put("]" if isinstance(n, yaml.SequenceNode) else "}")
+
+    walk(node, 0)
+    text = "".join(out)
+    return text if size < limit else text[:limit] + "…"
+
+
+def _tag_name(tag: str) -> str:
+    """A tag as an editor writes it (``!!int``, ``!foo``)."""
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _duplicate_hint(key: str, lists: bool) -> str:
+    """What to do about a key written more than once: merge its values when they are
+    lists, else keep one of them (a key that holds one value is not made a list)."""
+    if lists:
+        return f"merge the `{key}:` lists into one list"
+    return f"keep one `{key}:` line: delete the one that is wrong"
+
+
 class _Constructor(SafeConstructor):
+    """SafeConstructor, reading values as Jekyll's YAML reader (Ruby's Psych) does, with
+    the problems it meets noted (``notes``) rather than lost:
+
+    * a mapping inside a value keeps the last of two equal keys, as Psych does, and the
+      other is noted (``duplicate-key``, with both lines and the value left out);
+    * keys are the text written (``2024-01-01:``, ``true:`` and ``1:`` stay three text
+      keys, not a date, a boolean and a number of which Python takes ``True == 1``);
+      a key that is a list or a mapping is noted and kept as its JSON text;
+    * ``!!binary`` is the text it decodes to when that is UTF-8 (what Jekyll shows),
+      else the base64 as written; ``!!omap`` is a mapping and ``!!pairs`` a list of
+      one-key mappings (as in Psych), ``!!set`` (which Psych refuses) an error; so no
+      value is ever ``bytes``, a ``set`` or a ``tuple``, which the graph would only
+      hold as their Python repr.
+
+    A value that does not fit its explicit tag (``!!int abc``) raises a
+    :class:`ConstructorError` marked at that value.
+    """
+
+    top_key: str | None = None  # the front-matter key whose value is being read (for notes)
+    notes: list[_Note]
+    line_offset: int
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         value = node.value
-        if value.startswith(("0o", "0x")):
-            return int(value, 0)
-        return int(value)
+        try:
+            if value.startswith(("0o", "0x")):
+                return int(value, 0)
+            return int(value)
+        except ValueError:
+            raise ConstructorError(None, None, f"{_shown(value)} is not a whole number, which its tag "
+                                   f"`{_tag_name(node.tag)}` says it is", node.start_mark) from None
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        try:
+            return super().construct_yaml_float(node)
+        except (ValueError, IndexError):
+            raise ConstructorError(None, None, f"{_shown(node.value)} is not a number, which its tag "
+                                   "`!!float` says it is", node.start_mark) from None
+
+    def construct_yaml_bool(self, node: yaml.ScalarNode) -> bool:
+        try:
+            return super().construct_yaml_bool(node)
+        except KeyError:
+            raise ConstructorError(None, None, f"{_shown(node.value)} is not true or false, which its tag "
+                                   "`!!bool` says it is", node.start_mark) from None
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:  # 2025-02-30: not a date, keep the text
             return node.value
+        except (AttributeError, TypeError):  # `!!timestamp soon`: not even shaped like one
+            raise ConstructorError(None, None, f"{_shown(node.value)} is not a date, which its tag "
+                                   "`!!timestamp` says it is", node.start_mark) from None
+
+    def construct_yaml_binary(self, node: yaml.ScalarNode) -> str:
+        written = "".join(node.value.split())
+        try:
+            data = base64.b64decode(written.encode("ascii"), validate=True)
+        except (UnicodeEncodeError, binascii.Error):
+            raise ConstructorError(None, None, f"{_shown(node.value)} is not base64, which its tag "
+                                   "`!!binary` says it is", node.start_mark) from None
+        where = f"`{self.top_key}`" if self.top_key is not None else "a key"
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.notes.append(_Note(
+                "yaml-binary", "warning", f"{where} holds binary data (`!!binary`) that is not text; "
+                "kg keeps the base64 as written", self.line_of(node),
+                "link to the file instead of writing its bytes into the front matter", written))
+            return written
+        self.notes.append(_Note(
+            "yaml-binary", "info", f"{where} is written in base64 (`!!binary`); kg keeps the text it "
+            f"decodes to, {_shown(text)}, which is what Jekyll shows", self.line_of(node),
+            "write the text itself, without `!!binary`", written))
+        return text
+
+    def construct_yaml_set(self, node: yaml.Node) -> Any:
+        raise ConstructorError(None, None, "`!!set` is a YAML type Jekyll refuses to read",
+                               node.start_mark)
+
+    def construct_yaml_omap(self, node: yaml.Node) -> Any:
+        data: dict[str, Any] = {}
+        yield data
+        data.update(self.construct_mapping(yaml.MappingNode(
+            node.tag, [pair for item in self._single_pairs(node) for pair in item.value], node.start_mark,
+            node.end_mark), deep=True))
+
+    def construct_yaml_pairs(self, node: yaml.Node) -> Any:
+        data: list[dict[str, Any]] = []
+        yield data
+        data.extend(self.construct_mapping(item, deep=True) for item in self._single_pairs(node))
+
+    def _single_pairs(self, node: yaml.Node) -> list[yaml.MappingNode]:
+        """The items of an ``!!omap`` or ``!!pairs``: a list of one-key mappings."""
+        if not isinstance(node, yaml.SequenceNode) or not all(
+                isinstance(item, yaml.MappingNode) and len(item.value) == 1 for item in node.value):
+            raise ConstructorError(None, None, f"`{_tag_name(node.tag)}` must be a list of `key: value` "
+                                   "items", node.start_mark)
+        return node.value
+
+    def _key_of(self, node: yaml.Node) -> str:
+        """A mapping key as text: a scalar's text as written, a list or mapping as JSON."""
+        if isinstance(node, yaml.ScalarNode):
+            return node.value
+        return json.dumps(self.construct_object(node, deep=True), ensure_ascii=False, default=str)
+
+    def key_text(self, node: yaml.Node) -> str:
+        """A mapping key as text (see :meth:`_key_of`); a key that is a list or a mapping
+        is noted: Jekyll keeps it, but no page can look such a key up."""
+        text = self._key_of(node)
+        if not isinstance(node, yaml.ScalarNode):
+            where = f" inside `{self.top_key}`" if self.top_key is not None else ""
+            self.notes.append(_Note(
+                "complex-key", "warning", f"a key{where} is written as a {node.id} "
+                f"({_shown(_written(node))}); kg keeps it as the text {text}", self.line_of(node),
+                "write the key as plain text before its `:`", text))
+        return text
+
+    def line_of(self, node: yaml.Node) -> int:
+        """The line of the file a node starts on."""
+        return node.start_mark.line + self.line_offset
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise ConstructorError(None, None, f"expected a mapping, but found a {node.id}", node.start_mark)
+        self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        again: list[int] | None = None  # positions of keys written before in this mapping
+        for i, (key_node, value_node) in enumerate(node.value):
+            key = key_node.value if type(key_node) is yaml.ScalarNode else self.key_text(key_node)
+            if key in mapping:
+                again = (again or []) + [i]
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        if again:
+            self._note_duplicates(node, again)
+        return mapping
+
+    def _note_duplicates(self, node: yaml.MappingNode, again: list[int]) -> None:
+        """Note each key written again inside ``node``: Psych keeps the last value, and
+        so does kg; the value it replaces is kept in the note."""
+        keys = [self._key_of(k) for k, _ in node.value]
+        where = f" inside `{self.top_key}`" if self.top_key is not None else ""
+        for i in again:
+            same = [j for j, k in enumerate(keys) if k == keys[i]]
+            before = same[same.index(i) - 1]
+            lines = [self.line_of(node.value[j][0]) for j in same]
+            dropped = _written(node.value[before][1])
+            self.notes.append(_Note(
+                "duplicate-key", "warning",
+                f"key `{keys[i]}` is written {_times(len(same))}{where} (lines {_and(lines)}); Jekyll keeps "
+                f"only the last value, {_shown(_written(node.value[same[-1]][1]))}, and so does kg: the value "
+                f"on line {lines[same.index(before)]}, {_shown(dropped)}, is kept only in this report",
+                self.line_of(node.value[i][0]),
+                _duplicate_hint(keys[i], any(isinstance(node.value[j][1], yaml.SequenceNode) for j in same)),
+                dropped))
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+def _times(n: int) -> str:
+    """``twice``, ``3 times``: how often a key is written, for a message."""
+    return "twice" if n == 2 else f"{n} times"
+
+
+def _and(lines: list[int]) -> str:
+    """``2 and 5``, ``2, 5 and 9``: lines for a message."""
+    shown = [str(line) for line in lines]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+for _tag, _method in [("int", "construct_yaml_int"), ("float", "construct_yaml_float"),
+                      ("bool", "construct_yaml_bool"), ("timestamp", "construct_yaml_timestamp"),
+                      ("binary", "construct_yaml_binary"), ("set", "construct_yaml_set"),
+                      ("omap", "construct_yaml_omap"), ("pairs", "construct_yaml_pairs")]:
+    _Constructor.add_constructor("tag:yaml.org,2002:" + _tag, getattr(_Constructor, _method))
 
 
 class _Loader(_Parser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, line_offset: int = 1) -> None:
         _Parser.__init__(self, stream)
         _Constructor.__init__(self)
         _Resolver.__init__(self)
+        self.notes: list[_Note] = []
+        self.line_offset = line_offset  # the file's line of the YAML text's first line
 
 
 @dataclass(frozen=True, slots=True)  # no dict each: a large site has millions
@@ -103,7 +352,8 @@ class Field:
     """One ``key: value`` of a file's front matter, as written, at its line.
 
     A key written twice gives two fields; ``value`` is the loaded YAML value
-    (str, int, float, bool, None, date, datetime, list or dict).
+    (str, int, float, bool, None, date, datetime, list or dict; the keys of a dict are
+    text). The line of each item of a list value is :meth:`SourceFile.item_lines`.
     """
 
     key: str
@@ -136,6 +386,22 @@ class SourceFile(LazyLists):
     sha1: str = ""  # of the file's bytes, so a rebuild can tell whether it changed
     stamp: Stamp | None = None  # see file_stamp(): taken before the bytes were read
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the line of each item of a list value whose items are entries (mappings or
+    #: lists, as speakers are), by the line of its key (see :meth:`item_lines`)
+    list_lines: dict[int, tuple[int, ...]] | None = None
+
+    def item_lines(self, f: Field) -> list[int]:
+        """The line of each item of ``f``'s value when it is a list of entries: a speaker
+        written as ``- name: …`` five lines below ``speakers:`` is on its own line, not
+        on the key's. The key's line for each item of a list of plain values (kept for
+        no list, to spare the memory of the many pages with `topics:` lists), and
+        ``[f.line]`` for a value that is not a list."""
+        if not isinstance(f.value, list):
+            return [f.line]
+        lines = self.list_lines.get(f.line) if self.list_lines else None
+        if lines is None or len(lines) != len(f.value):
+            return [f.line] * len(f.value)
+        return list(lines)
 
     def values(self, key: str) -> list[Any]:
         """Every value written for ``key``, in file order (lists are flattened)."""
@@ -206,8 +472,8 @@ def sha1_since(path: str | Path, then: tuple[Stamp, str] | None) -> tuple[str, S
 def parse_text(raw: bytes, src: SourceFile) -> SourceFile:
     """Fill ``src`` from the bytes of a file (see :func:`read_file`)."""
     def report(code: str, severity: str, message: str, line: int | None = None,
-               key: str | None = None, hint: str | None = None) -> None:
-        src.diagnostics.append(Diagnostic(code, severity, message, src.relpath, line, key, hint=hint))
+               key: str | None = None, hint: str | None = None, value: str | None = None) -> None:
+        src.diagnostics.append(Diagnostic(code, severity, message, src.relpath, line, key, value=value, hint=hint))
 
     if b"\x00" in raw[:8192]:
         report("binary-file", "error", "file is binary, not text; skipped",
@@ -224,7 +490,8 @@ def parse_text(raw: bytes, src: SourceFile) -> SourceFile:
         text = text[1:]
         report("bom", "info", "file starts with a byte order mark; ignored", 1)
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        _split_carriage_returns(text, src, report)
+        return src
     match = _FRONT_MATTER.match(text)
     if not match:
         _no_front_matter(text, src, report)
@@ -234,6 +501,61 @@ def parse_text(raw: bytes, src: SourceFile) -> SourceFile:
     src.body_line = text.count("\n", 0, match.end()) + 1
     _load_yaml(match.group(1), src, report)
     return src
+
+
+def _unix(text: str) -> str:
+    """``text`` with every line ending (CRLF, or CR alone) a line feed, as YAML counts lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_carriage_returns(text: str, src: SourceFile, report: Any) -> None:
+    """Split a file holding carriage returns as Jekyll does: by its front-matter regex on
+    the text as written, where only a line feed ends a line (a Windows CRLF does, a
+    carriage return alone, as old Mac files have, does not); then read each part with
+    every line ending a line feed (YAML takes a carriage return alone for one too)."""
+    jekyll = _JEKYLL_FRONT_MATTER.match(text)
+    if jekyll is None:
+        unix = _unix(text)
+        ours = _FRONT_MATTER.match(unix)
+        if ours is None:
+            _no_front_matter(unix, src, report)
+        else:
+            _hidden_by_line_endings(text, unix, ours, src, report)
+        return
+    opening = text[: text.index("\n") + 1]  # `---`, spaces and carriage returns, a line feed
+    closing = jekyll.start("close")
+    end = text.find("\n", closing)
+    end = len(text) if end < 0 else end + 1
+    src.has_front_matter = True
+    src.body = _unix(text[end:])
+    src.body_line = _unix(text[:end]).count("\n") + 1
+    _load_yaml(_unix(text[len(opening):closing]), src, report, _unix(opening).count("\n") + 1)
+
+
+_LINE_ENDINGS_HINT = "save the file with Unix (LF) or Windows (CRLF) line endings"
+
+
+def _hidden_by_line_endings(text: str, unix: str, ours: re.Match[str], src: SourceFile, report: Any) -> None:
+    """Front matter that would be read were every carriage return a line end, but that
+    Jekyll does not see: report why, and do what Jekyll does."""
+    src.body = unix
+    if _JEKYLL_HEADER.match(text):
+        # Jekyll makes a page of it (its first line is `---`), but finds no closing line:
+        # it reads none of the keys and shows them as text, as for unclosed front matter
+        src.has_front_matter = True
+        line = unix.count("\n", 0, ours.end(1)) + 1
+        report("line-endings", "error",
+               f"the front matter's closing `---` (line {line}) follows a carriage return alone (an old Mac "
+               "line ending), which Jekyll does not take for the end of a line, so it does not see the closing "
+               "line: it reads none of the keys and shows them as text", line, hint=_LINE_ENDINGS_HINT)
+        return
+    # Not even the first line ends in a line feed: no front matter for Jekyll, which
+    # copies the file as it is (a static file, no page). The values stay on the file.
+    report("line-endings", "warning",
+           "the file's first line, `---`, ends in a carriage return alone (old Mac line endings), which Jekyll "
+           "does not take for the end of a line, so it sees no front matter: it copies the file as it is, as a "
+           "static file, and makes no page of it; kg keeps its values on the file", 1, hint=_LINE_ENDINGS_HINT)
+    _load_yaml(ours.group(1), src, report)
 
 
 def _no_front_matter(text: str, src: SourceFile, report: Any) -> None:
@@ -264,11 +586,16 @@ def _no_front_matter(text: str, src: SourceFile, report: Any) -> None:
                hint="start the file with a `---` line, the keys, and a closing `---`")
 
 
-def _load_yaml(text: str, src: SourceFile, report: Any) -> None:
-    offset = 2  # the opening `---` is line 1
+def _load_yaml(text: str, src: SourceFile, report: Any, offset: int = 2) -> None:
+    """Read the YAML ``text`` of a file's front matter, whose first line is line
+    ``offset`` of the file, into ``src.fields``; problems become diagnostics."""
+    if _too_deep(text):
+        report("yaml-too-large", "error", f"front matter nests lists or mappings more than {MAX_DEPTH} deep; "
+               "ignored", offset, hint="write the values with less nesting")
+        return
     loader = None
     try:
-        loader = _Loader(text)  # libyaml checks the characters here already
+        loader = _Loader(text, offset)  # libyaml checks the characters here already
         node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + offset
@@ -276,18 +603,8 @@ def _load_yaml(text: str, src: SourceFile, report: Any) -> None:
                f"({exc.character!r}, {exc.reason})", line, hint="delete the invisible character on that line")
         return
     except yaml.YAMLError as exc:
-        problem_mark = getattr(exc, "problem_mark", None)
-        context_mark = getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        # An error found only at the end of the text (an unclosed bracket or quote)
-        # starts where the construct opened: point there.
-        unclosed = context and re.search(r"flow (?:sequence|mapping)|quoted scalar", context)
-        mark = context_mark if context_mark and (problem_mark is None or unclosed) else problem_mark
-        if context and context_mark:
-            problem += f" ({context} that starts on line {context_mark.line + offset})"
-        report("yaml-error", "error", f"front matter is not valid YAML: {problem}",
-               mark.line + offset if mark else None, hint="check quoting and indentation on that line")
+        line, message, hint = _syntax_error(exc, text, offset)
+        report("yaml-error", "error", message, line, hint=hint)
         return
     finally:
         if loader is not None:
@@ -302,33 +619,269 @@ def _load_yaml(text: str, src: SourceFile, report: Any) -> None:
         report("yaml-too-large", "error",
                f"front matter expands to more than {MAX_NODES} values (alias bomb?); ignored", offset)
         return
-    seen: dict[str, int] = {}
+    fields, notes = src.fields, loader.notes
+    first = len(fields)
+    seen: set[str] = set()
+    twice = False
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + offset
+        key = None
         try:
             # a key is the text written (`true:` is the key "true", not "True")
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else \
-                str(loader.construct_object(key_node, deep=True))
+            if type(key_node) is scalar:
+                key = key_node.value
+            else:
+                loader.top_key = None
+                key = loader.key_text(key_node)
+            loader.top_key = key
             value = loader.construct_object(value_node, deep=True)
         except Exception as exc:  # noqa: BLE001 - a tag such as `!!timestamp x` can raise anything
-            report("yaml-error", "error", f"value cannot be read: {exc}", line,
-                   hint="remove the `!!` tag, or write a value that fits it")
+            notes.clear()  # about a value not kept
+            where, message, hint = _value_error(exc, key, line, offset)
+            report("yaml-error", "error", message, where, key, hint, _written(value_node))
             continue
+        if notes:
+            for note in notes:
+                report(note.code, note.severity, note.message, note.line, key, note.hint, note.value)
+            notes.clear()
         value, broken = _mend_surrogates(value)
         if broken:
             report("encoding", "warning", f"`{key}` holds an escaped character that is not one "
                    "(a lone UTF-16 surrogate); replaced with U+FFFD", line, key,
                    hint="write the character itself instead of its \\u escape")
-        text_value = value_node.value if isinstance(value_node, yaml.ScalarNode) else None
         if key == "<<":
             report("yaml-merge-key", "warning", "YAML merge key `<<` kept as a plain key", line, key)
+        if type(value_node) is scalar:
+            text_value = value_node.value
+        else:
+            text_value = None
+            if type(value_node) is sequence and not all(type(n) is scalar for n in value_node.value):
+                # a list of entries (speakers): each item's line (not for lists of plain values,
+                # `topics:` and the like, on most pages, whose lines no one asks for)
+                if src.list_lines is None:
+                    src.list_lines = {}
+                src.list_lines[line] = tuple(n.start_mark.line + offset for n in value_node.value)
         if key in seen:
+            twice = True
+        else:
+            seen.add(key)
+        fields.append(Field(key, value, line, text_value))
+    if twice:
+        _report_duplicates(fields[first:], report)
+
+
+def _too_deep(text: str) -> bool:
+    """Whether YAML ``text`` nests lists and mappings more than :data:`MAX_DEPTH` deep.
+    Each level takes a line or a `[`, `{`, `-` or `?` of its own, so for nearly every
+    file counting those settles it; else its events are read (which does not recurse)."""
+    if len(text) <= MAX_DEPTH or (text.count("\n") + text.count("[") + text.count("{") + text.count("-")
+                                  + text.count("?")) < MAX_DEPTH:
+        return False
+    parser = _Parser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return False
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:  # the parse proper says what is wrong
+        return False
+    finally:
+        parser.dispose()
+
+
+def _report_duplicates(fields: list[Field], report: Any) -> None:
+    """Keys written more than once at the top of the front matter: kg keeps every value
+    (each is a field), Jekyll only the last; say which, and what to do."""
+    by_key: dict[str, list[Field]] = {}
+    for f in fields:
+        by_key.setdefault(f.key, []).append(f)
+    for key, fields in by_key.items():
+        if len(fields) < 2:
+            continue
+        last = fields[-1]
+        kept = last.text if last.text is not None else json.dumps(last.value, ensure_ascii=False, default=str)
+        lines = _and([f.line for f in fields])
+        hint = _duplicate_hint(key, any(isinstance(f.value, list) for f in fields))
+        for f in fields[1:]:
             report("duplicate-key", "warning",
-                   f"key `{key}` is written twice (lines {seen[key]} and {line}); Jekyll keeps only "
-                   "the last value, kg keeps both", line, key,
-                   hint=f"merge the two `{key}:` entries into one list")
-        seen.setdefault(key, line)
-        src.fields.append(Field(key, value, line, text_value))
+                   f"key `{key}` is written {_times(len(fields))} (lines {lines}); Jekyll keeps only the last "
+                   f"value, {_shown(kept)} (line {last.line}), kg keeps {'both' if len(fields) == 2 else 'them all'}",
+                   f.line, key, hint)
+
+
+def _syntax_error(exc: yaml.YAMLError, text: str, offset: int) -> tuple[int | None, str, str]:
+    """The line, message and hint for front matter that is not valid YAML: what the YAML
+    reader says, after plain words on what is wrong and what to write instead when the
+    mistake is a common one (see :func:`_advice`)."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    # An error found only at the end of the text (an unclosed bracket or quote)
+    # starts where the construct opened: point there.
+    unclosed = context and re.search(r"flow (?:sequence|mapping)|quoted scalar", context)
+    mark = context_mark if context_mark and (problem_mark is None or unclosed) else problem_mark
+    said = problem
+    if context and context_mark:
+        said += f" ({context} that starts on line {context_mark.line + offset})"
+    line = mark.line + offset if mark else None
+    advice = _advice(problem, context, problem_mark, context_mark, text.split("\n"), offset)
+    if advice is None:
+        return line, f"front matter is not valid YAML: {said}", "check quoting and indentation on that line"
+    plain, hint, at = advice
+    return (at if at is not None else line,
+            f"front matter is not valid YAML: {plain} (the YAML reader says: {said})", hint)
+
+
+def _quoted(value: str) -> str:
+    """``value`` in YAML quotes: double, unless it holds a double quote or a backslash."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)*)([^\s:#][^:]*?):[ \t]+")  # `  - name: ` before a value
+
+
+def _advice(problem: str, context: str | None, problem_mark: Any, context_mark: Any,
+            lines: list[str], offset: int) -> tuple[str, str, int | None] | None:
+    """Plain words for the common YAML mistakes of people editing front matter: what is
+    wrong, what to write instead, and the line to point at when it is not the one the
+    YAML reader names (``None``: that one). ``None`` when the mistake is not a known one."""
+    def line_of(mark: Any) -> str:
+        return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+
+    def key_and_value(text: str, end: int | None = None) -> tuple[str, str] | None:
+        """``key`` and the value written after it, on a line ``key: value`` (the key
+        found before column ``end``)."""
+        m = _KEY_VALUE.match(text)
+        if m is None or (end is not None and m.end(2) >= end):
+            return None
+        return m.group(2).strip(), text[m.end():].strip()
+
+    def quote_it(text: str, end: int | None = None) -> str:
+        kv = key_and_value(text, end)
+        if kv is None:
+            return "put the value in quotes"
+        key, value = kv
+        return f"put the value in quotes: `{key}: {_quoted(value)}`"
+
+    here = line_of(problem_mark)
+    at = problem_mark.line + offset if problem_mark is not None else None
+    opened = context_mark.line + offset if context_mark is not None else None
+    if "tab" in problem or (problem.startswith("found character that cannot start any token")
+                            and problem_mark is not None
+                            and here[problem_mark.column:problem_mark.column + 1] == "\t"):
+        return (f"line {at} is indented with a tab, and YAML allows only spaces there",
+                "indent with spaces, not tabs", None)
+    if problem.startswith("mapping values are not allowed"):
+        column = problem_mark.column if problem_mark is not None else len(here)
+        kv = key_and_value(here, column)
+        if kv is not None:
+            return (f"the value of `{kv[0]}` contains `: `, which YAML reads as the start of another key",
+                    quote_it(here, column), None)
+        if here[:1] in (" ", "\t"):
+            return (f"line {at} is indented, so YAML reads it as more of the value above it, where a "
+                    "`key:` cannot be", "start the line at the same column as the keys above it or, if it "
+                    "belongs under the key above, leave nothing after that key's `:`", None)
+        previous = lines[problem_mark.line - 1] if problem_mark is not None and problem_mark.line > 0 else ""
+        if ":" in previous and not re.search(r":[ \t]|:$", previous):
+            return (f"line {at - 1} has no space after its `:`, so YAML reads it as text that runs on into "
+                    f"line {at}, not as `key: value`", "put a space after the `:` (`key: value`)", at - 1)
+        return None
+    if problem.startswith("could not find expected ':'") and context_mark is not None:
+        text = line_of(context_mark)
+        if ":" in text:
+            hint = "put a space after the `:` (`key: value`)"
+        else:
+            hint = "if it is more of the value above, indent it; else write it as `key: value`, or delete it"
+        return f"line {opened} is not a `key: value` line", hint, opened
+    if problem.startswith("did not find expected key") and problem_mark is not None:
+        kv = key_and_value(here, problem_mark.column)
+        if kv is not None and kv[1][:1] in ("'", '"'):
+            key, value = kv
+            q = value[0]
+            inner = value[1:-1] if len(value) > 1 and value.endswith(q) else value
+            other = "'" + inner.replace("'", "''") + "'" if q == '"' else '"' + inner.replace('"', '\\"') + '"'
+            return (f"the value of `{key}` starts with a quote ({q}), so YAML takes it to end at the next {q}, "
+                    "and finds more text after that",
+                    f"put the whole value in the other quotes: `{key}: {other}`", None)
+        if kv is not None and kv[1][:1] in ("[", "{"):
+            what = "a list" if kv[1][0] == "[" else "a mapping"
+            return (f"a value that starts with `{kv[1][0]}` is {what} in YAML, and `{kv[0]}` has more text "
+                    "after its closing bracket", quote_it(here, problem_mark.column), None)
+        if here.lstrip().startswith("-"):
+            return (f"line {at} is a list item (`- …`), but the key above it already has a value",
+                    "put the list under its own key (`topics:`, then `  - …` on the lines below), or move "
+                    "the value of the key above into the list", None)
+        if here[:1] in (" ", "\t"):
+            return (f"line {at} is indented, but the key above it has its value on its own line",
+                    "start the line at the same column as the keys above it", None)
+        return None
+    if problem.startswith("found character that cannot start any token") and problem_mark is not None:
+        char = here[problem_mark.column:problem_mark.column + 1]
+        shown = "a backquote (`)" if char == "`" else f"`{char}`"
+        return f"a value cannot start with {shown} in YAML", quote_it(here), None
+    if problem == "found undefined alias" or (context or "").startswith(("while scanning an alias",
+                                                                         "while scanning an anchor")):
+        char = "&" if "anchor" in (context or "") else "*"
+        return (f"a value that starts with `{char}` is read as a YAML {'anchor' if char == '&' else 'alias'} "
+                "(a name for a value, to repeat it elsewhere)", quote_it(here), None)
+    if "tag" in problem or "tag" in (context or ""):
+        return ("a value that starts with `!` is read as a YAML tag (a type for the value)",
+                quote_it(line_of(context_mark or problem_mark)), None)
+    if context and "quoted scalar" in context:
+        if problem.startswith("found unknown escape character"):
+            return ("inside double quotes a backslash starts an escape such as `\\n` (a new line), and "
+                    "this one is not an escape YAML knows",
+                    "write `\\\\` for a backslash, or put the value in single quotes", None)
+        q = line_of(context_mark)[context_mark.column:context_mark.column + 1] if context_mark else '"'
+        return (f"the quote ({q}) opened on line {opened} is never closed",
+                "close the quote at the end of the value; inside \"…\" write a \" as \\\", inside '…' "
+                "write a ' as ''", None)
+    if context and "flow sequence" in context:
+        return (f"the list opened with `[` on line {opened} is not closed with `]`",
+                "close it with `]`; a text value that starts with `[` must be put in quotes", None)
+    if context and "flow mapping" in context:
+        return (f"the mapping opened with `{{` on line {opened} is not closed with `}}`",
+                "close it with `}`; a text value that starts with `{` must be put in quotes", None)
+    if problem.startswith("did not find expected '-' indicator"):
+        return (f"line {at} is not lined up with the `- ` items of the list that starts on line {opened}",
+                "start every `- ` item of a list at the same column, and a key after the list at the column "
+                "of the list's own key", None)
+    if "<document start>" in problem:
+        return ("the front matter's first line is indented, or is not a `key: value` line",
+                "start each key at the beginning of its line", None)
+    if context and "block scalar" in context:
+        return ("after `|` or `>`, the text of the value starts on the next line, indented",
+                "move the text to the next line and indent it, or put the value in quotes", None)
+    return None
+
+
+def _value_error(exc: Exception, key: str | None, line: int, offset: int) -> tuple[int, str, str]:
+    """Where a value that cannot be read is, what is wrong and what to do: the line of
+    the value itself (a tag inside a list is on its own line, not on its key's)."""
+    mark = getattr(exc, "problem_mark", None)
+    where = mark.line + offset if mark is not None else line
+    problem = getattr(exc, "problem", None) or str(exc)
+    what = f"the value of `{key}`" if key is not None else "a key"
+    if isinstance(exc, RecursionError):
+        return where, f"{what} nests lists or mappings too deeply to be read", "write it with less nesting"
+    tag = re.search(r"could not determine a constructor for the tag '([^']*)'", problem)
+    if tag:
+        name = _tag_name(tag.group(1))
+        return (where, f"{what} cannot be read: kg does not know the YAML tag `{name}` written before it",
+                f"remove `{name}`: Jekyll ignores it and reads the value after it; a value that starts "
+                "with `!` must be put in quotes")
+    return where, f"{what} cannot be read: {problem}", "remove the `!!` tag, or write a value that fits it"
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -378,3 +931,38 @@ def date_value(value: Any) -> dt.date | dt.datetime | None:
             except ValueError:
                 return None
     return None
+
+
+_DATE_SHAPE = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:$|[Tt \t])")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def date_problem(text: Any) -> str | None:
+    """Why a value written like a date (``2024-02-30``) names no day of the calendar and
+    what to do, in plain words for a hint; ``None`` when it is not written like a date,
+    or is a real day.
+
+    Jekyll's own ``date:`` key is read by Ruby's ``Time.parse``, which moves a day past
+    the end of its month on into the next (``2024-02-30`` is shown as 1 March) and stops
+    the build for a month or day that cannot be (``2024-13-01``, ``2024-02-32``).
+    """
+    if not isinstance(text, str):
+        return None
+    m = _DATE_SHAPE.match(text)
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    written = f"{m[1]}-{m[2]}-{m[3]}"
+    if not 1 <= month <= 12:
+        return f"there is no month {m[2]} (months run from 01 to 12): correct the month of {written}"
+    days = calendar.monthrange(year, month)[1]
+    if 1 <= day <= days:
+        return None
+    if day < 1:
+        return f"there is no day {m[3]} (days start at 01): correct the day of {written}"
+    said = f"{_MONTHS[month - 1]} {year} has {days} days, so {written} does not exist: correct the day"
+    if day <= 31:
+        moved = dt.date(year, month, days) + dt.timedelta(days=day - days)
+        said += f" (Jekyll shows `date: {written}` as {moved.isoformat()})"
+    return said

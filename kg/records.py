@@ -488,7 +488,7 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
         if rule.speakers:
             for f in src.fields:
                 if f.key == rule.key:
-                    record.speakers.extend(_front_matter_speakers(f.value, f.line, src))
+                    record.speakers.extend(_front_matter_speakers(f.value, src.item_lines(f), src))
     if record.speakers:  # front matter is authoritative when present
         return
     if record.doc is not None and kind.body.get("speakers"):
@@ -519,9 +519,10 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
                 break
 
 
-def _front_matter_speakers(value: Any, line: int, src: SourceFile) -> list[SpeakerMention]:
+def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> list[SpeakerMention]:
+    """The speakers a front-matter list names; ``lines``: the line of each item."""
     out = []
-    for item in value if isinstance(value, list) else [value]:
+    for item, line in zip(value if isinstance(value, list) else [value], lines):
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict) or not str(item.get("name") or "").strip():

@@ -353,8 +353,9 @@ def test_crlf_line_endings_keep_values_and_line_numbers(tmp_path: Path) -> None:
               for n in objects(graph, p, KG + "nameAsWritten") for line in objects(graph, p, KG + "line")}
     assert people == {("Henrietta Hopkins", 11), ("Priya Raman", 12)}
     assert diags(graph, crlf_bad) == [("yaml-error", "error", 4)]
-    assert diags(graph, "_events/2024-01-04-cr.md") == []
-    assert objects(graph, EV + "2024-01-04-cr", LABEL) == {"Old Mac"}
+    # Jekyll ends lines at line feeds only: carriage returns alone hide the front matter from
+    # it (the file is copied as a static file); tests/test_frontmatter_bad_input.py has the rest
+    assert diags(graph, "_events/2024-01-04-cr.md") == [("line-endings", "warning", 1)]
     good_file_built(graph)
 
 

@@ -196,7 +196,7 @@ class Finder:
             if rule is None:
                 self.extra(check, src, graph, node, f.key, f.value, f.line)
             elif rule.speakers and not rule.property:
-                self.speakers(check, src, graph, node, f.value, f.line)
+                self.speakers(check, src, graph, node, f.value, src.item_lines(f))
             else:
                 for v in f.value if isinstance(f.value, list) else [f.value]:
                     if v is None or v == "":
@@ -303,10 +303,11 @@ class Finder:
                     return True
         return False
 
-    def speakers(self, check: Check, src: SourceFile, graph: str, node: str, value: Any, line: int) -> None:
+    def speakers(self, check: Check, src: SourceFile, graph: str, node: str, value: Any,
+                 lines: list[int]) -> None:
         rel = src.relpath
         parts = {p for (_, p) in self.g.objects(graph, node, KG + "participation")}
-        for item in value if isinstance(value, list) else [value]:
+        for item, line in zip(value if isinstance(value, list) else [value], lines):  # each at its own line
             if isinstance(item, str):
                 item = {"name": item}
             if not isinstance(item, dict) or not str(item.get("name") or "").strip():
