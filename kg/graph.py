@@ -36,7 +36,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from . import vocab
 from .digests import pickled
 from .errors import Diagnostic, StoreError
-from .frontmatter import date_value
+from .frontmatter import date_problem, date_value
 from .mapping import KeyRule, Mapping
 from .records import Record, code_stamps
 from .entities import Curation, EntityResolver
@@ -360,7 +360,7 @@ class GraphBuilder:
                     if d is None:
                         self.diagnostics.append(Diagnostic(
                             "bad-date", "warning", f"`{rule.key}` is not a date: {part!r}", r.relpath, line,
-                            rule.key, str(part), hint="write dates as YYYY-MM-DD"))
+                            rule.key, str(part), hint=date_problem(part) or "write dates as YYYY-MM-DD"))
                         yield from self.extra_quads(r, s, g, rule.key, part, line)
                     else:
                         yield Quad(s, p, literal(d), g)

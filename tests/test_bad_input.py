@@ -456,6 +456,9 @@ def test_event_date_values(tmp_path: Path, written: str, dates: set, kept: list,
     if codes:
         d = diag(graph, path, "bad-date")
         assert (d["key"], d["value"]) == ("date", written)
+        assert d["hint"] == ("February 2025 has 28 days, so 2025-02-30 does not exist: correct the day "
+                             "(Jekyll shows `date: 2025-02-30` as 2025-03-02)" if written == "2025-02-30"
+                             else "write dates as YYYY-MM-DD")
 
 
 def test_boolean_key_written_the_yaml_11_way(tmp_path: Path) -> None:

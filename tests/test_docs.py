@@ -1,4 +1,5 @@
 """The README documents every command and every named query; every command has help with an example."""
+import re
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,8 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.query import names
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))
@@ -26,3 +28,13 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     command = "pip install -e '.[test]' && python -m pytest"
     assert command in README and command in ci
+
+
+def test_every_diagnostic_code_is_in_the_readme_table() -> None:
+    """An editor who meets a code in a report finds what it means in the README."""
+    codes = set()
+    for path in (REPO / "kg").glob("*.py"):
+        codes |= set(re.findall(r'\(\s*"([a-z]+(?:-[a-z0-9]+)*)",\s*"(?:error|warning|info)"', path.read_text()))
+    codes -= {"error", "warning", "violation"}  # (severities listed in order, not codes)
+    assert len(codes) > 30
+    assert sorted(c for c in codes if f"`{c}`" not in README) == []
