@@ -113,6 +113,8 @@ partner principal dean chief coordinator co-ordinator specialist expert scientis
 student trustee chairman chairwoman chairperson spokesperson advocate campaigner
 entrepreneur writer author journalist artist actress actor worker organiser officer
 representative rep counsel lawyer barrister solicitor executive deputy assistant
+archivist strategist statistician programmer ethicist practitioner facilitator organizer
+volunteer nurse ombudsman architect planner evaluator innovator
 """.split())
 #: Job-title words that never sit inside a person's name.
 _TITLE_IN_NAME = TITLE_WORDS - {"dean", "chief", "partner", "author", "principal", "member",

@@ -31,6 +31,16 @@ def test_bold_list_items_under_a_speakers_lead_in():
     assert found["Marcus Hale"].line == 4
 
 
+@pytest.mark.parametrize("title", ["Community Archivist", "Data Strategist", "Lead Facilitator",
+                                   "Community Organizer", "Senior Statistician", "Town Planner"])
+def test_a_title_ending_in_a_trade_is_no_organisation(title: str):
+    """"Community Archivist" read as capitalised words, so as an organisation, and the real one lost."""
+    found = speakers("Our speakers were:\n\n"
+                     f"* **Hollis Fairweather**, {title}, [Lantern Street Library](https://lantern.example/)\n")
+    assert (found["Hollis Fairweather"].title, found["Hollis Fairweather"].organisation) == \
+        (title, "Lantern Street Library")
+
+
 def test_linked_names_with_linked_organisations():
     found = speakers(
         "The panel featured:\n\n"
