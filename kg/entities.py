@@ -25,17 +25,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from .errors import Diagnostic, MappingError
+from .mapping import check_options, kind_of_value, line_of, read_yaml
 from .resolve import Index, domain_of, homepage_domain, normalise
 from .site import Site, slugify
 
 MERGE_SCORE = 92.0
 NEAR_SCORE = 80.0
 CURATION_FILE = "_kg/curation.yml"
+#: What a curation file may hold: its sections, and the keys of an entry of each list of entries.
+CURATION_SECTIONS = ("people", "organisations", "not_people", "not_organisations")
+_ENTRY_KEYS = {"people": ("name", "aliases", "same_as"), "organisations": ("name", "aliases", "homepage")}
 _ORG_FILLER = frozenset("of for and the in on at to de la le du des".split())
 _ORG_SUFFIX = re.compile(r"\b(?:ltd|limited|inc|llp|plc|cic|uk)\b\.?$")
 
@@ -70,6 +73,7 @@ class Curation:
     not_people: set[str] = field(default_factory=set)                # norm names
     not_organisations: set[str] = field(default_factory=set)
     source: str | None = None
+    not_people_lines: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # norm -> as written, line
 
     def fingerprint(self) -> str:
         """All the curation says, as text that is the same in every process (a set's
@@ -94,8 +98,14 @@ def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
         not_people: [Suffrage]
         not_organisations: [YouTube]
 
+    Every value is read as the text written (a name ``No`` or ``010`` stays as it is).
+
     Raises:
-        MappingError: the file is not valid YAML or not of this shape.
+        MappingError: at the line of the problem: the file is not UTF-8 or not valid YAML;
+            a section, or a key of an entry, is unknown or written twice; a name is not
+            text; a homepage is not an http(s) address an organisation can be known by;
+            one alias, profile link or homepage is given to two entries; a name is both
+            in ``people:`` and in ``not_people:``.
     """
     p = Path(path) if path else site_root / CURATION_FILE
     cur = Curation()
@@ -103,54 +113,135 @@ def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
         if path:
             raise MappingError("curation file not found", path=p)
         return cur
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise MappingError(f"curation file is not valid YAML: {getattr(exc, 'problem', exc)}", path=p,
-                           line=mark.line + 1 if mark else None) from exc
+    data = read_yaml(p, "curation file", text_scalars=True)
+    data = {} if data is None else data
     if not isinstance(data, dict):
-        raise MappingError("curation file must be a mapping with people/organisations/not_people", path=p)
-    unknown = set(data) - {"people", "organisations", "not_people", "not_organisations"}
-    if unknown:
-        raise MappingError(f"unknown section(s) {', '.join(sorted(unknown))} in curation file", path=p,
-                           hint="sections: people, organisations, not_people, not_organisations")
+        raise MappingError("curation file must be a mapping with people/organisations/not_people", path=p,
+                           line=line_of(data), hint=f"sections: {', '.join(CURATION_SECTIONS)}")
+    check_options(data, CURATION_SECTIONS, "curation file: ", str(p), noun="section")
     cur.source = str(p)
-    for entry in data.get("people") or []:
-        name = _entry_name(entry, p, "people")
-        for alias in [name] + _names(entry.get("aliases"), p, "aliases"):
+    person_alias: dict[str, tuple[str, int | None]] = {}  # norm alias -> name, line of its entry
+    profile_of: dict[str, tuple[str, int | None]] = {}
+    for entry, line in _entries(data, "people", p):
+        name = _entry_name(entry, line, p, "people")
+        for alias, at in [(name, line)] + _names(entry.get("aliases"), p, "aliases", entry, "aliases"):
+            _claim(person_alias, normalise(alias), name, at, line, p, f"alias {alias!r}", "person")
             cur.person_alias[normalise(alias)] = name
-        for url in _names(entry.get("same_as"), p, "same_as"):
-            key = profile_key(str(url))
-            if key:
-                cur.person_same_as[key] = name
-    for entry in data.get("organisations") or []:
-        name = _entry_name(entry, p, "organisations")
-        for alias in [name] + _names(entry.get("aliases"), p, "aliases"):
+        for url, at in _names(entry.get("same_as"), p, "same_as", entry, "same_as"):
+            key = profile_key(url)
+            if not key:
+                raise MappingError(f"`same_as:` {url!r} of {name!r} is not a link to a profile", path=p,
+                                   line=at, hint="a profile's full address, such as "
+                                   "https://www.linkedin.com/in/jane-doe")
+            _claim(profile_of, key, name, at, line, p, f"profile {url!r}", "person")
+            cur.person_same_as[key] = name
+    org_alias: dict[str, tuple[str, int | None]] = {}
+    org_site: dict[str, tuple[str, int | None]] = {}
+    for entry, line in _entries(data, "organisations", p):
+        name = _entry_name(entry, line, p, "organisations")
+        for alias, at in [(name, line)] + _names(entry.get("aliases"), p, "aliases", entry, "aliases"):
+            _claim(org_alias, normalise(alias), name, at, line, p, f"alias {alias!r}", "organisation")
             cur.org_alias[normalise(alias)] = name
-        if entry.get("homepage"):
-            cur.org_homepage[normalise(name)] = str(entry["homepage"])
-    cur.not_people = {normalise(n) for n in _names(data.get("not_people"), p, "not_people")}
-    cur.not_organisations = {normalise(n) for n in _names(data.get("not_organisations"), p, "not_organisations")}
+        if entry.get("homepage") is not None:
+            url, at = _homepage(entry, name, p)
+            _claim(org_site, homepage_domain(url) or url, name, at, line, p, f"homepage {url!r}", "organisation",
+                   "if they are one organisation, make them one entry, the other name among its `aliases:`")
+            cur.org_homepage[normalise(name)] = url
+    not_people = _names(data.get("not_people"), p, "not_people", data, "not_people")
+    for name, at in not_people:
+        if normalise(name) in cur.person_alias:
+            owner, entry_line = person_alias[normalise(name)]
+            raise MappingError(f"{name!r} is under `not_people:` and is {owner!r} under `people:` (line "
+                               f"{entry_line})", path=p, line=at, hint="remove it from one of the two")
+    cur.not_people = {normalise(n) for n, _ in not_people}
+    cur.not_people_lines = {normalise(n): (n, at) for n, at in not_people}
+    cur.not_organisations = {normalise(n) for n, _ in _names(data.get("not_organisations"), p,
+                                                              "not_organisations", data, "not_organisations")}
     return cur
 
 
-def _names(value: Any, path: Path, key: str) -> list[str]:
-    """A curation list of names (or URLs); one written alone, not as a list, is a list
-    of one (iterated, its letters would each be a name)."""
+def _entries(data: dict, section: str, path: Path) -> list[tuple[dict, int | None]]:
+    """The entries of a section (each a mapping of known keys), with their lines."""
+    entries = data.get(section)
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise MappingError(f"`{section}:` must be a list of entries, each starting `- name:`", path=path,
+                           line=line_of(data, section),
+                           hint=f"put each on its own line below `{section}:`, as `  - name: …`")
+    out = []
+    for i, entry in enumerate(entries):
+        line = line_of(entries, i)
+        if not isinstance(entry, dict):
+            raise MappingError(f"every entry under `{section}:` needs a `name:`", path=path, line=line,
+                               hint=f"write it as `- name: …` with {', '.join(_ENTRY_KEYS[section][1:])} below")
+        check_options(entry, _ENTRY_KEYS[section], f"an entry under `{section}:`: ", str(path), noun="key")
+        out.append((entry, line))
+    return out
+
+
+def _claim(owners: dict[str, tuple[str, int | None]], key: str, name: str, at: int | None,
+           entry_line: int | None, path: Path, what: str, kind: str, hint: str | None = None) -> None:
+    """Note that ``key`` (an alias, a profile, a homepage) is ``name``'s; it is an error
+    when it is another entry's already (the last would win in silence)."""
+    if key in owners and owners[key][0] != name:
+        other, line = owners[key]
+        raise MappingError(f"{what} is given to two {'people' if kind == 'person' else kind + 's'}: {other!r} "
+                           f"(line {line}) and {name!r} (line "
+                           f"{entry_line})", path=path, line=at,
+                           hint=hint or f"keep it under the one {kind} it names")
+    owners.setdefault(key, (name, entry_line))
+
+
+def _homepage(entry: dict, name: str, path: Path) -> tuple[str, int | None]:
+    """An organisation's curated homepage: an http(s) address on a host that can stand
+    for an organisation (not YouTube, LinkedIn and other shared hosts)."""
+    url, at = entry["homepage"], line_of(entry, "homepage")
+    if not isinstance(url, str):
+        raise MappingError(f"`homepage:` of {name!r} must be one address, not {kind_of_value(url)}",
+                           path=path, line=at, hint="give the organisation's own site, such as https://example.org/")
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        good = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+    except ValueError:
+        good = False
+    if not good:
+        raise MappingError(f"`homepage:` of {name!r} is not a web address: {url!r}", path=path, line=at,
+                           hint="write it in full, with https://, such as https://example.org/")
+    if homepage_domain(url) is None:
+        raise MappingError(f"`homepage:` of {name!r} is on a site many organisations share "
+                           f"({domain_of(url)}), so it cannot say which organisation it is", path=path, line=at,
+                           hint="give the organisation's own site, or remove `homepage:`")
+    return url, at
+
+
+def _names(value: Any, path: Path, key: str, where: Any = None, where_key: Any = None) -> list[tuple[str, int | None]]:
+    """A curation list of names (or URLs), each with its line; one written alone, not as
+    a list, is a list of one (iterated, its letters would each be a name)."""
     if value is None:
         return []
-    if isinstance(value, (str, int, float)):
-        return [str(value)]
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return [str(v) for v in value]
-    raise MappingError(f"`{key}:` in the curation file must be a name or a list of names", path=path)
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [(str(value), line_of(where, where_key))] if str(value).strip() else []
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                                       and str(v).strip() for v in value):
+        return [(str(v), line_of(value, i) or line_of(where, where_key)) for i, v in enumerate(value)]
+    raise MappingError(f"`{key}:` in the curation file must be a name or a list of names", path=path,
+                       line=line_of(where, where_key), hint="write names as text, one per `- ` line or "
+                       "in [brackets]")
 
 
-def _entry_name(entry: Any, path: Path, section: str) -> str:
-    if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
-        raise MappingError(f"every entry under `{section}:` needs a `name:`", path=path)
-    return str(entry["name"]).strip()
+def _entry_name(entry: Any, line: int | None, path: Path, section: str) -> str:
+    if not isinstance(entry, dict) or entry.get("name") is None:
+        raise MappingError(f"every entry under `{section}:` needs a `name:`", path=path, line=line)
+    name = entry["name"]
+    if not isinstance(name, (str, int, float)) or isinstance(name, bool):
+        raise MappingError(f"`name:` under `{section}:` must be one name, not {kind_of_value(name)}",
+                           path=path, line=line_of(entry, "name"),
+                           hint="give other spellings under `aliases:`")
+    if not str(name).strip():
+        raise MappingError(f"every entry under `{section}:` needs a `name:`", path=path, line=line_of(entry, "name"))
+    return str(name).strip()
 
 
 def profile_key(url: str | None) -> str | None:
@@ -367,8 +458,10 @@ class EntityResolver:
             if not names and not domains:
                 continue
             page_iri = next((page_nodes[m] for m in sorted(members) if m in page_nodes), None)
-            if domains:
-                iri = page_iri or self.site.minted("organisation", domains[0])
+            if page_iri:  # an organisation with a page (a funder) is that page, homepage or not
+                iri = page_iri
+            elif domains:
+                iri = self.site.minted("organisation", domains[0])
             else:
                 top = sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
                 iri = self.site.minted("organisation", slugify(_org_norm(top)) or "unnamed")
@@ -415,12 +508,32 @@ class EntityResolver:
                                              "score": round(score, 1)})
 
     def diagnostics(self) -> list[Diagnostic]:
-        """Info diagnostics for the merges made and near misses not merged."""
+        """Info diagnostics for the near misses not merged; a warning for each name under
+        the curation file's ``not_people:`` that is the title of a person page (the
+        curation wins: that name in event texts is no speaker, but the page says it is
+        a person)."""
         out = [Diagnostic("near-miss", "info", f"{m['kind']}s {m['a']!r} and {m['b']!r} look alike "
                           f"(score {m['score']}) but were kept apart",
                           hint=f"if they are one, add an alias in {CURATION_FILE}")
                for m in self.near_misses]
+        pages = self.index.titles.get("person", {})
+        for norm, (name, line) in sorted(self.curation.not_people_lines.items()):
+            if norm in pages:
+                out.append(Diagnostic(
+                    "not-person-has-page", "warning", f"`not_people:` lists {name!r}, who has a person page "
+                    f"({pages[norm]}): that name in event texts is not read as a speaker", self._curation_path(),
+                    line, "not_people", name, hint=f"remove {name!r} from `not_people:`"))
         return out
+
+    def _curation_path(self) -> str | None:
+        """The curation file as reports name site files: from the site folder when in it."""
+        source = self.curation.source
+        if source is None:
+            return None
+        try:
+            return Path(source).resolve().relative_to(Path(self.site.root).resolve()).as_posix()
+        except (ValueError, OSError):
+            return source
 
 
 def close_pairs(texts: list[str], people: bool) -> list[tuple[int, int]]:

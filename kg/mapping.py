@@ -5,19 +5,25 @@ its own as ``_kg/mapping.yml`` or pass one with ``kg build --mapping FILE``.
 """
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping as Mapping_
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
+from pyoxigraph import NamedNode
 
-from .errors import MappingError
+from .errors import KgError, MappingError
 
 VALUE_TYPES = ("text", "date", "boolean", "integer", "iri", "ref")
-KEY_OPTIONS = {"property", "type", "ref", "split", "speakers", "vocabulary"}
-KIND_OPTIONS = {"collection", "class", "label", "keys", "body", "date_keys", "identity"}
+#: The settings a mapping file may hold: at the top, per kind, per key, in `body:`.
+TOP_OPTIONS = ("prefixes", "kinds")
+KIND_OPTIONS = ("collection", "class", "label", "keys", "body", "date_keys", "identity")
+KEY_OPTIONS = ("property", "type", "ref", "split", "speakers", "vocabulary")
+BODY_OPTIONS = ("speakers", "ordinal", "terms", "links")
 SITE_MAPPING = "_kg/mapping.yml"
 
 
@@ -70,76 +76,409 @@ def load_mapping(path: str | Path | None = None, site_root: Path | None = None) 
     """Load a mapping: ``path`` if given, else the site's ``_kg/mapping.yml``, else the default.
 
     Raises:
-        MappingError: the file is not valid YAML or uses an unknown option, type or prefix.
+        MappingError: the file cannot be read, is not UTF-8 or not valid YAML, writes a key
+            twice, or uses an unknown section, option, type or prefix, a value of the wrong
+            kind, a regex that does not compile or an IRI that is not absolute (each at its
+            line).
     """
     if path is None and site_root is not None and (site_root / SITE_MAPPING).is_file():
         path = site_root / SITE_MAPPING
     p = Path(path) if path is not None else default_mapping_path()
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MappingError(f"cannot read mapping file: {exc.strerror}", path=p) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise MappingError(f"mapping is not valid YAML: {getattr(exc, 'problem', exc)}",
-                           path=p, line=mark.line + 1 if mark else None) from exc
-    return parse_mapping(data, str(p))
+    return parse_mapping(read_yaml(p, "mapping file"), str(p))
 
+
+# -- YAML with lines -----------------------------------------------------------------------
+
+class Lined(dict):
+    """A YAML mapping as read by :func:`read_yaml`: a dict that also knows the line it
+    starts on (``line``) and the line of each of its keys (``lines``)."""
+
+    line: int | None = None
+    lines: dict[str, int]
+
+    def line_of(self, key: Any = None) -> int | None:
+        """The line of ``key`` (of the mapping itself without one, or when not known)."""
+        return getattr(self, "lines", {}).get(key, self.line) if key is not None else self.line
+
+
+class LinedList(list):
+    """A YAML list as read by :func:`read_yaml`, with the line of each item (``lines``)."""
+
+    line: int | None = None
+    lines: list[int]
+
+    def line_of(self, i: int | None = None) -> int | None:
+        """The line of item ``i`` (of the list itself without one)."""
+        lines = getattr(self, "lines", [])
+        return lines[i] if i is not None and 0 <= i < len(lines) else self.line
+
+
+def line_of(container: Any, key: Any = None) -> int | None:
+    """Where ``container[key]`` (or ``container``) was written, when it was read by
+    :func:`read_yaml`; ``None`` for data given any other way."""
+    fn = getattr(container, "line_of", None)
+    return fn(key) if fn is not None else None
+
+
+_MAX_DEPTH = 100  # a configuration file nested deeper than this is not one
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def read_yaml(path: str | Path, what: str, *, text_scalars: bool = False,
+              error: type[KgError] = MappingError) -> Any:
+    """Read a configuration file of kg's (mapping, curation, weights) as YAML that
+    remembers its lines (mappings are :class:`Lined`, lists :class:`LinedList`).
+
+    Keys are the text written (``on:`` is the key ``on``, as in front matter); with
+    ``text_scalars`` every value is too (a name ``No`` or ``010`` stays as written),
+    save an empty value, which is ``None``. A key written twice in one mapping is an
+    error (YAML would keep the last in silence), as are bytes that are not UTF-8 and
+    YAML that does not parse: ``error`` (``what`` naming the file), at the line.
+    """
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror or exc}", path=p) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        raise error(f"{what} is not UTF-8 text (byte 0x{raw[exc.start]:02x}"
+                    + (", a UTF-16 byte order mark" if utf16 and exc.start < 2 else "") + ")",
+                    path=p, line=raw[:exc.start].count(b"\n") + 1,
+                    hint="save it as UTF-8 (in most editors: Save As, encoding UTF-8)") from exc
+    loader = yaml.SafeLoader(text.removeprefix("\ufeff"))
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _Reader(loader, p, what, text_scalars, error).value(node, (), 0)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and opened is not None and mark is not None and opened.line != mark.line:
+            problem += f" ({' '.join(str(context).split())} that starts on line {opened.line + 1})"
+        hint = ("remove the `!` tag: kg reads plain YAML" if problem.startswith("could not determine a constructor")
+                else "check the quoting and indentation on that line (a value with `: ` or ` #` in it needs quotes)")
+        raise error(f"{what} is not valid YAML: {problem}", path=p, line=mark.line + 1 if mark else None,
+                    hint=hint) from exc
+    except RecursionError as exc:  # brackets inside brackets past Python's stack, while composing
+        raise error(f"the {what} is nested more than Python can read", path=p,
+                    hint="look for brackets that are opened and never closed") from exc
+    finally:
+        loader.dispose()
+
+
+class _Reader:
+    """Turns composed YAML nodes into values with lines (see :func:`read_yaml`)."""
+
+    def __init__(self, loader: yaml.SafeLoader, path: Path, what: str, text_scalars: bool,
+                 error: type[KgError]) -> None:
+        self.loader, self.path, self.what = loader, path, what
+        self.text_scalars, self.error = text_scalars, error
+        self.done: dict[int, Any] = {}  # node id -> its value: an alias is read once
+        self.open: set[int] = set()  # nodes being read: an alias to one of them is a loop
+
+    def fail(self, message: str, node: yaml.Node, hint: str | None = None) -> KgError:
+        return self.error(message, path=self.path, line=node.start_mark.line + 1, hint=hint)
+
+    def value(self, node: yaml.Node, where: tuple[str, ...], depth: int) -> Any:
+        if id(node) in self.done:
+            return self.done[id(node)]
+        if id(node) in self.open:
+            raise self.fail(f"an alias in the {self.what} refers to a value it is part of", node,
+                            "write the value out instead of the alias")
+        if depth > _MAX_DEPTH:
+            raise self.fail(f"the {self.what} is nested more than {_MAX_DEPTH} levels deep", node,
+                            "look for brackets that are opened and never closed")
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _NULL:
+                return None
+            return node.value if self.text_scalars else self.loader.construct_object(node, deep=True)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                if node.tag != "tag:yaml.org,2002:seq":
+                    return self.loader.construct_object(node, deep=True)  # e.g. !!pairs: a list, not of values
+                out: Any = LinedList(self.value(item, where, depth + 1) for item in node.value)
+                out.line, out.lines = node.start_mark.line + 1, [item.start_mark.line + 1 for item in node.value]
+            else:
+                out = self.mapping(node, where, depth)
+        finally:
+            self.open.discard(id(node))
+        self.done[id(node)] = out
+        return out
+
+    def mapping(self, node: yaml.Node, where: tuple[str, ...], depth: int) -> Any:
+        if node.tag != "tag:yaml.org,2002:map":  # !!set, !!omap: not a mapping of settings
+            return self.loader.construct_object(node, deep=True)
+        first: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE:
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(f"a key in the {self.what} is written as a {key_node.id}", key_node,
+                                "write each key as plain text before its `:`")
+            key, line = key_node.value, key_node.start_mark.line + 1
+            if key in first:
+                under = f" under `{'.'.join(where)}`" if where else ""
+                raise self.fail(f"`{key}` is written twice{under} (lines {first[key]} and {line}); YAML "
+                                f"would keep only the second", key_node,
+                                "keep one of them (merge the two if both hold something needed)")
+            first[key] = line
+        self.loader.flatten_mapping(node)  # `<<: *anchor` merges, the keys written here winning
+        out = Lined()
+        out.line, out.lines = node.start_mark.line + 1, {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(f"a key in the {self.what} is written as a {key_node.id}", key_node,
+                                "write each key as plain text before its `:`")
+            key = key_node.value
+            out[key] = self.value(value_node, where + (key,), depth + 1)
+            out.lines[key] = key_node.start_mark.line + 1
+        return out
+
+
+def did_you_mean(word: Any, choices: Iterable[str]) -> str:
+    """`` (did you mean `x`?)`` for the choice closest to ``word``, else nothing."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean `{lowered[close[0]]}`?)" if close else ""
+
+
+def check_options(spec: Mapping_, allowed: Iterable[str], what: str, source: str,
+                  error: type[KgError] = MappingError, noun: str = "option") -> None:
+    """Every key of ``spec`` is one of ``allowed``; else ``error`` at the first that is not,
+    with the closest allowed key."""
+    allowed = list(allowed)
+    for key in spec:
+        if key not in allowed:
+            raise error(f"{what}unknown {noun} `{key}`{did_you_mean(key, allowed)}", path=source,
+                        line=line_of(spec, key), hint=f"allowed: {', '.join(allowed)}")
+
+
+def kind_of_value(value: Any) -> str:
+    """How a wrong value is named in a message: "the number 5", "a list", "nothing"."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"`{'true' if value else 'false'}`"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}" if value.strip() else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+# -- the mapping -------------------------------------------------------------------------------
 
 def parse_mapping(data: Any, source: str = "<mapping>") -> Mapping:
-    """Check and expand a mapping given as loaded YAML (see :func:`load_mapping`)."""
-    if not isinstance(data, dict) or not isinstance(data.get("kinds"), dict):
-        raise MappingError("mapping must have a `kinds:` section", path=source)
-    prefixes = {str(k): str(v) for k, v in (data.get("prefixes") or {}).items()}
+    """Check and expand a mapping given as loaded YAML (see :func:`load_mapping`).
 
-    def expand(curie: str, where: str) -> str:
+    Raises:
+        MappingError: see :func:`load_mapping`; at the line of the problem when ``data``
+            was read by :func:`read_yaml`.
+    """
+    def fail(message: str, where: Any = None, key: Any = None, hint: str | None = None) -> MappingError:
+        return MappingError(message, path=source, line=line_of(where, key) if where is not None else None,
+                            hint=hint)
+
+    def text(value: Any, what: str, where: Any, key: Any, hint: str | None = None) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"{what} must be text, not {kind_of_value(value)}", where, key, hint)
+        return value
+
+    def flag(value: Any, what: str, where: Any, key: Any) -> bool:
+        if not isinstance(value, bool):
+            raise fail(f"{what} must be `true` or `false`, not {kind_of_value(value)}", where, key,
+                       "write true or false without quotes")
+        return value
+
+    def texts(value: Any, what: str, where: Any, key: Any, hint: str | None = None) -> list[str]:
+        """A list of text; one written alone is a list of one (not a list of its letters)."""
+        if isinstance(value, str):
+            return [text(value, what, where, key, hint)]
+        if not isinstance(value, list):
+            raise fail(f"{what} must be a list of text, not {kind_of_value(value)}", where, key, hint)
+        return [text(v, what, value if line_of(value, i) else where, i if line_of(value, i) else key, hint)
+                for i, v in enumerate(value)]
+
+    if isinstance(data, dict):
+        check_options(data, TOP_OPTIONS, "", source, noun="section")
+    if not isinstance(data, dict) or "kinds" not in data:
+        raise fail("mapping must have a `kinds:` section", data if isinstance(data, dict) else None,
+                   hint="see ontology/mapping.yml for the shape")
+    if not isinstance(data["kinds"], dict):
+        raise fail(f"`kinds:` must be a mapping of kind name -> settings, not {kind_of_value(data['kinds'])}",
+                   data, "kinds", hint="see ontology/mapping.yml for the shape")
+    raw_prefixes = data.get("prefixes")
+    if raw_prefixes is None:
+        raw_prefixes = {}
+    if not isinstance(raw_prefixes, dict):
+        raise fail(f"`prefixes:` must be a mapping of prefix -> IRI, not {kind_of_value(raw_prefixes)}",
+                   data, "prefixes", hint="e.g. `schema: https://schema.org/`")
+    prefixes: dict[str, str] = {}
+    for prefix, iri in raw_prefixes.items():
+        iri = text(iri, f"prefix `{prefix}`", raw_prefixes, prefix, "an absolute IRI such as https://schema.org/")
+        problem = _iri_problem(iri)
+        if problem:
+            raise fail(f"prefix `{prefix}`: {iri!r} is not an absolute IRI ({problem})", raw_prefixes, prefix,
+                       "write the whole IRI, with its scheme: `https://schema.org/`")
+        prefixes[str(prefix)] = iri
+
+    def expand(curie: Any, what: str, where: Any, key: Any) -> str:
+        curie = text(curie, what, where, key, "a CURIE such as `schema:name`, or a full IRI")
         if "://" in curie or curie.startswith("urn:"):
-            return curie
-        prefix, sep, local = str(curie).partition(":")
-        if not sep or prefix not in prefixes:
-            raise MappingError(f"{where}: unknown prefix in `{curie}`", path=source,
-                               hint=f"declare it under `prefixes:` (known: {', '.join(sorted(prefixes))})")
-        return prefixes[prefix] + local
+            iri = curie
+        else:
+            prefix, sep, local = curie.partition(":")
+            if not sep or prefix not in prefixes:
+                raise fail(f"{what}: unknown prefix in `{curie}`", where, key,
+                           f"declare it under `prefixes:` (known: {', '.join(sorted(prefixes))})")
+            iri = prefixes[prefix] + local
+        problem = _iri_problem(iri)
+        if problem:
+            raise fail(f"{what}: `{curie}` is not a valid IRI ({problem})", where, key,
+                       "IRIs have no spaces, quotes or angle brackets")
+        return iri
 
     kinds: dict[str, Kind] = {}
+    collections: dict[str, str] = {}
     for name, spec in data["kinds"].items():
-        if not isinstance(spec, dict) or "collection" not in spec:
-            raise MappingError(f"kind `{name}` needs a `collection:`", path=source)
-        unknown = set(spec) - KIND_OPTIONS
-        if unknown:
-            raise MappingError(f"kind `{name}`: unknown option(s) {', '.join(sorted(unknown))}",
-                               path=source, hint=f"allowed: {', '.join(sorted(KIND_OPTIONS))}")
-        classes = spec.get("class") or []
-        classes = [classes] if isinstance(classes, str) else classes
-        kind = Kind(name=str(name), collection=str(spec["collection"]),
-                    classes=[expand(c, f"kind `{name}`") for c in classes],
-                    label=str(spec.get("label", "title")), body=dict(spec.get("body") or {}),
-                    date_keys=list(spec.get("date_keys") or []), identity=spec.get("identity"))
-        for key, rule in (spec.get("keys") or {}).items():
-            rule = rule if isinstance(rule, dict) else {"property": rule}
+        name = str(name)
+        if not isinstance(spec, dict):
+            raise fail(f"kind `{name}` must be a mapping of settings, not {kind_of_value(spec)}",
+                       data["kinds"], name, "give it at least a `collection:`")
+        if "collection" not in spec:
+            raise fail(f"kind `{name}` needs a `collection:`", data["kinds"], name,
+                       "the label of the Jekyll collection that holds its pages (`events` for `_events/`)")
+        check_options(spec, KIND_OPTIONS, f"kind `{name}`: ", source)
+        collection = text(spec["collection"], f"kind `{name}`: `collection`", spec, "collection",
+                          "the collection's label, as in _config.yml")
+        if collection.startswith("_"):
+            raise fail(f"kind `{name}`: `collection: {collection}` names a folder, not a collection", spec,
+                       "collection", f"write the collection's label, without the underscore: "
+                       f"`collection: {collection.lstrip('_')}`")
+        if collection in collections:
+            raise fail(f"kinds `{collections[collection]}` and `{name}` both have `collection: {collection}`",
+                       spec, "collection", "a collection holds one kind of page: give each kind its own")
+        collections[collection] = name
+        written = spec.get("class")
+        where = f"kind `{name}`: `class`"
+        classes = [expand(c, where, *((written, i) if isinstance(written, list) else (spec, "class")))
+                   for i, c in enumerate(texts([] if written is None else written, where, spec, "class",
+                                               "a CURIE such as `schema:Event`, or a list of them"))]
+        label = text(spec.get("label", "title"), f"kind `{name}`: `label`", spec, "label",
+                     "the front-matter key that holds a page's name, such as `title`")
+        body = spec.get("body")
+        body = {} if body is None else body
+        if not isinstance(body, dict):
+            raise fail(f"kind `{name}`: `body` must be a mapping such as `{{speakers: true}}`, not "
+                       f"{kind_of_value(body)}", spec, "body", f"options: {', '.join(BODY_OPTIONS)}")
+        check_options(body, BODY_OPTIONS, f"kind `{name}`, `body`: ", source)
+        if body.get("links") is False:
+            raise fail(f"kind `{name}`: `body: links` cannot be switched off", body, "links",
+                       "links in the body are always read: remove `links: false`")
+        body = {str(k): flag(v, f"kind `{name}`: `body: {k}`", body, k) for k, v in body.items()}
+        date_keys = spec.get("date_keys")
+        date_keys = texts([] if date_keys is None else date_keys, f"kind `{name}`: `date_keys`", spec,
+                          "date_keys", "the front-matter keys holding a page's dates, such as `[date, dates]`")
+        keys = spec.get("keys")
+        keys = {} if keys is None else keys
+        if not isinstance(keys, dict):
+            raise fail(f"kind `{name}`: `keys` must be a mapping of front-matter key -> rule, not "
+                       f"{kind_of_value(keys)}", spec, "keys", "e.g. `title: {property: schema:name}`")
+        kind = Kind(name=name, collection=collection, classes=classes, label=label, body=body,
+                    date_keys=list(date_keys))
+        for key, rule in keys.items():
+            key = str(key)
             where = f"kind `{name}`, key `{key}`"
-            bad = set(rule) - KEY_OPTIONS
-            if bad:
-                raise MappingError(f"{where}: unknown option(s) {', '.join(sorted(bad))}", path=source,
-                                   hint=f"allowed: {', '.join(sorted(KEY_OPTIONS))}")
+            if isinstance(rule, str):
+                rule_at, rule = (keys, key), {"property": rule}
+            elif isinstance(rule, dict):
+                rule_at = (rule, None)
+                check_options(rule, KEY_OPTIONS, where + ": ", source)
+            else:
+                raise fail(f"{where}: the rule must be a mapping such as `{{property: schema:name}}` or a "
+                           f"property, not {kind_of_value(rule)}", keys, key,
+                           f"options: {', '.join(KEY_OPTIONS)}; type is one of {', '.join(VALUE_TYPES)}")
+
+            def at(option: str) -> tuple[Any, Any]:
+                return (rule_at[0], option) if rule_at[1] is None else rule_at
+
             vtype = rule.get("type", "text")
             if vtype not in VALUE_TYPES:
-                raise MappingError(f"{where}: unknown type `{vtype}`", path=source,
-                                   hint=f"one of {', '.join(VALUE_TYPES)}")
-            if vtype == "ref" and not rule.get("ref"):
-                raise MappingError(f"{where}: type ref needs `ref: KIND`", path=source)
-            if not rule.get("property") and not rule.get("speakers"):
-                raise MappingError(f"{where}: needs a `property:`", path=source)
-            kind.keys[str(key)] = KeyRule(
-                key=str(key),
-                property=expand(rule["property"], where) if rule.get("property") else None,
-                type=vtype, ref=rule.get("ref"),
-                split=re.compile(rule["split"]) if rule.get("split") else None,
-                speakers=bool(rule.get("speakers")), vocabulary=bool(rule.get("vocabulary")))
-        kinds[kind.name] = kind
-    for kind in kinds.values():
-        for rule in kind.keys.values():
-            if rule.ref and rule.ref not in kinds:
-                raise MappingError(f"kind `{kind.name}`, key `{rule.key}`: refers to unknown kind "
-                                   f"`{rule.ref}`", path=source, hint=f"known: {', '.join(kinds)}")
+                raise fail(f"{where}: unknown type `{vtype}`{did_you_mean(vtype, VALUE_TYPES)}", *at("type"),
+                           hint=f"one of {', '.join(VALUE_TYPES)}")
+            speakers = flag(rule.get("speakers", False), f"{where}: `speakers`", *at("speakers"))
+            vocabulary = flag(rule.get("vocabulary", False), f"{where}: `vocabulary`", *at("vocabulary"))
+            ref = rule.get("ref")
+            if vtype == "ref" and ref is None:
+                raise fail(f"{where}: type ref needs `ref: KIND`", *at("type"),
+                           hint=f"the kind its values name, one of {', '.join(map(str, data['kinds']))}")
+            if ref is not None:
+                if vtype != "ref":
+                    raise fail(f"{where}: `ref` is read only with `type: ref`", *at("ref"),
+                               hint="add `type: ref`, or remove `ref:`")
+                ref = text(ref, f"{where}: `ref`", *at("ref"), hint="the name of a kind, such as `person`")
+                if ref not in data["kinds"]:
+                    raise fail(f"{where}: refers to unknown kind `{ref}`"
+                               f"{did_you_mean(ref, map(str, data['kinds']))}", *at("ref"),
+                               hint=f"known: {', '.join(map(str, data['kinds']))}")
+            split = rule.get("split")
+            if split is not None:
+                split = text(split, f"{where}: `split`", *at("split"), hint="a regex such as \"\\\\s*,\\\\s*\"")
+                try:
+                    pattern: re.Pattern | None = re.compile(split)
+                except re.error as exc:
+                    raise fail(f"{where}: `split` is not a valid regex: {exc.msg} at position {exc.pos}",
+                               *at("split"), hint="escape ( ) [ ] . * + ? | with a backslash (in "
+                               "double quotes, two backslashes) to match them as they are") from exc
+                if pattern.fullmatch("") is not None:
+                    raise fail(f"{where}: `split` {split!r} matches an empty string, so it would cut "
+                               "values between every letter", *at("split"),
+                               hint="make it match at least one character, e.g. \"\\\\s*,\\\\s*\"")
+            else:
+                pattern = None
+            prop = rule.get("property")
+            if prop is None and not speakers:
+                raise fail(f"{where}: needs a `property:`", *at("property"),
+                           hint="a CURIE such as `schema:name`")
+            kind.keys[key] = KeyRule(
+                key=key, property=expand(prop, f"{where}: `property`", *at("property")) if prop is not None else None,
+                type=vtype, ref=ref, split=pattern, speakers=speakers, vocabulary=vocabulary)
+        identity = spec.get("identity")
+        if identity is not None:
+            identity = text(identity, f"kind `{name}`: `identity`", spec, "identity",
+                            "the key that holds the homepage, such as `link`")
+            links = [k for k, r in kind.keys.items() if r.type == "iri"]
+            if identity not in links:
+                raise fail(f"kind `{name}`: `identity: {identity}` names no key of type iri of this kind"
+                           f"{did_you_mean(identity, links)}", spec, "identity",
+                           "name the key that holds its homepage, listed under `keys:` with `type: iri`"
+                           + (f" ({', '.join(links)})" if links else ""))
+            kind.identity = identity
+        for named, what in [(label, "label"), *((k, "date_keys") for k in date_keys)]:
+            rule_named = kind.keys.get(named)
+            if rule_named is not None and rule_named.property is None:
+                raise fail(f"kind `{name}`: `{what}` names `{named}`, whose rule has no `property:`", spec,
+                           what, f"give `{named}` a property, or name another key")
+        kinds[name] = kind
     return Mapping(prefixes=prefixes, kinds=kinds, source=source)
+
+
+def _iri_problem(iri: str) -> str | None:
+    """Why ``iri`` is not an absolute IRI the graph can hold, or ``None``."""
+    try:
+        NamedNode(iri)
+    except ValueError as exc:
+        return str(exc)
+    return None

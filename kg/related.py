@@ -62,8 +62,9 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, 
 
 from .collector import gc_paused, give_back_memory
 from .digests import pickled
-from .errors import KgError
+from .errors import KgError, MappingError
 from .forks import can_fork, fork_context, forking
+from .mapping import did_you_mean, line_of, read_yaml
 from .frontmatter import Stamp, sha1_since
 from .query import internal
 from .store import KnowledgeGraph, atomic_file, nquads_literal, nquads_lines
@@ -123,7 +124,10 @@ def load_weights(override: Mapping[str, Any] | str | Path | None = None,
     the path of such a file.
 
     Raises:
-        KgError: a weights file cannot be read, or names an unknown signal or setting.
+        MappingError: a weights file cannot be read, is not UTF-8 or not valid YAML,
+            writes a key twice, names an unknown signal or setting, or gives a setting a
+            value out of its range (a weight that is negative or not a finite number, a
+            ``min_similarity`` outside 0..1…): at its line when it is a file.
     """
     weights = default_weights()
     layers: list[tuple[Any, str]] = []
@@ -133,48 +137,96 @@ def load_weights(override: Mapping[str, Any] | str | Path | None = None,
         layers.append((override, str(override) if isinstance(override, (str, Path)) else "weights"))
     for layer, where in layers:
         if isinstance(layer, (str, Path)):
-            try:
-                layer = yaml.safe_load(Path(layer).read_text(encoding="utf-8")) or {}
-            except (OSError, yaml.YAMLError) as exc:
-                raise KgError(f"cannot read weights: {exc}", path=where) from exc
+            layer = read_yaml(layer, "weights file")
+            layer = {} if layer is None else layer
         weights = _merge(weights, layer, where)
     return weights
 
 
+#: What each setting of a signal may be: (whole number?, least, greatest, least allowed?);
+#: every value must be a finite number. A weight or damping of 0 is allowed (0 switches a
+#: signal off; damping 0 makes every value count the same).
+_SETTING_RANGES: dict[str, tuple[bool, float, float, bool]] = {
+    "weight": (False, 0, math.inf, True),
+    "damping": (False, 0, math.inf, True),
+    "min_similarity": (False, 0, 1, True),       # a cosine: 0..1
+    "terms": (True, 1, math.inf, True),           # terms kept per event
+    "half_life_days": (False, 0, math.inf, False),  # > 0: the time factor halves every so many days
+    "reason_within_days": (False, 0, math.inf, True),
+}
+_TOP_SETTINGS = ("top", "max_postings", "max_candidates", "signals")
+
+
 def _merge(base: dict[str, Any], layer: Any, where: str) -> dict[str, Any]:
+    def fail(message: str, at: Any, key: Any, hint: str | None = None) -> MappingError:
+        return MappingError(message, path=where, line=line_of(at, key), key=str(key), hint=hint)
+
     if not isinstance(layer, Mapping):
-        raise KgError("weights must be a mapping like kg's related.yml", path=where)
+        raise MappingError("weights must be a mapping like kg's related.yml", path=where,
+                           line=line_of(layer), hint="see ontology/related.yml for the shape")
     out = copy.deepcopy(base)
     for key, value in layer.items():
         if key == "signals":
             if not isinstance(value, Mapping):
-                raise KgError("`signals` must be a mapping of signal -> settings", path=where)
+                raise fail("`signals` must be a mapping of signal -> settings", layer, key,
+                           hint="e.g. `signals: {speaker: {weight: 3}}`")
             for name, settings in value.items():
                 if name not in out["signals"]:
-                    raise KgError(f"unknown signal {name!r}", path=where, key=name,
-                                  hint=f"signals: {', '.join(SIGNALS)}")
+                    raise fail(f"unknown signal {name!r}{did_you_mean(name, SIGNALS)}", value, name,
+                               hint=f"signals: {', '.join(SIGNALS)}")
+                at, given = value, name  # where the setting was written
                 if isinstance(settings, (int, float)) and not isinstance(settings, bool):
                     settings = {"weight": settings}
-                if not isinstance(settings, Mapping):
-                    raise KgError(f"signal {name!r}: give a weight or a mapping of settings", path=where)
-                unknown = set(settings) - set(out["signals"][name]) - {"weight", "damping"}
-                if unknown:
-                    raise KgError(f"signal {name!r} has unknown setting(s) {', '.join(sorted(unknown))}",
-                                  path=where, key=name,
-                                  hint=f"settings: {', '.join(sorted(out['signals'][name]))}")
+                elif isinstance(settings, Mapping):
+                    at, given = settings, None
+                else:
+                    raise fail(f"signal {name!r}: give a weight or a mapping of settings", value, name,
+                               hint=f"e.g. `{name}: 2` or `{name}: {{weight: 2}}`")
+                allowed = list(out["signals"][name])  # as kg's related.yml has them for this signal
+                for k in settings:
+                    if k not in allowed:
+                        raise fail(f"signal {name!r} has unknown setting {k!r}{did_you_mean(k, allowed)}",
+                                   at, k if given is None else given, hint=f"settings of {name}: {', '.join(allowed)}")
                 for k, v in settings.items():
-                    if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
-                        raise KgError(f"signal {name!r}: {k} must be a number ≥ 0, not {v!r}",
-                                      path=where, key=name)
-                out["signals"][name].update(settings)
+                    whole, least, most, least_ok = _SETTING_RANGES[k]
+                    if not _in_range(v, whole, least, most, least_ok):
+                        bound = f"{'≥' if least_ok else '>'} {least:g}" + (f" and ≤ {most:g}" if most < math.inf else "")
+                        finite = "finite " if isinstance(v, float) and not math.isfinite(v) else ""
+                        raise fail(f"signal {name!r}: {k} must be a {finite}{'whole number' if whole else 'number'} "
+                                   f"{bound}, not {v!r}", at, k if given is None else given,
+                                   hint=_RANGE_HINTS.get(k, "0 switches the signal off") if k != "damping"
+                                   else "0 counts every shared value the same")
+                out["signals"][name].update({k: int(v) if _SETTING_RANGES[k][0] else v for k, v in settings.items()})
         elif key in ("top", "max_postings", "max_candidates"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise KgError(f"`{key}` must be a whole number ≥ 1, not {value!r}", path=where, key=key)
+                raise fail(f"`{key}` must be a whole number ≥ 1, not {value!r}", layer, key,
+                           hint=f"such as {base[key]}")
             out[key] = value
         else:
-            raise KgError(f"unknown setting {key!r}", path=where, key=key,
-                          hint="settings: top, max_postings, max_candidates, signals")
+            raise fail(f"unknown setting {key!r}{did_you_mean(key, _TOP_SETTINGS)}", layer, key,
+                       hint="settings: top, max_postings, max_candidates, signals")
     return out
+
+
+def _in_range(v: Any, whole: bool, least: float, most: float, least_ok: bool) -> bool:
+    """Whether ``v`` is a finite number (a whole one if ``whole``) from ``least`` (or just
+    above it, without ``least_ok``) to ``most``."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        x = float(v)
+    except OverflowError:  # an int too large for a float: no setting is that large
+        return False
+    return math.isfinite(x) and (x >= least if least_ok else x > least) and x <= most \
+        and (not whole or x.is_integer())
+
+
+_RANGE_HINTS = {
+    "min_similarity": "a cosine similarity, from 0 (any shared word) to 1 (the same words only)",
+    "terms": "how many of an event's words are indexed, such as 40",
+    "half_life_days": "the days over which closeness in time halves, such as 120",
+    "reason_within_days": "say how far apart two events are only when closer than this, such as 180",
+}
 
 
 # -- what the graph says about each event ------------------------------------------------

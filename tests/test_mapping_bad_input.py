@@ -1,0 +1,204 @@
+"""kg.mapping: a mapping file an editor got wrong is one error at its line, never a
+traceback, and no setting in it is ignored or misread in silence.
+
+Each case changes one line of the shipped ``ontology/mapping.yml`` as an editor might,
+and expects a :class:`MappingError` naming the file and the line of the mistake.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.errors import MappingError
+from kg.mapping import default_mapping_path, load_mapping, parse_mapping
+
+from conftest import EXAMPLE_SITE
+
+SHIPPED = default_mapping_path().read_text(encoding="utf-8")
+
+
+def changed(old: str, new: str) -> tuple[str, int]:
+    """The shipped mapping with its first ``old`` replaced by ``new``, and the line
+    (1-based) where ``new`` starts."""
+    assert old in SHIPPED, old
+    at = SHIPPED.index(old)
+    return SHIPPED.replace(old, new, 1), SHIPPED[:at].count("\n") + 1
+
+
+def error_of(tmp_path: Path, text: str | bytes) -> MappingError:
+    path = tmp_path / "mapping.yml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(MappingError) as info:
+        load_mapping(path)
+    assert info.value.path == str(path)
+    assert "\n" not in str(info.value)
+    return info.value
+
+
+CASES = {
+    # section types
+    "prefixes written as a list": (
+        "prefixes:\n  schema: https://schema.org/\n  kg: https://w3id.org/kg/ns#\n  skos: http://www.w3.org/2004/02/skos/core#\n"
+        "  foaf: http://xmlns.com/foaf/0.1/\n  dcterms: http://purl.org/dc/terms/\n  prov: http://www.w3.org/ns/prov#\n"
+        "  org: http://www.w3.org/ns/org#\n", "prefixes: [schema]\n", 0,
+        r"`prefixes:` must be a mapping of prefix -> IRI, not a list"),
+    "keys written as a list": (
+        "    keys:\n      title: {property: schema:name}\n      subtitle: {property: schema:alternativeHeadline}\n"
+        "      category: {property: kg:category}\n      image: {property: schema:image}\n  funder:",
+        "    keys: [title]\n  funder:", 0,
+        r"kind `topic`: `keys` must be a mapping of front-matter key -> rule, not a list"),
+    "class a number": ("class: [schema:Event]", "class: 5", 0, r"kind `event`: `class` must be a list of text, not the number 5"),
+    "body a list": ("body: {speakers: true, ordinal: true, terms: true}", "body: [speakers]", 0,
+                    r"kind `event`: `body` must be a mapping such as `\{speakers: true\}`, not a list"),
+    "kinds a list": ("kinds:\n  event:", "kinds: [event]\nkindz:\n  event:", 0, r"unknown section `kindz`"),
+    # regexes and IRIs
+    "split not a regex": ('split: "\\\\s*,\\\\s*"', 'split: "("', 0,
+                          r"key `dates`: `split` is not a valid regex: missing \), unterminated subpattern"),
+    "split matching nothing": ('split: "\\\\s*,\\\\s*"', 'split: ",?"', 0, r"`split` ',\?' matches an empty string"),
+    "relative prefix": ("schema: https://schema.org/", "schema: schema.org/", 0,
+                        r"prefix `schema`: 'schema.org/' is not an absolute IRI"),
+    "property not an IRI": ("subtitle: {property: schema:alternativeHeadline}",
+                            'subtitle: {property: "http://ex.org/a b>"}', 0,
+                            r"key `subtitle`: `property`: `http://ex.org/a b>` is not a valid IRI"),
+    "CURIE with a space": ("subtitle: {property: schema:alternativeHeadline}",
+                           'subtitle: {property: "schema:alternative Headline"}', 0, r"is not a valid IRI"),
+    "unknown prefix": ("subtitle: {property: schema:alternativeHeadline}", "subtitle: {property: sdo:headline}", 0,
+                       r"unknown prefix in `sdo:headline`"),
+    # typos are errors with the closest name
+    "top-level typo": ("kinds:\n", "kind:\n", 0, r"unknown section `kind` \(did you mean `kinds`\?\)"),
+    "body typo": ("body: {speakers: true,", "body: {speaker: true,", 0,
+                  r"kind `event`, `body`: unknown option `speaker` \(did you mean `speakers`\?\)"),
+    "kind option typo": ("    date_keys: [date, dates]\n", "    date_key: [date, dates]\n", 0,
+                         r"kind `event`: unknown option `date_key` \(did you mean `date_keys`\?\)"),
+    "key option typo": ("category: {property: kg:category, vocabulary: true}",
+                        "category: {property: kg:category, vocabuary: true}", 0,
+                        r"unknown option `vocabuary` \(did you mean `vocabulary`\?\)"),
+    "type typo": ("date: {property: schema:startDate, type: date}", "date: {property: schema:startDate, type: dates}",
+                  0, r"unknown type `dates` \(did you mean `date`\?\)"),
+    "ref typo": ("project: {property: kg:project, type: ref, ref: project}",
+                 "project: {property: kg:project, type: ref, ref: projects}", 0,
+                 r"refers to unknown kind `projects` \(did you mean `project`\?\)"),
+    # written twice, or for two kinds
+    "a key rule written twice": ("      subtitle: {property: schema:alternativeHeadline}\n      date:",
+                                 "      title: {property: schema:alternativeHeadline}\n      date:", 0,
+                                 r"`title` is written twice under `kinds.event.keys` \(lines \d+ and \d+\)"),
+    "two kinds, one collection": ("collection: projects", "collection: events", 0,
+                                  r"kinds `event` and `project` both have `collection: events`"),
+    "collection as its folder": ("collection: events", "collection: _events", 0,
+                                 r"`collection: _events` names a folder.*Hint: .*`collection: events`"),
+    # values of the wrong kind
+    "label a number": ("    label: title\n    date_keys: [date, dates]", "    label: 5\n    date_keys: [date, dates]", 0,
+                       r"kind `event`: `label` must be text, not the number 5"),
+    "identity names no link key": ("identity: link", "identity: homepage", 0,
+                                   r"kind `funder`: `identity: homepage` names no key of type iri"),
+    "boolean option in quotes": ("speakers: {speakers: true}", 'speakers: {speakers: "false"}', 0,
+                                 r"key `speakers`: `speakers` must be `true` or `false`, not the text 'false'"),
+    "body option in quotes": ("body: {speakers: true,", 'body: {speakers: "yes",', 0,
+                              r"`body: speakers` must be `true` or `false`"),
+    "ref without type ref": ("category: {property: kg:category, vocabulary: true}",
+                             "category: {property: kg:category, vocabulary: true, ref: topic}", 0,
+                             r"`ref` is read only with `type: ref`"),
+    "rule a number": ("subtitle: {property: schema:alternativeHeadline}", "subtitle: 5", 0,
+                      r"key `subtitle`: the rule must be a mapping"),
+    "links switched off": ("body: {speakers: true,", "body: {links: false, speakers: true,", 0,
+                           r"`body: links` cannot be switched off"),
+    # not YAML
+    "unclosed flow mapping": ("title: {property: schema:name}", "title: {property: schema:name", 1,
+                              r"mapping file is not valid YAML: .*flow mapping that starts on line \d+"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_bad_mapping_is_one_error_at_its_line(tmp_path: Path, name: str) -> None:
+    old, new, below, message = CASES[name]
+    text, line = changed(old, new)
+    err = error_of(tmp_path, text)
+    assert err.hint, str(err)
+    assert err.line is not None and line <= err.line <= line + new.count("\n") + below, (str(err), line)
+    assert str(err).startswith(f"{tmp_path / 'mapping.yml'}:{err.line}: ")
+    assert re.search(message, str(err)), str(err)
+
+
+def test_a_mapping_that_is_not_utf8_is_one_error(tmp_path: Path) -> None:
+    err = error_of(tmp_path, b"\xff\xfe" + SHIPPED.encode("utf-16-le"))
+    assert err.line == 1 and "not UTF-8 text (byte 0xff, a UTF-16 byte order mark)" in str(err)
+    assert "save it as UTF-8" in err.hint
+    text, line = changed("# kg mapping", "# kg mapping caf\xe9")
+    err = error_of(tmp_path, text.encode("latin-1"))
+    assert err.line == line and "byte 0xe9" in str(err)
+
+
+def test_the_duplicate_key_error_names_both_lines(tmp_path: Path) -> None:
+    text, line = changed("      subtitle: {property: schema:alternativeHeadline}\n      date:",
+                         "      title: {property: schema:alternativeHeadline}\n      date:")
+    err = error_of(tmp_path, text)
+    assert err.line == line
+    assert f"(lines {line - 1} and {line})" in str(err)
+
+
+def test_date_keys_written_alone_is_a_list_of_one(tmp_path: Path) -> None:
+    """``date_keys: date`` names the key `date`, not the keys d, a, t and e."""
+    text, _ = changed("date_keys: [date, dates]", "date_keys: date")
+    (tmp_path / "mapping.yml").write_text(text, encoding="utf-8")
+    assert load_mapping(tmp_path / "mapping.yml").kinds["event"].date_keys == ["date"]
+    text, line = changed("date_keys: [date, dates]", "date_keys: [date, 5]")
+    assert error_of(tmp_path, text).line == line
+
+
+def test_keys_are_the_text_written(tmp_path: Path) -> None:
+    """A front-matter key `on` or `010` is mapped as written (YAML 1.1 would make them
+    True and 8, which no front-matter key is)."""
+    text, _ = changed("      image: {property: schema:image}\n      speakers:",
+                      "      on: {property: schema:image}\n      010: {property: schema:image}\n      speakers:")
+    (tmp_path / "mapping.yml").write_text(text, encoding="utf-8")
+    assert {"on", "010"} <= set(load_mapping(tmp_path / "mapping.yml").kinds["event"].keys)
+
+
+def test_anchors_and_merge_keys_still_work(tmp_path: Path) -> None:
+    (tmp_path / "mapping.yml").write_text(
+        "prefixes: {schema: https://schema.org/}\n"
+        "kinds:\n  event: &page\n    collection: events\n    keys:\n      title: {property: schema:name}\n"
+        "  post:\n    <<: *page\n    collection: posts\n", encoding="utf-8")
+    mapping = load_mapping(tmp_path / "mapping.yml")
+    assert mapping.kinds["post"].collection == "posts"
+    assert mapping.kinds["post"].keys["title"].property == "https://schema.org/name"
+    (tmp_path / "mapping.yml").write_text("kinds: &k\n  event: *k\n", encoding="utf-8")
+    assert "refers to a value it is part of" in str(error_of(tmp_path, "kinds: &k\n  event: *k\n"))
+
+
+def test_the_shipped_mapping_reads_as_before() -> None:
+    mapping = load_mapping()
+    event = mapping.kinds["event"]
+    assert event.date_keys == ["date", "dates"] and event.label == "title"
+    assert event.body == {"speakers": True, "ordinal": True, "terms": True}
+    assert event.keys["author"].split.pattern == r"\s*(?:,|&|\band\b)\s*"
+    assert mapping.kinds["funder"].identity == "link"
+    assert [k.collection for k in mapping.kinds.values()] == [
+        "events", "projects", "people", "topics", "funders", "posts", "resources"]
+
+
+def test_a_mapping_given_as_data_is_checked_too() -> None:
+    """Without a file there is no line, but the same checks."""
+    with pytest.raises(MappingError, match=r"`speakers` must be `true` or `false`") as info:
+        parse_mapping({"kinds": {"event": {"collection": "events", "keys": {"speakers": {"speakers": "false"}}}}})
+    assert info.value.line is None
+    with pytest.raises(MappingError, match="unknown section `kind`"):
+        parse_mapping({"kind": {}})
+
+
+def test_the_cli_prints_one_error_line_and_exits_2(tmp_path: Path) -> None:
+    text, line = changed('split: "\\\\s*,\\\\s*"', 'split: "("')
+    bad = tmp_path / "mapping.yml"
+    bad.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE_SITE), "--mapping", str(bad), "--out", str(tmp_path / "g")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {bad}:{line}: kind `event`, key `dates`: `split` is not a valid regex")
+    assert result.stderr.count("\n") == 1 and "Hint: " in result.stderr
+    assert "Traceback" not in result.output
