@@ -18,6 +18,7 @@ from .errors import KgError, counted, with_hint
 from .query import FORMATS, format_result, load, names
 
 DEFAULT_GRAPH = "graphs"
+DEFAULT_TIMEOUT = 60.0  # kg.remote.DEFAULT_TIMEOUT, not imported: kg query without --endpoint needs no kg.remote
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -154,9 +155,9 @@ def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str
     lines = [f"Built {report.get('base_url')}: {counted(report.get('files'), 'file')}, "
              f"{counted(report.get('quads'), 'quad')} in {report.get('seconds')} s" + (f" -> {out}" if out else "")]
     kinds = ", ".join(f"{n} {k}" for k, n in report.get("files_by_kind", {}).items())
-    lines.append(f"  files: {kinds}")
+    lines.append(f"  files: {kinds or 'none'}")
     classes = report.get("nodes_by_class", {})
-    lines.append("  nodes: " + ", ".join(f"{n} {c}" for c, n in classes.items()))
+    lines.append("  nodes: " + (", ".join(f"{n} {c}" for c, n in classes.items()) or "none"))
     lines.append(f"  series: {len(report.get('series', []))}")
     diags = report.get("diagnostics", [])
     lines.append(f"  {counted(report.get('errors', 0), 'error')}, {counted(report.get('warnings', 0), 'warning')}")
@@ -175,8 +176,17 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = v.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"{v!r} is not NAME=VALUE", param_hint="--param")
-        out[key.strip()] = value
+        key = key.strip()
+        if key in out:
+            raise click.BadParameter(f"{key!r} is given twice ({key}={out[key]!r}, {key}={value!r}): "
+                                     f"give each parameter once", param_hint="--param")
+        out[key] = value
     return out
+
+
+def timeout_option(f):
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                        help=f"Seconds to wait for the store to answer  [default: {DEFAULT_TIMEOUT:g}]")(f)
 
 
 @cli.command()
@@ -184,9 +194,13 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @graph_option
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter (repeatable), bound as an RDF term.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How to write the answer: a SELECT's rows as table, csv, tsv or json; an ASK's as true or "
+                   "false (json: SPARQL results); a CONSTRUCT's or DESCRIBE's triples as turtle (table too) or "
+                   "ntriples.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL store (see kg push) instead of --graph.")
+@timeout_option
 @click.option("--base-url", metavar="URL",
               help="With --endpoint: the site's base URL, which turns a site path given for an IRI parameter "
                    "into the IRI (default: the one in --graph's report.json).")
@@ -194,8 +208,11 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
               help="SPARQL engine for --graph: Oxigraph's store, or rdflib's in-memory store (slow, pure Python).")
 @output_option
 def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, list_: bool,
-          endpoint: str | None, base_url: str | None, engine: str, output: str) -> None:
+          endpoint: str | None, timeout: float | None, base_url: str | None, engine: str, output: str) -> None:
     """Run a named query (see --list) or a .rq file over a built graph.
+
+    Any query form runs: SELECT (rows), ASK (true or false), CONSTRUCT and DESCRIBE
+    (triples, as Turtle). Updates, LOAD and SERVICE are refused.
 
     With --endpoint it runs on a remote store instead; an IRI parameter given as a site
     path (/events/x) is completed with --base-url, else with the base URL in the report
@@ -219,10 +236,12 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
         return
     if base_url and not endpoint:
         raise click.UsageError("--base-url is for --endpoint: a graph built by `kg build` knows its base URL")
+    if timeout is not None and not endpoint:
+        raise click.UsageError("--timeout is for --endpoint: a query on --graph runs here, with no store to wait for")
     if endpoint:
         from .remote import RemoteStore, graph_base_url, remote_query
 
-        remote = RemoteStore.at(endpoint)
+        remote = RemoteStore.at(endpoint, timeout=timeout or DEFAULT_TIMEOUT)
         bound = _params(params)
         if not base_url and any(v.startswith("/") for v in bound.values()):  # only a site path needs it
             base_url = graph_base_url(graph_dir)
@@ -275,8 +294,24 @@ def stats(graph_dir: str, fmt: str) -> None:
     Example:
         kg stats --graph graphs/
     """
+    from .store import REPORT_FILE
+
     graph = open_graph(graph_dir)
     report = dict(graph.report)
+    report_file = Path(graph_dir) / REPORT_FILE
+    if not report and not report_file.exists():  # what the store alone can tell
+        note = (f"no build report ({report_file} is missing): files, nodes, series and problems are unknown; "
+                f"kg build writes it")
+        if fmt == "json":
+            click.echo(json.dumps({"quads": len(graph), "report": None}, indent=2))
+            click.echo(f"Note: {note}", err=True)
+        else:
+            click.echo(f"Graph in {graph_dir}: {counted(len(graph), 'quad')}; {note}")
+        return
+    if "files" not in report:
+        from .errors import StoreError
+        raise StoreError("not a kg build report: it has no `files`", path=report_file,
+                         hint="run `kg build SITE --out DIR` again to write it")
     report["quads"] = len(graph)
     if fmt == "json":
         click.echo(json.dumps({k: v for k, v in report.items() if k != "diagnostics"}, indent=2))
@@ -392,8 +427,9 @@ def _error_line(status: int, body: bytes) -> str:
 @click.option("--update-url", metavar="URL", help="Its SPARQL update service (default: URL/update).")
 @click.option("--store-url", metavar="URL", help="Its Graph Store Protocol service (default: URL/store; Fuseki: URL/data).")
 @click.option("--allow-errors", is_flag=True, help="Push even when the build reported errors.")
+@timeout_option
 def push(graph_dir: str, endpoint: str, query_url: str | None, update_url: str | None, store_url: str | None,
-         allow_errors: bool) -> None:
+         allow_errors: bool, timeout: float | None) -> None:
     """Publish a built graph to a SPARQL store, sending only the files' graphs that changed.
 
     Each changed graph is uploaded to a temporary graph first and all are moved into
@@ -406,7 +442,8 @@ def push(graph_dir: str, endpoint: str, query_url: str | None, update_url: str |
     """
     from .remote import RemoteStore, push as push_graph
 
-    remote = RemoteStore.at(endpoint, query_url=query_url, update_url=update_url, store_url=store_url)
+    remote = RemoteStore.at(endpoint, query_url=query_url, update_url=update_url, store_url=store_url,
+                            timeout=timeout or DEFAULT_TIMEOUT)
     result = push_graph(open_graph(graph_dir), remote, allow_errors=allow_errors)
     click.echo(f"Pushed {len(result.sent)} graph(s), removed {len(result.removed)}, "
                f"{result.unchanged} unchanged -> {endpoint}")
@@ -418,7 +455,8 @@ def push(graph_dir: str, endpoint: str, query_url: str | None, update_url: str |
 @click.option("--out", type=click.Path(file_okay=False),
               help="Folder for the pages (VIEW.html, ego-NAME.html, participants.png)  [default: GRAPH/views]")
 @click.option("--center", "--centre", "center", metavar="NAME|PATH|IRI",
-              help="Also draw the ego view around this event, person, organisation, project or topic.")
+              help="Also draw the ego view around this event, person, organisation, project or topic "
+                   "(besides any named after `ego`).")
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10),
               help="How many links out from the centre the ego view reaches.")
 @click.option("--no-png", is_flag=True, help="Do not draw the static participants.png.")
@@ -427,17 +465,18 @@ def viz(views: tuple[str, ...], graph_dir: str, out: str | None, center: str | N
         list_: bool) -> None:
     """Draw the graph as interactive network pages that open offline in a browser.
 
-    VIEW is participants, series, projects or overview (default: all four); `ego NAME`
-    (or --center NAME) draws the network around one event, person, organisation,
-    project or topic. Each page is one UTF-8 HTML file with everything inlined: colour
-    and shape by kind with a legend, a search box, filters by kind, tooltips, links to
-    the site's pages. Site text is escaped, and the page runs no other script.
+    VIEW is participants, series, projects or overview (default: all four); `ego NAME...`
+    (or --center NAME) draws the network around each event, person, organisation,
+    project or topic named, one page each. Each page is one UTF-8 HTML file with
+    everything inlined: colour and shape by kind with a legend, a search box, filters
+    by kind, tooltips, links to the site's pages. Site text is escaped, and the page runs no other script.
 
     \b
     Example:
         kg viz --graph graphs
         kg viz participants series --out views
         kg viz ego "Jeni Tennison" --depth 1
+        kg viz ego "Jeni Tennison" "Open Data Institute"
     """
     from .viz import EGO_DESCRIPTION, VIEWS, write_views
 
@@ -447,13 +486,15 @@ def viz(views: tuple[str, ...], graph_dir: str, out: str | None, center: str | N
         click.echo("\n".join(lines))
         return
     names = list(views)
-    if names and names[0] == "ego":
-        if len(names) < 2 and not center:
+    centers = [center] if center is not None else []
+    if "ego" in names:  # every word after `ego` names a centre
+        at = names.index("ego")
+        if at == len(names) - 1 and not centers:
             raise click.UsageError("`kg viz ego` needs the name, path or IRI of the node to centre on")
-        center = center or names[1]
-        names = ["ego"]
+        centers = names[at + 1:] + centers
+        names = names[:at + 1]
     written = write_views(open_graph(graph_dir), out or str(Path(graph_dir) / "views"),
-                          names or None, center=center, depth=depth, png=not no_png,
+                          names or None, center=centers or None, depth=depth, png=not no_png,
                           warn=lambda m: click.echo(f"Note: {m}", err=True))
     for path in written:
         click.echo(str(path))

@@ -25,15 +25,23 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from .errors import QueryError, with_hint
 from .store import KnowledgeGraph
 
 PARAM_TYPES = ("iri", "text", "integer", "date")
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
+ROW_FORMATS = ("table", "csv", "tsv", "json")
+"""What a SELECT's rows (and an ASK's answer) can be written as; ``turtle`` and ``ntriples``
+are for the triples of a CONSTRUCT or DESCRIBE (for which ``table`` means Turtle)."""
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _HEADER = re.compile(r"^#\s*(description|param)\b\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<opts>[^)]*)\))?\s*:\s*(?P<doc>.*)$")
 _SLOT = re.compile(r"VALUES\s+\?(?P<name>[A-Za-z_]\w*)\s*\{\s*UNDEF\s*\}")
+#: a parameter's doc that ends by listing its only values: ``…, one of event, person or topic``
+_CHOICES = re.compile(r"\bone of:?\s+(?P<list>(?:[A-Za-z][\w-]*,\s*)*[A-Za-z][\w-]*,?\s+or\s+[A-Za-z][\w-]*)\.?\s*$")
+_PREFIX_DECL = re.compile(r"^\s*PREFIX\s+(?P<prefix>[A-Za-z][\w.-]*)?:\s*<(?P<iri>[^<>\s]*)>", re.I | re.M)
+#: where Oxigraph's parser says a syntax error is: ``error at 2:27: expected …`` (or ``2:27-2:30``)
+_OX_SYNTAX = re.compile(r"^error at (?P<line>\d+):(?P<col>\d+)(?:-\d+:\d+)?:\s*(?P<what>.*)$", re.S)
 
 
 MAX_QUERY_BYTES = 100_000
@@ -71,8 +79,11 @@ def blanked(query: str) -> str:
     return _LEXEMES.sub(lambda m: " " if m.lastgroup != "string" else '""', query)
 
 
-def screen(query: str) -> str:
+def screen(query: str, read_only: str = "this endpoint is read-only") -> str:
     """Check a query before it reaches the engine; return its form (SELECT, ASK…).
+
+    ``read_only`` ends the message that refuses an update (``INSERT: …``): it says why
+    where the query was sent.
 
     Raises:
         Refused: an update, ``LOAD`` or ``SERVICE``, or no query form at all.
@@ -85,7 +96,7 @@ def screen(query: str) -> str:
         word = bad.group(1).upper()
         if word == "SERVICE":
             raise Refused("SERVICE (federated queries to other endpoints) is refused here", 403)
-        raise Refused(f"{word}: this endpoint is read-only", 403)
+        raise Refused(f"{word}: {read_only}", 403)
     form = _FORM.search(bare)
     if not form:
         raise Refused("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
@@ -149,6 +160,9 @@ class Param:
     type: str = "text"
     optional: bool = False
     description: str = ""
+    choices: tuple[str, ...] = ()
+    """The only values the parameter takes, when its doc ends by listing them
+    (``…, one of event, person or topic``); empty: any value of its type."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +216,10 @@ def parse_query(text: str, name: str, path: str = "") -> Query:
         if unknown:
             raise QueryError(f"unknown parameter option(s) {', '.join(unknown)}", path=path or name,
                              line=lineno, hint=f"types: {', '.join(PARAM_TYPES)}; or `optional`")
-        params.append(Param(pm["name"], ptype, "optional" in opts, pm["doc"].strip()))
+        doc = pm["doc"].strip()
+        listed = _CHOICES.search(doc) if ptype == "text" else None
+        choices = tuple(re.split(r",\s*|,?\s+or\s+", listed["list"])) if listed else ()
+        params.append(Param(pm["name"], ptype, "optional" in opts, doc, choices))
     return Query(name, text, description, tuple(params), path)
 
 
@@ -227,9 +244,16 @@ def load(name_or_path: str) -> Query:
     if name_or_path.endswith(".rq") or "/" in name_or_path:
         path = Path(name_or_path)
         try:
-            return parse_query(path.read_text(encoding="utf-8"), path.stem, str(path))
+            data = path.read_bytes()
         except OSError as exc:
             raise QueryError(f"cannot read query file: {exc.strerror}", path=path) from exc
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"the query file is not UTF-8 text (byte {data[exc.start]:#04x})", path=path,
+                             line=data[:exc.start].count(b"\n") + 1,
+                             hint="save it as UTF-8") from exc
+        return parse_query(text, path.stem, str(path))
     res = resources.files("kg.queries") / f"{name_or_path}.rq"
     if not res.is_file():
         raise QueryError(f"no query named {name_or_path!r}",
@@ -244,6 +268,11 @@ def term(param: Param, value: str, base_url: str | None = None) -> ox.NamedNode 
         QueryError: the value does not fit the parameter's type.
     """
     value = str(value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # bytes that were not UTF-8, as Python hands them on (surrogates)
+        raise QueryError(f"parameter {param.name!r} is not valid text: {value!r} has bytes that are not UTF-8",
+                         hint="give the value as UTF-8 text (is the terminal or script in another encoding?)") from exc
     if param.type == "iri":
         if value.startswith("/") and base_url:
             value = base_url.rstrip("/") + value
@@ -260,6 +289,13 @@ def term(param: Param, value: str, base_url: str | None = None) -> ox.NamedNode 
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             raise QueryError(f"parameter {param.name!r} must be a date YYYY-MM-DD, got {value!r}")
         return ox.Literal(value.strip(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    if param.choices and value not in param.choices:
+        close = [c for c in param.choices if c.casefold() == value.strip().casefold()]
+        if not close:
+            import difflib
+            close = difflib.get_close_matches(value, param.choices, n=1)
+        raise QueryError(f"parameter {param.name!r} must be one of {', '.join(param.choices)}; got {value!r}",
+                         hint=f"did you mean {close[0]!r}?" if close else None)
     return ox.Literal(value)
 
 
@@ -287,13 +323,27 @@ def bind(query: Query, params: dict[str, str], base_url: str | None = None) -> s
 
 @dataclass
 class Result:
-    """A query's result table: column names and rows of RDF terms (``None`` = unbound)."""
+    """A query's result. A SELECT gives column names and rows of RDF terms (``None`` =
+    unbound); an ASK gives ``boolean``; a CONSTRUCT or DESCRIBE gives ``triples`` (and the
+    query's ``prefixes``, which name IRIs when they are written as Turtle)."""
 
     columns: list[str]
     rows: list[list[Any]]
+    boolean: bool | None = None
+    triples: list[ox.Triple] | None = None
+    prefixes: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """The SPARQL 1.1 Query Results JSON document."""
+        """The SPARQL 1.1 Query Results JSON document (rows, or an ASK's boolean).
+
+        Raises:
+            QueryError: the result is triples, which that format cannot hold.
+        """
+        if self.boolean is not None:
+            return {"head": {}, "boolean": self.boolean}
+        if self.triples is not None:
+            raise QueryError("a CONSTRUCT or DESCRIBE query gives triples, which SPARQL results JSON cannot hold",
+                             hint="write them as turtle or ntriples")
         bindings = []
         for row in self.rows:
             b = {}
@@ -331,9 +381,103 @@ def _plain(v: Any) -> Any:
     return v.value
 
 
+LOCAL_READ_ONLY = "kg query only reads a graph, which changes when the site does (edit it, run kg build)"
+REMOTE_READ_ONLY = "kg query only reads a store, which kg push changes"
+
+
+def check(query: Query, text: str, read_only: str = LOCAL_READ_ONLY) -> str:
+    """Screen ``text``, ``query`` with its parameters bound, before any engine or store
+    sees it (see :func:`screen`); return its form (``SELECT``, ``ASK``, ``CONSTRUCT``,
+    ``DESCRIBE``).
+
+    Raises:
+        QueryError: an update, ``LOAD`` or ``SERVICE`` (the engine would follow SERVICE
+            to any host), or no query at all; the message names the query's file.
+    """
+    try:
+        return screen(text, read_only)
+    except Refused as exc:
+        raise QueryError(f"query {query.name!r} refused: {exc.message}", path=query.path or None) from exc
+
+
+def prefixes(text: str) -> dict[str, str]:
+    """The ``PREFIX`` declarations of a query, for writing its triples as Turtle."""
+    return {m["prefix"] or "": m["iri"] for m in _PREFIX_DECL.finditer(blanked_comments(text))}
+
+
+def blanked_comments(text: str) -> str:
+    """``text`` without its comments (a ``#`` inside an IRI or a string is kept)."""
+    return _LEXEMES.sub(lambda m: " " if m.lastgroup == "comment" else m.group(0), text)
+
+
+def result_of(answer: Any, prefix_map: dict[str, str] | None = None) -> Result:
+    """A :class:`Result` from what an engine answered: pyoxigraph's solutions, boolean or
+    triples, or the answer of rdflib's engine to an ASK, CONSTRUCT or DESCRIBE. Solutions
+    are read here, so an error the engine meets while evaluating is raised here."""
+    if isinstance(answer, ox.QueryBoolean):
+        return Result([], [], boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return Result([], [], triples=list(answer), prefixes=dict(prefix_map or {}))
+    if hasattr(answer, "variables"):
+        columns = [v.value for v in answer.variables]
+        return Result(columns, [[sol[c] for c in columns] for sol in answer])
+    from .store import _from_rdflib  # rdflib's answer to an ASK, CONSTRUCT or DESCRIBE
+
+    if answer.type == "ASK":
+        return Result([], [], boolean=bool(answer.askAnswer))
+    return Result([], [], triples=[ox.Triple(*(_from_rdflib(t) for t in triple)) for triple in answer.graph],
+                  prefixes=dict(prefix_map or {}))
+
+
+class QuerySyntaxError(QueryError):
+    """A query that its engine cannot parse: ``str()`` is ``path:line:column: …``."""
+
+    def __init__(self, message: str, *, path: str | None, line: int, column: int, hint: str | None = None) -> None:
+        super().__init__(message, path=path, line=line, hint=hint)
+        self.column = column
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}: " if self.path else \
+            f"line {self.line}, column {self.column}: "
+        return with_hint(where + self.message, self.hint)
+
+
+def engine_error(query: Query, exc: BaseException) -> QueryError:
+    """What the engine's error ``exc`` means for ``query``: a syntax error where the
+    file has it (Oxigraph's ``error at 2:27: …``, rdflib's pyparsing exceptions), else
+    the engine's message."""
+    text = str(exc).strip()
+    path = query.path or None
+    m = _OX_SYNTAX.match(text)
+    if m:
+        return QuerySyntaxError(f"query {query.name!r} failed: SPARQL syntax error: {_expected(m['what'])}",
+                                path=path, line=int(m["line"]), column=int(m["col"]))
+    if type(exc).__module__.startswith("pyparsing") and getattr(exc, "lineno", None):
+        what = re.sub(r"\s*\(at char \d+\).*$", "", text, flags=re.S)
+        return QuerySyntaxError(f"query {query.name!r} failed: SPARQL syntax error: {' '.join(what.split())}",
+                                path=path, line=exc.lineno, column=exc.col)  # type: ignore[attr-defined]
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return QueryError(f"query {query.name!r} failed: {first}", path=path)
+
+
+def _expected(what: str, most: int = 8) -> str:
+    """Oxigraph's account of a syntax error, which can list dozens of tokens, said shortly."""
+    what = " ".join(what.split())
+    if "Prefix not found" in what:
+        return "a prefix that no PREFIX line declares"
+    head, sep, listed = what.partition("expected one of ")
+    items = listed.split(", ")
+    if sep and len(items) > most:
+        return f"{head}{sep}{', '.join(items[:most])}, …"
+    return what
+
+
 def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs", *,
               engine: str = "oxigraph", **params: str) -> Result:
     """Run a named query (or a ``.rq`` path) over a built graph.
+
+    Any SPARQL query form runs: a SELECT gives rows, an ASK ``Result.boolean``, a
+    CONSTRUCT or DESCRIBE ``Result.triples``.
 
     Args:
         query: a query name such as ``"speakers"``, a ``.rq`` path, or a :class:`Query`.
@@ -342,35 +486,58 @@ def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs",
         **params: parameter values as text, e.g. ``event="/events/x"``.
 
     Raises:
-        QueryError: unknown query or parameter, bad value, or SPARQL error.
+        QueryError: unknown query or parameter, bad value, an update or SERVICE call, or
+            a SPARQL error (a syntax error as :class:`QuerySyntaxError`, with its place).
         StoreError: no built graph in the folder.
     """
-    from .store import open_graph
+    from .store import RdflibGraph, open_graph
 
     q = query if isinstance(query, Query) else load(query)
     g = graph if isinstance(graph, KnowledgeGraph) else open_graph(graph, engine)
     iri_params = any(p.type == "iri" for p in q.params if p.name in params)
     text = bind(q, params, g.report.get("base_url") if iri_params else None)
+    check(q, text)
     try:
-        screen(text)  # the engine would follow SERVICE to any host
-    except Refused as exc:
-        raise QueryError(f"query {q.name!r} refused: {exc.message}", path=q.path or None) from exc
-    try:
-        solutions = g.query(text)
-        if not hasattr(solutions, "variables"):
-            raise QueryError(f"query {q.name!r} is not a SELECT query", path=q.path or None,
-                             hint="named queries must SELECT rows")
-        columns = [v.value for v in solutions.variables]
-        rows = [[sol[c] for c in columns] for sol in solutions]  # errors can come while iterating
+        return result_of(g.query(text), prefixes(text))  # errors can come while reading the rows
     except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
-        raise QueryError(f"query {q.name!r} failed: {exc}", path=q.path or None) from exc
-    return Result(columns, rows)
+        raise engine_error(q, exc) from exc
+    except Exception as exc:
+        if not isinstance(g, RdflibGraph):
+            raise
+        # rdflib's engine raises pyparsing's exceptions for syntax errors and a bare
+        # Exception for some others (an undeclared prefix): all are the query's fault
+        raise engine_error(q, exc) from exc
 
 
 def format_result(result: Result, fmt: str = "table") -> str:
-    """Render a result as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL JSON results)."""
+    """Render a result as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL JSON results);
+    an ASK's answer as ``true`` or ``false`` (in ``json``, as SPARQL JSON results);
+    the triples of a CONSTRUCT or DESCRIBE as ``turtle`` (also for ``table``) or ``ntriples``.
+
+    Raises:
+        QueryError: an unknown format, or one that cannot show this kind of result.
+    """
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r}", hint=f"one of {', '.join(FORMATS)}")
+    if result.triples is not None:
+        if fmt in ("table", "turtle"):
+            try:
+                return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE,
+                                    prefixes=result.prefixes).decode("utf-8")
+            except ValueError:  # a prefix Turtle cannot declare: write the IRIs whole
+                return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE).decode("utf-8")
+        if fmt == "ntriples":
+            return ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        raise QueryError(f"a CONSTRUCT or DESCRIBE query gives triples, which format {fmt!r} cannot show",
+                         hint="use turtle (the default) or ntriples")
+    if fmt not in ROW_FORMATS:
+        what = "an ASK query gives true or false" if result.boolean is not None else "a SELECT query gives rows"
+        raise QueryError(f"{what}, not triples: format {fmt!r} is for CONSTRUCT and DESCRIBE queries",
+                         hint=f"use {', '.join(ROW_FORMATS[:-1])} or {ROW_FORMATS[-1]}")
     if fmt == "json":
         return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if result.boolean is not None:
+        return ("true" if result.boolean else "false") + "\n"
     plain = [["" if v is None else str(_plain(v)) for v in row] for row in result.rows]
     if fmt == "csv":
         buf = io.StringIO()
@@ -381,8 +548,6 @@ def format_result(result: Result, fmt: str = "table") -> str:
     if fmt == "tsv":  # one line a row, for line-based tools: tabs, line breaks and backslashes escaped
         return "".join("\t".join(c.translate(_TSV_ESCAPES) for c in row) + "\n"
                        for row in [result.columns, *plain])
-    if fmt != "table":
-        raise QueryError(f"unknown format {fmt!r}", hint=f"one of {', '.join(FORMATS)}")
     return _table(result.columns, plain)
 
 

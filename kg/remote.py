@@ -17,6 +17,7 @@ import http.client
 import json
 import re
 import secrets
+import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,12 +28,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .query import Query, Result, bind, load
+from .query import REMOTE_READ_ONLY, Query, Result, bind, check, load, prefixes, result_of
 from .store import REPORT_FILE, KnowledgeGraph
 from .vocab import KG
 
 MANIFEST_SUFFIX = "/id/graph/kg-manifest"
 URL_HINT = "give the store's http:// or https:// address, e.g. --endpoint http://127.0.0.1:7878"
+DEFAULT_TIMEOUT = 60.0
+"""Seconds a store may take to answer (each read from it), unless told otherwise."""
+HANDSHAKE_TIMEOUT = 10.0
+"""Seconds an ``https://`` store may take to connect and do its TLS handshake. A store
+that speaks plain HTTP, given as ``https://``, never answers the handshake: this is how
+long it takes to say so, whatever the timeout for answers."""
+RESULTS_JSON = "application/sparql-results+json"
 
 
 def check_url(url: str, what: str = "endpoint") -> str:
@@ -74,7 +82,7 @@ class RemoteStore:
     query_url: str
     update_url: str
     store_url: str
-    timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
     union_default_graph: bool = True
 
     def __post_init__(self) -> None:
@@ -89,7 +97,7 @@ class RemoteStore:
 
     @classmethod
     def at(cls, endpoint: str, *, query_url: str | None = None, update_url: str | None = None,
-           store_url: str | None = None, timeout: float = 60.0) -> "RemoteStore":
+           store_url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> "RemoteStore":
         """The store at ``endpoint``, with Oxigraph's paths unless told otherwise.
 
         Raises:
@@ -104,30 +112,78 @@ class RemoteStore:
                    store_url or base + "/store", timeout)
 
     def _open(self, req: urllib.request.Request) -> bytes:
+        return self._request(req)[0]
+
+    def _request(self, req: urllib.request.Request) -> tuple[bytes, str]:
+        """Send ``req``; the answer's body and its media type (``""`` when it gives none).
+
+        Raises:
+            StoreError: the store cannot be reached, does not answer in time, does not
+                speak HTTP (or TLS, for ``https://``), or answers with an HTTP error.
+        """
+        url = req.full_url
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                return resp.read()
+            with _OPENER.open(req, timeout=self.timeout) as resp:
+                return resp.read(), resp.headers.get_content_type() if resp.headers.get("Content-Type") else ""
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:300]
-            raise StoreError(f"{req.get_method()} {req.full_url} failed: HTTP {exc.code} {detail}") from exc
+            raise StoreError(f"{req.get_method()} {url} failed: HTTP {exc.code} {detail}") from exc
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach {req.full_url}: {reason}",
+            if isinstance(reason, TimeoutError) and "handshake" in str(reason):
+                raise StoreError(f"{url} did not answer the TLS handshake within "
+                                 f"{_seconds(min(self.timeout, HANDSHAKE_TIMEOUT))}",
+                                 hint="a store that speaks plain HTTP never does: give its address as http://…"
+                                 ) from exc
+            if isinstance(reason, TimeoutError):
+                raise StoreError(f"{url} did not answer within {_seconds(self.timeout)}",
+                                 hint="is the store busy, or the URL wrong? To wait longer, pass --timeout SECONDS"
+                                 ) from exc
+            if isinstance(reason, ssl.SSLCertVerificationError):
+                raise StoreError(f"cannot talk TLS (https) to {url}: {reason.verify_message or reason}",
+                                 hint="the store's certificate is not one this machine trusts") from exc
+            if isinstance(reason, ssl.SSLError):
+                raise StoreError(f"cannot talk TLS (https) to {url}: {reason}",
+                                 hint="if the store speaks plain HTTP, give its address as http://…") from exc
+            raise StoreError(f"cannot reach {url}: {reason}",
                              hint="is the store running, and is the URL right?") from exc
+        except http.client.HTTPException as exc:  # BadStatusLine, IncompleteRead…
+            raise StoreError(f'{url} did not answer in HTTP ({type(exc).__name__}: "{_snippet(str(exc), 40)}")',
+                             hint="is the URL the store's, and if the store speaks https, given as https://?") from exc
         except (ValueError, http.client.InvalidURL) as exc:  # a URL check_url let through
-            raise StoreError(f"cannot send a request to {req.full_url!r}: {exc}", hint=URL_HINT) from exc
+            raise StoreError(f"cannot send a request to {url!r}: {exc}", hint=URL_HINT) from exc
 
     def select(self, sparql: str) -> Result:
         """Run a SELECT query on the store."""
+        return self.run(sparql, "SELECT")
+
+    def run(self, sparql: str, form: str = "SELECT") -> Result:
+        """Run a query on the store: a SELECT gives rows, an ASK a boolean, a CONSTRUCT or
+        DESCRIBE (``form``) triples.
+
+        Raises:
+            StoreError: the store cannot be reached, fails, or answers with something
+                that is not what was asked for (a login page, an answer that breaks off).
+        """
         url = self.query_url
         if self.union_default_graph:  # Oxigraph's option; other stores ignore unknown parameters
             url += ("&" if "?" in url else "?") + "union-default-graph"
+        graph = form in ("CONSTRUCT", "DESCRIBE")
         req = urllib.request.Request(url, data=urllib.parse.urlencode({"query": sparql}).encode(),
-                                     headers={"Accept": "application/sparql-results+json",
+                                     headers={"Accept": "application/n-triples" if graph else RESULTS_JSON,
                                               "Content-Type": "application/x-www-form-urlencoded"})
-        solutions = ox.parse_query_results(self._open(req), format=ox.QueryResultsFormat.JSON)
-        columns = [v.value for v in solutions.variables]
-        return Result(columns, [[sol[c] for c in columns] for sol in solutions])
+        body, media_type = self._request(req)
+        try:
+            if graph:  # N-Triples, as asked, or what the store says it sent instead
+                found = ox.RdfFormat.from_media_type(media_type) if media_type else None
+                quads = ox.parse(body, format=found or ox.RdfFormat.N_TRIPLES)
+                return Result([], [], triples=[ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                              prefixes=prefixes(sparql))
+            found = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+            answer = ox.parse_query_results(body, format=found or ox.QueryResultsFormat.JSON)
+            return result_of(answer)  # reads every row: a store's error text after some rows is met here
+        except (SyntaxError, ValueError) as exc:
+            raise not_results(self.query_url, body, media_type, graph) from exc
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update request (one transaction on the store)."""
@@ -150,6 +206,59 @@ class RemoteStore:
         req = urllib.request.Request(url, data=ntriples, method="PUT",
                                      headers={"Content-Type": "application/n-triples"})
         self._open(req)
+
+
+def _seconds(n: float) -> str:
+    return f"{n:g} s"
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    """An HTTPS connection that must connect and finish its TLS handshake within
+    :data:`HANDSHAKE_TIMEOUT` (or the request's own timeout, when shorter)."""
+
+    def connect(self) -> None:
+        whole = self.timeout
+        if isinstance(whole, (int, float)):
+            self.timeout = min(whole, HANDSHAKE_TIMEOUT)
+        try:
+            super().connect()
+        finally:
+            self.timeout = whole
+        if isinstance(whole, (int, float)):
+            self.sock.settimeout(whole)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request):  # noqa: ANN201 (urllib's response)
+        return self.do_open(_HTTPSConnection, req, context=self._context)
+
+
+_OPENER = urllib.request.build_opener(_HTTPSHandler())
+
+
+def _snippet(text: str, most: int | None = None) -> str:
+    """``text`` as one line of printable characters, cut to ``most`` with an ellipsis."""
+    text = "".join(c if c.isprintable() else "\ufffd" for c in " ".join(text.split()))
+    return text if most is None or len(text) <= most else text[:most] + "…"
+
+
+def not_results(url: str, body: bytes, media_type: str, graph: bool = False) -> StoreError:
+    """The error for a store at ``url`` that answered (HTTP 200) with ``body``, which is
+    not the SPARQL results (or, ``graph``, the N-Triples) kg asked for: a login or error
+    page, or an answer the store broke off with an error (the end of it says why)."""
+    text = _snippet(body.decode("utf-8", "replace"))
+    kind = media_type or "no media type"
+    if not text:
+        detail = f"{kind}, empty"
+    elif media_type in (RESULTS_JSON, "application/json", "application/n-triples") and len(text) > 60:
+        detail = f'{kind}, ending "…{text[-60:]}"'  # what the store wrote when it gave up
+    else:
+        detail = f'{kind}: "{_snippet(text, 20)}"'
+    what = "N-Triples" if graph else "SPARQL results"
+    return StoreError(f"{url} answered with something that is not {what} ({detail})",
+                      hint="is it the store's SPARQL query service (--endpoint, or --query-url), open without "
+                           "logging in? kg sends no credentials. A store that stops half-way through an answer "
+                           "says why at its end, or in its log")
 
 
 @dataclass
@@ -246,10 +355,14 @@ def remote_query(query: str | Query, remote: RemoteStore, base_url: str | None =
     as a site path (``/events/x``) into the node's IRI, as a local query takes it from
     the graph's report; :func:`graph_base_url` reads it from a graph folder.
 
+    Like :func:`kg.run_query`, it runs any query form, and refuses updates, ``LOAD``
+    and ``SERVICE`` (a store would follow SERVICE to any host it can reach).
+
     Raises:
-        QueryError: no such query, a bad or missing parameter, or a site path given
-            without ``base_url``.
-        StoreError: the store cannot be reached or answers with an error.
+        QueryError: no such query, a bad or missing parameter, a site path given
+            without ``base_url``, or an update or SERVICE call.
+        StoreError: the store cannot be reached or answers with an error, or with
+            something that is not SPARQL results.
     """
     q = query if isinstance(query, Query) else load(query)
     if not base_url:
@@ -260,5 +373,6 @@ def remote_query(query: str | Query, remote: RemoteStore, base_url: str | None =
                     f"parameter {p.name!r} is a site path, {value!r}, but the site's base URL is not known",
                     hint="give a full https://… address, or the base URL: --base-url https://your.site, or "
                          "--graph DIR of the graph you pushed (its report.json has it)")
-    return remote.select(bind(q, params, base_url))
+    text = bind(q, params, base_url)
+    return remote.run(text, check(q, text, REMOTE_READ_ONLY))
 

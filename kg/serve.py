@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
 from .query import MAX_QUERY_BYTES, Refused, bind, blanked, load, names, screen
-from .store import REPORT_FILE, STORE_DIR
+from .store import REPORT_FILE, STORE_DIR, read_report
 
 RESULT_TYPES = {
     "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
@@ -560,12 +560,8 @@ class Server:
 
     def __init__(self, ep: Endpoint) -> None:
         self.ep = ep
-        report = ep.graph_dir / REPORT_FILE
-        if ep.base_url is None and report.is_file():
-            try:
-                ep.base_url = json.loads(report.read_text(encoding="utf-8")).get("base_url")
-            except ValueError:
-                pass
+        if ep.base_url is None:
+            ep.base_url = read_report(ep.graph_dir / REPORT_FILE).get("base_url")
         self.engine = Engine(ep)
         handler = type("Handler", (_Handler,), {"ep": ep, "engine": self.engine})
         try:

@@ -59,7 +59,7 @@ class KnowledgeGraph:
     def report(self) -> dict[str, Any]:
         """The build report (``report.json``); a graph opened from a folder reads it when first asked."""
         if self._report is None:
-            self._report = _read_json(self.path / REPORT_FILE) if self.path is not None else {}
+            self._report = read_report(self.path / REPORT_FILE) if self.path is not None else {}
         return self._report
 
     @report.setter
@@ -261,11 +261,30 @@ _HINTS = {errno.ENOSPC: "the disk is full: make room and run again",
           errno.EEXIST: "a file stands where a folder is needed: choose another path"}
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_report(path: Path) -> dict[str, Any]:
+    """The build report at ``path``; ``{}`` when there is none.
+
+    Raises:
+        StoreError: it cannot be read, is not JSON (a build stopped while writing it,
+            say) or is JSON but not an object, as every report is.
+    """
+    hint = "run `kg build SITE --out DIR` again to write it"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        report = json.loads(path.read_bytes())
+    except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise file_error(path, exc, "read") from exc
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"the build report is not UTF-8 text ({exc.reason})", path=path, hint=hint) from exc
+    except json.JSONDecodeError as exc:
+        what = exc.msg[:1].lower() + exc.msg[1:].removesuffix(" at")
+        raise StoreError(f"the build report is not valid JSON: {what} at column {exc.colno}", path=path,
+                         line=exc.lineno, hint=hint) from exc
+    if not isinstance(report, dict):
+        kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(report), "a number")
+        raise StoreError(f"the build report is {kind}, not a JSON object", path=path, hint=hint)
+    return report
 
 
 @contextmanager

@@ -32,7 +32,7 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import networkx as nx
 
@@ -467,7 +467,7 @@ def _warn(message: str) -> None:
 
 
 def write_views(graph: KnowledgeGraph | GraphData, out_dir: str | Path, views: list[str] | None = None,
-                center: str | None = None, depth: int = 2, png: bool = True,
+                center: str | Sequence[str] | None = None, depth: int = 2, png: bool = True,
                 warn: Callable[[str], None] = _warn) -> list[Path]:
     """Write the network views of ``graph`` into ``out_dir``; return the files written.
 
@@ -477,7 +477,9 @@ def write_views(graph: KnowledgeGraph | GraphData, out_dir: str | Path, views: l
             ``overview.html``, ``ego-<slug>.html`` and ``participants.png``.
         views: names from :data:`VIEWS` (and ``ego``); default: all four. ``ego`` is
             added whenever ``center`` is given.
-        center: the ego view's centre: an IRI, site path, or name or title (any case).
+        center: the ego view's centre: an IRI, site path, or name or title (any case);
+            or several, each drawn on its own page (one naming the same node as another
+            adds nothing; two whose labels make the same file name get ``-2``, ``-3``…).
         depth: how many links out from the centre the ego view reaches.
         png: also draw ``participants.png`` when the participants view is written.
         warn: called with a message when something is skipped (matplotlib missing).
@@ -486,26 +488,33 @@ def write_views(graph: KnowledgeGraph | GraphData, out_dir: str | Path, views: l
         ViewError: an unknown view, ``ego`` without a centre, or a centre that names no node.
     """
     names = list(views) if views else list(VIEWS)
-    if center and EGO_VIEW not in names:
+    centers = [center] if isinstance(center, str) else list(center or [])
+    if centers and EGO_VIEW not in names:
         names.append(EGO_VIEW)
     unknown = [v for v in names if v not in VIEWS and v != EGO_VIEW]
     if unknown:
         raise ViewError(f"unknown view{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}",
                         hint=f"views: {', '.join(view_names())}")
-    if EGO_VIEW in names and not center:
+    if EGO_VIEW in names and not centers:
         raise ViewError("the ego view needs a centre", hint="add --center NAME (a name, title or IRI)")
     data = load_data(graph)
     out = Path(out_dir)
     written: list[Path] = []
-    if center and EGO_VIEW in names:
-        find_node(data, center)  # fail before writing anything
+    iris = list(dict.fromkeys(find_node(data, c) for c in centers))  # fail before writing anything
     for name in dict.fromkeys(names):
         if name == EGO_VIEW:
-            g = ego_network(data, center or "", depth)
-            label = g.nodes[g.graph["center"]].get("label") or g.graph["center"]
-            slug = slugify(label) or "node"
-            written.append(write_html(g, out / f"ego-{slug}.html", f"Around {label}",
-                                      f"everything within {depth} link{'s' if depth != 1 else ''}"))
+            files: set[str] = set()
+            for iri in iris:
+                g = ego_network(data, iri, depth)
+                label = g.nodes[iri].get("label") or iri
+                slug = slugify(label) or "node"
+                file, n = f"ego-{slug}.html", 1
+                while file in files:  # two centres of the same name (told apart by IRI)
+                    n += 1
+                    file = f"ego-{slug}-{n}.html"
+                files.add(file)
+                written.append(write_html(g, out / file, f"Around {label}",
+                                          f"everything within {depth} link{'s' if depth != 1 else ''}"))
             continue
         view = VIEWS[name]
         g = view.build(data)
