@@ -76,3 +76,34 @@ def corpus() -> Path:
 def corpus_graph(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> kg.KnowledgeGraph:
     """The corpus, built once per session and saved to a graph folder."""
     return kg.build_site(corpus, tmp_path_factory.mktemp("corpus-graph"))
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path):
+    """A read-write Oxigraph server (the `oxigraph` binary) with an empty store on a free
+    loopback port, stopped after the test; skipped where the binary is not installed."""
+    import shutil as _shutil
+    import socket
+    import subprocess
+    import time
+
+    if _shutil.which("oxigraph") is None:
+        pytest.skip("the oxigraph server binary is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(["oxigraph", "serve", "--location", str(tmp_path / "remote-store"),
+                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("oxigraph server did not start")
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)

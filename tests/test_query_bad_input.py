@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import http.server
 import re
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -321,31 +319,6 @@ def test_cli_default_timeout_is_the_library_one() -> None:
 
 
 # -- a real Oxigraph server ------------------------------------------------------------------
-@pytest.fixture
-def oxigraph_server(tmp_path: Path):
-    """A read-write Oxigraph server with an empty store, stopped after the test."""
-    if shutil.which("oxigraph") is None:
-        pytest.skip("the oxigraph server binary is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(["oxigraph", "serve", "--location", str(tmp_path / "remote-store"),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("oxigraph server did not start")
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
-
-
 def test_ask_and_construct_run_on_a_store_as_on_a_graph(oxigraph_server: str, tiny_graph, tmp_path) -> None:
     kg.push(tiny_graph, RemoteStore.at(oxigraph_server))
     yes = rq(tmp_path, ASK.format(name='"Tiny Meetup"'), "yes.rq")

@@ -1,8 +1,5 @@
 """`kg push` and `kg query --endpoint` against a real Oxigraph server on loopback."""
 import shutil
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -14,33 +11,6 @@ from kg.errors import StoreError
 from kg.remote import RemoteStore, push, remote_query
 
 pytestmark = pytest.mark.skipif(shutil.which("oxigraph") is None, reason="the oxigraph server binary is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def oxigraph_server(tmp_path: Path):
-    """A read-write Oxigraph server with an empty store, stopped after the test."""
-    port = free_port()
-    proc = subprocess.Popen(["oxigraph", "serve", "--location", str(tmp_path / "remote-store"),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("oxigraph server did not start")
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
 
 
 def count(remote: RemoteStore, graph: str | None = None) -> int:
