@@ -290,34 +290,42 @@ class _Constructor(SafeConstructor):
             raise ConstructorError(None, None, f"expected a mapping, but found a {node.id}", node.start_mark)
         self.flatten_mapping(node)
         mapping: dict[str, Any] = {}
-        again: list[int] | None = None  # positions of keys written before in this mapping
-        for i, (key_node, value_node) in enumerate(node.value):
+        keys: list[str] = []  # each key's text, in order (what a report of duplicates needs)
+        twice = False
+        for key_node, value_node in node.value:
             key = key_node.value if type(key_node) is yaml.ScalarNode else self.key_text(key_node)
             if key in mapping:
-                again = (again or []) + [i]
+                twice = True
+            keys.append(key)
             mapping[key] = self.construct_object(value_node, deep=deep)
-        if again:
-            self._note_duplicates(node, again)
+        if twice:
+            self._note_duplicates(node, keys)
         return mapping
 
-    def _note_duplicates(self, node: yaml.MappingNode, again: list[int]) -> None:
-        """Note each key written again inside ``node``: Psych keeps the last value, and
-        so does kg; the value it replaces is kept in the note."""
-        keys = [self._key_of(k) for k, _ in node.value]
+    def _note_duplicates(self, node: yaml.MappingNode, keys: list[str]) -> None:
+        """Note each key written again inside ``node`` (``keys``: the text of each of its
+        keys): Psych keeps the last value, and so does kg; the value it replaces is kept
+        in the note. The positions of each key are gathered once, so a mapping of many
+        repeated keys is reported in time and text in proportion to its size."""
         where = f" inside `{self.top_key}`" if self.top_key is not None else ""
-        for i in again:
-            same = [j for j, k in enumerate(keys) if k == keys[i]]
-            before = same[same.index(i) - 1]
+        positions: dict[str, list[int]] = {}
+        for i, key in enumerate(keys):
+            positions.setdefault(key, []).append(i)
+        notes: list[tuple[int, _Note]] = []
+        for key, same in positions.items():
+            if len(same) < 2:
+                continue
             lines = [self.line_of(node.value[j][0]) for j in same]
-            dropped = _written(node.value[before][1])
-            self.notes.append(_Note(
-                "duplicate-key", "warning",
-                f"key `{keys[i]}` is written {_times(len(same))}{where} (lines {_and(lines)}); Jekyll keeps "
-                f"only the last value, {_shown(_written(node.value[same[-1]][1]))}, and so does kg: the value "
-                f"on line {lines[same.index(before)]}, {_shown(dropped)}, is kept only in this report",
-                self.line_of(node.value[i][0]),
-                _duplicate_hint(keys[i], any(isinstance(node.value[j][1], yaml.SequenceNode) for j in same)),
-                dropped))
+            said = f"key `{key}` is written {_times(len(same))}{where} (lines {_and(lines)}); Jekyll keeps " \
+                   f"only the last value, {_shown(_written(node.value[same[-1]][1]))}, and so does kg"
+            hint = _duplicate_hint(key, any(isinstance(node.value[j][1], yaml.SequenceNode) for j in same))
+            for n in range(1, len(same)):
+                dropped = _written(node.value[same[n - 1]][1])
+                notes.append((same[n], _Note(
+                    "duplicate-key", "warning", f"{said}: the value on line {lines[n - 1]}, {_shown(dropped)}, "
+                    "is kept only in this report", lines[n], hint, dropped)))
+        notes.sort(key=lambda pair: pair[0])  # (in the order they are written)
+        self.notes.extend(note for _i, note in notes)
 
 
 def _times(n: int) -> str:
@@ -325,9 +333,13 @@ def _times(n: int) -> str:
     return "twice" if n == 2 else f"{n} times"
 
 
-def _and(lines: list[int]) -> str:
-    """``2 and 5``, ``2, 5 and 9``: lines for a message."""
-    shown = [str(line) for line in lines]
+def _and(lines: list[int], most: int = 5) -> str:
+    """``2 and 5``, ``2, 5 and 9``: lines for a message; past ``most`` lines, the first
+    of them and how many more (``2, 3, 4, 5, 6 and 9,995 more``), so that a key written
+    10,000 times does not make each of its 9,999 reports list 10,000 lines."""
+    shown = [str(line) for line in lines[:most]]
+    if len(lines) > most:
+        return ", ".join(shown) + f" and {len(lines) - most:,} more"
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
@@ -933,9 +945,31 @@ def date_value(value: Any) -> dt.date | dt.datetime | None:
     return None
 
 
-_DATE_SHAPE = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:$|[Tt \t])")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+#: A day written year-month-day as Ruby's ``Time.parse`` reads it, and Jekyll in a file
+#: name (``Jekyll::Document::DATE_FILENAME_MATCHER``): year, month and day (see :func:`ruby_date`).
+YMD = r"([0-9]{2,4})-([0-9]{1,2})-([0-9]{1,2})"
+# a value written like a YAML date: a four-digit year, then the end of the text or a time
+_DATE_SHAPE = re.compile(r"\s*(?=[0-9]{4}-)" + YMD + r"(?:$|[Tt \t])")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def ruby_date(year: str, month: str, day: str) -> dt.date | None:
+    """A day written ``Y-M-D`` (the digits of each, as :data:`YMD` finds them) as Ruby's
+    ``Time.parse`` reads it, and so Jekyll, in a ``date:`` or a file name: a two-digit
+    year is 1969..2068; a day past the month's end runs on into the next month
+    (2023-02-29 is March 1st); a month outside 1..12 or a day outside 1..31 is no date
+    (``None``: Jekyll stops the build on it), nor is a day before year 1 or after 9999,
+    which Python cannot hold."""
+    y, m, d = int(year), int(month), int(day)
+    if len(year) == 2:
+        y += 1900 if y >= 69 else 2000
+    if not (1 <= m <= 12 and 1 <= d <= 31 and 1 <= y <= 9999):
+        return None
+    try:
+        return dt.date(y, m, 1) + dt.timedelta(days=d - 1)
+    except OverflowError:  # (December 32nd of 9999)
+        return None
 
 
 def date_problem(text: Any) -> str | None:
@@ -961,8 +995,8 @@ def date_problem(text: Any) -> str | None:
         return None
     if day < 1:
         return f"there is no day {m[3]} (days start at 01): correct the day of {written}"
-    said = f"{_MONTHS[month - 1]} {year} has {days} days, so {written} does not exist: correct the day"
-    if day <= 31:
-        moved = dt.date(year, month, days) + dt.timedelta(days=day - days)
+    said = f"{MONTHS[month - 1]} {year} has {days} days, so {written} does not exist: correct the day"
+    moved = ruby_date(m[1], m[2], m[3])
+    if moved is not None:
         said += f" (Jekyll shows `date: {written}` as {moved.isoformat()})"
     return said

@@ -25,7 +25,7 @@ from .forks import can_fork, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import Kind, Mapping
 from .resolve import homepage_domain
-from .site import Site, slugify
+from .site import Site, dated_name, slugify
 from .speakers import SpeakerMention, extract_speakers
 from .words import Terms, body_terms
 
@@ -413,24 +413,21 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
     return record
 
 
-_FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
-
-
 def _post_defaults(record: Record) -> None:
-    """A post's date and title from its file name when its front matter has none (as Jekyll does)."""
-    m = _FILE_DATE.match(Path(record.relpath).stem)
-    if not m:
+    """A post's date and title from its file name when its front matter has none, as
+    Jekyll reads them (see :func:`kg.site.dated_name`: ``2024-1-5-hello-world.md`` is
+    "Hello World" of 5 January 2024)."""
+    named = dated_name(PurePath(record.relpath).name)
+    if named is None:
         return
-    if not record.dates:
-        try:
-            record.dates = [dt.date(int(m[1]), int(m[2]), int(m[3]))]
-            record.dates_from_file = True
-        except ValueError:
-            pass
-    if record.label is None and m[4]:
-        # Jekyll::Utils.titleize_slug: words of the slug, each capitalised
-        record.label = " ".join(w[:1].upper() + w[1:] for w in m[4].split("-") if w)
-        record.label_from_file = True
+    if not record.dates and named.date is not None:
+        record.dates = [named.date]
+        record.dates_from_file = True
+    if record.label is None and named.slug:
+        # Jekyll::Utils.titleize_slug: the slug's words (Ruby's split, which drops empty
+        # ones at the end), each capitalised as Ruby does (`WORLD` is `World`)
+        record.label = " ".join(w.capitalize() for w in named.slug.rstrip("-").split("-")).strip() or None
+        record.label_from_file = record.label is not None
 
 
 def _check_dates(record: Record, kind: Kind) -> None:
@@ -442,12 +439,9 @@ def _check_dates(record: Record, kind: Kind) -> None:
                 "missing-date", "warning", f"no {' or '.join(f'`{k}`' for k in kind.date_keys)} in front matter",
                 src.relpath, 1, kind.date_keys[0], hint=f"add `{kind.date_keys[0]}: YYYY-MM-DD`"))
         return
-    m = _FILE_DATE.match(Path(src.relpath).name)
-    if not m:
-        return
-    try:
-        named = dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
+    name = dated_name(PurePath(src.relpath).name)
+    named = name.date if name is not None else None
+    if named is None:
         return
     if named not in record.dates:
         key = next((k for k in kind.date_keys if src.values(k)), kind.date_keys[0])

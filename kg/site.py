@@ -22,23 +22,25 @@ the machine's, which is UTC on GitHub Pages).
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import fnmatch
-import glob
 import os
+import posixpath
 import re
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 from urllib.parse import quote, urlsplit
 
 import yaml
 
 from .errors import Diagnostic, SiteError
+from .frontmatter import MONTHS, YMD, ruby_date
 
-if TYPE_CHECKING:  # (only for the hints: frontmatter does not import this module)
+if TYPE_CHECKING:  # (frontmatter does not import this module: no cycle)
     from .frontmatter import SourceFile
 
 #: Jekyll's named permalink styles (``Jekyll::Configuration::STYLE_TO_PERMALINK``): the
@@ -71,15 +73,13 @@ URL_PLACEHOLDERS: dict[str, str] = {
     "w_day": "ISO day of the week, 1 (Monday)..7", "short_day": "day of the week, Mon..Sun",
     "long_day": "day of the week, Monday..Sunday", "y_day": "day of the year, 001..366",
 }
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: The date placeholders, each as ``strftime`` gives it in the C locale (as Ruby's does).
 DATE_PLACEHOLDERS: dict[str, Callable[[dt.datetime], str]] = {
     "year": lambda d: f"{d.year:04d}", "month": lambda d: f"{d.month:02d}", "day": lambda d: f"{d.day:02d}",
     "hour": lambda d: f"{d.hour:02d}", "minute": lambda d: f"{d.minute:02d}",
     "second": lambda d: f"{d.second:02d}", "i_day": lambda d: str(d.day), "i_month": lambda d: str(d.month),
-    "short_month": lambda d: _MONTHS[d.month - 1][:3], "long_month": lambda d: _MONTHS[d.month - 1],
+    "short_month": lambda d: MONTHS[d.month - 1][:3], "long_month": lambda d: MONTHS[d.month - 1],
     "short_year": lambda d: f"{d.year % 100:02d}", "w_year": lambda d: str(d.isocalendar()[0]),
     "week": lambda d: f"{d.isocalendar()[1]:02d}", "w_day": lambda d: str(d.isoweekday()),
     "short_day": lambda d: _DAYS[d.weekday()][:3], "long_day": lambda d: _DAYS[d.weekday()],
@@ -96,15 +96,10 @@ SPECIAL_FIRST_CHARACTERS = "._#~"  # Jekyll::EntryFilter: names starting so are 
 _FALSE_WORDS = frozenset({"no", "No", "NO", "off", "Off", "OFF"})  # also false to Jekyll (YAML 1.1)
 
 
-def _list_files(directory: Path) -> list[Path]:
+def _file_paths(directory: str, unreadable: list[tuple[str, OSError]] | None = None) -> list[str]:
     """Every file in ``directory`` and its folders, in path order (folder by folder, as
     paths sort); as ``Path.rglob``, not into linked folders, and a linked file is listed
-    if what it links to is a file."""
-    return [Path(path) for path in _file_paths(str(directory))]
-
-
-def _file_paths(directory: str, unreadable: list[tuple[str, OSError]] | None = None) -> list[str]:
-    """:func:`_list_files` as text, by ``os.scandir``, whose entries know without a
+    if what it links to is a file. By ``os.scandir``, whose entries know without a
     ``stat`` whether they are files (pathlib's listing and sorting took a quarter of a
     second for 10,000 files). Folders that cannot be opened go into ``unreadable``."""
     found: list[str] = []
@@ -126,12 +121,6 @@ def _file_paths(directory: str, unreadable: list[tuple[str, OSError]] | None = N
                 unreadable.append((folder, exc))
     found.sort(key=lambda path: path.split(os.sep))
     return found
-
-
-def _markdown_files(directory: Path) -> list[Path]:
-    """The markdown files in ``directory`` and its folders, in path order (see
-    :func:`_list_files`)."""
-    return [p for p in _list_files(directory) if _suffix(p.name).lower() in MARKDOWN_EXTENSIONS]
 
 
 def _suffix(name: str) -> str:
@@ -212,9 +201,31 @@ class DefaultSet:
 
 #: The file name of a dated document (``Jekyll::Document::DATE_FILENAME_MATCHER``, on
 #: the name alone: the date cannot be in a folder's name): date, slug, extension.
-_DATED_NAME = re.compile(r"^([0-9]{2,4})-([0-9]{1,2})-([0-9]{1,2})-(.*)(\.[^.]+)$", re.DOTALL)
+_DATED_NAME = re.compile("^" + YMD + r"-(.*)(\.[^.]+)\Z", re.DOTALL)
 _DATELESS_NAME = re.compile(r"^(.*)(\.[^.]+)$", re.DOTALL)
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
+
+
+class DatedName(NamedTuple):
+    """What a file name starting with a date (``2024-1-5-hello-world.md``) tells Jekyll."""
+
+    written: str  # the date as written: ``2024-1-5``
+    date: dt.date | None  # as Jekyll reads it (``2023-02-29`` is 2023-03-01); None: Jekyll stops on it
+    slug: str  # the rest of the name, without its extension: ``hello-world``
+
+
+def dated_name(name: str) -> DatedName | None:
+    """The date and slug Jekyll reads from a document's file name (``name``, without its
+    folders), or ``None`` when the name does not start with a date. The date is read as
+    Ruby's ``Time.parse`` reads it (see :func:`kg.frontmatter.ruby_date`): ``2024-1-5``
+    is 5 January 2024, ``24-1-5`` too, and ``2023-02-29`` is 1 March 2023.
+
+    kg's one reading of dated names: a page's URL, a post's date and title, and the
+    check of an event's ``date:`` against its name all go by it, as Jekyll's do."""
+    m = _DATED_NAME.match(name)
+    if m is None:
+        return None
+    return DatedName(f"{m[1]}-{m[2]}-{m[3]}", ruby_date(m[1], m[2], m[3]), m[4])
 
 
 @dataclass
@@ -238,7 +249,6 @@ class Site:
     config_lines: dict[tuple, int] = field(default_factory=dict, repr=False)
     _noted: set = field(default_factory=set, repr=False, compare=False)
     _broken: set = field(default_factory=set, repr=False, compare=False)  # templates reported at load
-    _globbed: dict = field(default_factory=dict, repr=False, compare=False)  # defaults' scope globs
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def iri(self, path: str) -> str:
@@ -253,8 +263,11 @@ class Site:
 
     @property
     def collections_root(self) -> Path:
-        """The folder that holds the collection folders (``collections_dir:``)."""
-        return self.root / str(self.config.get("collections_dir") or "")
+        """The folder that holds the collection folders (``collections_dir:``, inside the
+        site's folder as Jekyll takes it: see :func:`_collections_folder`)."""
+        if "collections_root" not in self._cache:
+            self._cache["collections_root"] = _collections_folder(self.root, self.config)
+        return self._cache["collections_root"]
 
     def config_line(self, *keys: Any) -> int | None:
         """The line of ``_config.yml`` where the setting at ``keys`` is written."""
@@ -418,14 +431,20 @@ class Site:
         return merged
 
     def _default_applies(self, scope: str | None, relpath: str) -> bool:
+        """Whether a ``defaults:`` scope path (``scope``; ``None`` or empty: everywhere)
+        takes in the document at ``relpath`` (from the collections folder), as
+        ``FrontmatterDefaults#applies_path?`` has it: the scope path (less
+        ``collections_dir/``) starts the document's path; with a ``*``, something the
+        scope globs does (see :class:`_ScopeGlob`)."""
         if not scope:
             return True
-        cdir = str(self.config.get("collections_dir") or "")
+        cdir = self.config.get("collections_dir")
+        cdir = cdir if isinstance(cdir, str) else ""
         if "*" in scope:
-            if scope not in self._globbed:
-                self._globbed[scope] = [_strip_dir(Path(found).relative_to(self.root).as_posix(), cdir)
-                                        for found in glob.glob(str(self.root / scope), recursive=True)]
-            return any(relpath.startswith(found) for found in self._globbed[scope])
+            key = ("scope", scope)
+            if key not in self._cache:  # (compiled once: a site's documents are matched one by one)
+                self._cache[key] = _ScopeGlob(os.path.abspath(self.root), scope, cdir)
+            return self._cache[key].takes_in(relpath)
         return relpath.startswith(_strip_dir(scope, cdir))
 
     def page_url(self, coll: Collection, path: Path, data: dict[str, Any],
@@ -450,18 +469,30 @@ class Site:
                                                      None if value is None else str(value), hint=hint))
 
         name = path.name
-        dated = _DATED_NAME.match(name)
+        dated = dated_name(name)
         if coll.label == "posts" and not dated:
             report("not-a-post", "warning", "Jekyll reads a file in `_posts` only if its name starts with its "
                    "date, and makes no page of this one; kg keeps its data under an IRI of its own",
                    hint="name it YYYY-MM-DD-title" + (_suffix(name) or ".md"))
             return None
-        if dated and _setting(data, defaults, "date", None) in (None, False) \
-                and _name_date(dated, self.timezone) is None:
-            report("bad-name-date", "error", f"the date in the file name, {dated[1]}-{dated[2]}-{dated[3]}, is not a "
+        if dated and dated.date is None and _setting(data, defaults, "date", None) in (None, False):
+            report("bad-name-date", "error", f"the date in the file name, {dated.written}, is not a "
                    "date: Jekyll stops the build on it (\"does not have a valid date in the filename\"), so kg gives "
                    "the page no address", hint="correct the date in the file name, or add `date:`")
             return None
+        for given, where in ((defaults, " (from `defaults:` in _config.yml)"), (data, "")):
+            cats = given.get("categories")
+            if cats is not None and not isinstance(cats, (str, list)):
+                # Document#merge_categories! adds them to a list: Ruby's `|` refuses anything else
+                kind = {bool: "true" if cats is True else "false", int: "Integer", float: "Float",
+                        dict: "Hash"}.get(type(cats), "Time" if isinstance(cats, dt.datetime) else "Date")
+                report("bad-categories", "error", f"`categories: {_flow(cats)}`{where} is neither text nor a list: "
+                       f"Jekyll cannot read the file (\"no implicit conversion of {kind} into Array\") and writes "
+                       "its page without its front matter, so kg gives the page no address",
+                       None if where else "categories", _flow(cats),
+                       hint="write the categories as a list, `categories: [news, events]`, or as words, "
+                       "`categories: news events`")
+                return None
         published = _setting(data, defaults, "published", True)
         if published is None or published is False or (isinstance(published, str) and published in _FALSE_WORDS):
             in_defaults = data.get("published") is None and "published" in defaults
@@ -505,7 +536,7 @@ class Site:
         if wanted & {"title", "slug"}:
             slug = _setting(data, defaults, "slug", None)
             if slug is None or slug is False:
-                slug = (dated[4] if dated else m[1] if (m := _DATELESS_NAME.match(name)) else
+                slug = (dated.slug if dated else m[1] if (m := _DATELESS_NAME.match(name)) else
                         _basename_without_ext(name)).rstrip(".")
             values["title"] = slugify(_ruby_text(slug), "pretty", cased=True)
             values["slug"] = slugify(_ruby_text(slug))
@@ -544,13 +575,15 @@ class Site:
             if more is not None:
                 more = more.split() if isinstance(more, str) else more if isinstance(more, list) else [more]
                 cats += [c for c in more if c not in cats]
+        # then, as Utils.pluralized_array_from_hash, `category:` (else the categories)
+        # flattened, without nil: [[a, b], c] is categories "[\"a\", \"b\"]", c, a and b
         single = data.get("category") if data.get("category") is not None else defaults.get("category")
-        extra = single if single is not None else list(cats)
-        cats += extra if isinstance(extra, list) else [extra]
+        extra = single if single is not None and single is not False else list(cats)
+        cats += _flattened(extra if isinstance(extra, list) else [extra])
         return list(dict.fromkeys(_ruby_text(c) for c in cats))
 
     def _date(self, data: dict[str, Any], defaults: dict[str, Any],
-              dated: re.Match | None) -> tuple[dt.datetime | None, str]:
+              dated: DatedName | None) -> tuple[dt.datetime | None, str]:
         """The document's date in the site's time zone, as Jekyll has it for its URL:
         ``date:`` of the front matter or ``defaults:`` (a YAML timestamp moved into the
         site's time zone, one without an offset being UTC), else the file name's; with
@@ -558,44 +591,48 @@ class Site:
         value = _setting(data, defaults, "date", None)
         tz = self.timezone
         if value is None or value is False:
-            if not dated:
+            if dated is None or dated.date is None:
                 return None, "the file has no `date:` and its name no date (Jekyll takes the time of the build)"
-            return _name_date(dated, tz), ""  # (checked already)
-        if isinstance(value, dt.datetime):
-            return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(tz), ""
-        if isinstance(value, dt.date):
-            return dt.datetime(value.year, value.month, value.day, tzinfo=tz), ""
-        if isinstance(value, str):  # (Jekyll: Time.parse, in the site's zone unless the text has one)
-            try:
-                parsed = dt.datetime.fromisoformat(value.strip())
-            except ValueError:
-                m = _DAY.fullmatch(value.strip())
-                parsed = _ruby_time(m[1], m[2], m[3], tz) if m else None
-                if parsed is None:
-                    return None, f"kg cannot read `date: {value}` as Jekyll's Time.parse would"
-            return (parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)), ""
+            return dt.datetime(dated.date.year, dated.date.month, dated.date.day, tzinfo=tz), ""
+        try:
+            if isinstance(value, dt.datetime):
+                return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(tz), ""
+            if isinstance(value, dt.date):
+                return dt.datetime(value.year, value.month, value.day, tzinfo=tz), ""
+            if isinstance(value, str):  # (Jekyll: Time.parse, in the site's zone unless the text has one)
+                try:
+                    parsed = dt.datetime.fromisoformat(value.strip())
+                except ValueError:
+                    m = _DAY.fullmatch(value.strip())
+                    day = ruby_date(m[1], m[2], m[3]) if m else None
+                    if day is None:
+                        return None, f"kg cannot read `date: {value}` as Jekyll's Time.parse would"
+                    parsed = dt.datetime(day.year, day.month, day.day)
+                return (parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)), ""
+        except (OverflowError, ValueError):  # (9999-12-31T23:59:59Z is in the year 10000 in Tokyo)
+            return None, (f"`date: {_yaml_text(value)}` is too near the year 1 or 9999 for kg to take it in the "
+                          "site's time zone (Jekyll can)")
         return None, f"`date: {_yaml_text(value)}` is not a date (Jekyll stops the build on it)"
 
 
-_DAY = re.compile(r"([0-9]{2,4})-([0-9]{1,2})-([0-9]{1,2})")
+_DAY = re.compile(YMD)
 
 
-def _name_date(dated: re.Match, tz: dt.tzinfo) -> dt.datetime | None:
-    """The date in a file name (``_DATED_NAME``) as Jekyll reads it, or ``None`` when
-    Jekyll stops on it."""
-    return _ruby_time(dated[1], dated[2], dated[3], tz)
-
-
-def _ruby_time(year: str, month: str, day: str, tz: dt.tzinfo) -> dt.datetime | None:
-    """Midnight of a ``Y-M-D`` date as Ruby's ``Time.parse`` reads it: a two-digit year
-    is 1969..2068; a day past the month's end runs into the next month (2023-02-29 is
-    March 1st); a month outside 1..12 or a day outside 1..31 is no date."""
-    y, m, d = int(year), int(month), int(day)
-    if len(year) == 2:
-        y += 1900 if y >= 69 else 2000
-    if not (1 <= m <= 12 and 1 <= d <= 31 and y >= 1):
-        return None
-    return dt.datetime(y, m, 1, tzinfo=tz) + dt.timedelta(days=d - 1)
+def _flattened(values: list[Any]) -> list[Any]:
+    """Ruby's ``flatten`` then ``compact``: the items of ``values`` and of the lists in
+    it, at any depth, in order, without ``None``."""
+    out: list[Any] = []
+    stack = [iter(values)]
+    while stack:
+        for v in stack[-1]:
+            if isinstance(v, list):
+                stack.append(iter(v))
+                break
+            if v is not None:
+                out.append(v)
+        else:
+            stack.pop()
+    return out
 
 
 def _setting(data: dict[str, Any], defaults: dict[str, Any], key: str, absent: Any) -> Any:
@@ -643,9 +680,119 @@ def _precedes(old: DefaultSet, new: DefaultSet) -> bool:
 
 
 def _sanitize_scope(path: str | None) -> str:
+    """A ``defaults:`` scope path as ``FrontmatterDefaults#sanitize_path`` gives it, whose
+    length says which of two scopes wins: without its leading ``/`` (Jekyll's regex,
+    ``\\A/|(?<=[^/])\\z``, also names the end of a path, where it takes nothing away)."""
     if not path:
         return ""
     return re.sub(r"\A/|(?<=[^/])\Z", "", path) if path.startswith("/") else path
+
+
+class _ScopeGlob:
+    """A ``defaults:`` scope path holding ``*``, as ``FrontmatterDefaults#glob_scope``
+    matches it: Jekyll lists what ``Dir.glob`` finds from the site's folder and takes in
+    a document when the path of one of those things (from the site's folder, less
+    ``collections_dir/``) starts the document's path. What it finds that starts a
+    document's path is the document itself or a folder above it; so kg, rather than list
+    the site, matches those paths against the pattern, translated once into a regular
+    expression, as ``Dir.glob`` reads it: ``*`` and ``?`` within one name (not a name's
+    leading dot), ``**/`` any number of folders, ``[abc]``, ``{a,b}``, ``\\`` before a
+    character taken as it is. A pattern leading out of the site's folder (``/*``,
+    ``../*``) takes in nothing, as in Jekyll (whose paths for what it finds there start
+    with ``../``); kg does not look there.
+
+    (Jekyll's test is on text, so a file ``_ev/a`` found would also take in
+    ``_ev/ab.md``: kg does not follow it there.)"""
+
+    def __init__(self, root: str, scope: str, collections_dir: str) -> None:
+        whole = posixpath.normpath(posixpath.join(root.replace(os.sep, "/"), scope))
+        root = root.replace(os.sep, "/").rstrip("/") + "/"
+        self.regex: re.Pattern[str] | None = None
+        if whole.startswith(root):
+            try:
+                self.regex = re.compile(_glob_regex(whole[len(root):] + ("/" if scope.endswith("/") else "")),
+                                        re.DOTALL)
+            except re.error:  # (`[z-a]`: a range of nothing, which Dir.glob finds nothing for)
+                self.regex = None
+        # what Jekyll finds is named from the site's folder, and made a path from the
+        # collections folder by taking off `collections_dir/` as written: which it can
+        # only be when it is written as a plain path down from the site's folder
+        plain = posixpath.normpath(collections_dir) == collections_dir and collections_dir != "." \
+            and not collections_dir.startswith("/") and collections_dir.split("/")[0] != ".."
+        self.prefix = "" if not collections_dir else collections_dir + "/" if plain else None
+
+    def takes_in(self, relpath: str) -> bool:
+        """Whether the scope takes in the document at ``relpath`` (from the collections folder)."""
+        if self.regex is None or self.prefix is None:
+            return False
+        path = self.prefix + relpath
+        start = len(self.prefix)
+        while True:
+            end = path.find("/", start)
+            if end < 0:
+                return self.regex.fullmatch(path) is not None
+            if self.regex.fullmatch(path, 0, end) or self.regex.fullmatch(path, 0, end + 1):
+                return True
+            start = end + 1
+
+
+def _glob_regex(pattern: str) -> str:
+    """A ``Dir.glob`` pattern (path from the site's folder) as a regular expression."""
+    out: list[str] = []
+    i, n, braces = 0, len(pattern), 0
+    while i < n:
+        c = pattern[i]
+        name_start = i == 0 or pattern[i - 1] == "/"
+        if c == "*" and pattern.startswith("**/", i) and name_start:
+            out.append(r"(?:(?!\.)[^/]*/)*")
+            i += 3
+            continue
+        if c == "*":
+            while i + 1 < n and pattern[i + 1] == "*":
+                i += 1
+            out.append(r"(?!\.)[^/]*" if name_start else r"[^/]*")
+        elif c == "?":
+            out.append(r"(?!\.)[^/]" if name_start else r"[^/]")
+        elif c == "[" and (end := _bracket_end(pattern, i)) > 0:
+            inner = pattern[i + 1:end]
+            negated = inner[:1] in ("!", "^")
+            body, k = [], 1 if negated else 0
+            while k < len(inner):
+                ch = inner[k]
+                if ch == "\\" and k + 1 < len(inner):
+                    k += 1
+                    body.append(re.escape(inner[k]))
+                else:
+                    body.append("\\" + ch if ch in "\\[]^" else ch)
+                k += 1
+            out.append(("[^/" if negated else "(?!/)[") + "".join(body) + "]")
+            i = end
+        elif c == "{" and "}" in pattern[i:]:
+            braces += 1
+            out.append("(?:")
+        elif c == "," and braces:
+            out.append("|")
+        elif c == "}" and braces:
+            braces -= 1
+            out.append(")")
+        elif c == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(pattern[i]))
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out) + ")" * braces
+
+
+def _bracket_end(pattern: str, i: int) -> int:
+    """Where the ``[...]`` opened at ``i`` closes (``-1``: it does not, and is a plain ``[``)."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] in "!^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    end = pattern.find("]", j)
+    return -1 if end < 0 or "/" in pattern[i:end] else end
 
 
 def _strip_dir(path: str, collections_dir: str) -> str:
@@ -695,15 +842,91 @@ def _basename_without_ext(name: str) -> str:
 
 
 def _ruby_text(value: Any) -> str:
-    """``to_s`` of a YAML value as Ruby writes it (``nil`` is empty, booleans lower case)."""
+    """``to_s`` of a YAML value as Ruby writes it: ``nil`` is empty, booleans are lower
+    case, a float is Ruby's (``1.0e+16``), a list or a mapping is written as Ruby's
+    ``inspect`` writes it (``["a", "b"]``, ``{"a"=>1}``), never as Python's repr."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, dict)):
+        return _ruby_inspect(value)
+    return _ruby_scalar(value)
+
+
+def _ruby_scalar(value: Any) -> str:
+    """``to_s`` of a YAML value that is neither text, a list nor a mapping."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return _ruby_float(value)
+    if isinstance(value, dt.datetime):  # Time#to_s
+        zone = value.strftime("%z") or "+0000"
+        return value.strftime("%Y-%m-%d %H:%M:%S ") + ("UTC" if value.tzinfo is dt.timezone.utc else zone)
     return str(value)
 
 
+def _ruby_float(x: float) -> str:
+    """``Float#to_s``: the shortest digits that read back as ``x``, written out in full
+    for a decimal exponent of -4 to 15 (``0.0001``, ``100.0``), else as ``1.0e+16``."""
+    if x != x:
+        return "NaN"
+    if x in (float("inf"), float("-inf")):
+        return "Infinity" if x > 0 else "-Infinity"
+    sign, digits, exponent = decimal.Decimal(repr(x)).as_tuple()
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    point = len(digits) + exponent  # where the decimal point falls in ``text``
+    minus = "-" if sign else ""
+    if text == "0":
+        return minus + "0.0"
+    if -4 < point <= 15:
+        if point <= 0:
+            return f"{minus}0.{'0' * -point}{text}"
+        whole, frac = text[:point].ljust(point, "0"), text[point:]
+        return f"{minus}{whole}.{frac or '0'}"
+    return f"{minus}{text[0]}.{text[1:] or '0'}e{point - 1:+03d}"
+
+
+_RUBY_UNPRINTABLE = frozenset({"Cn", "Cs", "Zl", "Zp"})  # what Ruby escapes past ASCII (Onigmo's [[:print:]])
+_RUBY_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\f": "\\f", "\v": "\\v", "\a": "\\a",
+                 "\b": "\\b", "\x1b": "\\e", '"': '\\"', "\\": "\\\\"}
+
+
+def _ruby_inspect(value: Any) -> str:
+    """``inspect`` of a YAML value as Ruby 3.1 (Jekyll's) writes it: text in double
+    quotes with Ruby's escapes, ``nil``, ``[1, "a"]``, ``{"a"=>1}``, a date as
+    ``Date#inspect``, a time as ``Time#inspect``."""
+    if isinstance(value, str):
+        out = []
+        for i, c in enumerate(value):
+            if c in _RUBY_ESCAPES:
+                out.append(_RUBY_ESCAPES[c])
+            elif c == "#" and value[i + 1:i + 2] in ("{", "$", "@"):
+                out.append("\\#")
+            elif c >= " " and c != "\x7f" and (c.isascii() or unicodedata.category(c) not in _RUBY_UNPRINTABLE):
+                out.append(c)
+            else:
+                out.append(f"\\u{ord(c):04X}" if ord(c) <= 0xFFFF else f"\\u{{{ord(c):X}}}")
+        return '"' + "".join(out) + '"'
+    if value is None:
+        return "nil"
+    if isinstance(value, list):
+        return "[" + ", ".join(_ruby_inspect(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_ruby_inspect(k)}=>{_ruby_inspect(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, dt.datetime):  # (Time#inspect: Time#to_s with the fraction of a second)
+        text = _ruby_scalar(value)
+        return text[:19] + f".{value.microsecond:06d}".rstrip("0") + text[19:] if value.microsecond else text
+    if isinstance(value, dt.date):
+        return f"#<Date: {value.isoformat()} (({value.toordinal() + 1721425}j,0s,0n),+0s,2299161j)>"
+    return _ruby_scalar(value)
+
+
 def _yaml_text(value: Any) -> str:
+    """A value as a message quotes it, as written in YAML: ``null`` for nothing (where
+    Ruby's ``to_s`` gives an empty text), else as :func:`_ruby_text`."""
     return "null" if value is None else _ruby_text(value)
 
 
@@ -751,7 +974,16 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     config: dict[str, Any] = {}
     lines: dict[tuple, int] = {}
     if config_path.is_file():
-        text = config_path.read_text(encoding="utf-8-sig")
+        try:
+            raw = config_path.read_bytes()
+        except OSError as exc:
+            raise SiteError(f"cannot read _config.yml: {exc.strerror or exc}", path=config_path,
+                            hint="make it readable to whoever runs kg") from exc
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:  # (Jekyll stops on it too)
+            raise SiteError(f"_config.yml is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=config_path,
+                            line=raw[:exc.start].count(b"\n") + 1, hint="save _config.yml as UTF-8") from exc
         try:
             config = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
@@ -883,7 +1115,21 @@ def _read_settings(site: Site) -> None:
             note("bad-permalink", "error", f"`permalink:` must be text, not {permalink!r}: Jekyll stops the build "
                  "on it, so kg gives the pages in this scope no address", ("defaults", i, "values", "permalink"),
                  value=permalink)
+    given_dir = config.get("collections_dir")
+    if given_dir is not None and not isinstance(given_dir, str):
+        note("bad-setting", "error", f"`collections_dir:` must be the name of a folder, not "
+             f"{_flow(given_dir)}: Jekyll stops the build on it (kg reads the collections from the site's "
+             "folder)", ("collections_dir",), hint="collections_dir: my_collections", value=_flow(given_dir))
     declared = config.get("collections")
+    for i, label in enumerate(declared if isinstance(declared, (dict, list)) else []):
+        if not isinstance(label, str):
+            keys = ("collections", i) if isinstance(declared, list) else \
+                next((k for k in site.config_lines if len(k) == 2 and k[0] == "collections"
+                      and _same_value(k[1], label)), ("collections",))
+            note("bad-setting", "error", f"a collection's name must be text, not {_flow(label)}: Jekyll "
+                 "stops the build on it, and kg reads no collection of that name", keys,
+                 hint="name each collection, `collections: [events]` or `collections: {events: {output: true}}`",
+                 value=_flow(label))
     if declared is not None and not isinstance(declared, (dict, list)):
         note("bad-setting", "error", f"`collections:` must map each collection to its settings (or list their "
              f"names), not {declared!r}: Jekyll stops the build on it, and kg reads no collection but posts",
@@ -916,7 +1162,28 @@ def _read_settings(site: Site) -> None:
             _check_template(site, coll.permalink, keys, note)
 
 
+def _flow(value: Any) -> str:
+    """A value of ``_config.yml`` as YAML writes it on one line (``{events: 1}``, ``null``)."""
+    try:
+        return yaml.safe_dump(value, default_flow_style=True, width=1 << 30).strip().removesuffix("\n...").strip()
+    except yaml.YAMLError:
+        return str(value)
+
+
+def _same_value(written: Any, value: Any) -> bool:
+    """Whether a key written in ``_config.yml`` (its text) is read as ``value``."""
+    try:
+        read = yaml.safe_load(written) if isinstance(written, str) else written
+    except yaml.YAMLError:
+        return False
+    return type(read) is type(value) and read == value
+
+
 def _check_template(site: Site, template: str, keys: tuple, note: Callable[..., None]) -> None:
+    """Report a permalink ``template`` of ``_config.yml`` (written at ``keys``) that holds
+    a placeholder Jekyll does not know (``:titel``: Jekyll stops the build), with a
+    did-you-mean, and mark it broken: the pages it would address get none, and are not
+    reported again one by one."""
     unknown = [n for n in _PLACEHOLDER.findall(template) if _known(n) is None]
     if unknown:
         note("unknown-placeholder", "error", _unknown_message(unknown), keys,
@@ -934,12 +1201,14 @@ def _collections(root: Path, config: dict[str, Any]) -> dict[str, Collection]:
     style = str(style) if not isinstance(style, bool) else "date"
     declared = config.get("collections") or {}
     if isinstance(declared, list):
-        declared = {name: {} for name in declared}
+        declared = {name: {} for name in declared if isinstance(name, str)}
     if not isinstance(declared, dict):
         declared = {}
-    collections_dir = root / str(config.get("collections_dir") or "")
+    collections_dir = _collections_folder(root, config)
     found: dict[str, Collection] = {}
     for label, meta in {"posts": {}, **declared}.items():
+        if not isinstance(label, str):  # (an error: see _read_settings)
+            continue
         meta = meta if isinstance(meta, dict) else {}
         permalink = meta.get("permalink")
         if label == "posts" and permalink is None:
@@ -950,6 +1219,25 @@ def _collections(root: Path, config: dict[str, Any]) -> dict[str, Collection]:
                 "/" if style == "pretty" else ":output_ext" if style in ("date", "ordinal", "none") else
                 "/" if style.endswith("/") else ":output_ext" if style.endswith(":output_ext") else "")
         output = True if label == "posts" else bool(meta.get("output", False))
-        found[str(label)] = Collection(str(label), collections_dir / f"_{label}", output,
+        found[label] = Collection(label, collections_dir / f"_{label}", output,
                                        permalink if isinstance(permalink, str) else str(permalink))
     return found
+
+
+def _collections_folder(root: Path, config: dict[str, Any]) -> Path:
+    """The folder that holds the collection folders, ``collections_dir:`` taken inside
+    the site as Jekyll takes it (``Site#in_source_dir``): a path that leads out of the
+    site's folder is read from the site's folder (``/etc`` is ``SITE/etc``, ``../x`` is
+    ``SITE/x``), unless it leads back into it. Not text (an error: see
+    :func:`_read_settings`), the site's folder."""
+    given = config.get("collections_dir")
+    if not isinstance(given, str) or not given:
+        return root
+    # File.expand_path(path, "/"), a leading `~` (Ruby's home folder) written as a name
+    clean = posixpath.normpath(posixpath.join("/", "/" + given if given.startswith("~") else given))
+    clean = re.sub("/{2,}", "/", clean)
+    site = os.path.abspath(root).replace(os.sep, "/").rstrip("/")
+    if clean == site or clean.startswith(site + "/"):
+        clean = clean[len(site):]
+    clean = clean.strip("/")
+    return root / clean if clean else root

@@ -335,3 +335,40 @@ def test_windows_file_of_blank_lines_without_a_closing_line_is_read_fast() -> No
     src = read(b"---" + b"\r\n" * 100_000 + b"title: x\r\n")
     assert time.perf_counter() - started < 1.0
     assert codes(src) == [("unclosed-front-matter", "error", 1)]
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["top-level", "nested"])
+def test_ten_thousand_duplicate_keys_give_a_report_in_proportion(nested: bool) -> None:
+    """Each of the 9,999 repeats is reported at its line, but no report lists all 10,000
+    lines (the reports came to 590 MB), and a repeated key inside a value is found in
+    one pass (rescanning the mapping for each repeat took 22 s)."""
+    n = 10_000
+    front = "x:\n" + "  a: 1\n" * n if nested else "a: 1\n" * n
+    started = time.perf_counter()
+    src = read(f"---\n{front}---\n")
+    took = time.perf_counter() - started
+    said = [d for d in src.diagnostics if d.code == "duplicate-key"]
+    assert len(said) == n - 1 and len(src.diagnostics) == n - 1
+    first = 3 if nested else 2
+    assert [d.line for d in said] == list(range(first + 1, first + n))
+    assert "written 10000 times" in said[0].message
+    assert f"lines {first}, {first + 1}, {first + 2}, {first + 3}, {first + 4} and 9,995 more" in said[0].message
+    assert max(len(d.message) for d in said) < 400
+    assert sum(len(d.message) + len(d.hint or "") + len(d.value or "") for d in said) < 5_000_000
+    assert took < 5.0, f"{took:.1f} s"
+
+
+def test_nested_duplicates_are_reported_in_the_order_written() -> None:
+    src = read("---\nx:\n  a: 1\n  b: 2\n  b: 3\n  a: 4\n---\n")
+    assert [(d.line, d.key, d.value) for d in src.diagnostics] == [(5, "x", "2"), (6, "x", "1")]
+    assert "lines 3 and 6" in src.diagnostics[1].message
+
+
+@pytest.mark.parametrize("written, words", [
+    ("0000-02-30", ["February 0 has 29 days"]),  # (no day Python can hold: no "Jekyll shows")
+    ("9999-11-31", ["November 9999 has 30 days", "9999-12-01"]),
+])
+def test_impossible_dates_at_the_ends_of_the_calendar_are_explained_not_a_crash(written: str,
+                                                                                words: list[str]) -> None:
+    said = date_problem(written)
+    assert said is not None and all(w in said for w in words), said

@@ -123,26 +123,31 @@ def test_a_protocol_relative_url_gets_https(make_site) -> None:
     assert load_site(make_site({"_config.yml": "url: //www.example.net\n"})).base_url == "https://www.example.net"
 
 
-def test_markdown_files_are_listed_as_rglob_lists_them(tmp_path: Path) -> None:
-    """kg lists a collection's files with os.scandir (no stat per file); the same files,
-    in the same order, as sorting pathlib's rglob would give: nested folders, a folder
-    name that sorts before '/' as text but after as a path part, upper-case and other
-    markdown endings, hidden files, a linked file, a broken link, a linked folder (not
-    entered)."""
+def test_a_collections_files_are_listed_as_sorted_rglob_lists_them(tmp_path: Path) -> None:
+    """Site.files lists a collection's files with os.scandir (no stat per file): the
+    markdown files Jekyll reads, in the order sorting pathlib's rglob would give: nested
+    folders, a folder name that sorts before '/' as text but after as a path part,
+    upper-case and other markdown endings, a linked file, not a broken link, nor a linked
+    folder (not entered), nor the names Jekyll does not read (starting with a dot)."""
     import os
 
-    from kg.site import MARKDOWN_EXTENSIONS, _markdown_files
-    d = tmp_path / "_events"
+    from kg.site import MARKDOWN_EXTENSIONS
+    root = tmp_path / "site"
+    d = root / "_events"
     for rel in ("a.md", "b.MD", "c.txt", ".hidden.md", ".md", "..md", "...markdown", "x.md.", "x.markdown", "a/z.md",
                 "a-b/y.md", "a/deep/er/w.mkd", "a.b/v.md", "Z.md"):
         (d / rel).parent.mkdir(parents=True, exist_ok=True)
         (d / rel).write_text("---\ntitle: t\n---\n")
+    (root / "_config.yml").write_text("url: https://x.example.org\ncollections:\n  events: {output: true}\n")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "o.md").write_text("x")
     os.symlink(outside / "o.md", d / "linked.md")
     os.symlink(tmp_path / "gone.md", d / "broken.md")
     os.symlink(outside, d / "linked-folder")
-    expected = [p for p in sorted(d.rglob("*")) if p.is_file() and p.suffix.lower() in MARKDOWN_EXTENSIONS]
-    assert _markdown_files(d) == expected
-    assert d / "linked.md" in expected and not any("linked-folder" in str(p) for p in expected)
+    expected = [p for p in sorted(d.rglob("*")) if p.is_file() and p.suffix.lower() in MARKDOWN_EXTENSIONS
+                and not p.name.startswith(".")]
+    site = load_site(root)
+    assert [p for _c, p in site.files(["events"])] == expected
+    assert d / "linked.md" in expected and d / "a.b" / "v.md" in expected
+    assert not any("linked-folder" in str(p) for p in expected)

@@ -556,3 +556,198 @@ def test_placeholders_are_jekylls_url_drop() -> None:
     text = drop.read_text(encoding="utf-8").split("private", 1)[0]
     methods = set(re.findall(r"^\s+def (\w+)", text, re.M)) | {"output_ext", "path"}
     assert set(URL_PLACEHOLDERS) == methods
+
+
+# -- 5. settings and values that once stopped kg, and names kg read otherwise ----------
+
+def test_a_date_too_near_year_1_or_9999_for_the_time_zone_is_a_warning_and_no_address(
+        make_site, tmp_path: Path) -> None:
+    """9999-12-31T23:59:59Z is in the year 10000 in Tokyo (and 0001-01-01T00:00:00+05:00
+    before the year 1 in UTC): Python's dates stop there, so kg says it cannot give the
+    page its address, and builds the rest."""
+    root = make_site({
+        "_config.yml": f"url: {URL}\ntimezone: Asia/Tokyo\n"
+                       "collections:\n  events:\n    output: true\n    permalink: /:year/:slug/\n",
+        "_events/late.md": page("title: Late\ndate: 9999-12-31T23:59:59Z"),
+        "_events/early.md": page("title: Early\ndate: 0001-01-01T00:00:00+05:00"),
+        "_events/early-text.md": page("title: Early\ndate: '0001-01-01 00:00:00 +05:00'"),
+        "_events/fine.md": page("title: Fine\ndate: 2024-12-31T23:59:59Z")})
+    site = load_site(root)
+    for rel in ("_events/late.md", "_events/early.md", "_events/early-text.md"):
+        assert url_of(site, rel) == (None, [("no-url-date", "warning", 3)])
+    assert url_of(site, "_events/fine.md") == ("/2025/fine/", [])
+    graph = kg.build_site(root, tmp_path / "out")
+    said = [d for d in graph.report["diagnostics"] if d["path"] == "_events/late.md"]
+    assert [(d["code"], d["line"]) for d in said] == [("no-url-date", 3)]
+    assert "too near the year 1 or 9999" in said[0]["message"]
+
+
+@pytest.mark.parametrize("scope", ["/*", "../*", "/**/*.md"])
+def test_a_defaults_scope_leading_out_of_the_site_takes_in_nothing(make_site, scope: str) -> None:
+    """Jekyll globs from the file system's root (or the folder above the site) and finds
+    nothing whose path starts a document's; kg does not look there, and does not stop."""
+    root = make_site({"_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n"
+                                     f"defaults:\n  - scope: {{path: '{scope}'}}\n"
+                                     "    values: {permalink: /x/:name/}\n",
+                      "_events/a.md": page()})
+    site = load_site(root)
+    assert url_of(site, "_events/a.md") == ("/events/a.html", [])
+
+
+def test_a_defaults_glob_scope_lists_no_folder_and_ships_no_file_list(make_site, monkeypatch) -> None:
+    """A scope with `*` is matched against each document's path, not by listing the
+    site (Jekyll's Dir.glob) once per process and scanning that list for every document:
+    that took seconds for 10,000 events, and the list went to every worker process."""
+    import pickle
+    files = {f"_events/e{i}.md": page() for i in range(600)}
+    files["_events/sub/deep.md"] = page()
+    root = make_site({"_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n"
+                                     "defaults:\n  - scope: {path: '_events/*'}\n    values: {permalink: /x/:name/}\n"
+                                     "  - scope: {path: '_events/s*/'}\n    values: {permalink: /s/:name/}\n",
+                      **files})
+    site = load_site(root)
+    listed = list(site.files())
+
+    def no_listing(*args, **kwargs):
+        raise AssertionError("the site was listed again")
+    monkeypatch.setattr(os, "scandir", no_listing)
+    monkeypatch.setattr(os, "listdir", no_listing)
+    urls = {site.relpath(path): site.page_url(coll, path, {}) for coll, path in listed}
+    assert urls["_events/e7.md"] == "/x/e7/" and urls["_events/sub/deep.md"] == "/s/deep/"
+    assert len(pickle.dumps(site)) < 10_000
+
+
+def test_collections_dir_out_of_the_site_is_read_inside_it_as_jekyll_does(make_site) -> None:
+    """Jekyll (Site#in_source_dir) keeps `collections_dir:` inside the site: `/etc` is
+    the site's `etc` folder, `../x` its `x` folder; kg never walks the real /etc."""
+    for given, folder in (("/etc", "etc"), ("../x", "x"), ("a/../../b", "b"), ("~/h", "~/h")):
+        root = make_site({"_config.yml": f"url: {URL}\ncollections_dir: '{given}'\n"
+                                         "collections:\n  events:\n    output: true\n",
+                          f"{folder}/_events/a.md": page(), f"{folder}/_posts/2024-01-02-p.md": page()})
+        site = load_site(root)
+        assert site.collections_root == root / folder
+        assert sorted(site.relpath(p) for _c, p in site.files()) == [
+            f"{folder}/_events/a.md", f"{folder}/_posts/2024-01-02-p.md"]
+        assert url_of(site, f"{folder}/_events/a.md") == ("/events/a.html", [])
+        assert site.diagnostics == []
+
+
+@pytest.mark.parametrize("config, line, shown", [
+    ("collections:\n  - events\n  - {talks: 1}\n", 3, "{talks: 1}"),
+    ("collections:\n  events: {output: true}\n  5: {output: true}\n", 3, "5"),
+    ("collections:\n  events: {output: true}\n  ~: {output: true}\n", 3, "null"),
+    ("collections_dir: [a]\ncollections:\n  events: {output: true}\n", 1, "[a]"),
+])
+def test_a_collection_name_or_folder_that_is_no_text_is_an_error_at_its_line(
+        make_site, tmp_path: Path, config: str, line: int, shown: str) -> None:
+    """Jekyll stops the build on each (undefined method `gsub'/`start_with?'); kg says
+    where, and reads the rest."""
+    root = make_site({"_config.yml": f"url: {URL}\n{config}", "_events/a.md": page(), "_talks/t.md": page()})
+    site = load_site(root)
+    assert [(d.code, d.severity, d.path, d.line) for d in site.diagnostics] == [
+        ("bad-setting", "error", "_config.yml", line + 1)]
+    assert shown in site.diagnostics[0].message
+    assert [site.relpath(p) for _c, p in site.files()] == ["_events/a.md"]
+    kg.build_site(root, tmp_path / "out")
+
+
+def test_a_config_that_is_not_utf8_is_a_site_error_at_its_line(make_site) -> None:
+    root = make_site({"_config.yml": f"url: {URL}\ntitle: caf\xe9\n".encode("latin-1")})
+    with pytest.raises(kg.KgError) as raised:
+        load_site(root)
+    assert (Path(raised.value.path).name, raised.value.line) == ("_config.yml", 2)
+    assert "not valid UTF-8 (byte 0xe9)" in str(raised.value)
+
+
+@pytest.mark.parametrize("front, url", [
+    ("categories: [[a, b], c]", "/%5B%22a%22,%20%22b%22%5D/c/a/b/k/"),
+    ("categories: [{a: 1, b: [x, 'y z']}, 5, 1.5, 1.0e+16, true, null, 2024-01-01]",
+     "/%7B%22a%22=%3E1,%20%22b%22=%3E%5B%22x%22,%20%22y%20z%22%5D%7D/5/1.5/1.0e+16/true/2024-01-01/k/"),
+    ("categories: [a]\ncategory: [[b, [c]], null]", "/a/b/c/k/"),
+])
+def test_categories_that_are_lists_are_written_as_ruby_writes_them(make_site, front: str, url: str) -> None:
+    """A list in a list is a category written as Ruby's `inspect` writes it (never
+    Python's repr), and its items are categories too (pluralized_array_from_hash
+    flattens): what Jekyll 4.3.1 gives (see the real-Jekyll test below)."""
+    root = make_site({"_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n"
+                                     "    permalink: /:categories/:name/\n", "_events/k.md": page(front)})
+    assert url_of(load_site(root), "_events/k.md") == (url, [])
+
+
+@pytest.mark.parametrize("front, line", [("categories: {a: 1}", 2), ("categories: 5", 2), ("categories: true", 2)])
+def test_categories_neither_text_nor_a_list_are_an_error_and_no_address(make_site, front: str, line: int) -> None:
+    """Jekyll cannot read such a file ("no implicit conversion of Hash into Array") and
+    writes its page without its front matter, at an address kg cannot know."""
+    root = make_site({"_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n"
+                                     "    permalink: /:categories/:name/\n", "_events/j.md": page(front)})
+    assert url_of(load_site(root), "_events/j.md") == (None, [("bad-categories", "error", line)])
+
+
+GLOB_SCOPES = {"c1": "_c1/*", "c2": "_c2/**/y.md", "c3": "_c3/*/", "c4": "_c4/[ab]*", "c5": "_c5/{a,c}*",
+               "c6": "_c6/?.md", "c7": "/*", "c8": "../*", "c9": "_c9/**/sub", "c10": "_c10/[!a]*",
+               "c11": "_c1?/s*"}
+
+
+def test_defaults_glob_scopes_and_odd_values_equal_real_jekylls(tmp_path: Path) -> None:
+    """Scope paths with `*` (matched as Dir.glob: `**/`, `[ab]`, `{a,c}`, `?`, a folder's
+    `/`, paths leading out of the site), categories written as lists in lists, dates
+    read from file names such as 2024-1-5 and 2023-02-29: as the real Jekyll has them."""
+    config = f"url: {URL}\ncollections:\n" + "".join(
+        f"  {c}:\n    output: true\n    permalink: /:collection/:path/\n" for c in [*GLOB_SCOPES, "ev"])
+    config += "  ev:\n    output: true\n    permalink: /:collection/:categories/:year/:month/:day/:name/\n"
+    config = config.replace("  ev:\n    output: true\n    permalink: /:collection/:path/\n", "", 1)
+    config += "defaults:\n" + "".join(f"  - scope: {{path: '{scope}'}}\n    values: {{permalink: '/hit/:path/'}}\n"
+                                      for scope in GLOB_SCOPES.values())
+    files = {"_config.yml": config}
+    for c in GLOB_SCOPES:
+        for rel in ("a.md", "b.md", "c.md", "ab.md", "x.md", "sub/x.md", "sub/deep/y.md"):
+            files[f"_{c}/{rel}"] = page()
+    files.update({"_ev/k.md": page("categories: [[a, b], c]\ndate: 2024-01-05"),
+                  "_ev/m.md": page("categories: [{a: 1}, 1.5, true, null]\ndate: 2024-01-05"),
+                  "_ev/2024-1-5-short.md": page(), "_ev/2023-02-29-leap.md": page(),
+                  "_posts/2024-1-5-hello-world.md": page(), "_posts/2023-02-29-leap.md": page()})
+    root = write(tmp_path / "site", files)
+    jekyll = jekyll_urls(root)
+    ours = kg_urls(load_site(root))
+    assert set(ours) == set(jekyll)
+    assert {rel: (ours[rel], jekyll[rel]) for rel in jekyll if ours[rel] != jekyll[rel]} == {}
+    assert sum(1 for url in ours.values() if url and url.startswith("/hit/")) > 20
+
+
+def test_a_posts_date_and_title_come_from_its_name_as_jekyll_reads_it(make_site) -> None:
+    """One reading of dated names for URLs and records alike (kg.site.dated_name):
+    `2024-1-5` is 5 January 2024, `2023-02-29` is 1 March 2023, and the title is the
+    slug's words capitalised as Ruby capitalises them (Jekyll 4.3.1's titles and dates)."""
+    from kg.mapping import load_mapping
+    from kg.records import read_records
+    root = make_site({
+        "_config.yml": f"url: {URL}\n",
+        "_posts/2024-1-5-hello-world.md": page(""), "_posts/2023-02-29-leap.md": page(""),
+        "_posts/24-1-8-short.md": page(""), "_posts/2024-01-05-hello-WORLD--x.md": page(""),
+        "_posts/2024-02-30-titled.md": page("title: Own title\ndate: 2024-02-01")})
+    site = load_site(root)
+    records = {r.relpath: r for r in read_records(site, load_mapping(), jobs=1)}
+    got = {rel: (r.label, [d.isoformat() for d in r.dates], r.url_path) for rel, r in records.items()}
+    assert got == {
+        "_posts/2024-1-5-hello-world.md": ("Hello World", ["2024-01-05"], "/2024/01/05/hello-world.html"),
+        "_posts/2023-02-29-leap.md": ("Leap", ["2023-03-01"], "/2023/03/01/leap.html"),
+        "_posts/24-1-8-short.md": ("Short", ["2024-01-08"], "/2024/01/08/short.html"),
+        "_posts/2024-01-05-hello-WORLD--x.md": ("Hello World  X", ["2024-01-05"], "/2024/01/05/hello-WORLD-x.html"),
+        "_posts/2024-02-30-titled.md": ("Own title", ["2024-02-01"], "/2024/02/01/titled.html")}
+
+
+@pytest.mark.parametrize("name, written, mismatch", [
+    ("2024-1-5-talk.md", "2024-01-05", False),
+    ("2024-1-5-talk.md", "2024-01-06", True),
+    ("2023-02-29-talk.md", "2023-03-01", False),  # (Jekyll's date of the name)
+    ("2024-01-05-talk.md", "2024-01-06", True),
+    ("2024-13-05-talk.md", "2024-01-06", False),  # (no date: Jekyll stops on the name, said elsewhere)
+])
+def test_an_events_date_is_checked_against_its_name_as_jekyll_reads_it(make_site, name: str, written: str,
+                                                                         mismatch: bool) -> None:
+    from kg.mapping import load_mapping
+    from kg.records import read_records
+    root = make_site({f"_events/{name}": page(f"title: T\ndate: {written}")})
+    [record] = read_records(load_site(root), load_mapping(), jobs=1)
+    said = [(d.code, d.line) for d in record.source.diagnostics if d.code == "date-mismatch"]
+    assert said == ([("date-mismatch", 3)] if mismatch else [])
