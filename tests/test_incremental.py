@@ -1141,16 +1141,15 @@ def test_the_words_a_slow_child_writes_are_not_swept_away(generated: Path, tmp_p
 
 
 def _spy_compaction(monkeypatch) -> list[Path]:
-    """Record each compaction (the store's folder), checking that it rewrote the
-    store's sorted files."""
+    """Record each compaction (the store's folder). (Whether it rewrites the store's
+    sorted files depends on what RocksDB's own background compaction did first: a CI run
+    found a store it had already compacted, so that is not checked here.)"""
     compacted: list[Path] = []
     optimize = kg.store._optimize
     compact = kg.store.GraphWriter._compact
 
     def spied(self) -> None:
-        before = {p.name for p in self._new.iterdir() if p.suffix == ".sst"}
         compact(self)
-        assert before != {p.name for p in self._new.iterdir() if p.suffix == ".sst"}, "nothing was compacted"
         compacted.append(self.folder)
 
     monkeypatch.setattr("kg.store._optimize", optimize)
