@@ -157,7 +157,8 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             writer.add_nquads(name, data, digest)
         # all the report needs of the records and the builder, so that neither is held
         # through related events (at 100,000 events they are gigabytes)
-        diagnostics = the_site.diagnostics + [d for r in records for d in r.diagnostics] + builder.diagnostics
+        diagnostics = the_site.diagnostics + mapping_diagnostics(the_mapping) \
+            + [d for r in records for d in r.diagnostics] + builder.diagnostics
         diagnostics += _series_diagnostics(series, records)
         diagnostics += vocabulary_diagnostics(records, the_mapping)
         files_by_kind = Counter(r.kind for r in records)
@@ -360,6 +361,18 @@ def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuild
                     found.add(res.iri or "unresolved:" + str(value).strip().lower())
         out[r.iri] = found
     return out
+
+
+def mapping_diagnostics(mapping: Mapping) -> list[Diagnostic]:
+    """What a valid mapping still keeps kg from doing: series and related events are found
+    among the pages of the kind named ``event`` (a site's own name for it finds none)."""
+    if "event" in mapping.kinds:
+        return []
+    return [Diagnostic(
+        "no-event-kind", "warning", f"the mapping has no kind named `event` (it has {', '.join(mapping.kinds)}), "
+        "so kg finds no series and no related events: it looks for them among `event` pages",
+        str(mapping.source), hint="name the kind of the site's events `event:` and give it the site's "
+        "collection, e.g. `collection: talks`")]
 
 
 def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diagnostic]:

@@ -6,6 +6,7 @@ and expects a :class:`MappingError` naming the file and the line of the mistake.
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -202,3 +203,19 @@ def test_the_cli_prints_one_error_line_and_exits_2(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"Error: {bad}:{line}: kind `event`, key `dates`: `split` is not a valid regex")
     assert result.stderr.count("\n") == 1 and "Hint: " in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_mapping_without_an_event_kind_says_what_it_loses(tmp_path: Path) -> None:
+    """A site that named its events' kind `talk` got no series and no related events, without a word."""
+    text, _ = changed("  event:\n", "  talk:\n")
+    (tmp_path / "mapping.yml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE_SITE), "--out", str(tmp_path / "g"),
+                                      "--mapping", str(tmp_path / "mapping.yml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    [said] = [d for d in report["diagnostics"] if d["code"] == "no-event-kind"]
+    assert said["severity"] == "warning" and said["path"] == str(tmp_path / "mapping.yml")
+    assert "no kind named `event` (it has talk, " in said["message"] and "collection: talks" in said["hint"]
+    assert report["series"] == []
+    shipped = CliRunner().invoke(cli, ["build", str(EXAMPLE_SITE), "--out", str(tmp_path / "s"), "--format", "json"])
+    assert "no-event-kind" not in shipped.output
