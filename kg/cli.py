@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import open_graph, run_query
-from .errors import KgError, counted, with_hint
+from .errors import Diagnostic, KgError, StoreError, counted
 from .query import FORMATS, format_result, load, names
 
 DEFAULT_GRAPH = "graphs"
@@ -163,8 +163,7 @@ def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str
     lines.append(f"  {counted(report.get('errors', 0), 'error')}, {counted(report.get('warnings', 0), 'warning')}")
     shown = [d for d in diags if d["severity"] in ("error", "warning")]
     for d in shown[:limit] if limit else shown:
-        where = d.get("path", "") + (f":{d['line']}" if d.get("line") else "")
-        lines.append(f"  {where}: {d['severity']}: {with_hint(d['message'], d.get('hint'))}")
+        lines.append(f"  {Diagnostic(**d)}")  # (the report's dicts are Diagnostic.to_dict()'s)
     if limit and len(shown) > limit:
         lines.append(f"  … {len(shown) - limit} more (kg build -v, or see report.json)")
     return "\n".join(lines) + "\n"
@@ -299,7 +298,7 @@ def stats(graph_dir: str, fmt: str) -> None:
     graph = open_graph(graph_dir)
     report = dict(graph.report)
     report_file = Path(graph_dir) / REPORT_FILE
-    if not report and not report_file.exists():  # what the store alone can tell
+    if not report_file.exists():  # (graph.report is then {}): what the store alone can tell
         note = (f"no build report ({report_file} is missing): files, nodes, series and problems are unknown; "
                 f"kg build writes it")
         if fmt == "json":
@@ -309,7 +308,6 @@ def stats(graph_dir: str, fmt: str) -> None:
             click.echo(f"Graph in {graph_dir}: {counted(len(graph), 'quad')}; {note}")
         return
     if "files" not in report:
-        from .errors import StoreError
         raise StoreError("not a kg build report: it has no `files`", path=report_file,
                          hint="run `kg build SITE --out DIR` again to write it")
     report["quads"] = len(graph)

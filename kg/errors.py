@@ -28,10 +28,7 @@ class KgError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
-        return with_hint(where + self.message, self.hint)
+        return with_hint(_where(self.path, self.line) + self.message, self.hint)
 
 
 class SiteError(KgError):
@@ -55,6 +52,11 @@ class StoreError(KgError):
 
 
 SEVERITIES = ("error", "warning", "info")
+
+
+def _where(path: str | None, line: int | None) -> str:
+    """``path:line: `` before a message (``path: `` without a line; nothing without a path)."""
+    return path + (f":{line}" if line else "") + ": " if path else ""
 
 
 def with_hint(message: str, hint: str | None) -> str:
@@ -88,10 +90,7 @@ class Diagnostic:
     hint: str | None = None
 
     def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
-        return f"{where}{self.severity}: {with_hint(self.message, self.hint)}"
+        return f"{_where(self.path, self.line)}{self.severity}: {with_hint(self.message, self.hint)}"
 
     def to_dict(self) -> dict:
         """The diagnostic as a JSON-ready dict, without empty fields."""

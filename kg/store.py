@@ -265,8 +265,8 @@ def read_report(path: Path) -> dict[str, Any]:
     """The build report at ``path``; ``{}`` when there is none.
 
     Raises:
-        StoreError: it cannot be read, is not JSON (a build stopped while writing it,
-            say) or is JSON but not an object, as every report is.
+        StoreError: it cannot be read, is not JSON (written by hand or by another
+            tool: kg puts it in place whole) or is JSON but not an object, as every report is.
     """
     hint = "run `kg build SITE --out DIR` again to write it"
     try:
