@@ -148,9 +148,28 @@ def _written(node: yaml.Node, limit: int = 1000) -> str:
     return text if size < limit else text[:limit] + "…"
 
 
+#: Tags Psych turns into a Ruby object of a class Jekyll does not let it load
+#: (``Psych::DisallowedClass``, checked with Psych 4.0): Jekyll reads none of the file's
+#: front matter. (``!ruby/array``, ``!ruby/hash`` without a class are a list and a mapping.)
+_PSYCH_REFUSES = re.compile(
+    r"!(?:ruby/(?:object|struct|exception|sym|range|regexp|class|module|encoding)"
+    r"|(?:seq|map|str|ruby/(?:array|hash|string|hash-with-ivars|marshalable)):.)")
+_PSYCH_REFUSAL = "Jekyll's YAML reader refuses (\"Tried to load unspecified class\") the Ruby type tag"
+#: Local tags Psych reads as a YAML type (``!binary`` as ``!!binary``), on a value of the
+#: kind it reads them on: (kind of node, YAML type).
+_PSYCH_SHORTHANDS: dict[str, tuple[type, str]] = {
+    "!binary": (yaml.ScalarNode, "binary"), "!float": (yaml.ScalarNode, "float"),
+    "!str": (yaml.ScalarNode, "str"), "!ruby/string": (yaml.ScalarNode, "str"),
+    "!omap": (yaml.SequenceNode, "omap"), "!seq": (yaml.SequenceNode, "seq"),
+    "!ruby/array": (yaml.SequenceNode, "seq"), "!set": (yaml.MappingNode, "set"),
+    "!map": (yaml.MappingNode, "map"), "!ruby/hash": (yaml.MappingNode, "map")}
+
+
 def _tag_name(tag: str) -> str:
     """A tag as an editor writes it (``!!int``, ``!foo``)."""
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    if tag.startswith("tag:yaml.org,2002:"):
+        return "!!" + tag[len("tag:yaml.org,2002:"):]
+    return tag if tag.startswith("!") else f"!<{tag}>"  # (a tag written in full: `!<tag:example.org,2024:x>`)
 
 
 def _duplicate_hint(key: str, lists: bool) -> str:
@@ -255,6 +274,40 @@ class _Constructor(SafeConstructor):
         yield data
         data.extend(self.construct_mapping(item, deep=True) for item in self._single_pairs(node))
 
+    def construct_undefined(self, node: yaml.Node) -> Any:
+        """A value under a tag kg has no type for (``!foo bar``), read as Psych reads it:
+        a tag naming a Ruby type (``!ruby/object:Foo``) is refused (raised: Jekyll then
+        reads none of the file's front matter); ``!binary``, ``!float``, ``!str`` and the
+        like are the YAML types of that name; any other tag is ignored, the value read as
+        if it had none (``!foo 12`` is 12) and the tag noted (``yaml-tag``), for the text
+        after a ``!`` at the start of a value is silently lost in Jekyll."""
+        tag = node.tag
+        name = _tag_name(tag)
+        if _PSYCH_REFUSES.match(tag):
+            raise ConstructorError(None, None, f"{_PSYCH_REFUSAL} `{name}`", node.start_mark)
+        same = _PSYCH_SHORTHANDS.get(tag)
+        if same is not None and isinstance(node, same[0]):
+            read_as = "tag:yaml.org,2002:" + same[1]
+        else:
+            plain = isinstance(node, yaml.ScalarNode) and not node.style
+            read_as = self.resolve(type(node), node.value, (plain, False))
+            where = f"the value of `{self.top_key}`" if self.top_key is not None else "a key"
+            shown = _written(node)
+            kept = "nothing" if shown == "" else _shown(shown)
+            text = f"{name} {node.value}".strip() if isinstance(node, yaml.ScalarNode) else None
+            self.notes.append(_Note(
+                "yaml-tag", "warning", f"{where} starts with `{name}`, which YAML reads as a tag (a type for "
+                f"the value) that Jekyll does not know: Jekyll ignores it and reads only what follows it, {kept}; "
+                "so does kg", self.line_of(node),
+                (f"if `{name}` is part of the text, put the whole value in quotes ({_quoted(text)}); else "
+                 f"remove `{name}`") if text is not None else f"remove `{name}`", name))
+        copy: yaml.Node
+        if isinstance(node, yaml.ScalarNode):
+            copy = yaml.ScalarNode(read_as, node.value, node.start_mark, node.end_mark, node.style)
+        else:
+            copy = type(node)(read_as, node.value, node.start_mark, node.end_mark, node.flow_style)
+        return self.yaml_constructors[read_as](self, copy)
+
     def _single_pairs(self, node: yaml.Node) -> list[yaml.MappingNode]:
         """The items of an ``!!omap`` or ``!!pairs``: a list of one-key mappings."""
         if not isinstance(node, yaml.SequenceNode) or not all(
@@ -348,6 +401,7 @@ for _tag, _method in [("int", "construct_yaml_int"), ("float", "construct_yaml_f
                       ("binary", "construct_yaml_binary"), ("set", "construct_yaml_set"),
                       ("omap", "construct_yaml_omap"), ("pairs", "construct_yaml_pairs")]:
     _Constructor.add_constructor("tag:yaml.org,2002:" + _tag, getattr(_Constructor, _method))
+_Constructor.add_constructor(None, _Constructor.construct_undefined)
 
 
 class _Loader(_Parser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
@@ -371,7 +425,9 @@ class Field:
     key: str
     value: Any
     line: int
-    text: str | None = None  # a scalar's text as written (``true`` for True, ``2025-01-15`` for a date)
+    #: a plain (unquoted) scalar's text as written (``true`` for True, ``2025-01-15`` for a
+    #: date); None for a quoted or block scalar (its value is its text), a list or a mapping
+    text: str | None = None
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # pickled as the arguments of its constructor: the setstate dataclasses give
@@ -429,8 +485,10 @@ class SourceFile(LazyLists):
         return {f.key: f.value for f in self.fields}
 
 
-def read_file(path: Path, relpath: str) -> SourceFile:
-    """Read the file at ``path``; problems become diagnostics on the result, never exceptions."""
+def read_file(path: Path, relpath: str, post: bool = False) -> SourceFile:
+    """Read the file at ``path``; problems become diagnostics on the result, never
+    exceptions. ``post``: the file is in a ``_posts`` folder, which Jekyll reads as a
+    post whatever its first line (see :func:`parse_text`)."""
     src = SourceFile(path=path, relpath=relpath)
     try:
         src.stamp = file_stamp(path)
@@ -439,7 +497,7 @@ def read_file(path: Path, relpath: str) -> SourceFile:
         src.diagnostics.append(Diagnostic("read-error", "error", f"cannot read file: {exc.strerror}", relpath))
         return src
     src.sha1 = hashlib.sha1(raw).hexdigest()
-    return parse_text(raw, src)
+    return parse_text(raw, src, post)
 
 
 SETTLED_NS = 2_000_000_000  # see file_stamp()
@@ -481,8 +539,16 @@ def sha1_since(path: str | Path, then: tuple[Stamp, str] | None) -> tuple[str, S
         return hashlib.file_digest(fh, "sha1").hexdigest(), stamp
 
 
-def parse_text(raw: bytes, src: SourceFile) -> SourceFile:
-    """Fill ``src`` from the bytes of a file (see :func:`read_file`)."""
+def parse_text(raw: bytes, src: SourceFile, post: bool = False) -> SourceFile:
+    """Fill ``src`` from the bytes of a file (see :func:`read_file`).
+
+    ``src.has_front_matter`` says whether Jekyll makes a document (a page) of the file.
+    A collection's file is one only if its first line is ``---``
+    (``Jekyll::Utils.has_yaml_header?``, on the bytes: a byte order mark before it makes
+    the file a static file); a ``post`` always is (``Jekyll::PostReader``, which reads
+    the text without its byte order mark): without front matter, it is a post of the
+    date and title its name gives.
+    """
     def report(code: str, severity: str, message: str, line: int | None = None,
                key: str | None = None, hint: str | None = None, value: str | None = None) -> None:
         src.diagnostics.append(Diagnostic(code, severity, message, src.relpath, line, key, value=value, hint=hint))
@@ -500,19 +566,33 @@ def parse_text(raw: bytes, src: SourceFile) -> SourceFile:
         text = raw.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
+        if not post and _JEKYLL_HEADER.match(text):
+            report("bom", "warning", "the file starts with a byte order mark (an invisible character some "
+                   "editors write) before its `---`, so Jekyll sees no front matter: it copies the file as it "
+                   "is, as a static file, and makes no page of it; kg keeps its values on the file", 1,
+                   hint="save the file as UTF-8 without a byte order mark (BOM)")
+            _split(text, src, report, post=True)  # (its values, read as Jekyll would without the mark)
+            src.has_front_matter = False
+            src.body, src.body_line = _unix(text), 1
+            return src
         report("bom", "info", "file starts with a byte order mark; ignored", 1)
+    _split(text, src, report, post)
+    return src
+
+
+def _split(text: str, src: SourceFile, report: Any, post: bool) -> None:
+    """Split ``text`` into front matter (read into ``src.fields``) and body."""
     if "\r" in text:
-        _split_carriage_returns(text, src, report)
-        return src
+        _split_carriage_returns(text, src, report, post)
+        return
     match = _FRONT_MATTER.match(text)
     if not match:
-        _no_front_matter(text, src, report)
-        return src
+        _no_front_matter(text, src, report, post)
+        return
     src.has_front_matter = True
     src.body = text[match.end():]
     src.body_line = text.count("\n", 0, match.end()) + 1
     _load_yaml(match.group(1), src, report)
-    return src
 
 
 def _unix(text: str) -> str:
@@ -520,7 +600,7 @@ def _unix(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _split_carriage_returns(text: str, src: SourceFile, report: Any) -> None:
+def _split_carriage_returns(text: str, src: SourceFile, report: Any, post: bool = False) -> None:
     """Split a file holding carriage returns as Jekyll does: by its front-matter regex on
     the text as written, where only a line feed ends a line (a Windows CRLF does, a
     carriage return alone, as old Mac files have, does not); then read each part with
@@ -530,9 +610,9 @@ def _split_carriage_returns(text: str, src: SourceFile, report: Any) -> None:
         unix = _unix(text)
         ours = _FRONT_MATTER.match(unix)
         if ours is None:
-            _no_front_matter(unix, src, report)
+            _no_front_matter(unix, src, report, post)
         else:
-            _hidden_by_line_endings(text, unix, ours, src, report)
+            _hidden_by_line_endings(text, unix, ours, src, report, post)
         return
     opening = text[: text.index("\n") + 1]  # `---`, spaces and carriage returns, a line feed
     closing = jekyll.start("close")
@@ -547,10 +627,19 @@ def _split_carriage_returns(text: str, src: SourceFile, report: Any) -> None:
 _LINE_ENDINGS_HINT = "save the file with Unix (LF) or Windows (CRLF) line endings"
 
 
-def _hidden_by_line_endings(text: str, unix: str, ours: re.Match[str], src: SourceFile, report: Any) -> None:
+def _hidden_by_line_endings(text: str, unix: str, ours: re.Match[str], src: SourceFile, report: Any,
+                            post: bool = False) -> None:
     """Front matter that would be read were every carriage return a line end, but that
     Jekyll does not see: report why, and do what Jekyll does."""
     src.body = unix
+    if post and not _JEKYLL_HEADER.match(text):
+        # a post all the same (Jekyll::PostReader reads every dated file), without its keys
+        src.has_front_matter = True
+        report("line-endings", "error",
+               "the file's lines end in carriage returns alone (old Mac line endings), which Jekyll does not "
+               "take for the ends of lines, so it sees no front matter: it makes a post of the file without "
+               "any of its keys, and shows them as text", 1, hint=_LINE_ENDINGS_HINT)
+        return
     if _JEKYLL_HEADER.match(text):
         # Jekyll makes a page of it (its first line is `---`), but finds no closing line:
         # it reads none of the keys and shows them as text, as for unclosed front matter
@@ -570,9 +659,15 @@ def _hidden_by_line_endings(text: str, unix: str, ours: re.Match[str], src: Sour
     _load_yaml(ours.group(1), src, report)
 
 
-def _no_front_matter(text: str, src: SourceFile, report: Any) -> None:
+def _no_front_matter(text: str, src: SourceFile, report: Any, post: bool = False) -> None:
+    """A file without (closed, YAML) front matter: a static file for Jekyll, but a post
+    (``post``), which Jekyll makes a page of all the same."""
     src.body = text
     first = text.split("\n", 1)[0].strip()
+    if post and first != "+++":
+        # Jekyll makes a post of it all the same, its date and title from its name (TOML
+        # values, which are no post's data, stay on the file as in any other file)
+        src.has_front_matter = True
     if first == "---":
         # Jekyll still makes a page of it (its first line is `---`) but reads no keys
         src.has_front_matter = True
@@ -592,9 +687,10 @@ def _no_front_matter(text: str, src: SourceFile, report: Any) -> None:
             report("toml-error", "error", f"TOML front matter cannot be read either: {exc}", 1)
             meta = {}
         src.fields.extend(Field(str(k), v, 1) for k, v in meta.items())
-    else:
+    elif not post:
         report("no-front-matter", "warning",
-               "file has no front matter, so Jekyll copies it as a static file", 1,
+               "file has no front matter, so Jekyll makes no page of it: it is a static file, copied to the "
+               "site as it is if its collection has pages (`output: true`)", 1,
                hint="start the file with a `---` line, the keys, and a closing `---`")
 
 
@@ -665,7 +761,9 @@ def _load_yaml(text: str, src: SourceFile, report: Any, offset: int = 2) -> None
         if key == "<<":
             report("yaml-merge-key", "warning", "YAML merge key `<<` kept as a plain key", line, key)
         if type(value_node) is scalar:
-            text_value = value_node.value
+            # the text as written of a plain scalar (what Jekyll's YAML 1.1 reader resolves by its
+            # look: `published: no` is false to it, `published: "no"` text)
+            text_value = None if value_node.style else value_node.value
         else:
             text_value = None
             if type(value_node) is sequence and not all(type(n) is scalar for n in value_node.value):
@@ -719,7 +817,8 @@ def _report_duplicates(fields: list[Field], report: Any) -> None:
         if len(fields) < 2:
             continue
         last = fields[-1]
-        kept = last.text if last.text is not None else json.dumps(last.value, ensure_ascii=False, default=str)
+        kept = last.text if last.text is not None else last.value if isinstance(last.value, str) else \
+            json.dumps(last.value, ensure_ascii=False, default=str)
         lines = _and([f.line for f in fields])
         hint = _duplicate_hint(key, any(isinstance(f.value, list) for f in fields))
         for f in fields[1:]:
@@ -887,12 +986,12 @@ def _value_error(exc: Exception, key: str | None, line: int, offset: int) -> tup
     what = f"the value of `{key}`" if key is not None else "a key"
     if isinstance(exc, RecursionError):
         return where, f"{what} nests lists or mappings too deeply to be read", "write it with less nesting"
-    tag = re.search(r"could not determine a constructor for the tag '([^']*)'", problem)
-    if tag:
-        name = _tag_name(tag.group(1))
-        return (where, f"{what} cannot be read: kg does not know the YAML tag `{name}` written before it",
-                f"remove `{name}`: Jekyll ignores it and reads the value after it; a value that starts "
-                "with `!` must be put in quotes")
+    if problem.startswith(_PSYCH_REFUSAL):
+        name = problem[len(_PSYCH_REFUSAL):].strip(" `")
+        return (where, f"{what} cannot be read: it starts with `{name}`, a tag naming a Ruby type, which "
+                "Jekyll's YAML reader refuses (\"Tried to load unspecified class\"): Jekyll reads none of "
+                "this file's front matter; kg leaves out only this value",
+                f"remove `{name}`; a value that starts with `!` must be put in quotes")
     return where, f"{what} cannot be read: {problem}", "remove the `!!` tag, or write a value that fits it"
 
 

@@ -358,9 +358,10 @@ class GraphBuilder:
                         yield from self.extra_quads(r, s, g, rule.key, d, line)
                         d = d.date()
                     if d is None:
-                        self.diagnostics.append(Diagnostic(
-                            "bad-date", "warning", f"`{rule.key}` is not a date: {part!r}", r.relpath, line,
-                            rule.key, str(part), hint=date_problem(part) or "write dates as YYYY-MM-DD"))
+                        if not any(x.code == "invalid-date" and x.line == line for x in r.diagnostics):
+                            self.diagnostics.append(Diagnostic(  # (else that error says why, at this line)
+                                "bad-date", "warning", f"`{rule.key}` is not a date: {part!r}", r.relpath, line,
+                                rule.key, str(part), hint=date_problem(part) or "write dates as YYYY-MM-DD"))
                         yield from self.extra_quads(r, s, g, rule.key, part, line)
                     else:
                         yield Quad(s, p, literal(d), g)

@@ -298,6 +298,8 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
         for r in records:
             if r.relpath not in kept:
                 key = "" if r.relpath in people else staff_key
+                if any(d.code == "future-date" for d in r.diagnostics):
+                    key += "\x00future"  # (right until its date passes: never taken from the cache, read again)
                 kept[r.relpath] = (_cache_key(r.source.sha1, key), r)
                 if r.source.stamp is not None:
                     cache.fresh_stamps[r.relpath] = (r.source.stamp, r.source.sha1)
@@ -353,7 +355,7 @@ def _read_chunk(site: Site, mapping: Mapping, staff: list[str], files: list[tupl
     for label, path in files:
         coll = site.collections[label]
         kind = mapping.kind_of_collection(label)
-        src = read_file(path, site.relpath(path))
+        src = read_file(path, site.relpath(path), post=label == "posts")
         url_path = site.page_url(coll, path, src.data, src) if src.has_front_matter else None
         record = make_record(site, kind, src, url_path, label)
         body_facts(record, kind, staff, site_name)

@@ -11,10 +11,15 @@ uses, and says so, in a diagnostic naming the file and line, where kg does other
   left out with an ``error``; files kg cannot read as it reads markdown, a folder it
   cannot open, with a ``warning``;
 - a document Jekyll reads but writes no page of (``published: false``, a file in
-  ``_posts`` without a date in its name) keeps its data in the graph under an IRI of
-  its own, never the page URL it will not have;
-- a permalink placeholder Jekyll does not know (``:titel``: Jekyll stops the build) is
-  an ``error`` where it is written, and the pages using it get no page URL.
+  ``_posts`` without a date in its name, a date after the time of the build without
+  ``future: true``) keeps its data in the graph under an IRI of its own, never the page
+  URL it will not have;
+- a permalink placeholder Jekyll does not know (``:titel``: Jekyll stops the build), a
+  ``date:`` it cannot read (``2024-13-01``) are an ``error`` where they are written, and
+  the pages they touch get no page URL.
+
+Which files are documents is Jekyll's rule too (see :func:`kg.frontmatter.parse_text`):
+a post always, a collection's file only if its first line is ``---``.
 
 Dates in URLs are taken in the site's ``timezone:`` (UTC when it has none; Jekyll uses
 the machine's, which is UTC on GitHub Pages).
@@ -38,7 +43,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from .errors import Diagnostic, SiteError
-from .frontmatter import MONTHS, YMD, ruby_date
+from .frontmatter import MONTHS, YMD, date_problem, ruby_date
 
 if TYPE_CHECKING:  # (frontmatter does not import this module: no cycle)
     from .frontmatter import SourceFile
@@ -93,7 +98,9 @@ JEKYLL_MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"  # Jekyll's default `markdow
 DEFAULT_EXCLUDES = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
                     "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/")
 SPECIAL_FIRST_CHARACTERS = "._#~"  # Jekyll::EntryFilter: names starting so are not read
-_FALSE_WORDS = frozenset({"no", "No", "NO", "off", "Off", "OFF"})  # also false to Jekyll (YAML 1.1)
+_PSYCH_FALSE = frozenset({"no", "off", "false"})  # false to Jekyll's YAML reader, in any case, unquoted
+_PSYCH_TRUE = frozenset({"yes", "on", "true"})
+_ABSENT = object()  # a key a document does not have
 
 
 def _file_paths(directory: str, unreadable: list[tuple[str, OSError]] | None = None) -> list[str]:
@@ -245,6 +252,10 @@ class Site:
     config: dict[str, Any] = field(default_factory=dict)
     timezone: dt.tzinfo = dt.timezone.utc
     defaults: list[DefaultSet] = field(default_factory=list)
+    #: ``future:`` of _config.yml: whether Jekyll writes pages dated after ``time``
+    future: bool = False
+    #: the time of the build, as Jekyll's ``site.time`` (``time:`` of _config.yml, else now)
+    time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     diagnostics: list[Diagnostic] = field(default_factory=list)
     config_lines: dict[tuple, int] = field(default_factory=dict, repr=False)
     _noted: set = field(default_factory=set, repr=False, compare=False)
@@ -311,6 +322,8 @@ class Site:
         the collections folder and in each folder below it Jekyll enters (not ones
         starting with ``_ . # ~``, not excluded, not linked)."""
         found, stack = [], [self.collections_root]
+        if not self.collections_root.is_dir():
+            return []  # (no such folder: said where _config.yml names it)
         while stack:
             folder = stack.pop()
             if (folder / "_posts").is_dir():
@@ -451,7 +464,8 @@ class Site:
                  source: SourceFile | None = None) -> str | None:
         """The URL path Jekyll gives this document, or ``None`` if Jekyll writes no page
         of it: its collection has no output, ``published: false`` (here or in
-        ``defaults:``), a post whose name has no date, a permalink Jekyll cannot fill.
+        ``defaults:``), a post whose name has no date, a date after the time of the
+        build (without ``future: true``), a date or a permalink Jekyll stops on.
 
         ``data`` is the front matter; ``defaults:`` of ``_config.yml`` fill in what it
         does not say. With ``source`` (the file as read), each reason Jekyll writes no
@@ -475,7 +489,16 @@ class Site:
                    "date, and makes no page of this one; kg keeps its data under an IRI of its own",
                    hint="name it YYYY-MM-DD-title" + (_suffix(name) or ".md"))
             return None
-        if dated and dated.date is None and _setting(data, defaults, "date", None) in (None, False):
+        date = _setting(data, defaults, "date", _ABSENT)
+        if date is not _ABSENT and (hint := _unreadable_date(date)) is not None:
+            in_defaults = data.get("date") is None and "date" in defaults
+            written = "`date:` has no value" if date is None or (isinstance(date, str) and not date.strip()) \
+                else f"`date: {_yaml_text(date)}` is not a date"
+            report("invalid-date", "error", f"{written}{' (from `defaults:` in _config.yml)' if in_defaults else ''}"
+                   f": Jekyll stops the build on it (\"Invalid date '{_ruby_text(date)}'\"), so kg gives the page no "
+                   "address", None if in_defaults else "date", _yaml_text(date), hint=hint)
+            return None
+        if dated and dated.date is None and date is _ABSENT:
             report("bad-name-date", "error", f"the date in the file name, {dated.written}, is not a "
                    "date: Jekyll stops the build on it (\"does not have a valid date in the filename\"), so kg gives "
                    "the page no address", hint="correct the date in the file name, or add `date:`")
@@ -494,15 +517,39 @@ class Site:
                        "`categories: news events`")
                 return None
         published = _setting(data, defaults, "published", True)
-        if published is None or published is False or (isinstance(published, str) and published in _FALSE_WORDS):
-            in_defaults = data.get("published") is None and "published" in defaults
-            report("unpublished", "info", "Jekyll makes no page of this file (`published: "
-                   f"{_yaml_text(published)}`{' in defaults: of _config.yml' if in_defaults else ''}) unless "
+        in_defaults = data.get("published") is None and "published" in defaults
+        shown = _yaml_text(published)
+        if isinstance(published, str) and not in_defaults:
+            # Jekyll's YAML reader (YAML 1.1) reads `no`, `off` and `false` written without
+            # quotes, in any case, as false; kg keeps the text (YAML 1.2)
+            plain = _plain_text(source, "published", published)
+            if plain is not None and plain.lower() in _PSYCH_FALSE:
+                published, shown = False, plain
+            elif published.strip().lower() not in _PSYCH_TRUE:
+                written = plain if plain is not None else f'"{published}"'
+                report("bad-boolean", "warning", f"`published: {written}` is text, not true or false: Jekyll "
+                       "takes any text for true, and publishes the page",
+                       "published", published, hint="write `published: false` (without quotes) to leave the page "
+                       "unpublished, or delete the `published:` line")
+        if published is None or published is False:
+            report("unpublished", "info", f"Jekyll makes no page of this file (`published: {shown}`"
+                   f"{' in defaults: of _config.yml' if in_defaults else ''}) unless "
                    "built with --unpublished; kg keeps its data under an IRI of its own",
-                   None if in_defaults else "published", _yaml_text(published))
+                   None if in_defaults else "published", shown)
             return None
         if not coll.output:
             return None
+        if not self.future:
+            when, _ = self._date(data, defaults, dated)
+            if when is not None and when > self.time:
+                in_file = data.get("date") is not None
+                day = when.strftime("%Y-%m-%d" if when.time() == dt.time() else "%Y-%m-%d %H:%M:%S %z")
+                report("future-date", "info", f"Jekyll makes no page of this file: its date, {day}, is after the "
+                       "time of the build, and _config.yml does not say `future: true`; kg keeps its data under "
+                       "an IRI of its own", "date" if in_file else None, day,
+                       hint="set `future: true` in _config.yml to have Jekyll write pages dated in the future "
+                       "(else Jekyll writes this one once its date has passed)")
+                return None
         template: Any = _setting(data, defaults, "permalink", None)
         from_file = data.get("permalink") is not None and data.get("permalink") is not False
         if template is None or template is False:
@@ -589,30 +636,37 @@ class Site:
         site's time zone, one without an offset being UTC), else the file name's; with
         why there is none."""
         value = _setting(data, defaults, "date", None)
-        tz = self.timezone
         if value is None or value is False:
             if dated is None or dated.date is None:
                 return None, "the file has no `date:` and its name no date (Jekyll takes the time of the build)"
-            return dt.datetime(dated.date.year, dated.date.month, dated.date.day, tzinfo=tz), ""
-        try:
-            if isinstance(value, dt.datetime):
-                return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(tz), ""
-            if isinstance(value, dt.date):
-                return dt.datetime(value.year, value.month, value.day, tzinfo=tz), ""
-            if isinstance(value, str):  # (Jekyll: Time.parse, in the site's zone unless the text has one)
-                try:
-                    parsed = dt.datetime.fromisoformat(value.strip())
-                except ValueError:
-                    m = _DAY.fullmatch(value.strip())
-                    day = ruby_date(m[1], m[2], m[3]) if m else None
-                    if day is None:
-                        return None, f"kg cannot read `date: {value}` as Jekyll's Time.parse would"
-                    parsed = dt.datetime(day.year, day.month, day.day)
-                return (parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)), ""
-        except (OverflowError, ValueError):  # (9999-12-31T23:59:59Z is in the year 10000 in Tokyo)
-            return None, (f"`date: {_yaml_text(value)}` is too near the year 1 or 9999 for kg to take it in the "
-                          "site's time zone (Jekyll can)")
-        return None, f"`date: {_yaml_text(value)}` is not a date (Jekyll stops the build on it)"
+            return dt.datetime(dated.date.year, dated.date.month, dated.date.day, tzinfo=self.timezone), ""
+        return _as_time(value, self.timezone)
+
+
+def _as_time(value: Any, tz: dt.tzinfo, key: str = "date") -> tuple[dt.datetime | None, str]:
+    """A ``date:`` (or ``time:``, ``key``) value as a time in the site's time zone
+    ``tz``, as Jekyll reads it: a YAML timestamp moved into the zone (one without an
+    offset being UTC), a day at its midnight there, text as Ruby's ``Time.parse`` reads
+    the dates kg knows (in the zone unless it names one); with why there is none."""
+    try:
+        if isinstance(value, dt.datetime):
+            return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(tz), ""
+        if isinstance(value, dt.date):
+            return dt.datetime(value.year, value.month, value.day, tzinfo=tz), ""
+        if isinstance(value, str):  # (Jekyll: Time.parse, in the site's zone unless the text has one)
+            try:
+                parsed = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                m = _DAY.fullmatch(value.strip())
+                day = ruby_date(m[1], m[2], m[3]) if m else None
+                if day is None:
+                    return None, f"kg cannot read `{key}: {value}` as Jekyll's Time.parse would"
+                parsed = dt.datetime(day.year, day.month, day.day)
+            return (parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)), ""
+    except (OverflowError, ValueError):  # (9999-12-31T23:59:59Z is in the year 10000 in Tokyo)
+        return None, (f"`{key}: {_yaml_text(value)}` is too near the year 1 or 9999 for kg to take it in the "
+                      "site's time zone (Jekyll can)")
+    return None, f"`{key}: {_yaml_text(value)}` is not a date (Jekyll stops the build on it)"
 
 
 _DAY = re.compile(YMD)
@@ -644,6 +698,32 @@ def _setting(data: dict[str, Any], defaults: dict[str, Any], key: str, absent: A
     if key in defaults:
         return defaults[key]
     return None if key in data else absent
+
+
+def _plain_text(source: SourceFile | None, key: str, value: str) -> str | None:
+    """The text of ``key``'s value (text, ``value``) as written when written without
+    quotes, which Jekyll's YAML reader reads by its look (YAML 1.1: ``no`` is false);
+    ``None`` when quoted. Without the file (``source``), the value is taken as unquoted."""
+    if source is None:
+        return value
+    f = next((f for f in reversed(source.fields) if f.key == key), None)
+    return f.text if f is not None else value
+
+
+_WRITTEN_DAY = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:$|[Tt \t])")
+
+
+def _unreadable_date(value: Any) -> str | None:
+    """What to do about a ``date:`` Jekyll stops the build on (Ruby's ``Time.parse``
+    cannot read it: "Invalid date"), or ``None`` when it reads it or kg cannot tell: no
+    value, ``true`` or ``false``, a day written year-month-day that cannot be
+    (``2024-13-01``, ``2024-02-32``; ``2024-02-30`` is read as 1 March)."""
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        return "write the date, `date: YYYY-MM-DD`, or delete the `date:` line"
+    m = _WRITTEN_DAY.match(value) if isinstance(value, str) else None
+    if m is None or (1 <= int(m[2]) <= 12 and 1 <= int(m[3]) <= 31):
+        return None
+    return date_problem(value) or "write the date as YYYY-MM-DD"
 
 
 def _known(name: str) -> str | None:
@@ -1088,6 +1168,16 @@ def _read_settings(site: Site) -> None:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # (OSError: a folder's name)
             note("bad-timezone", "warning", f"`timezone: {tz}` is not a time zone kg knows: dates in page URLs "
                  "are taken in UTC", ("timezone",), hint="an IANA name such as Europe/London", value=tz)
+    site.future = config.get("future") not in (None, False)  # (Ruby's truth: any value but nil and false)
+    when = config.get("time")
+    if when is not None and not site.future:  # (only what is dated in the future needs it)
+        at, problem = _as_time(when, site.timezone, "time")
+        if at is None:
+            note("bad-setting", "warning", f"{problem}: kg takes the time it is run to tell which pages are "
+                 "dated in the future", ("time",),
+                 hint="write the time as `time: 2024-05-01 12:00:00 +00:00`", value=_yaml_text(when))
+        else:
+            site.time = at
     for key in ("exclude", "include"):
         if key in config and not isinstance(config[key], list):
             note("bad-setting", "error", f"`{key}:` must be a list: Jekyll stops the build on it "
@@ -1120,6 +1210,18 @@ def _read_settings(site: Site) -> None:
         note("bad-setting", "error", f"`collections_dir:` must be the name of a folder, not "
              f"{_flow(given_dir)}: Jekyll stops the build on it (kg reads the collections from the site's "
              "folder)", ("collections_dir",), hint="collections_dir: my_collections", value=_flow(given_dir))
+    elif given_dir and not site.collections_root.is_dir():
+        # Jekyll says nothing, and reads no document of any collection, nor any post
+        folder = site._shown(site.collections_root)
+        here = [f"`{p.name}`" for p in sorted(site.root.glob("_*")) if p.is_dir()
+                and p.name[1:] in site.collections]
+        note("missing-collections-dir", "warning", f"the collections folder `collections_dir:` names, {folder}/, "
+             "does not exist: Jekyll reads no collection and no post, without a word, and kg reads none either",
+             ("collections_dir",),
+             hint=f"the collection folders ({', '.join(here)}) are in the site's own folder: delete the "
+             f"`collections_dir:` line, or move them into {folder}/" if here else
+             f"create the folder {folder}/ and move the collection folders (`_posts` and the like) into it, "
+             "or correct `collections_dir:`", value=given_dir)
     declared = config.get("collections")
     for i, label in enumerate(declared if isinstance(declared, (dict, list)) else []):
         if not isinstance(label, str):

@@ -322,12 +322,16 @@ def test_toml_front_matter_values_are_kept(tmp_path: Path) -> None:
 # -- encodings and line endings ---------------------------------------------------------------
 
 def test_byte_order_mark(tmp_path: Path) -> None:
+    """A byte order mark before `---` hides the front matter from Jekyll, which copies the
+    file as a static file (Jekyll 4.3.1: Utils.has_yaml_header? reads the bytes): no event;
+    its values are kept on the file."""
     path = "_events/2024-01-02-bom.md"
     root = write_site(tmp_path / "site", {**GOOD, path: "\ufeff---\ntitle: Bom Event\ndate: 2024-01-02\n---\nBody.\n".encode()})
     graph = build(root, tmp_path / "out")
-    assert diags(graph, path) == [("bom", "info", 1)]
-    assert objects(graph, EV + "2024-01-02-bom", LABEL) == {"Bom Event"}
-    assert objects(graph, EV + "2024-01-02-bom", prop("event", "date")) == {"2024-01-02"}
+    assert diags(graph, path) == [("bom", "warning", 1)]
+    assert objects(graph, EV + "2024-01-02-bom", LABEL) == set()
+    assert sorted(front_matter_entries(graph, source_graph(path))) == [
+        ("date", 3, {lit("2024-01-02", XSD + "date")}), ("title", 2, {lit("Bom Event")})]
     good_file_built(graph)
 
 

@@ -36,10 +36,21 @@ def test_yaml_12_scalars_stay_as_written() -> None:
     assert data["e"] is True and data["f"] == 3 and data["g"] == dt.date(2025, 1, 15)
 
 
-def test_bom_and_crlf_are_read() -> None:
-    src = read("\ufeff---\r\ntitle: T\r\n---\r\nbody\r\n".encode("utf-8"))
-    assert src.data == {"title": "T"} and "bom" in codes(src)
+def test_bom_and_crlf_are_read_in_a_post() -> None:
+    """Jekyll reads a post without its byte order mark (Jekyll::PostReader, `bom|utf-8`)."""
+    text = "\ufeff---\r\ntitle: T\r\n---\r\nbody\r\n".encode("utf-8")
+    src = parse_text(text, SourceFile(path=Path("x.md"), relpath="_posts/2024-01-01-x.md"), post=True)
+    assert src.data == {"title": "T"} and src.has_front_matter and "bom" in codes(src)
     assert src.body == "body\n"
+
+
+def test_a_bom_before_the_front_matter_of_a_collection_file_makes_it_static() -> None:
+    """Jekyll::Utils.has_yaml_header? reads the bytes: a byte order mark before `---`
+    makes the file a static file (checked with Jekyll 4.3.1); kg keeps the values on it."""
+    src = read("\ufeff---\r\ntitle: T\r\n---\r\nbody\r\n".encode("utf-8"))
+    assert src.data == {"title": "T"} and not src.has_front_matter
+    assert [(d.code, d.severity, d.line) for d in src.diagnostics] == [("bom", "warning", 1)]
+    assert "static file" in src.diagnostics[0].message and "without a byte order mark" in src.diagnostics[0].hint
 
 
 def test_invalid_yaml_is_an_error_with_line() -> None:

@@ -8,6 +8,7 @@ an editor who is not a programmer can act on.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -268,9 +269,9 @@ def test_yaml_errors_say_in_plain_words_what_to_write(front: str, line: int, sai
 
 
 @pytest.mark.parametrize("front, line", [
-    ("title: x\nt: !foo bar\n", 3),
-    ("title: x\nt:\n  a: !foo bar\n", 4),
-    ("speakers:\n  - name: A\n  - !foo B\n", 4),
+    ("title: x\nt: !ruby/object:Foo bar\n", 3),
+    ("title: x\nt:\n  a: !ruby/object:Foo bar\n", 4),
+    ("speakers:\n  - name: A\n  - !ruby/object:Foo {name: B}\n", 4),
     ("n:\n  - 1\n  - !!int abc\n", 4),
 ], ids=["top", "nested", "list-item", "int"])
 def test_tag_errors_are_at_the_line_of_the_tag(front: str, line: int) -> None:
@@ -279,9 +280,39 @@ def test_tag_errors_are_at_the_line_of_the_tag(front: str, line: int) -> None:
     assert d.line == line and "<unicode string>" not in d.message and "\n" not in d.message
 
 
-def test_unknown_tag_is_named_with_what_to_do() -> None:
-    d = only(read("---\nt: !foo bar\n---\n"), "yaml-error")
-    assert "`!foo`" in d.message and "remove `!foo`" in d.hint and d.value == "bar"
+def test_a_ruby_type_tag_is_an_error_saying_jekyll_refuses_it() -> None:
+    """Psych refuses it (Psych::DisallowedClass), and Jekyll reads none of the file's
+    front matter ("could not read file …: Tried to load unspecified class: Foo")."""
+    d = only(read("---\nt: !ruby/object:Foo {a: 1}\n---\n"), "yaml-error")
+    assert "`!ruby/object:Foo`" in d.message and "Tried to load unspecified class" in d.message
+    assert "remove `!ruby/object:Foo`" in d.hint and d.value == "{a: 1}"
+
+
+# Checked with Psych 4.0.3 (Ruby 3.1), as Jekyll 4.3.1 calls it: a tag Psych has no type for
+# is ignored, the value read as if it had none; `!str`, `!float`, `!binary` are YAML's types
+@pytest.mark.parametrize("front", [
+    "t: !foo bar\n", "t: !foo [a, b]\n", "t: !foo {a: 1}\n", "t: !foo\n", "t: !foo 'quoted'\n",
+    "t: !!foo bar\n", "t: !<tag:example.org,2024:x> bar\n", "t: !!python/tuple [1]\n",
+    "t: !str 12\n", "t: !float 3\n", "t: !binary aGVsbG8=\n", "t: !ruby/array [a]\n",
+    "t:\n  - !foo 12\n  - b\n",
+], ids=["text", "list", "mapping", "empty", "quoted", "secondary", "verbatim", "python", "str", "float",
+        "binary", "ruby-array", "in-a-list"])
+def test_unknown_tags_are_read_as_psych_reads_them(front: str) -> None:
+    src = read("---\n" + front + "---\n")
+    assert src.data == psych(front)
+    assert all(d.code in ("yaml-tag", "yaml-binary") and d.severity != "error" for d in src.diagnostics)
+
+
+def test_an_unknown_tag_is_a_warning_that_the_text_after_it_is_all_jekyll_shows() -> None:
+    """`title: !Important news` is the title "news" in Jekyll (checked with Jekyll 4.3.1):
+    kg reads it so, and says what happened to `!Important`, at its line."""
+    src = read("---\ndate: 2024-01-02\ntitle: !Important news\n---\n")
+    assert src.data == {"date": dt.date(2024, 1, 2), "title": "news"}
+    d = only(src, "yaml-tag")
+    assert (d.severity, d.line, d.key, d.value) == ("warning", 3, "title", "!Important")
+    assert "`!Important`" in d.message and "'news'" in d.message
+    assert d.hint == 'if `!Important` is part of the text, put the whole value in quotes ("!Important news"); ' \
+                     "else remove `!Important`"
 
 
 @pytest.mark.parametrize("written, words", [

@@ -49,8 +49,9 @@ def url_of(site: Site, rel: str) -> tuple[str | None, list[tuple[str, str, int |
     path = site.root / rel
     coll = next(c for label, c in site.collections.items()
                 if (label == "posts" and "/_posts/" in f"/{rel}") or path.is_relative_to(c.directory))
-    src = read_file(path, site.relpath(path))
-    return site.page_url(coll, path, src.data, src), [(d.code, d.severity, d.line) for d in src.diagnostics]
+    src = read_file(path, site.relpath(path), post=coll.label == "posts")
+    url = site.page_url(coll, path, src.data, src) if src.has_front_matter else None
+    return url, [(d.code, d.severity, d.line) for d in src.diagnostics]
 
 
 def codes(site: Site) -> list[tuple[str, str, str | None, int | None]]:
@@ -508,7 +509,7 @@ def jekyll_urls(root: Path) -> dict[str, str | None]:
 def kg_urls(site: Site) -> dict[str, str | None]:
     out = {}
     for coll, path in site.files():
-        src = read_file(path, site.relpath(path))
+        src = read_file(path, site.relpath(path), post=coll.label == "posts")
         out[path.relative_to(site.collections_root).as_posix()] = \
             site.page_url(coll, path, src.data, src) if src.has_front_matter else None
     return out
@@ -751,3 +752,260 @@ def test_an_events_date_is_checked_against_its_name_as_jekyll_reads_it(make_site
     [record] = read_records(load_site(root), load_mapping(), jobs=1)
     said = [(d.code, d.line) for d in record.source.diagnostics if d.code == "date-mismatch"]
     assert said == ([("date-mismatch", 3)] if mismatch else [])
+
+
+# -- 6. what Jekyll makes a page of: posts without front matter, byte order marks, --------
+# --    `published:` as text, pages dated in the future (each checked with Jekyll 4.3.1) --
+
+#: A site with each case; `time:` fixes Jekyll's (and kg's) time of the build.
+WHAT_IS_A_PAGE_CONFIG = f"""\
+url: {URL}
+time: 2024-06-01 12:00:00 +00:00
+collections:
+  events:
+    output: true
+    permalink: /:collection/:name/
+  funders:
+    output: false
+"""
+#: file -> (its text, the URL Jekyll gives it; None: no page, "static": a static file)
+WHAT_IS_A_PAGE = {
+    "_posts/2024-01-01-no-front-matter.md": ("Just text.\n", "/2024/01/01/no-front-matter.html"),
+    "_events/no-front-matter.md": ("Just text.\n", "static"),
+    "_funders/no-front-matter.md": ("Just text.\n", "static"),
+    "_posts/2024-01-02-bom.md": ("\ufeff" + page("title: Bom post"), "/2024/01/02/bom.html"),
+    "_events/bom.md": ("\ufeff" + page("title: Bom event"), "static"),
+    "_posts/2024-01-03-quoted-no.md": (page('published: "no"'), "/2024/01/03/quoted-no.html"),
+    "_events/quoted-no.md": (page("published: 'no'"), "/events/quoted-no/"),
+    "_events/quoted-false.md": (page('published: "false"'), "/events/quoted-false/"),
+    "_posts/2024-01-04-plain-no.md": (page("published: no"), None),
+    "_events/mixed-case-no.md": (page("published: nO"), None),
+    "_events/plain-off.md": (page("published: Off"), None),
+    "_events/plain-yes.md": (page("published: yes"), "/events/plain-yes/"),
+    "_posts/2024-06-02-future.md": (page("title: Future"), None),
+    "_posts/2024-05-31-past.md": (page("title: Past"), "/2024/05/31/past.html"),
+    "_events/future.md": (page("date: 2024-06-01 13:00:00 +00:00"), None),
+    "_events/2024-06-03-future-name.md": (page("title: Named"), None),
+    "_events/past.md": (page("date: 2024-06-01 11:00:00 +00:00"), "/events/past/"),
+    "_events/undated.md": (page("title: Undated"), "/events/undated/"),
+    "_funders/future.md": (page("date: 2030-01-01"), None),
+}
+
+
+def _what_is_a_page_site(root: Path, config: str = WHAT_IS_A_PAGE_CONFIG) -> Site:
+    return load_site(write(root, {"_config.yml": config, **{rel: text for rel, (text, _) in WHAT_IS_A_PAGE.items()}}))
+
+
+def test_what_jekyll_makes_a_page_of_is_what_kg_gives_an_address(tmp_path: Path) -> None:
+    site = _what_is_a_page_site(tmp_path / "site")
+    assert kg_urls(site) == {rel: None if url == "static" else url for rel, (_t, url) in WHAT_IS_A_PAGE.items()}
+
+
+def test_what_jekyll_makes_a_page_of_equals_real_jekylls(tmp_path: Path) -> None:
+    """Static files are no documents for Jekyll, nor are unpublished ones; a post dated in
+    the future is not read at all, a document dated in the future is read but not written."""
+    site = _what_is_a_page_site(tmp_path / "site")
+    jekyll = jekyll_urls(site.root)
+    not_read = {"_posts/2024-06-02-future.md", "_posts/2024-01-04-plain-no.md", "_events/mixed-case-no.md",
+                "_events/plain-off.md"}
+    assert set(jekyll) == {rel for rel, (_t, url) in WHAT_IS_A_PAGE.items() if url != "static"} - not_read
+    ours = kg_urls(site)
+    assert {rel: ours[rel] for rel in jekyll if ours[rel] != jekyll[rel]} == {}
+
+
+@pytest.mark.parametrize("rel, said", [
+    ("_posts/2024-01-01-no-front-matter.md", []),
+    ("_events/no-front-matter.md", [("no-front-matter", "warning", 1)]),
+    ("_posts/2024-01-02-bom.md", [("bom", "info", 1)]),
+    ("_events/bom.md", [("bom", "warning", 1)]),
+    ("_posts/2024-01-03-quoted-no.md", [("bad-boolean", "warning", 2)]),
+    ("_events/quoted-false.md", [("bad-boolean", "warning", 2)]),
+    ("_posts/2024-01-04-plain-no.md", [("unpublished", "info", 2)]),
+    ("_events/mixed-case-no.md", [("unpublished", "info", 2)]),
+    ("_events/plain-yes.md", []),
+    ("_posts/2024-06-02-future.md", [("future-date", "info", 1)]),
+    ("_events/future.md", [("future-date", "info", 2)]),
+    ("_events/2024-06-03-future-name.md", [("future-date", "info", 1)]),
+    ("_funders/future.md", []),  # (no pages at all: nothing to say)
+])
+def test_why_jekyll_makes_no_page_or_another_than_meant_is_said(tmp_path: Path, rel: str, said: list) -> None:
+    site = _what_is_a_page_site(tmp_path / "site")
+    assert url_of(site, rel)[1] == said
+
+
+def test_the_words_for_published_as_text_and_for_a_page_dated_in_the_future(tmp_path: Path) -> None:
+    site = _what_is_a_page_site(tmp_path / "site")
+    path = site.root / "_events/quoted-false.md"
+    src = read_file(path, site.relpath(path))
+    site.page_url(site.collections["events"], path, src.data, src)
+    [d] = src.diagnostics
+    assert d.message == ('`published: "false"` is text, not true or false: Jekyll takes any text for true, '
+                         "and publishes the page")
+    assert d.hint.startswith("write `published: false` (without quotes)")
+    path = site.root / "_events/future.md"
+    src = read_file(path, site.relpath(path))
+    site.page_url(site.collections["events"], path, src.data, src)
+    [d] = src.diagnostics
+    assert (d.key, d.value) == ("date", "2024-06-01 13:00:00 +0000")
+    assert "after the time of the build" in d.message and "`future: true`" in d.message
+    assert "IRI of its own" in d.message and "set `future: true` in _config.yml" in d.hint
+
+
+def test_future_true_publishes_what_is_dated_in_the_future(tmp_path: Path) -> None:
+    site = _what_is_a_page_site(tmp_path / "site", WHAT_IS_A_PAGE_CONFIG + "future: true\n")
+    urls = kg_urls(site)
+    assert (urls["_posts/2024-06-02-future.md"], urls["_events/future.md"]) == (
+        "/2024/06/02/future.html", "/events/future/")
+
+
+def test_published_text_in_defaults_is_true_as_in_jekyll(make_site) -> None:
+    """`_config.yml` is YAML 1.1 to kg too: `published: no` there is false, `"no"` text."""
+    root = make_site({"_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n"
+                                     "defaults:\n  - scope: {path: _events/a}\n    values: {published: \"no\"}\n"
+                                     "  - scope: {path: _events/b}\n    values: {published: no}\n",
+                      "_events/a.md": page(), "_events/b.md": page()})
+    site = load_site(root)
+    assert url_of(site, "_events/a.md") == ("/events/a.html", [])
+    assert url_of(site, "_events/b.md") == (None, [("unpublished", "info", 1)])
+
+
+def test_posts_without_front_matter_and_pages_dated_in_the_future_in_the_graph(make_site, tmp_path: Path) -> None:
+    """A post without front matter is a post, titled and dated by its name; a page Jekyll
+    does not write for its date keeps its data under an IRI of its own."""
+    root = make_site({"_config.yml": f"url: {URL}\ntime: 2024-06-01\n",
+                      "_posts/2024-01-05-hello-world.md": "Hello, world.\n",
+                      "_posts/2024-07-01-later.md": page("title: Later")})
+    graph = kg.build_site(root, tmp_path / "out")
+    nq = (tmp_path / "out" / "graph.nq").read_text(encoding="utf-8")
+    post = f"<{URL}/2024/01/05/hello-world.html>"
+    assert f'{post} <http://www.w3.org/2000/01/rdf-schema#label> "Hello World"' in nq
+    assert f"<{URL}/2024/07/01/later.html>" not in nq and '"Later"' in nq
+    assert [(d["path"], d["code"], d["severity"]) for d in graph.report["diagnostics"]] == [
+        ("_posts/2024-07-01-later.md", "future-date", "info")]
+
+
+def test_a_page_dated_in_the_future_gets_its_address_once_the_date_has_passed(
+        make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cached record of a page dated in the future is not taken again: a rebuild with
+    the same files and settings, after the date, gives the page its address."""
+    import kg.build
+    root = make_site({"_config.yml": f"url: {URL}\n", "_posts/2024-07-01-later.md": page("title: Later"),
+                      "_posts/2024-01-01-earlier.md": page("title: Earlier")})
+    real = kg.build.load_site
+    for now, expected in ((dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc), False),
+                          (dt.datetime(2024, 8, 1, tzinfo=dt.timezone.utc), True)):
+        def load(*args, now=now, **kwargs):
+            site = real(*args, **kwargs)
+            site.time = now
+            return site
+        monkeypatch.setattr(kg.build, "load_site", load)
+        kg.build_site(root, tmp_path / "out")
+        nq = (tmp_path / "out" / "graph.nq").read_text(encoding="utf-8")
+        assert (f"<{URL}/2024/07/01/later.html>" in nq) is expected
+        assert f"<{URL}/2024/01/01/earlier.html>" in nq
+
+
+# -- 7. a `date:` Jekyll stops the build on ---------------------------------------------
+
+@pytest.mark.parametrize("front, shown, hint", [
+    ("date: 2024-13-01", "`date: 2024-13-01` is not a date", "there is no month 13"),
+    ("date: '2024-02-32'", "`date: 2024-02-32` is not a date", "February 2024 has 29 days"),
+    ("date: 2024-00-10 10:00:00", "`date: 2024-00-10 10:00:00` is not a date", "there is no month 00"),
+    ("date:", "`date:` has no value", "write the date, `date: YYYY-MM-DD`, or delete the `date:` line"),
+    ("date: true", "`date: true` is not a date", "write the date"),
+], ids=["month", "day", "time", "empty", "boolean"])
+def test_a_date_jekyll_stops_on_is_an_error_at_its_line_and_no_address(make_site, front: str, shown: str,
+                                                                       hint: str) -> None:
+    root = make_site({"_events/2024-01-05-talk.md": page(f"title: T\n{front}")})
+    site = load_site(root)
+    path = root / "_events/2024-01-05-talk.md"
+    src = read_file(path, site.relpath(path))
+    assert site.page_url(site.collections["events"], path, src.data, src) is None
+    [d] = [d for d in src.diagnostics if d.code == "invalid-date"]
+    assert (d.severity, d.line, d.key) == ("error", 3, "date")
+    assert d.message.startswith(shown + ": Jekyll stops the build on it (\"Invalid date '")
+    assert d.message.endswith("so kg gives the page no address") and hint in d.hint
+
+
+def test_a_date_jekyll_stops_on_is_said_once_in_the_build(make_site, tmp_path: Path) -> None:
+    """The build's report has the error, not also a bad-date warning for the same line;
+    the value is still kept."""
+    root = make_site({"_events/2024-01-05-talk.md": page("title: T\ndate: 2024-13-01")})
+    graph = kg.build_site(root, tmp_path / "g")
+    said = [(d["code"], d["line"]) for d in graph.report["diagnostics"] if d["path"] == "_events/2024-01-05-talk.md"]
+    assert said.count(("invalid-date", 3)) == 1 and not any(code == "bad-date" for code, _ in said), said
+    assert "2024-13-01" in (tmp_path / "g" / "graph.nq").read_text()
+
+
+def test_a_date_jekyll_reads_is_no_error(make_site) -> None:
+    """2024-02-30 is 1 March to Jekyll (Ruby's Time.parse); text kg cannot read is said
+    only where kg needs the date (no-url-date)."""
+    root = make_site({"_events/a.md": page("date: 2024-02-30"), "_events/b.md": page("date: March 5, 2024")})
+    site = load_site(root)
+    assert url_of(site, "_events/a.md") == ("/events/a", [])
+    assert url_of(site, "_events/b.md") == ("/events/b", [])
+
+
+def test_a_date_in_defaults_jekyll_stops_on_is_an_error(make_site) -> None:
+    root = make_site({"_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n"
+                                     "defaults:\n  - scope: {path: ''}\n    values: {date: '2024-13-01'}\n",
+                      "_events/a.md": page(), "_events/b.md": page("date: 2024-01-01")})
+    site = load_site(root)
+    assert url_of(site, "_events/a.md") == (None, [("invalid-date", "error", 1)])
+    assert url_of(site, "_events/b.md") == ("/events/b.html", [])
+
+
+STOPS_RB = r'''
+require "jekyll"
+Jekyll.logger.log_level = :error
+conf = Jekyll.configuration("source" => ARGV[0], "destination" => ARGV[1], "quiet" => true)
+site = Jekyll::Site.new(conf)
+site.reset
+site.read
+'''
+
+
+@pytest.mark.parametrize("value, stops", [
+    ("2024-13-01", True), ("'2024-02-32'", True), ("", True), ("true", True), ("2024-00-10 10:00:00", True),
+    ("2024-02-30", False), ("March 5, 2024", False)])
+def test_the_dates_kg_says_jekyll_stops_on_are_those_it_stops_on(tmp_path: Path, value: str, stops: bool) -> None:
+    if shutil.which("jekyll") is None or shutil.which("ruby") is None:
+        pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
+    root = write(tmp_path / "site", {"_config.yml": f"url: {URL}\ncollections:\n  events:\n    output: true\n",
+                                     "_events/a.md": page(f"date: {value}")})
+    proc = subprocess.run(["ruby", "-e", STOPS_RB, str(root), str(tmp_path / "out")], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "TZ": "UTC"})
+    assert (proc.returncode != 0 and "Invalid date" in proc.stderr) is stops, proc.stderr
+    assert any(d[0] == "invalid-date" for d in url_of(load_site(root), "_events/a.md")[1]) is stops
+
+
+# -- 8. a collections folder that does not exist ----------------------------------------
+
+def test_a_collections_dir_that_does_not_exist_is_said_at_its_line(make_site) -> None:
+    """Jekyll reads no collection and no post then, without a word (Jekyll 4.3.1)."""
+    root = make_site({"_config.yml": f"url: {URL}\ntitle: T\ncollections_dir: my_collections\n"
+                                     "collections:\n  events:\n    output: true\n",
+                      "_events/a.md": page(), "_posts/2024-01-01-p.md": page()})
+    site = load_site(root)
+    assert list(site.files()) == []
+    [d] = site.diagnostics
+    assert (d.code, d.severity, d.path, d.line, d.key) == ("missing-collections-dir", "warning", "_config.yml", 3,
+                                                          "collections_dir")
+    assert d.message == ("the collections folder `collections_dir:` names, my_collections/, does not exist: "
+                         "Jekyll reads no collection and no post, without a word, and kg reads none either")
+    assert d.hint == ("the collection folders (`_events`, `_posts`) are in the site's own folder: delete the "
+                      "`collections_dir:` line, or move them into my_collections/")
+    (root / "_events").rename(root / "_elsewhere")
+    (root / "_posts").rename(root / "_elsewhere2")
+    assert load_site(root).diagnostics[0].hint.startswith("create the folder my_collections/")
+
+
+def test_a_time_kg_cannot_read_is_a_warning_where_it_matters(make_site) -> None:
+    """`time:` sets Jekyll's time of the build, which only pages dated in the future need."""
+    config = f"url: {URL}\ncollections:\n  events:\n    output: true\ntime: soon\n"
+    site = load_site(make_site({"_config.yml": config}))
+    assert [(d.code, d.severity, d.line, d.key) for d in site.diagnostics] == [
+        ("bad-setting", "warning", 5, "time")]
+    assert site.diagnostics[0].message.startswith("kg cannot read `time: soon` as Jekyll's Time.parse would: "
+                                                  "kg takes the time it is run")
+    assert load_site(make_site({"_config.yml": config + "future: true\n"})).diagnostics == []
