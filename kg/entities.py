@@ -13,6 +13,11 @@ then decides, in this order:
 4. fuzzy matching (rapidfuzz) inside blocks of likely candidates (same surname, same
    first word), so it is never quadratic: merged at :data:`MERGE_SCORE` or above,
    listed as a near miss in the report between :data:`NEAR_SCORE` and that.
+
+Two people or organisations with a page each are never made one, whatever lies between
+them: a name (or profile link) that could be either of two is joined to neither and
+warned about (``ambiguous-name``); several funders with homepages on one site are one
+organisation each, a link there going to the one whose homepage holds it.
 """
 from __future__ import annotations
 
@@ -30,7 +35,8 @@ from rapidfuzz import fuzz, process
 
 from .errors import Diagnostic, MappingError
 from .mapping import check_options, kind_of_value, line_of, read_yaml
-from .resolve import Index, domain_of, homepage_domain, normalise
+from .resolve import (Index, acronym, acronym_capitals, domain_of, homepage_domain, homepage_path,
+                      is_acronym, normalise)
 from .site import Site, slugify
 
 MERGE_SCORE = 92.0
@@ -39,7 +45,6 @@ CURATION_FILE = "_kg/curation.yml"
 #: What a curation file may hold: its sections, and the keys of an entry of each list of entries.
 CURATION_SECTIONS = ("people", "organisations", "not_people", "not_organisations")
 _ENTRY_KEYS = {"people": ("name", "aliases", "same_as"), "organisations": ("name", "aliases", "homepage")}
-_ORG_FILLER = frozenset("of for and the in on at to de la le du des".split())
 _ORG_SUFFIX = re.compile(r"\b(?:ltd|limited|inc|llp|plc|cic|uk)\b\.?$")
 
 
@@ -59,7 +64,12 @@ class Entity:
         """The name to show: curated or page name, else the most written (then longest)."""
         if self.fixed_name:
             return self.fixed_name
-        return sorted(self.names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+        return _top_name(self.names)
+
+
+def _top_name(names: Counter) -> str:
+    """The name written most often, then the longest, then the first in order."""
+    return min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
 
 
 @dataclass
@@ -257,21 +267,30 @@ def profile_key(url: str | None) -> str | None:
     return f"{host}{path}" if host and path else None
 
 
-def acronym(name: str) -> str:
-    """Initials of a name's significant words: "Department for Science, Innovation and Technology" -> "dsit"."""
-    words = [w for w in normalise(name).split() if w not in _ORG_FILLER]
-    return "".join(w[0] for w in words) if len(words) >= 2 else ""
-
-
 def _org_norm(name: str) -> str:
     n = normalise(name)
     n = re.sub(r"^the\s+", "", n)
     return _ORG_SUFFIX.sub("", n).strip()
 
 
+def _page_on(pages: list[tuple[tuple[str, ...], str]] | None, folders: tuple[str, ...]) -> str | None:
+    """The node of the page a link is to, when pages have their homepages on its site
+    (``pages``: each one's folders and IRI): the one whose homepage holds the link's
+    folders most closely (EPSRC at ``ukri.org/councils/epsrc`` for a link to
+    ``ukri.org/councils/epsrc/news``), not one at the site's root (that one is the site's
+    own node's, see ``_resolve_orgs``); ``None`` when none holds them."""
+    held = [(-len(below), page) for below, page in pages or () if below and folders[:len(below)] == below]
+    return "p:" + min(held)[1] if held else None
+
+
 class _Union:
+    """Union-find over node keys, where a set may hold a page (see :meth:`claim`) and
+    :meth:`union` never joins two sets holding different pages: two people or
+    organisations with a page each stay two, whatever names lie between them."""
+
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.page: dict[str, str] = {}  # root -> the page its set holds
 
     def find(self, x: str) -> str:
         self.parent.setdefault(x, x)
@@ -280,10 +299,29 @@ class _Union:
             x = self.parent[x]
         return x
 
-    def union(self, a: str, b: str) -> None:
+    def claim(self, x: str, page: str) -> bool:
+        """Give ``x``'s set the page ``page``; False (and nothing changes) when it holds another."""
+        return self.page.setdefault(self.find(x), page) == page
+
+    def page_of(self, x: str) -> str | None:
+        """The page ``x``'s set holds, if any."""
+        return self.page.get(self.find(x))
+
+    def union(self, a: str, b: str) -> bool:
+        """Join the sets of ``a`` and ``b``; False (and nothing changes) when they hold
+        different pages."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return True
+        pa, pb = self.page.get(ra), self.page.get(rb)
+        if pa is not None and pb is not None and pa != pb:
+            return False
+        keep, gone = min(ra, rb), max(ra, rb)
+        self.parent[gone] = keep
+        self.page.pop(gone, None)
+        if pa or pb:
+            self.page[keep] = pa or pb  # type: ignore[assignment]
+        return True
 
 
 class EntityResolver:
@@ -301,6 +339,9 @@ class EntityResolver:
         self.entities: dict[str, Entity] = {}
         self.merges: list[dict[str, Any]] = []
         self.near_misses: list[dict[str, Any]] = []
+        #: names (or profile links) that could be either of two things with a page each,
+        #: joined to neither (see :meth:`_join`)
+        self.ambiguous: list[dict[str, Any]] = []
 
     # -- collecting ------------------------------------------------------------------
     def is_person(self, name: str) -> bool:
@@ -325,14 +366,15 @@ class EntityResolver:
 
     def outcome(self) -> bytes:
         """What :meth:`resolve` decided, pickled, for :meth:`take_outcome`."""
-        return pickle.dumps((self.person_iri, self.org_iri, self.entities, self.merges, self.near_misses),
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((self.person_iri, self.org_iri, self.entities, self.merges, self.near_misses,
+                             self.ambiguous), protocol=pickle.HIGHEST_PROTOCOL)
 
     def take_outcome(self, data: bytes) -> None:
         """Take what :meth:`resolve` decided in a build from the same mentions, pages and
         curation (see :meth:`outcome`), instead of resolving again: all of it, or
         nothing (it raises) when ``data`` is not such an outcome."""
-        self.person_iri, self.org_iri, self.entities, self.merges, self.near_misses = pickle.loads(data)
+        (self.person_iri, self.org_iri, self.entities, self.merges, self.near_misses,
+         self.ambiguous) = pickle.loads(data)
 
     def person(self, name: str, url: str | None) -> str:
         """The node of a person mention (after :meth:`resolve`)."""
@@ -356,43 +398,48 @@ class EntityResolver:
 
     def _resolve_people(self) -> None:
         uf = _Union()
-        page_of: dict[str, str] = {}
+        own_page: dict[str, str] = {}  # node -> the page its name is the title (or file name) of
         curated: dict[str, str] = {}
         names_of: dict[str, Counter] = defaultdict(Counter)
+        links: list[tuple[str, str]] = []
         for name, url in self._people:
             node, canonical = self._person_node(name, url)
             uf.find(node)
             names_of[node][name] += 1
             if canonical != name:
                 curated[node] = canonical
-            res = self.index.resolve("person", canonical, suggest=False)
-            if res.iri:
-                page_of[node] = res.iri
+            if node not in own_page:
+                res = self.index.resolve("person", canonical, suggest=False)
+                if res.iri and uf.claim(node, res.iri):
+                    own_page[node] = res.iri
+                    uf.union(node, "p:" + res.iri)  # every name of one page is that person
             pkey = profile_key(url)
             if pkey:  # one profile link, one person
-                uf.union(node, "u:" + pkey)
+                links.append((node, "u:" + pkey))
+        labels = self.index.labels.get("person", {})
+        self._join(uf, list(dict.fromkeys(links)), "person", names_of, labels)
         nodes = sorted(names_of)
         self._fuzzy(uf, nodes, "person", lambda n: n[2:], lambda n: n[2:].split()[-1] if n[2:] else "",
-                    protected=page_of)
+                    own_page, names_of, labels)
         clusters: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
             clusters[uf.find(n)].append(n)
         iri_of_root: dict[str, str] = {}
         for root, members in clusters.items():
-            pages = sorted({page_of[m] for m in members if m in page_of})
+            page = uf.page_of(root)  # one at most: see _Union
             names: Counter = Counter()
             for m in members:
                 names.update(names_of[m])
             fixed = sorted({curated[m] for m in members if m in curated})
-            if pages:
-                iri = pages[0]
+            if page:
+                iri = page
             else:
-                top = fixed[0] if fixed else sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+                top = fixed[0] if fixed else _top_name(names)
                 iri = self.site.minted("person", slugify(normalise(top)) or "unnamed")
             iri_of_root[root] = iri
-            ent = self.entities.setdefault(iri, Entity(iri, "person", has_page=bool(pages)))
+            ent = self.entities.setdefault(iri, Entity(iri, "person", has_page=bool(page)))
             ent.names.update(names)
-            if fixed and not pages:
+            if fixed and not page:
                 ent.fixed_name = fixed[0]
             if len({normalise(n) for n in names}) > 1:
                 self.merges.append({"kind": "person", "iri": iri, "names": sorted(names)})
@@ -407,45 +454,73 @@ class EntityResolver:
         names_of: dict[str, Counter] = defaultdict(Counter)
         fixed: dict[str, str] = {}
         keys: list[tuple[str, str | None, str, str | None]] = []
-        page_nodes: dict[str, str] = {}
+        page_names: dict[str, str] = {}
+        mentions = []
+        on_domain: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)  # key -> (folders, page)
         for name, written_url, page in self._orgs:
             canonical = self.curation.org_alias.get(normalise(name), name) if name else None
             url = written_url
             if canonical and normalise(canonical) in self.curation.org_homepage:
                 url = self.curation.org_homepage[normalise(canonical)]  # the curated homepage wins
             domain = homepage_domain(url, self.site_host)
-            node = "d:" + domain if domain else ("o:" + _org_norm(canonical) if canonical else None)
-            if node is None:
+            mentions.append((name, written_url, page, canonical, url, domain))
+            if page:  # an organisation with a page (a funder) is that page, homepage or not
+                uf.claim("p:" + page, page)
+                if canonical:  # and its title names it (another page's name or link cannot)
+                    uf.union("p:" + page, "o:" + _org_norm(canonical))
+                if name:
+                    page_names.setdefault(page, name)
+                if domain:
+                    on_domain[domain].append((homepage_path(url), page))
+        for domain, pages in on_domain.items():
+            # a link to a homepage's site is to the only page there, or of several to the
+            # one keyed by the site alone (its homepage at the site's root: see
+            # kg.records._separate_conflicts), else (see _page_on) to none
+            keyed = [page for _, page in pages if page == self.site.minted("organisation", domain)]
+            owner = pages[0][1] if len(pages) == 1 else keyed[0] if keyed else None
+            if owner:
+                uf.union("d:" + domain, "p:" + owner)
+        said: list[tuple[str, str]] = []  # a mention's name and link say one organisation
+        spelled: dict[str, Counter] = defaultdict(Counter)  # "o:" node -> names written (for warnings)
+        for name, written_url, page, canonical, url, domain in mentions:
+            if page:
+                node = "p:" + page
+            elif domain:
+                node = _page_on(on_domain.get(domain), homepage_path(url)) or "d:" + domain
+            elif canonical:
+                node = "o:" + _org_norm(canonical)
+            else:
                 continue
             uf.find(node)
             if canonical:
                 names_of[node][name] += 1
-                uf.union(node, "o:" + _org_norm(canonical))
+                said.append((node, "o:" + _org_norm(canonical)))
+                spelled["o:" + _org_norm(canonical)][name] += 1
                 names_of.setdefault("o:" + _org_norm(canonical), Counter())
                 if canonical != name:
                     fixed[node] = canonical
             if page:
                 fixed[node] = name or fixed.get(node, "")
             keys.append((name or "", written_url, node, url))
-            if page:
-                page_nodes[node] = page
+        self._join(uf, list(dict.fromkeys(said)), "organisation", spelled, page_names)
         # acronyms: "DSIT" joins the one organisation whose initials it is
         by_acronym: dict[str, set[str]] = defaultdict(set)
-        for node in list(names_of):
+        for node in sorted(names_of):
             for n in names_of[node]:
                 a = acronym(n)
                 if len(a) >= 3:
-                    by_acronym[a].add(uf.find(node))
-        for node in list(names_of):
-            for n in list(names_of[node]):
-                if n.isupper() and 2 <= len(n) <= 8 and " " not in n:
-                    targets = by_acronym.get(n.lower(), set()) - {uf.find(node)}
-                    if len(targets) == 1:
-                        uf.union(node, targets.pop())
-                        self.merges.append({"kind": "organisation", "names": [n], "reason": "acronym"})
+                    by_acronym[a].add(node)
+        joined: dict[str, str] = {}  # acronym -> a node of the organisation it joined
+        for node in sorted(names_of):
+            for n in sorted(names_of[node]):
+                if is_acronym(n):
+                    # the sets as they are now, after the joins before (not as they were)
+                    targets = {uf.find(t) for t in by_acronym.get(acronym_capitals(n), ())} - {uf.find(node)}
+                    if len(targets) == 1 and uf.union(node, targets.pop()):
+                        joined.setdefault(n, node)
         nodes = sorted(names_of)
         self._fuzzy(uf, [n for n in nodes if n.startswith("o:")], "organisation",
-                    lambda n: n[2:], lambda n: n[2:].split()[0] if n[2:] else "", protected={})
+                    lambda n: n[2:], lambda n: n[2:].split()[0] if n[2:] else "", {}, spelled, page_names)
         clusters: dict[str, list[str]] = defaultdict(list)
         for n in sorted(set(nodes) | {k[2] for k in keys}):  # in one order whatever the hash seed
             clusters[uf.find(n)].append(n)
@@ -455,16 +530,15 @@ class EntityResolver:
             names = Counter()
             for m in members:
                 names.update(names_of.get(m, {}))
-            if not names and not domains:
+            page_iri = uf.page_of(root)
+            if not names and not domains and not page_iri:
                 continue
-            page_iri = next((page_nodes[m] for m in sorted(members) if m in page_nodes), None)
-            if page_iri:  # an organisation with a page (a funder) is that page, homepage or not
+            if page_iri:
                 iri = page_iri
             elif domains:
                 iri = self.site.minted("organisation", domains[0])
             else:
-                top = sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-                iri = self.site.minted("organisation", slugify(_org_norm(top)) or "unnamed")
+                iri = self.site.minted("organisation", slugify(_org_norm(_top_name(names))) or "unnamed")
             iri_of_root[root] = iri
             ent = self.entities.setdefault(iri, Entity(iri, "organisation", has_page=bool(page_iri)))
             ent.names.update(names)
@@ -473,18 +547,25 @@ class EntityResolver:
                 ent.fixed_name = fixed_names[0]
             if len({_org_norm(n) for n in names}) > 1:
                 self.merges.append({"kind": "organisation", "iri": iri, "names": sorted(names)})
+        for n, node in sorted(joined.items()):  # once each, whatever number of mentions
+            self.merges.append({"kind": "organisation", "iri": iri_of_root[uf.find(node)], "names": [n],
+                                "reason": "acronym"})
         for name, written_url, node, url in keys:
             iri = iri_of_root[uf.find(node)]
             self.org_iri[(name, written_url)] = iri
             if homepage_domain(url, self.site_host):
                 self.entities[iri].urls.add(url)
 
-    def _fuzzy(self, uf: _Union, nodes: list[str], kind: str, text, block, protected: dict[str, str]) -> None:
-        """Merge near-identical names within blocks; list the close calls."""
+    def _fuzzy(self, uf: _Union, nodes: list[str], kind: str, text, block, own_page: dict[str, str],
+               names_of: dict[str, Counter], page_names: dict[str, str]) -> None:
+        """Merge near-identical names within blocks (see :meth:`_join`); list the close
+        calls that stay apart. Two names that are each a page's are never compared."""
         blocks: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
             if text(n):
                 blocks[block(n)].append(n)
+        merge: list[tuple[str, str]] = []
+        near: list[tuple[str, str, dict[str, Any]]] = []
         for members in blocks.values():
             if len(members) < 2 or len(members) > 200:
                 continue
@@ -496,19 +577,57 @@ class EntityResolver:
                 a, b = members[i], members[j]
                 if uf.find(a) == uf.find(b):
                     continue
-                if a in protected and b in protected and protected[a] != protected[b]:
+                if a in own_page and b in own_page and own_page[a] != own_page[b]:
                     continue
                 score = fuzz.ratio(texts[i], texts[j])
                 if kind == "person" and _compatible_first_names(texts[i], texts[j]):
                     score = max(score, MERGE_SCORE)
                 if score >= MERGE_SCORE:
-                    uf.union(a, b)
+                    merge.append((a, b))
                 elif score >= NEAR_SCORE:
-                    self.near_misses.append({"kind": kind, "a": texts[i], "b": texts[j],
-                                             "score": round(score, 1)})
+                    near.append((a, b, {"kind": kind, "a": texts[i], "b": texts[j], "score": round(score, 1)}))
+        self._join(uf, merge, kind, names_of, page_names)
+        self.near_misses.extend(m for a, b, m in near if uf.find(a) != uf.find(b))
+
+    def _join(self, uf: _Union, pairs: list[tuple[str, str]], kind: str, names_of: dict[str, Counter],
+              page_names: dict[str, str]) -> None:
+        """Join the two sets of each pair (names found to be one thing's: a shared
+        profile link, a name and link written together, a close spelling), never making
+        two things with a page each one, in an order that does not depend on the order of
+        the pairs: first the sets without a page among themselves, then each such set to
+        the page its pairs reach, if only one. A set whose pairs reach two pages ("Jan
+        Smith" as close to the page of Jane Smith as to that of Jana Smith) joins neither
+        and is noted in :attr:`ambiguous` for a warning (with the names ``names_of`` gives
+        its nodes and the pages' ``page_names``): the editor can tell which it is, kg cannot."""
+        later = []
+        for a, b in pairs:
+            if uf.page_of(a) is None and uf.page_of(b) is None:
+                uf.union(a, b)
+            else:
+                later.append((a, b))
+        reach: dict[str, dict[str, None]] = defaultdict(dict)  # set without a page -> the pages it reaches
+        for a, b in later:
+            pa, pb = uf.page_of(a), uf.page_of(b)
+            if pa is None or pb is None:
+                reach[uf.find(a if pa is None else b)][pa or pb] = None  # type: ignore[index]
+        members: dict[str, list[str]] | None = None
+        for root, pages in reach.items():
+            if len(pages) == 1:
+                uf.union(root, "p:" + next(iter(pages)))
+                continue
+            if members is None:
+                members = defaultdict(list)
+                for x in sorted(uf.parent):
+                    members[uf.find(x)].append(x)
+            names = sorted({n for m in members[root] for n in names_of.get(m, ())})
+            self.ambiguous.append({
+                "kind": kind, "names": names, "profiles": sorted(m[2:] for m in members[root] if m.startswith("u:")),
+                "pages": {page: page_names.get(page, page) for page in sorted(pages)}})
 
     def diagnostics(self) -> list[Diagnostic]:
-        """Info diagnostics for the near misses not merged; a warning for each name under
+        """Info diagnostics for the near misses not merged; a warning for each name (or
+        profile link) that could be either of two people or organisations with a page
+        each, and so was joined to neither; a warning for each name under
         the curation file's ``not_people:`` that is the title of a person page (the
         curation wins: that name in event texts is no speaker, but the page says it is
         a person)."""
@@ -516,6 +635,7 @@ class EntityResolver:
                           f"(score {m['score']}) but were kept apart",
                           hint=f"if they are one, add an alias in {CURATION_FILE}")
                for m in self.near_misses]
+        out.extend(_ambiguous_diagnostic(a) for a in self.ambiguous)
         pages = self.index.titles.get("person", {})
         for norm, (name, line) in sorted(self.curation.not_people_lines.items()):
             if norm in pages:
@@ -534,6 +654,24 @@ class EntityResolver:
             return Path(source).resolve().relative_to(Path(self.site.root).resolve()).as_posix()
         except (ValueError, OSError):
             return source
+
+
+def _ambiguous_diagnostic(found: dict[str, Any]) -> Diagnostic:
+    """The warning for a name (or profile link) that could be either of two people or
+    organisations with a page each (see :meth:`EntityResolver._join`)."""
+    kind, names, profiles = found["kind"], found["names"], found["profiles"]
+    pages = [f"{label!r} ({iri})" for iri, label in found["pages"].items()]
+    who = "who" if kind == "person" else "which"
+    if names:
+        what = " and ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        message = f"{what} could be {', '.join(pages[:-1])} or {pages[-1]}, {who} each have a page: joined to neither"
+        section = "people" if kind == "person" else "organisations"
+        hint = f"if it is one of them, add it to that one's `aliases:` under `{section}:` in {CURATION_FILE}"
+    else:
+        what = "the profile link " + " and ".join(profiles)
+        message = f"{what} is given to {', '.join(pages[:-1])} and {pages[-1]}, {who} each have a page"
+        hint = "correct the link where it is wrong"
+    return Diagnostic("ambiguous-name", "warning", message, value=(names or profiles or [None])[0], hint=hint)
 
 
 def close_pairs(texts: list[str], people: bool) -> list[tuple[int, int]]:

@@ -24,7 +24,7 @@ from .lazy import LazyLists
 from .forks import can_fork, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import Kind, Mapping
-from .resolve import homepage_domain
+from .resolve import homepage_domain, homepage_path
 from .site import Site, dated_name, slugify
 from .speakers import SpeakerMention, extract_speakers
 from .words import Terms, body_terms
@@ -306,7 +306,7 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
         cache.keep(kept)  # (pickled before anything below changes them)
     order = {site.relpath(path): i for i, (_label, path) in enumerate(files)}
     records.sort(key=lambda r: order[r.relpath])
-    _separate_conflicts(site, records)
+    _separate_conflicts(site, mapping, records)
     return records
 
 
@@ -368,20 +368,69 @@ def _read_chunk(site: Site, mapping: Mapping, staff: list[str], files: list[tupl
     return out
 
 
-def _separate_conflicts(site: Site, records: list[Record]) -> None:
-    """Files Jekyll would write to one URL: the first keeps it, the others get their own IRI."""
+def _separate_conflicts(site: Site, mapping: Mapping, records: list[Record]) -> None:
+    """One node per file.
+
+    Files Jekyll would write to one address (pages of ``output: true`` collections with
+    one URL): the first keeps it and each other is told so and gets its own IRI. Files
+    that would share an IRI for another reason are each a node of their own too, without
+    a word, since Jekyll writes no page over another: funders keyed by homepage
+    (``/id/organisation/ukri.org``) whose homepages are on one site (UKRI at
+    ``https://www.ukri.org/``, EPSRC at ``https://www.ukri.org/councils/epsrc/``: the one
+    at the site's root keeps its IRI, the others are keyed by their folder too,
+    ``/id/organisation/ukri.org/councils/epsrc``), or files of a collection without
+    output whose names make one slug."""
     first: dict[str, Record] = {}
     for r in records:
-        if r.iri not in first:
-            first[r.iri] = r
+        if r.url_path is None:
             continue
-        other = first[r.iri]
+        address = site.iri(r.url_path)
+        other = first.setdefault(address, r)
+        if other is r:
+            continue
         r.source.diagnostics.append(Diagnostic(
             "url-conflict", "warning", f"this file has the same page address as {other.relpath} "
-            f"({r.url_path or r.iri}); Jekyll writes only one of them", r.relpath, 1,
+            f"({address}); Jekyll writes only one of them", r.relpath, 1,
             hint="rename one of the files, or give it its own `permalink:`"))
-        r.iri = site.minted(r.kind, r.relpath)
+        if r.iri == address:  # (not when its IRI is a homepage's, a funder's)
+            r.iri = site.minted(r.kind, r.relpath)
         r.url_path = None
+    by_iri: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        by_iri[r.iri].append(r)
+    taken = set(by_iri)
+    for iri, group in by_iri.items():
+        if len(group) < 2:
+            continue
+        folders = [_homepage_folder(mapping, r) for r in group]
+        # the page at the root of the shared homepage first (then in file order): it keeps the IRI
+        order = sorted(range(len(group)), key=lambda i: (folders[i] is None, folders[i] or ""))
+        for rank, i in enumerate(order):
+            r, folder = group[i], folders[i]
+            if rank == 0 and not folder:
+                continue
+            own = site.minted("organisation", f"{homepage_domain(_homepage(mapping, r))}/{folder}") \
+                if folder else site.minted(r.kind, r.relpath)
+            if own in taken:
+                own = site.minted(r.kind, r.relpath)
+            r.iri = own
+            taken.add(own)
+
+
+def _homepage(mapping: Mapping, record: Record) -> Any:
+    """The value of a record's ``identity`` key (a funder's homepage), if its kind has one."""
+    kind = mapping.kinds.get(record.kind)
+    return record.source.data.get(kind.identity) if kind and kind.identity else None
+
+
+def _homepage_folder(mapping: Mapping, record: Record) -> str | None:
+    """The folders of a record's homepage below the address that keys its organisation
+    (``councils/epsrc`` for ``https://www.ukri.org/councils/epsrc/``; ``""`` at the
+    root), or ``None`` when it is not keyed by its homepage."""
+    url = _homepage(mapping, record)
+    if homepage_domain(url) is None:
+        return None
+    return "/".join(homepage_path(url))
 
 
 def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | None,

@@ -93,6 +93,55 @@ def _homepage_domain(url: str, site_host: str | None) -> str | None:
     return domain
 
 
+def homepage_path(url: str) -> tuple[str, ...]:
+    """The folders of ``url`` below its :func:`homepage_domain` key, in lower case:
+    ``("councils", "epsrc")`` for ``https://www.ukri.org/councils/epsrc/``, ``()`` at the
+    key itself. Two organisations whose homepages share a key are told apart by them."""
+    key = homepage_domain(url)
+    if key is None:
+        return ()
+    path = urlsplit(url if "://" in url else "https://" + url).path  # (it parses: it has a key)
+    return tuple(p for p in path.lower().split("/") if p)[key.count("/"):]
+
+
+#: Words an organisation's acronym leaves out ("Institute for the Future of Work": IFW, IFoW).
+ORG_FILLER = frozenset("of for and the in on at to de la le du des".split())
+
+
+def is_acronym(name: str) -> bool:
+    """Whether an organisation's name is written as an acronym: one word of 2 to 8
+    characters, starting with a capital and with at least two ("DSIT", "PLP", "IFoW")."""
+    return " " not in name and 2 <= len(name) <= 8 and sum(c.isupper() for c in name) >= 2 and name[0].isupper()
+
+
+def acronym(name: str) -> str:
+    """Initials of a name's significant words, lower case ("Department for Science,
+    Innovation and Technology" -> "dsit"; "" for one word). Across the whole site an
+    acronym stands for a name when its capitals are these initials ("IFoW" for
+    "Institute for the Future of Work": "ifw"), as exactly as that."""
+    words = [w for w in normalise(name).split() if w not in ORG_FILLER]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def acronym_capitals(name: str) -> str:
+    """The capitals of an acronym, lower case ("IFoW" -> "ifw"): what :func:`acronym` of
+    the name it stands for is."""
+    return "".join(c for c in name if c.isupper()).lower()
+
+
+def acronym_of(short: str, long: str) -> bool:
+    """Whether ``short`` ("IFoW", "PLP") abbreviates ``long`` ("Institute for the Future
+    of Work"), loosely: its letters are some of the initials of ``long``'s words, in order,
+    the first and the last among them. For an acronym and a name near each other in one
+    text ("Public Law Project (PLP)"); across a whole site, :func:`acronym` is the rule."""
+    letters = [c.lower() for c in short if c.isalpha()]
+    initials = [w[0].lower() for w in re.findall(r"[^\W\d_][\w'’-]*", long) if w.lower() not in ("the", "a", "an")]
+    if len(letters) < 2 or not initials or letters[0] != initials[0] or letters[-1] != initials[-1]:
+        return False
+    it = iter(initials)
+    return all(any(c == i for i in it) for c in letters)
+
+
 @dataclass
 class Resolution:
     """The outcome of resolving one reference."""

@@ -39,6 +39,7 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS as _NP
 
 from kg.markdown import Block, Document
+from kg.resolve import acronym_of, is_acronym
 
 
 @dataclass(frozen=True, slots=True)  # no dict each: a large site has millions
@@ -1066,25 +1067,11 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
     return [col.found[k] for k in col.order]
 
 
-def _acronym_of(short: str, long: str) -> bool:
-    """Whether ``short`` ("IFoW", "PLP") abbreviates ``long`` ("Institute for the Future of Work")."""
-    letters = [c.lower() for c in short if c.isalpha()]
-    initials = [w[0].lower() for w in re.findall(r"[^\W\d_][\w'’-]*", long) if w.lower() not in ("the", "a", "an")]
-    if len(letters) < 2 or not initials or letters[0] != initials[0] or letters[-1] != initials[-1]:
-        return False
-    it = iter(initials)
-    return all(any(c == i for i in it) for c in letters)
-
-
-def _is_acronym(org: str) -> bool:
-    return " " not in org and 2 <= len(org) <= 8 and sum(c.isupper() for c in org) >= 2 and org[0].isupper()
-
-
 def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: list[list[_Name]]) -> None:
     """Organisations for speakers whose on-stage mention gives none (or only an acronym),
     from another mention of their full name ("[James Plunkett](...), Nesta, was also
     concerned") or from where the body spells the acronym out ("Public Law Project (PLP)")."""
-    todo = {k for k, m in col.found.items() if m.organisation is None or _is_acronym(m.organisation)}
+    todo = {k for k, m in col.found.items() if m.organisation is None or is_acronym(m.organisation)}
     if not todo:
         return
     for i, names in enumerate(names_by_block):
@@ -1103,14 +1090,14 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
             if not org or not (org == col.site_name or _is_org(org)):
                 continue
             old = col.found[key]
-            if old.organisation is None or _acronym_of(old.organisation, org):
+            if old.organisation is None or acronym_of(old.organisation, org):
                 col.found[key] = replace(old, organisation=col.org_name(org), organisation_url=org_url,
                                          title=old.title or title)
                 todo.discard(key)
     low_text = None
     for key in todo:
         old = col.found[key]
-        if not (old.organisation and _is_acronym(old.organisation)):
+        if not (old.organisation and is_acronym(old.organisation)):
             continue
         low_text = low_text if low_text is not None else col.text.lower()
         pos = low_text.find("(" + old.organisation.lower() + ")")
@@ -1119,7 +1106,7 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
         words = col.text[max(0, pos - 100):pos].split()[-10:]
         for k in range(len(words)):   # the shortest tail it abbreviates: "... the X Y Z (XYZ)"
             long = " ".join(words[k:]).strip(" ,;:")
-            if words[k][:1].isupper() and _acronym_of(old.organisation, long):
+            if words[k][:1].isupper() and acronym_of(old.organisation, long):
                 col.found[key] = replace(old, organisation=long)
                 break
 
