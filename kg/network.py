@@ -316,11 +316,16 @@ def find_node(graph: KnowledgeGraph | GraphData | nx.Graph, center: str) -> str:
         raise ViewError("no centre given for the ego view", hint="pass --center NAME, title or IRI")
     if text in nodes:
         return text
-    if text.startswith("/") and base:
-        iri = base.rstrip("/") + text
-        for cand in (iri, iri.rstrip("/")):
-            if cand in nodes:
-                return cand
+    address = base.rstrip("/") + text if text.startswith("/") and base else text
+    if _WEB_ADDRESS.match(address):
+        # the page's address as a browser shows it: http or https, any case of host, a trailing slash or not
+        wanted = _address(address)
+        hits = sorted({n for n, a in nodes.items()
+                       if _address(n) == wanted or (a.get("url") and _address(a["url"]) == wanted)})
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise _several(center, hits, nodes)
     key = _norm(text)
     hits = [n for n, a in nodes.items() if _norm(a.get("label") or "") == key]
     if not hits:
@@ -329,11 +334,25 @@ def find_node(graph: KnowledgeGraph | GraphData | nx.Graph, center: str) -> str:
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
-        listed = "; ".join(_describe(n, nodes[n]) for n in sorted(hits, key=lambda n: (nodes[n]["kind"], n)))
-        raise ViewError(f"{center!r} names {len(hits)} nodes: {listed}",
-                        hint="pass the IRI (or site path such as /events/…) of the one you mean")
+        raise _several(center, hits, nodes)
     raise ViewError(f"no event, person, organisation, project, topic or series is called {center!r}",
                     hint=_suggest(key, nodes))
+
+
+_WEB_ADDRESS = re.compile(r"(?i)https?://")
+
+
+def _address(iri: str) -> str:
+    """A web address as compared with what a user types: without its scheme (``http`` or
+    ``https``) or a trailing slash, the host in lower case; other text as it is."""
+    m = re.match(r"(?i)https?://([^/?#]*)(.*)", iri)
+    return m[1].lower() + m[2].rstrip("/") if m else iri
+
+
+def _several(center: str, hits: list[str], nodes: dict[str, dict[str, Any]]) -> ViewError:
+    listed = "; ".join(_describe(n, nodes[n]) for n in sorted(hits, key=lambda n: (nodes[n]["kind"], n)))
+    return ViewError(f"{center!r} names {len(hits)} nodes: {listed}",
+                     hint="pass the IRI (or site path such as /events/…) of the one you mean")
 
 
 def _describe(iri: str, attrs: dict[str, Any]) -> str:
@@ -346,14 +365,10 @@ def _suggest(key: str, nodes: dict[str, dict[str, Any]]) -> str:
     close = sorted((lab for lab in labels if key and key in _norm(lab)),
                    key=lambda lab: (not _norm(lab).startswith(key), len(lab), lab))[:5]
     if not close:
-        try:
-            from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process
 
-            close = [m[0] for m in process.extract(key, list(labels), scorer=fuzz.WRatio,
-                                                   processor=_norm, limit=5) if m[1] >= 60]
-        except ImportError:  # pragma: no cover - rapidfuzz is a dependency
-            import difflib
-            close = difflib.get_close_matches(key, list(labels), n=5)
+        close = [m[0] for m in process.extract(key, list(labels), scorer=fuzz.WRatio,
+                                               processor=_norm, limit=5) if m[1] >= 60]
     if close:
         return "did you mean " + ", ".join(repr(c) for c in close) + "?"
     return "give a name or title as written on the site, a site path such as /people/…, or an IRI"

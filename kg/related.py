@@ -44,7 +44,6 @@ import json
 import math
 import os
 import pickle
-import re
 import shutil
 from array import array
 from collections import defaultdict
@@ -58,14 +57,14 @@ from urllib.parse import quote
 
 import numpy as np
 import yaml
-from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, parse
+from pyoxigraph import Literal, Quad, QueryResultsFormat, RdfFormat, parse
 
 from .collector import gc_paused, give_back_memory
 from .digests import pickled
 from .errors import KgError, MappingError
 from .forks import can_fork, fork_context, forking
 from .mapping import did_you_mean, line_of, read_yaml
-from .frontmatter import Stamp, sha1_since
+from .frontmatter import Stamp, read_file, sha1_since
 from .query import internal
 from .store import KnowledgeGraph, atomic_file, nquads_literal, nquads_lines
 from .vocab import kg, rdf, rdfs, schema, xsd
@@ -561,12 +560,6 @@ def _per_event(found: Mapping[int, set[Any]], n: int) -> list[frozenset[Any]]:
 
 # -- text ------------------------------------------------------------------------------
 
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
-def body_text(raw: str) -> str:
-    """A markdown file's text without front matter, Liquid, HTML tags and link targets."""
-    return _FRONT_MATTER.sub("", raw, count=1)
-
-
 def _plurals(vocabulary: Mapping[str, int]) -> dict[str, str]:
     """Plural → singular, for words whose singular the site also uses.
 
@@ -606,12 +599,15 @@ def _graph_files(graph: KnowledgeGraph, site: str | Path | None) -> list[tuple[s
 
 
 def _file_texts(files: list[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
-    for event, path, _rel in files:
-        try:
-            raw = Path(path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+    """(event, body) of each of ``files`` (see :func:`_site_files`) that can be read: the
+    body as the build takes it (:func:`kg.frontmatter.read_file`: front matter split off
+    as Jekyll splits it; Liquid, markup and link targets are left to
+    :func:`kg.words.body_terms`)."""
+    for event, path, rel in files:
+        src = read_file(Path(path), rel)
+        if any(d.code == "read-error" for d in src.diagnostics):
             continue
-        yield event, body_text(raw)
+        yield event, src.body
 
 
 def _file_terms(files: list[tuple[str, str, str]]) -> list[tuple[str, dict[str, int]]]:
@@ -733,7 +729,6 @@ def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
     :func:`kg.frontmatter.file_stamp`) and their pages' IRIs (relative path -> IRI), for
     :func:`load_terms` and :func:`kept_words` (written atomically, packed: 100,000
     pages' load in a fraction of a second)."""
-    from .store import atomic_file
     path = Path(folder) / TERMS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(path, aside=True) as fh:
@@ -1577,14 +1572,3 @@ def related_quads(graph: KnowledgeGraph, related: Mapping[str, list[Suggestion]]
     """All quads of :func:`related_graphs`, in one list."""
     return [q for _, quads in related_graphs(graph, related, top, weights, texts=texts, site=site)
             for q in quads]
-
-
-def store_related(graph: KnowledgeGraph, **kwargs: Any) -> int:
-    """Replace the graph's related-events named graphs with fresh suggestions; returns quads added."""
-    quads = related_quads(graph, **kwargs)
-    prefix = graph_prefix(graph)
-    for name in list(graph.store.named_graphs()):
-        if isinstance(name, NamedNode) and name.value.startswith(prefix):
-            graph.store.remove_graph(name)
-    graph.store.bulk_extend(quads)
-    return len(quads)

@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
@@ -314,14 +314,12 @@ def _timed_out(ep: Endpoint, engine: Engine, generation: int) -> tuple[int, dict
         f"query timed out: it ran past the endpoint's {ep.timeout:g} s\n".encode("utf-8")
 
 
-def run(ep: Endpoint, query: str, accept: str | None = None, fmt: list[str] | str | None = None,
-        engine: Engine | None = None, dataset: dict[str, list[str]] | None = None
-        ) -> tuple[int, dict[str, str], bytes]:
-    """Run one query through the engine; return status, headers and body.
+def run(ep: Endpoint, query: str, accept: str | None = None, fmt: list[str] | str | None = None, *,
+        engine: Engine, dataset: dict[str, list[str]] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Run one query through ``engine`` (the endpoint's); return status, headers and body.
 
     ``dataset``: the request's ``default-graph-uri`` and ``named-graph-uri`` values. Without
     them and without ``FROM`` in the query, the default graph is the union of all graphs."""
-    assert engine is not None, "run() needs the endpoint's engine"
     form = screen(query)
     key = _negotiate(accept, fmt, form)
     engine_accept = {"SELECT": "text/tab-separated-values", "ASK": "application/sparql-results+json"}.get(
@@ -404,18 +402,40 @@ def _read_lines(resp: http.client.HTTPResponse, limit: int, conn: http.client.HT
 
 
 def named_query(ep: Endpoint, name: str, params: dict[str, str], accept: str | None,
-                fmt: list[str] | str | None, engine: Engine | None = None) -> tuple[int, dict[str, str], bytes]:
+                fmt: list[str] | str | None, *, engine: Engine) -> tuple[int, dict[str, str], bytes]:
     """Run a named query with its parameters bound (never pasted) into its slots."""
     if name not in names():  # before anything is read: never a path on this machine
         raise Refused(f"no named query {name!r}: see /queries", 404)
+    q = None
     try:
         q = load(name)
         text = bind(q, params, ep.base_url)
     except QueryError as exc:
-        if exc.key is not None and exc.hint and exc.hint.startswith("add --param"):  # the CLI's advice
+        if q is not None and exc.key is not None and q.param(exc.key) is not None and exc.key not in params:
+            # a parameter of the query the request lacks: said for a URL, whatever the CLI's hint says
             exc.hint = f"add ?{exc.key}=VALUE to the URL"
         raise Refused(str(exc), 400) from exc
-    return run(ep, text, accept, fmt, engine)
+    return run(ep, text, accept, fmt, engine=engine)
+
+
+def _once(multi: dict[str, list[str]], keys: Iterable[str]) -> dict[str, str]:
+    """The value of each of ``keys`` the request gives (``multi``: every value of each
+    parameter, in order). A parameter given twice is refused rather than one of its
+    values picked, as ``kg query --param`` refuses it (and the SPARQL Protocol asks for
+    exactly one ``query``).
+
+    Raises:
+        Refused: 400, a parameter given more than once.
+    """
+    out = {}
+    for key in keys:
+        values = multi.get(key, [])
+        if len(values) > 1:
+            given = ", ".join(f"{key}={v!r}" for v in values[:3]) + (", …" if len(values) > 3 else "")
+            raise Refused(f"parameter {key!r} is given {len(values)} times ({given}): give each parameter once")
+        if values:
+            out[key] = values[0]
+    return out
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -501,8 +521,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if ctype == "application/x-www-form-urlencoded":
                     for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
                         multi.setdefault(k, []).extend(v)
-                elif ctype == "application/sparql-query":
-                    multi["query"] = [body.decode("utf-8", "replace")]
+                elif ctype == "application/sparql-query":  # (a query in the URL as well: two queries)
+                    multi.setdefault("query", []).append(body.decode("utf-8", "replace"))
                 elif ctype == "application/sparql-update":
                     raise Refused("this endpoint is read-only: updates are refused", 403)
                 elif body or ctype:
@@ -512,12 +532,12 @@ class _Handler(BaseHTTPRequestHandler):
                 raise Refused("this endpoint is read-only: updates are refused", 403)
             fmt = multi.pop("format", None)
             dataset = {k: multi.pop(k) for k in ("default-graph-uri", "named-graph-uri") if k in multi}
-            params = {k: v[-1] for k, v in multi.items()}
             accept = self.headers.get("Accept")
             if url.path in ("/sparql", "/query"):
-                if "query" not in params:
+                query = _once(multi, ["query"]).get("query")
+                if query is None:
                     raise Refused("missing `query` parameter")
-                status, headers, out = run(self.ep, params["query"], accept, fmt, self.engine, dataset)
+                status, headers, out = run(self.ep, query, accept, fmt, engine=self.engine, dataset=dataset)
             elif url.path in ("/queries", "/queries/"):
                 listing = [{"name": n, "description": load(n).description,
                             "params": [p.__dict__ for p in load(n).params]} for n in names()]
@@ -526,8 +546,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if dataset:
                     raise Refused("a named query runs over the whole graph: no default-graph-uri or "
                                   "named-graph-uri")
-                status, headers, out = named_query(self.ep, url.path[len("/queries/"):], params, accept, fmt,
-                                                   self.engine)
+                status, headers, out = named_query(self.ep, url.path[len("/queries/"):], _once(multi, multi),
+                                                   accept, fmt, engine=self.engine)
             elif url.path == "/":
                 status, headers, out = 200, {"Content-Type": "text/plain; charset=utf-8"}, (
                     "kg SPARQL endpoint (read-only).\n  /sparql?query=…   SPARQL 1.1 Protocol\n"

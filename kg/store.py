@@ -45,7 +45,8 @@ class KnowledgeGraph:
     """A built knowledge graph: quads in an Oxigraph store, and the build report.
 
     Query it with SPARQL through :meth:`query` (Oxigraph's engine) or hold it as an
-    rdflib ``Dataset`` through :attr:`dataset` (same store, rdflib API).
+    rdflib ``Dataset`` through :attr:`dataset` (same store, rdflib API); :meth:`quads`
+    gives every quad, whichever engine holds them.
     """
 
     def __init__(self, store: ox.Store, report: dict[str, Any] | None = None,
@@ -67,7 +68,12 @@ class KnowledgeGraph:
         self._report = value
 
     def __len__(self) -> int:
+        """How many quads the graph holds."""
         return len(self.store)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the graph, as pyoxigraph quads."""
+        return iter(self.store.quads_for_pattern(None, None, None, None))
 
     @property
     def dataset(self):  # -> rdflib.Dataset
@@ -79,11 +85,9 @@ class KnowledgeGraph:
             self._dataset = rdflib.Dataset(store=OxigraphStore(store=self.store), default_union=True)
         return self._dataset
 
-    def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Any:
-        """Run SPARQL over the union of all named graphs, with variables pre-bound."""
-        return self.store.query(
-            sparql, use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()})
+    def query(self, sparql: str) -> Any:
+        """Run SPARQL over the union of all named graphs."""
+        return self.store.query(sparql, use_default_graph_as_union=True)
 
 
 def memory_graph(quads: Iterable[ox.Quad], report: dict[str, Any] | None = None) -> KnowledgeGraph:
@@ -99,24 +103,56 @@ class RdflibGraph(KnowledgeGraph):
     Slower by far than Oxigraph, but pure Python: selectable with
     ``open_graph(folder, engine="rdflib")`` (``kg query --engine rdflib``). Queries give
     the same rows as on Oxigraph; the rows come back as pyoxigraph terms either way.
+    It has no Oxigraph store: :attr:`store` raises (code that reads every quad uses
+    :meth:`quads`, which works on both).
     """
 
     def __init__(self, dataset: Any, report: dict[str, Any] | None = None, path: Path | None = None) -> None:
-        super().__init__(ox.Store(), report, path)
+        # (KnowledgeGraph.__init__ is not called: it would set the store this graph has not got)
+        self._report = report
+        self.path = path
         self._dataset = dataset
 
+    @property
+    def store(self) -> ox.Store:  # type: ignore[override]
+        """Refused: the quads are in rdflib's store, not Oxigraph's (an empty store here
+        would have whatever reads it find nothing, and say so as if it were the graph).
+
+        Raises:
+            StoreError: always.
+        """
+        raise StoreError("a graph opened with engine='rdflib' has no Oxigraph store",
+                         hint="use its quads() or dataset, or open the folder with engine='oxigraph'")
+
     def __len__(self) -> int:
-        return len(self._dataset)
+        """How many quads the graph holds (the same triple in two named graphs counts twice)."""
+        return sum(len(g) for g in self._dataset.graphs())
 
-    def query(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Any:
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the graph, converted to pyoxigraph's terms (see :func:`from_rdflib`)."""
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        cache: dict[Any, Any] = {}
+
+        def term(t: Any) -> Any:
+            node = cache.get(t)
+            if node is None:
+                node = cache[t] = from_rdflib(t)
+            return node
+
+        default = ox.DefaultGraph()
+        for s, p, o, g in self._dataset.quads((None, None, None, None)):
+            # (rdflib names the default graph None or DATASET_DEFAULT_GRAPH_ID)
+            name = default if g is None or g == DATASET_DEFAULT_GRAPH_ID else term(g)
+            yield ox.Quad(term(s), term(p), term(o), name)
+
+    def query(self, sparql: str) -> Any:
         """Run SPARQL with rdflib's engine over the union of the named graphs."""
-
-        init = {k: _to_rdflib(v) for k, v in (bindings or {}).items()}
-        result = self._dataset.query(sparql, initBindings=init)
+        result = self._dataset.query(sparql)
         if result.type != "SELECT":
             return result
         return _Solutions([ox.Variable(str(v)) for v in result.vars],
-                          [{str(v): _from_rdflib(row[v]) for v in result.vars} for row in result])
+                          [{str(v): from_rdflib(row[v]) for v in result.vars} for row in result])
 
 
 class _Solutions:
@@ -130,7 +166,43 @@ class _Solutions:
         return iter(self._rows)
 
 
-def _from_rdflib(term: Any) -> Any:
+# -- one rule for terms between pyoxigraph and rdflib ----------------------------------------
+# In RDF 1.1 a literal without a language tag is an xsd:string; Oxigraph holds it so. rdflib
+# tells a plain Literal("x") from Literal("x", datatype=XSD.string), and its parsers and
+# engine make the plain one: so an xsd:string literal is a plain rdflib Literal, and either
+# rdflib literal an xsd:string one.
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Any:
+    """The rdflib term for a pyoxigraph term (an ``xsd:string`` literal is a plain ``Literal``).
+
+    Raises:
+        TypeError: not an IRI, blank node or literal (an RDF-star triple: kg writes none).
+    """
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"unsupported RDF term: {term!r}")
+
+
+def from_rdflib(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    """The pyoxigraph term for an rdflib term (``None`` stays ``None``: an unbound value);
+    a plain ``Literal`` is an ``xsd:string`` one.
+
+    Raises:
+        TypeError: not an IRI, blank node or literal.
+    """
     import rdflib
 
     if term is None:
@@ -139,19 +211,14 @@ def _from_rdflib(term: Any) -> Any:
         return ox.NamedNode(str(term))
     if isinstance(term, rdflib.BNode):
         return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or "http://www.w3.org/2001/XMLSchema#string")))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
+    raise TypeError(f"unsupported RDF term: {term!r}")
 
 
-def _to_rdflib(term: Any) -> Any:
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+_from_rdflib = from_rdflib  # kg/query.py's import, until it takes from_rdflib
 
 
 ENGINES = ("oxigraph", "rdflib")
@@ -946,7 +1013,7 @@ def _kept(span: Any) -> Kept | None:
 def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
     """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each replaced whole."""
     graphs: dict[str, list[ox.Quad]] = {}
-    for q in graph.store.quads_for_pattern(None, None, None, None):
+    for q in graph.quads():
         graphs.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
     if "" in graphs:
         raise StoreError("the graph has quads outside any named graph; kg saves named graphs only",

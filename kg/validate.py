@@ -15,16 +15,20 @@ validate``; :func:`format_lint` words it for a person.
 pyshacl is slow on an rdflib graph backed by Oxigraph, so the union is copied once
 into a plain in-memory rdflib ``Graph`` before validation; no inference is run: the
 build writes every ``rdf:type`` explicitly. Source files are then looked up in the
-Oxigraph store with one SPARQL query.
+Oxigraph store with one SPARQL query (for a graph opened with ``engine="rdflib"``, in a
+copy of its quads in an in-memory Oxigraph store: both engines give the same results).
+Terms cross between pyoxigraph and rdflib by :func:`kg.store.to_rdflib` and
+:func:`kg.store.from_rdflib` only.
 """
 from __future__ import annotations
 
 import functools
+import json
 import time
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 import pyoxigraph as ox
 import rdflib
@@ -32,7 +36,7 @@ from rdflib.namespace import RDF, SH
 
 from .errors import KgError, MappingError, counted, with_hint
 from .mapping import Kind, Mapping, load_mapping
-from .store import KnowledgeGraph
+from .store import KnowledgeGraph, RdflibGraph, from_rdflib, to_rdflib
 from .vocab import KG
 
 SHAPES_FILE = "shapes.ttl"
@@ -194,29 +198,17 @@ def union_graph(graph: KnowledgeGraph | ox.Store) -> rdflib.Graph:
 
     pyshacl works much faster on this in-memory copy than on the Oxigraph-backed
     ``Dataset``; terms are converted directly (faster than an N-Triples round trip),
-    each distinct term once.
+    each distinct term once, by :func:`kg.store.to_rdflib`. A graph opened on either
+    engine gives the same copy.
     """
-    store = graph.store if isinstance(graph, KnowledgeGraph) else graph
-    triples = {q.triple for q in store.quads_for_pattern(None, None, None, None)}
+    quads = graph.quads() if isinstance(graph, KnowledgeGraph) else graph.quads_for_pattern(None, None, None, None)
+    triples = {q.triple for q in quads}
     cache: dict[Any, rdflib.term.Node] = {}
 
     def term(t: Any) -> rdflib.term.Node:
         node = cache.get(t)
         if node is None:
-            if isinstance(t, ox.NamedNode):
-                node = rdflib.URIRef(t.value)
-            elif isinstance(t, ox.BlankNode):
-                node = rdflib.BNode(t.value)
-            elif isinstance(t, ox.Literal):
-                if t.language:
-                    node = rdflib.Literal(t.value, lang=t.language)
-                elif t.datatype.value == _XSD_STRING:
-                    node = rdflib.Literal(t.value)
-                else:
-                    node = rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-            else:  # an RDF-star quoted triple: kg never writes one
-                raise TypeError(f"unsupported RDF term: {t!r}")
-            cache[t] = node
+            node = cache[t] = to_rdflib(t)
         return node
 
     g = rdflib.Graph()
@@ -224,12 +216,48 @@ def union_graph(graph: KnowledgeGraph | ox.Store) -> rdflib.Graph:
     return g
 
 
+def _oxigraph(graph: KnowledgeGraph | ox.Store) -> ox.Store:
+    """An Oxigraph store holding ``graph``'s quads, for the SPARQL that places results in
+    files: its own, or for a graph in rdflib's store (``engine="rdflib"``) a copy in memory."""
+    if isinstance(graph, ox.Store):
+        return graph
+    if isinstance(graph, RdflibGraph):
+        store = ox.Store()
+        store.bulk_extend(graph.quads())
+        return store
+    return graph.store
+
+
+def _run_shacl(shapes: str | Path, data: Callable[[], rdflib.Graph]) -> list[dict[str, Any]]:
+    """Run the SHACL shapes in the file ``shapes`` over the graph ``data()`` makes (called
+    once the shapes are read, so that a broken shapes file is said before the data is
+    copied; pyshacl may change the graph), without inference. Returns the results as
+    :func:`_read_report` gives them.
+
+    Raises:
+        ShapesError: the shapes file cannot be read, is not valid Turtle, or holds a
+            shape pyshacl cannot load.
+    """
+    import pyshacl
+    import pyshacl.errors
+
+    shapes_graph = _load(shapes)
+    try:
+        _conforms, report, _text = pyshacl.validate(
+            data(), shacl_graph=shapes_graph, inference="none", abort_on_first=False,
+            allow_infos=True, allow_warnings=True, inplace=True, advanced=False)
+    except pyshacl.errors.ReportableRuntimeError as exc:  # a shape pyshacl cannot load
+        raise ShapesError(f"invalid SHACL shapes: {exc.message}", path=shapes,
+                          hint=f"see {getattr(exc, 'link', None) or 'https://www.w3.org/TR/shacl/'}") from exc
+    return _read_report(report, shapes_graph)
+
+
 def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None = None,
                    mapping: Mapping | None = None) -> ValidationResult:
     """Validate ``graph`` against the SHACL shapes.
 
     Args:
-        graph: a built graph (or a bare pyoxigraph ``Store`` of quads).
+        graph: a built graph, opened on either engine (or a bare pyoxigraph ``Store`` of quads).
         shapes: a Turtle file of SHACL shapes; default: kg's own ``shapes.ttl``.
         mapping: the mapping the graph was built with, to name the front-matter key of
             each result; default: the one the build report names (else kg's own).
@@ -247,22 +275,10 @@ def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None =
     Raises:
         ShapesError: the shapes file cannot be read or is not valid Turtle.
     """
-    import pyshacl
-    import pyshacl.errors
-
     started = time.perf_counter()
-    shapes_graph = load_shapes(shapes)
-    data = union_graph(graph)
-    try:
-        _conforms, report, _text = pyshacl.validate(
-            data, shacl_graph=shapes_graph, inference="none", abort_on_first=False,
-            allow_infos=True, allow_warnings=True, inplace=True, advanced=False)
-    except pyshacl.errors.ReportableRuntimeError as exc:  # a shape pyshacl cannot load
-        raise ShapesError(f"invalid SHACL shapes: {exc.message}",
-                          path=shapes if shapes is not None else _packaged(SHAPES_FILE),
-                          hint=f"see {getattr(exc, 'link', None) or 'https://www.w3.org/TR/shacl/'}") from exc
-    store = graph.store if isinstance(graph, KnowledgeGraph) else graph
-    results = _read_report(report, shapes_graph)
+    store = _oxigraph(graph)
+    results = _run_shacl(shapes if shapes is not None else _packaged(SHAPES_FILE),
+                         lambda: union_graph(store))
     foci = {r["focus"] for r in results if r["focus"] is not None}
     sources = _sources(store, foci)
     facts = _facts(store, foci)
@@ -321,12 +337,11 @@ def _read_report(report: rdflib.Graph, shapes_graph: rdflib.Graph) -> list[dict[
 
 
 def _datatype(term: Any) -> str | None:
-    """The datatype IRI of a literal (``xsd:string`` for a plain one); ``None`` for a node."""
+    """The datatype IRI of a literal (``xsd:string`` for a plain one, as
+    :func:`kg.store.from_rdflib` has it); ``None`` for a node."""
     if not isinstance(term, rdflib.Literal):
         return None
-    if term.datatype is not None:
-        return str(term.datatype)
-    return _XSD_STRING if term.language is None else str(RDF.langString)
+    return from_rdflib(term).datatype.value
 
 
 def _path_text(path: Any, graph: rdflib.Graph) -> str | None:
@@ -728,29 +743,34 @@ _SCHEMA_CONTEXT = {"@vocab": "https://schema.org/", "url": {"@type": "@id"}}
 
 
 def validate_jsonld(documents: dict[str, dict[str, Any]]) -> ValidationResult:
-    """Check the schema.org JSON-LD of each event (as ``kg related --site`` writes it).
+    """Check the schema.org JSON-LD of each event (as ``kg related --site`` writes it)
+    against ``ontology/jsonld-shapes.ttl``.
 
     ``documents`` maps a page path to its JSON-LD object. The schema.org context is
-    mapped locally, never fetched. Results name the page path as their ``source``.
+    mapped locally, never fetched. Results name the page path as their ``source``: the
+    first document that describes the focus node.
+
+    Raises:
+        ShapesError: the packaged shapes are broken (an install problem).
     """
-    import json as _json
-
-    import pyshacl
-
     started = time.perf_counter()
-    data = rdflib.Graph()
     owner: dict[str, str] = {}
-    for path, doc in documents.items():
-        local = {**doc, "@context": _SCHEMA_CONTEXT}
-        before = set(data.subjects())
-        data.parse(data=_json.dumps(local), format="json-ld")
-        for s in set(data.subjects()) - before:
-            owner.setdefault(str(s), path)
-    _conforms, report, _text = pyshacl.validate(
-        data, shacl_graph=_load(_packaged(JSONLD_SHAPES_FILE)), inference="none", allow_warnings=True)
-    shapes_graph = _load(_packaged(JSONLD_SHAPES_FILE))
+
+    def data() -> rdflib.Graph:
+        merged = rdflib.Graph()
+        for path, doc in documents.items():
+            # each document parsed by itself, so that its subjects are known without
+            # looking through all the others' (quadratic over a site's events)
+            one = rdflib.Graph(bind_namespaces="none")  # (binding the usual prefixes: half the time)
+            one.parse(data=json.dumps({**doc, "@context": _SCHEMA_CONTEXT}), format="json-ld")
+            for s in one.subjects(unique=True):
+                owner.setdefault(_text(s), path)
+            merged.addN((s, p, o, merged) for s, p, o in one)
+        return merged
+
+    results = _run_shacl(_packaged(JSONLD_SHAPES_FILE), data)
     out = [ShapeResult(focus=r["focus"] or "", path=r["path"], severity=r["severity"], message=r["message"],
                        value=r["value"], source=owner.get(r["focus"] or ""), shape=r["shape"],
-                       constraint=r["constraint"]) for r in _read_report(report, shapes_graph)]
+                       constraint=r["constraint"]) for r in results]
     return ValidationResult(conforms=not any(r.severity == "violation" for r in out), results=out,
                             seconds=time.perf_counter() - started)

@@ -5,7 +5,8 @@ library pyvis ships. The page is one self-contained UTF-8 file that works offlin
 ``file://``: vis-network's script and stylesheet are inlined, nothing is fetched, and a
 Content-Security-Policy forbids fetching anything.
 
-kg collects nodes and edges in a :class:`pyvis.network.Network` but renders them with its
+kg makes the nodes and edges as the plain dicts a :class:`pyvis.network.Network` holds
+(without it: its ``add_node`` and ``add_edge`` are quadratic) and renders them with its
 own template (``kg/templates/viz/view.html``) rather than pyvis's, which loads Bootstrap
 from a CDN, turns every tooltip into raw HTML as soon as one title contains ``href``,
 prints the heading and node ids unescaped and writes files in the platform's encoding.
@@ -194,20 +195,20 @@ def _edge_info(g: nx.Graph, e: dict[str, Any]) -> list[list[str]]:
 
 def page_data(g: nx.Graph, positions: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
     """What the page script draws: nodes, edges, styles and layout settings, JSON-ready."""
-    from pyvis.network import Network
-
     n = g.number_of_nodes()
     big = n > PHYSICS_MAX_NODES
     if big and positions is None:
         positions = layout_positions(g)
-    net = Network(directed=False, cdn_resources="in_line")
+    # the items pyvis' Network would hold (its add_node looks each id up in a list, and its
+    # add_edge scans every edge: quadratic), made as the plain dicts they are there
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     same: dict[str, int] = {}
     for _, a in g.nodes(data=True):
         key = str(a.get("label") or "")
         same[key] = same.get(key, 0) + 1
     for node, a in g.nodes(data=True):
         kind = a.get("kind", "event")
-        style = KIND_STYLES.get(kind)
         item: dict[str, Any] = {
             "full": str(a.get("label") or node), "kind": kind, "url": a.get("url"),
             "homepage": a.get("homepage"), "date": a.get("date"), "value": max(1, g.degree(node)),
@@ -220,16 +221,14 @@ def page_data(g: nx.Graph, positions: dict[str, tuple[float, float]] | None = No
         label = _cut(item["full"])
         if same.get(str(a.get("label") or ""), 0) > 1 and a.get("date"):
             label = f"{_cut(item['full'], LABEL_MAX - 13)} ({a['date']})"  # tell namesakes apart
-        net.add_node(str(node), label=label, shape=style.shape if style else "dot", **item)
+        nodes.append({**item, "id": str(node), "label": label or str(node)})
     for u, v, e in g.edges(data=True):
         src = e.get("source")
         a, b = (v, u) if src == v else (u, v)
         style = EDGE_STYLES.get(e.get("kind", ""))
-        # pyvis' add_edge scans every edge on each call (quadratic); its edges are plain dicts
-        net.edges.append({"from": str(a), "to": str(b), "kind": e.get("kind", ""),
-                          "label": e.get("label") or "", "arrow": bool(style and style.arrow and src),
-                          "info": _edge_info(g, e)})
-    nodes = [{k: v for k, v in node.items() if k not in ("shape", "color")} for node in net.nodes]
+        edges.append({"from": str(a), "to": str(b), "kind": e.get("kind", ""),
+                      "label": e.get("label") or "", "arrow": bool(style and style.arrow and src),
+                      "info": _edge_info(g, e)})
     fewer = max(0.0, min(1.0, (math.log10(max(n, 10)) - 1) / 2))  # 0 for 10 nodes, 1 for 1000+
     return {
         "kinds": {k: {"name": s.name, "plural": s.plural, "color": s.color, "border": s.border, "text": s.text,
@@ -237,7 +236,7 @@ def page_data(g: nx.Graph, positions: dict[str, tuple[float, float]] | None = No
         "edgeKinds": {k: {"name": s.name, "color": s.color, "width": s.width, "dashes": s.dashes,
                           "arrow": s.arrow} for k, s in EDGE_STYLES.items()},
         "nodes": nodes,
-        "edges": net.edges,
+        "edges": edges,
         "layout": {
             "big": big, "physics": not big and n > 1,
             "iterations": int(min(400, 150 + 0.6 * n)), "solver": "forceAtlas2Based",
@@ -485,7 +484,8 @@ def write_views(graph: KnowledgeGraph | GraphData, out_dir: str | Path, views: l
         warn: called with a message when something is skipped (matplotlib missing).
 
     Raises:
-        ViewError: an unknown view, ``ego`` without a centre, or a centre that names no node.
+        ViewError: an unknown view, ``ego`` without a centre or with a negative ``depth``,
+            or a centre that names no node (before any file is written).
     """
     names = list(views) if views else list(VIEWS)
     centers = [center] if isinstance(center, str) else list(center or [])
@@ -497,6 +497,8 @@ def write_views(graph: KnowledgeGraph | GraphData, out_dir: str | Path, views: l
                         hint=f"views: {', '.join(view_names())}")
     if EGO_VIEW in names and not centers:
         raise ViewError("the ego view needs a centre", hint="add --center NAME (a name, title or IRI)")
+    if EGO_VIEW in names and depth < 0:  # (ego_network says so too, but only once other views are written)
+        raise ViewError(f"depth must be 0 or more, got {depth}")
     data = load_data(graph)
     out = Path(out_dir)
     written: list[Path] = []

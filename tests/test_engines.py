@@ -83,3 +83,79 @@ def test_rdflib_engine_never_reads_files_named_in_from(tmp_path: Path, tiny_grap
     rq = tmp_path / "from.rq"
     rq.write_text(f"# description: x\nSELECT ?o FROM <{secret.as_uri()}> WHERE {{ ?s <http://x/p> ?o }}\n")
     assert run_query(str(rq), kg.open_graph(tiny_graph.path, engine="rdflib")).rows == []
+
+
+# -- more than named queries: validation, size, terms ---------------------------------------
+
+def test_validation_sees_the_same_graph_on_both_engines(both) -> None:
+    """On rdflib's engine validate_graph once read an empty Oxigraph store and said the
+    graph conformed, with no results (the example has two warnings)."""
+    from kg.validate import validate_graph
+
+    site, ox_graph, rdflib_graph = both
+    on_ox, on_rdflib = validate_graph(ox_graph), validate_graph(rdflib_graph)
+    assert on_ox.to_dict()["results"] == on_rdflib.to_dict()["results"]
+    assert on_ox.conforms == on_rdflib.conforms
+    if site == "example":
+        assert len(on_rdflib.results) == 2 and all(r.source and r.source.startswith("_events/")
+                                                   for r in on_rdflib.results)
+
+
+def test_a_graph_on_rdflib_has_no_oxigraph_store_to_read_by_mistake(both) -> None:
+    _site, ox_graph, rdflib_graph = both
+    with pytest.raises(kg.StoreError, match="no Oxigraph store"):
+        rdflib_graph.store
+    # what reads every quad reads the same ones on both (Oxigraph writes decimals canonically)
+    assert {(q.subject, q.predicate, q.graph_name) for q in rdflib_graph.quads()} == \
+        {(q.subject, q.predicate, q.graph_name) for q in ox_graph.quads()}
+
+
+def test_size_counts_quads_on_both_engines(both) -> None:
+    """`kg stats` counts quads: rdflib's Dataset counted distinct triples (the example has a
+    triple in two files' graphs), so the two engines gave different sizes."""
+    site, ox_graph, rdflib_graph = both
+    assert len(rdflib_graph) == len(ox_graph) == sum(1 for _ in ox_graph.quads())
+
+
+def test_save_graph_from_rdflib_engine(tiny_graph, tmp_path: Path) -> None:
+    graph = kg.open_graph(tiny_graph.path, engine="rdflib")
+    kg.save_graph(graph, tmp_path / "copy")
+    assert len(kg.open_graph(tmp_path / "copy")) == len(tiny_graph)
+
+
+def test_terms_convert_with_one_plain_literal_rule() -> None:
+    """A text literal is xsd:string in Oxigraph and a plain Literal in rdflib (which tells
+    "x" from "x"^^xsd:string: a term made the other way matches nothing rdflib parsed)."""
+    import pyoxigraph as ox
+    import rdflib
+    from rdflib.namespace import XSD
+
+    from kg.store import from_rdflib, to_rdflib
+
+    pairs = [
+        (ox.Literal("x"), rdflib.Literal("x")),
+        (ox.Literal("x", language="en"), rdflib.Literal("x", lang="en")),
+        (ox.Literal("3", datatype=ox.NamedNode(str(XSD.integer))), rdflib.Literal("3", datatype=XSD.integer)),
+        (ox.NamedNode("https://a.example/x"), rdflib.URIRef("https://a.example/x")),
+        (ox.BlankNode("b1"), rdflib.BNode("b1")),
+    ]
+    for o, r in pairs:
+        made = to_rdflib(o)
+        assert made == r and type(made) is type(r) and getattr(made, "datatype", None) == getattr(r, "datatype", None)
+        assert from_rdflib(r) == o
+    assert from_rdflib(rdflib.Literal("x", datatype=XSD.string)) == ox.Literal("x")
+    assert from_rdflib(None) is None
+    with pytest.raises(TypeError):
+        to_rdflib(ox.Triple(ox.NamedNode("a:b"), ox.NamedNode("a:c"), ox.NamedNode("a:d")))
+
+
+def test_converted_text_matches_text_in_rdflib_store(tiny_graph) -> None:
+    import pyoxigraph as ox
+
+    from kg.store import to_rdflib
+    from kg.validate import union_graph
+
+    title = to_rdflib(ox.Literal("A talk on privacy"))
+    graph = kg.open_graph(tiny_graph.path, engine="rdflib")
+    assert graph.dataset.query("ASK { ?s ?p ?o }", initBindings={"o": title}).askAnswer
+    assert (None, None, title) in union_graph(tiny_graph)  # as validation copies it

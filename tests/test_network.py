@@ -169,3 +169,17 @@ def test_ego_centre_errors_are_helpful(tiny_graph: kg.KnowledgeGraph) -> None:
         find_node(tiny_graph, "Nobody At All")
     with pytest.raises(ViewError, match="depth"):
         ego_network(tiny_graph, "Ada Example", depth=-1)
+
+
+@pytest.mark.parametrize("address", [
+    ALICE + "/", ALICE.replace("https://", "http://"), ALICE.replace("tiny.example.org", "Tiny.Example.ORG"),
+    "/people/alice-tester/",
+])
+def test_ego_centre_by_the_page_address_as_a_browser_shows_it(tiny_graph: kg.KnowledgeGraph, address: str) -> None:
+    """`kg viz ego https://…/people/x/` (a trailing slash, or http://) named no node."""
+    assert find_node(tiny_graph, address) == ALICE
+
+
+def test_ego_centre_address_on_another_site_names_nothing(tiny_graph: kg.KnowledgeGraph) -> None:
+    with pytest.raises(ViewError, match="is called"):
+        find_node(tiny_graph, "https://elsewhere.example/people/alice-tester")

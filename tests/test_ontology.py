@@ -57,11 +57,8 @@ def used_terms(graph: KnowledgeGraph) -> tuple[set[str], set[str]]:
 
 
 def build_with_related(site: Path) -> KnowledgeGraph:
-    """The site's graph, with the related-events graph `kg related` adds."""
-    graph = build_site(site)
-    from kg.related import store_related
-    store_related(graph)
-    return graph
+    """The site's graph, with the related-events graphs (which the build writes too)."""
+    return build_site(site)
 
 
 @pytest.fixture(scope="module", params=sorted(SITES))

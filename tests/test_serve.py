@@ -143,3 +143,41 @@ def test_cli_get_error_answer_goes_to_stderr_and_exits_2(tiny_graph, path: str, 
     result = CliRunner().invoke(cli, ["serve", "--graph", str(tiny_graph.path), "--get", path])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+
+
+def test_a_parameter_given_twice_is_refused_not_last_one_wins(server) -> None:
+    """The endpoint took the last of a repeated parameter, where `kg query -p` refuses it."""
+    status, _, body = request(server, "GET", "/queries/person-timeline?person_name=Nobody&person_name=Ada%20Example")
+    assert status == 400
+    assert json.loads(body)["error"] == ("parameter 'person_name' is given 2 times (person_name='Nobody', "
+                                         "person_name='Ada Example'): give each parameter once")
+
+
+@pytest.mark.parametrize("method, path, body, ctype", [
+    ("GET", "/sparql?query=ASK%7B%7D&query=SELECT%20*%20%7B%7D", None, None),
+    ("POST", "/sparql?query=ASK%7B%7D", b"query=SELECT%20*%20%7B%7D", "application/x-www-form-urlencoded"),
+    ("POST", "/sparql?query=ASK%7B%7D", b"SELECT * {}", "application/sparql-query"),
+])
+def test_two_queries_in_one_request_are_refused(server, method: str, path: str, body, ctype) -> None:
+    """The SPARQL Protocol: exactly one query per request."""
+    status, _, answer = request(server, method, path, body, {"Content-Type": ctype} if ctype else None)
+    assert status == 400 and "parameter 'query' is given 2 times" in json.loads(answer)["error"]
+
+
+def test_missing_parameter_hint_is_for_a_url_whatever_the_cli_says(server, monkeypatch) -> None:
+    from kg.errors import QueryError
+
+    def bind(query, params, base_url=None):
+        raise QueryError(f"query {query.name!r} needs parameter 'person_name'", hint="use -p person_name=…",
+                         key="person_name")
+
+    monkeypatch.setattr("kg.serve.bind", bind)
+    status, _, body = request(server, "GET", "/queries/person-timeline")
+    assert status == 400 and json.loads(body)["error"].endswith("Hint: add ?person_name=VALUE to the URL")
+
+
+def test_run_needs_the_engine(tiny_graph) -> None:
+    from kg.serve import run
+
+    with pytest.raises(TypeError):
+        run(Endpoint(tiny_graph.path), "ASK {}")  # (was an assert, gone under python -O)
