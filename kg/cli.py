@@ -354,6 +354,8 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
                 click.echo(f"Warning: {done['warnings'][path]}", err=True)
             else:
                 click.echo(f"kept {path} (changed by the site; delete it to get kg's version)")
+        if done["warnings"]:  # the site does not get some of kg's data: a CI job should see it
+            sys.exit(1)
         return
     _emit(format_related(related_events(graph, top, weights), fmt), output)
 

@@ -180,13 +180,23 @@ def test_cli_warns_about_the_sites_own_file(site: Path, tmp_path: Path) -> None:
     (site / "_includes").mkdir()
     (site / "_includes" / "backlinks.html").write_text("my own\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["related", "--graph", str(tmp_path / "g"), "--site", str(site)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the rest written; the site's file kept, and CI told
     assert result.stderr.splitlines() == [
         f"Warning: {mine} is the site's own (no \"kg:generated\" key), so kg did not write its backlinks: "
         "rename your file, or give kg's backlinks another name in _config.yml (kg: {data: {backlinks: kg_backlinks}})"]
     assert f"wrote {site / '_data' / 'related_events.json'}" in result.stdout
     assert f"kept {site / '_includes' / 'backlinks.html'} (changed by the site" in result.stdout
     assert mine.read_bytes() == OWN
+
+
+def test_cli_exits_0_when_only_an_include_changed_by_the_site_is_kept(site: Path, tmp_path: Path) -> None:
+    """An include the site changed is the site's choice, not a problem: exit 0."""
+    kg.build_site(site, tmp_path / "g")
+    (site / "_includes").mkdir()
+    (site / "_includes" / "backlinks.html").write_text("my own\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["related", "--graph", str(tmp_path / "g"), "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert f"kept {site / '_includes' / 'backlinks.html'} (changed by the site" in result.stdout
 
 
 # -- real Jekyll ---------------------------------------------------------------------------
