@@ -157,7 +157,7 @@ def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None,
             writer.add_nquads(name, data, digest)
         # all the report needs of the records and the builder, so that neither is held
         # through related events (at 100,000 events they are gigabytes)
-        diagnostics = the_site.diagnostics + mapping_diagnostics(the_mapping) \
+        diagnostics = the_site.diagnostics + mapping_diagnostics(the_mapping, the_site) \
             + [d for r in records for d in r.diagnostics] + builder.diagnostics
         diagnostics += _series_diagnostics(series, records)
         diagnostics += vocabulary_diagnostics(records, the_mapping)
@@ -363,16 +363,27 @@ def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuild
     return out
 
 
-def mapping_diagnostics(mapping: Mapping) -> list[Diagnostic]:
-    """What a valid mapping still keeps kg from doing: series and related events are found
-    among the pages of the kind named ``event`` (a site's own name for it finds none)."""
-    if "event" in mapping.kinds:
-        return []
-    return [Diagnostic(
-        "no-event-kind", "warning", f"the mapping has no kind named `event` (it has {', '.join(mapping.kinds)}), "
-        "so kg finds no series and no related events: it looks for them among `event` pages",
-        str(mapping.source), hint="name the kind of the site's events `event:` and give it the site's "
-        "collection, e.g. `collection: talks`")]
+def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
+    """What a valid mapping still keeps kg from doing on this site: series and related
+    events are found among the pages of the kind named ``event`` (a site's own name for
+    it finds none); a kind reads a collection only if ``_config.yml`` declares it, as
+    Jekyll does (a folder ``_talks/`` it does not declare is read by neither)."""
+    out = []
+    if "event" not in mapping.kinds:
+        out.append(Diagnostic(
+            "no-event-kind", "warning", f"the mapping has no kind named `event` (it has {', '.join(mapping.kinds)}), "
+            "so kg finds no series and no related events: it looks for them among `event` pages",
+            str(mapping.source), hint="name the kind of the site's events `event:` and give it the site's "
+            "collection, e.g. `collection: talks`"))
+    for kind in mapping.kinds.values():
+        folder = site.collections_root / f"_{kind.collection}"
+        if kind.collection not in site.collections and folder.is_dir():  # (no folder: nothing to read, no word)
+            out.append(Diagnostic(
+                "undeclared-collection", "warning", f"kind `{kind.name}` reads collection `{kind.collection}`, "
+                f"but _config.yml does not declare it: Jekyll makes no pages of {site.relpath(folder)}/ and kg "
+                "reads none of its files", str(mapping.source), kind.line or 1, hint=f"add `{kind.collection}:` "
+                "under `collections:` in _config.yml (with `output: true` if its pages are published)"))
+    return out
 
 
 def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diagnostic]:

@@ -52,6 +52,7 @@ class Kind:
     body: dict[str, bool] = field(default_factory=dict)
     date_keys: list[str] = field(default_factory=list)
     identity: str | None = None
+    line: int | None = None  # of its `collection:` in the mapping file
 
 
 @dataclass
@@ -397,7 +398,7 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> Mapping:
             raise fail(f"kind `{name}`: `keys` must be a mapping of front-matter key -> rule, not "
                        f"{kind_of_value(keys)}", spec, "keys", "e.g. `title: {property: schema:name}`")
         kind = Kind(name=name, collection=collection, classes=classes, label=label, body=body,
-                    date_keys=list(date_keys))
+                    date_keys=list(date_keys), line=line_of(spec, "collection"))
         for key, rule in keys.items():
             key = str(key)
             where = f"kind `{name}`, key `{key}`"

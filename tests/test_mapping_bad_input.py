@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import kg
 from kg.cli import cli
 from kg.errors import MappingError
 from kg.mapping import default_mapping_path, load_mapping, parse_mapping
@@ -219,3 +220,25 @@ def test_a_mapping_without_an_event_kind_says_what_it_loses(tmp_path: Path) -> N
     assert report["series"] == []
     shipped = CliRunner().invoke(cli, ["build", str(EXAMPLE_SITE), "--out", str(tmp_path / "s"), "--format", "json"])
     assert "no-event-kind" not in shipped.output
+
+
+def test_a_kind_whose_collection_config_does_not_declare_is_said_at_its_line(make_site, tmp_path: Path) -> None:
+    """A mapping reading `talks` from a site whose _config.yml does not declare it read
+    nothing (as Jekyll makes no pages of `_talks/`), without a word."""
+    text, line = changed("    collection: events\n", "    collection: talks\n")
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(text, encoding="utf-8")
+    site = make_site({"_talks/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nBody.\n"})
+    graph = kg.build_site(site, tmp_path / "g", mapping=mapping)
+    [said] = [d for d in graph.report["diagnostics"] if d["code"] == "undeclared-collection"]
+    assert (said["severity"], said["path"], said["line"]) == ("warning", str(mapping), line)
+    assert said["message"].startswith("kind `event` reads collection `talks`, but _config.yml does not declare it")
+    assert "_talks/" in said["message"] and said["hint"].startswith("add `talks:` under `collections:`")
+    assert graph.report["files_by_kind"].get("event", 0) == 0  # (Jekyll reads none of it either)
+
+
+def test_a_collection_the_site_lacks_altogether_is_no_problem(tmp_path: Path) -> None:
+    """The shipped mapping names `resources`, which the example site does not have (no
+    folder either): nothing to read, nothing said."""
+    graph = kg.build_site(EXAMPLE_SITE, tmp_path / "g")
+    assert not [d for d in graph.report["diagnostics"] if "collection" in d["code"]]
