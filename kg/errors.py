@@ -10,6 +10,8 @@ build report, so one bad file never stops the rest of the site from being built.
 """
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +71,17 @@ def with_hint(message: str, hint: str | None) -> str:
 def counted(n: object, noun: str, plural: str | None = None) -> str:
     """``n`` with ``noun`` agreeing: ``counted(1, "error")`` is "1 error", else "2 errors"."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def closest(word: object, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` closest to ``word`` in any case (itself when only its case
+    differs), or None when none is close: kg's "did you mean" for a typo."""
+    folded = {c.casefold(): c for c in choices}
+    w = str(word).casefold()
+    if w in folded:
+        return folded[w]
+    near = difflib.get_close_matches(w, list(folded), n=1, cutoff=0.6)
+    return folded[near[0]] if near else None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ its own as ``_kg/mapping.yml`` or pass one with ``kg build --mapping FILE``.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping as Mapping_
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any, Iterable
 import yaml
 from pyoxigraph import NamedNode
 
-from .errors import KgError, MappingError
+from .errors import KgError, MappingError, closest
 
 VALUE_TYPES = ("text", "date", "boolean", "integer", "iri", "ref")
 #: The settings a mapping file may hold: at the top, per kind, per key, in `body:`.
@@ -245,10 +244,8 @@ class _Reader:
 
 def did_you_mean(word: Any, choices: Iterable[str]) -> str:
     """`` (did you mean `x`?)`` for the choice closest to ``word``, else nothing."""
-    choices = list(choices)
-    lowered = {c.lower(): c for c in choices}
-    close = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean `{lowered[close[0]]}`?)" if close else ""
+    near = closest(word, choices)
+    return f" (did you mean `{near}`?)" if near is not None else ""
 
 
 def check_options(spec: Mapping_, allowed: Iterable[str], what: str, source: str,

@@ -25,7 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, with_hint
+from .errors import QueryError, closest, with_hint
 from .store import KnowledgeGraph
 
 PARAM_TYPES = ("iri", "text", "integer", "date")
@@ -290,12 +290,9 @@ def term(param: Param, value: str, base_url: str | None = None) -> ox.NamedNode 
             raise QueryError(f"parameter {param.name!r} must be a date YYYY-MM-DD, got {value!r}")
         return ox.Literal(value.strip(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
     if param.choices and value not in param.choices:
-        close = [c for c in param.choices if c.casefold() == value.strip().casefold()]
-        if not close:
-            import difflib
-            close = difflib.get_close_matches(value, param.choices, n=1)
+        near = closest(value.strip(), param.choices)
         raise QueryError(f"parameter {param.name!r} must be one of {', '.join(param.choices)}; got {value!r}",
-                         hint=f"did you mean {close[0]!r}?" if close else None)
+                         hint=f"did you mean {near!r}?" if near is not None else None)
     return ox.Literal(value)
 
 
@@ -421,11 +418,11 @@ def result_of(answer: Any, prefix_map: dict[str, str] | None = None) -> Result:
     if hasattr(answer, "variables"):
         columns = [v.value for v in answer.variables]
         return Result(columns, [[sol[c] for c in columns] for sol in answer])
-    from .store import _from_rdflib  # rdflib's answer to an ASK, CONSTRUCT or DESCRIBE
+    from .store import from_rdflib  # rdflib's answer to an ASK, CONSTRUCT or DESCRIBE
 
     if answer.type == "ASK":
         return Result([], [], boolean=bool(answer.askAnswer))
-    return Result([], [], triples=[ox.Triple(*(_from_rdflib(t) for t in triple)) for triple in answer.graph],
+    return Result([], [], triples=[ox.Triple(*(from_rdflib(t) for t in triple)) for triple in answer.graph],
                   prefixes=dict(prefix_map or {}))
 
 

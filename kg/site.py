@@ -42,7 +42,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from .errors import Diagnostic, SiteError
+from .errors import Diagnostic, SiteError, closest
 from .frontmatter import MONTHS, YMD, date_problem, ruby_date
 
 if TYPE_CHECKING:  # (frontmatter does not import this module: no cycle)
@@ -744,8 +744,7 @@ def _unknown_message(unknown: list[str]) -> str:
 
 
 def _placeholder_hint(unknown: list[str]) -> str:
-    import difflib
-    near = [m for n in dict.fromkeys(unknown) for m in difflib.get_close_matches(n, URL_PLACEHOLDERS, 1)]
+    near = [m for n in dict.fromkeys(unknown) if (m := closest(n, URL_PLACEHOLDERS)) is not None]
     if near:
         return f"did you mean {', '.join(f'`:{m}`' for m in near)}?"
     return "the placeholders are " + " ".join(f":{n}" for n in URL_PLACEHOLDERS)

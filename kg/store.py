@@ -218,9 +218,6 @@ def from_rdflib(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
     raise TypeError(f"unsupported RDF term: {term!r}")
 
 
-_from_rdflib = from_rdflib  # kg/query.py's import, until it takes from_rdflib
-
-
 ENGINES = ("oxigraph", "rdflib")
 
 
