@@ -15,10 +15,9 @@ import click
 
 from . import open_graph, run_query
 from .errors import Diagnostic, KgError, StoreError, counted
-from .query import FORMATS, format_result, load, names
+from .query import DEFAULT_TIMEOUT, FORMATS, format_result, load, names
 
 DEFAULT_GRAPH = "graphs"
-DEFAULT_TIMEOUT = 60.0  # kg.remote.DEFAULT_TIMEOUT, not imported: kg query without --endpoint needs no kg.remote
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 

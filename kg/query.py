@@ -378,6 +378,7 @@ def _plain(v: Any) -> Any:
     return v.value
 
 
+DEFAULT_TIMEOUT = 60.0  # seconds kg waits for a remote store (kg query/push --endpoint) to answer
 LOCAL_READ_ONLY = "kg query only reads a graph, which changes when the site does (edit it, run kg build)"
 REMOTE_READ_ONLY = "kg query only reads a store, which kg push changes"
 

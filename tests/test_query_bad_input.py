@@ -312,10 +312,10 @@ def test_timeout_is_for_the_endpoint(tiny_graph) -> None:
 
 
 def test_cli_default_timeout_is_the_library_one() -> None:
-    from kg import cli as cli_module, remote
+    from kg import cli as cli_module, query
 
-    assert cli_module.DEFAULT_TIMEOUT == remote.DEFAULT_TIMEOUT == RemoteStore("http://h/q", "http://h/u",
-                                                                               "http://h/s").timeout
+    assert cli_module.DEFAULT_TIMEOUT == query.DEFAULT_TIMEOUT == RemoteStore("http://h/q", "http://h/u",
+                                                                              "http://h/s").timeout
 
 
 # -- a real Oxigraph server ------------------------------------------------------------------
