@@ -367,7 +367,9 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
     """What a valid mapping still keeps kg from doing on this site: series and related
     events are found among the pages of the kind named ``event`` (a site's own name for
     it finds none); a kind reads a collection only if ``_config.yml`` declares it, as
-    Jekyll does (a folder ``_talks/`` it does not declare is read by neither)."""
+    Jekyll does (a folder ``_talks/`` it does not declare is read by neither). A kind
+    whose collection the site lacks altogether, folder and all, is only noted (info): a
+    shared mapping may name more than a site has, but a misspelt name reads nothing too."""
     out = []
     if "event" not in mapping.kinds:
         out.append(Diagnostic(
@@ -376,13 +378,22 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
             str(mapping.source), hint="name the kind of the site's events `event:` and give it the site's "
             "collection, e.g. `collection: talks`"))
     for kind in mapping.kinds.values():
+        if kind.collection in site.collections:
+            continue
         folder = site.collections_root / f"_{kind.collection}"
-        if kind.collection not in site.collections and folder.is_dir():  # (no folder: nothing to read, no word)
+        if folder.is_dir():
             out.append(Diagnostic(
                 "undeclared-collection", "warning", f"kind `{kind.name}` reads collection `{kind.collection}`, "
                 f"but _config.yml does not declare it: Jekyll makes no pages of {site.relpath(folder)}/ and kg "
                 "reads none of its files", str(mapping.source), kind.line or 1, hint=f"add `{kind.collection}:` "
                 "under `collections:` in _config.yml (with `output: true` if its pages are published)"))
+        else:  # an info, not a warning: the shipped mapping names `resources`, which many sites do without
+            out.append(Diagnostic(
+                "absent-collection", "info", f"kind `{kind.name}` reads collection `{kind.collection}`, which "
+                f"this site does not have (not in _config.yml's `collections:`, no {site.relpath(folder)}/ "
+                f"folder): kg finds no page of kind `{kind.name}`", str(mapping.source), kind.line or 1,
+                hint="nothing to do if the site has none; if it keeps them in another collection, give that "
+                     "collection's name as `collection:` (as under `collections:` in _config.yml)"))
     return out
 
 

@@ -1,8 +1,9 @@
 """The ``kg`` command: a thin layer over the Python API in :mod:`kg`.
 
 Exit status: 0 ok; 1 ran and found problems (``--strict`` with errors, failed
-validation); 2 could not run (bad usage, no such site, invalid mapping or query, a file
-that cannot be written); 130 interrupted (Ctrl-C).
+validation, ``related --site`` kept from writing a data file); 2 could not run (bad
+usage, no such site, invalid mapping or query, a file that cannot be written, a store
+that did not keep what ``push`` sent); 130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
@@ -75,8 +76,8 @@ def cli(traceback: bool) -> None:
     query it with named SPARQL queries; draw it; list related events.
 
     \b
-    Exit status: 0 ok, 1 problems found (--strict, validate), 2 could not run,
-    130 interrupted.
+    Exit status: 0 ok, 1 problems found (--strict, validate, related --site),
+    2 could not run, 130 interrupted.
 
     \b
     Example:
@@ -331,7 +332,8 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
     project), shared topics, links between the pages, similar text; closeness in time
     raises a score but never makes a suggestion. With --site, writes the data the
     site renders: related events, backlinks for people, organisations, projects and
-    topics, and schema.org JSON-LD, with one-line includes.
+    topics, and schema.org JSON-LD, with one-line includes; exit status 1 when a file
+    of the site's own keeps kg from writing one of its data files (the rest written).
 
     \b
     Example:
@@ -432,7 +434,9 @@ def push(graph_dir: str, endpoint: str, query_url: str | None, update_url: str |
     """Publish a built graph to a SPARQL store, sending only the files' graphs that changed.
 
     Each changed graph is uploaded to a temporary graph first and all are moved into
-    place by one SPARQL Update, so a failed push leaves the store as it was.
+    place by one SPARQL Update, so a failed push leaves the store as it was. The query
+    service must then show what was sent: a service that answers without storing it (a
+    login page, a static web server) is an error, exit status 2.
 
     \b
     Example:

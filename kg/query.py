@@ -378,7 +378,10 @@ def _plain(v: Any) -> Any:
     return v.value
 
 
-DEFAULT_TIMEOUT = 60.0  # seconds kg waits for a remote store (kg query/push --endpoint) to answer
+DEFAULT_TIMEOUT = 60.0
+"""Seconds a remote store may take to answer (each read from it), unless told otherwise
+(``kg query/push --endpoint``, :class:`kg.remote.RemoteStore`). Its one home is here, not
+in :mod:`kg.remote`, so that ``kg query`` on a graph folder does not import that."""
 LOCAL_READ_ONLY = "kg query only reads a graph, which changes when the site does (edit it, run kg build)"
 REMOTE_READ_ONLY = "kg query only reads a store, which kg push changes"
 

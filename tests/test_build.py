@@ -143,7 +143,8 @@ def test_two_names_in_one_author_string(make_site) -> None:
     graph = kg.build_site(root)
     assert objects(graph, "https://site.example.org/events/2024-01-01-x", SCHEMA + "author") == {
         "https://site.example.org/people/a", "https://site.example.org/people/b"}
-    assert [d["code"] for d in graph.report["diagnostics"]] == ["several-in-one"]
+    # (make_site's _config.yml has no `resources`, which the shipped mapping names: one absent-collection info)
+    assert [d["code"] for d in graph.report["diagnostics"] if d["code"] != "absent-collection"] == ["several-in-one"]
 
 
 def test_relative_site_link_becomes_mention(make_site) -> None:

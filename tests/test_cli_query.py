@@ -56,7 +56,9 @@ def test_query_process_imports_no_build_machinery(tiny_graph, tmp_path) -> None:
     loaded = set(run.stderr.split())
     assert "A talk on privacy" in (tmp_path / "out.txt").read_text()
     assert {"kg.cli", "kg.query", "kg.store"} <= loaded
-    assert not loaded & {"kg.build", "kg.graph", "kg.records", "kg.speakers", "kg.related", "numpy", "rdflib"}
+    # (kg.remote neither: the CLI takes DEFAULT_TIMEOUT, its --timeout default, from kg.query)
+    assert not loaded & {"kg.build", "kg.graph", "kg.records", "kg.speakers", "kg.related", "kg.remote", "numpy",
+                         "rdflib"}
 
 
 def test_opened_graph_reads_its_report_when_asked(tiny_graph) -> None:

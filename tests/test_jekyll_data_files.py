@@ -189,6 +189,19 @@ def test_cli_warns_about_the_sites_own_file(site: Path, tmp_path: Path) -> None:
     assert mine.read_bytes() == OWN
 
 
+def test_cli_exits_1_when_another_file_of_the_same_data_name_keeps_kgs_out(site: Path, tmp_path: Path) -> None:
+    """Was exit 0: a CI job saw success while the site went without its related events."""
+    kg.build_site(site, tmp_path / "g")
+    yml = put(site, "related_events.yml", b"a: b\n")
+    result = CliRunner().invoke(cli, ["related", "--graph", str(tmp_path / "g"), "--site", str(site)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Warning: {yml} also gives site.data.related_events") and \
+        result.stderr.count("\n") == 1
+    assert not (site / "_data" / "related_events.json").exists()
+    for name in ("backlinks.json", "event_jsonld.json"):  # the rest is written
+        assert f"wrote {site / '_data' / name}" in result.stdout and (site / "_data" / name).is_file()
+
+
 def test_cli_exits_0_when_only_an_include_changed_by_the_site_is_kept(site: Path, tmp_path: Path) -> None:
     """An include the site changed is the site's choice, not a problem: exit 0."""
     kg.build_site(site, tmp_path / "g")

@@ -237,8 +237,33 @@ def test_a_kind_whose_collection_config_does_not_declare_is_said_at_its_line(mak
     assert graph.report["files_by_kind"].get("event", 0) == 0  # (Jekyll reads none of it either)
 
 
-def test_a_collection_the_site_lacks_altogether_is_no_problem(tmp_path: Path) -> None:
+def test_a_collection_the_site_lacks_altogether_is_one_info_at_its_line(tmp_path: Path) -> None:
     """The shipped mapping names `resources`, which the example site does not have (no
-    folder either): nothing to read, nothing said."""
-    graph = kg.build_site(EXAMPLE_SITE, tmp_path / "g")
-    assert not [d for d in graph.report["diagnostics"] if "collection" in d["code"]]
+    folder either): was said nowhere, so a misspelt `collection:` read nothing without a
+    word. Now one info at the mapping's line; not a warning, as a shared mapping may name
+    more than a site has, so `kg build` still prints only the site's own problems."""
+    _, line = changed("    collection: resources\n", "    collection: resources\n")
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE_SITE), "--out", str(tmp_path / "g")])
+    assert result.exit_code == 0, result.output
+    assert "  0 errors, 3 warnings\n" in result.output and "resource" not in result.output
+    for _ in range(2):  # once, and once again on a build that reuses the last one's work
+        graph = kg.build_site(EXAMPLE_SITE, tmp_path / "g")
+        [said] = [d for d in graph.report["diagnostics"] if "collection" in d["code"]]
+        assert (said["code"], said["severity"], said["path"], said["line"]) == \
+            ("absent-collection", "info", str(default_mapping_path()), line)
+        assert said["message"] == ("kind `resource` reads collection `resources`, which this site does not have "
+                                   "(not in _config.yml's `collections:`, no _resources/ folder): kg finds no page "
+                                   "of kind `resource`")
+        assert said["hint"].startswith("nothing to do if the site has none; if it keeps them in another collection")
+
+
+def test_a_misspelt_collection_is_noted_at_its_line(tmp_path: Path) -> None:
+    text, line = changed("    collection: events\n", "    collection: event\n")
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(text, encoding="utf-8")
+    graph = kg.build_site(EXAMPLE_SITE, tmp_path / "g", mapping=mapping)
+    said = {d["message"].split(",")[0]: d for d in graph.report["diagnostics"] if d["code"] == "absent-collection"}
+    assert sorted(said) == ["kind `event` reads collection `event`", "kind `resource` reads collection `resources`"]
+    event = said["kind `event` reads collection `event`"]
+    assert (event["severity"], event["path"], event["line"]) == ("info", str(mapping), line)
+    assert graph.report["files_by_kind"].get("event", 0) == 0

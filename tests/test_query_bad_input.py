@@ -311,13 +311,6 @@ def test_timeout_is_for_the_endpoint(tiny_graph) -> None:
     assert bad.exit_code == 2 and "--timeout" in bad.stderr and "Traceback" not in bad.output
 
 
-def test_cli_default_timeout_is_the_library_one() -> None:
-    from kg import cli as cli_module, query
-
-    assert cli_module.DEFAULT_TIMEOUT == query.DEFAULT_TIMEOUT == RemoteStore("http://h/q", "http://h/u",
-                                                                              "http://h/s").timeout
-
-
 # -- a real Oxigraph server ------------------------------------------------------------------
 def test_ask_and_construct_run_on_a_store_as_on_a_graph(oxigraph_server: str, tiny_graph, tmp_path) -> None:
     kg.push(tiny_graph, RemoteStore.at(oxigraph_server))
