@@ -9,6 +9,10 @@ A push never leaves a graph half-replaced: every changed graph is first uploaded
 temporary graph, and one SPARQL Update request then moves them all into place (and
 drops the graphs of deleted files), which the store runs as one transaction. If any
 upload fails, the temporary graphs are dropped and the store is as it was.
+
+A service that answers 200 without storing anything (a login page, a static web server
+given as ``--store-url`` or ``--update-url``) is not taken at its word: the query service
+must show the uploaded graphs before they are moved into place, and the update after it.
 """
 from __future__ import annotations
 
@@ -27,15 +31,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
-from .query import REMOTE_READ_ONLY, Query, Result, bind, check, load, prefixes, result_of
+from .errors import QueryError, StoreError, counted
+from .query import DEFAULT_TIMEOUT, REMOTE_READ_ONLY, Query, Result, bind, check, load, prefixes, result_of
 from .store import REPORT_FILE, KnowledgeGraph
 from .vocab import KG
 
 MANIFEST_SUFFIX = "/id/graph/kg-manifest"
 URL_HINT = "give the store's http:// or https:// address, e.g. --endpoint http://127.0.0.1:7878"
-DEFAULT_TIMEOUT = 60.0
-"""Seconds a store may take to answer (each read from it), unless told otherwise."""
 HANDSHAKE_TIMEOUT = 10.0
 """Seconds an ``https://`` store may take to connect and do its TLS handshake. A store
 that speaks plain HTTP, given as ``https://``, never answers the handshake: this is how
@@ -286,9 +288,15 @@ def push(graph: KnowledgeGraph, remote: RemoteStore, *, allow_errors: bool = Fal
     The graph is validated first: a build with errors, or a graph that violates the
     SHACL shapes, is not pushed (unless ``allow_errors``).
 
+    Each step is checked through the query service: the uploaded graphs must be there,
+    each with the triples sent, before one update moves them into place, and the update's
+    effect after it (one query each).
+
     Raises:
         StoreError: the build has errors or violations (unless ``allow_errors``), or the
-            store fails; in every case the remote data is left as it was.
+            store fails, or does not hold what it was sent (its store or update service
+            answered without storing it); the remote data is left as it was, unless the
+            update service stored only part of its one update.
     """
     errors = graph.report.get("errors", 0)
     if errors and not allow_errors:
@@ -314,14 +322,24 @@ def push(graph: KnowledgeGraph, remote: RemoteStore, *, allow_errors: bool = Fal
         return result
     nonce = secrets.token_hex(6)
     temps = {g: f"{g}#kg-push-{nonce}" for g in changed}
+    sizes = {g: data[g].count(b"\n") for g in changed}  # triples sent (N-Triples: one a line)
     try:
         for g in changed:
             remote.put_graph(temps[g], data[g])
+        # Something that answers 200 to anything (a login page, a static web server) stores
+        # nothing: the store that kg queries must hold every graph sent before any is moved
+        # into place, and show the update after it (see _check_stored).
+        _check_stored(remote, {temps[g]: sizes[g] for g in changed}, remote.store_url, "the graphs kg sent",
+                      "--store-url", "Graph Store Protocol service (Oxigraph: URL/store, Fuseki: URL/data)")
         manifest_lines = "".join(f"<{g}> <{KG}sha256> {json.dumps(h)} .\n" for g, h in sorted(hashes.items()))
         ops = [f"MOVE SILENT GRAPH <{temps[g]}> TO GRAPH <{g}>" for g in changed]
         ops += [f"DROP SILENT GRAPH <{g}>" for g in removed]
         ops += [f"DROP SILENT GRAPH <{manifest}>", f"INSERT DATA {{ GRAPH <{manifest}> {{\n{manifest_lines}}} }}"]
         remote.update(" ;\n".join(ops))
+        _check_stored(remote, {manifest: len(hashes), **sizes, **dict.fromkeys(removed, 0),
+                               **dict.fromkeys(temps.values(), 0)}, remote.update_url, "the update kg sent",
+                      "--update-url", "SPARQL Update service (Oxigraph: URL/update, Virtuoso: URL/sparql)",
+                      frozenset(temps.values()))
     except StoreError:
         for t in temps.values():  # through the store service, which may work when updates do not
             try:
@@ -331,6 +349,40 @@ def push(graph: KnowledgeGraph, remote: RemoteStore, *, allow_errors: bool = Fal
         raise
     result.sent, result.removed = changed, removed
     return result
+
+
+def _check_stored(remote: RemoteStore, expected: dict[str, int], sent_to: str, what: str, option: str,
+                  service: str, uploads: frozenset[str] = frozenset()) -> None:
+    """Check, with one query to ``remote``'s query service, that each named graph in
+    ``expected`` holds that many triples (0: it is absent), as it does once ``what``,
+    sent to ``sent_to``, is stored; ``uploads`` are the temporary graphs of the push.
+
+    Raises:
+        StoreError: a graph holds another number of triples: ``sent_to`` answered without
+            storing what it was sent (a login page, a static web server), or is not the
+            store that the query service reads. ``option`` and ``service`` say what to give.
+    """
+    values = " ".join(str(ox.NamedNode(g)) for g in sorted(expected))
+    rows = remote.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+                         "GROUP BY ?g").rows
+    found = {row[0].value: int(row[1].value) for row in rows if row[0] is not None and row[1] is not None}
+    wrong = []
+    for g, n in expected.items():
+        has = found.get(g, 0)
+        if has == n:
+            continue
+        if n:
+            wrong.append(f"graph <{g}> has {counted(has, 'triple')}, not {n}")
+        elif g in uploads:
+            wrong.append(f"graph <{g}>, uploaded, was not moved into place")
+        else:
+            wrong.append(f"graph <{g}> is still there ({counted(has, 'triple')})")
+    if not wrong:
+        return
+    more = f" (and {counted(len(wrong) - 1, 'more graph')})" if len(wrong) > 1 else ""
+    raise StoreError(f"{sent_to} answered, but the store at {remote.query_url} does not hold {what}: {wrong[0]}{more}",
+                     hint=f"{option} must be the {service} of that same store, open without logging in (kg "
+                          "sends no credentials); a login page or a static web server answers 200 and stores nothing")
 
 
 def graph_base_url(folder: str | Path) -> str | None:
