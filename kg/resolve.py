@@ -110,8 +110,13 @@ ORG_FILLER = frozenset("of for and the in on at to de la le du des".split())
 
 def is_acronym(name: str) -> bool:
     """Whether an organisation's name is written as an acronym: one word of 2 to 8
-    characters, starting with a capital and with at least two ("DSIT", "PLP", "IFoW")."""
-    return " " not in name and 2 <= len(name) <= 8 and sum(c.isupper() for c in name) >= 2 and name[0].isupper()
+    characters, starting with a capital, with at least two, and capitals at least two
+    thirds of its letters ("DSIT", "PLP", "IFoW", "DfE"; not a brand written in
+    CamelCase, "OpenAI" or "TechUK", whose capitals are initials of nothing)."""
+    if " " in name or not 2 <= len(name) <= 8 or not name[:1].isupper():
+        return False
+    capitals = sum(c.isupper() for c in name)
+    return capitals >= 2 and 3 * capitals >= 2 * sum(c.isalpha() for c in name)
 
 
 def acronym(name: str) -> str:

@@ -1,6 +1,8 @@
 """kg.entities and kg.records: people and organisations with a page of their own each stay
 themselves, whatever names, links and homepages lie between them; acronym merges are
 reported once and decided on the organisations as they are then."""
+import pytest
+
 import kg
 from kg.query import run_query
 
@@ -230,3 +232,14 @@ def test_an_acronym_with_small_letters_joins_the_named_organisation(make_site) -
     assert len(rows) == 2 and {r["organisation"] for r in rows} == {BASE + "/id/organisation/ifow.example"}
     assert {"kind": "organisation", "iri": BASE + "/id/organisation/ifow.example", "names": ["IFoW"],
             "reason": "acronym"} in graph.report["merges"]
+
+
+@pytest.mark.parametrize("brand, name", [("OpenAI", "Office for Artificial Intelligence"),
+                                         ("TechUK", "Trust for Urban Knowledge")])
+def test_a_brand_in_camel_case_is_no_acronym(make_site, brand: str, name: str) -> None:
+    """'OpenAI' has the capitals o-a-i, the initials of 'Office for Artificial
+    Intelligence': read as an acronym, the two were merged into one organisation."""
+    graph = kg.build_site(make_site(events(f"* **Ann Able**, Director, {name}", f"* **Ben Baker**, CEO, {brand}")))
+    rows = run_query("view-participation", graph).records()
+    assert len({r["organisation"] for r in rows}) == 2, rows
+    assert not [m for m in graph.report["merges"] if m.get("reason") == "acronym"]
