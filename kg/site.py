@@ -544,9 +544,13 @@ class Site:
             if when is not None and when > self.time:
                 in_file = data.get("date") is not None
                 day = when.strftime("%Y-%m-%d" if when.time() == dt.time() else "%Y-%m-%d %H:%M:%S %z")
-                report("future-date", "info", f"Jekyll makes no page of this file: its date, {day}, is after the "
-                       "time of the build, and _config.yml does not say `future: true`; kg keeps its data under "
-                       "an IRI of its own", "date" if in_file else None, day,
+                # a warning unless _config.yml says `future: false` itself: Jekyll's default is
+                # false, GitHub Pages' true, and an upcoming event without its page loses much
+                said = "future" in self.config
+                report("future-date", "info" if said else "warning", f"Jekyll makes no page of this file: its "
+                       f"date, {day}, is after the time of the build, and _config.yml "
+                       f"{'says `future: false`' if said else 'does not say `future: true` (GitHub Pages does)'}; "
+                       "kg keeps its data under an IRI of its own", "date" if in_file else None, day,
                        hint="set `future: true` in _config.yml to have Jekyll write pages dated in the future "
                        "(else Jekyll writes this one once its date has passed)")
                 return None

@@ -823,9 +823,9 @@ def test_what_jekyll_makes_a_page_of_equals_real_jekylls(tmp_path: Path) -> None
     ("_posts/2024-01-04-plain-no.md", [("unpublished", "info", 2)]),
     ("_events/mixed-case-no.md", [("unpublished", "info", 2)]),
     ("_events/plain-yes.md", []),
-    ("_posts/2024-06-02-future.md", [("future-date", "info", 1)]),
-    ("_events/future.md", [("future-date", "info", 2)]),
-    ("_events/2024-06-03-future-name.md", [("future-date", "info", 1)]),
+    ("_posts/2024-06-02-future.md", [("future-date", "warning", 1)]),
+    ("_events/future.md", [("future-date", "warning", 2)]),
+    ("_events/2024-06-03-future-name.md", [("future-date", "warning", 1)]),
     ("_funders/future.md", []),  # (no pages at all: nothing to say)
 ])
 def test_why_jekyll_makes_no_page_or_another_than_meant_is_said(tmp_path: Path, rel: str, said: list) -> None:
@@ -849,6 +849,24 @@ def test_the_words_for_published_as_text_and_for_a_page_dated_in_the_future(tmp_
     assert (d.key, d.value) == ("date", "2024-06-01 13:00:00 +0000")
     assert "after the time of the build" in d.message and "`future: true`" in d.message
     assert "IRI of its own" in d.message and "set `future: true` in _config.yml" in d.hint
+
+
+def test_a_page_dated_in_the_future_is_a_warning_unless_config_says_future_false(tmp_path: Path) -> None:
+    """Jekyll's default is `future: false`, GitHub Pages' `true`: an upcoming event kept
+    from its page without a word in the summary (an info) went unseen; said outright, it
+    is the site's choice (an info)."""
+    def said(config: str) -> tuple[str, str]:
+        site = _what_is_a_page_site(tmp_path / str(len(config)), config)
+        path = site.root / "_events/future.md"
+        src = read_file(path, site.relpath(path))
+        site.page_url(site.collections["events"], path, src.data, src)
+        [d] = src.diagnostics
+        return d.severity, d.message
+
+    severity, message = said(WHAT_IS_A_PAGE_CONFIG)
+    assert severity == "warning" and "does not say `future: true` (GitHub Pages does)" in message
+    severity, message = said(WHAT_IS_A_PAGE_CONFIG + "future: false\n")
+    assert severity == "info" and "says `future: false`" in message
 
 
 def test_future_true_publishes_what_is_dated_in_the_future(tmp_path: Path) -> None:
@@ -882,7 +900,7 @@ def test_posts_without_front_matter_and_pages_dated_in_the_future_in_the_graph(m
     assert f"<{URL}/2024/07/01/later.html>" not in nq and '"Later"' in nq
     assert [(d["path"], d["code"], d["severity"]) for d in graph.report["diagnostics"]
             if d["code"] != "absent-collection"] == [  # (the mapping's events, people…: not in this site)
-        ("_posts/2024-07-01-later.md", "future-date", "info")]
+        ("_posts/2024-07-01-later.md", "future-date", "warning")]
 
 
 def test_a_page_dated_in_the_future_gets_its_address_once_the_date_has_passed(
