@@ -571,7 +571,13 @@ def parse_text(raw: bytes, src: SourceFile, post: bool = False) -> SourceFile:
                    "editors write) before its `---`, so Jekyll sees no front matter: it copies the file as it "
                    "is, as a static file, and makes no page of it; kg keeps its values on the file", 1,
                    hint="save the file as UTF-8 without a byte order mark (BOM)")
-            _split(text, src, report, post=True)  # (its values, read as Jekyll would without the mark)
+            def as_static(code: str, severity: str, message: str, *args: Any, **kwargs: Any) -> None:
+                # what is wrong in it breaks no page (Jekyll copies the file): no error, and
+                # not that Jekyll shows unclosed front matter as text (it shows nothing)
+                if code not in ("unclosed-front-matter", "no-front-matter"):
+                    report(code, "warning" if severity == "error" else severity, message, *args, **kwargs)
+
+            _split(text, src, as_static, post=True)  # (its values, read as Jekyll would without the mark)
             src.has_front_matter = False
             src.body, src.body_line = _unix(text), 1
             return src

@@ -53,6 +53,17 @@ def test_a_bom_before_the_front_matter_of_a_collection_file_makes_it_static() ->
     assert "static file" in src.diagnostics[0].message and "without a byte order mark" in src.diagnostics[0].hint
 
 
+def test_a_static_file_with_a_bom_has_no_errors_and_no_talk_of_text_shown() -> None:
+    """Jekyll never reads such a file's front matter: bad YAML in it breaks no page (a
+    warning, not an error `build --strict` stops on), and unclosed front matter is not
+    "shown as text" (the file is copied as it is)."""
+    src = read("\ufeff---\ntitle: T\nbad: [unclosed\n---\nbody\n".encode("utf-8"))
+    assert not [d for d in src.diagnostics if d.severity == "error"], src.diagnostics
+    assert {"bom", "yaml-error"} <= set(codes(src))
+    src = read("\ufeff---\ntitle: T\nbody never closed\n".encode("utf-8"))
+    assert [(d.code, d.severity) for d in src.diagnostics] == [("bom", "warning")]
+
+
 def test_invalid_yaml_is_an_error_with_line() -> None:
     src = read("---\ntitle: T\nbad: [unclosed\nx: 1\n---\n")
     err = [d for d in src.diagnostics if d.code == "yaml-error"]
