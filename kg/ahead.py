@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 
 from .collector import available_memory
 from .forks import Ahead
-from .frontmatter import Stamp, read_file, sha1_since
+from .frontmatter import Stamp, in_posts, read_file, sha1_since
 from .graph import GraphInputs
 from .related import (TERMS_FILE, event_nquads, graph_name, inputs_digest, kept_tables, kept_words, load_tables,
                       related_from_tables, write_terms)
@@ -196,7 +196,7 @@ def words_now(folder: Path, site: Site) -> dict[str, tuple[str, Terms, Stamp | N
         try:
             now, stamp = sha1_since(path, (stamp, sha1) if stamp is not None else None)
             if now != sha1:
-                counted = Terms(body_terms(read_file(Path(path), rel).body))
+                counted = Terms(body_terms(read_file(Path(path), rel, post=in_posts(rel)).body))
         except OSError:
             continue  # gone
         if iri:

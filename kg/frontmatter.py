@@ -485,6 +485,12 @@ class SourceFile(LazyLists):
         return {f.key: f.value for f in self.fields}
 
 
+def in_posts(relpath: str) -> bool:
+    """Whether the file at ``relpath`` is in a ``_posts`` folder (of the site, or of a
+    folder in it), where Jekyll reads every file as a post."""
+    return "_posts" in relpath.replace("\\", "/").split("/")[:-1]
+
+
 def read_file(path: Path, relpath: str, post: bool = False) -> SourceFile:
     """Read the file at ``path``; problems become diagnostics on the result, never
     exceptions. ``post``: the file is in a ``_posts`` folder, which Jekyll reads as a

@@ -64,7 +64,7 @@ from .digests import pickled
 from .errors import KgError, MappingError
 from .forks import can_fork, fork_context, forking
 from .mapping import did_you_mean, line_of, read_yaml
-from .frontmatter import Stamp, read_file, sha1_since
+from .frontmatter import Stamp, in_posts, read_file, sha1_since
 from .query import internal
 from .store import KnowledgeGraph, atomic_file, nquads_literal, nquads_lines
 from .vocab import kg, rdf, rdfs, schema, xsd
@@ -604,7 +604,7 @@ def _file_texts(files: list[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
     as Jekyll splits it; Liquid, markup and link targets are left to
     :func:`kg.words.body_terms`)."""
     for event, path, rel in files:
-        src = read_file(Path(path), rel)
+        src = read_file(Path(path), rel, post=in_posts(rel))
         if any(d.code == "read-error" for d in src.diagnostics):
             continue
         yield event, src.body

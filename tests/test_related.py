@@ -900,3 +900,25 @@ def test_texts_of_files_edited_since_the_build_split_front_matter_as_the_build(
     assert ("zanzibarquux" in body) is counted
     assert load_texts(graph, tiny_site)[event] == body
     assert any("zanzibar" in word for word in load_terms(graph, tiny_site, jobs=1)[event]) is counted
+
+
+def test_texts_of_posts_edited_since_the_build_are_read_as_posts(make_site, tmp_path: Path) -> None:
+    """A site whose events are posts: a post with a byte order mark is read without it
+    (Jekyll::PostReader), so its front matter is no text; read as a collection's file, it
+    was a static file whose front matter counted as words."""
+    from kg.frontmatter import in_posts
+    from kg.mapping import default_mapping_path
+
+    mapping = tmp_path / "mapping.yml"
+    text = default_mapping_path().read_text(encoding="utf-8")
+    text = text.replace("    collection: posts\n", "    collection: blog\n", 1)  # (the shipped post kind's)
+    mapping.write_text(text.replace("    collection: events\n", "    collection: posts\n", 1), encoding="utf-8")
+    site = make_site({"_posts/2024-03-05-a.md": "---\ntitle: A talk\n---\nWe hosted a talk.\n",
+                      "_posts/2024-03-06-b.md": "---\ntitle: B talk\n---\nWe hosted another talk.\n"})
+    graph = kg.build_site(site, tmp_path / "graph", mapping=mapping)
+    (site / "_posts/2024-03-05-a.md").write_bytes(
+        "\ufeff---\ntitle: A talk\ncategory: zanzibarquux\n---\nWe hosted a talk.\n".encode("utf-8"))
+    [text] = [t for e, t in load_texts(graph, site).items() if e.endswith("/2024/03/05/a.html")]
+    assert "zanzibarquux" not in text and "We hosted a talk." in text
+    assert in_posts("_posts/x.md") and in_posts("blog/_posts/2024/x.md") and not in_posts("_events/x.md")
+    assert not in_posts("_posts")
