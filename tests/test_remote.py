@@ -46,6 +46,20 @@ def test_push_query_and_repush_after_change(oxigraph_server: str, tiny_site: Pat
     assert count(remote) - count(remote, manifest) == local
 
 
+def test_a_graph_opened_on_rdflib_pushes_as_on_oxigraph(oxigraph_server: str, tiny_site: Path,
+                                                        tmp_path: Path) -> None:
+    """push hashed graph.store, which a graph on rdflib's engine does not have: it reads
+    the graph's quads, and the store holds the same graphs either way."""
+    remote = RemoteStore.at(oxigraph_server)
+    kg.build_site(tiny_site, tmp_path / "g")
+    on_rdflib = kg.open_graph(tmp_path / "g", engine="rdflib")
+    first = push(on_rdflib, remote)
+    assert len(first.sent) == len(list(kg.open_graph(tmp_path / "g").store.named_graphs()))
+    assert [r["name"] for r in remote_query("speakers", remote).records()] == ["Ada Example"]
+    manifest = "https://tiny.example.org/id/graph/kg-manifest"
+    assert count(remote) - count(remote, manifest) == len(on_rdflib)
+
+
 def test_failed_push_leaves_remote_unchanged(oxigraph_server: str, tiny_site: Path, tmp_path: Path) -> None:
     remote = RemoteStore.at(oxigraph_server)
     push(kg.build_site(tiny_site, tmp_path / "g1"), remote)
