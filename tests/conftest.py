@@ -1,9 +1,11 @@
 """Shared fixtures: the tiny fixture site, a built graph of it, a site factory, the corpus."""
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,48 @@ def oxigraph_server(tmp_path: Path):
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(10)
+
+
+# -- a server that answers like a store and stores nothing -------------------------------
+class FakeStore:
+    """A real HTTP server on loopback standing in for a SPARQL store: it answers every
+    request with ``answer`` (status, media type, body; by default 200 with a login page,
+    as a login page or a static web server would, storing nothing) and remembers what it
+    was sent."""
+
+    def __init__(self) -> None:
+        self.answer = (200, "text/html", b"<html>Please log in</html>")
+        self.requests: list[str] = []
+        store = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _any(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                store.requests.append(f"{self.command} {self.path}")
+                status, media_type, body = store.answer
+                self.send_response(status)
+                self.send_header("Content-Type", media_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _any
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_store():
+    store = FakeStore()
+    yield store
+    store.close()

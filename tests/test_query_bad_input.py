@@ -3,7 +3,6 @@ badly: every case is one `Error: …` line (naming the file, and line, where the
 and exit status 2, never a traceback; nothing asked for is dropped without a word."""
 from __future__ import annotations
 
-import http.server
 import re
 import socket
 import threading
@@ -19,6 +18,8 @@ from kg.cli import cli
 from kg.errors import QueryError, StoreError
 from kg.query import load, names, run_query
 from kg.remote import RemoteStore, remote_query
+
+from conftest import FakeStore
 
 
 def invoke(*args: str):
@@ -183,49 +184,7 @@ def test_every_listed_parameter_value_is_one_the_query_gives() -> None:
 
 
 # -- remote stores --------------------------------------------------------------------------
-class Store:
-    """A fake SPARQL store on loopback that answers every request with ``answer``
-    (status, media type, body) and remembers what it was sent."""
-
-    def __init__(self) -> None:
-        self.answer = (200, "text/html", b"<html>Please log in</html>")
-        self.requests: list[str] = []
-        store = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _any(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                store.requests.append(f"{self.command} {self.path}")
-                status, media_type, body = store.answer
-                self.send_response(status)
-                self.send_header("Content-Type", media_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = _any
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def fake_store():
-    store = Store()
-    yield store
-    store.close()
-
-
-def test_a_login_page_is_not_sparql_results(fake_store: Store, tiny_graph) -> None:
+def test_a_login_page_is_not_sparql_results(fake_store: FakeStore, tiny_graph) -> None:
     """Was: `SyntaxError: Parser error …` from pyoxigraph, a traceback."""
     expected = (f"Error: {fake_store.url}/query answered with something that is not SPARQL results "
                 f'(text/html: "<html>Please log in<…"). Hint: is it the store\'s SPARQL query service')
@@ -235,7 +194,7 @@ def test_a_login_page_is_not_sparql_results(fake_store: Store, tiny_graph) -> No
         RemoteStore.at(fake_store.url).select("SELECT * WHERE { ?s ?p ?o }")
 
 
-def test_an_answer_the_store_breaks_off_says_how_it_ends(fake_store: Store) -> None:
+def test_an_answer_the_store_breaks_off_says_how_it_ends(fake_store: FakeStore) -> None:
     """Oxigraph answers 200, writes some results, then its error as text."""
     fake_store.answer = (200, "application/sparql-results+json",
                          b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://a/"}},'
@@ -252,7 +211,7 @@ def test_an_answer_the_store_breaks_off_says_how_it_ends(fake_store: Store) -> N
     ("DELETE WHERE { ?s ?p ?o }\n", "DELETE: kg query only reads a store, which kg push changes"),
     ("LOAD <http://example.org/data.ttl>\n", "LOAD: kg query only reads a store, which kg push changes"),
 ])
-def test_endpoint_queries_are_screened_as_local_ones(text: str, refused: str, fake_store: Store, tmp_path) -> None:
+def test_endpoint_queries_are_screened_as_local_ones(text: str, refused: str, fake_store: FakeStore, tmp_path) -> None:
     """Was: sent to the store, which would follow SERVICE anywhere or run the update."""
     path = rq(tmp_path, text, "bad.rq")
     one_error_line(invoke("query", path, "--endpoint", fake_store.url), f"Error: {path}: query 'bad' refused: {refused}")

@@ -1,7 +1,5 @@
 """`kg push` and `kg query --endpoint` against a real Oxigraph server on loopback."""
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -73,34 +71,8 @@ def test_failed_push_leaves_remote_unchanged(oxigraph_server: str, tiny_site: Pa
     assert "A talk on privacy" in {r["title"] for r in remote_query("events", remote).records()}
 
 
-@pytest.fixture
-def answers_200():
-    """A real HTTP server on loopback that answers every request 200 with a login page
-    and stores nothing (as a login page or a static web server would); its URL."""
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def _any(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = b"<html>Please log in</html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = do_PUT = do_DELETE = _any
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.mark.parametrize("service", ["store", "update"])
-def test_a_service_that_answers_200_and_stores_nothing_is_no_push(service: str, oxigraph_server: str, answers_200: str,
+def test_a_service_that_answers_200_and_stores_nothing_is_no_push(service: str, oxigraph_server: str, fake_store,
                                                                    tiny_site: Path, tmp_path: Path) -> None:
     """Was: "Pushed 1 graph(s)", exit 0, while the store did not hold it (and, with
     --store-url wrong, a manifest saying it did, so that the next push sent nothing)."""
@@ -109,7 +81,7 @@ def test_a_service_that_answers_200_and_stores_nothing_is_no_push(service: str, 
     talk = tiny_site / "_events" / "2024-03-05-ada-talk.md"
     talk.write_text(talk.read_text().replace("A talk on privacy", "Changed"))
     kg.build_site(tiny_site, tmp_path / "g2")
-    wrong = f"{answers_200}/{service}"
+    wrong = f"{fake_store.url}/{service}"
     result = CliRunner().invoke(cli, ["push", "--graph", str(tmp_path / "g2"), "--endpoint", oxigraph_server,
                                       f"--{service}-url", wrong])
     assert result.exit_code == 2, result.output
@@ -125,9 +97,9 @@ def test_a_service_that_answers_200_and_stores_nothing_is_no_push(service: str, 
     assert again.sent and "Changed" in {r["title"] for r in remote_query("events", remote).records()}
 
 
-def test_a_first_push_to_services_that_store_nothing_is_no_push(oxigraph_server: str, answers_200: str,
+def test_a_first_push_to_services_that_store_nothing_is_no_push(oxigraph_server: str, fake_store,
                                                                  tiny_graph) -> None:
-    remote = RemoteStore.at(oxigraph_server, update_url=f"{answers_200}/update", store_url=f"{answers_200}/store")
+    remote = RemoteStore.at(oxigraph_server, update_url=f"{fake_store.url}/update", store_url=f"{fake_store.url}/store")
     n = len(list(tiny_graph.store.named_graphs()))
     with pytest.raises(StoreError, match=rf"does not hold the graphs kg sent: graph <.*> has 0 triples, not \d+ "
                                          rf"\(and {n - 1} more graphs\)"):
