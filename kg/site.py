@@ -484,76 +484,8 @@ class Site:
 
         name = path.name
         dated = dated_name(name)
-        if coll.label == "posts" and not dated:
-            report("not-a-post", "warning", "Jekyll reads a file in `_posts` only if its name starts with its "
-                   "date, and makes no page of this one; kg keeps its data under an IRI of its own",
-                   hint="name it YYYY-MM-DD-title" + (_suffix(name) or ".md"))
+        if not self._writes_page(coll, name, dated, data, defaults, source, report):
             return None
-        date = _setting(data, defaults, "date", _ABSENT)
-        if date is not _ABSENT and (hint := _unreadable_date(date)) is not None:
-            in_defaults = data.get("date") is None and "date" in defaults
-            written = "`date:` has no value" if date is None or (isinstance(date, str) and not date.strip()) \
-                else f"`date: {_yaml_text(date)}` is not a date"
-            report("invalid-date", "error", f"{written}{' (from `defaults:` in _config.yml)' if in_defaults else ''}"
-                   f": Jekyll stops the build on it (\"Invalid date '{_ruby_text(date)}'\"), so kg gives the page no "
-                   "address", None if in_defaults else "date", _yaml_text(date), hint=hint)
-            return None
-        if dated and dated.date is None and date is _ABSENT:
-            report("bad-name-date", "error", f"the date in the file name, {dated.written}, is not a "
-                   "date: Jekyll stops the build on it (\"does not have a valid date in the filename\"), so kg gives "
-                   "the page no address", hint="correct the date in the file name, or add `date:`")
-            return None
-        for given, where in ((defaults, " (from `defaults:` in _config.yml)"), (data, "")):
-            cats = given.get("categories")
-            if cats is not None and not isinstance(cats, (str, list)):
-                # Document#merge_categories! adds them to a list: Ruby's `|` refuses anything else
-                kind = {bool: "true" if cats is True else "false", int: "Integer", float: "Float",
-                        dict: "Hash"}.get(type(cats), "Time" if isinstance(cats, dt.datetime) else "Date")
-                report("bad-categories", "error", f"`categories: {_flow(cats)}`{where} is neither text nor a list: "
-                       f"Jekyll cannot read the file (\"no implicit conversion of {kind} into Array\") and writes "
-                       "its page without its front matter, so kg gives the page no address",
-                       None if where else "categories", _flow(cats),
-                       hint="write the categories as a list, `categories: [news, events]`, or as words, "
-                       "`categories: news events`")
-                return None
-        published = _setting(data, defaults, "published", True)
-        in_defaults = data.get("published") is None and "published" in defaults
-        shown = _yaml_text(published)
-        if isinstance(published, str) and not in_defaults:
-            # Jekyll's YAML reader (YAML 1.1) reads `no`, `off` and `false` written without
-            # quotes, in any case, as false; kg keeps the text (YAML 1.2)
-            plain = _plain_text(source, "published", published)
-            if plain is not None and plain.lower() in _PSYCH_FALSE:
-                published, shown = False, plain
-            elif published.strip().lower() not in _PSYCH_TRUE:
-                written = plain if plain is not None else f'"{published}"'
-                report("bad-boolean", "warning", f"`published: {written}` is text, not true or false: Jekyll "
-                       "takes any text for true, and publishes the page",
-                       "published", published, hint="write `published: false` (without quotes) to leave the page "
-                       "unpublished, or delete the `published:` line")
-        if published is None or published is False:
-            report("unpublished", "info", f"Jekyll makes no page of this file (`published: {shown}`"
-                   f"{' in defaults: of _config.yml' if in_defaults else ''}) unless "
-                   "built with --unpublished; kg keeps its data under an IRI of its own",
-                   None if in_defaults else "published", shown)
-            return None
-        if not coll.output:
-            return None
-        if not self.future:
-            when, _ = self._date(data, defaults, dated)
-            if when is not None and when > self.time:
-                in_file = data.get("date") is not None
-                day = when.strftime("%Y-%m-%d" if when.time() == dt.time() else "%Y-%m-%d %H:%M:%S %z")
-                # a warning unless _config.yml says `future: false` itself: Jekyll's default is
-                # false, GitHub Pages' true, and an upcoming event without its page loses much
-                said = "future" in self.config
-                report("future-date", "info" if said else "warning", f"Jekyll makes no page of this file: its "
-                       f"date, {day}, is after the time of the build, and _config.yml "
-                       f"{'says `future: false`' if said else 'does not say `future: true` (GitHub Pages does)'}; "
-                       "kg keeps its data under an IRI of its own", "date" if in_file else None, day,
-                       hint="set `future: true` in _config.yml to have Jekyll write pages dated in the future "
-                       "(else Jekyll writes this one once its date has passed)")
-                return None
         template: Any = _setting(data, defaults, "permalink", None)
         from_file = data.get("permalink") is not None and data.get("permalink") is not False
         if template is None or template is False:
@@ -574,6 +506,92 @@ class Site:
                        hint=_placeholder_hint(unknown))
             return None
         wanted = {_known(n) for n in names}
+        values = self._url_values(wanted, coll, rel, name, dated, data, defaults, report)
+        if values is None:
+            return None
+        return _expand(template, values)
+
+    def _writes_page(self, coll: Collection, name: str, dated: DatedName | None, data: dict[str, Any],
+                     defaults: dict[str, Any], source: SourceFile | None, report: Callable[..., None]) -> bool:
+        """Whether Jekyll writes a page of this document at all (see :meth:`page_url`); each
+        reason it does not is reported."""
+        if coll.label == "posts" and not dated:
+            report("not-a-post", "warning", "Jekyll reads a file in `_posts` only if its name starts with its "
+                   "date, and makes no page of this one; kg keeps its data under an IRI of its own",
+                   hint="name it YYYY-MM-DD-title" + (_suffix(name) or ".md"))
+            return False
+        date = _setting(data, defaults, "date", _ABSENT)
+        if date is not _ABSENT and (hint := _unreadable_date(date)) is not None:
+            in_defaults = data.get("date") is None and "date" in defaults
+            written = "`date:` has no value" if date is None or (isinstance(date, str) and not date.strip()) \
+                else f"`date: {_yaml_text(date)}` is not a date"
+            report("invalid-date", "error", f"{written}{' (from `defaults:` in _config.yml)' if in_defaults else ''}"
+                   f": Jekyll stops the build on it (\"Invalid date '{_ruby_text(date)}'\"), so kg gives the page no "
+                   "address", None if in_defaults else "date", _yaml_text(date), hint=hint)
+            return False
+        if dated and dated.date is None and date is _ABSENT:
+            report("bad-name-date", "error", f"the date in the file name, {dated.written}, is not a "
+                   "date: Jekyll stops the build on it (\"does not have a valid date in the filename\"), so kg gives "
+                   "the page no address", hint="correct the date in the file name, or add `date:`")
+            return False
+        for given, where in ((defaults, " (from `defaults:` in _config.yml)"), (data, "")):
+            cats = given.get("categories")
+            if cats is not None and not isinstance(cats, (str, list)):
+                # Document#merge_categories! adds them to a list: Ruby's `|` refuses anything else
+                kind = {bool: "true" if cats is True else "false", int: "Integer", float: "Float",
+                        dict: "Hash"}.get(type(cats), "Time" if isinstance(cats, dt.datetime) else "Date")
+                report("bad-categories", "error", f"`categories: {_flow(cats)}`{where} is neither text nor a list: "
+                       f"Jekyll cannot read the file (\"no implicit conversion of {kind} into Array\") and writes "
+                       "its page without its front matter, so kg gives the page no address",
+                       None if where else "categories", _flow(cats),
+                       hint="write the categories as a list, `categories: [news, events]`, or as words, "
+                       "`categories: news events`")
+                return False
+        published = _setting(data, defaults, "published", True)
+        in_defaults = data.get("published") is None and "published" in defaults
+        shown = _yaml_text(published)
+        if isinstance(published, str) and not in_defaults:
+            # Jekyll's YAML reader (YAML 1.1) reads `no`, `off` and `false` written without
+            # quotes, in any case, as false; kg keeps the text (YAML 1.2)
+            plain = _plain_text(source, "published", published)
+            if plain is not None and plain.lower() in _PSYCH_FALSE:
+                published, shown = False, plain
+            elif published.strip().lower() not in _PSYCH_TRUE:
+                written = plain if plain is not None else f'"{published}"'
+                report("bad-boolean", "warning", f"`published: {written}` is text, not true or false: Jekyll "
+                       "takes any text for true, and publishes the page",
+                       "published", published, hint="write `published: false` (without quotes) to leave the page "
+                       "unpublished, or delete the `published:` line")
+        if published is None or published is False:
+            report("unpublished", "info", f"Jekyll makes no page of this file (`published: {shown}`"
+                   f"{' in defaults: of _config.yml' if in_defaults else ''}) unless "
+                   "built with --unpublished; kg keeps its data under an IRI of its own",
+                   None if in_defaults else "published", shown)
+            return False
+        if not coll.output:
+            return False
+        if not self.future:
+            when, _ = self._date(data, defaults, dated)
+            if when is not None and when > self.time:
+                in_file = data.get("date") is not None
+                day = when.strftime("%Y-%m-%d" if when.time() == dt.time() else "%Y-%m-%d %H:%M:%S %z")
+                # a warning unless _config.yml says `future: false` itself: Jekyll's default is
+                # false, GitHub Pages' true, and an upcoming event without its page loses much
+                said = "future" in self.config
+                report("future-date", "info" if said else "warning", f"Jekyll makes no page of this file: its "
+                       f"date, {day}, is after the time of the build, and _config.yml "
+                       f"{'says `future: false`' if said else 'does not say `future: true` (GitHub Pages does)'}; "
+                       "kg keeps its data under an IRI of its own", "date" if in_file else None, day,
+                       hint="set `future: true` in _config.yml to have Jekyll write pages dated in the future "
+                       "(else Jekyll writes this one once its date has passed)")
+                return False
+        return True
+
+    def _url_values(self, wanted: set[str], coll: Collection, rel: str, name: str, dated: DatedName | None,
+                    data: dict[str, Any], defaults: dict[str, Any],
+                    report: Callable[..., None]) -> dict[str, str] | None:
+        """The values of the ``wanted`` placeholders of a permalink, or ``None`` (reported)
+        when a date placeholder has no date to fill it."""
         values: dict[str, str] = {}
         if "collection" in wanted:
             values["collection"] = coll.label
@@ -604,7 +622,7 @@ class Site:
                        "no address", "date", hint="write `date: YYYY-MM-DD` in the front matter")
                 return None
             values.update((n, DATE_PLACEHOLDERS[n](date)) for n in date_names)
-        return _expand(template, values)
+        return values
 
     def _output_ext(self, name: str) -> str:
         """``:output_ext``: ``.html`` for markdown (``markdown_ext:``), else the file's own."""
