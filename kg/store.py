@@ -132,14 +132,7 @@ class RdflibGraph(KnowledgeGraph):
         """Every quad of the graph, converted to pyoxigraph's terms (see :func:`from_rdflib`)."""
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-        cache: dict[Any, Any] = {}
-
-        def term(t: Any) -> Any:
-            node = cache.get(t)
-            if node is None:
-                node = cache[t] = from_rdflib(t)
-            return node
-
+        term = each_once(from_rdflib)
         default = ox.DefaultGraph()
         for s, p, o, g in self._dataset.quads((None, None, None, None)):
             # (rdflib names the default graph None or DATASET_DEFAULT_GRAPH_ID)
@@ -216,6 +209,19 @@ def from_rdflib(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
             return ox.Literal(str(term), language=term.language)
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
     raise TypeError(f"unsupported RDF term: {term!r}")
+
+
+def each_once(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert``, remembering its answer for each term it is given: a graph names the
+    same few thousand terms millions of times, and each conversion makes a new object."""
+    cache: dict[Any, Any] = {}
+
+    def term(t: Any) -> Any:
+        node = cache.get(t)
+        if node is None:
+            node = cache[t] = convert(t)
+        return node
+    return term
 
 
 ENGINES = ("oxigraph", "rdflib")

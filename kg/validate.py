@@ -36,7 +36,7 @@ from rdflib.namespace import RDF, SH
 
 from .errors import KgError, MappingError, counted, with_hint
 from .mapping import Kind, Mapping, load_mapping
-from .store import KnowledgeGraph, RdflibGraph, from_rdflib, to_rdflib
+from .store import KnowledgeGraph, RdflibGraph, each_once, from_rdflib, to_rdflib
 from .vocab import KG
 
 SHAPES_FILE = "shapes.ttl"
@@ -203,14 +203,7 @@ def union_graph(graph: KnowledgeGraph | ox.Store) -> rdflib.Graph:
     """
     quads = graph.quads() if isinstance(graph, KnowledgeGraph) else graph.quads_for_pattern(None, None, None, None)
     triples = {q.triple for q in quads}
-    cache: dict[Any, rdflib.term.Node] = {}
-
-    def term(t: Any) -> rdflib.term.Node:
-        node = cache.get(t)
-        if node is None:
-            node = cache[t] = to_rdflib(t)
-        return node
-
+    term = each_once(to_rdflib)
     g = rdflib.Graph()
     g.addN((term(t.subject), term(t.predicate), term(t.object), g) for t in triples)
     return g
