@@ -36,7 +36,7 @@ from rapidfuzz import fuzz, process
 from .errors import Diagnostic, MappingError
 from .mapping import check_options, kind_of_value, line_of, read_yaml
 from .resolve import (Index, acronym, acronym_capitals, domain_of, homepage_domain, homepage_path,
-                      is_acronym, normalise)
+                      is_acronym, normalise, organisation_iri)
 from .site import Site, slugify
 
 MERGE_SCORE = 92.0
@@ -278,7 +278,7 @@ def _page_on(pages: list[tuple[tuple[str, ...], str]] | None, folders: tuple[str
     (``pages``: each one's folders and IRI): the one whose homepage holds the link's
     folders most closely (EPSRC at ``ukri.org/councils/epsrc`` for a link to
     ``ukri.org/councils/epsrc/news``), not one at the site's root (that one is the site's
-    own node's, see ``_resolve_orgs``); ``None`` when none holds them."""
+    own node's, see ``EntityResolver._give_sites_to_pages``); ``None`` when none holds them."""
     held = [(-len(below), page) for below, page in pages or () if below and folders[:len(below)] == below]
     return "p:" + min(held)[1] if held else None
 
@@ -322,6 +322,57 @@ class _Union:
         if pa or pb:
             self.page[keep] = pa or pb  # type: ignore[assignment]
         return True
+
+
+#: An organisation mention as :meth:`EntityResolver._resolve_orgs` reads it: the name and
+#: link written, its page (if it has one), the name and homepage it stands for (the
+#: curation applied) and that homepage's key (see :func:`kg.resolve.homepage_domain`).
+_OrgMention = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
+
+
+@dataclass
+class _OrgWork:
+    """What :meth:`EntityResolver._resolve_orgs` works out on the way, step by step."""
+
+    mentions: list[_OrgMention]
+    uf: _Union = field(default_factory=_Union)
+    #: homepage key -> (the folders of its homepage below the key, page) of each page there
+    on_domain: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=lambda: defaultdict(list))
+    #: page -> the first name written of it
+    page_names: dict[str, str] = field(default_factory=dict)
+    #: node -> the names written there
+    names_of: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    #: node -> the name it shows (a curated name, its page's)
+    fixed: dict[str, str] = field(default_factory=dict)
+    #: "o:" node -> the names written for it (for warnings)
+    spelled: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    #: each mention placed: its name and link as written, its node, its homepage
+    keys: list[tuple[str, str | None, str, str | None]] = field(default_factory=list)
+    #: acronym -> a node of the organisation it joined
+    joined: dict[str, str] = field(default_factory=dict)
+
+
+def _org_node(on_domain: dict[str, list[tuple[tuple[str, ...], str]]], page: str | None, canonical: str | None,
+              url: str | None, domain: str | None) -> str | None:
+    """A mention's node: its page, else the page or site its homepage is on, else its name (``None``: none of them)."""
+    if page:
+        return "p:" + page
+    if domain:
+        return _page_on(on_domain.get(domain), homepage_path(url)) or "d:" + domain  # type: ignore[arg-type]
+    if canonical:
+        return "o:" + _org_norm(canonical)
+    return None
+
+
+def _nodes_by_acronym(names_of: dict[str, Counter]) -> dict[str, set[str]]:
+    """Each acronym (three letters or more) of the names written, with the nodes they are written at."""
+    by_acronym: dict[str, set[str]] = defaultdict(set)
+    for node in sorted(names_of):
+        for n in names_of[node]:
+            a = acronym(n)
+            if len(a) >= 3:
+                by_acronym[a].add(node)
+    return by_acronym
 
 
 class EntityResolver:
@@ -450,46 +501,63 @@ class EntityResolver:
                 self.entities[iri].urls.add(url)
 
     def _resolve_orgs(self) -> None:
-        uf = _Union()
-        names_of: dict[str, Counter] = defaultdict(Counter)
-        fixed: dict[str, str] = {}
-        keys: list[tuple[str, str | None, str, str | None]] = []
-        page_names: dict[str, str] = {}
+        """Settle every organisation mention on one entity (in the order the module's docstring gives)."""
+        work = _OrgWork(mentions=self._org_mentions())
+        self._claim_org_pages(work)
+        self._give_sites_to_pages(work)
+        said = self._place_org_mentions(work)
+        self._join(work.uf, said, "organisation", work.spelled, work.page_names)
+        self._join_org_acronyms(work)
+        self._join_close_org_names(work)
+        iri_of_root = self._make_org_entities(work)
+        self._note_acronym_merges(work, iri_of_root)
+        self._record_org_iris(work, iri_of_root)
+
+    def _org_mentions(self) -> list[_OrgMention]:
+        """Each organisation mention, with the name and homepage it stands for (curated first) and its key."""
         mentions = []
-        on_domain: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)  # key -> (folders, page)
         for name, written_url, page in self._orgs:
             canonical = self.curation.org_alias.get(normalise(name), name) if name else None
             url = written_url
             if canonical and normalise(canonical) in self.curation.org_homepage:
                 url = self.curation.org_homepage[normalise(canonical)]  # the curated homepage wins
-            domain = homepage_domain(url, self.site_host)
-            mentions.append((name, written_url, page, canonical, url, domain))
-            if page:  # an organisation with a page (a funder) is that page, homepage or not
-                uf.claim("p:" + page, page)
-                if canonical:  # and its title names it (another page's name or link cannot)
-                    uf.union("p:" + page, "o:" + _org_norm(canonical))
-                if name:
-                    page_names.setdefault(page, name)
-                if domain:
-                    on_domain[domain].append((homepage_path(url), page))
-        for domain, pages in on_domain.items():
-            # a link to a homepage's site is to the only page there, or of several to the
-            # one keyed by the site alone (its homepage at the site's root: see
-            # kg.records._separate_conflicts), else (see _page_on) to none
-            keyed = [page for _, page in pages if page == self.site.minted("organisation", domain)]
+            mentions.append((name, written_url, page, canonical, url, homepage_domain(url, self.site_host)))
+        return mentions
+
+    def _claim_org_pages(self, work: _OrgWork) -> None:
+        """Give each organisation with a page (a funder) a set of its own, holding the name its title is."""
+        uf = work.uf
+        for name, _written_url, page, canonical, url, domain in work.mentions:
+            if not page:
+                continue
+            # an organisation with a page is that page, homepage or not
+            uf.claim("p:" + page, page)
+            if canonical:  # and its title names it (another page's name or link cannot)
+                uf.union("p:" + page, "o:" + _org_norm(canonical))
+            if name:
+                work.page_names.setdefault(page, name)
+            if domain:
+                work.on_domain[domain].append((homepage_path(url), page))
+
+    def _give_sites_to_pages(self, work: _OrgWork) -> None:
+        """Join each homepage key that pages have their homepages at to the page a link to its site is to."""
+        for domain, pages in work.on_domain.items():
+            # the only page there, or of several the one keyed by the site alone (its
+            # homepage at the site's root: see kg.records._separate_conflicts, which
+            # decides it, and organisation_iri), else (see _page_on) none
+            alone = organisation_iri(self.site, domain)
+            keyed = [page for _, page in pages if page == alone]
             owner = pages[0][1] if len(pages) == 1 else keyed[0] if keyed else None
             if owner:
-                uf.union("d:" + domain, "p:" + owner)
-        said: list[tuple[str, str]] = []  # a mention's name and link say one organisation
-        spelled: dict[str, Counter] = defaultdict(Counter)  # "o:" node -> names written (for warnings)
-        for name, written_url, page, canonical, url, domain in mentions:
-            if page:
-                node = "p:" + page
-            elif domain:
-                node = _page_on(on_domain.get(domain), homepage_path(url)) or "d:" + domain
-            elif canonical:
-                node = "o:" + _org_norm(canonical)
-            else:
+                work.uf.union("d:" + domain, "p:" + owner)
+
+    def _place_org_mentions(self, work: _OrgWork) -> list[tuple[str, str]]:
+        """Put each mention on its node, noting its names; return the node pairs its name and link say are one."""
+        said: list[tuple[str, str]] = []
+        uf, names_of, spelled, fixed = work.uf, work.names_of, work.spelled, work.fixed
+        for name, written_url, page, canonical, url, domain in work.mentions:
+            node = _org_node(work.on_domain, page, canonical, url, domain)
+            if node is None:
                 continue
             uf.find(node)
             if canonical:
@@ -501,57 +569,75 @@ class EntityResolver:
                     fixed[node] = canonical
             if page:
                 fixed[node] = name or fixed.get(node, "")
-            keys.append((name or "", written_url, node, url))
-        self._join(uf, list(dict.fromkeys(said)), "organisation", spelled, page_names)
-        # acronyms: "DSIT" joins the one organisation whose initials it is
-        by_acronym: dict[str, set[str]] = defaultdict(set)
-        for node in sorted(names_of):
-            for n in names_of[node]:
-                a = acronym(n)
-                if len(a) >= 3:
-                    by_acronym[a].add(node)
-        joined: dict[str, str] = {}  # acronym -> a node of the organisation it joined
+            work.keys.append((name or "", written_url, node, url))
+        return list(dict.fromkeys(said))
+
+    def _join_org_acronyms(self, work: _OrgWork) -> None:
+        """Join each name written as an acronym ("DSIT") to the one organisation whose initials it is."""
+        uf, names_of = work.uf, work.names_of
+        by_acronym = _nodes_by_acronym(names_of)
         for node in sorted(names_of):
             for n in sorted(names_of[node]):
                 if is_acronym(n):
                     # the sets as they are now, after the joins before (not as they were)
                     targets = {uf.find(t) for t in by_acronym.get(acronym_capitals(n), ())} - {uf.find(node)}
                     if len(targets) == 1 and uf.union(node, targets.pop()):
-                        joined.setdefault(n, node)
-        nodes = sorted(names_of)
-        self._fuzzy(uf, [n for n in nodes if n.startswith("o:")], "organisation",
-                    lambda n: n[2:], lambda n: n[2:].split()[0] if n[2:] else "", {}, spelled, page_names)
+                        work.joined.setdefault(n, node)
+
+    def _join_close_org_names(self, work: _OrgWork) -> None:
+        """Join organisations' names that are close spellings of one name (see :meth:`_fuzzy`)."""
+        self._fuzzy(work.uf, [n for n in sorted(work.names_of) if n.startswith("o:")], "organisation",
+                    lambda n: n[2:], lambda n: n[2:].split()[0] if n[2:] else "", {}, work.spelled, work.page_names)
+
+    def _make_org_entities(self, work: _OrgWork) -> dict[str, str]:
+        """Make an entity of each set of nodes that has a name, homepage or page; the IRI of each set, by its root."""
         clusters: dict[str, list[str]] = defaultdict(list)
-        for n in sorted(set(nodes) | {k[2] for k in keys}):  # in one order whatever the hash seed
-            clusters[uf.find(n)].append(n)
+        for n in sorted(set(work.names_of) | {k[2] for k in work.keys}):  # in one order whatever the hash seed
+            clusters[work.uf.find(n)].append(n)
         iri_of_root: dict[str, str] = {}
         for root, members in clusters.items():
-            domains = sorted(m[2:] for m in members if m.startswith("d:"))
-            names = Counter()
-            for m in members:
-                names.update(names_of.get(m, {}))
-            page_iri = uf.page_of(root)
-            if not names and not domains and not page_iri:
-                continue
-            if page_iri:
-                iri = page_iri
-            elif domains:
-                iri = self.site.minted("organisation", domains[0])
-            else:
-                iri = self.site.minted("organisation", slugify(_org_norm(_top_name(names))) or "unnamed")
-            iri_of_root[root] = iri
-            ent = self.entities.setdefault(iri, Entity(iri, "organisation", has_page=bool(page_iri)))
-            ent.names.update(names)
-            fixed_names = sorted({fixed[m] for m in members if fixed.get(m)})
-            if fixed_names:
-                ent.fixed_name = fixed_names[0]
-            if len({_org_norm(n) for n in names}) > 1:
-                self.merges.append({"kind": "organisation", "iri": iri, "names": sorted(names)})
-        for n, node in sorted(joined.items()):  # once each, whatever number of mentions
-            self.merges.append({"kind": "organisation", "iri": iri_of_root[uf.find(node)], "names": [n],
+            iri = self._make_org_entity(work, root, members)
+            if iri is not None:
+                iri_of_root[root] = iri
+        return iri_of_root
+
+    def _make_org_entity(self, work: _OrgWork, root: str, members: list[str]) -> str | None:
+        """Make (or add to) one set's entity, noting a merge of names; its IRI (None: no name, homepage or page)."""
+        domains = sorted(m[2:] for m in members if m.startswith("d:"))
+        names: Counter = Counter()
+        for m in members:
+            names.update(work.names_of.get(m, {}))
+        page_iri = work.uf.page_of(root)
+        if not names and not domains and not page_iri:
+            return None
+        iri = self._org_entity_iri(page_iri, domains, names)
+        ent = self.entities.setdefault(iri, Entity(iri, "organisation", has_page=bool(page_iri)))
+        ent.names.update(names)
+        fixed_names = sorted({work.fixed[m] for m in members if work.fixed.get(m)})
+        if fixed_names:
+            ent.fixed_name = fixed_names[0]
+        if len({_org_norm(n) for n in names}) > 1:
+            self.merges.append({"kind": "organisation", "iri": iri, "names": sorted(names)})
+        return iri
+
+    def _org_entity_iri(self, page_iri: str | None, domains: list[str], names: Counter) -> str:
+        """An organisation's IRI: its page's, else its first homepage key's, else its name's."""
+        if page_iri:
+            return page_iri
+        if domains:
+            return organisation_iri(self.site, domains[0])
+        return self.site.minted("organisation", slugify(_org_norm(_top_name(names))) or "unnamed")
+
+    def _note_acronym_merges(self, work: _OrgWork, iri_of_root: dict[str, str]) -> None:
+        """Note each acronym that joined an organisation among the merges, once whatever its number of mentions."""
+        for n, node in sorted(work.joined.items()):
+            self.merges.append({"kind": "organisation", "iri": iri_of_root[work.uf.find(node)], "names": [n],
                                 "reason": "acronym"})
-        for name, written_url, node, url in keys:
-            iri = iri_of_root[uf.find(node)]
+
+    def _record_org_iris(self, work: _OrgWork, iri_of_root: dict[str, str]) -> None:
+        """Note the IRI of each mention, and each homepage written or curated as its entity's link."""
+        for name, written_url, node, url in work.keys:
+            iri = iri_of_root[work.uf.find(node)]
             self.org_iri[(name, written_url)] = iri
             if homepage_domain(url, self.site_host):
                 self.entities[iri].urls.add(url)

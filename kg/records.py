@@ -24,7 +24,7 @@ from .lazy import LazyLists
 from .forks import can_fork, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import Kind, Mapping
-from .resolve import homepage_domain, homepage_path
+from .resolve import homepage_domain, homepage_path, organisation_iri
 from .site import Site, dated_name, slugify
 from .speakers import SpeakerMention, extract_speakers
 from .words import Terms, body_terms
@@ -251,7 +251,7 @@ def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
     """What records depend on besides their own file: kg's version and the code that
     makes records (and the classes they hold), the mapping, the site's settings."""
     parts = [kg_version(), *code_stamps("records.py", "words.py", "frontmatter.py", "markdown.py", "speakers.py",
-                                        "site.py", "lazy.py"),
+                                        "site.py", "lazy.py", "resolve.py"),
              repr(mapping), repr(site.config),
              site.base_url, site.baseurl, extra]
     return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -378,8 +378,8 @@ def _separate_conflicts(site: Site, mapping: Mapping, records: list[Record]) -> 
     (``/id/organisation/ukri.org``) whose homepages are on one site (UKRI at
     ``https://www.ukri.org/``, EPSRC at ``https://www.ukri.org/councils/epsrc/``: the one
     at the site's root keeps its IRI, the others are keyed by their folder too,
-    ``/id/organisation/ukri.org/councils/epsrc``), or files of a collection without
-    output whose names make one slug."""
+    ``/id/organisation/ukri.org/councils/epsrc``: see :func:`kg.resolve.organisation_iri`),
+    or files of a collection without output whose names make one slug."""
     first: dict[str, Record] = {}
     for r in records:
         if r.url_path is None:
@@ -402,35 +402,33 @@ def _separate_conflicts(site: Site, mapping: Mapping, records: list[Record]) -> 
     for iri, group in by_iri.items():
         if len(group) < 2:
             continue
-        folders = [_homepage_folder(mapping, r) for r in group]
+        places = [_homepage_place(mapping, r) for r in group]
+        folders = [None if place is None else "/".join(place[1]) for place in places]
         # the page at the root of the shared homepage first (then in file order): it keeps the IRI
         order = sorted(range(len(group)), key=lambda i: (folders[i] is None, folders[i] or ""))
         for rank, i in enumerate(order):
-            r, folder = group[i], folders[i]
+            r, folder, place = group[i], folders[i], places[i]
             if rank == 0 and not folder:
                 continue
-            own = site.minted("organisation", f"{homepage_domain(_homepage(mapping, r))}/{folder}") \
-                if folder else site.minted(r.kind, r.relpath)
+            own = organisation_iri(site, *place) if place and folder else site.minted(r.kind, r.relpath)
             if own in taken:
                 own = site.minted(r.kind, r.relpath)
             r.iri = own
             taken.add(own)
 
 
-def _homepage(mapping: Mapping, record: Record) -> Any:
-    """The value of a record's ``identity`` key (a funder's homepage), if its kind has one."""
-    kind = mapping.kinds.get(record.kind)
-    return record.source.data.get(kind.identity) if kind and kind.identity else None
+def _homepage(kind: Kind | None, data: dict[str, Any]) -> Any:
+    """The value of a kind's ``identity`` key in a file's front matter (a funder's homepage), if it has one."""
+    return data.get(kind.identity) if kind and kind.identity else None
 
 
-def _homepage_folder(mapping: Mapping, record: Record) -> str | None:
-    """The folders of a record's homepage below the address that keys its organisation
-    (``councils/epsrc`` for ``https://www.ukri.org/councils/epsrc/``; ``""`` at the
-    root), or ``None`` when it is not keyed by its homepage."""
-    url = _homepage(mapping, record)
-    if homepage_domain(url) is None:
-        return None
-    return "/".join(homepage_path(url))
+def _homepage_place(mapping: Mapping, record: Record) -> tuple[str, tuple[str, ...]] | None:
+    """The key of a record's homepage and its folders below it (``("ukri.org",
+    ("councils", "epsrc"))`` for ``https://www.ukri.org/councils/epsrc/``; no folders at
+    the root), or ``None`` when it is not keyed by its homepage."""
+    url = _homepage(mapping.kinds.get(record.kind), record.source.data)
+    key = homepage_domain(url)
+    return None if key is None else (key, homepage_path(url))
 
 
 def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | None,
@@ -444,9 +442,9 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
         # a title of `true` or `2024` is the text written, not Python's True or 2024
         raw = label_field.value if isinstance(label_field.value, str) else label_field.text
         label = str(raw if raw is not None else label_field.value).strip() or None
-    identity = homepage_domain(src.data.get(kind.identity)) if kind and kind.identity else None
+    identity = homepage_domain(_homepage(kind, src.data))
     if identity:  # e.g. a funder: the organisation its homepage names
-        iri = site.minted("organisation", identity)
+        iri = organisation_iri(site, identity)
     elif url_path is not None:
         iri = site.iri(url_path)
     else:

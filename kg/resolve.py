@@ -11,11 +11,15 @@ import re
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
 from .digests import pickled
+
+if TYPE_CHECKING:
+    from .site import Site
 
 #: Hosts that serve many organisations' pages (video, social, documents, events):
 #: a link there says nothing about whose homepage it is, so it never keys an organisation.
@@ -102,6 +106,21 @@ def homepage_path(url: str) -> tuple[str, ...]:
         return ()
     path = urlsplit(url if "://" in url else "https://" + url).path  # (it parses: it has a key)
     return tuple(p for p in path.lower().split("/") if p)[key.count("/"):]
+
+
+def organisation_iri(site: Site, key: str, folders: tuple[str, ...] = ()) -> str:
+    """The IRI of an organisation known by its homepage, from the homepage's
+    :func:`homepage_domain` ``key`` and, when it needs them, its :func:`homepage_path`
+    ``folders``.
+
+    An organisation is keyed by its homepage's key alone (``/id/organisation/ukri.org``),
+    and so is, of several with a page each whose homepages share that key (funders), the
+    one whose homepage is at the key's root; each of the others is keyed by its folders
+    too (``/id/organisation/ukri.org/councils/epsrc``). Which one keeps the key alone is
+    decided once, for records, by :func:`kg.records._separate_conflicts`;
+    :mod:`kg.entities` gives a link to the key's site to the page that IRI went to.
+    """
+    return site.minted("organisation", "/".join((key, *folders)))
 
 
 #: Words an organisation's acronym leaves out ("Institute for the Future of Work": IFW, IFoW).

@@ -121,6 +121,32 @@ def test_funders_on_one_site_without_one_at_its_root_leave_the_site_to_neither(m
     assert graph.report["nodes_by_class"]["kg:Funder"] == 2
 
 
+def test_a_funder_alone_on_its_homepages_site_is_keyed_by_the_site_and_takes_its_links(make_site) -> None:
+    """EPSRC's homepage is a folder of UKRI's site, but no other funder is there: it is
+    keyed by the site alone, and a link anywhere on the site is to it."""
+    graph = kg.build_site(make_site({
+        "_funders/epsrc.md": "---\ntitle: EPSRC\nlink: https://www.ukri.org/councils/epsrc/\n---\n",
+        **events("* **Ann Able**, Director, [UK Research and Innovation](https://www.ukri.org/about-us/)")}))
+    rows = {r["person"].rsplit("/", 1)[1]: r["organisation"] for r in run_query("view-participation", graph).records()}
+    assert rows == {"ann-able": BASE + "/id/organisation/ukri.org"}
+    assert graph.report["nodes_by_class"]["kg:Funder"] == 1
+
+
+def test_a_link_to_a_site_goes_to_the_funder_keyed_by_it_whatever_the_curation_says(make_site) -> None:
+    """A curated homepage puts Alpha (keyed by its own homepage, alpha.example) at the
+    root of UKRI's site too: a link there is UKRI's, the funder whose IRI the site gave,
+    not Alpha's for coming first (as working out again which homepage is at the root would
+    have it)."""
+    graph = kg.build_site(make_site({
+        "_funders/alpha.md": "---\ntitle: Alpha\nlink: https://alpha.example/\n---\n",
+        "_funders/ukri.md": "---\ntitle: UKRI\nlink: https://www.ukri.org/\n---\n",
+        "_kg/curation.yml": "organisations:\n  - name: Alpha\n    homepage: https://www.ukri.org/\n",
+        **events("* **Ann Able**, Director, [UK Research and Innovation](https://www.ukri.org/about-us/)")}))
+    rows = {r["person"].rsplit("/", 1)[1]: r["organisation"] for r in run_query("view-participation", graph).records()}
+    assert rows == {"ann-able": BASE + "/id/organisation/ukri.org"}
+    assert graph.report["nodes_by_class"]["kg:Funder"] == 2
+
+
 SAME_ADDRESS_CONFIG = CONFIG.replace("{funders_output}", "true\n    permalink: /funders/:name")
 
 
