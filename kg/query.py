@@ -15,10 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sys
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,11 +85,18 @@ def screen(query: str, read_only: str = "this endpoint is read-only") -> str:
     """Check a query before it reaches the engine; return its form (SELECT, ASK…).
 
     ``read_only`` ends the message that refuses an update (``INSERT: …``): it says why
-    where the query was sent.
+    where the query was sent. The form of each of the last few hundred texts that passed
+    is remembered (a query a page or a script sends again is not read again).
 
     Raises:
         Refused: an update, ``LOAD`` or ``SERVICE``, or no query form at all.
     """
+    return _screened(query, read_only)
+
+
+@lru_cache(maxsize=256)  # only what passed is kept: a refusal is raised, never cached
+def _screened(query: str, read_only: str) -> str:
+    """:func:`screen`'s work."""
     if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
         raise Refused(f"query longer than {MAX_QUERY_BYTES} bytes", 413)
     bare = blanked(query)
@@ -254,11 +263,32 @@ def load(name_or_path: str) -> Query:
                              line=data[:exc.start].count(b"\n") + 1,
                              hint="save it as UTF-8") from exc
         return parse_query(text, path.stem, str(path))
-    res = resources.files("kg.queries") / f"{name_or_path}.rq"
+    try:  # a packaged query is read again only when its file changed (kg serve runs for days)
+        st = os.stat(os.path.join(str(_package()), f"{name_or_path}.rq"))
+    except OSError:  # not there, or the package is not a folder (a zip)
+        st = None
+    if st is not None:
+        held = _LOADED.get(name_or_path)
+        if held is not None and held[0] == (st.st_mtime_ns, st.st_size, st.st_ino):
+            return held[1]
+    res = _package() / f"{name_or_path}.rq"
     if not res.is_file():
         raise QueryError(f"no query named {name_or_path!r}",
                          hint=f"known queries: {', '.join(names())}; or pass a .rq file")
-    return parse_query(res.read_text(encoding="utf-8"), name_or_path, f"queries/{name_or_path}.rq")
+    query = parse_query(res.read_text(encoding="utf-8"), name_or_path, f"queries/{name_or_path}.rq")
+    if st is not None:
+        _LOADED[name_or_path] = ((st.st_mtime_ns, st.st_size, st.st_ino), query)
+    return query
+
+
+@lru_cache(maxsize=None)
+def _package() -> Any:
+    """Where the packaged queries are (an ``importlib.resources`` Traversable)."""
+    return resources.files("kg.queries")
+
+
+#: packaged queries as loaded: name -> (their file's modification time, size and inode, the query)
+_LOADED: dict[str, tuple[tuple[int, int, int], Query]] = {}
 
 
 def term(param: Param, value: str, base_url: str | None = None) -> ox.NamedNode | ox.Literal:
@@ -499,7 +529,9 @@ def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs",
     text = bind(q, params, g.report.get("base_url") if iri_params else None)
     check(q, text)
     try:
-        return result_of(g.query(text), prefixes(text))  # errors can come while reading the rows
+        answer = g.query(text)
+        # errors can come while reading the rows; the prefixes are for writing triples only
+        return result_of(answer, None if hasattr(answer, "variables") else prefixes(text))
     except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
         raise engine_error(q, exc) from exc
     except Exception as exc:

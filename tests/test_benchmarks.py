@@ -90,10 +90,49 @@ def test_run_quick_prints_the_headline_figures(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = proc.stdout
     for headline in ("== 50 events", "build ", "events/s", "peak memory", "parse floor", "build/floor",
-                     "store floor", "build/store floor", "person-timeline", "kg query process", "== targets"):
+                     "store floor", "build/store floor", "person-timeline", "kg query process", "kg/ox",
+                     "whole-graph queries within 1.5x of pyoxigraph run directly", "== targets"):
         assert headline in text, f"{headline!r} missing from:\n{text}"
-    assert "FAILED" not in text, text
+    assert "FAILED" not in text and "rows differ" not in text, text
     assert out.is_file()
     figures = json.loads(out.read_text())
     floor = figures["sizes"][0]["store_floor"]
     assert floor["seconds"] > 0 and floor["mb"] > 0, floor
+    queries = [q for q in figures["sizes"][0]["queries"] if "skip" not in q]
+    for q in queries:  # each query also ran directly on pyoxigraph, as often, with the same rows
+        assert len(q["kg"]["ox_times"]) == len(q["kg"]["times"]) and q["kg"]["ox_rows"] == q["kg"]["rows"], q
+    whole = [q for q in queries if not q["per_entity"]]
+    assert whole and all(q["ox_ratio"] > 0 for q in whole)
+    (target,) = [t for t in figures["targets"] if t["target"].startswith("whole-graph queries within")]
+    assert target["value"] == max(q["ox_ratio"] for q in whole) and target["status"] in ("PASS", "FAIL")
+
+
+def _runner():
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH))
+    return module
+
+
+def test_rdflib_target_counts_a_query_rdflib_did_not_finish_as_its_time_limit() -> None:
+    run = _runner()
+    assert run._rdflib_ratio({"times": [2.0]}, 10.0, 60) == 200.0
+    assert run._rdflib_ratio({"timeout": 60}, 10.0, 60) == 6000.0   # at least
+    assert run._rdflib_ratio({"error": "boom"}, 10.0, 60) is None
+    assert run._rdflib_ratio(None, 10.0, 60) is None
+    assert run._meets("rdflib_ratio", 100.0) and not run._meets("rdflib_ratio", 99.0)
+    assert run._meets("ox_ratio", 1.2) and not run._meets("ox_ratio", 1.5)
+    query = lambda label, per_entity, ox, rd: {"label": label, "per_entity": per_entity, "ox_ratio": ox,
+                                               "rdflib_ratio": rd}
+    sized = {"events": 10_000, "build": {"seconds": 1.0}, "floor_ratio": 3.0, "queries": [
+        query("speakers", False, 1.1, 250.0), query("people", False, 1.4, 90.0),
+        query("person-timeline (x)", True, 9.0, 1.0)]}
+    rows = {r["target"]: r for r in run.summary([sized])}
+    ox = rows["whole-graph queries within 1.5x of pyoxigraph run directly"]
+    assert (ox["value"], ox["status"]) == (1.4, "PASS") and "people" in ox["detail"]
+    rd = rows["whole-graph queries >= 100x faster than rdflib on 10k"]
+    assert (rd["value"], rd["status"]) == (90.0, "FAIL") and "people" in rd["detail"]

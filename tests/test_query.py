@@ -136,3 +136,34 @@ def test_tsv_is_one_line_a_row_and_csv_reads_back() -> None:
     assert list(csv.reader(io.StringIO(format_result(result, "csv")))) == [["text", "node"],
                                                                                          [value, "_:b0"]]
     assert result.records() == [{"text": value, "node": "_:b0"}]
+
+
+def test_a_packaged_query_is_read_again_when_its_file_changes(tmp_path, monkeypatch) -> None:
+    """Packaged queries are kept once read (a long-running `kg serve` or a script runs
+    them again and again), but a changed file is read again."""
+    import os
+    import kg.query as kq
+
+    monkeypatch.setattr(kq, "_package", lambda: tmp_path)
+    monkeypatch.setattr(kq, "_LOADED", {})
+    rq = tmp_path / "mine.rq"
+    rq.write_text("# description: first\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    first = load("mine")
+    assert first.description == "first" and load("mine") is first  # kept
+    rq.write_text("# description: second, longer\nASK { ?s ?p ?o }\n", encoding="utf-8")
+    os.utime(rq, ns=(1, 1))  # however coarse the file system's times, the file is another
+    again = load("mine")
+    assert again.description == "second, longer" and again.text.startswith("# description: second")
+    rq.unlink()
+    with pytest.raises(QueryError, match="no query named 'mine'"):
+        load("mine")
+
+
+def test_a_refused_query_is_refused_every_time() -> None:
+    """The screen remembers the queries that passed, never one it refused."""
+    from kg.query import Refused, screen
+
+    for _ in range(2):
+        with pytest.raises(Refused, match="INSERT"):
+            screen("INSERT DATA { <a:b> <a:c> <a:d> }")
+    assert screen("ASK { ?s ?p ?o }") == screen("ASK { ?s ?p ?o }") == "ASK"
