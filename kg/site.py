@@ -520,72 +520,36 @@ class Site:
                    "date, and makes no page of this one; kg keeps its data under an IRI of its own",
                    hint="name it YYYY-MM-DD-title" + (_suffix(name) or ".md"))
             return False
-        date = _setting(data, defaults, "date", _ABSENT)
-        if date is not _ABSENT and (hint := _unreadable_date(date)) is not None:
-            in_defaults = data.get("date") is None and "date" in defaults
-            written = "`date:` has no value" if date is None or (isinstance(date, str) and not date.strip()) \
-                else f"`date: {_yaml_text(date)}` is not a date"
-            report("invalid-date", "error", f"{written}{' (from `defaults:` in _config.yml)' if in_defaults else ''}"
-                   f": Jekyll stops the build on it (\"Invalid date '{_ruby_text(date)}'\"), so kg gives the page no "
-                   "address", None if in_defaults else "date", _yaml_text(date), hint=hint)
+        if not _has_readable_date(data, defaults, dated, report):
             return False
-        if dated and dated.date is None and date is _ABSENT:
-            report("bad-name-date", "error", f"the date in the file name, {dated.written}, is not a "
-                   "date: Jekyll stops the build on it (\"does not have a valid date in the filename\"), so kg gives "
-                   "the page no address", hint="correct the date in the file name, or add `date:`")
+        if not _has_readable_categories(data, defaults, report):
             return False
-        for given, where in ((defaults, " (from `defaults:` in _config.yml)"), (data, "")):
-            cats = given.get("categories")
-            if cats is not None and not isinstance(cats, (str, list)):
-                # Document#merge_categories! adds them to a list: Ruby's `|` refuses anything else
-                kind = {bool: "true" if cats is True else "false", int: "Integer", float: "Float",
-                        dict: "Hash"}.get(type(cats), "Time" if isinstance(cats, dt.datetime) else "Date")
-                report("bad-categories", "error", f"`categories: {_flow(cats)}`{where} is neither text nor a list: "
-                       f"Jekyll cannot read the file (\"no implicit conversion of {kind} into Array\") and writes "
-                       "its page without its front matter, so kg gives the page no address",
-                       None if where else "categories", _flow(cats),
-                       hint="write the categories as a list, `categories: [news, events]`, or as words, "
-                       "`categories: news events`")
-                return False
-        published = _setting(data, defaults, "published", True)
-        in_defaults = data.get("published") is None and "published" in defaults
-        shown = _yaml_text(published)
-        if isinstance(published, str) and not in_defaults:
-            # Jekyll's YAML reader (YAML 1.1) reads `no`, `off` and `false` written without
-            # quotes, in any case, as false; kg keeps the text (YAML 1.2)
-            plain = _plain_text(source, "published", published)
-            if plain is not None and plain.lower() in _PSYCH_FALSE:
-                published, shown = False, plain
-            elif published.strip().lower() not in _PSYCH_TRUE:
-                written = plain if plain is not None else f'"{published}"'
-                report("bad-boolean", "warning", f"`published: {written}` is text, not true or false: Jekyll "
-                       "takes any text for true, and publishes the page",
-                       "published", published, hint="write `published: false` (without quotes) to leave the page "
-                       "unpublished, or delete the `published:` line")
-        if published is None or published is False:
-            report("unpublished", "info", f"Jekyll makes no page of this file (`published: {shown}`"
-                   f"{' in defaults: of _config.yml' if in_defaults else ''}) unless "
-                   "built with --unpublished; kg keeps its data under an IRI of its own",
-                   None if in_defaults else "published", shown)
+        if not _is_published(data, defaults, source, report):
             return False
         if not coll.output:
             return False
-        if not self.future:
-            when, _ = self._date(data, defaults, dated)
-            if when is not None and when > self.time:
-                in_file = data.get("date") is not None
-                day = when.strftime("%Y-%m-%d" if when.time() == dt.time() else "%Y-%m-%d %H:%M:%S %z")
-                # a warning unless _config.yml says `future: false` itself: Jekyll's default is
-                # false, GitHub Pages' true, and an upcoming event without its page loses much
-                said = "future" in self.config
-                report("future-date", "info" if said else "warning", f"Jekyll makes no page of this file: its "
-                       f"date, {day}, is after the time of the build, and _config.yml "
-                       f"{'says `future: false`' if said else 'does not say `future: true` (GitHub Pages does)'}; "
-                       "kg keeps its data under an IRI of its own", "date" if in_file else None, day,
-                       hint="set `future: true` in _config.yml to have Jekyll write pages dated in the future "
-                       "(else Jekyll writes this one once its date has passed)")
-                return False
+        if not self.future and self._is_dated_after_build(data, defaults, dated, report):
+            return False
         return True
+
+    def _is_dated_after_build(self, data: dict[str, Any], defaults: dict[str, Any], dated: DatedName | None,
+                              report: Callable[..., None]) -> bool:
+        """Whether the document is dated after the time of the build (reported: Jekyll writes no page of it)."""
+        when, _ = self._date(data, defaults, dated)
+        if when is not None and when > self.time:
+            in_file = data.get("date") is not None
+            day = when.strftime("%Y-%m-%d" if when.time() == dt.time() else "%Y-%m-%d %H:%M:%S %z")
+            # a warning unless _config.yml says `future: false` itself: Jekyll's default is
+            # false, GitHub Pages' true, and an upcoming event without its page loses much
+            said = "future" in self.config
+            report("future-date", "info" if said else "warning", f"Jekyll makes no page of this file: its "
+                   f"date, {day}, is after the time of the build, and _config.yml "
+                   f"{'says `future: false`' if said else 'does not say `future: true` (GitHub Pages does)'}; "
+                   "kg keeps its data under an IRI of its own", "date" if in_file else None, day,
+                   hint="set `future: true` in _config.yml to have Jekyll write pages dated in the future "
+                   "(else Jekyll writes this one once its date has passed)")
+            return True
+        return False
 
     def _url_values(self, wanted: set[str], coll: Collection, rel: str, name: str, dated: DatedName | None,
                     data: dict[str, Any], defaults: dict[str, Any],
@@ -663,6 +627,71 @@ class Site:
                 return None, "the file has no `date:` and its name no date (Jekyll takes the time of the build)"
             return dt.datetime(dated.date.year, dated.date.month, dated.date.day, tzinfo=self.timezone), ""
         return _as_time(value, self.timezone)
+
+
+def _has_readable_date(data: dict[str, Any], defaults: dict[str, Any], dated: DatedName | None,
+                       report: Callable[..., None]) -> bool:
+    """Whether Jekyll can read the document's date, ``date:`` or the file name's (reported if not)."""
+    date = _setting(data, defaults, "date", _ABSENT)
+    if date is not _ABSENT and (hint := _unreadable_date(date)) is not None:
+        in_defaults = data.get("date") is None and "date" in defaults
+        written = "`date:` has no value" if date is None or (isinstance(date, str) and not date.strip()) \
+            else f"`date: {_yaml_text(date)}` is not a date"
+        report("invalid-date", "error", f"{written}{' (from `defaults:` in _config.yml)' if in_defaults else ''}"
+               f": Jekyll stops the build on it (\"Invalid date '{_ruby_text(date)}'\"), so kg gives the page no "
+               "address", None if in_defaults else "date", _yaml_text(date), hint=hint)
+        return False
+    if dated and dated.date is None and date is _ABSENT:
+        report("bad-name-date", "error", f"the date in the file name, {dated.written}, is not a "
+               "date: Jekyll stops the build on it (\"does not have a valid date in the filename\"), so kg gives "
+               "the page no address", hint="correct the date in the file name, or add `date:`")
+        return False
+    return True
+
+
+def _has_readable_categories(data: dict[str, Any], defaults: dict[str, Any], report: Callable[..., None]) -> bool:
+    """Whether Jekyll can read ``categories:`` of ``defaults:`` and the front matter (reported if not)."""
+    for given, where in ((defaults, " (from `defaults:` in _config.yml)"), (data, "")):
+        cats = given.get("categories")
+        if cats is not None and not isinstance(cats, (str, list)):
+            # Document#merge_categories! adds them to a list: Ruby's `|` refuses anything else
+            kind = {bool: "true" if cats is True else "false", int: "Integer", float: "Float",
+                    dict: "Hash"}.get(type(cats), "Time" if isinstance(cats, dt.datetime) else "Date")
+            report("bad-categories", "error", f"`categories: {_flow(cats)}`{where} is neither text nor a list: "
+                   f"Jekyll cannot read the file (\"no implicit conversion of {kind} into Array\") and writes "
+                   "its page without its front matter, so kg gives the page no address",
+                   None if where else "categories", _flow(cats),
+                   hint="write the categories as a list, `categories: [news, events]`, or as words, "
+                   "`categories: news events`")
+            return False
+    return True
+
+
+def _is_published(data: dict[str, Any], defaults: dict[str, Any], source: SourceFile | None,
+                  report: Callable[..., None]) -> bool:
+    """Whether ``published:`` lets Jekyll write the page, read as Jekyll reads it (each problem reported)."""
+    published = _setting(data, defaults, "published", True)
+    in_defaults = data.get("published") is None and "published" in defaults
+    shown = _yaml_text(published)
+    if isinstance(published, str) and not in_defaults:
+        # Jekyll's YAML reader (YAML 1.1) reads `no`, `off` and `false` written without
+        # quotes, in any case, as false; kg keeps the text (YAML 1.2)
+        plain = _plain_text(source, "published", published)
+        if plain is not None and plain.lower() in _PSYCH_FALSE:
+            published, shown = False, plain
+        elif published.strip().lower() not in _PSYCH_TRUE:
+            written = plain if plain is not None else f'"{published}"'
+            report("bad-boolean", "warning", f"`published: {written}` is text, not true or false: Jekyll "
+                   "takes any text for true, and publishes the page",
+                   "published", published, hint="write `published: false` (without quotes) to leave the page "
+                   "unpublished, or delete the `published:` line")
+    if published is None or published is False:
+        report("unpublished", "info", f"Jekyll makes no page of this file (`published: {shown}`"
+               f"{' in defaults: of _config.yml' if in_defaults else ''}) unless "
+               "built with --unpublished; kg keeps its data under an IRI of its own",
+               None if in_defaults else "published", shown)
+        return False
+    return True
 
 
 def _as_time(value: Any, tz: dt.tzinfo, key: str = "date") -> tuple[dt.datetime | None, str]:
@@ -1173,22 +1202,44 @@ def _config_lines(text: str) -> dict[tuple, int]:
 
 
 def _read_settings(site: Site) -> None:
-    """Read ``timezone:``, ``defaults:``, ``exclude:``/``include:`` and check every
-    permalink of ``_config.yml``, reporting what Jekyll would stop on or kg reads otherwise."""
-    config = site.config
+    """Read ``timezone:``, ``future:``/``time:`` and ``defaults:`` of ``_config.yml``, and check
+    ``exclude:``/``include:``, ``collections_dir:``, ``collections:`` and every permalink,
+    reporting what Jekyll would stop on or kg reads otherwise."""
+    note = _config_note(site)
+    _read_timezone(site, note)
+    _read_build_time(site, note)
+    _check_file_lists(site, note)
+    _read_defaults(site, note)
+    _check_collections_dir(site, note)
+    _check_collection_names(site, note)
+    _check_site_permalink(site, note)
+    for label, coll in site.collections.items():
+        _check_collection_permalink(site, label, coll, note)
 
+
+def _config_note(site: Site) -> Callable[..., None]:
+    """A function that reports a problem with the setting of ``_config.yml`` at ``keys``, at its line."""
     def note(code: str, severity: str, message: str, keys: tuple, hint: str | None = None,
              value: Any = None) -> None:
         site.note(Diagnostic(code, severity, message, "_config.yml", site.config_line(*keys) or 1,
                              ".".join(str(k) for k in keys), None if value is None else str(value), hint=hint))
+    return note
 
-    tz = config.get("timezone")
+
+def _read_timezone(site: Site, note: Callable[..., None]) -> None:
+    """Read ``timezone:`` into ``site.timezone``, reporting a zone kg does not know."""
+    tz = site.config.get("timezone")
     if tz is not None:
         try:
             site.timezone = zoneinfo.ZoneInfo(str(tz))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # (OSError: a folder's name)
             note("bad-timezone", "warning", f"`timezone: {tz}` is not a time zone kg knows: dates in page URLs "
                  "are taken in UTC", ("timezone",), hint="an IANA name such as Europe/London", value=tz)
+
+
+def _read_build_time(site: Site, note: Callable[..., None]) -> None:
+    """Read ``future:`` and, when it is needed, ``time:`` into the site, reporting a time kg cannot read."""
+    config = site.config
     site.future = config.get("future") not in (None, False)  # (Ruby's truth: any value but nil and false)
     when = config.get("time")
     if when is not None and not site.future:  # (only what is dated in the future needs it)
@@ -1199,12 +1250,21 @@ def _read_settings(site: Site) -> None:
                  hint="write the time as `time: 2024-05-01 12:00:00 +00:00`", value=_yaml_text(when))
         else:
             site.time = at
+
+
+def _check_file_lists(site: Site, note: Callable[..., None]) -> None:
+    """Report an ``exclude:`` or ``include:`` that is not a list."""
+    config = site.config
     for key in ("exclude", "include"):
         if key in config and not isinstance(config[key], list):
             note("bad-setting", "error", f"`{key}:` must be a list: Jekyll stops the build on it "
                  "(kg reads it as Jekyll's default)", (key,), hint=f"{key}: [a-file.md, a-folder/]",
                  value=config[key])
-    sets = config.get("defaults")
+
+
+def _read_defaults(site: Site, note: Callable[..., None]) -> None:
+    """Read ``defaults:`` into ``site.defaults``, reporting the entries Jekyll ignores or stops on."""
+    sets = site.config.get("defaults")
     if sets is not None and not isinstance(sets, list):
         note("bad-default", "warning", "`defaults:` must be a list of `scope:` and `values:`: Jekyll and kg "
              "ignore it", ("defaults",))
@@ -1213,20 +1273,32 @@ def _read_settings(site: Site) -> None:
             note("bad-default", "warning", "this entry of `defaults:` has no `values:` mapping: Jekyll and kg "
                  "ignore it", ("defaults", i), hint="scope: {path: '', type: events} and values: {layout: page}")
             continue
-        scope = s.get("scope") if isinstance(s.get("scope"), dict) else {}
-        kind = scope.get("type")
-        kind = {"post": "posts", "page": "pages", "draft": "drafts"}.get(str(kind), str(kind)) \
-            if kind is not None else None
-        path = scope.get("path") if isinstance(scope.get("path"), str) else None
-        site.defaults.append(DefaultSet(path, kind, dict(s["values"])))
-        permalink = s["values"].get("permalink")
-        if isinstance(permalink, str):
-            _check_template(site, permalink, ("defaults", i, "values", "permalink"), note)
-        elif permalink is not None and permalink is not False:
-            note("bad-permalink", "error", f"`permalink:` must be text, not {permalink!r}: Jekyll stops the build "
-                 "on it, so kg gives the pages in this scope no address", ("defaults", i, "values", "permalink"),
-                 value=permalink)
-    given_dir = config.get("collections_dir")
+        site.defaults.append(_default_set(s))
+        _check_default_permalink(site, s["values"].get("permalink"), ("defaults", i, "values", "permalink"), note)
+
+
+def _default_set(entry: dict[str, Any]) -> DefaultSet:
+    """An entry of ``defaults:`` (with a ``values:`` mapping) as kg keeps it, its ``type:`` a collection's label."""
+    scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+    kind = scope.get("type")
+    kind = {"post": "posts", "page": "pages", "draft": "drafts"}.get(str(kind), str(kind)) \
+        if kind is not None else None
+    path = scope.get("path") if isinstance(scope.get("path"), str) else None
+    return DefaultSet(path, kind, dict(entry["values"]))
+
+
+def _check_default_permalink(site: Site, permalink: Any, keys: tuple, note: Callable[..., None]) -> None:
+    """Report a ``permalink:`` of ``defaults:`` (written at ``keys``) Jekyll stops on."""
+    if isinstance(permalink, str):
+        _check_template(site, permalink, keys, note)
+    elif permalink is not None and permalink is not False:
+        note("bad-permalink", "error", f"`permalink:` must be text, not {permalink!r}: Jekyll stops the build "
+             "on it, so kg gives the pages in this scope no address", keys, value=permalink)
+
+
+def _check_collections_dir(site: Site, note: Callable[..., None]) -> None:
+    """Report a ``collections_dir:`` that is not text, or names a folder that does not exist."""
+    given_dir = site.config.get("collections_dir")
     if given_dir is not None and not isinstance(given_dir, str):
         note("bad-setting", "error", f"`collections_dir:` must be the name of a folder, not "
              f"{_flow(given_dir)}: Jekyll stops the build on it (kg reads the collections from the site's "
@@ -1234,55 +1306,78 @@ def _read_settings(site: Site) -> None:
     elif given_dir and not site.collections_root.is_dir():
         # Jekyll says nothing, and reads no document of any collection, nor any post
         folder = site._shown(site.collections_root)
-        here = [f"`{p.name}`" for p in sorted(site.root.glob("_*")) if p.is_dir()
-                and p.name[1:] in site.collections]
         note("missing-collections-dir", "warning", f"the collections folder `collections_dir:` names, {folder}/, "
              "does not exist: Jekyll reads no collection and no post, without a word, and kg reads none either",
-             ("collections_dir",),
-             hint=f"the collection folders ({', '.join(here)}) are in the site's own folder: delete the "
-             f"`collections_dir:` line, or move them into {folder}/" if here else
-             f"create the folder {folder}/ and move the collection folders (`_posts` and the like) into it, "
-             "or correct `collections_dir:`", value=given_dir)
-    declared = config.get("collections")
+             ("collections_dir",), hint=_missing_collections_dir_hint(site, folder), value=given_dir)
+
+
+def _missing_collections_dir_hint(site: Site, folder: str) -> str:
+    """What to do about a missing ``collections_dir:`` folder, naming the collection folders in the site's own."""
+    here = [f"`{p.name}`" for p in sorted(site.root.glob("_*")) if p.is_dir()
+            and p.name[1:] in site.collections]
+    return f"the collection folders ({', '.join(here)}) are in the site's own folder: delete the " \
+        f"`collections_dir:` line, or move them into {folder}/" if here else \
+        f"create the folder {folder}/ and move the collection folders (`_posts` and the like) into it, " \
+        "or correct `collections_dir:`"
+
+
+def _check_collection_names(site: Site, note: Callable[..., None]) -> None:
+    """Report each collection name that is not text, and a ``collections:`` neither a mapping nor a list."""
+    declared = site.config.get("collections")
     for i, label in enumerate(declared if isinstance(declared, (dict, list)) else []):
         if not isinstance(label, str):
-            keys = ("collections", i) if isinstance(declared, list) else \
-                next((k for k in site.config_lines if len(k) == 2 and k[0] == "collections"
-                      and _same_value(k[1], label)), ("collections",))
             note("bad-setting", "error", f"a collection's name must be text, not {_flow(label)}: Jekyll "
-                 "stops the build on it, and kg reads no collection of that name", keys,
+                 "stops the build on it, and kg reads no collection of that name",
+                 _collection_name_keys(site, declared, i, label),
                  hint="name each collection, `collections: [events]` or `collections: {events: {output: true}}`",
                  value=_flow(label))
     if declared is not None and not isinstance(declared, (dict, list)):
         note("bad-setting", "error", f"`collections:` must map each collection to its settings (or list their "
              f"names), not {declared!r}: Jekyll stops the build on it, and kg reads no collection but posts",
              ("collections",), hint="collections: {events: {output: true}}", value=declared)
-    style = config.get("permalink")
+
+
+def _collection_name_keys(site: Site, declared: dict | list, i: int, label: Any) -> tuple:
+    """Where the ``i``-th collection name, ``label``, is written in ``collections:`` (its index, or its key)."""
+    if isinstance(declared, list):
+        return ("collections", i)
+    return next((k for k in site.config_lines if len(k) == 2 and k[0] == "collections"
+                 and _same_value(k[1], label)), ("collections",))
+
+
+def _check_site_permalink(site: Site, note: Callable[..., None]) -> None:
+    """Report a site ``permalink:`` Jekyll stops on, marking broken the collection permalinks taken from it."""
+    style = site.config.get("permalink")
     if style is not None and not isinstance(style, (str, bool)):
         note("bad-permalink", "error", f"`permalink:` must be text, not {style!r}: Jekyll stops the build on it, "
              "so kg gives posts, and collections without a permalink of their own, no address", ("permalink",),
              hint="a style (date, pretty, ordinal, weekdate, none) or a template such as /:year/:title/",
              value=style)
+        declared = site.config.get("collections")
         for label, coll in site.collections.items():
             if not (isinstance(declared, dict) and isinstance(declared.get(label), dict)
                     and declared[label].get("permalink") is not None):
                 site._broken.add(coll.permalink)
-    for label, coll in site.collections.items():
-        meta = declared.get(label) if isinstance(declared, dict) else None
-        written = meta.get("permalink") if isinstance(meta, dict) else None
-        keys: tuple = ("collections", label, "permalink") if written is not None else ("permalink",)
-        if written is not None and not isinstance(written, str):
-            note("bad-permalink", "error", f"`permalink:` must be text, not {written!r}: Jekyll stops the build "
-                 "on it, so kg gives this collection's pages no address", keys, value=written)
-            site._broken.add(coll.permalink)
-            continue
-        if written in PERMALINK_STYLES:
-            note("collection-permalink-style", "warning", f"`permalink: {written}` names a style only in the "
-                 f"site's own `permalink:`: for a collection Jekyll takes it as the address itself, so every "
-                 f"page of `{label}` is written to /{written}", keys,
-                 hint=f"write the template, e.g. {PERMALINK_STYLES[written].replace(':categories/', ':collection/')}")
-        if label == "posts" or written is not None:
-            _check_template(site, coll.permalink, keys, note)
+
+
+def _check_collection_permalink(site: Site, label: str, coll: Collection, note: Callable[..., None]) -> None:
+    """Report what Jekyll stops on, or reads otherwise than expected, in one collection's permalink."""
+    declared = site.config.get("collections")
+    meta = declared.get(label) if isinstance(declared, dict) else None
+    written = meta.get("permalink") if isinstance(meta, dict) else None
+    keys: tuple = ("collections", label, "permalink") if written is not None else ("permalink",)
+    if written is not None and not isinstance(written, str):
+        note("bad-permalink", "error", f"`permalink:` must be text, not {written!r}: Jekyll stops the build "
+             "on it, so kg gives this collection's pages no address", keys, value=written)
+        site._broken.add(coll.permalink)
+        return
+    if written in PERMALINK_STYLES:
+        note("collection-permalink-style", "warning", f"`permalink: {written}` names a style only in the "
+             f"site's own `permalink:`: for a collection Jekyll takes it as the address itself, so every "
+             f"page of `{label}` is written to /{written}", keys,
+             hint=f"write the template, e.g. {PERMALINK_STYLES[written].replace(':categories/', ':collection/')}")
+    if label == "posts" or written is not None:
+        _check_template(site, coll.permalink, keys, note)
 
 
 def _flow(value: Any) -> str:

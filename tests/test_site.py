@@ -151,3 +151,108 @@ def test_a_collections_files_are_listed_as_sorted_rglob_lists_them(tmp_path: Pat
     assert [p for _c, p in site.files(["events"])] == expected
     assert d / "linked.md" in expected and d / "a.b" / "v.md" in expected
     assert not any("linked-folder" in str(p) for p in expected)
+
+
+# -- what _config.yml says, in the order kg checks it ----------------------------------
+
+_EVERY_SETTING_WRONG = """url: https://x.org
+timezone: Mars/Olympus
+time: not a time
+exclude: foo.md
+include: 3
+defaults:
+  - scope: {path: '', type: post}
+    values: {permalink: /:titel/}
+  - values: 3
+  - scope: {type: page}
+    values: {permalink: [a]}
+collections_dir: 3
+collections:
+  events:
+    permalink: pretty
+  people:
+    permalink: 5
+  3: {}
+permalink: {a: 1}
+"""
+
+
+@pytest.mark.parametrize("config, folders, expected", [
+    (_EVERY_SETTING_WRONG, [], [
+        ("bad-timezone", "warning", 2, "timezone", "Mars/Olympus"),
+        ("bad-setting", "warning", 3, "time", "not a time"),
+        ("bad-setting", "error", 4, "exclude", "foo.md"),
+        ("bad-setting", "error", 5, "include", "3"),
+        ("unknown-placeholder", "error", 8, "defaults.0.values.permalink", "/:titel/"),
+        ("bad-default", "warning", 9, "defaults.1", None),
+        ("bad-permalink", "error", 11, "defaults.2.values.permalink", "['a']"),
+        ("bad-setting", "error", 12, "collections_dir", "3"),
+        ("bad-setting", "error", 18, "collections.3", "3"),
+        ("bad-permalink", "error", 19, "permalink", "{'a': 1}"),
+        ("collection-permalink-style", "warning", 15, "collections.events.permalink", None),
+        ("bad-permalink", "error", 17, "collections.people.permalink", "5"),
+    ]),
+    ("url: https://x.org\ntimezone: Europe/London\nfuture: false\ntime: 2024-05-01 12:00:00 +00:00\n"
+     "defaults: 3\ncollections_dir: nowhere\ncollections: [events, 4]\npermalink: /:year/:titel/\n", ["_events"], [
+        ("bad-default", "warning", 5, "defaults", None),
+        ("missing-collections-dir", "warning", 6, "collections_dir", "nowhere"),
+        ("bad-setting", "error", 7, "collections.1", "4"),
+        ("unknown-placeholder", "error", 8, "permalink", "/:year/:titel/"),
+    ]),
+    ("url: https://x.org\nfuture: true\ntime: garbage\ndefaults:\n  - scope: {type: draft, path: drafts}\n"
+     "    values: {layout: x, permalink: false}\ncollections_dir: nowhere\ncollections: 5\npermalink: 7\n", [], [
+        ("missing-collections-dir", "warning", 7, "collections_dir", "nowhere"),
+        ("bad-setting", "error", 8, "collections", "5"),
+        ("bad-permalink", "error", 9, "permalink", "7"),
+    ]),
+])
+def test_config_settings_are_checked_in_order(make_site, config, folders, expected) -> None:
+    """Each setting of _config.yml kg reads is reported where it is written, in the order
+    kg reads the settings (pinned before _read_settings was split into helpers)."""
+    root = make_site({"_config.yml": config})
+    for folder in folders:
+        (root / folder).mkdir()
+    site = load_site(root)
+    assert [(d.code, d.severity, d.line, d.key, d.value) for d in site.diagnostics] == expected
+    assert all(d.path == "_config.yml" for d in site.diagnostics)
+
+
+def test_config_settings_read_into_the_site(make_site) -> None:
+    """What _read_settings keeps: time zone, time, future, defaults and broken templates."""
+    site = load_site(make_site({"_config.yml": _EVERY_SETTING_WRONG}))
+    assert (str(site.timezone), site.future) == ("UTC", False)
+    assert [(d.path, d.type, d.values) for d in site.defaults] == [
+        ("", "posts", {"permalink": "/:titel/"}), (None, "pages", {"permalink": ["a"]})]
+    assert site._broken == {"/:titel/", "5", "{'a': 1}"}
+    site = load_site(make_site({"_config.yml": "url: https://x.org\ntimezone: Europe/London\n"
+                                "time: 2024-05-01 12:00:00 +00:00\ndefaults:\n  - scope: {type: draft}\n"
+                                "    values: {layout: x}\n"}))
+    assert site.time.isoformat() == "2024-05-01T13:00:00+01:00" and str(site.time.tzinfo) == "Europe/London"
+    assert [(d.path, d.type) for d in site.defaults] == [(None, "drafts")]
+
+
+@pytest.mark.parametrize("rel, front, expected", [
+    ("_posts/no-date.md", "date: 2024-13-01\ncategories: 3\npublished: false\n", [("not-a-post", "warning", 1)]),
+    ("_events/x.md", "date: 2024-13-01\ncategories: 3\npublished: false\n", [("invalid-date", "error", 2)]),
+    ("_events/2024-13-05-x.md", "categories: 3\npublished: false\n", [("bad-name-date", "error", 1)]),
+    ("_events/x.md", "categories: 3\npublished: false\n", [("bad-categories", "error", 2)]),
+    ("_events/x.md", "published: 'maybe'\ndate: 2999-01-01\n",
+     [("bad-boolean", "warning", 2), ("future-date", "warning", 3)]),
+    ("_events/x.md", "published: false\ndate: 2999-01-01\n", [("unpublished", "info", 2)]),
+    ("_funders/x.md", "date: 2999-01-01\n", []),
+    ("_projects/x.md", "categories: 3\n", [("bad-categories", "error", 1)]),
+])
+def test_the_first_reason_jekyll_writes_no_page_is_the_one_reported(make_site, rel, front, expected) -> None:
+    """A document Jekyll writes no page of for several reasons gets the first kg checks
+    (pinned before _writes_page was split into helpers); ``_projects`` has a category
+    of ``defaults:`` Jekyll cannot read, reported before its own."""
+    from kg.frontmatter import read_file
+    config = ("url: https://x.org\ncollections:\n  events: {output: true}\n  projects: {output: true}\n"
+              "  funders: {output: false}\ndefaults:\n  - scope: {type: projects}\n    values: {categories: 4}\n")
+    root = make_site({"_config.yml": config, rel: f"---\n{front}---\n"})
+    site = load_site(root)
+    path = root / rel
+    coll = site.collections[rel.split("/")[0][1:]]
+    src = read_file(path, site.relpath(path), post=coll.label == "posts")
+    assert site.page_url(coll, path, src.data, src) is None
+    assert [(d.code, d.severity, d.line) for d in src.diagnostics] == expected
