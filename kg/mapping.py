@@ -6,7 +6,7 @@ its own as ``_kg/mapping.yml`` or pass one with ``kg build --mapping FILE``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping as Mapping_
+from collections.abc import Callable, Mapping as Mapping_
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -285,192 +285,278 @@ def parse_mapping(data: Any, source: str = "<mapping>") -> Mapping:
         MappingError: see :func:`load_mapping`; at the line of the problem when ``data``
             was read by :func:`read_yaml`.
     """
-    def fail(message: str, where: Any = None, key: Any = None, hint: str | None = None) -> MappingError:
-        return MappingError(message, path=source, line=line_of(where, key) if where is not None else None,
+    check = _Checker(source)
+    _check_sections(data, check)
+    check.prefixes = _parse_prefixes(data, check)
+    kinds = _parse_kinds(data["kinds"], check)
+    return Mapping(prefixes=check.prefixes, kinds=kinds, source=source)
+
+
+class _Checker:
+    """Checks values of one mapping, failing with a :class:`MappingError` at their line."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.prefixes: dict[str, str] = {}  # those declared, once read: what `expand` knows
+
+    def fail(self, message: str, where: Any = None, key: Any = None, hint: str | None = None) -> MappingError:
+        """The error ``message`` at the line of ``where[key]`` (or of ``where``), when known."""
+        return MappingError(message, path=self.source, line=line_of(where, key) if where is not None else None,
                             hint=hint)
 
-    def text(value: Any, what: str, where: Any, key: Any, hint: str | None = None) -> str:
+    def text(self, value: Any, what: str, where: Any, key: Any, hint: str | None = None) -> str:
+        """``value`` if it is text that is not blank, else an error."""
         if not isinstance(value, str) or not value.strip():
-            raise fail(f"{what} must be text, not {kind_of_value(value)}", where, key, hint)
+            raise self.fail(f"{what} must be text, not {kind_of_value(value)}", where, key, hint)
         return value
 
-    def flag(value: Any, what: str, where: Any, key: Any) -> bool:
+    def flag(self, value: Any, what: str, where: Any, key: Any) -> bool:
+        """``value`` if it is `true` or `false`, else an error."""
         if not isinstance(value, bool):
-            raise fail(f"{what} must be `true` or `false`, not {kind_of_value(value)}", where, key,
-                       "write true or false without quotes")
+            raise self.fail(f"{what} must be `true` or `false`, not {kind_of_value(value)}", where, key,
+                            "write true or false without quotes")
         return value
 
-    def texts(value: Any, what: str, where: Any, key: Any, hint: str | None = None) -> list[str]:
+    def texts(self, value: Any, what: str, where: Any, key: Any, hint: str | None = None) -> list[str]:
         """A list of text; one written alone is a list of one (not a list of its letters)."""
         if isinstance(value, str):
-            return [text(value, what, where, key, hint)]
+            return [self.text(value, what, where, key, hint)]
         if not isinstance(value, list):
-            raise fail(f"{what} must be a list of text, not {kind_of_value(value)}", where, key, hint)
-        return [text(v, what, value if line_of(value, i) else where, i if line_of(value, i) else key, hint)
+            raise self.fail(f"{what} must be a list of text, not {kind_of_value(value)}", where, key, hint)
+        return [self.text(v, what, value if line_of(value, i) else where, i if line_of(value, i) else key, hint)
                 for i, v in enumerate(value)]
 
-    if isinstance(data, dict):
-        check_options(data, TOP_OPTIONS, "", source, noun="section")
-    if not isinstance(data, dict) or "kinds" not in data:
-        raise fail("mapping must have a `kinds:` section", data if isinstance(data, dict) else None,
-                   hint="see ontology/mapping.yml for the shape")
-    if not isinstance(data["kinds"], dict):
-        raise fail(f"`kinds:` must be a mapping of kind name -> settings, not {kind_of_value(data['kinds'])}",
-                   data, "kinds", hint="see ontology/mapping.yml for the shape")
-    raw_prefixes = data.get("prefixes")
-    if raw_prefixes is None:
-        raw_prefixes = {}
-    if not isinstance(raw_prefixes, dict):
-        raise fail(f"`prefixes:` must be a mapping of prefix -> IRI, not {kind_of_value(raw_prefixes)}",
-                   data, "prefixes", hint="e.g. `schema: https://schema.org/`")
-    prefixes: dict[str, str] = {}
-    for prefix, iri in raw_prefixes.items():
-        iri = text(iri, f"prefix `{prefix}`", raw_prefixes, prefix, "an absolute IRI such as https://schema.org/")
-        problem = _iri_problem(iri)
-        if problem:
-            raise fail(f"prefix `{prefix}`: {iri!r} is not an absolute IRI ({problem})", raw_prefixes, prefix,
-                       "write the whole IRI, with its scheme: `https://schema.org/`")
-        prefixes[str(prefix)] = iri
-
-    def expand(curie: Any, what: str, where: Any, key: Any) -> str:
-        curie = text(curie, what, where, key, "a CURIE such as `schema:name`, or a full IRI")
+    def expand(self, curie: Any, what: str, where: Any, key: Any) -> str:
+        """The full IRI of ``curie`` (a CURIE with a declared prefix, or an IRI), else an error."""
+        curie = self.text(curie, what, where, key, "a CURIE such as `schema:name`, or a full IRI")
         if "://" in curie or curie.startswith("urn:"):
             iri = curie
         else:
             prefix, sep, local = curie.partition(":")
-            if not sep or prefix not in prefixes:
-                raise fail(f"{what}: unknown prefix in `{curie}`", where, key,
-                           f"declare it under `prefixes:` (known: {', '.join(sorted(prefixes))})")
-            iri = prefixes[prefix] + local
+            if not sep or prefix not in self.prefixes:
+                raise self.fail(f"{what}: unknown prefix in `{curie}`", where, key,
+                                f"declare it under `prefixes:` (known: {', '.join(sorted(self.prefixes))})")
+            iri = self.prefixes[prefix] + local
         problem = _iri_problem(iri)
         if problem:
-            raise fail(f"{what}: `{curie}` is not a valid IRI ({problem})", where, key,
-                       "IRIs have no spaces, quotes or angle brackets")
+            raise self.fail(f"{what}: `{curie}` is not a valid IRI ({problem})", where, key,
+                            "IRIs have no spaces, quotes or angle brackets")
         return iri
 
+
+def _check_sections(data: Any, check: _Checker) -> None:
+    """Check that ``data`` is a mapping of known sections with a `kinds:` that is a mapping."""
+    if isinstance(data, dict):
+        check_options(data, TOP_OPTIONS, "", check.source, noun="section")
+    if not isinstance(data, dict) or "kinds" not in data:
+        raise check.fail("mapping must have a `kinds:` section", data if isinstance(data, dict) else None,
+                         hint="see ontology/mapping.yml for the shape")
+    if not isinstance(data["kinds"], dict):
+        raise check.fail(f"`kinds:` must be a mapping of kind name -> settings, not {kind_of_value(data['kinds'])}",
+                         data, "kinds", hint="see ontology/mapping.yml for the shape")
+
+
+def _parse_prefixes(data: Mapping_, check: _Checker) -> dict[str, str]:
+    """Read the `prefixes:` section: each prefix and the absolute IRI it stands for."""
+    raw_prefixes = data.get("prefixes")
+    if raw_prefixes is None:
+        raw_prefixes = {}
+    if not isinstance(raw_prefixes, dict):
+        raise check.fail(f"`prefixes:` must be a mapping of prefix -> IRI, not {kind_of_value(raw_prefixes)}",
+                         data, "prefixes", hint="e.g. `schema: https://schema.org/`")
+    prefixes: dict[str, str] = {}
+    for prefix, iri in raw_prefixes.items():
+        iri = check.text(iri, f"prefix `{prefix}`", raw_prefixes, prefix, "an absolute IRI such as https://schema.org/")
+        problem = _iri_problem(iri)
+        if problem:
+            raise check.fail(f"prefix `{prefix}`: {iri!r} is not an absolute IRI ({problem})", raw_prefixes, prefix,
+                             "write the whole IRI, with its scheme: `https://schema.org/`")
+        prefixes[str(prefix)] = iri
+    return prefixes
+
+
+def _parse_kinds(kinds_spec: Mapping_, check: _Checker) -> dict[str, Kind]:
+    """Read the `kinds:` section: each kind by name, no two reading one collection."""
     kinds: dict[str, Kind] = {}
-    collections: dict[str, str] = {}
-    for name, spec in data["kinds"].items():
+    collections: dict[str, str] = {}  # collection -> the kind that reads it
+    for name, spec in kinds_spec.items():
         name = str(name)
-        if not isinstance(spec, dict):
-            raise fail(f"kind `{name}` must be a mapping of settings, not {kind_of_value(spec)}",
-                       data["kinds"], name, "give it at least a `collection:`")
-        if "collection" not in spec:
-            raise fail(f"kind `{name}` needs a `collection:`", data["kinds"], name,
-                       "the label of the Jekyll collection that holds its pages (`events` for `_events/`)")
-        check_options(spec, KIND_OPTIONS, f"kind `{name}`: ", source)
-        collection = text(spec["collection"], f"kind `{name}`: `collection`", spec, "collection",
-                          "the collection's label, as in _config.yml")
-        if collection.startswith("_"):
-            raise fail(f"kind `{name}`: `collection: {collection}` names a folder, not a collection", spec,
-                       "collection", f"write the collection's label, without the underscore: "
-                       f"`collection: {collection.lstrip('_')}`")
-        if collection in collections:
-            raise fail(f"kinds `{collections[collection]}` and `{name}` both have `collection: {collection}`",
-                       spec, "collection", "a collection holds one kind of page: give each kind its own")
-        collections[collection] = name
-        written = spec.get("class")
-        where = f"kind `{name}`: `class`"
-        classes = [expand(c, where, *((written, i) if isinstance(written, list) else (spec, "class")))
-                   for i, c in enumerate(texts([] if written is None else written, where, spec, "class",
-                                               "a CURIE such as `schema:Event`, or a list of them"))]
-        label = text(spec.get("label", "title"), f"kind `{name}`: `label`", spec, "label",
-                     "the front-matter key that holds a page's name, such as `title`")
-        body = spec.get("body")
-        body = {} if body is None else body
-        if not isinstance(body, dict):
-            raise fail(f"kind `{name}`: `body` must be a mapping such as `{{speakers: true}}`, not "
-                       f"{kind_of_value(body)}", spec, "body", f"options: {', '.join(BODY_OPTIONS)}")
-        check_options(body, BODY_OPTIONS, f"kind `{name}`, `body`: ", source)
-        if body.get("links") is False:
-            raise fail(f"kind `{name}`: `body: links` cannot be switched off", body, "links",
-                       "links in the body are always read: remove `links: false`")
-        body = {str(k): flag(v, f"kind `{name}`: `body: {k}`", body, k) for k, v in body.items()}
-        date_keys = spec.get("date_keys")
-        date_keys = texts([] if date_keys is None else date_keys, f"kind `{name}`: `date_keys`", spec,
-                          "date_keys", "the front-matter keys holding a page's dates, such as `[date, dates]`")
-        keys = spec.get("keys")
-        keys = {} if keys is None else keys
-        if not isinstance(keys, dict):
-            raise fail(f"kind `{name}`: `keys` must be a mapping of front-matter key -> rule, not "
-                       f"{kind_of_value(keys)}", spec, "keys", "e.g. `title: {property: schema:name}`")
-        kind = Kind(name=name, collection=collection, classes=classes, label=label, body=body,
-                    date_keys=list(date_keys), line=line_of(spec, "collection"))
-        for key, rule in keys.items():
-            key = str(key)
-            where = f"kind `{name}`, key `{key}`"
-            if isinstance(rule, str):
-                rule_at, rule = (keys, key), {"property": rule}
-            elif isinstance(rule, dict):
-                rule_at = (rule, None)
-                check_options(rule, KEY_OPTIONS, where + ": ", source)
-            else:
-                raise fail(f"{where}: the rule must be a mapping such as `{{property: schema:name}}` or a "
-                           f"property, not {kind_of_value(rule)}", keys, key,
-                           f"options: {', '.join(KEY_OPTIONS)}; type is one of {', '.join(VALUE_TYPES)}")
+        kinds[name] = _parse_kind(name, spec, kinds_spec, collections, check)
+    return kinds
 
-            def at(option: str) -> tuple[Any, Any]:
-                return (rule_at[0], option) if rule_at[1] is None else rule_at
 
-            vtype = rule.get("type", "text")
-            if vtype not in VALUE_TYPES:
-                raise fail(f"{where}: unknown type `{vtype}`{did_you_mean(vtype, VALUE_TYPES)}", *at("type"),
-                           hint=f"one of {', '.join(VALUE_TYPES)}")
-            speakers = flag(rule.get("speakers", False), f"{where}: `speakers`", *at("speakers"))
-            vocabulary = flag(rule.get("vocabulary", False), f"{where}: `vocabulary`", *at("vocabulary"))
-            ref = rule.get("ref")
-            if vtype == "ref" and ref is None:
-                raise fail(f"{where}: type ref needs `ref: KIND`", *at("type"),
-                           hint=f"the kind its values name, one of {', '.join(map(str, data['kinds']))}")
-            if ref is not None:
-                if vtype != "ref":
-                    raise fail(f"{where}: `ref` is read only with `type: ref`", *at("ref"),
-                               hint="add `type: ref`, or remove `ref:`")
-                ref = text(ref, f"{where}: `ref`", *at("ref"), hint="the name of a kind, such as `person`")
-                if ref not in data["kinds"]:
-                    raise fail(f"{where}: refers to unknown kind `{ref}`"
-                               f"{did_you_mean(ref, map(str, data['kinds']))}", *at("ref"),
-                               hint=f"known: {', '.join(map(str, data['kinds']))}")
-            split = rule.get("split")
-            if split is not None:
-                split = text(split, f"{where}: `split`", *at("split"), hint="a regex such as \"\\\\s*,\\\\s*\"")
-                try:
-                    pattern: re.Pattern | None = re.compile(split)
-                except re.error as exc:
-                    raise fail(f"{where}: `split` is not a valid regex: {exc.msg} at position {exc.pos}",
-                               *at("split"), hint="escape ( ) [ ] . * + ? | with a backslash (in "
-                               "double quotes, two backslashes) to match them as they are") from exc
-                if pattern.fullmatch("") is not None:
-                    raise fail(f"{where}: `split` {split!r} matches an empty string, so it would cut "
-                               "values between every letter", *at("split"),
-                               hint="make it match at least one character, e.g. \"\\\\s*,\\\\s*\"")
-            else:
-                pattern = None
-            prop = rule.get("property")
-            if prop is None and not speakers:
-                raise fail(f"{where}: needs a `property:`", *at("property"),
-                           hint="a CURIE such as `schema:name`")
-            kind.keys[key] = KeyRule(
-                key=key, property=expand(prop, f"{where}: `property`", *at("property")) if prop is not None else None,
-                type=vtype, ref=ref, split=pattern, speakers=speakers, vocabulary=vocabulary)
-        identity = spec.get("identity")
-        if identity is not None:
-            identity = text(identity, f"kind `{name}`: `identity`", spec, "identity",
-                            "the key that holds the homepage, such as `link`")
-            links = [k for k, r in kind.keys.items() if r.type == "iri"]
-            if identity not in links:
-                raise fail(f"kind `{name}`: `identity: {identity}` names no key of type iri of this kind"
-                           f"{did_you_mean(identity, links)}", spec, "identity",
-                           "name the key that holds its homepage, listed under `keys:` with `type: iri`"
-                           + (f" ({', '.join(links)})" if links else ""))
-            kind.identity = identity
-        for named, what in [(label, "label"), *((k, "date_keys") for k in date_keys)]:
-            rule_named = kind.keys.get(named)
-            if rule_named is not None and rule_named.property is None:
-                raise fail(f"kind `{name}`: `{what}` names `{named}`, whose rule has no `property:`", spec,
-                           what, f"give `{named}` a property, or name another key")
-        kinds[name] = kind
-    return Mapping(prefixes=prefixes, kinds=kinds, source=source)
+def _parse_kind(name: str, spec: Any, kinds_spec: Mapping_, collections: dict[str, str],
+                check: _Checker) -> Kind:
+    """Read one kind's settings (``kinds_spec[name]``), noting its collection in ``collections``."""
+    if not isinstance(spec, dict):
+        raise check.fail(f"kind `{name}` must be a mapping of settings, not {kind_of_value(spec)}",
+                         kinds_spec, name, "give it at least a `collection:`")
+    if "collection" not in spec:
+        raise check.fail(f"kind `{name}` needs a `collection:`", kinds_spec, name,
+                         "the label of the Jekyll collection that holds its pages (`events` for `_events/`)")
+    check_options(spec, KIND_OPTIONS, f"kind `{name}`: ", check.source)
+    collection = _parse_collection(name, spec, collections, check)
+    classes = _parse_classes(name, spec, check)
+    label = check.text(spec.get("label", "title"), f"kind `{name}`: `label`", spec, "label",
+                       "the front-matter key that holds a page's name, such as `title`")
+    body = _parse_body(name, spec, check)
+    date_keys = spec.get("date_keys")
+    date_keys = check.texts([] if date_keys is None else date_keys, f"kind `{name}`: `date_keys`", spec,
+                            "date_keys", "the front-matter keys holding a page's dates, such as `[date, dates]`")
+    keys = _parse_key_rules(name, spec, kinds_spec, check)
+    identity = _parse_identity(name, spec, keys, check)
+    _check_named_keys_have_properties(name, spec, label, date_keys, keys, check)
+    return Kind(name=name, collection=collection, classes=classes, label=label, keys=keys, body=body,
+                date_keys=list(date_keys), identity=identity, line=line_of(spec, "collection"))
+
+
+def _parse_collection(name: str, spec: Mapping_, collections: dict[str, str], check: _Checker) -> str:
+    """Read a kind's `collection:`: a collection's label (not its folder) that no other kind reads."""
+    collection = check.text(spec["collection"], f"kind `{name}`: `collection`", spec, "collection",
+                            "the collection's label, as in _config.yml")
+    if collection.startswith("_"):
+        raise check.fail(f"kind `{name}`: `collection: {collection}` names a folder, not a collection", spec,
+                         "collection", f"write the collection's label, without the underscore: "
+                         f"`collection: {collection.lstrip('_')}`")
+    if collection in collections:
+        raise check.fail(f"kinds `{collections[collection]}` and `{name}` both have `collection: {collection}`",
+                         spec, "collection", "a collection holds one kind of page: give each kind its own")
+    collections[collection] = name
+    return collection
+
+
+def _parse_classes(name: str, spec: Mapping_, check: _Checker) -> list[str]:
+    """Read a kind's `class:` (one CURIE or a list of them) as full IRIs."""
+    written = spec.get("class")
+    what = f"kind `{name}`: `class`"
+    return [check.expand(c, what, *((written, i) if isinstance(written, list) else (spec, "class")))
+            for i, c in enumerate(check.texts([] if written is None else written, what, spec, "class",
+                                              "a CURIE such as `schema:Event`, or a list of them"))]
+
+
+def _parse_body(name: str, spec: Mapping_, check: _Checker) -> dict[str, bool]:
+    """Read a kind's `body:`: which things to read in a page's body, each `true` or `false`."""
+    body = spec.get("body")
+    body = {} if body is None else body
+    if not isinstance(body, dict):
+        raise check.fail(f"kind `{name}`: `body` must be a mapping such as `{{speakers: true}}`, not "
+                         f"{kind_of_value(body)}", spec, "body", f"options: {', '.join(BODY_OPTIONS)}")
+    check_options(body, BODY_OPTIONS, f"kind `{name}`, `body`: ", check.source)
+    if body.get("links") is False:
+        raise check.fail(f"kind `{name}`: `body: links` cannot be switched off", body, "links",
+                         "links in the body are always read: remove `links: false`")
+    return {str(k): check.flag(v, f"kind `{name}`: `body: {k}`", body, k) for k, v in body.items()}
+
+
+def _parse_key_rules(name: str, spec: Mapping_, kinds_spec: Mapping_, check: _Checker) -> dict[str, KeyRule]:
+    """Read a kind's `keys:`: the rule for each front-matter key."""
+    keys = spec.get("keys")
+    keys = {} if keys is None else keys
+    if not isinstance(keys, dict):
+        raise check.fail(f"kind `{name}`: `keys` must be a mapping of front-matter key -> rule, not "
+                         f"{kind_of_value(keys)}", spec, "keys", "e.g. `title: {property: schema:name}`")
+    rules: dict[str, KeyRule] = {}
+    for key, rule in keys.items():
+        key = str(key)
+        rules[key] = _parse_key_rule(f"kind `{name}`, key `{key}`", key, rule, keys, kinds_spec, check)
+    return rules
+
+
+def _parse_key_rule(where: str, key: str, rule: Any, keys: Mapping_, kinds_spec: Mapping_,
+                    check: _Checker) -> KeyRule:
+    """Read the rule for front-matter ``key`` (``keys[key]``): a property alone, or a mapping of options."""
+    if isinstance(rule, str):
+        rule_at, rule = (keys, key), {"property": rule}
+    elif isinstance(rule, dict):
+        rule_at = (rule, None)
+        check_options(rule, KEY_OPTIONS, where + ": ", check.source)
+    else:
+        raise check.fail(f"{where}: the rule must be a mapping such as `{{property: schema:name}}` or a "
+                         f"property, not {kind_of_value(rule)}", keys, key,
+                         f"options: {', '.join(KEY_OPTIONS)}; type is one of {', '.join(VALUE_TYPES)}")
+
+    def at(option: str) -> tuple[Any, Any]:
+        """Where ``option`` is written: at its own line in a rule that is a mapping, else at the rule."""
+        return (rule_at[0], option) if rule_at[1] is None else rule_at
+
+    vtype = rule.get("type", "text")
+    if vtype not in VALUE_TYPES:
+        raise check.fail(f"{where}: unknown type `{vtype}`{did_you_mean(vtype, VALUE_TYPES)}", *at("type"),
+                         hint=f"one of {', '.join(VALUE_TYPES)}")
+    speakers = check.flag(rule.get("speakers", False), f"{where}: `speakers`", *at("speakers"))
+    vocabulary = check.flag(rule.get("vocabulary", False), f"{where}: `vocabulary`", *at("vocabulary"))
+    ref = _parse_ref(where, vtype, rule.get("ref"), at, kinds_spec, check)
+    pattern = _parse_split(where, rule.get("split"), at("split"), check)
+    prop = rule.get("property")
+    if prop is None and not speakers:
+        raise check.fail(f"{where}: needs a `property:`", *at("property"),
+                         hint="a CURIE such as `schema:name`")
+    return KeyRule(
+        key=key, property=check.expand(prop, f"{where}: `property`", *at("property")) if prop is not None else None,
+        type=vtype, ref=ref, split=pattern, speakers=speakers, vocabulary=vocabulary)
+
+
+def _parse_ref(where: str, vtype: Any, ref: Any, at: Callable[[str], tuple[Any, Any]],
+               kinds_spec: Mapping_, check: _Checker) -> str | None:
+    """Read a rule's `ref:`: the kind its values name, given with `type: ref` and only then."""
+    if vtype == "ref" and ref is None:
+        raise check.fail(f"{where}: type ref needs `ref: KIND`", *at("type"),
+                         hint=f"the kind its values name, one of {', '.join(map(str, kinds_spec))}")
+    if ref is None:
+        return None
+    if vtype != "ref":
+        raise check.fail(f"{where}: `ref` is read only with `type: ref`", *at("ref"),
+                         hint="add `type: ref`, or remove `ref:`")
+    ref = check.text(ref, f"{where}: `ref`", *at("ref"), hint="the name of a kind, such as `person`")
+    if ref not in kinds_spec:
+        raise check.fail(f"{where}: refers to unknown kind `{ref}`"
+                         f"{did_you_mean(ref, map(str, kinds_spec))}", *at("ref"),
+                         hint=f"known: {', '.join(map(str, kinds_spec))}")
+    return ref
+
+
+def _parse_split(where: str, split: Any, split_at: tuple[Any, Any], check: _Checker) -> re.Pattern | None:
+    """Read a rule's `split:`: a regex that cuts a value into several and matches at least one character."""
+    if split is None:
+        return None
+    split = check.text(split, f"{where}: `split`", *split_at, hint="a regex such as \"\\\\s*,\\\\s*\"")
+    try:
+        pattern = re.compile(split)
+    except re.error as exc:
+        raise check.fail(f"{where}: `split` is not a valid regex: {exc.msg} at position {exc.pos}",
+                         *split_at, hint="escape ( ) [ ] . * + ? | with a backslash (in "
+                         "double quotes, two backslashes) to match them as they are") from exc
+    if pattern.fullmatch("") is not None:
+        raise check.fail(f"{where}: `split` {split!r} matches an empty string, so it would cut "
+                         "values between every letter", *split_at,
+                         hint="make it match at least one character, e.g. \"\\\\s*,\\\\s*\"")
+    return pattern
+
+
+def _parse_identity(name: str, spec: Mapping_, keys: dict[str, KeyRule], check: _Checker) -> str | None:
+    """Read a kind's `identity:`: the key of type iri that holds a node's homepage, if any."""
+    identity = spec.get("identity")
+    if identity is None:
+        return None
+    identity = check.text(identity, f"kind `{name}`: `identity`", spec, "identity",
+                          "the key that holds the homepage, such as `link`")
+    links = [k for k, r in keys.items() if r.type == "iri"]
+    if identity not in links:
+        raise check.fail(f"kind `{name}`: `identity: {identity}` names no key of type iri of this kind"
+                         f"{did_you_mean(identity, links)}", spec, "identity",
+                         "name the key that holds its homepage, listed under `keys:` with `type: iri`"
+                         + (f" ({', '.join(links)})" if links else ""))
+    return identity
+
+
+def _check_named_keys_have_properties(name: str, spec: Mapping_, label: str, date_keys: list[str],
+                                      keys: dict[str, KeyRule], check: _Checker) -> None:
+    """Check that the keys a kind's `label` and `date_keys` name, when they have rules, have a property."""
+    for named, what in [(label, "label"), *((k, "date_keys") for k in date_keys)]:
+        rule_named = keys.get(named)
+        if rule_named is not None and rule_named.property is None:
+            raise check.fail(f"kind `{name}`: `{what}` names `{named}`, whose rule has no `property:`", spec,
+                             what, f"give `{named}` a property, or name another key")
 
 
 def _iri_problem(iri: str) -> str | None:
