@@ -59,7 +59,21 @@ CASES = {
     "class a number": ("class: [schema:Event]", "class: 5", 0, r"kind `event`: `class` must be a list of text, not the number 5"),
     "body a list": ("body: {speakers: true, ordinal: true, terms: true}", "body: [speakers]", 0,
                     r"kind `event`: `body` must be a mapping such as `\{speakers: true\}`, not a list"),
-    "kinds a list": ("kinds:\n  event:", "kinds: [event]\nkindz:\n  event:", 0, r"unknown section `kindz`"),
+    "a misspelt section": ("kinds:\n  event:", "kinds: [event]\nkindz:\n  event:", 0, r"unknown section `kindz`"),
+    "a kind a list": ("  event:\n    collection: events\n", "  event: [events]\n  eventx:\n    collection: events\n", 0,
+                      r"kind `event` must be a mapping of settings, not a list"),
+    "a kind without collection": ("  event:\n    collection: events\n", "  event:\n    collections: events\n", 0,
+                                  r"kind `event` needs a `collection:`"),
+    "type ref without ref": ("project: {property: kg:project, type: ref, ref: project}",
+                             "project: {property: kg:project, type: ref}", 0,
+                             r"kind `event`, key `project`: type ref needs `ref: KIND`"),
+    "a rule without property": ("subtitle: {property: schema:alternativeHeadline}", "subtitle: {type: text}", 0,
+                                r"kind `event`, key `subtitle`: needs a `property:`"),
+    "a class without prefix": ("class: [schema:Event]", "class: [Event]", 0,
+                               r"kind `event`: `class`: unknown prefix in `Event`"),
+    "identity a list": ("identity: link", "identity: [link]", 0, r"kind `funder`: `identity` must be text, not a list"),
+    "label a key without property": ("label: title\n    date_keys", "label: speakers\n    date_keys", 0,
+                                     r"kind `event`: `label` names `speakers`, whose rule has no `property:`"),
     # regexes and IRIs
     "split not a regex": ('split: "\\\\s*,\\\\s*"', 'split: "("', 0,
                           r"key `dates`: `split` is not a valid regex: missing \), unterminated subpattern"),
@@ -126,6 +140,13 @@ def test_a_bad_mapping_is_one_error_at_its_line(tmp_path: Path, name: str) -> No
     assert err.line is not None and line <= err.line <= line + new.count("\n") + below, (str(err), line)
     assert str(err).startswith(f"{tmp_path / 'mapping.yml'}:{err.line}: ")
     assert re.search(message, str(err)), str(err)
+
+
+def test_kinds_written_as_a_list_is_one_error_at_its_line(tmp_path: Path) -> None:
+    head = SHIPPED[:SHIPPED.index("\nkinds:")]
+    err = error_of(tmp_path, head + "\nkinds: [event]\n")
+    assert err.line == head.count("\n") + 2
+    assert "`kinds:` must be a mapping of kind name -> settings, not a list" in str(err) and err.hint
 
 
 def test_a_mapping_that_is_not_utf8_is_one_error(tmp_path: Path) -> None:
