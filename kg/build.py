@@ -5,17 +5,17 @@ import hashlib
 import pickle
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from rapidfuzz import fuzz
 
 from . import vocab
 from .errors import Diagnostic
 from .collector import gc_paused, give_back_memory
-from .entities import load_curation
+from .entities import Curation, load_curation
 from .graph import GraphBuilder, GraphInputs
 from .mapping import Mapping, load_mapping
 from .query import internal
@@ -90,133 +90,267 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
 def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None, base_url: str | None,
            curation: str | Path | None, jobs: int | None, incremental: bool,
            progress: Callable[[str, int, int], None] | None) -> KnowledgeGraph:
-    started = time.perf_counter()
-    stages: dict[str, float] = {}
-
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        stages[name] = round(now - sum(stages.values()) - started, 3)
-        if progress:
-            progress(name, len(stages), len(STAGES) - (out is None))
-
+    """The stages of :func:`build_site` (see :data:`STAGES`), in order; what a failed build began is undone."""
+    laps = _Laps(progress, len(STAGES) - (out is None))
     the_site = load_site(site, base_url)
     the_mapping = load_mapping(mapping, the_site.root)
     the_curation = load_curation(the_site.root, curation)
-    cache = inputs = None
-    prefix = related_prefix(the_site.base_url + the_site.baseurl)
-    ahead = writer = opened = None
+    state = _BuildState(out, incremental, related_prefix(the_site.base_url + the_site.baseurl))
     try:
-        if out is not None and incremental:
-            fingerprint = settings_fingerprint(the_site, the_mapping, the_curation.fingerprint())
-            # related events scored on the other core while this one reads the files
-            # and makes the graph, as if the tables they read of the graph had not
-            # changed (taken only if so, and if the words it finds are those read
-            # here): forked first, while this process holds little, and before the
-            # store is opened, whose threads a forked child must not share
-            ahead = start_ahead(Path(out), the_site, fingerprint, prefix)
-            cache = RecordCache.load(Path(out), fingerprint)
-        records = read_records(the_site, the_mapping, jobs, cache,
-                               (lambda done, total: progress("reading", done, total)) if progress else None)
-        if cache is not None:
-            keys = cache.keys()
-            # saved now, not with the graph: valid whatever happens next (each record is
-            # keyed by its file's bytes), and the pickles need not be held through the build
-            cache.save(Path(out))
-            cache.release()
-            give_back_memory()
-        pages = [r for r in records if r.kind == "event" and r.is_page]
-        terms = {r.iri: r.terms for r in pages if r.terms is not None}
-        texts = {r.iri: r.source.body for r in pages if r.terms is None}
-        del pages
-        if cache is not None:
-            inputs = GraphInputs.load(Path(out), fingerprint, keys)
-            inputs.fresh_related = inputs_digest(the_site.root, terms, texts)
-        # the words counted, kept for `kg related` on this folder and the next rebuild
-        # (keyed by bytes, like the records): as the child wrote them if it found these
-        # (it finds counted words only, never pages' texts)
-        comparable = ahead is not None and inputs is not None and not texts
-        took_words = comparable and ahead.take_words(Path(out), inputs.fresh_related)
-        if ahead is not None and not (comparable and inputs.derived and inputs.fresh_related != inputs.related
-                                      and ahead.may_match(inputs.fresh_related)):
-            # other words than these, or nothing to work out again or to take it from
-            ahead.close()
-            ahead = None
-        if out is not None and not took_words:
-            _save_terms(Path(out), records)
-        lap("read")
-        # the last store copied (in the store's own code, which lets go of Python's
-        # lock) while the pages are indexed and the series found
-        opening = ThreadPoolExecutor(max_workers=1)
-        opened = opening.submit(GraphWriter, out, incremental, ahead.files() if ahead is not None else ())
-        opening.shutdown(wait=False)
-        builder = GraphBuilder(the_site, the_mapping, records, the_curation, inputs)
-        series = _series(the_site, records, the_mapping, builder)
-        writer = opened.result()
-        # one graph at a time: never all quads at once
-        for name, data, digest in builder.build(series, writer.previous_nquads if inputs is not None else None):
-            writer.add_nquads(name, data, digest)
-        # all the report needs of the records and the builder, so that neither is held
-        # through related events (at 100,000 events they are gigabytes)
-        diagnostics = the_site.diagnostics + mapping_diagnostics(the_mapping, the_site) \
-            + [d for r in records for d in r.diagnostics] + builder.diagnostics
-        diagnostics += _series_diagnostics(series, records)
-        diagnostics += vocabulary_diagnostics(records, the_mapping)
-        files_by_kind = Counter(r.kind for r in records)
-        entities = {"merges": builder.entities.merges, "near_misses": builder.entities.near_misses}
-        file_graphs_reused = builder.reused
-        del builder, records
-        give_back_memory()  # before related events
-        if inputs is not None:
-            inputs.release_entries()  # the last build's file graphs: all asked about
-        lap("graph")
+        records, terms, texts = _read_stage(state, the_site, the_mapping, the_curation, jobs, progress)
+        laps.lap("read")
+        summary = _graph_stage(state, the_site, the_mapping, the_curation, records)
+        # the graph builder went as _graph_stage returned: the records go too, so that
+        # neither is held through related events (at 100,000 events they are gigabytes)
+        del records
+        state.let_go_of_file_graphs()
+        laps.lap("graph")
         report = {"base_url": the_site.base_url + the_site.baseurl, "site": str(the_site.root.resolve())}
-        # the store may be replaced while syncing: take it from there
-        related_graph = KnowledgeGraph(writer.sync(complete=lambda name: not name.startswith(prefix)), report)
-        lap("store")
-        related_scored = _related_stage(writer, inputs, out, the_site.root, prefix, related_graph,
-                                        terms, texts, ahead)
-        ahead = None
+        related_graph = _store_stage(state, report)
+        laps.lap("store")
+        related_scored = _related_stage(state.writer, state.inputs, out, the_site.root, state.prefix,
+                                        related_graph, terms, texts, state.ahead)
+        state.ahead = None  # (closed by _related_stage)
         del terms, texts, related_graph
         give_back_memory()
-        graph = KnowledgeGraph(writer.sync(), report)
-        lap("related")
-        graph.report = make_report(the_site, the_mapping, files_by_kind, graph, diagnostics, series,
-                                   time.perf_counter() - started, writer.quads)
-        graph.report.update(entities)
-        lap("report")
-        if out is not None:
-            files = sum(files_by_kind.values())
-            graph.report["incremental"] = {"files_reused": cache.reused if cache else 0,
-                                           "files_read": files - (cache.reused if cache else 0),
-                                           "file_graphs_reused": file_graphs_reused,
-                                           "related_graphs_reused": inputs.derived_reused if inputs else 0,
-                                           "related_events_scored": related_scored,
-                                           "graphs_written": len(writer.changed),
-                                           "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
+        graph = KnowledgeGraph(state.writer.sync(), report)
+        laps.lap("related")
+        graph.report = _report_stage(graph, the_site, the_mapping, summary, laps.seconds(), state.writer.quads)
+        laps.lap("report")
         report = graph.report
         del graph  # finish() moves the store's directory: nothing may hold the store then
-        graph = KnowledgeGraph(writer.finish(report), report)
+        graph = _save_stage(state, report, summary, related_scored)
         if out is not None:
-            if inputs is not None:
-                inputs.fresh_graphs = graphs_digests(writer.hashes)[1]  # what they go with
-                inputs.save()
-            graph.path = Path(out)
-            lap("save")
+            laps.lap("save")
     except BaseException:
-        if ahead is not None:
-            ahead.close()
-        if writer is None and opened is not None and opened.exception() is None:  # failed while it was copied
-            writer = opened.result()
-        if writer is not None:
-            writer.abort()
-        if inputs is not None:
-            inputs.discard()
+        state.abandon()
         raise
-    graph.report["seconds"] = round(time.perf_counter() - started, 3)
-    graph.report["stages"] = stages
-    if out is not None:  # the report file gets the final figures too
-        write_json(Path(out) / REPORT_FILE, graph.report)
+    _add_timings(graph.report, laps, out)
     return graph
+
+
+class _Laps:
+    """The seconds each stage of a build took, told to ``progress`` as each ends."""
+
+    def __init__(self, progress: Callable[[str, int, int], None] | None, total: int) -> None:
+        self.started = time.perf_counter()
+        self.stages: dict[str, float] = {}
+        self.progress = progress
+        self.total = total  # how many stages this build runs
+
+    def lap(self, name: str) -> None:
+        """Stage ``name`` has ended: note its seconds, and tell ``progress``."""
+        now = time.perf_counter()
+        self.stages[name] = round(now - sum(self.stages.values()) - self.started, 3)
+        if self.progress:
+            self.progress(name, len(self.stages), self.total)
+
+    def seconds(self) -> float:
+        """The seconds since the build started."""
+        return time.perf_counter() - self.started
+
+
+class _BuildState:
+    """What a build holds from its first stage to its last, and lets go of if it fails."""
+    # (never the records, the graph builder or the words of the pages: those are let go
+    # of as soon as they have served)
+
+    def __init__(self, out: str | Path | None, incremental: bool, prefix: str) -> None:
+        self.out = out
+        self.incremental = incremental
+        self.prefix = prefix  # the IRI the related graphs' names start with
+        self.cache: RecordCache | None = None
+        self.inputs: GraphInputs | None = None
+        self.ahead: ScoredAhead | None = None
+        self.opened: Future[GraphWriter] | None = None  # the writer, while it copies the last store
+        self.writer: GraphWriter | None = None
+
+    def let_go_of_file_graphs(self) -> None:
+        """Once the records and the graph builder are let go: memory back, the last build's file graphs dropped."""
+        give_back_memory()  # before related events
+        if self.inputs is not None:
+            self.inputs.release_entries()  # the last build's file graphs: all asked about
+
+    def abandon(self) -> None:
+        """Undo what a failed build began: stop the child, drop the new store and inputs."""
+        if self.ahead is not None:
+            self.ahead.close()
+        if self.writer is None and self.opened is not None and self.opened.exception() is None:
+            self.writer = self.opened.result()  # failed while it was copied
+        if self.writer is not None:
+            self.writer.abort()
+        if self.inputs is not None:
+            self.inputs.discard()
+
+
+class _Summary(NamedTuple):
+    """All the report needs of the records and the graph builder, which are not held through related events."""
+    diagnostics: list[Diagnostic]
+    files_by_kind: Counter
+    entities: dict[str, Any]
+    file_graphs_reused: int
+    series: list[Series]
+
+
+def _read_stage(state: _BuildState, site: Site, mapping: Mapping, curation: Curation, jobs: int | None,
+                progress: Callable[[str, int, int], None] | None
+                ) -> tuple[list[Record], dict[str, Any], dict[str, str]]:
+    """The site's records and the words of its event pages; in a rebuild, the record cache saved and inputs loaded."""
+    fingerprint = _start_rebuild(state, site, mapping, curation)
+    records = read_records(site, mapping, jobs, state.cache,
+                           (lambda done, total: progress("reading", done, total)) if progress else None)
+    keys = _save_record_cache(state)
+    terms, texts = _event_words(records)
+    if state.cache is not None:
+        _load_inputs(state, fingerprint, keys, site.root, terms, texts)
+    # the words counted, kept for `kg related` on this folder and the next rebuild
+    # (keyed by bytes, like the records): as the child wrote them if it found these
+    # (it finds counted words only, never pages' texts)
+    comparable = state.ahead is not None and state.inputs is not None and not texts
+    took_words = comparable and state.ahead.take_words(Path(state.out), state.inputs.fresh_related)
+    _stop_ahead_unless_needed(state, comparable)
+    if state.out is not None and not took_words:
+        _save_terms(Path(state.out), records)
+    return records, terms, texts
+
+
+def _start_rebuild(state: _BuildState, site: Site, mapping: Mapping, curation: Curation) -> str | None:
+    """In a rebuild: the child scoring ahead started, the record cache loaded; the settings' fingerprint, if so."""
+    if state.out is None or not state.incremental:
+        return None
+    fingerprint = settings_fingerprint(site, mapping, curation.fingerprint())
+    # related events scored on the other core while this one reads the files
+    # and makes the graph, as if the tables they read of the graph had not
+    # changed (taken only if so, and if the words it finds are those read
+    # here): forked first, while this process holds little, and before the
+    # store is opened, whose threads a forked child must not share
+    state.ahead = start_ahead(Path(state.out), site, fingerprint, state.prefix)
+    state.cache = RecordCache.load(Path(state.out), fingerprint)
+    return fingerprint
+
+
+def _save_record_cache(state: _BuildState) -> dict[str, str] | None:
+    """In a rebuild, the record cache saved and its pickles let go of; the key of each file's record."""
+    if state.cache is None:
+        return None
+    keys = state.cache.keys()
+    # saved now, not with the graph: valid whatever happens next (each record is
+    # keyed by its file's bytes), and the pickles need not be held through the build
+    state.cache.save(Path(state.out))
+    state.cache.release()
+    give_back_memory()
+    return keys
+
+
+def _event_words(records: list[Record]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The words of each event page: counted (``terms``), else its text (``texts``)."""
+    pages = [r for r in records if r.kind == "event" and r.is_page]
+    return ({r.iri: r.terms for r in pages if r.terms is not None},
+            {r.iri: r.source.body for r in pages if r.terms is None})
+
+
+def _load_inputs(state: _BuildState, fingerprint: str | None, keys: dict[str, str] | None, root: Path,
+                 terms: dict[str, Any], texts: dict[str, str]) -> None:
+    """The last build's inputs of its graphs, with the digest of the words read now."""
+    state.inputs = GraphInputs.load(Path(state.out), fingerprint, keys)
+    state.inputs.fresh_related = inputs_digest(root, terms, texts)
+
+
+def _stop_ahead_unless_needed(state: _BuildState, comparable: bool) -> None:
+    """Stop the child scoring ahead unless what it scores may be taken (these words, and work to do)."""
+    ahead, inputs = state.ahead, state.inputs
+    if ahead is not None and not (comparable and inputs.derived and inputs.fresh_related != inputs.related
+                                  and ahead.may_match(inputs.fresh_related)):
+        # other words than these, or nothing to work out again or to take it from
+        ahead.close()
+        state.ahead = None
+
+
+def _graph_stage(state: _BuildState, site: Site, mapping: Mapping, curation: Curation,
+                 records: list[Record]) -> _Summary:
+    """Every file's graph into the writer, one at a time; all the report needs of them."""
+    _start_opening_writer(state)
+    builder = GraphBuilder(site, mapping, records, curation, state.inputs)
+    series = _series(site, records, mapping, builder)
+    writer = state.writer = state.opened.result()
+    # one graph at a time: never all quads at once
+    for name, data, digest in builder.build(series, writer.previous_nquads if state.inputs is not None else None):
+        writer.add_nquads(name, data, digest)
+    diagnostics = _diagnostics(site, mapping, records, builder, series)
+    return _Summary(diagnostics, Counter(r.kind for r in records),
+                    {"merges": builder.entities.merges, "near_misses": builder.entities.near_misses},
+                    builder.reused, series)
+
+
+def _start_opening_writer(state: _BuildState) -> None:
+    """Open the writer in a thread of its own, which copies the last store meanwhile."""
+    # the last store copied (in the store's own code, which lets go of Python's lock)
+    # while the pages are indexed and the series found
+    opening = ThreadPoolExecutor(max_workers=1)
+    state.opened = opening.submit(GraphWriter, state.out, state.incremental,
+                                  state.ahead.files() if state.ahead is not None else ())
+    opening.shutdown(wait=False)
+
+
+def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: GraphBuilder,
+                 series: list[Series]) -> list[Diagnostic]:
+    """Every diagnostic of the build: the site's, the mapping's, the files', the graph's, the series'."""
+    diagnostics = site.diagnostics + mapping_diagnostics(mapping, site) \
+        + [d for r in records for d in r.diagnostics] + builder.diagnostics
+    diagnostics += _series_diagnostics(series, records)
+    diagnostics += vocabulary_diagnostics(records, mapping)
+    return diagnostics
+
+
+def _store_stage(state: _BuildState, report: dict[str, Any]) -> KnowledgeGraph:
+    """The store, synced with every graph but related events', for them to be worked out from."""
+    prefix = state.prefix  # (the lambda holds the prefix, not the state, which holds the writer)
+    # the store may be replaced while syncing: take it from there
+    return KnowledgeGraph(state.writer.sync(complete=lambda name: not name.startswith(prefix)), report)
+
+
+def _report_stage(graph: KnowledgeGraph, site: Site, mapping: Mapping, summary: _Summary, seconds: float,
+                  quads: int) -> dict[str, Any]:
+    """The build report (see :func:`make_report`), with the entities merged and nearly merged."""
+    report = make_report(site, mapping, summary.files_by_kind, graph, summary.diagnostics, summary.series,
+                         seconds, quads)
+    report.update(summary.entities)
+    return report
+
+
+def _save_stage(state: _BuildState, report: dict[str, Any], summary: _Summary,
+                related_scored: int) -> KnowledgeGraph:
+    """The store finished, with the figures of what was reused, and the inputs kept for the next rebuild."""
+    if state.out is not None:
+        report["incremental"] = _incremental_figures(state, summary, related_scored)
+    graph = KnowledgeGraph(state.writer.finish(report), report)
+    if state.out is not None:
+        if state.inputs is not None:
+            state.inputs.fresh_graphs = graphs_digests(state.writer.hashes)[1]  # what they go with
+            state.inputs.save()
+        graph.path = Path(state.out)
+    return graph
+
+
+def _incremental_figures(state: _BuildState, summary: _Summary, related_scored: int) -> dict[str, int]:
+    """What the build read, reused, scored and wrote (the report's ``incremental``)."""
+    cache, inputs, writer = state.cache, state.inputs, state.writer
+    files = sum(summary.files_by_kind.values())
+    return {"files_reused": cache.reused if cache else 0,
+            "files_read": files - (cache.reused if cache else 0),
+            "file_graphs_reused": summary.file_graphs_reused,
+            "related_graphs_reused": inputs.derived_reused if inputs else 0,
+            "related_events_scored": related_scored,
+            "graphs_written": len(writer.changed),
+            "graphs_removed": len(set(writer.previous) - set(writer.hashes))}
+
+
+def _add_timings(report: dict[str, Any], laps: _Laps, out: str | Path | None) -> None:
+    """The build's seconds, all and by stage, into ``report``, and with ``out`` its file."""
+    report["seconds"] = round(laps.seconds(), 3)
+    report["stages"] = laps.stages
+    if out is not None:  # the report file gets the final figures too
+        write_json(Path(out) / REPORT_FILE, report)
 
 
 def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | Path | None, root: Path,
@@ -230,30 +364,64 @@ def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | P
     build's when no graph changed in what they read; ``ahead`` is a child that scored
     events on those tables (see :mod:`kg.ahead`), taken when they stand and
     cancelled when not. Returns how many events were scored (all, on a first build)."""
-    digests: dict[str, str] = {}  # event -> the digest of what its suggestions are made from
+    events = _RelatedGraphs(writer, inputs, prefix)
+    tables = _compare_tables(writer, inputs, prefix)
+    try:
+        if not _all_suggestions_stand(events, tables) and not _took_scored_ahead(events, tables, ahead):
+            _score_related(events, tables, graph, terms, texts, root, out)
+    finally:
+        if ahead is not None:
+            ahead.close()
+    if tables.same and tables.key != tables.last and out is not None:
+        # the tables kept stand for this build's graphs too
+        _rekey_tables(Path(out), tables.last, tables.key)
+    return len(events.scored)
 
-    def kept(event: str, digest: str) -> bool:  # the last build's suggestions still hold
-        digests[event] = digest
-        name = graph_name(prefix, event)
-        got = inputs.reuse(name, digest, writer.previous_nquads)
+
+class _RelatedGraphs:
+    """Each event's graph of related events into the writer, as it is kept or made."""
+
+    def __init__(self, writer: GraphWriter, inputs: GraphInputs | None, prefix: str) -> None:
+        self.writer = writer
+        self.inputs = inputs
+        self.prefix = prefix
+        self.digests: dict[str, str] = {}  # event -> the digest of what its suggestions are made from
+        self.scored: list[str] = []
+
+    def kept(self, event: str, digest: str) -> bool:
+        """Whether the last build's suggestions still hold (its graph then kept)."""
+        self.digests[event] = digest
+        name = graph_name(self.prefix, event)
+        got = self.inputs.reuse(name, digest, self.writer.previous_nquads)
         if isinstance(got, tuple):  # its graph, as the last build wrote it
-            writer.add_nquads(name, *got)
+            self.writer.add_nquads(name, *got)
         return got is not None  # (True: it had no suggestions then either)
 
-    scored: list[str] = []
-
-    def made(event: str, data: bytes) -> None:  # an event scored (all, on a first build)
-        scored.append(event)
-        name = graph_name(prefix, event)
+    def made(self, event: str, data: bytes) -> None:
+        """An event scored (all, on a first build): its graph, ``data``, into the writer."""
+        self.scored.append(event)
+        name = graph_name(self.prefix, event)
         sha = hashlib.sha1(data).hexdigest() if data else ""
-        if inputs is not None:
-            inputs.remember(name, digests[event], sha)
+        if self.inputs is not None:
+            self.inputs.remember(name, self.digests[event], sha)
         if data:
-            writer.add_nquads(name, data, sha)
+            self.writer.add_nquads(name, data, sha)
 
-    def write(event: str, suggestions: list) -> None:
-        made(event, event_nquads(graph_name(prefix, event), event, suggestions) if suggestions else b"")
+    def write(self, event: str, suggestions: list) -> None:
+        """An event scored here: the graph of its ``suggestions`` into the writer."""
+        self.made(event, event_nquads(graph_name(self.prefix, event), event, suggestions) if suggestions else b"")
 
+
+class _Tables(NamedTuple):
+    """Whether the tables related events read stand, and the keys they are kept under."""
+    same: bool  # no graph changed in what they are read from: the last build's stand
+    key: str  # of this build's graphs they are read from
+    last: str | None  # of the last build's (a rebuild)
+    last_all: str | None  # of all the last build's graphs (a rebuild)
+
+
+def _compare_tables(writer: GraphWriter, inputs: GraphInputs | None, prefix: str) -> _Tables:
+    """Whether the tables related events read stand, compared with the last build's graphs."""
     # the tables related events read are the last build's when no graph's quads of the
     # predicates they are read from changed: they are not read again, and when the
     # words and weights are the last build's too, no event is worked out again
@@ -262,38 +430,44 @@ def _related_stage(writer: GraphWriter, inputs: GraphInputs | None, out: str | P
     same = inputs is not None and writer.same_lines(table_line, is_related)
     key, _ = graphs_digests(writer.hashes, not_related)
     last, last_all = graphs_digests(writer.previous, not_related) if inputs is not None else (None, None)
+    return _Tables(same, key, last, last_all)
 
-    def work_out() -> None:
-        # (the inputs kept must be those of the build that wrote the last graph.nq, which
-        # the lines were compared with: not so after a clean build into the folder, or a
-        # build stopped before it saved them)
-        if same and inputs.related is not None and inputs.fresh_related == inputs.related \
-                and inputs.graphs == last_all \
-                and inputs.keep_all(not_related, writer.previous_nquads, writer.add_nquads):
-            return  # the same tables and words as the last build's: its suggestions all stand
-        got = ahead.result(last, inputs.fresh_related) if ahead is not None and same else None
-        if got is not None and inputs.keep([(graph_name(prefix, e), d) for e, d in got[0].items() if e not in got[1]],
-                                           writer.previous_nquads, writer.add_nquads):
-            digests.update(got[0])  # (the others: kept as the last build made them)
-            for event, data in ahead.graphs():
-                made(event, data)
-            return
-        tables = load_tables(out, [key] + ([last] if same else [])) if inputs is not None else None
-        # each event's suggestions go to the writer as they come, and the words are let go
-        # once weighed: at 100,000 events either is hundreds of megabytes; scored in this
-        # process (see `jobs` of build_site)
-        related_events(graph, texts=texts, terms=terms, site=root, jobs=1,
-                       keep=kept if inputs is not None else None, each=write, let_go=True, tables=tables,
-                       on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
 
-    try:
-        work_out()
-    finally:
-        if ahead is not None:
-            ahead.close()
-    if same and key != last and out is not None:  # the tables kept stand for this build's graphs too
-        _rekey_tables(Path(out), last, key)
-    return len(scored)
+def _all_suggestions_stand(events: _RelatedGraphs, tables: _Tables) -> bool:
+    """Whether the tables and words are the last build's, so that all its suggestions stand (then kept)."""
+    inputs, writer, prefix = events.inputs, events.writer, events.prefix
+    # (the inputs kept must be those of the build that wrote the last graph.nq, which
+    # the lines were compared with: not so after a clean build into the folder, or a
+    # build stopped before it saved them)
+    return tables.same and inputs.related is not None and inputs.fresh_related == inputs.related \
+        and inputs.graphs == tables.last_all \
+        and inputs.keep_all(lambda name: not name.startswith(prefix), writer.previous_nquads, writer.add_nquads)
+
+
+def _took_scored_ahead(events: _RelatedGraphs, tables: _Tables, ahead: ScoredAhead | None) -> bool:
+    """Whether what the child scored ahead stands, and was taken."""
+    inputs, writer, prefix = events.inputs, events.writer, events.prefix
+    got = ahead.result(tables.last, inputs.fresh_related) if ahead is not None and tables.same else None
+    if got is not None and inputs.keep([(graph_name(prefix, e), d) for e, d in got[0].items() if e not in got[1]],
+                                       writer.previous_nquads, writer.add_nquads):
+        events.digests.update(got[0])  # (the others: kept as the last build made them)
+        for event, data in ahead.graphs():
+            events.made(event, data)
+        return True
+    return False
+
+
+def _score_related(events: _RelatedGraphs, tables: _Tables, graph: KnowledgeGraph, terms: dict[str, Any],
+                   texts: dict[str, str], root: Path, out: str | Path | None) -> None:
+    """Score related events here, each event's suggestions into the writer as they come."""
+    inputs, key = events.inputs, tables.key
+    stored = load_tables(out, [key] + ([tables.last] if tables.same else [])) if inputs is not None else None
+    # each event's suggestions go to the writer as they come, and the words are let go
+    # once weighed: at 100,000 events either is hundreds of megabytes; scored in this
+    # process (see `jobs` of build_site)
+    related_events(graph, texts=texts, terms=terms, site=root, jobs=1,
+                   keep=events.kept if inputs is not None else None, each=events.write, let_go=True, tables=stored,
+                   on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
 
 
 def _rekey_tables(out: Path, old: str | None, new: str) -> None:
