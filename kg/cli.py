@@ -387,9 +387,12 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, a
     """
     from .serve import Endpoint, Server, get, interrupt_on_sigterm
 
+    if get_path is not None and not get_path.startswith("/"):  # '' too: never start a server instead
+        raise click.BadParameter(f"{get_path!r} is not a path: a path starts with /, e.g. '/queries/series'",
+                                 param_hint="'--get'")
     ep = Endpoint(Path(graph_dir), host=host, port=port, timeout=timeout, max_rows=max_rows,
                   allowed_hosts=list(allow_host))
-    if get_path:
+    if get_path is not None:
         status, _headers, body = get(ep, get_path)
         if status >= 400:  # the request could not be answered: like any other error, exit 2
             click.echo(_error_line(status, body), err=True)

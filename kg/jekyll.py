@@ -83,6 +83,34 @@ ORGANIZER_ROLES = ("host", "organiser", "organizer", "convenor", "convener")
 
 
 
+def _check_same_site(graph: KnowledgeGraph, base: str, site: Path) -> None:
+    """Refuse to write a graph's data into another site than the one it was built from.
+
+    A graph built from this very folder is this site's, whatever base URL it was built
+    with (``--base-url`` for a preview); a graph built elsewhere is when its base URL is
+    the site's own (another checkout of it). A site whose address cannot be read is not
+    refused here.
+
+    Raises:
+        KgError: the graph was built from another folder, for another address.
+    """
+    from .site import load_site
+
+    built_from = graph.report.get("site")
+    if built_from and Path(built_from).resolve() == site.resolve():
+        return
+    try:
+        own = load_site(site)
+    except KgError:
+        return
+    address = (own.base_url + own.baseurl).rstrip("/")
+    if address != base:
+        raise KgError(f"the graph is of another site ({base}, built from {built_from or 'another folder'}), "
+                      f"not of {site} ({address}): its related events and backlinks are the other site's",
+                      path=site, hint=f"build this site first, `kg build {site} --out DIR`, then pass "
+                      "`--graph DIR`")
+
+
 class _Paths:
     """Site paths (``page.url``) of the graph's page nodes."""
 
@@ -136,6 +164,7 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
     if not paths.base:
         raise KgError("the graph's build report has no base_url, so its pages have no site paths",
                       hint="rebuild it with `kg build`")
+    _check_same_site(graph, paths.base, site)
     config = _config(site)
     names = data_names(config, site / "_config.yml")
     data_dir = site / str(config.get("data_dir") or "_data")

@@ -236,3 +236,28 @@ def test_jekyll_reads_data_under_the_configured_names(site: Path, tmp_path: Path
     assert event.count('class="kg-related-item"') == 3
     assert event.count('<script type="application/ld+json">') == 1
     assert "kg:generated" not in event and "kg:generated" not in person
+
+
+def test_a_graph_of_another_site_is_refused_and_nothing_written(site: Path, tmp_path: Path) -> None:
+    """`kg related --site` with the default --graph of another site on the same machine
+    would fill this site's pages with the other's events: it stops, exit 2."""
+    other = kg.build_site(Path(__file__).resolve().parent / "fixtures" / "site", tmp_path / "other")
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    result = CliRunner().invoke(cli, ["related", "--graph", str(tmp_path / "other"), "--site", str(site)])
+    assert result.exit_code == 2, result.output
+    assert "the graph is of another site (" + other.report["base_url"] in result.output
+    assert "build this site first" in result.output
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+def test_a_graph_of_the_same_site_elsewhere_or_at_a_preview_address_is_taken(site: Path, tmp_path: Path) -> None:
+    kg.build_site(site, tmp_path / "graph")
+    copy = tmp_path / "checkout"
+    shutil.copytree(site, copy)  # another checkout of the site: the same address
+    result = CliRunner().invoke(cli, ["related", "--graph", str(tmp_path / "graph"), "--site", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert (copy / "_data" / "related_events.json").is_file()
+    # built from this very folder for a preview address: this site's graph still
+    kg.build_site(site, tmp_path / "preview", base_url="https://preview.example.net")
+    result = CliRunner().invoke(cli, ["related", "--graph", str(tmp_path / "preview"), "--site", str(site)])
+    assert result.exit_code == 0, result.output

@@ -145,6 +145,18 @@ def test_cli_get_error_answer_goes_to_stderr_and_exits_2(tiny_graph, path: str, 
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("path", ["", "queries/series", "sparql?query=ASK{}"])
+def test_cli_get_of_what_is_no_path_is_a_usage_error_not_a_server(tiny_graph, path: str) -> None:
+    """`kg serve --get "$Q"` with an empty $Q started the server and never returned (a CI job hung)."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--graph", str(tiny_graph.path), "--host", "256.0.0.1", "--get", path])  # no server can start
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"Invalid value for '--get': {path!r} is not a path: a path starts with /" in result.stderr
+
+
 def test_a_parameter_given_twice_is_refused_not_last_one_wins(server) -> None:
     """The endpoint took the last of a repeated parameter, where `kg query -p` refuses it."""
     status, _, body = request(server, "GET", "/queries/person-timeline?person_name=Nobody&person_name=Ada%20Example")
