@@ -55,6 +55,21 @@ def output_option(f):
                         help="Write to this file instead of standard output (`-`).")(f)
 
 
+#: the format a file's name asks for, when --format is not given: `-o speakers.csv` is CSV
+_FORMAT_OF_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".ttl": "turtle", ".nt": "ntriples"}
+
+
+def _format_for(fmt: str, output: str, formats: tuple[str, ...] | list[str]) -> str:
+    """``fmt``, unless it is the default and ``output`` names a file whose suffix says
+    which of ``formats`` it is (a table, cut to fit a terminal, is never what a
+    ``.csv`` file wants)."""
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT or output == "-":
+        return fmt
+    wanted = _FORMAT_OF_SUFFIX.get(Path(output).suffix.lower())
+    return wanted if wanted in formats else fmt
+
+
 def _emit(text: str, output: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
@@ -247,7 +262,7 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
         result = remote_query(name, remote, base_url, **bound)
     else:
         result = run_query(name, graph_dir, engine=engine, **_params(params))
-    _emit(format_result(result, fmt), output)
+    _emit(format_result(result, _format_for(fmt, output, FORMATS)), output)
 
 
 @cli.command()
@@ -358,7 +373,8 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
         if done["warnings"]:  # the site does not get some of kg's data: a CI job should see it
             sys.exit(1)
         return
-    _emit(format_related(related_events(graph, top, weights), fmt), output)
+    _emit(format_related(related_events(graph, top, weights), _format_for(fmt, output, ("json", "table", "csv", "tsv"))),
+          output)
 
 
 @cli.command()

@@ -41,6 +41,24 @@ def test_output_file(tiny_graph, tmp_path) -> None:
     assert result.exit_code == 0 and out.read_text().startswith("event,source,date,name")
 
 
+def test_output_file_takes_its_format_from_its_name_unless_told(tiny_graph, tmp_path) -> None:
+    """`-o speakers.csv` wrote a table cut to fit a terminal (values over 60 characters lost)."""
+    graph = ["--graph", str(tiny_graph.path)]
+    run = lambda *args: CliRunner().invoke(cli, ["query", "speakers", *graph, *args])
+    assert run("-o", str(tmp_path / "s.csv")).exit_code == 0
+    assert (tmp_path / "s.csv").read_text().startswith("event,source,date,name")
+    assert run("-o", str(tmp_path / "s.TSV")).exit_code == 0
+    assert (tmp_path / "s.TSV").read_text().startswith("event\tsource\tdate\tname")
+    assert run("-o", str(tmp_path / "s.json")).exit_code == 0
+    assert json.loads((tmp_path / "s.json").read_text())["head"]["vars"][:2] == ["event", "source"]
+    assert run("-o", str(tmp_path / "told.csv"), "--format", "table").exit_code == 0   # --format wins
+    assert (tmp_path / "told.csv").read_text().startswith("event  ")
+    assert run("-o", str(tmp_path / "s.txt")).exit_code == 0                         # no format of its own
+    assert (tmp_path / "s.txt").read_text().startswith("event  ")
+    related = CliRunner().invoke(cli, ["related", *graph, "-o", str(tmp_path / "r.csv")])
+    assert related.exit_code == 0 and (tmp_path / "r.csv").read_text().startswith("event,rank,related")
+
+
 def test_query_process_imports_no_build_machinery(tiny_graph, tmp_path) -> None:
     """`kg query` is a short process: it must not pay for importing the builder, numpy or rdflib."""
     import subprocess
