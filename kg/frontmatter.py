@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import calendar
+import codecs
 import datetime as dt
 import hashlib
 import json
@@ -545,6 +546,21 @@ def sha1_since(path: str | Path, then: tuple[Stamp, str] | None) -> tuple[str, S
         return hashlib.file_digest(fh, "sha1").hexdigest(), stamp
 
 
+def _wide_encoding(raw: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when the bytes are text saved so (by its byte order mark,
+    or, without one, by the zero byte beside each character of plain text), else ``None``."""
+    for mark, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                       (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if raw.startswith(mark):
+            return name
+    head = raw[:64]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        for chars, zeros in ((head[0::2], head[1::2]), (head[1::2], head[0::2])):  # little-, big-endian
+            if not zeros.strip(b"\x00") and chars.isascii() and b"\x00" not in chars:
+                return "UTF-16"
+    return None
+
+
 def parse_text(raw: bytes, src: SourceFile, post: bool = False) -> SourceFile:
     """Fill ``src`` from the bytes of a file (see :func:`read_file`).
 
@@ -560,8 +576,14 @@ def parse_text(raw: bytes, src: SourceFile, post: bool = False) -> SourceFile:
         src.diagnostics.append(Diagnostic(code, severity, message, src.relpath, line, key, value=value, hint=hint))
 
     if b"\x00" in raw[:8192]:
-        report("binary-file", "error", "file is binary, not text; skipped",
-               hint="remove it from the collection folder")
+        wide = _wide_encoding(raw)
+        if wide:
+            report("encoding", "error", f"file is saved as {wide}, not UTF-8: Jekyll sees no front matter "
+                   "in it and makes no page of it; skipped", 1,
+                   hint="save it as UTF-8 (in Windows Notepad: Save as, Encoding: UTF-8)")
+        else:
+            report("binary-file", "error", "file is binary, not text; skipped",
+                   hint="remove it from the collection folder")
         return src
     try:
         text = raw.decode("utf-8")

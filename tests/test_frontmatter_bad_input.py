@@ -403,3 +403,14 @@ def test_impossible_dates_at_the_ends_of_the_calendar_are_explained_not_a_crash(
                                                                                 words: list[str]) -> None:
     said = date_problem(written)
     assert said is not None and all(w in said for w in words), said
+
+
+@pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                            ("utf-32", "UTF-32")])
+def test_a_file_saved_as_utf16_says_so_not_binary(encoding: str, name: str) -> None:
+    """Windows Notepad's "Unicode" is UTF-16: the file was called binary, with the advice to remove it."""
+    src = read("---\ntitle: Notes\ndate: 2024-02-05\n---\nText.\n".encode(encoding))
+    d = only(src, "encoding")
+    assert (d.severity, d.line) == ("error", 1) and not src.fields
+    assert d.message.startswith(f"file is saved as {name}, not UTF-8") and "save it as UTF-8" in d.hint
+    assert codes(read(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))[0][0] == "binary-file"   # binary stays binary
