@@ -443,6 +443,10 @@ class GraphBuilder:
             if v is not None:
                 yield Quad(node, rdf.value, literal(v), g)
 
+    def _absolute(self, url: str) -> str:
+        """A link as written, with a path on the site itself (``/people/x``) made the page's address."""
+        return self.site.iri(url) if url.startswith("/") and not url.startswith("//") else url
+
     def speaker_quads(self, r: Record, s: NamedNode, g: NamedNode, i: int, m: Any) -> Iterable[Quad]:
         person = NamedNode(self._ask("person", m.name, m.url))
         p = NamedNode(f"{r.iri}#participant-{i}")
@@ -456,11 +460,11 @@ class GraphBuilder:
         if m.title:
             yield Quad(p, schema.jobTitle, Literal(m.title), g)
         if m.url:
-            node = safe_iri(m.url)
+            node = safe_iri(self._absolute(m.url))
             if node is not None:
                 yield Quad(p, kg.profile, node, g)
         if m.organisation_url:
-            node = safe_iri(m.organisation_url)
+            node = safe_iri(self._absolute(m.organisation_url))
             if node is not None:
                 yield Quad(p, kg.organisationUrl, node, g)
         org_iri = self._ask("org", m.organisation, m.organisation_url)

@@ -568,6 +568,12 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> lis
     for item, line in zip(value if isinstance(value, list) else [value], lines):
         if isinstance(item, str):
             item = {"name": item}
+        if isinstance(item, dict) and isinstance(item.get("name"), (list, dict)):
+            src.diagnostics.append(Diagnostic(
+                "bad-speaker", "warning", f"speaker `name:` must be one name, not a {_shape(item['name'])}: "
+                f"{item['name']!r}; not kept", src.relpath, line, "speakers", value=str(item["name"]),
+                hint="one item for each speaker: `- name: Ann Able`, then `- name: Bob Bell`"))
+            continue
         if not isinstance(item, dict) or not str(item.get("name") or "").strip():
             src.diagnostics.append(Diagnostic(
                 "bad-speaker", "warning", f"speaker entry without a name: {item!r}", src.relpath, line,
@@ -581,12 +587,40 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> lis
                 f"speaker {item['name']!r} has unknown key(s), not kept in the graph: "
                 + ", ".join(f"{k}: {item[k]!r}" for k in sorted(unknown, key=str)),
                 src.relpath, line, "speakers", hint=f"known keys: {', '.join(SPEAKER_KEYS)}"))
-        org = item.get("organisation", item.get("organization"))
+        org_key = "organisation" if "organisation" in item else "organization"
 
-        def text(v: Any) -> str | None:
+        def text(key: str) -> str | None:
+            """The speaker's ``key`` as text (``None``: not given, or reported as not text)."""
+            v = item.get(key)
+            if isinstance(v, (list, dict)):
+                src.diagnostics.append(Diagnostic(
+                    "bad-speaker", "warning", f"speaker {item['name']!r}: `{key}:` must be text, not a "
+                    f"{_shape(v)}: {v!r}; not kept", src.relpath, line, "speakers", value=str(v),
+                    hint=f"write one {key} as text"))
+                return None
             return str(v).strip() if v not in (None, "") else None
+
+        def address(key: str) -> str | None:
+            """The speaker's ``key`` as a web address or a path on the site (``None``: reported if not)."""
+            v = text(key)
+            if v is None or v.startswith("/") or _WEB_ADDRESS.match(v):
+                return v
+            src.diagnostics.append(Diagnostic(
+                "bad-url", "warning", f"speaker {item['name']!r}: `{key}: {v}` is not a web address; "
+                "not kept as a link", src.relpath, line, "speakers", value=v,
+                hint="write the full address, starting https://"))
+            return None
         out.append(SpeakerMention(
-            name=str(item["name"]).strip(), role=text(item.get("role")) or "speaker",
-            title=text(item.get("title")), organisation=text(org),
-            organisation_url=text(item.get("organisation_url")), url=text(item.get("url")), line=line))
+            name=str(item["name"]).strip(), role=text("role") or "speaker",
+            title=text("title"), organisation=text(org_key),
+            organisation_url=address("organisation_url"), url=address("url"), line=line))
     return out
+
+
+#: an absolute address of a page: a scheme and, for the web, a host
+_WEB_ADDRESS = re.compile(r"^(?:https?://[^/\s?#]+|(?!https?:)[a-z][a-z0-9+.-]*:)", re.I)
+
+
+def _shape(value: Any) -> str:
+    """What a YAML value that is not text is, for a message: a list or a mapping."""
+    return "list" if isinstance(value, list) else "mapping"

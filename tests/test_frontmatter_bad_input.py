@@ -414,3 +414,26 @@ def test_a_file_saved_as_utf16_says_so_not_binary(encoding: str, name: str) -> N
     assert (d.severity, d.line) == ("error", 1) and not src.fields
     assert d.message.startswith(f"file is saved as {name}, not UTF-8") and "save it as UTF-8" in d.hint
     assert codes(read(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))[0][0] == "binary-file"   # binary stays binary
+
+
+def test_front_matter_speaker_values_that_cannot_be_kept_are_reported(make_site) -> None:
+    """A list for a name became a person called "['Ann A', 'Bob B']"; a list title its Python
+    text; a link without https:// vanished; a link to a page of the site was dropped."""
+    graph = kg.build_site(make_site({"_events/2024-01-02-panel.md": (
+        "---\ntitle: Panel\ndate: 2024-01-02\nspeakers:\n"
+        "  - name: [Ann Able, Ben Baker]\n"
+        "  - name: Cat Cole\n    title: [Chair, Director]\n    url: linkedin.com/in/cat\n"
+        "    organisation: Org\n    organisation_url: not a url\n"
+        "  - name: Dan Dale\n    url: /people/dan-dale\n---\n")}))
+    event = EV + "2024-01-02-panel"
+    people = {name: p for p in objects(graph, event, KG + "participation") for name in objects(graph, p, KG + "nameAsWritten")}
+    assert set(people) == {"Cat Cole", "Dan Dale"}
+    said = [(d["code"], d["line"], d["message"]) for d in graph.report["diagnostics"]
+            if d["code"] in ("bad-speaker", "bad-url")]
+    assert said == [
+        ("bad-speaker", 5, "speaker `name:` must be one name, not a list: ['Ann Able', 'Ben Baker']; not kept"),
+        ("bad-speaker", 6, "speaker 'Cat Cole': `title:` must be text, not a list: ['Chair', 'Director']; not kept"),
+        ("bad-url", 6, "speaker 'Cat Cole': `organisation_url: not a url` is not a web address; not kept as a link"),
+        ("bad-url", 6, "speaker 'Cat Cole': `url: linkedin.com/in/cat` is not a web address; not kept as a link")]
+    assert not objects(graph, people["Cat Cole"], "https://schema.org/jobTitle")
+    assert objects(graph, people["Dan Dale"], KG + "profile") == {"https://site.example.org/people/dan-dale"}

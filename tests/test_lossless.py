@@ -310,7 +310,8 @@ class Finder:
         for item, line in zip(value if isinstance(value, list) else [value], lines):  # each at its own line
             if isinstance(item, str):
                 item = {"name": item}
-            if not isinstance(item, dict) or not str(item.get("name") or "").strip():
+            if not isinstance(item, dict) or isinstance(item.get("name"), (list, dict)) \
+                    or not str(item.get("name") or "").strip():
                 if any(d["code"] == "bad-speaker" and d.get("line") == line for d in self.diags[rel]):
                     check.found += 1
                 else:
@@ -331,14 +332,18 @@ class Finder:
                     continue
                 text = str(v).strip()
                 ok = False
-                if key in props:
+                said = [d for d in self.diags[rel] if d.get("line") == line and d["code"] in ("bad-speaker", "bad-url")
+                        and f"`{key}:" in d["message"]]
+                if said:  # reported as what it is not: text, or a web address
+                    ok = True
+                elif key in props:
                     ok = any((p, props[key], ("lit", text, XSD + "string", None)) in self.g.by_graph[graph]
                              for p in mine)
                 elif key == "url":
-                    ok = any(o[0] == "iri" and same_iri(o[1], text)
+                    ok = any(o[0] == "iri" and (same_iri(o[1], text) or text.startswith("/") and o[1].endswith(text))
                              for p in mine for o in self.g.objects(graph, p, KG + "profile"))
                 elif key == "organisation_url":  # on the participation as written, whatever its host
-                    ok = any(o[0] == "iri" and same_iri(o[1], text)
+                    ok = any(o[0] == "iri" and (same_iri(o[1], text) or text.startswith("/") and o[1].endswith(text))
                              for p in mine for o in self.g.objects(graph, p, KG + "organisationUrl"))
                 else:
                     ok = any(d["code"] == "unknown-speaker-key" and text in d["message"] for d in self.diags[rel])
