@@ -263,6 +263,8 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
     else:
         result = run_query(name, graph_dir, engine=engine, **_params(params))
     _emit(format_result(result, _format_for(fmt, output, FORMATS)), output)
+    for note in getattr(result, "notes", ()):
+        click.echo(f"Note: {note}", err=True)
 
 
 @cli.command()

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
@@ -359,6 +360,9 @@ class Result:
     boolean: bool | None = None
     triples: list[ox.Triple] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: what the reader should know about how the query was run (an address given that
+    #: names nothing in the graph, or that was read as another way of writing one)
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The SPARQL 1.1 Query Results JSON document (rows, or an ASK's boolean).
@@ -503,6 +507,52 @@ def _expected(what: str, most: int = 8) -> str:
     return what
 
 
+def _address_in(g: KnowledgeGraph, iri: str, name: str, notes: list[str]) -> str:
+    """``iri`` when the graph has it; else the one other way of writing a page's address
+    that it has (``http``/``https``, a trailing slash or not, ``.html``, the host in
+    another case, characters written as they are or percent-encoded), noted; else
+    ``iri``, with a note that it names nothing."""
+    if _in_graph(g, iri):
+        return iri
+    found = [v for v in _page_variants(iri) if _in_graph(g, v)]
+    if len(found) == 1:
+        notes.append(f"parameter {name!r}: {iri} is not in the graph; read as {found[0]}")
+        return found[0]
+    notes.append(f"parameter {name!r}: nothing in the graph has the address {iri}"
+                 + (f" (it has {', '.join(found)})" if found else ""))
+    return iri
+
+
+def _in_graph(g: KnowledgeGraph, iri: str) -> bool:
+    """Whether a node of the graph is ``iri``."""
+    node = str(ox.NamedNode(iri))
+    return bool(g.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"))
+
+
+def _page_variants(iri: str) -> list[str]:
+    """Other ways a user may write the address of the page ``iri`` names (see :func:`_address_in`)."""
+    m = re.match(r"(?i)(https?)://([^/?#]*)(.*)", iri)
+    if not m:
+        return []
+    host, path = m[2].lower(), m[3] or "/"
+    stem = path.rstrip("/")
+    stems = {stem, stem.removesuffix(".html").removesuffix("/index")}
+    encoded = re.sub(r"%[0-9a-f]{2}", lambda e: e[0].upper(), quote(stem, safe="/:@!$&'()*+,;=%~-._?#"))
+    stems |= {encoded, unquote(stem)}
+    out = []
+    for scheme in ("https", "http"):
+        for s in sorted(stems):
+            out += [f"{scheme}://{host}{s}", f"{scheme}://{host}{s}/"]
+    good = []
+    for v in dict.fromkeys(out):
+        try:
+            if v != iri:
+                good.append(ox.NamedNode(v).value)
+        except ValueError:
+            continue
+    return good
+
+
 def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs", *,
               engine: str = "oxigraph", **params: str) -> Result:
     """Run a named query (or a ``.rq`` path) over a built graph.
@@ -525,13 +575,21 @@ def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs",
 
     q = query if isinstance(query, Query) else load(query)
     g = graph if isinstance(graph, KnowledgeGraph) else open_graph(graph, engine)
-    iri_params = any(p.type == "iri" for p in q.params if p.name in params)
-    text = bind(q, params, g.report.get("base_url") if iri_params else None)
+    iri_params = [p for p in q.params if p.type == "iri" and p.name in params]
+    base_url = g.report.get("base_url") if iri_params else None
+    notes: list[str] = []
+    if iri_params:
+        params = dict(params)
+        for p in iri_params:
+            params[p.name] = _address_in(g, term(p, params[p.name], base_url).value, p.name, notes)
+    text = bind(q, params, base_url)
     check(q, text)
     try:
         answer = g.query(text)
         # errors can come while reading the rows; the prefixes are for writing triples only
-        return result_of(answer, None if hasattr(answer, "variables") else prefixes(text))
+        result = result_of(answer, None if hasattr(answer, "variables") else prefixes(text))
+        result.notes = notes
+        return result
     except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
         raise engine_error(q, exc) from exc
     except Exception as exc:

@@ -284,3 +284,23 @@ def test_ask_and_construct_run_on_a_store_as_on_a_graph(oxigraph_server: str, ti
     assert remote_query(load(yes), RemoteStore.at(oxigraph_server)).boolean is True
     svc = rq(tmp_path, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }\n", "svc.rq")
     one_error_line(invoke("query", svc, "--endpoint", oxigraph_server), f"Error: {svc}: query 'svc' refused: SERVICE")
+
+
+def test_an_address_written_another_way_finds_its_page_and_says_so(make_site, tmp_path) -> None:
+    """`-p event=/events/x/` (or http://, .html, é unescaped) gave 0 rows without a word."""
+    site = make_site({"_events/2024-05-01-café-meetup.md": "---\ntitle: Café meetup\ndate: 2024-05-01\n"
+                      "speakers:\n  - name: Ann Able\n---\nA meetup.\n"})
+    graph = kg.build_site(site, tmp_path / "graph")
+    (event,) = [r["event"] for r in kg.run_query("events", graph).records()]
+    assert event == "https://site.example.org/events/2024-05-01-caf%C3%A9-meetup"
+    canonical = kg.run_query("speakers", graph, event=event)
+    assert not canonical.notes and [r["name"] for r in canonical.records()] == ["Ann Able"]
+    for written in ("/events/2024-05-01-café-meetup", "/events/2024-05-01-caf%c3%a9-meetup/",
+                    "http://SITE.example.org/events/2024-05-01-caf%C3%A9-meetup.html"):
+        result = kg.run_query("speakers", graph, event=written)
+        assert [r["name"] for r in result.records()] == ["Ann Able"], written
+        assert result.notes and result.notes[0].endswith(f"is not in the graph; read as {event}")
+    cli = invoke("query", "speakers", "--graph", str(tmp_path / "graph"), "-p", "event=/events/nope")
+    assert cli.exit_code == 0 and "(0 rows)" in cli.stdout
+    assert cli.stderr == "Note: parameter 'event': nothing in the graph has the address " \
+                         "https://site.example.org/events/nope\n"
