@@ -145,6 +145,9 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
             text += f"  SHACL: {'conforms' if not violations else counted(violations, 'violation')}, " \
                     f"{counted(len(result.warnings), 'warning')} (details: kg validate SITE)\n"
         click.echo(text, nl=False)
+    if shacl and result.error:  # the check itself broke (a bug): everything else is written and said
+        click.echo(f"Error: {result.error}", err=True)
+        sys.exit(2)
     if strict and (report.get("errors") or violations):
         sys.exit(1)
 
@@ -296,6 +299,9 @@ def validate(site: str, mapping: str | None, base_url: str | None, shapes: str |
     report = lint(build_site(site, mapping=mapping, base_url=base_url), shapes, infos=infos)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else format_lint(report)
     _emit(text, output)
+    if report.error:  # the check itself broke (a bug): what it found is written, and said
+        click.echo(f"Error: {report.error}", err=True)
+        sys.exit(2)
     if report.count("error") or (strict and report.count("warning")):
         sys.exit(1)
 

@@ -6,8 +6,11 @@ role is one kg knows, every topic named is a topic… :func:`validate_graph` run
 with pyshacl over the union of the graph's named graphs and returns one
 :class:`ShapeResult` per problem, each with the path of the source file (relative to
 the site folder) that an editor should open and, where the graph records it, the line
-(a speaker's entry, a front-matter entry kept as ``kg:FrontMatterEntry``). A value of
-the wrong type is worded from the value ("`title:` is a number (2024), not text").
+(a speaker's entry, a front-matter entry kept as ``kg:FrontMatterEntry``, else the line
+of the key in the file). A value of the wrong type is worded from the value ("`title:`
+is a number (2024), not text"), and a reference that names no page from the text
+written: no value from the site goes through pyshacl's message templates (see
+:func:`_run_shacl`).
 
 :func:`lint` adds the build's diagnostics and groups everything by file for ``kg
 validate``; :func:`format_lint` words it for a person.
@@ -17,13 +20,19 @@ into a plain in-memory rdflib ``Graph`` before validation; no inference is run: 
 build writes every ``rdf:type`` explicitly. Source files are then looked up in the
 Oxigraph store with one SPARQL query (for a graph opened with ``engine="rdflib"``, in a
 copy of its quads in an in-memory Oxigraph store: both engines give the same results).
+The graph does not record the line of every front-matter key: for a result about a key
+whose line it lacks (`title:` written as a list, or with no value), the file is read
+again, for that line only.
 Terms cross between pyoxigraph and rdflib by :func:`kg.store.to_rdflib` and
 :func:`kg.store.from_rdflib` only.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import re
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -35,6 +44,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from .errors import KgError, MappingError, counted, with_hint
+from .frontmatter import Field, in_posts, read_file
 from .mapping import Kind, Mapping, load_mapping
 from .store import KnowledgeGraph, RdflibGraph, each_once, from_rdflib, to_rdflib
 from .vocab import KG
@@ -44,8 +54,11 @@ ONTOLOGY_FILE = "kg.ttl"
 SEVERITIES = ("violation", "warning", "info")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = _XSD + "string"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+_UNRESOLVED_SHAPE = "https://w3id.org/kg/shapes#UnresolvedShape"
+_MAX_COUNT = "sh:MaxCountConstraintComponent"
 
 
 class ShapesError(KgError):
@@ -71,9 +84,10 @@ class ShapeResult:
             written in several files).
         shape: IRI of the shape that reported it (blank-node shapes: their parent's).
         constraint: the SHACL constraint component, e.g. ``sh:MinCountConstraintComponent``.
-        line: the line of ``source`` to look at, when the graph records it: a speaker's
-            entry (``kg:line`` of the focus itself), or the front-matter entry of ``key``.
-            ``None`` for something missing, or a key whose line the graph does not keep.
+        line: the line of ``source`` to look at: a speaker's entry (``kg:line`` of the
+            focus itself), the front-matter entry of ``key`` the graph keeps, else the
+            line ``key`` is first written on in ``source`` (read again). ``None`` for a
+            key not written at all, or a file that cannot be read again.
         key: the front-matter key that ``path`` comes from (``title`` for
             ``schema:name``…), per the mapping; ``None`` when it comes from none.
         hint: what to write instead, when kg can say (a value of the wrong type).
@@ -95,7 +109,7 @@ class ShapeResult:
     def __str__(self) -> str:
         where = f"{self.source}{f':{self.line}' if self.line else ''}: " if self.source else ""
         what = f" [{self.value}]" if self.value is not None and self.value != self.focus else ""
-        text = f"{where}{self.severity}: {self.message}{what} ({self.focus})"
+        text = f"{where}{self.severity}: {self.message}{what}{f' ({self.focus})' if self.focus else ''}"
         return with_hint(text, self.hint)
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,11 +126,16 @@ class ValidationResult:
     ``conforms`` is true when there is no result of severity ``violation``: warnings
     and infos describe data that sites legitimately vary on, and do not make a graph
     invalid (unlike plain SHACL, where any result does).
+
+    ``error`` says why the SHACL check stopped before its end (an exception inside
+    pyshacl), else ``None``: the results then hold one violation that says so, and
+    none of the shapes' findings.
     """
 
     conforms: bool
     results: list[ShapeResult] = field(default_factory=list)
     seconds: float = 0.0
+    error: str | None = None
 
     @property
     def violations(self) -> list[ShapeResult]:
@@ -139,7 +158,8 @@ class ValidationResult:
         """The outcome as a JSON-ready dict."""
         counts = {s: sum(1 for r in self.results if r.severity == s) for s in SEVERITIES}
         return {"conforms": self.conforms, **{s + "s": n for s, n in counts.items()},
-                "seconds": round(self.seconds, 3), "results": [r.to_dict() for r in self.results]}
+                "seconds": round(self.seconds, 3), **({"error": self.error} if self.error else {}),
+                "results": [r.to_dict() for r in self.results]}
 
 
 # -- shapes and ontology, loaded once per process -------------------------------------------
@@ -221,28 +241,116 @@ def _oxigraph(graph: KnowledgeGraph | ox.Store) -> ox.Store:
     return graph.store
 
 
+class _Stopped(Exception):
+    """The SHACL check stopped before its end: ``str()`` says why (see :func:`_run_shacl`)."""
+
+
 def _run_shacl(shapes: str | Path, data: Callable[[], rdflib.Graph]) -> list[dict[str, Any]]:
     """Run the SHACL shapes in the file ``shapes`` over the graph ``data()`` makes (called
     once the shapes are read, so that a broken shapes file is said before the data is
     copied; pyshacl may change the graph), without inference. Returns the results as
     :func:`_read_report` gives them.
 
+    pyshacl fills the ``{?var}`` placeholders of a SPARQL constraint's message with
+    ``re.sub``, which reads each bound value as a replacement template: a backslash in
+    a value (``AI\\ML``) raised ``re.error`` and stopped the whole validation. kg's own
+    shapes bind no value from the site (kg words those messages itself), and while this
+    runs pyshacl puts bound values in as they are (:func:`_literal_messages`), so that
+    shapes given with ``--shapes`` are safe too.
+
     Raises:
         ShapesError: the shapes file cannot be read, is not valid Turtle, or holds a
             shape pyshacl cannot load.
+        _Stopped: anything else went wrong inside pyshacl, or in copying the data for
+            it: a bug (in kg or pyshacl), said in one line instead of a traceback, so
+            that the caller can keep the rest of its work.
     """
     import pyshacl
     import pyshacl.errors
 
     shapes_graph = _load(shapes)
     try:
-        _conforms, report, _text = pyshacl.validate(
-            data(), shacl_graph=shapes_graph, inference="none", abort_on_first=False,
-            allow_infos=True, allow_warnings=True, inplace=True, advanced=False)
+        with _literal_messages():
+            _conforms, report, _text = pyshacl.validate(
+                data(), shacl_graph=shapes_graph, inference="none", abort_on_first=False,
+                allow_infos=True, allow_warnings=True, inplace=True, advanced=False)
+        return _read_report(report, shapes_graph)
     except pyshacl.errors.ReportableRuntimeError as exc:  # a shape pyshacl cannot load
         raise ShapesError(f"invalid SHACL shapes: {exc.message}", path=shapes,
                           hint=f"see {getattr(exc, 'link', None) or 'https://www.w3.org/TR/shacl/'}") from exc
-    return _read_report(report, shapes_graph)
+    except KgError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (a bug: said, not shown as a traceback)
+        raise _Stopped(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _stopped_result(why: str, started: float) -> ValidationResult:
+    """The outcome of a SHACL check that stopped before its end: one violation that says
+    so (counted, so a summary or an exit status shows it), and ``error``."""
+    return ValidationResult(conforms=False, error=f"the SHACL check stopped: {why}", results=[ShapeResult(
+        focus="", path=None, severity="violation",
+        message=f"the SHACL check stopped before its end ({why}), so its findings are missing; "
+                "the other checks ran",
+        hint="this is a bug in kg or pyshacl: please report it, with this message")],
+        seconds=time.perf_counter() - started)
+
+
+_MESSAGES_LOCK = threading.Lock()
+_messages_users = 0
+_messages_original: Any = None
+
+
+def _literal_message(msg: str, bound_vars: Any) -> str:
+    """pyshacl's ``_format_sparql_based_result_message``, with each bound value put in
+    as it is, in one pass (pyshacl's own hands it to ``re.sub`` as a template, and then
+    fills a placeholder a value itself holds)."""
+    if bound_vars is None:
+        return msg
+    values: dict[str, Any] = {}
+    if isinstance(bound_vars, (tuple, list)):
+        if len(bound_vars) == 4:
+            values.update(bound_vars[3])
+            bound_vars = bound_vars[:3]
+        if len(bound_vars) == 3:
+            for name, value in zip(("this", "path", "value"), bound_vars):
+                if value is not None:
+                    values[name] = value
+    elif isinstance(bound_vars, dict):
+        values.update(bound_vars)
+    else:
+        return msg
+    named = {str(k): v for k, v in values.items()}
+    return re.sub(r"\{[?$](\w+)\}", lambda m: str(named[m[1]]) if m[1] in named else m[0], msg)
+
+
+@contextlib.contextmanager
+def _literal_messages():
+    """While kg runs pyshacl, its SPARQL-based messages take bound values literally
+    (:func:`_literal_message`). Nothing is changed when the pyshacl installed has no
+    such method (a later version, which may have fixed it)."""
+    global _messages_users, _messages_original
+    try:
+        from pyshacl.constraints.constraint_component import ConstraintComponent
+    except ImportError:  # pragma: no cover (another pyshacl layout)
+        yield
+        return
+    name = "_format_sparql_based_result_message"
+    if not callable(ConstraintComponent.__dict__.get(name)) and _messages_original is None:
+        yield
+        return
+    with _MESSAGES_LOCK:
+        if _messages_users == 0:
+            _messages_original = ConstraintComponent.__dict__[name]
+            setattr(ConstraintComponent, name, lambda _self, msg, bound_vars: _literal_message(msg, bound_vars))
+        _messages_users += 1
+    try:
+        yield
+    finally:
+        with _MESSAGES_LOCK:
+            _messages_users -= 1
+            if _messages_users == 0:
+                setattr(ConstraintComponent, name, _messages_original)
+                _messages_original = None
 
 
 def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None = None,
@@ -260,32 +368,61 @@ def validate_graph(graph: KnowledgeGraph | ox.Store, shapes: str | Path | None =
     (with RDFS entailment an ``EventSeries`` would also be an ``Event`` and be asked
     for a source file).
 
+    A key written twice in a file (the build's ``duplicate-key`` warning: Jekyll keeps
+    the last value, kg keeps both) makes the warning, not a violation, that the key
+    has more than one value: kg keeps the second value so as to lose none.
+
     Returns:
         The outcome: ``conforms`` (no violations) and the results, sorted by source
         file, severity, focus node and path; each names the file to fix, and the line
-        and the front-matter key where the graph records them.
+        and the front-matter key where they are known. If pyshacl fails (a bug), one
+        violation that says so, and ``error``: this does not raise.
 
     Raises:
         ShapesError: the shapes file cannot be read or is not valid Turtle.
     """
     started = time.perf_counter()
     store = _oxigraph(graph)
-    results = _run_shacl(shapes if shapes is not None else _packaged(SHAPES_FILE),
-                         lambda: union_graph(store))
+    try:
+        results = _run_shacl(shapes if shapes is not None else _packaged(SHAPES_FILE),
+                             lambda: union_graph(store))
+    except _Stopped as exc:
+        return _stopped_result(str(exc), started)
     foci = {r["focus"] for r in results if r["focus"] is not None}
     sources = _sources(store, foci)
     facts = _facts(store, foci)
     the_mapping = mapping if mapping is not None else mapping_of(graph)
-    out = []
+    report = graph.report if isinstance(graph, KnowledgeGraph) else {}
+    twice = _written_twice(report)
+    placed = []
     for r in results:
         files = sources.get(r["focus"], ()) if r["focus"] else ()
         key, line = _key_and_line(r, facts.get(r["focus"] or ""), the_mapping)
-        message, hint = r["message"], None
+        # a key's line is looked for again only in the file of a page (a node with a kg:kind),
+        # not in a file that merely links to the node (a series: its first meeting's)
+        look = line is None and bool(files) and key is not None and bool(facts.get(r["focus"] or "", _Facts()).kinds)
+        placed.append((r, files, key, line, look))
+    again = _written_lines(report.get("site"), {files[0] for _r, files, _k, _l, look in placed if look})
+    out = []
+    for r, files, key, line, look in placed:
+        source = files[0] if files else None
+        severity, message, hint = r["severity"], r["message"], None
+        written = again.get(source, {}).get(key, []) if look and source and key else []
+        if written:
+            line, hint = written[0].line, _written_hint(r["constraint"], key or "", written)
         if r["constraint"] == "sh:DatatypeConstraintComponent" and key and r["datatype"] is not None:
             message, hint = datatype_wording(key, r["value"] or "", r["datatype"], r["expected"])
+        elif r["constraint"] == _MAX_COUNT and (source, key) in twice and severity == "violation":
+            severity = "warning"  # as the build's duplicate-key warning, which says more
+        if r["shape"] == _UNRESOLVED_SHAPE and r["focus"] in facts:
+            for value, message in _unresolved_wording(facts[r["focus"]], r["value"], r["focus"]):
+                out.append(ShapeResult(
+                    focus=r["focus"], path=r["path"], severity=severity, message=message, value=value,
+                    source=source, sources=files, shape=r["shape"], constraint=r["constraint"]))
+            continue
         out.append(ShapeResult(
-            focus=r["focus"] or "", path=r["path"], severity=r["severity"], message=message,
-            value=r["value"], source=files[0] if files else None, sources=files,
+            focus=r["focus"] or "", path=r["path"], severity=severity, message=message,
+            value=r["value"], source=source, sources=files,
             shape=r["shape"], constraint=r["constraint"], line=line, key=key, hint=hint))
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     out.sort(key=lambda r: (r.source is None, r.source or "", rank.get(r.severity, 9), r.focus,
@@ -408,13 +545,19 @@ def _sources(store: ox.Store, foci: set[str]) -> dict[str, tuple[str, ...]]:
 
 
 _FACTS_QUERY = f"""
-SELECT ?focus ?kind ?line ?key ?at WHERE {{
+SELECT ?focus ?kind ?line ?key ?at ?label ?expected ?suggestion WHERE {{
   VALUES ?focus {{ %s }}
   {{ ?focus <{KG}kind> ?kind }}
   UNION
   {{ ?focus <{KG}line> ?line }}
   UNION
   {{ ?focus <{KG}frontMatter> ?entry . ?entry <{KG}key> ?key ; <{KG}line> ?at }}
+  UNION
+  {{ ?focus a <{KG}Unresolved> ; <{_RDFS_LABEL}> ?label }}
+  UNION
+  {{ ?focus a <{KG}Unresolved> ; <{KG}expectedKind> ?expected }}
+  UNION
+  {{ ?focus a <{KG}Unresolved> ; <{KG}suggestion> ?suggestion }}
 }}
 """
 
@@ -426,6 +569,11 @@ class _Facts:
     kinds: set[str] = field(default_factory=set)  # kg:kind: "event", "person"…
     line: int | None = None  # its own kg:line: a speaker's entry, a front-matter entry
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> first line
+    # of a reference that names no page (kg:Unresolved): the texts written, the kind of
+    # page meant (kg:expectedKind) and the likely intended titles (kg:suggestion)
+    labels: set[str] = field(default_factory=set)
+    expected: set[str] = field(default_factory=set)
+    suggestions: set[str] = field(default_factory=set)
 
 
 def _facts(store: ox.Store, foci: set[str]) -> dict[str, _Facts]:
@@ -456,7 +604,69 @@ def _facts(store: ox.Store, foci: set[str]) -> dict[str, _Facts]:
                 key = row["key"].value
                 if at is not None and at < facts.key_lines.get(key, at + 1):
                     facts.key_lines[key] = at
+            for name, values in (("label", facts.labels), ("expected", facts.expected),
+                                 ("suggestion", facts.suggestions)):
+                if row[name] is not None:
+                    values.add(row[name].value)
     return out
+
+
+def _unresolved_wording(facts: _Facts, value: str | None, focus: str | None) -> list[tuple[str, str]]:
+    """``(value, message)`` for a reference that names no page, one per text written.
+
+    kg words these rather than pyshacl (see ``UnresolvedShape`` in shapes.ttl), from
+    what the graph says of the node, so no text of the site is ever read as a template:
+    ``A reference names no project page: Nonexistent Project; add the page or fix the
+    spelling``, ``… (did you mean "Tomasz Okafor"?)``. ``value``: the result's own
+    ``sh:value``, when a shapes file binds the text written itself.
+    """
+    labels = [value] if value is not None and value != focus else sorted(facts.labels)
+    kind = min(facts.expected) if facts.expected else "matching"
+    if facts.suggestions:
+        hint = " (did you mean " + " or ".join(f'"{s}"' for s in sorted(facts.suggestions)) + "?)"
+    else:
+        hint = "; add the page or fix the spelling"
+    return [(label, f"A reference names no {kind} page: {label}{hint}") for label in labels]
+
+
+def _written_twice(report: dict[str, Any]) -> set[tuple[str, str]]:
+    """(file, key) of each key the build reports written twice at the top of a file's
+    front matter (``duplicate-key``), where kg keeps every value."""
+    return {(d["path"], d["key"]) for d in report.get("diagnostics", ())
+            if d.get("code") == "duplicate-key" and d.get("path") and d.get("key")}
+
+
+def _written_lines(site: str | None, paths: set[str]) -> dict[str, dict[str, list[Field]]]:
+    """File -> front-matter key -> its fields (each value written, at its line), read
+    again from the files ``paths`` (relative to the folder ``site``) for the results
+    whose line the graph does not record (`title:` as a list, or with no value). A file
+    that is gone, outside the site, or cannot be read gives no lines."""
+    if not site or not paths:
+        return {}
+    root = Path(site)
+    out: dict[str, dict[str, list[Field]]] = {}
+    for rel in sorted(paths):
+        path = root / rel
+        try:
+            if not path.resolve().is_relative_to(root.resolve()) or not path.is_file():
+                continue
+        except (OSError, ValueError):
+            continue
+        fields: dict[str, list[Field]] = {}
+        for f in read_file(path, rel, post=in_posts(rel)).fields:  # problems: diagnostics, never raised
+            fields.setdefault(f.key, []).append(f)
+        out[rel] = fields
+    return out
+
+
+def _written_hint(constraint: str | None, key: str, written: list[Field]) -> str | None:
+    """What to write instead, for a key the file has but the graph holds no value or
+    several values of: `title:` with no value, `title: [a, b]`."""
+    if constraint == "sh:MinCountConstraintComponent" and all(f.value in (None, "", [], {}) for f in written):
+        return f"`{key}:` is there but has no value: write the value after `{key}:`"
+    if constraint == _MAX_COUNT and len(written) == 1 and isinstance(written[0].value, list):
+        return f"`{key}:` is a list: write one value, not a list"
+    return None
 
 
 def _int(text: str) -> int | None:
@@ -595,6 +805,8 @@ class LintReport:
 
     files: dict[str | None, list[Problem]]
     checked: int
+    #: why the SHACL check stopped before its end (a bug), else ``None``
+    error: str | None = None
 
     def count(self, severity: str) -> int:
         """How many problems of ``severity``."""
@@ -612,7 +824,9 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
 
     A SHACL finding that a build diagnostic already reports (with its line) is left
     out, as are findings about unresolved references (the build lists each one where
-    it is written). SHACL violations count as errors.
+    it is written) and "more than one value" for a key written twice (the build's
+    ``duplicate-key`` warning says which value Jekyll keeps). SHACL violations count as
+    errors.
 
     Two findings are worded for the file rather than for the graph: a file in a
     collection folder with no front matter (a static file for Jekyll, e.g. a
@@ -623,11 +837,13 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
     diags = graph.report.get("diagnostics", [])
     mapping = mapping_of(graph)
     labels = {kind.label for kind in mapping.kinds.values()}
-    results = [r for r in validate_graph(graph, shapes, mapping).results
+    shacl = validate_graph(graph, shapes, mapping)
+    results = [r for r in shacl.results
                if (infos or r.severity != "info") and not (r.shape and r.shape.endswith("UnresolvedShape"))]
     untitled = {r.source for r in results
                 if r.source and r.key in labels and r.constraint == "sh:MinCountConstraintComponent"}
     undated = {d.get("path") for d in diags if d.get("code") == "missing-date"} & untitled
+    twice = _written_twice(graph.report)
     files: dict[str | None, list[Problem]] = {}
     seen: set[tuple[str | None, str]] = set()
     for d in diags:
@@ -647,6 +863,8 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
             continue  # said with the missing date, above
         if any((r.source, code) in seen for code in _COVERED.get(r.path or "", ())):
             continue
+        if r.constraint == _MAX_COUNT and (r.source, r.key) in twice:
+            continue  # said by the duplicate-key warning, at its line
         shown = r.value is not None and r.value != r.focus and f"({r.value})" not in r.message
         value = f" (value: {r.value})" if shown else ""
         files.setdefault(r.source, []).append(Problem(
@@ -656,7 +874,7 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
         files[path] = [p for p in files.get(path, []) if p.severity == "error" and p.code != "shape"]
     ordered = {k: sorted(v, key=lambda p: (p.line or 0, p.severity, p.message))
                for k, v in sorted(files.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))}
-    return LintReport(ordered, graph.report.get("files", 0))
+    return LintReport(ordered, graph.report.get("files", 0), shacl.error)
 
 
 def _collection(path: str, mapping: Mapping) -> tuple[str, Kind | None] | None:
@@ -761,7 +979,10 @@ def validate_jsonld(documents: dict[str, dict[str, Any]]) -> ValidationResult:
             merged.addN((s, p, o, merged) for s, p, o in one)
         return merged
 
-    results = _run_shacl(_packaged(JSONLD_SHAPES_FILE), data)
+    try:
+        results = _run_shacl(_packaged(JSONLD_SHAPES_FILE), data)
+    except _Stopped as exc:
+        return _stopped_result(str(exc), started)
     out = [ShapeResult(focus=r["focus"] or "", path=r["path"], severity=r["severity"], message=r["message"],
                        value=r["value"], source=owner.get(r["focus"] or ""), shape=r["shape"],
                        constraint=r["constraint"]) for r in results]

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib.namespace import SH
 
 from kg.build import build_site
 from kg.errors import KgError
 from kg.store import KnowledgeGraph, memory_graph
 from kg.validate import (ShapeResult, ShapesError, ValidationResult, load_ontology, load_shapes,
-                         union_graph, validate_graph)
+                         union_graph, validate_graph, validate_jsonld)
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_SITE = HERE / "fixtures" / "site"
@@ -359,3 +360,80 @@ def test_jsonld_shapes_load_once_and_their_errors_are_kg_errors(tmp_path: Path,
     with pytest.raises(ShapesError, match="invalid SHACL") as info:
         validate_jsonld(jsonld_documents(2))
     assert str(shapes) in str(info.value)
+
+
+# -- a backslash in the site's text, and a failure inside pyshacl ----------------------------------
+
+# pyshacl fills a SPARQL constraint's `{?var}` placeholders with re.sub, which read a value as a
+# replacement template: each of these stopped the whole validation with re.error
+BACKSLASHED = ["AI\\ML", "Nobody\\u", "A\\1", "x\\g<0>", "trailing\\"]
+
+
+@pytest.mark.parametrize("text", BACKSLASHED)
+def test_backslash_in_a_reference_is_a_warning_not_a_crash(make_site, text: str) -> None:
+    quoted = text.replace("\\", "\\\\")  # a YAML double-quoted string: the backslash itself
+    root = make_site({"_events/2024-02-05-bs.md":
+                      f'---\ntitle: Backslash\ndate: 2024-02-05\ntopics: ["{quoted}"]\n---\nbody\n'})
+    result = validate_graph(build_site(root))
+    assert result.conforms and result.error is None
+    [found] = result.results
+    assert (found.severity, found.source, found.value) == ("warning", "_events/2024-02-05-bs.md", text)
+    assert found.message == f"A reference names no topic page: {text}; add the page or fix the spelling"
+
+
+def test_unresolved_reference_messages_are_worded_by_kg() -> None:
+    """The shape binds nothing from the site: pyshacl never sees the text written."""
+    shapes = load_shapes()
+    [select] = [str(q) for q in shapes.objects(None, SH.select)]
+    assert "?value" not in select and "?hint" not in select
+    assert not any("{?" in str(m) or "{$" in str(m) for m in shapes.objects(None, SH.message))
+
+
+OLD_UNRESOLVED_SHAPE = r'''
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix kg: <https://w3id.org/kg/ns#> .
+@prefix ex: <https://example.org/shapes#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:prefixes sh:declare [ sh:prefix "kg" ; sh:namespace "https://w3id.org/kg/ns#"^^xsd:anyURI ] ,
+    [ sh:prefix "rdfs" ; sh:namespace "http://www.w3.org/2000/01/rdf-schema#"^^xsd:anyURI ] .
+ex:Unresolved a sh:NodeShape ; sh:targetClass kg:Unresolved ; sh:severity sh:Warning ;
+    sh:sparql [ a sh:SPARQLConstraint ; sh:prefixes ex:prefixes ;
+        sh:message "{?kind} {$this} {?value}: {?value} {?unbound}" ;
+        sh:select """SELECT $this ?value ?kind WHERE { $this rdfs:label ?value ; kg:expectedKind ?kind }""" ] .
+'''
+
+
+def test_own_shapes_with_placeholders_take_values_as_written(make_site, tmp_path: Path) -> None:
+    """A shapes file given with --shapes may bind the text written: pyshacl puts it in as it is."""
+    from pyshacl.constraints.constraint_component import ConstraintComponent
+    before = ConstraintComponent.__dict__["_format_sparql_based_result_message"]
+    root = make_site({"_events/2024-02-05-bs.md":
+                      '---\ntitle: B\ndate: 2024-02-05\ntopics: ["AI\\\\ML {?kind}"]\n---\n'})
+    shapes = tmp_path / "old.ttl"
+    shapes.write_text(OLD_UNRESOLVED_SHAPE, encoding="utf-8")
+    [found] = validate_graph(build_site(root), shapes).results
+    focus = "https://site.example.org/id/unresolved/topic/ai-ml-kind"
+    assert found.focus == focus and found.value == "AI\\ML {?kind}"
+    # each placeholder filled once, from the bindings: a value holding one is left as it is
+    assert found.message == f"topic {focus} AI\\ML {{?kind}}: AI\\ML {{?kind}} {{?unbound}}"
+    # pyshacl's own method is back once kg's run is over
+    assert ConstraintComponent.__dict__["_format_sparql_based_result_message"] is before
+
+
+def test_a_failure_inside_pyshacl_is_one_violation_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyshacl
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("something inside pyshacl")
+    monkeypatch.setattr(pyshacl, "validate", broken)
+    result = validate_graph(hand_made())
+    assert not result.conforms
+    assert result.error == "the SHACL check stopped: RuntimeError: something inside pyshacl"
+    [only] = result.results
+    assert only.severity == "violation" and only.source is None
+    assert "RuntimeError: something inside pyshacl" in only.message and "bug" in (only.hint or "")
+    assert str(only).startswith("violation: the SHACL check stopped before its end (RuntimeError")
+    assert result.to_dict()["error"] == result.error and result.to_dict()["violations"] == 1
+    jsonld = validate_jsonld(jsonld_documents(1))
+    assert not jsonld.conforms and jsonld.error == result.error
+

@@ -239,3 +239,59 @@ def test_post_without_front_matter_is_not_called_a_static_file(make_site) -> Non
                       "_posts/2024-01-01-plain.md": "No front matter.\n"})
     problems = lint(build_site(root)).files.get("_posts/2024-01-01-plain.md", [])
     assert not any("move it out of" in (p.hint or "") for p in problems)
+
+
+# -- 5. `title:` written twice, as a list, or with no value: at the line of `title:` -------------
+
+def test_title_written_twice_is_the_duplicate_key_warning_alone(make_site) -> None:
+    """README: `duplicate-key` is a warning (Jekyll keeps the last value, kg keeps both), so
+    the second title kg keeps is no error of its own, and `kg validate` exits 0."""
+    root = make_site({"_events/2024-02-05-t.md": "---\ndate: 2024-02-05\ntitle: A\ntitle: B\n---\nbody\n"})
+    graph = build_site(root)
+    [twice] = validate_graph(graph).results
+    assert (twice.severity, twice.constraint, twice.key, twice.line) == (
+        "warning", "sh:MaxCountConstraintComponent", "title", 3)
+    assert validate_graph(graph).conforms
+    [problem] = lint(graph).files["_events/2024-02-05-t.md"]
+    assert (problem.severity, problem.code, problem.line) == ("warning", "duplicate-key", 4)
+    code, out = validate(root)
+    assert code == 0 and "more than one title" not in out
+    assert "  4: warning: key `title` is written twice (lines 3 and 4)" in out
+
+
+def test_title_written_as_a_list_is_an_error_on_its_line(make_site) -> None:
+    root = make_site({"_events/2024-02-05-t.md": "---\ndate: 2024-02-05\ntitle: [a, b]\n---\nbody\n"})
+    [result] = validate_graph(build_site(root)).results
+    assert (result.severity, result.key, result.line) == ("violation", "title", 3)
+    code, out = validate(root)
+    assert code == 1
+    assert "_events/2024-02-05-t.md\n  3: error: An event has more than one title: write one `title:` " \
+           "(or two files share this page's address). Hint: `title:` is a list: write one value, not a list" in out
+
+
+@pytest.mark.parametrize("written", ["title:", "title: null", 'title: ""', "title: []", "title: ~"])
+def test_title_without_a_value_is_reported_on_its_line(make_site, written: str) -> None:
+    root = make_site({"_events/2024-02-05-t.md": f"---\ndate: 2024-02-05\n{written}\n---\nbody\n"})
+    [result] = validate_graph(build_site(root)).results
+    assert (result.severity, result.constraint, result.key, result.line) == (
+        "violation", "sh:MinCountConstraintComponent", "title", 3)
+    code, out = validate(root)
+    assert code == 1
+    assert "_events/2024-02-05-t.md\n  3: error: An event needs a title: add `title:` to its front matter. " \
+           "Hint: `title:` is there but has no value: write the value after `title:`" in out
+
+
+def test_title_not_written_has_no_line_and_no_file_is_needed(make_site) -> None:
+    root = make_site({"_events/2024-02-05-t.md": "---\ndate: 2024-02-05\n---\nbody\n"})
+    graph = build_site(root)
+    (root / "_events/2024-02-05-t.md").unlink()  # the file is read again only for a key it has
+    [result] = validate_graph(graph).results
+    assert (result.key, result.line, result.hint) == ("title", None, None)
+
+
+def test_a_file_gone_since_the_build_gives_no_line(make_site) -> None:
+    root = make_site({"_events/2024-02-05-t.md": "---\ndate: 2024-02-05\ntitle:\n---\nbody\n"})
+    graph = build_site(root)
+    (root / "_events/2024-02-05-t.md").unlink()
+    [result] = validate_graph(graph).results
+    assert (result.key, result.line) == ("title", None)
