@@ -125,6 +125,8 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     """
     from .build import build_site
 
+    if not out.strip():  # (an empty $OUT in a script): never the current folder unasked
+        raise click.BadParameter("an empty folder name", param_hint="'--out'")
     graph = build_site(site, out, mapping=mapping, base_url=base_url, curation=curation,
                        progress=_progress_display())
     report = graph.report

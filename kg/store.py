@@ -282,9 +282,11 @@ def folder_lock(folder: str | Path) -> Iterator[Path]:
         StoreError: another process holds the folder, or it cannot be made or written.
     """
     folder = Path(folder)
+    lock = folder / LOCK_FILE
+    made = [p for p in (lock, lock.parent, folder, *folder.parents) if not p.exists()]  # a failed build's to undo
     try:
-        (folder / LOCK_FILE).parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     except OSError as exc:
         raise file_error(folder, exc) from exc
     try:
@@ -300,6 +302,13 @@ def folder_lock(folder: str | Path) -> Iterator[Path]:
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         yield folder
+    except BaseException:
+        # a build that stopped (a broken _config.yml) leaves no folder it made for nothing:
+        # the lock file and the folders made for it go if nothing else was put in them
+        for path in made:
+            with suppress(OSError):
+                path.unlink() if path == lock else path.rmdir()
+        raise
     finally:
         os.close(fd)
 

@@ -71,3 +71,22 @@ def test_progress_is_reported_by_stage(tiny_site: Path, tmp_path: Path) -> None:
 def test_no_progress_display_when_piped(tiny_site: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "g")])
     assert "\r" not in result.output and "[#" not in result.output
+
+
+def test_an_empty_out_is_a_usage_error_not_the_current_folder(tiny_site: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", str(tiny_site), "--out", ""])
+    assert result.exit_code == 2 and "Invalid value for '--out': an empty folder name" in result.stderr
+    assert not (tmp_path / "graph.nq").exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_build_that_cannot_start_leaves_no_folder_it_made(tiny_site: Path, tmp_path: Path) -> None:
+    """A broken _config.yml left OUT/cache/build.lock behind, in folders made for nothing."""
+    (tiny_site / "_config.yml").write_text("url: [x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(tmp_path / "new" / "graph")])
+    assert result.exit_code == 2 and "_config.yml" in result.stderr
+    assert not (tmp_path / "new").exists()
+    kept = tmp_path / "kept"
+    (kept / "mine").mkdir(parents=True)  # a folder that was there keeps what it had, and only that
+    assert CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(kept)]).exit_code == 2
+    assert sorted(p.name for p in kept.rglob("*")) == ["mine"]
