@@ -432,6 +432,9 @@ def check(query: Query, text: str, read_only: str = LOCAL_READ_ONLY) -> str:
     try:
         return screen(text, read_only)
     except Refused as exc:
+        if exc.status == 413 and len(query.text.encode("utf-8")) <= MAX_QUERY_BYTES:  # the values made it so
+            raise QueryError(f"query {query.name!r} refused: with its parameter values it is longer than "
+                             f"{MAX_QUERY_BYTES} bytes", hint="give shorter parameter values") from exc
         raise QueryError(f"query {query.name!r} refused: {exc.message}", path=query.path or None) from exc
 
 

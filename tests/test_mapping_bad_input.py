@@ -149,6 +149,12 @@ def test_kinds_written_as_a_list_is_one_error_at_its_line(tmp_path: Path) -> Non
     assert "`kinds:` must be a mapping of kind name -> settings, not a list" in str(err) and err.hint
 
 
+def test_a_prefix_used_with_no_prefixes_section_says_to_write_one(tmp_path: Path) -> None:
+    err = error_of(tmp_path, "kinds:\n  event:\n    collection: events\n    class: [schema:Event]\n")
+    assert err.line == 4 and "unknown prefix in `schema:Event`" in str(err)
+    assert err.hint == "declare it in a `prefixes:` section, e.g. `schema: https://schema.org/`"
+
+
 def test_a_mapping_that_is_not_utf8_is_one_error(tmp_path: Path) -> None:
     err = error_of(tmp_path, b"\xff\xfe" + SHIPPED.encode("utf-16-le"))
     assert err.line == 1 and "not UTF-8 text (byte 0xff, a UTF-16 byte order mark)" in str(err)

@@ -304,3 +304,9 @@ def test_an_address_written_another_way_finds_its_page_and_says_so(make_site, tm
     assert cli.exit_code == 0 and "(0 rows)" in cli.stdout
     assert cli.stderr == "Note: parameter 'event': nothing in the graph has the address " \
                          "https://site.example.org/events/nope\n"
+
+
+def test_a_parameter_too_long_is_said_of_the_value_not_the_query_file(tiny_graph) -> None:
+    result = invoke("query", "person-timeline", "--graph", str(tiny_graph.path), "-p", "person_name=" + "a" * 100_001)
+    one_error_line(result, "Error: query 'person-timeline' refused: with its parameter values it is longer than "
+                           "100000 bytes. Hint: give shorter parameter values")
