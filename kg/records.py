@@ -251,7 +251,7 @@ def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
     """What records depend on besides their own file: kg's version and the code that
     makes records (and the classes they hold), the mapping, the site's settings."""
     parts = [kg_version(), *code_stamps("records.py", "words.py", "frontmatter.py", "markdown.py", "speakers.py",
-                                        "site.py", "lazy.py", "resolve.py"),
+                                        "site.py", "rubytime.py", "lazy.py", "resolve.py"),
              repr(mapping), repr(site.config),
              site.base_url, site.baseurl, extra]
     return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

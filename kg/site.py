@@ -41,9 +41,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 from urllib.parse import quote, urlsplit
 
 import yaml
+from pyoxigraph import NamedNode
 
 from .errors import Diagnostic, SiteError, closest
+from .frontmatter import MAX_NODES, _count_nodes, _syntax_error  # (front matter's guards and YAML messages)
 from .frontmatter import MONTHS, YMD, date_problem, ruby_date
+from .rubytime import local_offsets, time_problem
 
 if TYPE_CHECKING:  # (frontmatter does not import this module: no cycle)
     from .frontmatter import SourceFile
@@ -761,20 +764,63 @@ def _plain_text(source: SourceFile | None, key: str, value: str) -> str | None:
     return f.text if f is not None else value
 
 
-_WRITTEN_DAY = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:$|[Tt \t])")
-
-
 def _unreadable_date(value: Any) -> str | None:
-    """What to do about a ``date:`` Jekyll stops the build on (Ruby's ``Time.parse``
-    cannot read it: "Invalid date"), or ``None`` when it reads it or kg cannot tell: no
-    value, ``true`` or ``false``, a day written year-month-day that cannot be
-    (``2024-13-01``, ``2024-02-32``; ``2024-02-30`` is read as 1 March)."""
-    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
-        return "write the date, `date: YYYY-MM-DD`, or delete the `date:` line"
-    m = _WRITTEN_DAY.match(value) if isinstance(value, str) else None
-    if m is None or (1 <= int(m[2]) <= 12 and 1 <= int(m[3]) <= 31):
+    """What to do about a ``date:`` Jekyll stops the build on ("Invalid date"), or
+    ``None`` when Jekyll reads it (or kg cannot tell, see below).
+
+    Jekyll 4.3.1 reads ``date:`` as text, whatever its YAML type (``Document#merge_date!``:
+    ``Utils.parse_date(value.to_s)``; ``2024`` is "2024", no value is ""), with Ruby's
+    ``Time.parse``, and stops on the ``ArgumentError`` it raises: when ``Date._parse``
+    finds nothing of a date or a time in the text (``TBC``, ``tomorrow``, ``true``, ``""``),
+    or finds a field ``Time`` refuses (``2024`` is month 20, day 24; ``2024-13-01``;
+    ``25:99``; an offset of a day or more, ``+25:00``; day 366 of a year with 365), or the
+    text is longer than 128 bytes. It reads the rest, as loosely as it reads them
+    (``March 2024`` is 1 March, ``Jan`` 1 January of the year of the build, ``2024-02-30``
+    1 March): :func:`time_problem` is that reading, checked against Ruby 3.1's.
+
+    kg cannot tell when a time out of range (``24:30 BST``) is given in a zone named by
+    letters Ruby does not know itself: Ruby reads it in the zone's offset if the zone is
+    the site's (``timezone:``), which may bring the time back in range."""
+    if isinstance(value, (dt.date, dt.datetime)):  # (a YAML date or timestamp is always a day)
         return None
-    return date_problem(value) or "write the date as YYYY-MM-DD"
+    text = _ruby_text(value)
+    now = dt.datetime.now()
+    at = (now.year, now.month, now.day, now.hour, now.minute, now.second)
+    problem = time_problem(text, at)
+    if problem is None:
+        return None
+    what, detail = problem
+    if what in ("mon", "mday", "hour", "min", "sec") and any(
+            time_problem(text, at, local) is None for local in local_offsets(text, now.year)):
+        return None
+    if what == "nothing":
+        if value is None or isinstance(value, bool) or not text.strip():
+            return "write the date, `date: YYYY-MM-DD`, or delete the `date:` line"
+        return ("Jekyll finds no day in it: write the day, `date: YYYY-MM-DD` (with a time, "
+                "`YYYY-MM-DD HH:MM`), or delete the `date:` line until the day is known")
+    part = re.fullmatch(r"\s*(?:[^\W\d_]+\s+)?([0-9]{4})(?:-([0-9]{1,2}))?\s*", text)
+    if part is not None and (part[2] is None or 1 <= int(part[2]) <= 12):
+        month = f"{int(part[2]):02}" if part[2] else "MM"
+        return f"a date needs its day as well: write `date: {part[1]}-{month}-DD`, DD being the day of the month"
+    if (said := date_problem(text)) is not None:
+        return said
+    if what == "offset":
+        return (f"the time zone offset {detail} is a day or more: write one from -23:59 to +23:59, "
+                "`date: YYYY-MM-DD HH:MM:SS +01:00`")
+    if what in ("min", "sec") and 0 <= detail <= (59 if what == "min" else 60):  # (so the hour is 24)
+        return ("Jekyll reads the hour 24 in it, with minutes or seconds past it, which cannot be (hours run from "
+                "00 to 23; 24:00 is the next midnight): correct the time, `date: YYYY-MM-DD HH:MM`")
+    if what in ("hour", "min", "sec"):
+        name = {"hour": "hour", "min": "minute", "sec": "second"}[what]
+        return (f"Jekyll reads the {name}{'' if detail is None else f' {detail}'} in it, which cannot be ({name}s "
+                f"run from 00 to {23 if what == 'hour' else 59}): correct the time, `date: YYYY-MM-DD HH:MM`")
+    if what in ("mon", "mday"):
+        return (f"Jekyll reads {'month' if what == 'mon' else 'day'} {detail} in it, which cannot be: write the "
+                "date as `date: YYYY-MM-DD`")
+    if what == "yday":
+        return f"Jekyll reads day {detail} of a year in it, which cannot be: write the date as `date: YYYY-MM-DD`"
+    return (f"Jekyll reads at most 128 bytes of a date, and this one has {detail}: write just the date, "
+            "`date: YYYY-MM-DD`")
 
 
 def _known(name: str) -> str | None:
@@ -1094,8 +1140,9 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     on or that kg reads otherwise are reported in ``Site.diagnostics`` with their line.
 
     Raises:
-        SiteError: the folder does not exist, ``_config.yml`` is not valid YAML, or no
-            base URL can be found.
+        SiteError: the folder does not exist, ``_config.yml`` is not valid YAML (or nests
+            or expands past what a settings file holds), no base URL can be found, or the
+            base URL and ``baseurl:`` cannot start an IRI.
     """
     root = Path(root)
     if not root.is_dir():
@@ -1104,83 +1151,340 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     config: dict[str, Any] = {}
     lines: dict[tuple, int] = {}
     if config_path.is_file():
-        try:
-            raw = config_path.read_bytes()
-        except OSError as exc:
-            raise SiteError(f"cannot read _config.yml: {exc.strerror or exc}", path=config_path,
-                            hint="make it readable to whoever runs kg") from exc
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:  # (Jekyll stops on it too)
-            raise SiteError(f"_config.yml is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=config_path,
-                            line=raw[:exc.start].count(b"\n") + 1, hint="save _config.yml as UTF-8") from exc
-        try:
-            config = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise SiteError(f"_config.yml is not valid YAML: {getattr(exc, 'problem', exc)}",
-                            path=config_path, line=mark.line + 1 if mark else None) from exc
-        if not isinstance(config, dict):
-            raise SiteError("_config.yml must be a mapping of settings", path=config_path)
-        lines = _config_lines(text)
+        config, lines = _read_config(config_path)
     url = config.get("url")
     if not base_url and url is not None and not isinstance(url, str):
-        raise SiteError(f"`url:` must be the site's address as text, got {url!r}", path=config_path,
-                        hint="e.g. url: https://example.org")
+        raise SiteError(f"`url:` must be the site's address as text, got {_short(url)!r}", path=config_path,
+                        line=lines.get(("url",)), hint="e.g. url: https://example.org")
     base, source = (base_url, "--base-url") if base_url else ((url or "").strip(), "`url:`")
     where: Path | None = None if base_url else config_path
+    line = None if base_url else lines.get(("url",))
     if not base and (root / "CNAME").is_file():
-        cname = (root / "CNAME").read_text(encoding="utf-8").strip().splitlines()
-        base, source, where = (f"https://{cname[0].strip()}" if cname else ""), "CNAME", root / "CNAME"
+        cname = _read_cname(root / "CNAME")
+        base, source, where, line = (f"https://{cname}" if cname else ""), "CNAME", root / "CNAME", 1
     if not base:
         raise SiteError("the site has no base URL", path=config_path,
                         hint="set `url:` in _config.yml, add a CNAME file, or pass --base-url")
     given = base
     if base.startswith("//"):  # protocol-relative, as some sites write `url:`
         base = "https:" + base
-    elif "://" not in base:
+    elif "://" not in base and not _OTHER_SCHEME.match(base):  # (`mailto:x` is no host to put https:// before)
         base = "https://" + base
-    _check_base(base, f"{source}, {given!r}" if given != base else source, where)
-    baseurl = str(config.get("baseurl") or "").strip().rstrip("/")
-    if baseurl and not baseurl.startswith("/"):
-        baseurl = "/" + baseurl
-    if _NOT_IN_IRI.search(baseurl) or "#" in baseurl or "?" in baseurl:
-        raise SiteError(f"`baseurl:` {baseurl!r} is not a URL path: every page IRI starts with it",
-                        path=config_path, hint="a path such as /blog, without spaces, '#' or '?'")
-    site = Site(root=root, base_url=base.rstrip("/"), baseurl=baseurl,
+    _check_base(base, f"{source}, {given!r}" if given != base else source, where, line)
+    base = base.rstrip("/")
+    baseurl, notes = _read_baseurl(config, base, config_path, lines.get(("baseurl",)))
+    site = Site(root=root, base_url=base, baseurl=baseurl,
                 collections=_collections(root, config), config=config, config_lines=lines)
+    note = _config_note(site)
+    for args in notes:
+        note(*args)
     _read_settings(site)
     return site
 
 
+#: A base URL of another scheme than http(s), without `//` (`mailto:x`, `urn:x`): not
+#: a host and a port (`localhost:4000`), as a name without dots before a `:` and no digits after it
+_OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+-]*:(?!\d*(?:/|$))")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value of ``_config.yml`` as a message quotes it (as written in YAML), cut short when long."""
+    text = _yaml_text(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _read_cname(path: Path) -> str:
+    """The host written on the first line of a ``CNAME`` file (empty when it has none)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise SiteError(f"cannot read CNAME: {exc.strerror or exc}", path=path,
+                        hint="make it readable to whoever runs kg, or set `url:` in _config.yml") from exc
+    except UnicodeDecodeError as exc:
+        raise SiteError(f"CNAME is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})", path=path,
+                        line=exc.object[:exc.start].count(b"\n") + 1,
+                        hint="write the site's host name alone in it, e.g. www.example.org") from exc
+    lines = text.strip().splitlines()
+    return lines[0].strip() if lines else ""
+
+
 _NOT_IN_IRI = re.compile(r"[\s<>\"{}|\\^`]")  # characters no IRI holds (RFC 3987)
+_PROBE = "/x"  # a page path: the base URL and baseurl must start an IRI with it after them
+_WHOLE_ADDRESS = re.compile(r"/*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//")  # `https://…` or `//…` (a slash put before)
 
 
-def _check_base(base: str, source: str, where: Path | None) -> None:
+def _check_base(base: str, source: str, where: Path | None, line: int | None = None) -> None:
     """Every IRI kg mints starts with the base URL: it must be scheme and host (and
-    perhaps a path), nothing an IRI cannot hold."""
+    perhaps a path), nothing an IRI cannot hold (the error is at ``line`` of ``where``)."""
     try:
         parts = urlsplit(base)
     except ValueError:  # e.g. an invalid [IPv6] host
         parts = urlsplit("")
-    problem = None
+    problem, hint = None, "give scheme and host, e.g. https://example.org"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         problem = "is not an http(s) address with a host"
     elif parts.query or parts.fragment or "#" in base or "?" in base:
         problem = "has a query or a fragment ('?', '#')"
     elif _NOT_IN_IRI.search(base):
         problem = "holds spaces or characters an IRI cannot hold"
+    else:
+        try:
+            parts.port  # noqa: B018 (reading it checks it)
+        except ValueError:
+            problem = f"has a port that is not a number from 0 to 65535 ({parts.netloc.rpartition(':')[2]!r})"
+            hint = "give scheme and host, e.g. https://example.org, and after a `:` only a port, e.g. :8080"
+        else:
+            trouble = _iri_trouble(base.rstrip("/") + _PROBE)
+            if trouble:
+                problem, hint = trouble
     if problem:
-        raise SiteError(f"the base URL {base!r} (from {source}) {problem}", path=where,
-                        hint="give scheme and host, e.g. https://example.org")
+        raise SiteError(f"the base URL {base!r} (from {source}) {problem}", path=where, line=line, hint=hint)
 
 
-def _config_lines(text: str) -> dict[tuple, int]:
-    """The line of every setting in ``_config.yml``, by its keys (and list indexes)."""
+def _iri_trouble(iri: str) -> tuple[str, str] | None:
+    """Why ``iri`` cannot name a node in the graph (pyoxigraph refuses it) and what to do,
+    or ``None``: a ``[`` or ``]`` past the host, a ``%`` that starts no escape."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        NamedNode(iri)
+        return None
+    except ValueError as exc:
+        reason = str(exc)
+    after_host = iri.partition("://")[2].partition("/")[2]
+    if "[" in after_host or "]" in after_host:
+        return ("holds `[` or `]`, which an IRI holds only around an IPv6 host",
+                "write them as %5B and %5D, or leave them out")
+    if _STRAY_PERCENT.search(iri):
+        return ("holds a `%` that starts no escape (an escape is `%` and two hex digits, as in %20)",
+                "write a `%` itself as %25")
+    return f"cannot start an IRI ({reason})", "give scheme and host, e.g. https://example.org, and a path"
+
+
+def _read_baseurl(config: dict[str, Any], base: str, config_path: Path,
+                  line: int | None) -> tuple[str, list[tuple]]:
+    """``baseurl:`` as kg puts it before every page path (``/blog``, empty for none), as
+    Jekyll's ``relative_url`` reads it (Ruby's ``to_s``, with a ``/`` before it), and the
+    notes (arguments of :func:`_config_note`'s function) on what Jekyll reads but was
+    hardly meant: a ``baseurl:`` that is not text, or is a whole address.
+
+    Raises:
+        SiteError: ``baseurl:`` is a list or a mapping, or no IRI can start with it.
+    """
+    value = config.get("baseurl")
+    notes: list[tuple] = []
+    if value is not None and not isinstance(value, (str, bool, int, float, dt.date)):
+        kind = {list: "a list", dict: "a mapping"}.get(type(value), f"not text ({type(value).__name__})")
+        raise SiteError(f"`baseurl:` must be a path as text, not {kind} (`{_short(value)}`): every page IRI "
+                        "starts with it", path=config_path, line=line,
+                        hint='e.g. baseurl: /blog, or baseurl: "" for a site at the root of its host')
+    text = _ruby_text(value).strip()
+    if value is not None and not isinstance(value, str):
+        notes.append(("bad-setting", "warning", f"`baseurl: {text}` is not text: Jekyll reads it as the path "
+                      f"/{text}, and so does kg", ("baseurl",),
+                      f'if /{text} is the path meant, put it in quotes (`baseurl: "/{text}"`); for a site at '
+                      'the root of its host write `baseurl: ""`', text))
+    if _WHOLE_ADDRESS.match(text):
+        notes.append(("bad-setting", "warning", f"`baseurl:` is a whole address ({text!r}), but Jekyll puts "
+                      f"`baseurl:` after `url:`, making page addresses such as "
+                      f"{base}/{text.lstrip('/')}/about; kg's IRIs follow Jekyll's", ("baseurl",),
+                      "put the address in `url:` and only the path after its host in `baseurl:` "
+                      '(`baseurl: ""` for none)', text))
+    baseurl = text.rstrip("/")
+    if baseurl and not baseurl.startswith("/"):
+        baseurl = "/" + baseurl
+    if _NOT_IN_IRI.search(baseurl) or "#" in baseurl or "?" in baseurl:
+        raise SiteError(f"`baseurl:` {baseurl!r} is not a URL path: every page IRI starts with it",
+                        path=config_path, line=line, hint="a path such as /blog, without spaces, '#' or '?'")
+    trouble = _iri_trouble(base + baseurl + _PROBE)
+    if trouble:
+        raise SiteError(f"`baseurl:` {baseurl!r} {trouble[0]}: every page IRI starts with it",
+                        path=config_path, line=line, hint=trouble[1])
+    return baseurl, notes
+
+
+#: How deep lists and mappings may nest in ``_config.yml`` (Jekyll's own settings nest
+#: three or four levels): far below what Python can construct, compare and dump.
+_CONFIG_DEPTH = 100
+#: PyYAML's safe loader, with libyaml's parser when it is installed (what front matter uses)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ConfigLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader (YAML 1.1, as ``_config.yml`` has always been read), save that
+    a date that is no date (``2024-02-30``) stays the text written, as Jekyll's YAML reader
+    keeps it, and a value that does not fit its tag (``!!int abc``) is a YAML error at its
+    line, not a Python exception."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # (a month 13, a 30 February)
+            return node.value
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{_short(node.value) if isinstance(node, yaml.ScalarNode) else 'a ' + node.id!r} "
+                f"is not what its tag `{tag}` says it is",
+                node.start_mark) from exc
+
+
+_ConfigLoader.add_constructor("tag:yaml.org,2002:timestamp", _ConfigLoader.construct_yaml_timestamp)
+
+
+def _read_config(path: Path) -> tuple[dict[str, Any], dict[tuple, int]]:
+    """The settings of ``_config.yml`` and the line of each (see :func:`_config_lines`),
+    read with the guards front matter has: nesting past :data:`_CONFIG_DEPTH` (found
+    before the parser recurses into it), more than :data:`MAX_NODES` values counting what
+    each alias repeats (an alias bomb), or an alias inside the value it names is an error
+    at its line, as is YAML that is not valid, in the plain words front matter's has."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SiteError(f"cannot read _config.yml: {exc.strerror or exc}", path=path,
+                        hint="make it readable to whoever runs kg") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # (Jekyll stops on it too)
+        raise SiteError(f"_config.yml is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=path,
+                        line=raw[:exc.start].count(b"\n") + 1, hint="save _config.yml as UTF-8") from exc
+    loader = None
+    try:
+        deep = _nested_too_deep(text)
+        if deep is not None:
+            raise SiteError(f"_config.yml nests lists or mappings more than {_CONFIG_DEPTH} deep", path=path,
+                            line=deep, hint="write the setting with less nesting")
+        loader = _ConfigLoader(text)
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        _check_expansion(node, path)
+        lines = _config_lines(node)  # (before construction, which flattens `<<:` merges in place)
+        config = loader.construct_document(node) or {}
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)  # (libyaml's: a number)
+        raise SiteError(f"_config.yml holds a character YAML does not allow (U+{code:04X}, {exc.reason})",
+                        path=path, line=text.count("\n", 0, max(exc.position, 0)) + 1,
+                        hint="delete the invisible character on that line") from exc
+    except yaml.YAMLError as exc:
+        line, message, hint = _yaml_error(exc, text)
+        raise SiteError(message, path=path, line=line, hint=hint) from exc
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if not isinstance(config, dict):
+        raise SiteError("_config.yml must be a mapping of settings", path=path, line=node.start_mark.line + 1,
+                        hint="write each setting as `key: value` on a line of its own")
+    return config, lines
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int | None, str, str]:
+    """The line, message and hint for a ``_config.yml`` that is not valid YAML: front
+    matter's (:func:`kg.frontmatter._syntax_error`), said of ``_config.yml``, save for two
+    mistakes it does not name: a quote left open that runs on to the next quote, lines
+    below, where YAML then finds more text; an escape that names no character (``"\\ud800"``)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = str(getattr(exc, "problem", None) or exc)
+    quote = _runaway_quote(text, mark) if mark is not None else None
+    if quote is not None:
+        q, opened, closed = quote
+        return (opened, f"_config.yml is not valid YAML: the quote ({q}) opened on line {opened} runs on to line "
+                f"{closed}, where it is closed by the next {q} and YAML finds more text after it "
+                f"(the YAML reader says: {problem})", f"close the quote on line {opened} at the end of its value; "
+                "inside \"…\" write a \" as \\\", inside '…' write a ' as ''")
+    if problem.startswith("found invalid Unicode character escape code"):
+        return (mark.line + 1 if mark is not None else None,
+                f"_config.yml is not valid YAML: an escape inside double quotes (`\\u…`) names no character "
+                f"(the YAML reader says: {problem})",
+                "write the character itself, or put the value in single quotes to keep the backslash")
+    line, message, hint = _syntax_error(exc, text, 1)
+    return line, _in_config(message), _in_config(hint)
+
+
+def _runaway_quote(text: str, mark: Any) -> tuple[str, int, int] | None:
+    """A quoted value that starts on one line and ends on a later one, where the YAML
+    reader found the error (at ``mark``) right after it: its quote, first and last line."""
+    scanner = _ConfigLoader(text)
+    try:
+        while scanner.check_token():
+            token = scanner.get_token()
+            end = token.end_mark
+            if end.index > mark.index:
+                return None
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') \
+                    and token.start_mark.line < end.line == mark.line and not text[end.index:mark.index].strip():
+                return token.style, token.start_mark.line + 1, end.line + 1
     except yaml.YAMLError:
-        return {}
+        return None
+    finally:
+        scanner.dispose()
+    return None
+
+
+def _in_config(text: str) -> str:
+    """A message on front matter's YAML (:func:`kg.frontmatter._syntax_error`) said of ``_config.yml``."""
+    return text.replace("the front matter's", "_config.yml's").replace("front matter", "_config.yml")
+
+
+def _nested_too_deep(text: str) -> int | None:
+    """The line where lists and mappings in the YAML ``text`` first nest more than
+    :data:`_CONFIG_DEPTH` deep, or ``None``: read as events, which does not recurse
+    (libyaml's composer does, in C, and a file of some 25,000 `[` kills the process)."""
+    parser = _ConfigLoader(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _CONFIG_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return None
+    finally:
+        parser.dispose()
+
+
+def _check_expansion(node: yaml.Node, path: Path) -> None:
+    """Refuse a ``_config.yml`` whose aliases make it nest past :data:`_CONFIG_DEPTH`,
+    refer to a value they are part of, or expand to more than :data:`MAX_NODES` values
+    (an alias bomb: nine aliases of nine aliases of … make a billion values of a few lines)."""
+    depth: dict[int, int] = {}  # node id -> how deep it nests, each node worked out once
+    open_: set[int] = set()  # the nodes being worked out (an alias to one of them is a loop)
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        n, done = stack.pop()
+        kids = [c for pair in n.value for c in pair] if isinstance(n, yaml.MappingNode) \
+            else n.value if isinstance(n, yaml.SequenceNode) else []
+        if done:
+            open_.discard(id(n))
+            depth[id(n)] = d = 0 if isinstance(n, yaml.ScalarNode) else 1 + max((depth[id(k)] for k in kids), default=0)
+            if d > _CONFIG_DEPTH:
+                raise SiteError(f"_config.yml nests lists or mappings more than {_CONFIG_DEPTH} deep, counting "
+                                "the values its aliases (`*name`) repeat", path=path,
+                                line=n.start_mark.line + 1, hint="write the setting with fewer aliases")
+        elif id(n) not in depth:
+            if id(n) in open_:
+                raise SiteError("an alias in _config.yml refers to a value it is part of", path=path,
+                                line=n.start_mark.line + 1, hint="write the value out instead of the alias")
+            open_.add(id(n))
+            stack.append((n, True))
+            stack.extend((k, False) for k in kids)
+    pairs = node.value if isinstance(node, yaml.MappingNode) else [(node, node)]
+    total = 0
+    for key, value in pairs:
+        total += _count_nodes(value, MAX_NODES - total)
+        if total > MAX_NODES:
+            raise SiteError(f"_config.yml expands to more than {MAX_NODES} values (alias bomb?), counting "
+                            "each alias (`*name`) as the value it repeats", path=path,
+                            line=key.start_mark.line + 1, hint="write the settings with fewer aliases")
+
+
+def _config_lines(node: yaml.Node) -> dict[tuple, int]:
+    """The line of every setting in ``_config.yml`` (composed as ``node``), by its keys (and list indexes)."""
     lines: dict[tuple, int] = {}
     stack: list[tuple[tuple, Any]] = [((), node)]
     seen: set[int] = set()  # (an alias is walked once: no blow-up from nested aliases)

@@ -445,10 +445,12 @@ def test_non_string_title_and_keys_keep_their_text(tmp_path: Path) -> None:
     ("2025-01-15", {"2025-01-15"}, [], []),
     ("2025-01-15 10:30:00 +01:00", {"2025-01-15"}, [("date", 3, {lit("2025-01-15T10:30:00+01:00", XSD + "dateTime")})], []),
     ("2025-01-15 10:30:00", {"2025-01-15"}, [("date", 3, {lit("2025-01-15T10:30:00", XSD + "dateTime")})], []),
-    ("soon", set(), [("date", 3, {lit("soon")})], [("bad-date", "warning", 3)]),
+    # (a date Jekyll reads, as 1 March, but kg does not: kept as text; `soon`, which stops
+    # Jekyll, is an invalid-date error: see test_site_jekyll_fidelity.py)
+    ("March 2025", set(), [("date", 3, {lit("March 2025")})], [("bad-date", "warning", 3)]),
     ("2025-02-30", set(), [("date", 3, {lit("2025-02-30")})], [("bad-date", "warning", 3)]),
     ("'2025-01-15'", {"2025-01-15"}, [], []),
-], ids=["date", "datetime-zoned", "datetime-naive", "soon", "feb-30", "quoted-date"])
+], ids=["date", "datetime-zoned", "datetime-naive", "month-year", "feb-30", "quoted-date"])
 def test_event_date_values(tmp_path: Path, written: str, dates: set, kept: list, codes: list) -> None:
     path = "_events/2025-01-15-dated.md"
     root = write_site(tmp_path / "site", {path: f"---\ntitle: Dated\ndate: {written}\n---\n"})

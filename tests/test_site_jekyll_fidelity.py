@@ -998,6 +998,136 @@ def test_the_dates_kg_says_jekyll_stops_on_are_those_it_stops_on(tmp_path: Path,
     assert any(d[0] == "invalid-date" for d in url_of(load_site(root), "_events/a.md")[1]) is stops
 
 
+# `date:` as written in the front matter, whether Jekyll 4.3.1 stops the build on it (read
+# with Jekyll itself, in a site whose `timezone:` is Europe/London), and what kg's hint says.
+# Jekyll reads the value as text (a YAML number too) with Ruby's Time.parse.
+DATES = [
+    ("TBC", True, "Jekyll finds no day in it"),
+    ("tomorrow", True, "Jekyll finds no day in it"),
+    ("Monday", True, "Jekyll finds no day in it"),  # (a day of the week is no date to Time.parse)
+    ("''", True, "write the date, `date: YYYY-MM-DD`, or delete the `date:` line"),
+    ("2024", True, "`date: 2024-MM-DD`"),  # (a YAML number: Ruby reads "2024" as month 20, day 24)
+    ("0x7E8", True, "`date: 2024-MM-DD`"),  # (2024 too)
+    ("2024-03", True, "`date: 2024-03-DD`"),
+    ("Spring 2024", True, "`date: 2024-MM-DD`"),
+    ("2024-W05", True, "Jekyll finds no day in it"),
+    ("2024-13-01", True, "there is no month 13"),
+    ("2024-01-18 25:99", True, "the hour 25 in it"),
+    ("2024-01-18 24:30", True, "the hour 24 in it, with minutes"),  # (24:00 is the next midnight)
+    ("2024-01-18 10:61", True, "the minute 61 in it"),
+    ("2024-01-18T10:00:00+25:00", True, "the time zone offset +25:00 is a day or more"),
+    ("2024-01-18 10:00 +2400", True, "the time zone offset +2400 is a day or more"),
+    ("'2023-366'", True, "day 366 of a year"),  # (2023 has 365)
+    ("'2024-01-05 " + "x" * 120 + "'", True, "at most 128 bytes"),
+    ("March 2024", False, None),  # (1 March)
+    ("14/02/2024", False, None),
+    ("2024-02-30", False, None),  # (1 March)
+    ("2024-01-18 10:00:60", False, None),  # (10:01)
+    ("2024-01-18 24:00", False, None),
+    ("2024-1-5", False, None),
+    ("5 Jan 2024", False, None),
+    ("March 5, 2024", False, None),
+    ("2024/01/05", False, None),
+    ("20240105", False, None),  # (a YAML number, "20240105")
+    ("1231", False, None),  # (a YAML number: 31 December of the year of the build)
+    ("Jan", False, None),  # (1 January of the year of the build)
+    ("'2024-366'", False, None),  # (31 December)
+    ("2024-02-14 10:00 BST", False, None),
+    ("2024-02-14 10:00 CEST", False, None),
+    ("'10:00'", False, None),  # (today at 10)
+    # an hour past 23 in a zone Ruby knows only as the site's: with `timezone: Europe/London`
+    # it is 2024-01-19 00:00 (it stops a site in UTC); kg cannot tell which, and says nothing
+    ("2024-01-18 25:00 BST", False, None),
+    # Jekyll's YAML (1.1) reads 10:00 as the number 36000 (day 0 of the year 2036), kg's
+    # (1.2) as text, so kg cannot see it
+    pytest.param("10:00", True, "", marks=pytest.mark.xfail(strict=True, reason="YAML 1.1 sexagesimal")),
+]
+
+
+@pytest.mark.parametrize("value, stops, hint", DATES)
+def test_a_date_is_an_error_exactly_when_jekyll_stops_on_it(make_site, value: str, stops: bool,
+                                                             hint: str | None) -> None:
+    root = make_site({"_events/a.md": page(f"title: T\ndate: {value}")})
+    site = load_site(root)
+    path = root / "_events/a.md"
+    src = read_file(path, site.relpath(path))
+    url = site.page_url(site.collections["events"], path, src.data, src)
+    said = [d for d in src.diagnostics if d.code == "invalid-date"]
+    assert bool(said) is stops, [(d.message, d.hint) for d in said]
+    assert (url is None) is stops
+    if stops:
+        assert (said[0].severity, said[0].line) == ("error", 3)
+        assert hint in said[0].hint, said[0].hint
+
+
+BULK_RB = r'''
+require "jekyll"
+Jekyll.logger.log_level = :error
+ARGV.each do |root|
+  conf = Jekyll.configuration("source" => root, "destination" => File.join(root, "_site"), "quiet" => true)
+  site = Jekyll::Site.new(conf)
+  site.reset
+  begin
+    site.read
+    puts "reads"
+  rescue Jekyll::Errors::InvalidDateError
+    puts "stops"
+  end
+end
+'''
+
+
+def test_the_dates_of_the_table_are_those_jekyll_stops_on(tmp_path: Path) -> None:
+    """Every row of DATES against the Jekyll installed here, in one Ruby (skipped without)."""
+    if shutil.which("jekyll") is None or shutil.which("ruby") is None:
+        pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
+    rows = [row.values if hasattr(row, "values") else row for row in DATES]
+    roots = []
+    for i, (value, _, _) in enumerate(rows):
+        roots.append(str(write(tmp_path / f"s{i}", {
+            "_config.yml": f"url: {URL}\ntimezone: Europe/London\ncollections:\n  events:\n    output: true\n",
+            "_events/a.md": page(f"title: T\ndate: {value}")})))
+    proc = subprocess.run(["ruby", "-e", BULK_RB, *roots], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    said = proc.stdout.split()
+    assert [(value, "stops" if stops else "reads") for value, stops, _ in rows] == list(zip(
+        [value for value, _, _ in rows], said))
+
+
+def _fuzzed_dates(count: int) -> list[str]:
+    """Text made of pieces of dates, times, zones and words, as Ruby's parsers read them."""
+    import random
+    pieces = ["2024", "1999", "69", "7", "09", "12", "13", "24", "25", "31", "32", "00", "60", "61", "99",
+              "365", "366", "367", "20240105", "240105", "2401051030", "20240105T1030", "1231", "12345", "1234567",
+              "12:30", "23:59:60", "24:00", "10:00:00.123", ",5", "Jan", "March", "Sept.", "Thursday", "Wed",
+              "-", "--", "/", ".", ":", " ", " ", ",", "T", "Z", "+", "'", "[", "]", "_", "am", " pm", "p.m.",
+              "h", "m", "s", "1st", "3rd", "th", "BC", "b.c.", "ce", "W05", "-w-3", "--0214", "H31.01.05",
+              "[+09:00]", "[-5:EST]", "+05:30", "+0530", "-08", "+25:00", "+2400", "+123", "GMT+1", "utc-5",
+              "UTC", "EST", "BST", "CEST", "XYZ", "Eastern Standard Time", "EST dst", "K", "TBC", "Spring",
+              "tomorrow", "Marketing", "é", "日", "٣", "²"]
+    rng = random.Random(2024)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 9))) for _ in range(count)]
+
+
+def test_kgs_reading_of_time_parse_is_rubys(tmp_path: Path) -> None:
+    """kg.site's Time.parse (over its Date._parse) takes and refuses the same text as
+    Ruby's, over thousands of texts made of pieces of dates (skipped without Ruby)."""
+    from kg.rubytime import time_problem
+    if shutil.which("ruby") is None:
+        pytest.skip("ruby is not installed")
+    texts = _fuzzed_dates(4000) + ["x" * 128, "2024-01-05" + " " * 119]
+    script = ('require "time"; require "json"; STDIN.each_line { |l| '
+              'puts((Time.parse(JSON.parse(l)) rescue "stops") == "stops" ? "stops" : "reads") }')
+    proc = subprocess.run(["ruby", "-e", script], input="\n".join(json.dumps(t) for t in texts) + "\n",
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "TZ": "UTC"})
+    assert proc.returncode == 0, proc.stderr
+    now = dt.datetime.now(dt.timezone.utc)
+    at = (now.year, now.month, now.day, now.hour, now.minute, now.second)
+    kg_says = ["stops" if time_problem(t, at) is not None else "reads" for t in texts]
+    differ = [(t, r, k) for t, r, k in zip(texts, proc.stdout.split(), kg_says) if r != k]
+    assert differ == [] and len(kg_says) == len(proc.stdout.split())
+
+
 # -- 8. a collections folder that does not exist ----------------------------------------
 
 def test_a_collections_dir_that_does_not_exist_is_said_at_its_line(make_site) -> None:
