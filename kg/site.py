@@ -720,6 +720,8 @@ def _as_time(value: Any, tz: dt.tzinfo, key: str = "date") -> tuple[dt.datetime 
     except (OverflowError, ValueError):  # (9999-12-31T23:59:59Z is in the year 10000 in Tokyo)
         return None, (f"`{key}: {_yaml_text(value)}` is too near the year 1 or 9999 for kg to take it in the "
                       "site's time zone (Jekyll can)")
+    if time_problem(_ruby_text(value), dt.datetime.now().timetuple()[:6]) is None:  # (20240105: Jekyll reads it)
+        return None, f"kg cannot read `{key}: {_yaml_text(value)}` as Jekyll's Time.parse would"
     return None, f"`{key}: {_yaml_text(value)}` is not a date (Jekyll stops the build on it)"
 
 

@@ -256,3 +256,16 @@ def test_the_first_reason_jekyll_writes_no_page_is_the_one_reported(make_site, r
     src = read_file(path, site.relpath(path), post=coll.label == "posts")
     assert site.page_url(coll, path, src.data, src) is None
     assert [(d.code, d.severity, d.line) for d in src.diagnostics] == expected
+
+
+def test_a_time_jekyll_reads_but_kg_does_not_is_not_said_to_stop_jekyll(tmp_path: Path) -> None:
+    """`time: 20240105` is a number Jekyll's Time.parse reads (5 January 2024): kg's warning
+    said Jekyll stops the build on it."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "_config.yml").write_text("url: https://x.example.org\ntime: 20240105\n", encoding="utf-8")
+    (said,) = [d for d in load_site(root).diagnostics if d.code == "bad-setting"]
+    assert said.message.startswith("kg cannot read `time: 20240105` as Jekyll's Time.parse would")
+    (root / "_config.yml").write_text("url: https://x.example.org\ntime: true\n", encoding="utf-8")
+    (said,) = [d for d in load_site(root).diagnostics if d.code == "bad-setting"]
+    assert said.message.startswith("`time: true` is not a date (Jekyll stops the build on it)")
