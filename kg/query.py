@@ -341,6 +341,12 @@ def bind(query: Query, params: dict[str, str], base_url: str | None = None) -> s
         if not p.optional and p.name not in params:
             raise QueryError(f"query {query.name!r} needs parameter {p.name!r} ({p.description})",
                              hint=f"add --param {p.name}=VALUE", key=p.name)
+    slots = {m["name"] for m in _SLOT.finditer(blanked_comments(query.text))}
+    for key in params:
+        if key not in slots:  # a value that would change nothing: never an answer that ignores it
+            raise QueryError(f"query {query.name!r} declares parameter {key!r} but has no "
+                             f"`VALUES ?{key} {{ UNDEF }}` for its value", path=query.path or None,
+                             hint=f"add `VALUES ?{key} {{ UNDEF }}` where the query uses ?{key}")
     terms = {k: str(term(query.param(k), v, base_url)) for k, v in params.items()}
 
     def fill(m: re.Match) -> str:

@@ -310,3 +310,12 @@ def test_a_parameter_too_long_is_said_of_the_value_not_the_query_file(tiny_graph
     result = invoke("query", "person-timeline", "--graph", str(tiny_graph.path), "-p", "person_name=" + "a" * 100_001)
     one_error_line(result, "Error: query 'person-timeline' refused: with its parameter values it is longer than "
                            "100000 bytes. Hint: give shorter parameter values")
+
+
+def test_a_value_for_a_parameter_without_a_slot_is_refused_not_ignored(tiny_graph, tmp_path) -> None:
+    """A .rq file that declares `# param who` but has no VALUES slot for it gave every row, the value ignored."""
+    path = rq(tmp_path, "# description: x\n# param who (text, optional): a name\n"
+                        "SELECT ?s WHERE { ?s ?p ?who }  # VALUES ?who { UNDEF } in a comment is no slot\n", "noslot.rq")
+    one_error_line(invoke("query", path, "--graph", str(tiny_graph.path), "-p", "who=Ann"),
+                   f"Error: {path}: query 'noslot' declares parameter 'who' but has no `VALUES ?who {{ UNDEF }}`")
+    assert invoke("query", path, "--graph", str(tiny_graph.path)).exit_code == 0   # optional, not given: runs
