@@ -390,7 +390,8 @@ class GraphBuilder:
 
     def ref_quads(self, r: Record, s: NamedNode, g: NamedNode, p: NamedNode, rule: KeyRule, value: Any,
                   line: int) -> Iterable[Quad]:
-        text = str(value).strip()
+        # a mapping (`project: {a: b}`) is named as written in JSON, not as Python shows it
+        text = (json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else str(value)).strip()
         res = self._ask("resolve", rule.ref, text)
         if res.iri is None and rule.split is not None:
             parts = [x for x in rule.split.split(text) if x.strip()]

@@ -926,3 +926,10 @@ def test_random_sites_always_build_and_parse(files: dict[str, bytes]) -> None:
 @example({"_events/2024-01-01-a.md": b"---\ntitle: bell\x07here\n---\nBody.\n"})
 def test_random_sites_with_raw_control_characters_always_build(files: dict[str, bytes]) -> None:
     _build_random_site(files)
+
+
+def test_a_mapping_for_a_reference_is_named_as_written_not_as_python_shows_it(tmp_path: Path) -> None:
+    path = "_events/2024-01-02-p.md"
+    root = write_site(tmp_path / "site", {path: "---\ntitle: P\ndate: 2024-01-02\nproject: {a: b}\n---\n"})
+    d = diag(build(root, tmp_path / "out"), path, "unresolved-reference")
+    assert d["message"] == "`project` names no project: '{\"a\": \"b\"}'" and d["line"] == 4

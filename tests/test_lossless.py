@@ -273,7 +273,7 @@ class Finder:
         return not probe.lost
 
     def ref(self, src: SourceFile, graph: str, node: str, rule: KeyRule, v: Any, line: int) -> bool:
-        text = str(v).strip()
+        text = (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, dict) else str(v)).strip()
         if self.names(graph, node, rule, text):
             return True
         if rule.split is not None and isinstance(v, str):
