@@ -551,6 +551,9 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
             "so kg finds no series and no related events: it looks for them among `event` pages",
             str(mapping.source), hint="name the kind of the site's events `event:` and give it the site's "
             "collection, e.g. `collection: talks`"))
+    declared = site.config.get("collections")
+    if declared is not None and not isinstance(declared, (dict, list)):
+        return out  # `collections:` itself is broken, an error at its line: no kind's collection is declared
     for kind in mapping.kinds.values():
         if kind.collection in site.collections:
             continue

@@ -264,6 +264,14 @@ def test_a_kind_whose_collection_config_does_not_declare_is_said_at_its_line(mak
     assert graph.report["files_by_kind"].get("event", 0) == 0  # (Jekyll reads none of it either)
 
 
+def test_a_broken_collections_setting_is_its_one_error_not_a_warning_per_kind(make_site) -> None:
+    """`collections: events` (text) also gave a misleading `undeclared-collection` warning for each kind."""
+    site = make_site({"_config.yml": "url: https://site.example.org\ncollections: events\n",
+                      "_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nBody.\n"})
+    codes = sorted({d["code"] for d in kg.build_site(site).report["diagnostics"] if d["severity"] != "info"})
+    assert codes == ["bad-setting"]
+
+
 def test_a_collection_the_site_lacks_altogether_is_one_info_at_its_line(tmp_path: Path) -> None:
     """The shipped mapping names `resources`, which the example site does not have (no
     folder either): was said nowhere, so a misspelt `collection:` read nothing without a
