@@ -235,7 +235,7 @@ def test_the_cli_prints_one_error_line_and_exits_2(tmp_path: Path) -> None:
 
 def test_a_mapping_without_an_event_kind_says_what_it_loses(tmp_path: Path) -> None:
     """A site that named its events' kind `talk` got no series and no related events, without a word."""
-    text, _ = changed("  event:\n", "  talk:\n")
+    text, line = changed("  event:\n", "  talk:\n")
     (tmp_path / "mapping.yml").write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(EXAMPLE_SITE), "--out", str(tmp_path / "g"),
                                       "--mapping", str(tmp_path / "mapping.yml"), "--format", "json"])
@@ -243,6 +243,7 @@ def test_a_mapping_without_an_event_kind_says_what_it_loses(tmp_path: Path) -> N
     report = json.loads(result.output)
     [said] = [d for d in report["diagnostics"] if d["code"] == "no-event-kind"]
     assert said["severity"] == "warning" and said["path"] == str(tmp_path / "mapping.yml")
+    assert said["line"] == line + 1  # at the first kind (its `collection:`), where the kinds are named
     assert "no kind named `event` (it has talk, " in said["message"] and "collection: talks" in said["hint"]
     assert report["series"] == []
     shipped = CliRunner().invoke(cli, ["build", str(EXAMPLE_SITE), "--out", str(tmp_path / "s"), "--format", "json"])
