@@ -745,7 +745,7 @@ def _load_yaml(text: str, src: SourceFile, report: Any, offset: int = 2) -> None
                f"({exc.character!r}, {exc.reason})", line, hint="delete the invisible character on that line")
         return
     except yaml.YAMLError as exc:
-        line, message, hint = _syntax_error(exc, text, offset)
+        line, message, hint = syntax_error(exc, text, offset)
         report("yaml-error", "error", message, line, hint=hint)
         return
     finally:
@@ -757,7 +757,7 @@ def _load_yaml(text: str, src: SourceFile, report: Any, offset: int = 2) -> None
         report("front-matter-not-mapping", "error",
                f"front matter is a {node.id}, not a set of `key: value` lines", offset)
         return
-    if _count_nodes(node) > MAX_NODES:
+    if count_nodes(node) > MAX_NODES:
         report("yaml-too-large", "error",
                f"front matter expands to more than {MAX_NODES} values (alias bomb?); ignored", offset)
         return
@@ -862,7 +862,7 @@ def _report_duplicates(fields: list[Field], report: Any) -> None:
                    f.line, key, hint)
 
 
-def _syntax_error(exc: yaml.YAMLError, text: str, offset: int) -> tuple[int | None, str, str]:
+def syntax_error(exc: yaml.YAMLError, text: str, offset: int) -> tuple[int | None, str, str]:
     """The line, message and hint for front matter that is not valid YAML: what the YAML
     reader says, after plain words on what is wrong and what to write instead when the
     mistake is a common one (see :func:`_advice`)."""
@@ -1049,7 +1049,7 @@ def _mend_surrogates(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
-def _count_nodes(node: yaml.Node, limit: int = MAX_NODES) -> int:
+def count_nodes(node: yaml.Node, limit: int = MAX_NODES) -> int:
     """Nodes reachable from ``node``, counting each alias expansion, up to ``limit + 1``."""
     count, stack = 0, [node]
     while stack and count <= limit:

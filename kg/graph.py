@@ -40,7 +40,7 @@ from .frontmatter import date_problem, date_value
 from .mapping import KeyRule, Mapping
 from .records import Record, code_stamps
 from .entities import Curation, EntityResolver
-from .resolve import Index, normalise
+from .resolve import Index, is_link, normalise
 from .series import Series
 from .site import Site, slugify
 from .store import Kept, nquads, readable
@@ -366,11 +366,7 @@ class GraphBuilder:
                     else:
                         yield Quad(s, p, literal(d), g)
             elif rule.type == "iri":
-                node = None
-                if isinstance(v, str) and re.match(r"^[a-z][a-z0-9+.-]*:", v, re.I):
-                    node = safe_iri(v)
-                elif isinstance(v, str) and v.startswith("/") and not v.startswith("//"):
-                    node = safe_iri(self.site.iri(v))  # a path on the site itself
+                node = safe_iri(self._absolute(v)) if isinstance(v, str) and is_link(v) else None
                 if node is None:
                     self.diagnostics.append(Diagnostic(
                         "bad-url", "warning", f"`{rule.key}` is not an absolute URL: {v!r}", r.relpath, line,
@@ -445,7 +441,8 @@ class GraphBuilder:
                 yield Quad(node, rdf.value, literal(v), g)
 
     def _absolute(self, url: str) -> str:
-        """A link as written, with a path on the site itself (``/people/x``) made the page's address."""
+        """A link as written (see :func:`kg.resolve.is_link`), with a path on the site itself
+        (``/people/x``) made the page's address."""
         return self.site.iri(url) if url.startswith("/") and not url.startswith("//") else url
 
     def speaker_quads(self, r: Record, s: NamedNode, g: NamedNode, i: int, m: Any) -> Iterable[Quad]:

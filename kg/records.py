@@ -24,7 +24,7 @@ from .lazy import LazyLists
 from .forks import can_fork, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import Kind, Mapping
-from .resolve import homepage_domain, homepage_path, organisation_iri
+from .resolve import homepage_domain, homepage_path, is_link, organisation_iri
 from .site import Site, dated_name, slugify
 from .speakers import SpeakerMention, extract_speakers
 from .words import Terms, body_terms
@@ -603,7 +603,7 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> lis
         def address(key: str) -> str | None:
             """The speaker's ``key`` as a web address or a path on the site (``None``: reported if not)."""
             v = text(key)
-            if v is None or v.startswith("/") or _WEB_ADDRESS.match(v):
+            if v is None or is_link(v):
                 return v
             src.diagnostics.append(Diagnostic(
                 "bad-url", "warning", f"speaker {item['name']!r}: `{key}: {v}` is not a web address; "
@@ -615,10 +615,6 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> lis
             title=text("title"), organisation=text(org_key),
             organisation_url=address("organisation_url"), url=address("url"), line=line))
     return out
-
-
-#: an absolute address of a page: a scheme and, for the web, a host
-_WEB_ADDRESS = re.compile(r"^(?:https?://[^/\s?#]+|(?!https?:)[a-z][a-z0-9+.-]*:)", re.I)
 
 
 def _shape(value: Any) -> str:

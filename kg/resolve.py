@@ -108,6 +108,17 @@ def homepage_path(url: str) -> tuple[str, ...]:
     return tuple(p for p in path.lower().split("/") if p)[key.count("/"):]
 
 
+#: a scheme, as an absolute address starts (``https:``, ``mailto:``)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def is_link(text: str) -> bool:
+    """Whether ``text``, as written in front matter, can be a link: an absolute address
+    (it starts with a scheme: ``https:``, ``mailto:``) or a path on the site itself
+    (``/people/x``, not ``//host/x``). ``linkedin.com/in/x`` cannot."""
+    return bool(_SCHEME.match(text)) or (text.startswith("/") and not text.startswith("//"))
+
+
 def organisation_iri(site: Site, key: str, folders: tuple[str, ...] = ()) -> str:
     """The IRI of an organisation known by its homepage, from the homepage's
     :func:`homepage_domain` ``key`` and, when it needs them, its :func:`homepage_path`

@@ -44,7 +44,7 @@ import yaml
 from pyoxigraph import NamedNode
 
 from .errors import Diagnostic, SiteError, closest
-from .frontmatter import MAX_NODES, _count_nodes, _syntax_error  # (front matter's guards and YAML messages)
+from .frontmatter import MAX_NODES, count_nodes, syntax_error  # (front matter's guards and its YAML messages)
 from .frontmatter import MONTHS, YMD, date_problem, ruby_date
 from .rubytime import local_offsets, time_problem
 
@@ -1384,7 +1384,7 @@ def _read_config(path: Path) -> tuple[dict[str, Any], dict[tuple, int]]:
 
 def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int | None, str, str]:
     """The line, message and hint for a ``_config.yml`` that is not valid YAML: front
-    matter's (:func:`kg.frontmatter._syntax_error`), said of ``_config.yml``, save for two
+    matter's (:func:`kg.frontmatter.syntax_error`), said of ``_config.yml``, save for two
     mistakes it does not name: a quote left open that runs on to the next quote, lines
     below, where YAML then finds more text; an escape that names no character (``"\\ud800"``)."""
     mark = getattr(exc, "problem_mark", None)
@@ -1401,7 +1401,7 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int | None, str, str]:
                 f"_config.yml is not valid YAML: an escape inside double quotes (`\\u…`) names no character "
                 f"(the YAML reader says: {problem})",
                 "write the character itself, or put the value in single quotes to keep the backslash")
-    line, message, hint = _syntax_error(exc, text, 1)
+    line, message, hint = syntax_error(exc, text, 1)
     return line, _in_config(message), _in_config(hint)
 
 
@@ -1426,7 +1426,7 @@ def _runaway_quote(text: str, mark: Any) -> tuple[str, int, int] | None:
 
 
 def _in_config(text: str) -> str:
-    """A message on front matter's YAML (:func:`kg.frontmatter._syntax_error`) said of ``_config.yml``."""
+    """A message on front matter's YAML (:func:`kg.frontmatter.syntax_error`) said of ``_config.yml``."""
     return text.replace("the front matter's", "_config.yml's").replace("front matter", "_config.yml")
 
 
@@ -1463,7 +1463,8 @@ def _check_expansion(node: yaml.Node, path: Path) -> None:
             else n.value if isinstance(n, yaml.SequenceNode) else []
         if done:
             open_.discard(id(n))
-            depth[id(n)] = d = 0 if isinstance(n, yaml.ScalarNode) else 1 + max((depth[id(k)] for k in kids), default=0)
+            d = 0 if isinstance(n, yaml.ScalarNode) else 1 + max((depth[id(k)] for k in kids), default=0)
+            depth[id(n)] = d
             if d > _CONFIG_DEPTH:
                 raise SiteError(f"_config.yml nests lists or mappings more than {_CONFIG_DEPTH} deep, counting "
                                 "the values its aliases (`*name`) repeat", path=path,
@@ -1478,7 +1479,7 @@ def _check_expansion(node: yaml.Node, path: Path) -> None:
     pairs = node.value if isinstance(node, yaml.MappingNode) else [(node, node)]
     total = 0
     for key, value in pairs:
-        total += _count_nodes(value, MAX_NODES - total)
+        total += count_nodes(value, MAX_NODES - total)
         if total > MAX_NODES:
             raise SiteError(f"_config.yml expands to more than {MAX_NODES} values (alias bomb?), counting "
                             "each alias (`*name`) as the value it repeats", path=path,
