@@ -36,6 +36,7 @@ import networkx as nx
 
 from .errors import KgError
 from .query import run_query
+from .resolve import page_key
 from .store import KnowledgeGraph
 
 KINDS = ("event", "person", "organisation", "funder", "project", "topic", "series")
@@ -317,11 +318,10 @@ def find_node(graph: KnowledgeGraph | GraphData | nx.Graph, center: str) -> str:
     if text in nodes:
         return text
     address = base.rstrip("/") + text if text.startswith("/") and base else text
-    if _WEB_ADDRESS.match(address):
-        # the page's address as a browser shows it: http or https, any case of host, a trailing slash or not
-        wanted = _address(address)
+    wanted = page_key(address)
+    if wanted is not None:  # the page's address as a browser shows it, or written another way
         hits = sorted({n for n, a in nodes.items()
-                       if _address(n) == wanted or (a.get("url") and _address(a["url"]) == wanted)})
+                       if page_key(n) == wanted or (a.get("url") and page_key(a["url"]) == wanted)})
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
@@ -337,16 +337,6 @@ def find_node(graph: KnowledgeGraph | GraphData | nx.Graph, center: str) -> str:
         raise _several(center, hits, nodes)
     raise ViewError(f"no event, person, organisation, project, topic or series is called {center!r}",
                     hint=_suggest(key, nodes))
-
-
-_WEB_ADDRESS = re.compile(r"(?i)https?://")
-
-
-def _address(iri: str) -> str:
-    """A web address as compared with what a user types: without its scheme (``http`` or
-    ``https``) or a trailing slash, the host in lower case; other text as it is."""
-    m = re.match(r"(?i)https?://([^/?#]*)(.*)", iri)
-    return m[1].lower() + m[2].rstrip("/") if m else iri
 
 
 def _several(center: str, hits: list[str], nodes: dict[str, dict[str, Any]]) -> ViewError:

@@ -24,11 +24,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
 from .errors import QueryError, closest, with_hint
+from .resolve import page_variants
 from .store import KnowledgeGraph
 
 PARAM_TYPES = ("iri", "text", "integer", "date")
@@ -518,12 +518,12 @@ def _expected(what: str, most: int = 8) -> str:
 
 def _address_in(g: KnowledgeGraph, iri: str, name: str, notes: list[str]) -> str:
     """``iri`` when the graph has it; else the one other way of writing a page's address
-    that it has (``http``/``https``, a trailing slash or not, ``.html``, the host in
-    another case, characters written as they are or percent-encoded), noted; else
-    ``iri``, with a note that it names nothing."""
-    if _in_graph(g, iri):
+    that it has (see :func:`kg.resolve.page_variants`), noted; else ``iri``, with a note
+    that it names nothing."""
+    node = str(ox.NamedNode(iri))
+    if g.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
         return iri
-    found = [v for v in _page_variants(iri) if _in_graph(g, v)]
+    found = _in_graph(g, page_variants(iri))
     if len(found) == 1:
         notes.append(f"parameter {name!r}: {iri} is not in the graph; read as {found[0]}")
         return found[0]
@@ -532,34 +532,20 @@ def _address_in(g: KnowledgeGraph, iri: str, name: str, notes: list[str]) -> str
     return iri
 
 
-def _in_graph(g: KnowledgeGraph, iri: str) -> bool:
-    """Whether a node of the graph is ``iri``."""
-    node = str(ox.NamedNode(iri))
-    return bool(g.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"))
-
-
-def _page_variants(iri: str) -> list[str]:
-    """Other ways a user may write the address of the page ``iri`` names (see :func:`_address_in`)."""
-    m = re.match(r"(?i)(https?)://([^/?#]*)(.*)", iri)
-    if not m:
-        return []
-    host, path = m[2].lower(), m[3] or "/"
-    stem = path.rstrip("/")
-    stems = {stem, stem.removesuffix(".html").removesuffix("/index")}
-    encoded = re.sub(r"%[0-9a-f]{2}", lambda e: e[0].upper(), quote(stem, safe="/:@!$&'()*+,;=%~-._?#"))
-    stems |= {encoded, unquote(stem)}
-    out = []
-    for scheme in ("https", "http"):
-        for s in sorted(stems):
-            out += [f"{scheme}://{host}{s}", f"{scheme}://{host}{s}/"]
-    good = []
-    for v in dict.fromkeys(out):
+def _in_graph(g: KnowledgeGraph, iris: list[str]) -> list[str]:
+    """Those of ``iris`` that are nodes of the graph, in order (one query for them all)."""
+    nodes = []
+    for iri in iris:
         try:
-            if v != iri:
-                good.append(ox.NamedNode(v).value)
+            nodes.append(str(ox.NamedNode(iri)))
         except ValueError:
-            continue
-    return good
+            continue  # (not an IRI Oxigraph takes: no node is it)
+    if not nodes:
+        return []
+    rows = g.query(f"SELECT ?v WHERE {{ VALUES ?v {{ {' '.join(nodes)} }} "
+                   "FILTER(EXISTS { ?v ?p ?o } || EXISTS { ?s ?p ?v }) }")
+    there = {row["v"].value for row in rows}
+    return [i for i in iris if i in there]
 
 
 def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs", *,

@@ -12,9 +12,7 @@ import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
-
-from rapidfuzz import fuzz, process
+from urllib.parse import quote, unquote, urlsplit
 
 from .digests import pickled
 
@@ -117,6 +115,62 @@ def is_link(text: str) -> bool:
     (it starts with a scheme: ``https:``, ``mailto:``) or a path on the site itself
     (``/people/x``, not ``//host/x``). ``linkedin.com/in/x`` cannot."""
     return bool(_SCHEME.match(text)) or (text.startswith("/") and not text.startswith("//"))
+
+
+#: an ``http(s)`` address: its scheme, its host, the rest
+_WEB_ADDRESS = re.compile(r"(?i)(https?)://([^/?#]*)(.*)")
+
+
+def page_key(address: str) -> str | None:
+    """What every way of writing one page's web address has in common, to compare them
+    by: the host in lower case and the path without a trailing slash, ``.html`` or
+    ``/index.html``, its percent-encoded characters read as they are; the scheme
+    (``http`` or ``https``) left out. ``None`` for text that is no ``http(s)`` address.
+
+    ``page_key("http://Site.org/events/caf%C3%A9.html") == page_key("https://site.org/events/café/")``
+    """
+    m = _WEB_ADDRESS.match(address)
+    return m[2].lower() + _bare(unquote(m[3])) if m else None
+
+
+def _bare(path: str) -> str:
+    return path.rstrip("/").removesuffix(".html").removesuffix("/index")
+
+
+def page_variants(address: str) -> list[str]:
+    """The other ways of writing ``address`` that a page's IRI may take, each with its
+    :func:`page_key` (``https`` and ``http``; with and without a trailing slash, or as
+    ``.html`` or ``/index.html``; characters as they are or percent-encoded), for
+    looking them up in an index, where comparing keys would mean reading every IRI.
+    Only valid IRIs; none for text that is no ``http(s)`` address."""
+    m = _WEB_ADDRESS.match(address)
+    if not m:
+        return []
+    host, path = m[2].lower(), m[3]
+    key = page_key(address)
+    bares = {_bare(p) for p in (path, unquote(path), _encoded(unquote(path)), _encoded(path))}
+    found = []
+    for scheme in ("https", "http"):
+        for bare in sorted(bares):
+            for written in (bare, bare + "/", bare + ".html", bare + "/index.html"):
+                iri = f"{scheme}://{host}{written}"
+                if iri != address and page_key(iri) == key and _is_iri(iri):
+                    found.append(iri)
+    return list(dict.fromkeys(found))
+
+
+def _encoded(path: str) -> str:
+    """``path`` with the characters an IRI may not hold as they are percent-encoded
+    (upper-case hexadecimal, as a site's IRIs are written)."""
+    return re.sub(r"%[0-9a-f]{2}", lambda e: e[0].upper(), quote(path, safe="/:@!$&'()*+,;=%~-._?#"))
+
+
+_IRI_FORBIDS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is written as an IRI may be (nothing an IRI forbids in it)."""
+    return not _IRI_FORBIDS.search(text)
 
 
 def organisation_iri(site: Site, key: str, folders: tuple[str, ...] = ()) -> str:
@@ -235,6 +289,8 @@ class Index:
             return Resolution(iri)
         labels = self.labels.get(kind, {}) if suggest else None
         if labels and text:
+            from rapidfuzz import fuzz, process  # (only here: `kg query` starts without it)
+
             best = process.extractOne(text, labels, scorer=fuzz.ratio, processor=normalise)
             if best and best[1] >= SUGGEST_SCORE:
                 return Resolution(None, best[0], round(best[1], 1))

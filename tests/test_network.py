@@ -173,7 +173,7 @@ def test_ego_centre_errors_are_helpful(tiny_graph: kg.KnowledgeGraph) -> None:
 
 @pytest.mark.parametrize("address", [
     ALICE + "/", ALICE.replace("https://", "http://"), ALICE.replace("tiny.example.org", "Tiny.Example.ORG"),
-    "/people/alice-tester/",
+    "/people/alice-tester/", ALICE + ".html", ALICE + "/index.html", ALICE.replace("alice", "%61lice"),
 ])
 def test_ego_centre_by_the_page_address_as_a_browser_shows_it(tiny_graph: kg.KnowledgeGraph, address: str) -> None:
     """`kg viz ego https://…/people/x/` (a trailing slash, or http://) named no node."""

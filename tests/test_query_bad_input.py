@@ -306,6 +306,31 @@ def test_an_address_written_another_way_finds_its_page_and_says_so(make_site, tm
                          "https://site.example.org/events/nope\n"
 
 
+@pytest.mark.parametrize("address", [
+    "https://site.example.org/events/2024-05-01-café-meetup", "http://Site.Example.org/events/caf%c3%a9/",
+    "https://site.example.org/x.html", "https://site.example.org/x/index.html", "https://site.example.org",
+    "https://site.example.org/?q=a b"])
+def test_every_other_writing_of_a_page_address_has_its_key(address: str) -> None:
+    """The query parameters look up the writings kg.resolve.page_variants lists; the views
+    compare page_key: one notion of "the same page", whichever way it is looked for."""
+    from kg.resolve import page_key, page_variants
+    variants = page_variants(address)
+    assert variants and address not in variants and len(set(variants)) == len(variants)
+    assert {page_key(v) for v in variants} == {page_key(address)}
+    assert all(ox.NamedNode(v).value == v for v in variants)
+    assert page_key("https://site.example.org/x") != page_key("https://site.example.org/y") and page_key("/x") is None
+
+
+def test_an_address_written_another_way_is_found_on_rdflib_too(make_site, tmp_path) -> None:
+    site = make_site({"_events/2024-05-01-meetup.md": "---\ntitle: Meetup\ndate: 2024-05-01\n"
+                      "speakers:\n  - name: Ann Able\n---\nA meetup.\n"})
+    kg.build_site(site, tmp_path / "graph")
+    result = kg.run_query("speakers", tmp_path / "graph", engine="rdflib", event="/events/2024-05-01-meetup.html")
+    assert [r["name"] for r in result.records()] == ["Ann Able"]
+    assert result.notes == ["parameter 'event': https://site.example.org/events/2024-05-01-meetup.html is not in "
+                            "the graph; read as https://site.example.org/events/2024-05-01-meetup"]
+
+
 def test_a_parameter_too_long_is_said_of_the_value_not_the_query_file(tiny_graph) -> None:
     result = invoke("query", "person-timeline", "--graph", str(tiny_graph.path), "-p", "person_name=" + "a" * 100_001)
     one_error_line(result, "Error: query 'person-timeline' refused: with its parameter values it is longer than "
