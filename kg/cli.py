@@ -74,7 +74,12 @@ def _emit(text: str, output: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
     else:
-        from .store import file_error, write_bytes
+        from .store import StoreError, file_error, write_bytes
+        folder = Path(output).parent
+        if not folder.is_dir():  # (a typo in the path: the folders are not made for it)
+            there = "is a file, not a folder" if folder.exists() else "does not exist"
+            raise StoreError(f"cannot write {output}: the folder {folder} {there}.",
+                             hint="make the folder first, or correct the path")
         try:
             write_bytes(Path(output), text.encode("utf-8"))
         except OSError as exc:

@@ -331,6 +331,19 @@ def test_an_address_written_another_way_is_found_on_rdflib_too(make_site, tmp_pa
                             "the graph; read as https://site.example.org/events/2024-05-01-meetup"]
 
 
+@pytest.mark.parametrize("command", [["query", "speakers"], ["related"]])
+def test_an_output_file_in_a_folder_that_is_not_there_is_refused(tiny_graph, tmp_path, command) -> None:
+    """`-o /tmp/typo/x.csv` made the missing folders without a word."""
+    out = tmp_path / "no" / "dir" / "x.csv"
+    one_error_line(invoke(*command, "--graph", str(tiny_graph.path), "-o", str(out)),
+                   f"Error: cannot write {out}: the folder {out.parent} does not exist. Hint: make the folder")
+    assert not (tmp_path / "no").exists()
+    (tmp_path / "file").write_text("")
+    one_error_line(invoke(*command, "--graph", str(tiny_graph.path), "-o", str(tmp_path / "file" / "x.csv")),
+                   f"Error: cannot write {tmp_path / 'file' / 'x.csv'}: the folder {tmp_path / 'file'} is a file, "
+                   "not a folder.")
+
+
 def test_a_parameter_too_long_is_said_of_the_value_not_the_query_file(tiny_graph) -> None:
     result = invoke("query", "person-timeline", "--graph", str(tiny_graph.path), "-p", "person_name=" + "a" * 100_001)
     one_error_line(result, "Error: query 'person-timeline' refused: with its parameter values it is longer than "
