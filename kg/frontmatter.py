@@ -1063,6 +1063,32 @@ def count_nodes(node: yaml.Node, limit: int = MAX_NODES) -> int:
     return count
 
 
+_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}(\.[0-9_]*)?")
+
+
+def psych_base60(text: str) -> int | float | None:
+    """The number Jekyll's YAML reader (Ruby's Psych) makes of a plain scalar written as a
+    YAML 1.1 base-60 number (``10:00``, ``1:30:00``, ``10:00.5``), which kg, reading YAML
+    1.2, keeps as the text; ``None`` for any other text. Psych weighs the parts from the
+    left by 60², 60 and 1, with two parts as with three: ``10:00`` is 36000, not 600."""
+    m = _BASE60.fullmatch(text)
+    if m is None:
+        return None
+    parts = text.split(":")
+    read = _ruby_float if m[1] is not None else _ruby_int
+    return sum(read(part) * 60 ** abs(i - 2) for i, part in enumerate(parts))
+
+
+def _ruby_int(text: str) -> int:
+    """Ruby's ``String#to_i`` of a part of :data:`_BASE60` (a sign, digits, single underscores between)."""
+    return int(re.match(r"[-+]?[0-9]+(?:_[0-9]+)*", text)[0].replace("_", ""))
+
+
+def _ruby_float(text: str) -> float:
+    """Ruby's ``String#to_f`` of a part of :data:`_BASE60`."""
+    return float(re.match(r"[-+]?[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?", text)[0].replace("_", ""))
+
+
 def date_value(value: Any) -> dt.date | dt.datetime | None:
     """A front-matter value as a date, or ``None`` when it is not one."""
     if isinstance(value, (dt.date, dt.datetime)):

@@ -45,7 +45,7 @@ from pyoxigraph import NamedNode
 
 from .errors import Diagnostic, SiteError, closest
 from .frontmatter import MAX_NODES, count_nodes, syntax_error  # (front matter's guards and its YAML messages)
-from .frontmatter import MONTHS, YMD, date_problem, ruby_date
+from .frontmatter import MONTHS, YMD, date_problem, psych_base60, ruby_date
 from .rubytime import local_offsets, time_problem
 
 if TYPE_CHECKING:  # (frontmatter does not import this module: no cycle)
@@ -487,6 +487,7 @@ class Site:
 
         name = path.name
         dated = dated_name(name)
+        data = _as_psych_reads(data, source)
         if not self._writes_page(coll, name, dated, data, defaults, source, report):
             return None
         template: Any = _setting(data, defaults, "permalink", None)
@@ -632,17 +633,52 @@ class Site:
         return _as_time(value, self.timezone)
 
 
+class _Base60(int):
+    """``date:`` written as a YAML 1.1 base-60 number (``10:00``): the number Jekyll's
+    YAML reader makes of it, which remembers the text ``written``."""
+    written: str
+
+
+class _Base60Float(float):
+    """As :class:`_Base60`, with a fraction (``10:00.5``)."""
+    written: str
+
+
+def _as_psych_reads(data: dict[str, Any], source: SourceFile | None) -> dict[str, Any]:
+    """``data``, with a ``date:`` written without quotes as a YAML 1.1 base-60 number
+    (``date: 10:00``) as Jekyll's YAML reader has it: a number (see
+    :func:`kg.frontmatter.psych_base60`). kg's own reading (YAML 1.2) keeps the text,
+    which Jekyll never sees; without the file (``source``) kg cannot tell how it was written."""
+    value = data.get("date")
+    if not isinstance(value, str) or source is None:
+        return data
+    f = next((f for f in reversed(source.fields) if f.key == "date"), None)
+    number = psych_base60(f.text) if f is not None and f.text is not None else None
+    if number is None:
+        return data
+    read = (_Base60Float if isinstance(number, float) else _Base60)(number)
+    read.written = f.text
+    return {**data, "date": read}
+
+
 def _has_readable_date(data: dict[str, Any], defaults: dict[str, Any], dated: DatedName | None,
                        report: Callable[..., None]) -> bool:
     """Whether Jekyll can read the document's date, ``date:`` or the file name's (reported if not)."""
     date = _setting(data, defaults, "date", _ABSENT)
     if date is not _ABSENT and (hint := _unreadable_date(date)) is not None:
         in_defaults = data.get("date") is None and "date" in defaults
+        shown = _yaml_text(date)
         written = "`date:` has no value" if date is None or (isinstance(date, str) and not date.strip()) \
-            else f"`date: {_yaml_text(date)}` is not a date"
+            else f"`date: {shown}` is not a date"
+        if isinstance(date, (_Base60, _Base60Float)):  # (kg's reading is the text; Jekyll's, a number)
+            shown = date.written
+            written = f"`date: {shown}` is not a date: Jekyll's YAML reads it as the number {_ruby_text(date)}"
+            hint = (f"write the day with the time, `date: YYYY-MM-DD {shown}` (a time alone, written without "
+                    "quotes, is a YAML 1.1 number in base 60)")
         report("invalid-date", "error", f"{written}{' (from `defaults:` in _config.yml)' if in_defaults else ''}"
-               f": Jekyll stops the build on it (\"Invalid date '{_ruby_text(date)}'\"), so kg gives the page no "
-               "address", None if in_defaults else "date", _yaml_text(date), hint=hint)
+               f"{' and' if isinstance(date, (_Base60, _Base60Float)) else ':'} Jekyll stops the build on it (\"Invalid date "
+               f"'{_ruby_text(date)}'\"), so kg gives the page no address", None if in_defaults else "date", shown,
+               hint=hint)
         return False
     if dated and dated.date is None and date is _ABSENT:
         report("bad-name-date", "error", f"the date in the file name, {dated.written}, is not a "

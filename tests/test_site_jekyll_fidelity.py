@@ -986,7 +986,8 @@ site.read
 
 @pytest.mark.parametrize("value, stops", [
     ("2024-13-01", True), ("'2024-02-32'", True), ("", True), ("true", True), ("2024-00-10 10:00:00", True),
-    ("2024-02-30", False), ("March 5, 2024", False)])
+    ("2024-02-30", False), ("March 5, 2024", False), ("10:00", True), ("'10:00'", False), ("10:00.5", True),
+    ("10:5", False)])
 def test_the_dates_kg_says_jekyll_stops_on_are_those_it_stops_on(tmp_path: Path, value: str, stops: bool) -> None:
     if shutil.which("jekyll") is None or shutil.which("ruby") is None:
         pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
@@ -1038,9 +1039,12 @@ DATES = [
     # an hour past 23 in a zone Ruby knows only as the site's: with `timezone: Europe/London`
     # it is 2024-01-19 00:00 (it stops a site in UTC); kg cannot tell which, and says nothing
     ("2024-01-18 25:00 BST", False, None),
-    # Jekyll's YAML (1.1) reads 10:00 as the number 36000 (day 0 of the year 2036), kg's
-    # (1.2) as text, so kg cannot see it
-    pytest.param("10:00", True, "", marks=pytest.mark.xfail(strict=True, reason="YAML 1.1 sexagesimal")),
+    # Jekyll's YAML (1.1) reads a plain 10:00 as the number 36000 (day 0 of the year 2036),
+    # kg's (1.2) as text: kg reads it again as Jekyll does
+    ("10:00", True, "write the day with the time, `date: YYYY-MM-DD 10:00`"),
+    ("1:30:00", True, "`date: YYYY-MM-DD 1:30:00`"),  # (5400)
+    ("10:00.5", True, "`date: YYYY-MM-DD 10:00.5`"),  # (36030.0)
+    ("10:5", False, None),  # (36300: 26 October 2036)
 ]
 
 
