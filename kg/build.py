@@ -549,8 +549,9 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
         out.append(Diagnostic(
             "no-event-kind", "warning", f"the mapping has no kind named `event` (it has {', '.join(mapping.kinds)}), "
             "so kg finds no series and no related events: it looks for them among `event` pages",
-            str(mapping.source), min((k.line for k in mapping.kinds.values() if k.line), default=None), hint="name the kind of the site's events `event:` and give it the site's "
-            "collection, e.g. `collection: talks`"))
+            str(mapping.source), min((k.line for k in mapping.kinds.values() if k.line), default=None),
+            hint="name the kind of the site's events `event:` and give it the site's collection, e.g. "
+            "`collection: talks`"))
     declared = site.config.get("collections")
     if declared is not None and not isinstance(declared, (dict, list)):
         return out  # `collections:` itself is broken, an error at its line: no kind's collection is declared
