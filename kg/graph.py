@@ -431,7 +431,11 @@ class GraphBuilder:
                     line: int) -> Iterable[Quad]:
         """An unmapped key: kept as ``kg:frontMatter [kg:key; rdf:value; kg:line]``."""
         base = s.value
-        node = NamedNode(f"{base}{'-' if '#' in base else '#'}fm-{slugify(key) or 'key'}-{line}")
+        fragment = f"fm-{slugify(key) or 'key'}-{line}"
+        try:
+            node = NamedNode(f"{base}{'-' if '#' in base else '#'}{fragment}")
+        except ValueError:  # a letter or mark no IRI may hold as it is (U+E0100): percent-encoded
+            node = NamedNode(f"{base}{'-' if '#' in base else '#'}{quote(fragment, safe='-')}")
         yield Quad(s, kg.frontMatter, node, g)
         yield Quad(node, rdf.type, kg.FrontMatterEntry, g)
         yield Quad(node, kg.key, Literal(key), g)

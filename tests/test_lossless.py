@@ -495,3 +495,13 @@ def test_unknown_speaker_key_value_is_kept(tmp_path: Path) -> None:
 def test_reference_to_the_page_itself_is_kept_or_reported(tmp_path: Path) -> None:
     checks = check_site(tmp_path / "site", {"_projects/proj.md": "---\ntitle: Proj\nproject: Proj\n---\n"})
     assert [x for c in checks for x in c.lost] == []
+
+
+def test_a_key_of_characters_no_iri_holds_is_kept(tmp_path: Path) -> None:
+    """A key that is U+E0100 (a variation selector: a mark, kept by slugify, which no IRI
+    may hold as it is) stopped the build with "Invalid IRI code point"."""
+    files = {"_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n\U000e0100: one\ncafé: two\n---\n"}
+    assert [x for c in check_site(tmp_path / "site", files) for x in c.lost] == []
+    entries = {row["e"].value.rsplit("#", 1)[1] for row in kg.build_site(tmp_path / "site").query(
+        "SELECT ?e WHERE { ?e a <https://w3id.org/kg/ns#FrontMatterEntry> }")}
+    assert entries == {"fm-%F3%A0%84%80-4", "fm-café-5"}
