@@ -33,6 +33,7 @@ import os
 import re
 import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -895,120 +896,265 @@ def _quoted(value: str) -> str:
 
 _KEY_VALUE = re.compile(r"^(\s*(?:-\s+)*)([^\s:#][^:]*?):[ \t]+")  # `  - name: ` before a value
 
+_Advice = tuple[str, str, int | None]  # what is wrong, what to write instead, the line to point at (None: the reader's)
+
+
+@dataclass(frozen=True)
+class _ParseError:
+    """What the YAML reader says is wrong with a text, and where, with the text's lines."""
+
+    problem: str
+    context: str  # "" when the reader names none
+    problem_mark: Any  # where the reader stopped (None when it does not say)
+    context_mark: Any  # where what it was reading began (None when it does not say)
+    lines: list[str]
+    offset: int  # the line number in the file of the text's first line
+
+    def line_of(self, mark: Any) -> str:
+        """The line of the text that ``mark`` points into ("" for none)."""
+        return self.lines[mark.line] if mark is not None and 0 <= mark.line < len(self.lines) else ""
+
+    @property
+    def here(self) -> str:
+        """The line the reader stopped on."""
+        return self.line_of(self.problem_mark)
+
+    @property
+    def char(self) -> str:
+        """The character the reader stopped at ("" for none)."""
+        if self.problem_mark is None:
+            return ""
+        return self.here[self.problem_mark.column:self.problem_mark.column + 1]
+
+    @property
+    def at(self) -> int | None:
+        """The line number in the file of the line the reader stopped on."""
+        return self.problem_mark.line + self.offset if self.problem_mark is not None else None
+
+    @property
+    def opened(self) -> int | None:
+        """The line number in the file of the line where what the reader was reading began."""
+        return self.context_mark.line + self.offset if self.context_mark is not None else None
+
+
+_Mistake = Callable[[_ParseError], _Advice | None]
+
 
 def _advice(problem: str, context: str | None, problem_mark: Any, context_mark: Any,
-            lines: list[str], offset: int) -> tuple[str, str, int | None] | None:
+            lines: list[str], offset: int) -> _Advice | None:
     """Plain words for the common YAML mistakes of people editing front matter: what is
     wrong, what to write instead, and the line to point at when it is not the one the
-    YAML reader names (``None``: that one). ``None`` when the mistake is not a known one."""
-    def line_of(mark: Any) -> str:
-        return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
-
-    def key_and_value(text: str, end: int | None = None) -> tuple[str, str] | None:
-        """``key`` and the value written after it, on a line ``key: value`` (the key
-        found before column ``end``)."""
-        m = _KEY_VALUE.match(text)
-        if m is None or (end is not None and m.end(2) >= end):
-            return None
-        return m.group(2).strip(), text[m.end():].strip()
-
-    def quote_it(text: str, end: int | None = None) -> str:
-        kv = key_and_value(text, end)
-        if kv is None:
-            return "put the value in quotes"
-        key, value = kv
-        return f"put the value in quotes: `{key}: {_quoted(value)}`"
-
-    here = line_of(problem_mark)
-    at = problem_mark.line + offset if problem_mark is not None else None
-    opened = context_mark.line + offset if context_mark is not None else None
-    if "tab" in problem or (problem.startswith("found character that cannot start any token")
-                            and problem_mark is not None
-                            and here[problem_mark.column:problem_mark.column + 1] == "\t"):
-        return (f"line {at} is indented with a tab, and YAML allows only spaces there",
-                "indent with spaces, not tabs", None)
-    if problem.startswith("mapping values are not allowed"):
-        column = problem_mark.column if problem_mark is not None else len(here)
-        kv = key_and_value(here, column)
-        if kv is not None:
-            return (f"the value of `{kv[0]}` contains `: `, which YAML reads as the start of another key",
-                    quote_it(here, column), None)
-        if here[:1] in (" ", "\t"):
-            return (f"line {at} is indented, so YAML reads it as more of the value above it, where a "
-                    "`key:` cannot be", "start the line at the same column as the keys above it or, if it "
-                    "belongs under the key above, leave nothing after that key's `:`", None)
-        previous = lines[problem_mark.line - 1] if problem_mark is not None and problem_mark.line > 0 else ""
-        if ":" in previous and not re.search(r":[ \t]|:$", previous):
-            return (f"line {at - 1} has no space after its `:`, so YAML reads it as text that runs on into "
-                    f"line {at}, not as `key: value`", "put a space after the `:` (`key: value`)", at - 1)
-        return None
-    if problem.startswith("could not find expected ':'") and context_mark is not None:
-        text = line_of(context_mark)
-        if ":" in text:
-            hint = "put a space after the `:` (`key: value`)"
-        else:
-            hint = "if it is more of the value above, indent it; else write it as `key: value`, or delete it"
-        return f"line {opened} is not a `key: value` line", hint, opened
-    if problem.startswith("did not find expected key") and problem_mark is not None:
-        kv = key_and_value(here, problem_mark.column)
-        if kv is not None and kv[1][:1] in ("'", '"'):
-            key, value = kv
-            q = value[0]
-            inner = value[1:-1] if len(value) > 1 and value.endswith(q) else value
-            other = "'" + inner.replace("'", "''") + "'" if q == '"' else '"' + inner.replace('"', '\\"') + '"'
-            return (f"the value of `{key}` starts with a quote ({q}), so YAML takes it to end at the next {q}, "
-                    "and finds more text after that",
-                    f"put the whole value in the other quotes: `{key}: {other}`", None)
-        if kv is not None and kv[1][:1] in ("[", "{"):
-            what = "a list" if kv[1][0] == "[" else "a mapping"
-            return (f"a value that starts with `{kv[1][0]}` is {what} in YAML, and `{kv[0]}` has more text "
-                    "after its closing bracket", quote_it(here, problem_mark.column), None)
-        if here.lstrip().startswith("-"):
-            return (f"line {at} is a list item (`- …`), but the key above it already has a value",
-                    "put the list under its own key (`topics:`, then `  - …` on the lines below), or move "
-                    "the value of the key above into the list", None)
-        if here[:1] in (" ", "\t"):
-            return (f"line {at} is indented, but the key above it has its value on its own line",
-                    "start the line at the same column as the keys above it", None)
-        return None
-    if problem.startswith("found character that cannot start any token") and problem_mark is not None:
-        char = here[problem_mark.column:problem_mark.column + 1]
-        shown = "a backquote (`)" if char == "`" else f"`{char}`"
-        return f"a value cannot start with {shown} in YAML", quote_it(here), None
-    if problem == "found undefined alias" or (context or "").startswith(("while scanning an alias",
-                                                                         "while scanning an anchor")):
-        char = "&" if "anchor" in (context or "") else "*"
-        return (f"a value that starts with `{char}` is read as a YAML {'anchor' if char == '&' else 'alias'} "
-                "(a name for a value, to repeat it elsewhere)", quote_it(here), None)
-    if "tag" in problem or "tag" in (context or ""):
-        return ("a value that starts with `!` is read as a YAML tag (a type for the value)",
-                quote_it(line_of(context_mark or problem_mark)), None)
-    if context and "quoted scalar" in context:
-        if problem.startswith("found unknown escape character"):
-            return ("inside double quotes a backslash starts an escape such as `\\n` (a new line), and "
-                    "this one is not an escape YAML knows",
-                    "write `\\\\` for a backslash, or put the value in single quotes", None)
-        q = line_of(context_mark)[context_mark.column:context_mark.column + 1] if context_mark else '"'
-        return (f"the quote ({q}) opened on line {opened} is never closed",
-                "close the quote at the end of the value; inside \"…\" write a \" as \\\", inside '…' "
-                "write a ' as ''", None)
-    if context and "flow sequence" in context:
-        return (f"the list opened with `[` on line {opened} is not closed with `]`",
-                "close it with `]`; a text value that starts with `[` must be put in quotes", None)
-    if context and "flow mapping" in context:
-        return (f"the mapping opened with `{{` on line {opened} is not closed with `}}`",
-                "close it with `}`; a text value that starts with `{` must be put in quotes", None)
-    if problem.startswith("did not find expected '-' indicator"):
-        return (f"line {at} is not lined up with the `- ` items of the list that starts on line {opened}",
-                "start every `- ` item of a list at the same column, and a key after the list at the column "
-                "of the list's own key", None)
-    if "<document start>" in problem:
-        return ("the front matter's first line is indented, or is not a `key: value` line",
-                "start each key at the beginning of its line", None)
-    if context and "block scalar" in context:
-        return ("after `|` or `>`, the text of the value starts on the next line, indented",
-                "move the text to the next line and indent it, or put the value in quotes", None)
+    YAML reader names (``None``: that one). ``None`` when the mistake is not a known one
+    (the known ones are in :data:`_KNOWN_ERRORS`)."""
+    error = _ParseError(problem, context or "", problem_mark, context_mark, lines, offset)
+    for is_it, mistakes in _KNOWN_ERRORS:
+        if not is_it(error):
+            continue
+        for mistake in mistakes:
+            advice = mistake(error)
+            if advice is not None:
+                return advice
+        return None  # the error is a known one, from a mistake that is not: no later error is tried
     return None
+
+
+def _key_and_value(text: str, end: int | None = None) -> tuple[str, str] | None:
+    """``key`` and the value written after it, on a line ``key: value`` (the key
+    found before column ``end``)."""
+    m = _KEY_VALUE.match(text)
+    if m is None or (end is not None and m.end(2) >= end):
+        return None
+    return m.group(2).strip(), text[m.end():].strip()
+
+
+def _quote_it(text: str, end: int | None = None) -> str:
+    """The hint to put the value on the line ``text`` in quotes, written out when the line is ``key: value``."""
+    kv = _key_and_value(text, end)
+    if kv is None:
+        return "put the value in quotes"
+    key, value = kv
+    return f"put the value in quotes: `{key}: {_quoted(value)}`"
+
+
+def _tab_indent(e: _ParseError) -> _Advice:
+    """A line indented with a tab."""
+    return (f"line {e.at} is indented with a tab, and YAML allows only spaces there",
+            "indent with spaces, not tabs", None)
+
+
+def _colon_in_value(e: _ParseError) -> _Advice | None:
+    """A value with `: ` in it, which YAML reads as the start of another key."""
+    column = e.problem_mark.column if e.problem_mark is not None else len(e.here)
+    kv = _key_and_value(e.here, column)
+    if kv is None:
+        return None
+    return (f"the value of `{kv[0]}` contains `: `, which YAML reads as the start of another key",
+            _quote_it(e.here, column), None)
+
+
+def _indented_key(e: _ParseError) -> _Advice | None:
+    """A `key:` line indented, which YAML reads as more of the value above it."""
+    if e.here[:1] not in (" ", "\t"):
+        return None
+    return (f"line {e.at} is indented, so YAML reads it as more of the value above it, where a "
+            "`key:` cannot be", "start the line at the same column as the keys above it or, if it "
+            "belongs under the key above, leave nothing after that key's `:`", None)
+
+
+def _no_space_after_colon(e: _ParseError) -> _Advice | None:
+    """A `key:value` line above, which YAML reads as text running on into this line."""
+    mark = e.problem_mark
+    previous = e.lines[mark.line - 1] if mark is not None and mark.line > 0 else ""
+    if ":" not in previous or re.search(r":[ \t]|:$", previous):
+        return None
+    at = mark.line + e.offset
+    return (f"line {at - 1} has no space after its `:`, so YAML reads it as text that runs on into "
+            f"line {at}, not as `key: value`", "put a space after the `:` (`key: value`)", at - 1)
+
+
+def _not_key_value_line(e: _ParseError) -> _Advice:
+    """A line that is neither `key: value` nor indented as more of the value above it."""
+    if ":" in e.line_of(e.context_mark):
+        hint = "put a space after the `:` (`key: value`)"
+    else:
+        hint = "if it is more of the value above, indent it; else write it as `key: value`, or delete it"
+    return f"line {e.opened} is not a `key: value` line", hint, e.opened
+
+
+def _text_after_closing_quote(e: _ParseError) -> _Advice | None:
+    """A value in quotes with more text after its closing quote."""
+    kv = _key_and_value(e.here, e.problem_mark.column)
+    if kv is None or kv[1][:1] not in ("'", '"'):
+        return None
+    key, value = kv
+    q = value[0]
+    inner = value[1:-1] if len(value) > 1 and value.endswith(q) else value
+    other = "'" + inner.replace("'", "''") + "'" if q == '"' else '"' + inner.replace('"', '\\"') + '"'
+    return (f"the value of `{key}` starts with a quote ({q}), so YAML takes it to end at the next {q}, "
+            "and finds more text after that",
+            f"put the whole value in the other quotes: `{key}: {other}`", None)
+
+
+def _text_after_closing_bracket(e: _ParseError) -> _Advice | None:
+    """A value that starts with `[` or `{` (a list or mapping) and goes on after its closing bracket."""
+    kv = _key_and_value(e.here, e.problem_mark.column)
+    if kv is None or kv[1][:1] not in ("[", "{"):
+        return None
+    what = "a list" if kv[1][0] == "[" else "a mapping"
+    return (f"a value that starts with `{kv[1][0]}` is {what} in YAML, and `{kv[0]}` has more text "
+            "after its closing bracket", _quote_it(e.here, e.problem_mark.column), None)
+
+
+def _list_item_after_value(e: _ParseError) -> _Advice | None:
+    """A `- ` list item under a key that already has a value."""
+    if not e.here.lstrip().startswith("-"):
+        return None
+    return (f"line {e.at} is a list item (`- …`), but the key above it already has a value",
+            "put the list under its own key (`topics:`, then `  - …` on the lines below), or move "
+            "the value of the key above into the list", None)
+
+
+def _indented_under_value(e: _ParseError) -> _Advice | None:
+    """An indented line under a key that has its value on its own line."""
+    if e.here[:1] not in (" ", "\t"):
+        return None
+    return (f"line {e.at} is indented, but the key above it has its value on its own line",
+            "start the line at the same column as the keys above it", None)
+
+
+def _reserved_first_character(e: _ParseError) -> _Advice:
+    """A value that starts with a character YAML keeps for itself (`@`, a backquote)."""
+    shown = "a backquote (`)" if e.char == "`" else f"`{e.char}`"
+    return f"a value cannot start with {shown} in YAML", _quote_it(e.here), None
+
+
+def _value_read_as_alias(e: _ParseError) -> _Advice:
+    """A value that starts with `*` or `&`, which YAML reads as an alias or an anchor."""
+    char = "&" if "anchor" in e.context else "*"
+    return (f"a value that starts with `{char}` is read as a YAML {'anchor' if char == '&' else 'alias'} "
+            "(a name for a value, to repeat it elsewhere)", _quote_it(e.here), None)
+
+
+def _value_read_as_tag(e: _ParseError) -> _Advice:
+    """A value that starts with `!`, which YAML reads as a tag."""
+    return ("a value that starts with `!` is read as a YAML tag (a type for the value)",
+            _quote_it(e.line_of(e.context_mark or e.problem_mark)), None)
+
+
+def _unknown_escape(e: _ParseError) -> _Advice | None:
+    """A backslash in double quotes that starts no escape YAML knows."""
+    if not e.problem.startswith("found unknown escape character"):
+        return None
+    return ("inside double quotes a backslash starts an escape such as `\\n` (a new line), and "
+            "this one is not an escape YAML knows",
+            "write `\\\\` for a backslash, or put the value in single quotes", None)
+
+
+def _unclosed_quote(e: _ParseError) -> _Advice:
+    """A quote opened and never closed."""
+    q = e.line_of(e.context_mark)[e.context_mark.column:e.context_mark.column + 1] if e.context_mark else '"'
+    return (f"the quote ({q}) opened on line {e.opened} is never closed",
+            "close the quote at the end of the value; inside \"…\" write a \" as \\\", inside '…' "
+            "write a ' as ''", None)
+
+
+def _unclosed_list(e: _ParseError) -> _Advice:
+    """A list opened with `[` and never closed."""
+    return (f"the list opened with `[` on line {e.opened} is not closed with `]`",
+            "close it with `]`; a text value that starts with `[` must be put in quotes", None)
+
+
+def _unclosed_mapping(e: _ParseError) -> _Advice:
+    """A mapping opened with `{` and never closed."""
+    return (f"the mapping opened with `{{` on line {e.opened} is not closed with `}}`",
+            "close it with `}`; a text value that starts with `{` must be put in quotes", None)
+
+
+def _misaligned_list_item(e: _ParseError) -> _Advice:
+    """A line not lined up with the `- ` items of the list above it."""
+    return (f"line {e.at} is not lined up with the `- ` items of the list that starts on line {e.opened}",
+            "start every `- ` item of a list at the same column, and a key after the list at the column "
+            "of the list's own key", None)
+
+
+def _first_line_not_a_key(e: _ParseError) -> _Advice:
+    """A first line that is indented, or is not `key: value`."""
+    return ("the front matter's first line is indented, or is not a `key: value` line",
+            "start each key at the beginning of its line", None)
+
+
+def _text_beside_block_indicator(e: _ParseError) -> _Advice:
+    """Text on the line of a `|` or `>`, where YAML expects it on the lines below."""
+    return ("after `|` or `>`, the text of the value starts on the next line, indented",
+            "move the text to the next line and indent it, or put the value in quotes", None)
+
+
+# The errors of the YAML reader that common mistakes cause, each with the mistakes that cause
+# it, tried in this order: the first error that fits is the one, and the first of its mistakes
+# that fits gives the advice
+_KNOWN_ERRORS: tuple[tuple[Callable[[_ParseError], bool], tuple[_Mistake, ...]], ...] = (
+    (lambda e: "tab" in e.problem or (e.problem.startswith("found character that cannot start any token")
+                                      and e.char == "\t"),
+     (_tab_indent,)),
+    (lambda e: e.problem.startswith("mapping values are not allowed"),
+     (_colon_in_value, _indented_key, _no_space_after_colon)),
+    (lambda e: e.problem.startswith("could not find expected ':'") and e.context_mark is not None,
+     (_not_key_value_line,)),
+    (lambda e: e.problem.startswith("did not find expected key") and e.problem_mark is not None,
+     (_text_after_closing_quote, _text_after_closing_bracket, _list_item_after_value, _indented_under_value)),
+    (lambda e: e.problem.startswith("found character that cannot start any token") and e.problem_mark is not None,
+     (_reserved_first_character,)),
+    (lambda e: e.problem == "found undefined alias" or e.context.startswith(("while scanning an alias",
+                                                                             "while scanning an anchor")),
+     (_value_read_as_alias,)),
+    (lambda e: "tag" in e.problem or "tag" in e.context, (_value_read_as_tag,)),
+    (lambda e: "quoted scalar" in e.context, (_unknown_escape, _unclosed_quote)),
+    (lambda e: "flow sequence" in e.context, (_unclosed_list,)),
+    (lambda e: "flow mapping" in e.context, (_unclosed_mapping,)),
+    (lambda e: e.problem.startswith("did not find expected '-' indicator"), (_misaligned_list_item,)),
+    (lambda e: "<document start>" in e.problem, (_first_line_not_a_key,)),
+    (lambda e: "block scalar" in e.context, (_text_beside_block_indicator,)),
+)
 
 
 def _value_error(exc: Exception, key: str | None, line: int, offset: int) -> tuple[int, str, str]:
