@@ -838,11 +838,37 @@ def _let_go(texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]]) ->
 
 def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
            terms_per_event: int, max_postings: int, let_go: bool = False) -> _Text:
+    """Each event's best ``terms_per_event`` TF-IDF terms, normalised, and the events that keep each term."""
+    # Each step is the plain per-term loop's arithmetic done by numpy (the norm is summed in order).
+    number, ids, counts, titled = _term_counts(data, texts, terms)
+    if let_go:
+        _let_go(texts, terms)
+    names = list(number)  # term number -> term
+    n, vocabulary = len(ids), len(names)
+    docs = sum(1 for t in ids if len(t))
+    # From here on, a span of events at a time, with the span's terms side by side: term
+    # numbers, counts and event numbers (each event's terms together, in their order).
+    # Every event's term numbers and counts are held (as before, in one array a span
+    # instead of one an event); what is made from them, a span at a time.
+    spans = [(b, min(b + _SPAN, n)) for b in range(0, n, _SPAN)]
+    parts, df = _span_terms(number, ids, counts, titled, spans, vocabulary)
+    idf = _idf(df, docs)
+    # a term in every text weighs 0 (it adds 0 to the norm); only terms of two or more
+    # texts pair events
+    eligible = (df >= 2) & (idf > 0)
+    weighing = _Weighing(_log_tf(parts), idf, eligible, _ranks(names))
+    best = _best_terms(spans, parts, weighing, terms_per_event)
+    k_seg, k_term, k_w = _kept_terms(best, vocabulary, max_postings)
+    return _Text(_kept_by_event(k_seg, k_term, k_w, names, n), _postings(k_seg, k_term, k_w, names))
+
+
+def _term_counts(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]]
+                 ) -> tuple[dict[str, int], list[np.ndarray], list[np.ndarray], list[int]]:
+    """Every term numbered, and each event's term numbers, counts and number of title terms."""
     # Each event's term counts as two arrays, term numbers and counts: the title counts
     # twice; its terms come first, then the body's (in first-occurrence order, which fixes
-    # the order the norm below is summed in). A body's counts come from ``terms`` when it
-    # has them (counted while the files were read), else from its text. Each step is the
-    # plain per-term loop's arithmetic done by numpy (the norm is summed in order).
+    # the order the norm is summed in). A body's counts come from ``terms`` when it
+    # has them (counted while the files were read), else from its text.
     number: defaultdict[str, int] = defaultdict()
     number.default_factory = number.__len__  # a new term gets the next number
     lookup = number.__getitem__
@@ -855,37 +881,40 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             add_terms(data.titles[i], 2, c)
         counted = terms.get(iri)
         if counted is None:
-            body = texts.get(iri)
-            if body:
-                add_terms(body[:TEXT_LIMIT], 1, c)
-            words, k = list(c), np.fromiter(c.values(), dtype=np.int64, count=len(c))
+            words, k = _with_text(c, texts.get(iri))
         else:
-            if isinstance(counted, Terms):
-                body_words, body_counts = counted.parts()
-                body_k = np.frombuffer(body_counts, dtype=np.uint32) if body_words else np.zeros(0, np.int64)
-            else:
-                body_words = list(counted)
-                body_k = np.fromiter(counted.values(), dtype=np.int64, count=len(body_words))
-            words = [*c, *body_words] if c else body_words
-            k = np.concatenate((np.fromiter(c.values(), dtype=np.int64, count=len(c)), body_k)) if c else body_k
+            words, k = _with_counted(c, counted)
         ids.append(np.fromiter(map(lookup, words), dtype=np.int32, count=len(words)))
         counts.append(k.astype(np.int32, copy=False))
         titled.append(len(c) if counted is not None else 0)
-    if let_go:
-        _let_go(texts, terms)
-    names = list(number)  # term number -> term
-    n, vocabulary = len(ids), len(names)
-    docs = sum(1 for t in ids if len(t))
-    # From here on, a span of events at a time, with the span's terms side by side: term
-    # numbers, counts and event numbers (each event's terms together, in their order).
-    # Every event's term numbers and counts are held (as before, in one array a span
-    # instead of one an event); what is made from them, a span at a time.
-    spans = [(b, min(b + _SPAN, n)) for b in range(0, n, _SPAN)]
-    fold = _plurals(number)  # (which terms the site uses is all it looks at)
-    to = np.arange(vocabulary, dtype=np.int32)
-    for plural, singular in fold.items():  # a plural counted as its singular
-        to[number[plural]] = number[singular]
-    singulars = np.array([number[singular] for singular in fold.values()], dtype=np.int32)
+    return number, ids, counts, titled
+
+
+def _with_text(c: dict[str, int], body: str | None) -> tuple[list[str], np.ndarray]:
+    """The title's counts ``c`` with the words of the body text added: terms and counts."""
+    if body:
+        add_terms(body[:TEXT_LIMIT], 1, c)
+    return list(c), np.fromiter(c.values(), dtype=np.int64, count=len(c))
+
+
+def _with_counted(c: dict[str, int], counted: Mapping[str, int]) -> tuple[list[str], np.ndarray]:
+    """The title's counts ``c`` followed by the body's counted terms: terms and counts."""
+    if isinstance(counted, Terms):
+        body_words, body_counts = counted.parts()
+        body_k = np.frombuffer(body_counts, dtype=np.uint32) if body_words else np.zeros(0, np.int64)
+    else:
+        body_words = list(counted)
+        body_k = np.fromiter(counted.values(), dtype=np.int64, count=len(body_words))
+    words = [*c, *body_words] if c else body_words
+    k = np.concatenate((np.fromiter(c.values(), dtype=np.int64, count=len(c)), body_k)) if c else body_k
+    return words, k
+
+
+def _span_terms(number: Mapping[str, int], ids: list[np.ndarray], counts: list[np.ndarray], titled: list[int],
+                spans: list[tuple[int, int]], vocabulary: int
+                ) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray] | None], np.ndarray]:
+    """Per span, its events' terms once each (plurals as singulars), letting each event's arrays go; and each df."""
+    to, singulars = _folding(number, vocabulary)
     df = np.zeros(vocabulary, dtype=np.int64)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = []  # per span: terms per event, terms, counts
     for b, e in spans:
@@ -901,46 +930,105 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
             sizes = np.bincount(seg - b, minlength=e - b)
         df += np.bincount(t_all, minlength=vocabulary)
         parts.append((sizes, t_all, k_all))
+    return parts, df
+
+
+def _folding(number: Mapping[str, int], vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
+    """The term number each term is counted as (a plural as its singular), and the singulars plurals fold into."""
+    fold = _plurals(number)  # (which terms the site uses is all it looks at)
+    to = np.arange(vocabulary, dtype=np.int32)
+    for plural, singular in fold.items():  # a plural counted as its singular
+        to[number[plural]] = number[singular]
+    singulars = np.array([number[singular] for singular in fold.values()], dtype=np.int32)
+    return to, singulars
+
+
+def _idf(df: np.ndarray, docs: int) -> np.ndarray:
+    """Each term's inverse document frequency, ``log(docs / df)`` (0 for a term no text has)."""
     dfs = df.tolist()
-    idf = np.array([math.log(docs / k) if k else 0.0 for k in dfs])
-    # a term in every text weighs 0 (it adds 0 to the norm); only terms of two or more
-    # texts pair events
-    eligible = (df >= 2) & (idf > 0)
+    return np.array([math.log(docs / k) if k else 0.0 for k in dfs])
+
+
+def _log_tf(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None]) -> np.ndarray:
+    """``1 + log(tf)`` by count ``tf``, up to the largest count of any term in any event (0 for 0)."""
     most = max((int(part[2].max()) for part in parts if part is not None and len(part[2])), default=0)
-    log_tf = np.array([0.0] + [1.0 + math.log(tf) for tf in range(1, most + 1)])
+    return np.array([0.0] + [1.0 + math.log(tf) for tf in range(1, most + 1)])
+
+
+def _ranks(names: list[str]) -> np.ndarray:
+    """Each term number's place among the terms in sorted order (what breaks ties of weight)."""
+    vocabulary = len(names)
     rank = np.empty(vocabulary, dtype=np.int64)
     rank[sorted(range(vocabulary), key=names.__getitem__)] = np.arange(vocabulary)
-    best: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per span: event, term, weight
-    for i, (b, e) in enumerate(spans):
-        sizes, t_all, k_all = parts[i]  # type: ignore[misc]
-        parts[i] = None
+    return rank
+
+
+@dataclass(frozen=True, eq=False)
+class _Weighing:
+    """What weighs an event's terms: log tf by count, and per term its idf, whether it may pair events, its rank."""
+
+    log_tf: np.ndarray
+    idf: np.ndarray
+    eligible: np.ndarray
+    rank: np.ndarray
+
+    def best(self, b: int, e: int, sizes: np.ndarray, t_all: np.ndarray, k_all: np.ndarray,
+             terms_per_event: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each event of the span ``b:e``: its best eligible terms, normalised weights (event, term, weight)."""
         seg = np.repeat(np.arange(b, e, dtype=np.int32), sizes)
-        w = log_tf[k_all] * idf[t_all]
+        w = self.log_tf[k_all] * self.idf[t_all]
         # each event's norm: its squares summed one by one in its terms' order (as a loop would)
         norm = np.sqrt(np.bincount(seg - b, weights=w * w, minlength=e - b))
         norm[norm == 0.0] = 1.0
         wn = w / norm[seg - b]
         # each event's best `terms_per_event` eligible terms, larger weight first, ties to
         # the larger term (as heapq.nlargest would)
-        at = np.flatnonzero(eligible[t_all]) if terms_per_event > 0 else np.zeros(0, dtype=np.intp)
-        order = at[_best_first(seg[at], wn[at], rank[t_all[at]])]
+        at = np.flatnonzero(self.eligible[t_all]) if terms_per_event > 0 else np.zeros(0, dtype=np.intp)
+        order = at[_best_first(seg[at], wn[at], self.rank[t_all[at]])]
         top = order[_places(seg[order]) < terms_per_event]
-        best.append((seg[top], t_all[top], wn[top]))
+        return seg[top], t_all[top], wn[top]
+
+
+def _best_terms(spans: list[tuple[int, int]], parts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None],
+                weighing: _Weighing, terms_per_event: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per span, each event's best terms (event, term, weight), letting each span's terms go once weighed."""
+    best: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per span: event, term, weight
+    for i, (b, e) in enumerate(spans):
+        sizes, t_all, k_all = parts[i]  # type: ignore[misc]
+        parts[i] = None
+        best.append(weighing.best(b, e, sizes, t_all, k_all, terms_per_event))
+    return best
+
+
+def _kept_terms(best: list[tuple[np.ndarray, np.ndarray, np.ndarray]], vocabulary: int,
+                max_postings: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All events' best terms side by side (event, term, weight), but those that pair too few or too many events."""
     k_seg, k_term, k_w = (np.concatenate(x) for x in zip(*best)) if best else \
         (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
     # a term kept by fewer than two events pairs none; by more than max_postings, too many
     by = np.bincount(k_term, minlength=vocabulary)
     ok = ((by >= 2) & (by <= max_postings))[k_term]
-    k_seg, k_term, k_w = k_seg[ok], k_term[ok], k_w[ok]
+    return k_seg[ok], k_term[ok], k_w[ok]
+
+
+def _kept_by_event(k_seg: np.ndarray, k_term: np.ndarray, k_w: np.ndarray, names: list[str],
+                   n: int) -> list[dict[str, float]]:
+    """Per event: the terms it keeps and their weights, best first."""
     kept: list[dict[str, float]] = [{} for _ in range(n)]
     for e, t, x in zip(k_seg.tolist(), k_term.tolist(), k_w.tolist()):
         kept[e][names[t]] = x
+    return kept
+
+
+def _postings(k_seg: np.ndarray, k_term: np.ndarray, k_w: np.ndarray,
+              names: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per kept term: the events that keep it (in order) and their weights."""
     by_term = np.lexsort((k_seg, k_term))  # term by term, events in order
     bounds = np.flatnonzero(np.diff(k_term[by_term])) + 1
     postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for part in np.split(by_term, bounds) if len(by_term) else ():
         postings[names[int(k_term[part[0]])]] = (k_seg[part].astype(np.intp), k_w[part])
-    return _Text(kept, postings)
+    return postings
 
 
 _SPAN = 2048  # events whose terms the text signal weighs at a time
@@ -1124,138 +1212,229 @@ def _score(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     keep are scored.
     """
     sig = w["signals"]
-    max_postings = w["max_postings"]
-    budget = w["max_candidates"]
-    n = len(data.iris)
-    values, direct = data.values, data.direct_projects
+    value_weight, shared = _shared_values(data, sig)
+    text = _text_signal(data, texts, terms, sig, w["max_postings"], let_go)
+    reasons = _Reasons(data, sig, value_weight, text)
+    todo = _to_score(data, w, top, shared, text, keep)
+    scorer = _Scorer(data, w, top, shared, text, reasons, todo)
+    return _run_all(scorer.run, len(todo), jobs, each)
+
+
+def _shared_values(data: _Data, sig: dict[str, Any]
+                   ) -> tuple[dict[str, dict[str, float]], list[tuple[str, dict[str, _Shared]]]]:
+    """Per set signal switched on: the weight of each value two or more events have, and the value as scored."""
     value_weight: dict[str, dict[str, float]] = {}
     shared: list[tuple[str, dict[str, _Shared]]] = []  # per signal on: value -> its events
     for s in SET_SIGNALS:
         if sig[s]["weight"] <= 0:
             continue
-        p: dict[str, list[int]] = defaultdict(list)
-        for i, vals in enumerate(values[s]):
-            for v in vals:
-                p[v].append(i)
-        p = {v: ev for v, ev in p.items() if len(ev) >= 2}
+        p = _events_by_value(data.values[s])
         damping = sig[s].get("damping", 0)
         value_weight[s] = {v: sig[s]["weight"] * (2 / len(ev)) ** damping for v, ev in p.items()}
-        shared.append((s, {v: _Shared((-value_weight[s][v], len(ev), v), value_weight[s][v], len(ev), v,
-                                      np.array(ev, dtype=np.intp),
-                                      np.array([o for o in ev if v not in direct[o]], dtype=np.intp)
-                                      if s == "parent_project" else None)
+        shared.append((s, {v: _shared_value(s, v, ev, value_weight[s][v], data.direct_projects)
                            for v, ev in p.items()}))
-    text = None
-    term_events: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    return value_weight, shared
+
+
+def _events_by_value(per_event: list[frozenset[str]]) -> dict[str, list[int]]:
+    """Each value that two or more events have, and those events (ascending)."""
+    p: dict[str, list[int]] = defaultdict(list)
+    for i, vals in enumerate(per_event):
+        for v in vals:
+            p[v].append(i)
+    return {v: ev for v, ev in p.items() if len(ev) >= 2}
+
+
+def _shared_value(s: str, v: str, ev: list[int], weight: float, direct: list[frozenset[str]]) -> _Shared:
+    """Value ``v`` of signal ``s``, which the events ``ev`` have, as :func:`_score` uses it."""
+    return _Shared((-weight, len(ev), v), weight, len(ev), v,
+                   np.array(ev, dtype=np.intp),
+                   np.array([o for o in ev if v not in direct[o]], dtype=np.intp)
+                   if s == "parent_project" else None)
+
+
+def _text_signal(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
+                 sig: dict[str, Any], max_postings: int, let_go: bool) -> _Text | None:
+    """The events' text vectors when the text signal is on (else ``None``; texts and terms let go either way)."""
     if sig["text"]["weight"] > 0:
-        text = _tfidf(data, texts, terms, int(sig["text"]["terms"]), max_postings, let_go)
-        term_events = text.postings
-    elif let_go:
+        return _tfidf(data, texts, terms, int(sig["text"]["terms"]), max_postings, let_go)
+    if let_go:
         _let_go(texts, terms)
-    half_life = sig["time"]["half_life_days"] or 1
-    time_w = sig["time"]["weight"]
-    min_sim = sig["text"]["min_similarity"]
-    text_w = sig["text"]["weight"]
-    pair_weights = [(data.edges[s], sig[s]["weight"]) for s in PAIR_SIGNALS if sig[s]["weight"] > 0]
-    first = np.array([d[0].toordinal() if d else 0 for d in data.dates], dtype=np.int64)
-    dated = np.array([bool(d) for d in data.dates], dtype=bool)
-    several = np.array([len(d) > 1 for d in data.dates], dtype=bool)
-    closeness = _Closeness(time_w, -math.log(2) / half_life)
-    first_date = [d[0].isoformat() if d else None for d in data.dates]
-    take = max(top + 5, 0)
+    return None
 
-    score = np.zeros(n)  # this event's candidates' scores; 0.0 elsewhere
-    is_candidate = np.zeros(n, dtype=bool)
-    text_score = np.zeros(n)
-    no_events = np.zeros(0, dtype=np.intp)
-    reasons = _Reasons(data, sig, value_weight, text)
-    todo: range | list[int] = range(n)
-    if keep is not None:
-        digests = _input_digests(data, w, top, shared, text)
-        todo = [e for e in range(n) if not keep(data.iris[e], digests[e])]
 
-    def run(begin: int, stop: int) -> dict[str, list[Suggestion]]:
+def _to_score(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[str, dict[str, _Shared]]],
+              text: _Text | None, keep: Callable[[str, str], bool] | None) -> range | list[int]:
+    """The events to score: all of them, or with ``keep`` those it does not keep."""
+    n = len(data.iris)
+    if keep is None:
+        return range(n)
+    digests = _input_digests(data, w, top, shared, text)
+    return [e for e in range(n) if not keep(data.iris[e], digests[e])]
+
+
+class _Scorer:
+    """Scores the events of :func:`_score` one at a time: what they all read, and the arrays each clears again."""
+
+    def __init__(self, data: _Data, w: dict[str, Any], top: int, shared: list[tuple[str, dict[str, _Shared]]],
+                 text: _Text | None, reasons: _Reasons, todo: range | list[int]) -> None:
+        sig = w["signals"]
+        n = len(data.iris)
+        self.data, self.shared, self.text, self.reasons, self.todo = data, shared, text, reasons, todo
+        self.values, self.direct = data.values, data.direct_projects
+        self.max_postings, self.budget = w["max_postings"], w["max_candidates"]
+        self.term_events = text.postings if text is not None else {}
+        self.min_sim, self.text_w = sig["text"]["min_similarity"], sig["text"]["weight"]
+        self.pair_weights = [(data.edges[s], sig[s]["weight"]) for s in PAIR_SIGNALS if sig[s]["weight"] > 0]
+        self.time = _Time(data.dates, sig["time"]["weight"], sig["time"]["half_life_days"] or 1)
+        self.first_date = [d[0].isoformat() if d else None for d in data.dates]
+        self.top, self.take = top, max(top + 5, 0)
+        self.score = np.zeros(n)  # this event's candidates' scores; 0.0 elsewhere
+        self.is_candidate = np.zeros(n, dtype=bool)
+        self.text_score = np.zeros(n)
+        self.no_events = np.zeros(0, dtype=np.intp)
+
+    def run(self, begin: int, stop: int) -> dict[str, list[Suggestion]]:
+        """The suggestions of the events ``todo[begin:stop]``, by event IRI."""
         result: dict[str, list[Suggestion]] = {}
-        for e in todo[begin:stop]:
-            found: list[np.ndarray] = []  # the candidates, in the order they were first found
-            count = 0  # how many (this event included, until the end)
-            for edges, ws in pair_weights:
-                if edges[e]:
-                    events = np.sort(np.fromiter(edges[e], dtype=np.intp, count=len(edges[e])))  # IRI order
-                    score[events] += ws
-                    count += _add_new(events, is_candidate, found)
-            # the values this event has, most telling first: they find the candidates; once
-            # there are `budget` candidates, the rest only add to those already found
-            items = [by_value[v] for s, by_value in shared for v in values[s][e] if v in by_value]
-            items.sort(key=attrgetter("key"))
-            for it in items:
-                events = it.events
-                if it.not_direct is not None and it.value in direct[e]:
-                    events = it.not_direct  # counted as "project" for events that have it directly
-                if it.df <= max_postings and count < budget:
-                    score[events] += it.weight
-                    count += _add_new(events, is_candidate, found)
-                elif it.df <= count:  # few events have it: look them up among the candidates
-                    score[events[is_candidate[events]]] += it.weight
-                elif len(events) and found:  # a hub: look the candidates up among its events
-                    candidates = np.concatenate(found)
-                    at = np.minimum(np.searchsorted(events, candidates), len(events) - 1)
-                    score[candidates[events[at] == candidates]] += it.weight
-            sims: dict[int, float] = {}
-            if text is not None and text.kept[e]:
-                touched = []
-                for t, we in text.kept[e].items():
-                    events, wo = term_events[t]
-                    text_score[events] += we * wo
-                    touched.append(events)
-                # every event met, in the order first met (an event met again has the same sum)
-                met = np.concatenate(touched) if len(touched) > 1 else touched[0]
-                sim = text_score[met]
-                text_score[met] = 0.0
-                close = np.flatnonzero((sim >= min_sim) & (met != e))
-                if len(close):
-                    others, sim = met[close], sim[close]
-                    if len(touched) > 1:
-                        others, at = np.unique(others, return_index=True)
-                        sim = sim[at]
-                        order = np.lexsort((at, -sim))  # most similar first; ties: first met first
-                    else:
-                        order = np.argsort(-sim, kind="stable")
-                    others, sim = others[order], sim[order]
-                    new = ~is_candidate[others]
-                    if count + np.count_nonzero(new) > budget:  # a new candidate only while fewer than `budget`
-                        ok = ~new | (np.cumsum(new) <= budget - count)
-                        others, sim = others[ok], sim[ok]
-                    score[others] += text_w * sim
-                    count += _add_new(others, is_candidate, found)
-                    sims = dict(zip(others.tolist(), sim.tolist()))
-            candidates = np.concatenate(found) if found else no_events
-            scores = score[candidates]
-            score[candidates] = 0.0
-            is_candidate[candidates] = False
-            others = candidates != e
-            candidates, scores = candidates[others], scores[others]
-            if time_w > 0 and dated[e] and len(candidates):
-                # closeness in time scales what the pair shares; it adds nothing alone
-                with_date = dated[candidates]
-                days = np.abs(first[candidates] - first[e])
-                if several[e]:
-                    redo = np.flatnonzero(with_date)
-                else:
-                    redo = np.flatnonzero(with_date & several[candidates])
-                for j in redo.tolist():
-                    days[j] = _days_apart(data.dates[e], data.dates[int(candidates[j])])
-                scores[with_date] *= closeness.factors(days[with_date])
-            best = np.lexsort((candidates, -scores))[:take]  # equal scores: the lower IRI first
-            ranked = sorted(zip(candidates[best].tolist(), scores[best].tolist()),
-                            key=lambda c: (-round(c[1], 9), c[0]))[:top]  # ties: the lower IRI first
-            result[data.iris[e]] = [
-                Suggestion(url=data.iris[o], title=data.titles[o], date=first_date[o], score=s,
-                           reasons=reasons(e, o, sims.get(o), _days_apart(data.dates[e], data.dates[o])))
-                for o, s in ranked]
+        for e in self.todo[begin:stop]:
+            result[self.data.iris[e]] = self.suggest(e)
         return result
 
-    return _run_all(run, len(todo), jobs, each)
+    def suggest(self, e: int) -> list[Suggestion]:
+        """Event ``e``'s best ``top`` other events, best first, with the reasons why."""
+        found: list[np.ndarray] = []  # the candidates, in the order they were first found
+        count = self.add_pairs(e, found)  # how many (this event included, until the end)
+        count = self.add_values(e, found, count)
+        sims = self.add_text(e, found, count)
+        candidates, scores = self.taken(e, found)
+        self.time.scale(e, candidates, scores)
+        data = self.data
+        return [Suggestion(url=data.iris[o], title=data.titles[o], date=self.first_date[o], score=s,
+                           reasons=self.reasons(e, o, sims.get(o), _days_apart(data.dates[e], data.dates[o])))
+                for o, s in self.ranked(candidates, scores)]
+
+    def add_pairs(self, e: int, found: list[np.ndarray]) -> int:
+        """Add each pair signal's weight to the events paired with ``e``; returns how many candidates that makes."""
+        score, is_candidate = self.score, self.is_candidate
+        count = 0
+        for edges, ws in self.pair_weights:
+            if edges[e]:
+                events = np.sort(np.fromiter(edges[e], dtype=np.intp, count=len(edges[e])))  # IRI order
+                score[events] += ws
+                count += _add_new(events, is_candidate, found)
+        return count
+
+    def add_values(self, e: int, found: list[np.ndarray], count: int) -> int:
+        """Add the weight of each value ``e`` shares to the events that share it; returns the new count."""
+        score, is_candidate, direct = self.score, self.is_candidate, self.direct
+        max_postings, budget = self.max_postings, self.budget
+        # the values this event has, most telling first: they find the candidates; once
+        # there are `budget` candidates, the rest only add to those already found
+        for it in self.values_of(e):
+            events = it.events
+            if it.not_direct is not None and it.value in direct[e]:
+                events = it.not_direct  # counted as "project" for events that have it directly
+            if it.df <= max_postings and count < budget:
+                score[events] += it.weight
+                count += _add_new(events, is_candidate, found)
+            elif it.df <= count:  # few events have it: look them up among the candidates
+                score[events[is_candidate[events]]] += it.weight
+            elif len(events) and found:  # a hub: look the candidates up among its events
+                candidates = np.concatenate(found)
+                at = np.minimum(np.searchsorted(events, candidates), len(events) - 1)
+                score[candidates[events[at] == candidates]] += it.weight
+        return count
+
+    def values_of(self, e: int) -> list[_Shared]:
+        """The values event ``e`` shares with other events, most telling first."""
+        items = [by_value[v] for s, by_value in self.shared for v in self.values[s][e] if v in by_value]
+        items.sort(key=attrgetter("key"))
+        return items
+
+    def add_text(self, e: int, found: list[np.ndarray], count: int) -> dict[int, float]:
+        """Add text weight × similarity to the events close enough in words to ``e``; returns their similarities."""
+        text = self.text
+        if text is None or not text.kept[e]:
+            return {}
+        met, sim, many = self.similarities(text.kept[e])
+        close = np.flatnonzero((sim >= self.min_sim) & (met != e))
+        if not len(close):
+            return {}
+        others, sim = _most_similar(met[close], sim[close], many)
+        new = ~self.is_candidate[others]
+        if count + np.count_nonzero(new) > self.budget:  # a new candidate only while fewer than `budget`
+            ok = ~new | (np.cumsum(new) <= self.budget - count)
+            others, sim = others[ok], sim[ok]
+        self.score[others] += self.text_w * sim
+        _add_new(others, self.is_candidate, found)
+        return dict(zip(others.tolist(), sim.tolist()))
+
+    def similarities(self, kept: dict[str, float]) -> tuple[np.ndarray, np.ndarray, bool]:
+        """The events met through the kept terms ``kept``, their dot products, and whether met through several."""
+        text_score = self.text_score
+        touched = []
+        for t, we in kept.items():
+            events, wo = self.term_events[t]
+            text_score[events] += we * wo
+            touched.append(events)
+        # every event met, in the order first met (an event met again has the same sum)
+        met = np.concatenate(touched) if len(touched) > 1 else touched[0]
+        sim = text_score[met]
+        text_score[met] = 0.0
+        return met, sim, len(touched) > 1
+
+    def taken(self, e: int, found: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates found (but ``e``) and their scores, the arrays cleared for the next event."""
+        candidates = np.concatenate(found) if found else self.no_events
+        scores = self.score[candidates]
+        self.score[candidates] = 0.0
+        self.is_candidate[candidates] = False
+        others = candidates != e
+        return candidates[others], scores[others]
+
+    def ranked(self, candidates: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
+        """The best ``top`` candidates and their scores, best first."""
+        best = np.lexsort((candidates, -scores))[:self.take]  # equal scores: the lower IRI first
+        return sorted(zip(candidates[best].tolist(), scores[best].tolist()),
+                      key=lambda c: (-round(c[1], 9), c[0]))[:self.top]  # ties: the lower IRI first
+
+
+def _most_similar(others: np.ndarray, sim: np.ndarray, many: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The events and their similarities, each once (``many``: met more than once), most similar first."""
+    if many:
+        others, at = np.unique(others, return_index=True)
+        sim = sim[at]
+        order = np.lexsort((at, -sim))  # most similar first; ties: first met first
+    else:
+        order = np.argsort(-sim, kind="stable")
+    return others[order], sim[order]
+
+
+class _Time:
+    """Closeness in time as it scales a pair's score: each event's dates, its first day, whether it has several."""
+
+    def __init__(self, dates: list[tuple[dt.date, ...]], weight: float, half_life: float) -> None:
+        self.dates, self.weight = dates, weight
+        self.first = np.array([d[0].toordinal() if d else 0 for d in dates], dtype=np.int64)
+        self.dated = np.array([bool(d) for d in dates], dtype=bool)
+        self.several = np.array([len(d) > 1 for d in dates], dtype=bool)
+        self.closeness = _Closeness(weight, -math.log(2) / half_life)
+
+    def scale(self, e: int, candidates: np.ndarray, scores: np.ndarray) -> None:
+        """Multiply the scores of ``e``'s dated candidates by how close in time they are to it (when ``e`` is dated)."""
+        if not (self.weight > 0 and self.dated[e] and len(candidates)):
+            return
+        # closeness in time scales what the pair shares; it adds nothing alone
+        with_date = self.dated[candidates]
+        days = np.abs(self.first[candidates] - self.first[e])
+        if self.several[e]:
+            redo = np.flatnonzero(with_date)
+        else:
+            redo = np.flatnonzero(with_date & self.several[candidates])
+        for j in redo.tolist():
+            days[j] = _days_apart(self.dates[e], self.dates[int(candidates[j])])
+        scores[with_date] *= self.closeness.factors(days[with_date])
 
 
 def _input_digests(data: _Data, w: dict[str, Any], top: int, shared: list[tuple[str, dict[str, _Shared]]],
