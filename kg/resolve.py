@@ -117,20 +117,21 @@ def is_link(text: str) -> bool:
     return bool(_SCHEME.match(text)) or (text.startswith("/") and not text.startswith("//"))
 
 
-#: an ``http(s)`` address: its scheme, its host, the rest
-_WEB_ADDRESS = re.compile(r"(?i)(https?)://([^/?#]*)(.*)")
+#: an ``http(s)`` address: its scheme, its host, its path, its query and fragment
+_WEB_ADDRESS = re.compile(r"(?i)(https?)://([^/?#]*)([^?#]*)(.*)")
 
 
 def page_key(address: str) -> str | None:
     """What every way of writing one page's web address has in common, to compare them
     by: the host in lower case and the path without a trailing slash, ``.html`` or
-    ``/index.html``, its percent-encoded characters read as they are; the scheme
-    (``http`` or ``https``) left out. ``None`` for text that is no ``http(s)`` address.
+    ``/index.html``, then the query and fragment, their percent-encoded characters read as
+    they are; the scheme (``http`` or ``https``) left out. ``None`` for text that is no
+    ``http(s)`` address.
 
     ``page_key("http://Site.org/events/caf%C3%A9.html") == page_key("https://site.org/events/café/")``
     """
     m = _WEB_ADDRESS.match(address)
-    return m[2].lower() + _bare(unquote(m[3])) if m else None
+    return m[2].lower() + _bare(unquote(m[3])) + unquote(m[4]) if m else None
 
 
 def _bare(path: str) -> str:
@@ -142,20 +143,21 @@ def page_variants(address: str) -> list[str]:
     :func:`page_key` (``https`` and ``http``; with and without a trailing slash, or as
     ``.html`` or ``/index.html``; characters as they are or percent-encoded), for
     looking them up in an index, where comparing keys would mean reading every IRI.
-    Only valid IRIs; none for text that is no ``http(s)`` address."""
+    Only text with nothing an IRI forbids; none for text that is no ``http(s)`` address."""
     m = _WEB_ADDRESS.match(address)
     if not m:
         return []
-    host, path = m[2].lower(), m[3]
+    host, path, rest = m[2].lower(), m[3], m[4]
     key = page_key(address)
     bares = {_bare(p) for p in (path, unquote(path), _encoded(unquote(path)), _encoded(path))}
     found = []
     for scheme in ("https", "http"):
         for bare in sorted(bares):
             for written in (bare, bare + "/", bare + ".html", bare + "/index.html"):
-                iri = f"{scheme}://{host}{written}"
-                if iri != address and page_key(iri) == key and _is_iri(iri):
-                    found.append(iri)
+                for after in dict.fromkeys((rest, _encoded(rest))):
+                    iri = f"{scheme}://{host}{written}{after}"
+                    if iri != address and page_key(iri) == key and _is_iri(iri):
+                        found.append(iri)
     return list(dict.fromkeys(found))
 
 

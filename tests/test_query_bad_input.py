@@ -309,7 +309,7 @@ def test_an_address_written_another_way_finds_its_page_and_says_so(make_site, tm
 @pytest.mark.parametrize("address", [
     "https://site.example.org/events/2024-05-01-café-meetup", "http://Site.Example.org/events/caf%c3%a9/",
     "https://site.example.org/x.html", "https://site.example.org/x/index.html", "https://site.example.org",
-    "https://site.example.org/?q=a b"])
+    "https://site.example.org/?q=a b", "https://site.example.org/x/?q=1#part"])
 def test_every_other_writing_of_a_page_address_has_its_key(address: str) -> None:
     """The query parameters look up the writings kg.resolve.page_variants lists; the views
     compare page_key: one notion of "the same page", whichever way it is looked for."""
@@ -319,6 +319,7 @@ def test_every_other_writing_of_a_page_address_has_its_key(address: str) -> None
     assert {page_key(v) for v in variants} == {page_key(address)}
     assert all(ox.NamedNode(v).value == v for v in variants)
     assert page_key("https://site.example.org/x") != page_key("https://site.example.org/y") and page_key("/x") is None
+    assert all(v.endswith("?q=1#part") for v in page_variants("https://site.example.org/x/?q=1#part"))
 
 
 def test_an_address_written_another_way_is_found_on_rdflib_too(make_site, tmp_path) -> None:
