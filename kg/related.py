@@ -1649,18 +1649,55 @@ def format_related(related: Mapping[str, list[Suggestion]], fmt: str = "json") -
     Raises:
         QueryError: an unknown format.
     """
-    if fmt == "json":  # one suggestion a line: json's own indenting is pure Python, and
-        # took most of `kg related`'s time at 100,000 events
-        parts = []
-        for event, items in to_json(related).items():
-            parts.append(f"  {json.dumps(event, ensure_ascii=False)}: [" + ",".join(
-                "\n    " + json.dumps(item, ensure_ascii=False) for item in items) + ("\n  ]" if items else "]"))
-        return "{\n" + ",\n".join(parts) + "\n}\n" if parts else "{}\n"
+    return "".join(related_text(related, fmt))
+
+
+_COLUMNS = ["event", "rank", "related", "title", "date", "score", "reasons"]
+
+
+def related_text(related: Mapping[str, list[Suggestion]], fmt: str = "json") -> Iterator[str]:
+    """:func:`format_related`'s text a piece at a time, one event's suggestions a piece
+    (``table`` whole: its columns are as wide as their widest value).
+
+    Raises:
+        QueryError: an unknown format (before any piece).
+    """
+    from .query import QueryError
+
+    if fmt not in ("json", "table", "csv", "tsv"):
+        raise QueryError(f"unknown format {fmt!r}", hint="one of json, table, csv, tsv")
+    return _json_pieces(related) if fmt == "json" else _row_pieces(related, fmt)
+
+
+def _json_pieces(related: Mapping[str, list[Suggestion]]) -> Iterator[str]:
+    # one suggestion a line: json's own indenting is pure Python, and took most of `kg
+    # related`'s time at 100,000 events
+    yield "{"
+    first = True
+    for event, suggestions in related.items():
+        items = [s.to_dict() for s in suggestions]
+        yield (("\n" if first else ",\n") + f"  {json.dumps(event, ensure_ascii=False)}: ["
+               + ",".join("\n    " + json.dumps(item, ensure_ascii=False) for item in items)
+               + ("\n  ]" if items else "]"))
+        first = False
+    yield "}\n" if first else "\n}\n"
+
+
+def _row_pieces(related: Mapping[str, list[Suggestion]], fmt: str) -> Iterator[str]:
     from .query import Result, format_result
-    rows = [[Literal(event), Literal(str(rank), datatype=xsd.integer), Literal(s.url), Literal(s.title or ""),
-             Literal(s.date or ""), Literal(f"{s.score:.3f}"), Literal("; ".join(s.reasons))]
-            for event, suggestions in related.items() for rank, s in enumerate(suggestions, 1)]
-    return format_result(Result(["event", "rank", "related", "title", "date", "score", "reasons"], rows), fmt)
+
+    def rows(event: str, suggestions: list[Suggestion]) -> list[list[Literal]]:
+        return [[Literal(event), Literal(str(rank), datatype=xsd.integer), Literal(s.url), Literal(s.title or ""),
+                 Literal(s.date or ""), Literal(f"{s.score:.3f}"), Literal("; ".join(s.reasons))]
+                for rank, s in enumerate(suggestions, 1)]
+
+    if fmt == "table":
+        yield format_result(Result(_COLUMNS, [r for e, s in related.items() for r in rows(e, s)]), fmt)
+        return
+    yield format_result(Result(_COLUMNS, []), fmt)  # the header
+    for event, suggestions in related.items():
+        if suggestions:
+            yield format_result(Result(_COLUMNS, rows(event, suggestions)), fmt).split("\n", 1)[1]
 
 
 def related_prefix(base_url: str) -> str:

@@ -421,12 +421,19 @@ def readable(path: Path) -> None:
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; a path that is no regular file (``/dev/null``,
     a pipe) is written to as it is, never replaced."""
+    write_chunks(path, (data,))
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """As :func:`write_bytes`, the bytes given a piece at a time (made as they are written)."""
     if path.exists() and not path.is_file():
         with open(path, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
         return
     with atomic_file(path) as fh:
-        fh.write(data)
+        for chunk in chunks:
+            fh.write(chunk)
 
 
 def write_json(path: Path, data: Any, indent: int | None = 2) -> None:

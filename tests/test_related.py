@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import kg
 from kg.errors import KgError
-from kg.related import (Suggestion, format_related, graph_name, load_texts, load_weights, related_events,
+from kg.related import (Suggestion, format_related, graph_name, load_texts, load_weights, related_events, related_text,
                         related_quads, to_json)
 from kg.query import run_query
 
@@ -584,6 +584,16 @@ def test_format_related(small: kg.KnowledgeGraph) -> None:
     assert lines[0] == "event,rank,related,title,date,score,reasons"
     assert len(lines) == 1 + sum(len(v) for v in related.values())
     assert "Alpha Forum: harbours" in format_related(related, "table")
+    # written out an event at a time (at 100,000 events the text is 0.3 GB): each piece's rows are whole
+    import csv
+    import io
+    with_some = sum(1 for v in related.values() if v)
+    for fmt in ("csv", "tsv"):
+        pieces = list(related_text(related, fmt))
+        assert len(pieces) == 1 + with_some and pieces[0].count("\n") == 1, fmt
+    assert [len(list(csv.reader(io.StringIO(piece)))) for piece in related_text(related, "csv")][1:] == \
+        [len(v) for v in related.values() if v]
+    assert len(list(related_text(related, "json"))) == 2 + len(related)
 
 
 def test_site_folder_may_be_given(small: kg.KnowledgeGraph) -> None:
