@@ -102,7 +102,7 @@ def test_output_file_under_a_file_is_one_error_line(tiny_graph, tmp_path: Path) 
     done = subprocess.run([*KG, "query", "speakers", "--graph", str(tiny_graph.path), "-o", str(target)],
                           capture_output=True, text=True)
     assert done.returncode == 2
-    assert done.stderr.startswith(f"Error: cannot write {target} (")
+    assert done.stderr.startswith(f"Error: cannot write {target}: the folder {target.parent} is a file, not a folder.")
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
 
 
