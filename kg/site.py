@@ -670,13 +670,13 @@ def _has_readable_date(data: dict[str, Any], defaults: dict[str, Any], dated: Da
         shown = _yaml_text(date)
         written = "`date:` has no value" if date is None or (isinstance(date, str) and not date.strip()) \
             else f"`date: {shown}` is not a date"
+        written += " (from `defaults:` in _config.yml):" if in_defaults else ":"
         if isinstance(date, (_Base60, _Base60Float)):  # (kg's reading is the text; Jekyll's, a number)
             shown = date.written
-            written = f"`date: {shown}` is not a date: Jekyll's YAML reads it as the number {_ruby_text(date)}"
+            written = f"`date: {shown}` is not a date: Jekyll's YAML reads it as the number {_ruby_text(date)} and"
             hint = (f"write the day with the time, `date: YYYY-MM-DD {shown}` (a time alone, written without "
                     "quotes, is a YAML 1.1 number in base 60)")
-        report("invalid-date", "error", f"{written}{' (from `defaults:` in _config.yml)' if in_defaults else ''}"
-               f"{' and' if isinstance(date, (_Base60, _Base60Float)) else ':'} Jekyll stops the build on it (\"Invalid date "
+        report("invalid-date", "error", f"{written} Jekyll stops the build on it (\"Invalid date "
                f"'{_ruby_text(date)}'\"), so kg gives the page no address", None if in_defaults else "date", shown,
                hint=hint)
         return False
