@@ -561,6 +561,11 @@ _APPOSITIVE_LEAD = re.compile(r"\s*(?:,|:|\s[–—-])\s*|\s+(?:is|was)\s+(?:the
                               r"|\s+(?:is|was)\s+(?=[A-Z])")
 _SEG_SPLIT = re.compile(r"(,\s*|:\s*)")
 _SEG_SEP = re.compile(r",\s*|:\s*")
+#: "from Department of X, University of Y": a comma before "University" or "Institute" does not end the organisation.
+_ORG_COMMA = re.compile(r"[^,]*,\s*(?:University|Institute)\b")
+_CLAUSE_LEAD = re.compile(r"(?:and|but|or|who|which)\b")
+_OUR = re.compile(r"our\s", re.I)
+_MP_FOR = re.compile(r"\b(?:MP|MS|MSP|MEP)\s+for\b")
 
 
 def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
@@ -568,40 +573,70 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
     """Title, organisation, the organisation's link, and where that text ends, from the
     text after a name ("Name, Title at Org", "Name from Org", "Name (Org)", "Name - a Title
     at Org -", "Name, Org's Title", "Name, our Title")."""
-    text = t.text
-    tail = text[start:min(end, start + 300)]   # a title and organisation are never longer
-    m = _PAREN_AFTER.match(tail)
-    if m:
-        inner = m.group(1).strip()
-        if _ROLE_MARK.match(m.group(0)):
-            return None, None, None, start + m.end()
-        return (*_inner_title_org(t, inner, start + m.start(1) + m.group(1).find(inner)), start + m.end())
-    m = _DASH_APPOSITIVE.match(tail)
-    if m and (_is_title(m.group(1)) or _IN_SEG_ORG.search(m.group(1))):
-        title, org, org_url = _inner_title_org(t, m.group(1).strip(), start + m.start(1))
-        if org and not org[0].isupper():
-            org = _trim_org(org)
-        return title, org, org_url, start + m.end()
+    tail = t.text[start:min(end, start + 300)]   # a title and organisation are never longer
+    found = _paren_title_org(t, tail, start) or _dash_title_org(t, tail, start)
+    if found:
+        return found
     stop = _TAIL_STOP.search(tail)
     tail = tail[:stop.start()] if stop else tail
-    m = _ORG_LEAD.match(tail)
-    if m:
-        rest = tail[m.end():]
-        seg = rest.split(",")[0] if "," in rest and not re.match(r"[^,]*,\s*(?:University|Institute)\b", rest) else rest
-        org = _trim_org(seg)
-        if not org:
-            return None, None, None, start
-        off = start + m.end() + rest.find(org)
-        return None, org, t.url_in(off, off + len(org)), off + len(org)
+    lead = _ORG_LEAD.match(tail)
+    if lead:
+        return _lead_org(t, tail[lead.end():], start + lead.end(), start)
     m = _APPOSITIVE_LEAD.match(tail) or _BARE_TITLE.match(tail)
     if not m:
         return None, None, None, start
-    rest = tail[m.end():]
-    if ":" not in m.group(0):
+    rest = _without_talk_title(tail[m.end():], m.group(0))
+    base = start + m.end()
+    segs = _join_split_title(t, _segments(t, rest, base), rest, base)
+    return _Appositive(t, base, start).read(segs, site_name)
+
+
+def _paren_title_org(t: _Text, tail: str, start: int) -> tuple[str | None, str | None, str | None, int] | None:
+    """Title and organisation in brackets right after the name ("Name (Title at Org)"), if any;
+    a role in brackets ("Name (chair)") gives neither."""
+    m = _PAREN_AFTER.match(tail)
+    if not m:
+        return None
+    if _ROLE_MARK.match(m.group(0)):
+        return None, None, None, start + m.end()
+    inner = m.group(1).strip()
+    return (*_inner_title_org(t, inner, start + m.start(1) + m.group(1).find(inner)), start + m.end())
+
+
+def _dash_title_org(t: _Text, tail: str, start: int) -> tuple[str | None, str | None, str | None, int] | None:
+    """Title and organisation between dashes after the name ("Name - a Title at Org -"), if any."""
+    m = _DASH_APPOSITIVE.match(tail)
+    if not (m and (_is_title(m.group(1)) or _IN_SEG_ORG.search(m.group(1)))):
+        return None
+    title, org, org_url = _inner_title_org(t, m.group(1).strip(), start + m.start(1))
+    if org and not org[0].isupper():
+        org = _trim_org(org)
+    return title, org, org_url, start + m.end()
+
+
+def _lead_org(t: _Text, rest: str, at: int, start: int) -> tuple[None, str | None, str | None, int]:
+    """The organisation of "Name from Org" (``rest`` is what follows "from", at ``at``); none
+    when nothing there reads as one."""
+    seg = rest.split(",")[0] if "," in rest and not _ORG_COMMA.match(rest) else rest
+    org = _trim_org(seg)
+    if not org:
+        return None, None, None, start
+    off = at + rest.find(org)
+    return None, org, t.url_in(off, off + len(org)), off + len(org)
+
+
+def _without_talk_title(rest: str, lead: str) -> str:
+    """The appositive without a talk's title after a colon, unless a colon opened it."""
+    if ":" not in lead:
         colon = rest.find(": ")
         if colon > 0:
-            rest = rest[:colon]   # "Name, Title, Org: the talk's title"
-    base = start + m.end()
+            return rest[:colon]   # "Name, Title, Org: the talk's title"
+    return rest
+
+
+def _segments(t: _Text, rest: str, base: int) -> list[tuple[int, str]]:
+    """The parts of the appositive ``rest`` (at ``base``) between commas and colons, each with
+    where it starts in ``rest``."""
     segs: list[tuple[int, str]] = []
     pos = 0
     # a comma inside a link's text ("[Department for Science, Innovation and Technology](…)")
@@ -613,88 +648,166 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
         if part and not _SEG_SEP.fullmatch(part):
             segs.append((pos, rest[pos:pos + len(part)]))
         pos += len(part)
-    title = org = org_url = None
-    org_strength = 0          # 2: "at Org" or a segment of its own; 1: "Title of Org"
-    title_seg = None
-    used = start
+    return segs
+
+
+def _join_split_title(t: _Text, segs: list[tuple[int, str]], rest: str, base: int) -> list[tuple[int, str]]:
+    """The parts, with a title that a comma splits over the first two joined into one."""
     if len(segs) > 1 and not _is_title(segs[0][1]) and _is_title(segs[1][1]) and _AT_ORG.search(segs[1][1]) \
             and segs[0][1][:1].isupper() and len(segs[0][1].split()) <= 3 and not t.url_in(base, base + 1):
         # "Public Engagement, Communications and Impact Manager at Org": one title over two segments
         off, seg = segs[1]
-        segs = [(0, rest[:off + len(seg)])] + segs[2:]
-    for n, (off, seg) in enumerate(segs[:3]):
-        seg_s = seg.strip()
-        if not seg_s or re.match(r"(?:and|but|or|who|which)\b", seg_s):
-            break
-        last = False
-        if n:
-            both = _AND_TITLE.search(seg)
-            if both and both.group(1).lower() in TITLE_WORDS and not _is_title(seg[:both.start()]):
-                seg, last = seg[:both.start()], True   # "Yale University & Fellow of ..."
-                seg_s = seg.strip()
-        lead = _ORG_LEAD.match(seg)
-        if lead:
-            cand = _trim_org(seg[lead.end():])
-            if cand:
-                o = base + off + seg.find(cand, lead.end())
-                org, org_url, used = cand, t.url_in(o, o + len(cand)), o + len(cand)
-            break
-        if n == 0 and site_name and re.match(r"our\s", seg_s, re.I) and _is_title(seg_s[4:]):
-            title, org, used = seg_s[4:].strip(), site_name, base + off + len(seg)   # "Name, our Director"
-            break
-        poss = _POSS_SEG.match(seg_s) if n == 0 else None
-        if poss and _is_title(poss.group(2)) and _is_org(poss.group(1)):
-            # "Name, CONNECTED BY DATA's Campaigns and Policy Officer"
-            o = base + off + seg.find(poss.group(1))
-            return poss.group(2).strip(), poss.group(1), t.url_in(o, o + 1), base + off + len(seg)
-        url = t.url_in(base + off, base + off + 1)
-        if url and not _is_title(seg_s):
-            cand = _trim_org(seg_s)
-            if cand and org_strength == 1 and title_seg:
-                title = title_seg   # "Head of Research, [Org]": the "of" was part of the title
-            if cand:
-                org, org_url, used = cand, url, base + off + len(seg)
-            break
-        if _is_title(seg_s) and not (n and _is_org(seg_s) and not _IN_SEG_ORG.search(seg)
-                                     and seg_s[0].isupper() and not seg_s.split()[0].lower() in TITLE_WORDS):
-            inner = _AT_ORG.search(seg) or _IN_SEG_ORG.search(seg)
-            if title is None:
-                title_seg = seg_s
-            if inner and not re.search(r"\b(?:MP|MS|MSP|MEP)\s+for\b", seg):
-                cand = _trim_org(seg[inner.end():])
-                if title is None:
-                    title = seg[:inner.start()].strip() or None
-                strength = 1 if inner.group(0).strip().startswith(("of", "for")) else 2
-                if cand and org_strength < strength:
-                    o = base + off + seg.find(cand, inner.end())
-                    org, org_url, org_strength = cand, t.url_in(o, o + len(cand)), strength
-                    used = o + len(cand)
-            elif title is None:
-                title = seg_s
-                used = base + off + len(seg)
-                acr = _ACRONYM_TAIL.search(seg_s)
-                if acr and acr.group(1).lower() not in TITLE_WORDS and acr.group(1) not in POSTNOMINALS:
-                    # "Deputy Director-General ANEC"
-                    title, org_strength = seg_s[:acr.start()].strip(), 1
-                    o = base + off + seg.find(acr.group(1))
-                    org = acr.group(1)
-                    org_url = t.url_in(o, o + len(org))
-            if n == 0 and not seg_s[0].isupper() and org is None and title == seg_s and \
-                    not seg_s.split()[0].lower() in TITLE_WORDS:
-                title = None   # "Name, who ..." style clauses are not titles
+        return [(0, rest[:off + len(seg)])] + segs[2:]
+    return segs
+
+
+def _cut_at_second_title(seg: str) -> str | None:
+    """A later part cut before a second title joined to it by "and" or "&", if it has one."""
+    both = _AND_TITLE.search(seg)
+    if both and both.group(1).lower() in TITLE_WORDS and not _is_title(seg[:both.start()]):
+        return seg[:both.start()]   # "Yale University & Fellow of ..."
+    return None
+
+
+def _own_title(seg: str, seg_s: str, at: int, site_name: str | None
+               ) -> tuple[str | None, str | None, str | None, int] | None:
+    """Title and organisation from a first part "our Title": the organisation is the site's own."""
+    if site_name and _OUR.match(seg_s) and _is_title(seg_s[4:]):
+        return seg_s[4:].strip(), site_name, None, at + len(seg)   # "Name, our Director"
+    return None
+
+
+def _possessive_title(t: _Text, seg: str, seg_s: str, at: int
+                      ) -> tuple[str | None, str | None, str | None, int] | None:
+    """Title and organisation from a first part "Org's Title"."""
+    poss = _POSS_SEG.match(seg_s)
+    if poss and _is_title(poss.group(2)) and _is_org(poss.group(1)):
+        # "Name, CONNECTED BY DATA's Campaigns and Policy Officer"
+        o = at + seg.find(poss.group(1))
+        return poss.group(2).strip(), poss.group(1), t.url_in(o, o + 1), at + len(seg)
+    return None
+
+
+def _is_title_part(seg: str, seg_s: str, n: int) -> bool:
+    """Whether a part reads as a title; a later one that reads as an organisation too is one
+    only with "at"/"of" inside or a title word first."""
+    return _is_title(seg_s) and not (n and _is_org(seg_s) and not _IN_SEG_ORG.search(seg)
+                                     and seg_s[0].isupper() and not seg_s.split()[0].lower() in TITLE_WORDS)
+
+
+class _Appositive:
+    """The title and organisation the parts of an appositive give ("Name, Title, Org"), read
+    left to right: title parts go on until a part gives the organisation."""
+
+    __slots__ = ("t", "base", "title", "title_seg", "org", "org_url", "org_strength", "used")
+
+    def __init__(self, t: _Text, base: int, start: int):
+        self.t = t
+        self.base = base                     # where the parts start in the text
+        self.title: str | None = None
+        self.title_seg: str | None = None    # the whole part the title was read from
+        self.org: str | None = None
+        self.org_url: str | None = None
+        self.org_strength = 0                # 2: "at Org" or a segment of its own; 1: "Title of Org"
+        self.used = start                    # where the text read so far ends
+
+    def read(self, segs: list[tuple[int, str]], site_name: str | None
+             ) -> tuple[str | None, str | None, str | None, int]:
+        """Title, organisation, its link, and where the text used ends, from the first three parts."""
+        for n, (off, seg) in enumerate(segs[:3]):
+            seg_s = seg.strip()
+            if not seg_s or _CLAUSE_LEAD.match(seg_s):
                 break
-            if last:
+            last = False
+            if n:
+                cut = _cut_at_second_title(seg)
+                if cut is not None:
+                    seg, seg_s, last = cut, cut.strip(), True
+            at = self.base + off
+            lead = _ORG_LEAD.match(seg)
+            if lead:
+                self.lead_org(seg, lead.end(), at)
                 break
-            continue
-        if seg_s[0].isupper() and _is_org(seg_s) and org_strength < 2:
-            cand = _trim_org(seg_s)
-            if cand and org_strength == 1 and title_seg:
-                title = title_seg   # "Head of Research, Org": the "of" was part of the title
-            if cand:
-                o = base + off + seg.find(cand)
-                org, org_url, used = cand, t.url_in(o, o + len(cand)), o + len(cand)
-        break
-    return title, org, org_url, used
+            if n == 0:
+                first = _own_title(seg, seg_s, at, site_name) or _possessive_title(self.t, seg, seg_s, at)
+                if first:
+                    return first
+            url = self.t.url_in(at, at + 1)
+            if url and not _is_title(seg_s):
+                self.linked_org(seg, seg_s, url, at)
+                break
+            if _is_title_part(seg, seg_s, n):
+                if self.title_part(seg, seg_s, n, at) or last:
+                    break
+                continue
+            if seg_s[0].isupper() and _is_org(seg_s) and self.org_strength < 2:
+                self.org_part(seg, seg_s, at)
+            break
+        return self.title, self.org, self.org_url, self.used
+
+    def found_org(self, org: str, at: int) -> None:
+        """Take ``org``, written at ``at``, as the organisation, with its link."""
+        self.org, self.org_url, self.used = org, self.t.url_in(at, at + len(org)), at + len(org)
+
+    def lead_org(self, seg: str, lead_end: int, at: int) -> None:
+        """A part "from Org" (or "of", "at", "with")."""
+        cand = _trim_org(seg[lead_end:])
+        if cand:
+            self.found_org(cand, at + seg.find(cand, lead_end))
+
+    def linked_org(self, seg: str, seg_s: str, url: str, at: int) -> None:
+        """A linked part that is no title: the organisation, with that link."""
+        cand = _trim_org(seg_s)
+        if cand and self.org_strength == 1 and self.title_seg:
+            self.title = self.title_seg   # "Head of Research, [Org]": the "of" was part of the title
+        if cand:
+            self.org, self.org_url, self.used = cand, url, at + len(seg)
+
+    def title_part(self, seg: str, seg_s: str, n: int, at: int) -> bool:
+        """A title part, maybe with an organisation inside; whether it ends the reading."""
+        inner = _AT_ORG.search(seg) or _IN_SEG_ORG.search(seg)
+        if self.title is None:
+            self.title_seg = seg_s
+        if inner and not _MP_FOR.search(seg):
+            self.title_at_org(seg, inner, at)
+        elif self.title is None:
+            self.bare_title(seg, seg_s, at)
+        if n == 0 and not seg_s[0].isupper() and self.org is None and self.title == seg_s and \
+                not seg_s.split()[0].lower() in TITLE_WORDS:
+            self.title = None   # "Name, who ..." style clauses are not titles
+            return True
+        return False
+
+    def title_at_org(self, seg: str, inner: re.Match[str], at: int) -> None:
+        """A title part "Title at Org" or "Title of Org": the first title, and an organisation
+        unless one was read from a stronger clue."""
+        cand = _trim_org(seg[inner.end():])
+        if self.title is None:
+            self.title = seg[:inner.start()].strip() or None
+        strength = 1 if inner.group(0).strip().startswith(("of", "for")) else 2
+        if cand and self.org_strength < strength:
+            self.found_org(cand, at + seg.find(cand, inner.end()))
+            self.org_strength = strength
+
+    def bare_title(self, seg: str, seg_s: str, at: int) -> None:
+        """A title part with no "at" or "of" in it: the title, and an acronym at its end as the organisation."""
+        self.title = seg_s
+        self.used = at + len(seg)
+        acr = _ACRONYM_TAIL.search(seg_s)
+        if acr and acr.group(1).lower() not in TITLE_WORDS and acr.group(1) not in POSTNOMINALS:
+            # "Deputy Director-General ANEC"
+            self.title, self.org_strength = seg_s[:acr.start()].strip(), 1
+            o = at + seg.find(acr.group(1))
+            self.org = acr.group(1)
+            self.org_url = self.t.url_in(o, o + len(self.org))
+
+    def org_part(self, seg: str, seg_s: str, at: int) -> None:
+        """A part that reads as an organisation, after no stronger clue to one."""
+        cand = _trim_org(seg_s)
+        if cand and self.org_strength == 1 and self.title_seg:
+            self.title = self.title_seg   # "Head of Research, Org": the "of" was part of the title
+        if cand:
+            self.found_org(cand, at + seg.find(cand))
 
 
 def _possessive_org(t: _Text, name_start: int, sent_start: int) -> tuple[str | None, str | None, str | None]:
@@ -1155,14 +1268,23 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
 
 
 class _Sentence:
-    """A sentence, with what its words say about everyone named in it, looked for only
-    when a name needs it: whether it has a cue ("spoke", "panel", a section announcing
-    speakers), and the role a cue before a name gives (witness, panellist or speaker)."""
+    """A sentence read name by name: its names, what one name's reading leaves for the next
+    (the role carried along a list, how far the last speaker's words went), and what its words
+    say about everyone named in it, looked for only when a name needs it: whether it has a cue
+    ("spoke", "panel", a section announcing speakers), and the role a cue before a name gives
+    (witness, panellist or speaker)."""
 
-    __slots__ = ("text", "_section_role", "_cue", "_default")
+    __slots__ = ("text", "start", "end", "names", "live", "carried", "consumed", "_section_role", "_cue", "_default")
 
-    def __init__(self, text: str, section_role: str | None):
-        self.text = text
+    def __init__(self, text: str, start: int, end: int, names: list[_Name], live: list[bool],
+                 section_role: str | None):
+        self.text = text[start:end]
+        self.start = start
+        self.end = end
+        self.names = names                 # the names in it, left to right
+        self.live = live                   # for each, whether it may be on stage
+        self.carried: str | None = None    # role carried along a list after a cue
+        self.consumed = start              # end of the last speaker's name, title and organisation
         self._section_role = section_role
         self._cue: bool | None = None
         self._default: str | None = None
@@ -1207,7 +1329,6 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
     """People a sentence puts on stage: after a cue ("chaired by A", "alongside A, B and C"),
     or as the subject of a speaking verb ("A, Title at Org, explained"). In a discussion
     section ("## Q&A") a speaking verb alone is not enough: the floor speaks there too."""
-    text = t.text
     # A name can be on stage only if it has several words, or resolves to a full name, or
     # may stand as a first name alone: known for each name once per block.
     live = [not n.single or bool(col.resolve(n)) or col.loose(n) for n in names]
@@ -1216,116 +1337,216 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
     starts = [n.start for n in names]   # in order: names come out of the text left to right
     for s_start, s_end in t.sentences():
         lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
-        if not any(live[lo:hi]):
+        sent_live = live[lo:hi]
+        if not any(sent_live):
             continue
-        in_sent = names[lo:hi]
-        sentence = text[s_start:s_end]
-        sent = _Sentence(sentence, section_role)
-        carried: str | None = None   # role carried along a list after a cue
-        consumed = s_start            # end of the last speaker's name, title and organisation
-        for k, n in enumerate(in_sent):
-            if n.start < consumed or not live[lo + k]:
-                continue
-            before = text[max(s_start, n.full_start - 150):n.full_start]
-            if "'s" in before or "’s" in before:
-                before = _POSS_ORG_TAIL.sub("", before)
-            last = before[-40:].split()
-            tt = _TITLE_TAIL.search(before) if last and last[-1][:1].isupper() else None
-            if tt is None and col.site_name and "our " in before[-60:].lower():
-                tt = _OUR_TITLE.search(before)   # "our executive director, Jeni Tennison"
-            pre_title = None
-            if tt and _is_title(tt.group()):
-                before = before[:tt.start()]   # "keynote by Chief Scientific Advisor, Sir ..."
-                pre_title = tt.group().strip(" ,")
-            role = _before_cue(before)
-            strong = role is not None   # a cue right at the name: enough for a first name on its own
-            if role == "speaker":
-                role = sent.default
-            plist = _PAREN_LIST.search(text, max(s_start, n.full_start - 150), n.full_start) \
-                if "(" in before else None
-            if plist:   # "Our speakers (Giovana, Ivan and Tim) introduced ..."
-                role, strong = _noun_role(plist.group(1)) or sent.default, True
-            if not strong and n.url is None and not any(live[lo + k + 1:hi]) and col.resolve(n) is None \
-                    and not _AFTER_MARK.match(text, n.end, s_end):
-                # A first name that resolves to nobody is kept only after a strong cue, and no
-                # later name of the sentence needs the role it would carry: nothing to do.
-                continue
-            if role is None and carried and _LIST_GAP.fullmatch(
-                    _POSS_ORG_TAIL.sub("", text[consumed:n.full_start])):
-                role = carried
-            if role is None and carried and _SEMI_ITEM.search(text, consumed, n.full_start) and \
-                    _ITEM_TAIL.match(text, n.end, s_end):
-                role = carried   # "talks from A on X; B on Y; and C on Z"
-            input_from = role is None and before.rstrip().endswith("from") and \
-                bool(_INPUT_FROM.search(before)) and bool(_SESSION.search(sentence))
-            if input_from:
-                role = sent.default   # "The session included inputs on the report from A of Org"
-            if role is None and sent.cue and (_INCLUDING.search(before) or _WITH.search(before)):
-                role = sent.default
-            by_item = role is None and item_role is not None and bool(_BY.search(before))
-            if by_item:
-                role = item_role   # under "the other talks:": "* Public participation, by Ruth Bowyer"
-            after = text[n.end:s_end]
-            verb = _SPEECH_VERB.match(text, _after_list(text, in_sent, n), s_end)
-            if role is None and verb and not discussion:
-                v = verb.group("verb").lower()
-                if v in _RUN_VERBS and _WORKSHOP_AFTER.match(text, verb.end(), s_end):
-                    role = "facilitator"   # "Adam will be delivering a workshop"
-                elif v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(s_end, verb.end() + 60)):
-                    noun = _NOUN_ROLE.search(v)
-                    role = next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, sent.default)
-            if role is None and sent.cue and not discussion and not n.possessive and re.match(
-                    r"\s*(?:and\b|,|&|\()", after) and _subject_list(text, s_start, n):
-                role = sent.default
-            mark = _AFTER_MARK.match(text, n.end, s_end)
-            if mark:   # "Tim Davies (Connected by Data) (facilitator)": this one only
-                role, strong = _ROLE_OF_MARK.get(mark.group(1).lower(), "speaker"), True
-            elif mark is None and role is not None and _AFTER_MARK.search(sentence) and not strong:
-                role = None   # a list of participants that marks who ran it
-            if n.possessive:
-                role = "speaker" if _TALK_AFTER.match(after) and not discussion else None
-            if role is not None and not by_item and (_NEGATIVE_BEFORE.search(before[-60:]) or (
-                    _ORG_BEFORE.search(before[-12:]) and not input_from
-                    and _before_cue(before) is None)
-                    or _cited_in_link(t, n) or _org_homepage(n)):
-                role = None
-                carried = None
-            if role is None:
-                continue
-            carried = None if mark else role if role in ("speaker", "panellist", "witness") else sent.default
-            full = col.resolve(n)
-            if not full and col.loose(n) and (
-                    (strong and (plist or re.match(r"\s*\(|\s+(?:from|of|at)\s+(?:the\s+)?[A-Z]", after)))
-                    or (n.url and re.search(r"\b" + re.escape(n.text.lower()) + r"[-_.]\w", _url_path(n.url)))):
-                full = n.text   # "alongside Mary from TUC", "[Alex from AWO](.../alex-lawrence-archer/)"
-            if not full:
-                continue
-            nxt = _next_person(text, in_sent, n, s_end)
-            if plist:
-                title = org = org_url = None   # "(Giovana, Ivan and Tim)": the rest are names
-                used = n.end
-            else:
-                title, org, org_url, used = _title_org(t, n.end, nxt, col.site_name)
-                joint = _after_list(text, in_sent, n)
-                if title is None and org is None and joint > n.end:
-                    # "Georgia Aitkenhead and James Scott of AutSpaces": what follows is shared
-                    title, org, org_url, _ = _title_org(t, joint, s_end, col.site_name)
-            consumed = max(used, n.end)
-            if org is None:
-                ptitle, org, org_url = _possessive_org(t, n.full_start, s_start)
-                title = title or ptitle
-            if pre_title and org is None:
-                # "the CEO of Libraries Connected, Isobel Hunter"; "our Research Director, Tim Davies"
-                ptitle, org = _split_title(pre_title, col.site_name)
-                title = title or ptitle
-                if org:
-                    o = text.find(org, n.full_start - 150)
-                    org_url = t.url_in(o, o + len(org)) if o >= 0 else None
-            if org is None:
-                behalf = _BEHALF.search(text, consumed, s_end)
-                if behalf:   # "Tim attended on behalf of Connected by Data and led a workshop"
-                    org = col.site_name if behalf.group("org") == "us" else _trim_org(behalf.group("org"))
-            col.add(full, role, title or n.honorific, org, org_url, n.url, block.line)
+        sent = _Sentence(t.text, s_start, s_end, names[lo:hi], sent_live, section_role)
+        for i, n in enumerate(sent.names):
+            if n.start >= sent.consumed and sent_live[i]:
+                _sentence_speaker(col, t, sent, i, block, discussion, item_role)
+
+
+_LIST_AFTER = re.compile(r"\s*(?:and\b|,|&|\()")
+_ORG_AFTER = re.compile(r"\s*\(|\s+(?:from|of|at)\s+(?:the\s+)?[A-Z]")
+
+
+def _sentence_speaker(col: _Collector, t: _Text, sent: _Sentence, i: int, block: Block,
+                      discussion: bool, item_role: str | None) -> None:
+    """Put the sentence's ``i``-th name on stage if the sentence gives it a role, with its
+    title and organisation."""
+    n = sent.names[i]
+    before, pre_title = _before_name(t.text, sent.start, n, col.site_name)
+    role, strong, plist = _cue_role(t.text, sent, n, before)
+    if not strong and _passable(col, t.text, sent, i):
+        # A first name that resolves to nobody is kept only after a strong cue, and no
+        # later name of the sentence needs the role it would carry: nothing to do.
+        return
+    after = t.text[n.end:sent.end]
+    role, strong, mark = _sentence_role(t, sent, n, before, after, role, strong, discussion, item_role)
+    if role is None:
+        return
+    sent.carried = None if mark else role if role in ("speaker", "panellist", "witness") else sent.default
+    full = col.resolve(n) or _loose_name(col, n, strong, plist, after)
+    if not full:
+        return
+    title, org, org_url = _speaker_title_org(col, t, sent, n, plist, pre_title)
+    col.add(full, role, title or n.honorific, org, org_url, n.url, block.line)
+
+
+def _before_name(text: str, s_start: int, n: _Name, site_name: str | None) -> tuple[str, str | None]:
+    """The words of the sentence before a name (up to 150 characters), without a possessive
+    organisation or a title written right before the name, and that title."""
+    before = text[max(s_start, n.full_start - 150):n.full_start]
+    if "'s" in before or "’s" in before:
+        before = _POSS_ORG_TAIL.sub("", before)
+    last = before[-40:].split()
+    tt = _TITLE_TAIL.search(before) if last and last[-1][:1].isupper() else None
+    if tt is None and site_name and "our " in before[-60:].lower():
+        tt = _OUR_TITLE.search(before)   # "our executive director, Jeni Tennison"
+    if tt and _is_title(tt.group()):
+        # "keynote by Chief Scientific Advisor, Sir ..."
+        return before[:tt.start()], tt.group().strip(" ,")
+    return before, None
+
+
+def _cue_role(text: str, sent: _Sentence, n: _Name, before: str
+              ) -> tuple[str | None, bool, re.Match[str] | None]:
+    """The role a cue right before a name gives, whether that cue is strong, and the bracketed
+    list of names after a role noun the name is in, if any."""
+    role = _before_cue(before)
+    strong = role is not None   # a cue right at the name: enough for a first name on its own
+    if role == "speaker":
+        role = sent.default
+    plist = _PAREN_LIST.search(text, max(sent.start, n.full_start - 150), n.full_start) \
+        if "(" in before else None
+    if plist:   # "Our speakers (Giovana, Ivan and Tim) introduced ..."
+        role, strong = _noun_role(plist.group(1)) or sent.default, True
+    return role, strong, plist
+
+
+def _passable(col: _Collector, text: str, sent: _Sentence, i: int) -> bool:
+    """Whether the ``i``-th name, with no strong cue before it, can be passed over: unlinked,
+    resolving to nobody, unmarked, and followed by no name that may be on stage."""
+    n = sent.names[i]
+    return n.url is None and not any(sent.live[i + 1:]) and col.resolve(n) is None \
+        and not _AFTER_MARK.match(text, n.end, sent.end)
+
+
+def _sentence_role(t: _Text, sent: _Sentence, n: _Name, before: str, after: str, role: str | None,
+                   strong: bool, discussion: bool, item_role: str | None
+                   ) -> tuple[str | None, bool, re.Match[str] | None]:
+    """The role the sentence gives a name (None: not on stage), whether a strong clue gives it,
+    and the role in brackets after the name, if any; ``role`` and ``strong`` are what the cue
+    before the name says. The rules are tried in turn: each weaker one only when no role is
+    found yet, then the marks and vetoes."""
+    text = t.text
+    if role is None and sent.carried:
+        role = _carried_role(text, sent, n)
+    input_from = role is None and _input_from(before, sent.text)
+    if input_from:
+        role = sent.default   # "The session included inputs on the report from A of Org"
+    if role is None and sent.cue and (_INCLUDING.search(before) or _WITH.search(before)):
+        role = sent.default
+    by_item = role is None and item_role is not None and bool(_BY.search(before))
+    if by_item:
+        role = item_role   # under "the other talks:": "* Public participation, by Ruth Bowyer"
+    if role is None and not discussion:
+        role = _verb_role(text, sent, n)
+        if role is None and sent.cue and not n.possessive and _LIST_AFTER.match(after) \
+                and _subject_list(text, sent.start, n):
+            role = sent.default
+    mark = _AFTER_MARK.match(text, n.end, sent.end)
+    if mark:   # "Tim Davies (Connected by Data) (facilitator)": this one only
+        role, strong = _ROLE_OF_MARK.get(mark.group(1).lower(), "speaker"), True
+    elif role is not None and _AFTER_MARK.search(sent.text) and not strong:
+        role = None   # a list of participants that marks who ran it
+    if n.possessive:
+        role = "speaker" if _TALK_AFTER.match(after) and not discussion else None
+    if role is not None and not by_item and _vetoed(t, n, before, input_from):
+        role = None
+        sent.carried = None
+    return role, strong, mark
+
+
+def _carried_role(text: str, sent: _Sentence, n: _Name) -> str | None:
+    """The role carried along a list to a name that continues it ("chaired by A, B and C")."""
+    if _LIST_GAP.fullmatch(_POSS_ORG_TAIL.sub("", text[sent.consumed:n.full_start])):
+        return sent.carried
+    if _SEMI_ITEM.search(text, sent.consumed, n.full_start) and _ITEM_TAIL.match(text, n.end, sent.end):
+        return sent.carried   # "talks from A on X; B on Y; and C on Z"
+    return None
+
+
+def _input_from(before: str, sentence: str) -> bool:
+    """Whether the name follows "inputs from" (or "talks from", ...) in a sentence about a session."""
+    return before.rstrip().endswith("from") and bool(_INPUT_FROM.search(before)) and bool(_SESSION.search(sentence))
+
+
+def _verb_role(text: str, sent: _Sentence, n: _Name) -> str | None:
+    """The role a speaking verb after the name (and the names joined to it) gives, if any:
+    "A, Title at Org, explained", "Tim chaired"; a weak verb ("joined") only with a cue soon after."""
+    verb = _SPEECH_VERB.match(text, _after_list(text, sent.names, n), sent.end)
+    if not verb:
+        return None
+    v = verb.group("verb").lower()
+    if v in _RUN_VERBS and _WORKSHOP_AFTER.match(text, verb.end(), sent.end):
+        return "facilitator"   # "Adam will be delivering a workshop"
+    if v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(sent.end, verb.end() + 60)):
+        noun = _NOUN_ROLE.search(v)
+        return next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, sent.default)
+    return None
+
+
+def _vetoed(t: _Text, n: _Name, before: str, input_from: bool) -> bool:
+    """Whether a name given a role is not on stage after all: cited or thanked ("a report by A",
+    "thanks to A"), right after "at", "of", "for" or "from" with no cue, cited in a link's text,
+    or an organisation linked to its home page."""
+    return bool(_NEGATIVE_BEFORE.search(before[-60:]) or (
+        _ORG_BEFORE.search(before[-12:]) and not input_from and _before_cue(before) is None)
+        or _cited_in_link(t, n) or _org_homepage(n))
+
+
+def _loose_name(col: _Collector, n: _Name, strong: bool, plist: re.Match[str] | None, after: str) -> str | None:
+    """A one-word name that resolves to nobody, kept as written: right after a strong cue and
+    followed by a bracket or an organisation, or linked to a page named after the person."""
+    if col.loose(n) and (
+            (strong and (plist or _ORG_AFTER.match(after)))
+            or (n.url and re.search(r"\b" + re.escape(n.text.lower()) + r"[-_.]\w", _url_path(n.url)))):
+        return n.text   # "alongside Mary from TUC", "[Alex from AWO](.../alex-lawrence-archer/)"
+    return None
+
+
+def _speaker_title_org(col: _Collector, t: _Text, sent: _Sentence, n: _Name, plist: re.Match[str] | None,
+                       pre_title: str | None) -> tuple[str | None, str | None, str | None]:
+    """A speaker's title, organisation and its link: from the words after the name, else from
+    a possessive or a title before it, else from "on behalf of Org" later in the sentence."""
+    title, org, org_url = _title_org_after(col, t, sent, n, plist)
+    if org is None:
+        ptitle, org, org_url = _possessive_org(t, n.full_start, sent.start)
+        title = title or ptitle
+    if pre_title and org is None:
+        # "the CEO of Libraries Connected, Isobel Hunter"; "our Research Director, Tim Davies"
+        ptitle, org, org_url = _pre_title_org(t, n, pre_title, col.site_name)
+        title = title or ptitle
+    if org is None:
+        org = _behalf_org(t.text, sent, col.site_name)
+    return title, org, org_url
+
+
+def _title_org_after(col: _Collector, t: _Text, sent: _Sentence, n: _Name, plist: re.Match[str] | None
+                     ) -> tuple[str | None, str | None, str | None]:
+    """Title, organisation and link from the words after a speaker's name (or after the names
+    joined to it); the sentence is used up to their end."""
+    if plist:
+        title = org = org_url = None   # "(Giovana, Ivan and Tim)": the rest are names
+        used = n.end
+    else:
+        nxt = _next_person(t.text, sent.names, n, sent.end)
+        title, org, org_url, used = _title_org(t, n.end, nxt, col.site_name)
+        joint = _after_list(t.text, sent.names, n)
+        if title is None and org is None and joint > n.end:
+            # "Georgia Aitkenhead and James Scott of AutSpaces": what follows is shared
+            title, org, org_url, _ = _title_org(t, joint, sent.end, col.site_name)
+    sent.consumed = max(used, n.end)
+    return title, org, org_url
+
+
+def _pre_title_org(t: _Text, n: _Name, pre_title: str, site_name: str | None
+                   ) -> tuple[str | None, str | None, str | None]:
+    """Title, organisation and link from a title written before a speaker's name."""
+    title, org = _split_title(pre_title, site_name)
+    if not org:
+        return title, org, None
+    o = t.text.find(org, n.full_start - 150)
+    return title, org, t.url_in(o, o + len(org)) if o >= 0 else None
+
+
+def _behalf_org(text: str, sent: _Sentence, site_name: str | None) -> str | None:
+    """The organisation a speaker came on behalf of, said later in the sentence."""
+    behalf = _BEHALF.search(text, sent.consumed, sent.end)
+    if behalf:   # "Tim attended on behalf of Connected by Data and led a workshop"
+        return site_name if behalf.group("org") == "us" else _trim_org(behalf.group("org"))
+    return None
 
 
 def _url_path(url: str) -> str:
