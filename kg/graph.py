@@ -430,12 +430,12 @@ class GraphBuilder:
     def extra_quads(self, r: Record, s: NamedNode, g: NamedNode, key: str, value: Any,
                     line: int) -> Iterable[Quad]:
         """An unmapped key: kept as ``kg:frontMatter [kg:key; rdf:value; kg:line]``."""
-        base = s.value
+        base = s.value + ("-" if "#" in s.value else "#")
         fragment = f"fm-{slugify(key) or 'key'}-{line}"
         try:
-            node = NamedNode(f"{base}{'-' if '#' in base else '#'}{fragment}")
+            node = NamedNode(base + fragment)
         except ValueError:  # a letter or mark no IRI may hold as it is (U+E0100): percent-encoded
-            node = NamedNode(f"{base}{'-' if '#' in base else '#'}{quote(fragment, safe='-')}")
+            node = NamedNode(base + quote(fragment, safe="-"))
         yield Quad(s, kg.frontMatter, node, g)
         yield Quad(node, rdf.type, kg.FrontMatterEntry, g)
         yield Quad(node, kg.key, Literal(key), g)

@@ -520,8 +520,7 @@ def _address_in(g: KnowledgeGraph, iri: str, name: str, notes: list[str]) -> str
     """``iri`` when the graph has it; else the one other way of writing a page's address
     that it has (see :func:`kg.resolve.page_variants`), noted; else ``iri``, with a note
     that it names nothing."""
-    node = str(ox.NamedNode(iri))
-    if g.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"):
+    if _in_graph(g, [iri]):
         return iri
     found = _in_graph(g, page_variants(iri))
     if len(found) == 1:
@@ -534,18 +533,21 @@ def _address_in(g: KnowledgeGraph, iri: str, name: str, notes: list[str]) -> str
 
 def _in_graph(g: KnowledgeGraph, iris: list[str]) -> list[str]:
     """Those of ``iris`` that are nodes of the graph, in order (one query for them all)."""
-    nodes = []
+    nodes: dict[str, str] = {}  # IRI -> as SPARQL writes it
     for iri in iris:
         try:
-            nodes.append(str(ox.NamedNode(iri)))
+            nodes[iri] = str(ox.NamedNode(iri))
         except ValueError:
             continue  # (not an IRI Oxigraph takes: no node is it)
+    if len(nodes) == 1:  # (every run with an IRI parameter asks this: an ASK takes 0.6 times as long)
+        [(iri, node)] = nodes.items()
+        return [iri] if g.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}") else []
     if not nodes:
         return []
-    rows = g.query(f"SELECT ?v WHERE {{ VALUES ?v {{ {' '.join(nodes)} }} "
+    rows = g.query(f"SELECT ?v WHERE {{ VALUES ?v {{ {' '.join(nodes.values())} }} "
                    "FILTER(EXISTS { ?v ?p ?o } || EXISTS { ?s ?p ?v }) }")
     there = {row["v"].value for row in rows}
-    return [i for i in iris if i in there]
+    return [i for i in nodes if i in there]
 
 
 def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs", *,
