@@ -51,6 +51,14 @@ def graph_option(f):
                         type=click.Path(file_okay=False), help="Folder of a graph written by `kg build`.")(f)
 
 
+def site_options(f):
+    """``--mapping`` and ``--base-url``: how a command that reads SITE reads it."""
+    f = click.option("--base-url",
+                     help="Scheme and host of the site, when _config.yml has no `url` and there is no CNAME.")(f)
+    return click.option("--mapping", type=click.Path(dir_okay=False),
+                        help="Mapping file (default: SITE/_kg/mapping.yml, else kg's own).")(f)
+
+
 def output_option(f):
     return click.option("-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False),
                         help="Write to this file instead of standard output (`-`).")(f)
@@ -119,8 +127,7 @@ def cli(traceback: bool) -> None:
 @click.argument("site", type=click.Path(exists=False, file_okay=False))
 @click.option("--out", default=DEFAULT_GRAPH, show_default=True, type=click.Path(file_okay=False),
               help="Folder to write graph.nq, store/ and report.json to.")
-@click.option("--mapping", type=click.Path(dir_okay=False), help="Mapping file (default: SITE/_kg/mapping.yml, else kg's own).")
-@click.option("--base-url", help="Scheme and host of the site, when _config.yml has no `url` and there is no CNAME.")
+@site_options
 @click.option("--curation", type=click.Path(dir_okay=False), help="Curation file (default: SITE/_kg/curation.yml).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has an error (or, with --validate, a violation).")
 @click.option("--validate", "shacl", is_flag=True, help="Also check the graph against the SHACL shapes.")
@@ -289,8 +296,7 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
 
 @cli.command()
 @click.argument("site", type=click.Path(file_okay=False))
-@click.option("--mapping", type=click.Path(dir_okay=False), help="Mapping file (default: SITE/_kg/mapping.yml, else kg's own).")
-@click.option("--base-url", help="Scheme and host of the site, when _config.yml has no `url` and there is no CNAME.")
+@site_options
 @click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes (default: kg's ontology/shapes.ttl).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
@@ -472,7 +478,8 @@ def _error_line(status: int, body: bytes) -> str:
 @click.option("--endpoint", required=True, metavar="URL", help="The store's base URL (Oxigraph: http://host:7878).")
 @click.option("--query-url", metavar="URL", help="Its SPARQL query service (default: URL/query).")
 @click.option("--update-url", metavar="URL", help="Its SPARQL update service (default: URL/update).")
-@click.option("--store-url", metavar="URL", help="Its Graph Store Protocol service (default: URL/store; Fuseki: URL/data).")
+@click.option("--store-url", metavar="URL",
+              help="Its Graph Store Protocol service (default: URL/store; Fuseki: URL/data).")
 @click.option("--allow-errors", is_flag=True, help="Push even when the build reported errors.")
 @timeout_option
 def push(graph_dir: str, endpoint: str, query_url: str | None, update_url: str | None, store_url: str | None,

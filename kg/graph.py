@@ -246,8 +246,8 @@ class GraphBuilder:
                 self._facts[r.relpath] = made.facts if same else _record_facts(r)  # type: ignore[union-attr]
             self._records_digest = hashlib.sha1(b"".join(self._facts.values())).hexdigest()
         assert self._records_digest is not None
-        return hashlib.sha1("\x00".join([name, self._records_digest, self.index.digest(),
-                                         self.entities.curation.fingerprint()]).encode("utf-8", "surrogatepass")).hexdigest()
+        parts = [name, self._records_digest, self.index.digest(), self.entities.curation.fingerprint()]
+        return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _collect_mentions(self) -> None:
         """Every mention of a person or organisation in the records, to :attr:`entities`."""

@@ -288,7 +288,8 @@ def _data_conflicts(key: str, name: str, target: Path, data_dir: Path) -> dict[s
     for other in _same_data_name(name, data_dir):
         if other.name == target.name:
             continue
-        stale = " (kg's own from before is still there: delete it)" if target.is_file() and _data_is_ours(key, target) is None else ""
+        ours_before = target.is_file() and _data_is_ours(key, target) is None
+        stale = " (kg's own from before is still there: delete it)" if ours_before else ""
         out[str(other)] = (f"{other} also gives site.data.{name}, so kg did not write {target} beside it "
                            f"(Jekyll keeps only one of them){stale}: {fix}")
     if out:
@@ -427,7 +428,8 @@ def _role(row: dict[str, Any]) -> str:
 
 # -- JSON-LD ------------------------------------------------------------------------------
 
-def jsonld_data(graph: KnowledgeGraph, paths: _Paths, config: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+def jsonld_data(graph: KnowledgeGraph, paths: _Paths,
+                config: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """``event_jsonld.json``: page path → the event as a schema.org JSON-LD object."""
     config = config or {}
     events: dict[str, dict[str, Any]] = {}

@@ -334,9 +334,9 @@ class _Checker:
         else:
             prefix, sep, local = curie.partition(":")
             if not sep or prefix not in self.prefixes:
-                raise self.fail(f"{what}: unknown prefix in `{curie}`", where, key,
-                                f"declare it under `prefixes:` (known: {', '.join(sorted(self.prefixes))})" if self.prefixes
-                                else "declare it in a `prefixes:` section, e.g. `schema: https://schema.org/`")
+                hint = (f"declare it under `prefixes:` (known: {', '.join(sorted(self.prefixes))})" if self.prefixes
+                        else "declare it in a `prefixes:` section, e.g. `schema: https://schema.org/`")
+                raise self.fail(f"{what}: unknown prefix in `{curie}`", where, key, hint)
             iri = self.prefixes[prefix] + local
         problem = _iri_problem(iri)
         if problem:

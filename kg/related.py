@@ -189,7 +189,8 @@ def _merge(base: dict[str, Any], layer: Any, where: str) -> dict[str, Any]:
                 for k, v in settings.items():
                     whole, least, most, least_ok = _SETTING_RANGES[k]
                     if not _in_range(v, whole, least, most, least_ok):
-                        bound = f"{'≥' if least_ok else '>'} {least:g}" + (f" and ≤ {most:g}" if most < math.inf else "")
+                        bound = (f"{'≥' if least_ok else '>'} {least:g}"
+                                 + (f" and ≤ {most:g}" if most < math.inf else ""))
                         finite = "finite " if isinstance(v, float) and not math.isfinite(v) else ""
                         raise fail(f"signal {name!r}: {k} must be a {finite}{'whole number' if whole else 'number'} "
                                    f"{bound}, not {v!r}", at, k if given is None else given,

@@ -277,7 +277,8 @@ def graph_hashes(graph: KnowledgeGraph) -> tuple[dict[str, str], dict[str, bytes
     lines: dict[str, list[bytes]] = defaultdict(list)
     for quad in graph.quads():  # (either engine's)
         if isinstance(quad.graph_name, ox.NamedNode):
-            lines[quad.graph_name.value].append(str(ox.Triple(quad.subject, quad.predicate, quad.object)).encode() + b" .\n")
+            triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+            lines[quad.graph_name.value].append(str(triple).encode() + b" .\n")
     data = {g: b"".join(sorted(ls)) for g, ls in lines.items()}
     return {g: hashlib.sha256(d).hexdigest() for g, d in data.items()}, data
 

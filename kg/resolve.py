@@ -252,7 +252,8 @@ class Index:
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)    # kind -> file stem -> iri
     urls: dict[str, str] = field(default_factory=dict)                # url path -> iri
     base_url: str | None = None                                       # the site's scheme and host
-    _pages: dict[tuple[str, str | None], str | None] = field(default_factory=dict, repr=False, compare=False)  # page() answers
+    # page() answers
+    _pages: dict[tuple[str, str | None], str | None] = field(default_factory=dict, repr=False, compare=False)
     _digest: str | None = field(default=None, repr=False, compare=False)  # digest(), until a page is added
 
     def add(self, kind: str, iri: str, title: str | None, stem: str, url_path: str | None) -> None:

@@ -70,7 +70,8 @@ TITLE_HONORIFICS = {"professor": "Professor", "prof": "Prof", "prof.": "Prof",
 #: Post-nominals after a name ("John Whittingdale MP").
 POSTNOMINALS = frozenset("MP MS MSP MEP AM OBE MBE CBE KC QC PhD FRS".split())
 #: Name particles that may sit lower-case inside a name ("Bertrand de La Chapelle").
-PARTICLES = frozenset(p for p in _NP.prefixes if p.isalpha() and p.isascii() and len(p) <= 4) | {"de", "da", "van", "von", "der", "den", "la", "le", "du", "dos", "del", "di", "bin"}
+PARTICLES = (frozenset(p for p in _NP.prefixes if p.isalpha() and p.isascii() and len(p) <= 4)
+             | {"de", "da", "van", "von", "der", "den", "la", "le", "du", "dos", "del", "di", "bin"})
 #: Words that never start or sit in a person's name in running text.
 NON_NAME_WORDS = frozenset("""
 the a an this that these those our we i he she they it its their his her my your you us
@@ -150,7 +151,8 @@ _BEFORE_CUES = [
                 r"|dialogue with|conversation with|panel with:?|heard from|hear from"
                 r"|hearing from|featuring|presented by|introduced by|talks? (?:by|from)"
                 r"|presentations? (?:by|from)|keynote (?:speech |address |talk )?(?:by|from)|invited"
-                r"|(?:presentation|talk|keynote|speech|lecture|session)s? (?:was |were )?(?:made|given|delivered|led) by"
+                r"|(?:presentation|talk|keynote|speech|lecture|session)s? (?:was |were )?"
+                r"(?:made|given|delivered|led) by"
                 r"|keynote of|contributions? from|inputs? from|followed by|then heard from"
                 r"|keynote(?:\s+[\w-]+)?[”\"’']?,)\s*$",
                 re.I), "speaker"),
@@ -209,7 +211,8 @@ _TITLE_TAIL = re.compile(r"(?:\b(?:the|its|their|our)\s+)?(?:\b[A-Z][\w&-]*\s+(?
 _AND_JOIN = re.compile(r"[*\s]*(?:and|&)[*\s]*")
 _BOLD_PAIR = re.compile(r"[*\s]*,([^,.;*]{1,60}),?\s*(?:and|&)[*\s]*")
 _TITLED_PAIR = re.compile(r"\s*,([^,.;*]{1,60}),\s*(?:and|&)\s+")
-_LIST_GAP = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:MP|MS|MSP|MEP|OBE|MBE|CBE|KC|QC|PhD)\b\.?\s*)?(?:[,;&]|and\b)(?:\s*(?:[,;&]|and\b))*\s*(?:the\s+)?", re.I)
+_LIST_GAP = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:MP|MS|MSP|MEP|OBE|MBE|CBE|KC|QC|PhD)\b\.?\s*)?"
+                       r"(?:[,;&]|and\b)(?:\s*(?:[,;&]|and\b))*\s*(?:the\s+)?", re.I)
 _DISCUSSION = re.compile(
     r"^\W*(?:the\s+|group\s+|open\s+|audience\s+|plenary\s+)?(?:discussions?|q\s*&\s*a"
     r"|questions(?: from the floor| and answers)?|open floor|break[- ]?out(?: groups| rooms| sessions)?)\W*$",
@@ -226,13 +229,15 @@ _WITH = re.compile(r"(?:\b|(?<=_))(?:with|between)\s*$", re.I)
 #: After a bold name opening a paragraph: any verb but attending ("**A, Title**, was worried").
 _BOLD_LEAD = re.compile(r"[*\s]*(?:,[^.;]{0,150}?,|\([^)]*\))?(?:\s+(?:from|of|at)\s+(?:the\s+)?[A-Z][\w&.-]*"
                         r"(?:\s+[A-Z][\w&.-]*)*)?[*\s]+(?:also\s+|then\s+)?"
-                        r"(?!attend|will\s+attend|took\s+part|participat|joined|and\b|or\b|the\b|of\b|from\b|at\b|for\b)"
+                        r"(?!attend|will\s+attend|took\s+part|participat|joined"
+                        r"|and\b|or\b|the\b|of\b|from\b|at\b|for\b)"
                         r"(?P<verb>[a-z]{2,})\b")
 _POSS_ORG_TAIL = re.compile(r"(?:\bthe\s+)?\b[A-Z][\w.&]*(?:\s+(?:by|of|for|the|[A-Z][\w.&]*)){0,4}(?:'s|’s)"
                             r"\s+(?:[\w-]+\s+){0,5}?$")
 _INCLUDING = re.compile(r"\b(?:including|includ(?:ed|es)|namely)\s*:?\s*$", re.I)
 _ORG_BEFORE = re.compile(r"\b(?:at|of|for|from)\s+(?:the\s+)?$", re.I)
-_ROLE_MARK = re.compile(r"^\s*\(\s*(host|chair|co-chair|moderator|mc|facilitator|speaker|panell?ist|witness)\s*\)", re.I)
+_ROLE_MARK = re.compile(r"^\s*\(\s*(host|chair|co-chair|moderator|mc|facilitator|speaker|panell?ist|witness)\s*\)",
+                        re.I)
 _ROLE_OF_MARK = {"host": "chair", "chair": "chair", "co-chair": "chair", "moderator": "chair",
                  "mc": "chair", "facilitator": "facilitator", "speaker": "speaker",
                  "panellist": "panellist", "panelist": "panellist", "witness": "witness"}
@@ -1051,8 +1056,10 @@ _I_ON_STAGE = re.compile(r"I" + _FP_GAP + _FP_CUE
 _WE_ON_STAGE = re.compile(r"\b[Ww]e\s+(?:were\s+(?:invited|asked)\s+to\s+(?:speak|present|give\s+evidence"
                           r"|take\s+part\s+in\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,2}?panel)|gave\s+evidence"
                           r"|(?:spoke|were)\s+on\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,2}?panel)\b")
-_BEHALF = re.compile(r"\bon behalf of\s+(?:the\s+)?(?P<org>us\b|[A-Z][\w&.-]*(?:\s+(?:of|for|and|by|the|[A-Z][\w&.-]*))*)")
-_ROLE_WORDS = [(re.compile(r"chair|moderat|\bhost", re.I), "chair"), (re.compile(r"facilitat|workshop", re.I), "facilitator"),
+_BEHALF = re.compile(r"\bon behalf of\s+(?:the\s+)?"
+                     r"(?P<org>us\b|[A-Z][\w&.-]*(?:\s+(?:of|for|and|by|the|[A-Z][\w&.-]*))*)")
+_ROLE_WORDS = [(re.compile(r"chair|moderat|\bhost", re.I), "chair"),
+               (re.compile(r"facilitat|workshop", re.I), "facilitator"),
                (re.compile(r"evidence|witness", re.I), "witness"), (re.compile(r"panel", re.I), "panellist")]
 
 

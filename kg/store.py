@@ -361,7 +361,8 @@ def read_report(path: Path) -> dict[str, Any]:
         raise StoreError(f"the build report is not valid JSON: {what} at column {exc.colno}", path=path,
                          line=exc.lineno, hint=hint) from exc
     if not isinstance(report, dict):
-        kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(report), "a number")
+        kinds = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+        kind = kinds.get(type(report), "a number")
         raise StoreError(f"the build report is {kind}, not a JSON object", path=path, hint=hint)
     return report
 
