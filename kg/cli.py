@@ -7,11 +7,12 @@ that did not keep what ``push`` sent); 130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 import click
 
@@ -91,16 +92,39 @@ def _check_output(output: str) -> None:
 
 def _emit(text: str | Iterable[str], output: str) -> None:
     """Write ``text`` (or its pieces, as they come) to standard output or, whole or not at all, to ``output``."""
-    pieces = (text,) if isinstance(text, str) else text
+    with _writer(output) as write:
+        for piece in (text,) if isinstance(text, str) else text:
+            write(piece)
+
+
+@contextlib.contextmanager
+def _writer(output: str) -> Iterator[Callable[[str], None]]:
+    """A function that writes text to standard output (``-``) or to ``output``, which
+    is put in place whole when the block ends well and not at all otherwise (a device
+    or a pipe is written as the text comes). A failure to write is an error naming
+    ``output``; the block's own errors pass through as they are."""
     if output == "-":
-        for piece in pieces:
-            click.echo(piece, nl=False)
+        yield lambda piece: click.echo(piece, nl=False)
         return
-    from .store import file_error, write_chunks
+    from .store import atomic_file, file_error
     _check_output(output)
+    path = Path(output)
+    own: BaseException | None = None
     try:
-        write_chunks(Path(output), (piece.encode("utf-8") for piece in pieces))
+        with (open(path, "wb") if path.exists() and not path.is_file() else atomic_file(path)) as fh:
+            def write(piece: str) -> None:
+                try:
+                    fh.write(piece.encode("utf-8"))
+                except OSError as exc:
+                    raise file_error(output, exc) from exc
+            try:
+                yield write
+            except BaseException as exc:
+                own = exc
+                raise
     except OSError as exc:
+        if exc is own:
+            raise
         raise file_error(output, exc) from exc
 
 
@@ -387,7 +411,7 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
         kg related --top 5 --format table
         kg related --site ../my-site
     """
-    from .related import related_events, related_text
+    from .related import RelatedWriter, related_events, related_text
 
     _check_output(output)
     graph = open_graph(graph_dir)
@@ -405,9 +429,16 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
         if done["warnings"]:  # the site does not get some of kg's data: a CI job should see it
             sys.exit(1)
         return
-    # (the suggestions written out an event at a time: at 100,000 events the text is 0.3 GB)
-    _emit(related_text(related_events(graph, top, weights), _format_for(fmt, output, ("json", "table", "csv", "tsv"))),
-          output)
+    fmt = _format_for(fmt, output, ("json", "table", "csv", "tsv"))
+    if fmt == "table":  # (its columns as wide as their widest value: all rows first)
+        _emit(related_text(related_events(graph, top, weights), fmt), output)
+        return
+    # each event's suggestions written as they come, never all held (at 100,000 events
+    # they are hundreds of megabytes, and their text 0.3 GB)
+    with _writer(output) as write:
+        writer = RelatedWriter(fmt, write)
+        related_events(graph, top, weights, each=writer)
+        writer.close()
 
 
 @cli.command()

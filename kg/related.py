@@ -1663,42 +1663,67 @@ def related_text(related: Mapping[str, list[Suggestion]], fmt: str = "json") -> 
     Raises:
         QueryError: an unknown format (before any piece).
     """
-    from .query import QueryError
+    pieces: list[str] = []
+    writer = RelatedWriter(fmt, pieces.append)
 
-    if fmt not in ("json", "table", "csv", "tsv"):
-        raise QueryError(f"unknown format {fmt!r}", hint="one of json, table, csv, tsv")
-    return _json_pieces(related) if fmt == "json" else _row_pieces(related, fmt)
-
-
-def _json_pieces(related: Mapping[str, list[Suggestion]]) -> Iterator[str]:
-    # one suggestion a line: json's own indenting is pure Python, and took most of `kg
-    # related`'s time at 100,000 events
-    yield "{"
-    first = True
-    for event, suggestions in related.items():
-        items = [s.to_dict() for s in suggestions]
-        yield (("\n" if first else ",\n") + f"  {json.dumps(event, ensure_ascii=False)}: ["
-               + ",".join("\n    " + json.dumps(item, ensure_ascii=False) for item in items)
-               + ("\n  ]" if items else "]"))
-        first = False
-    yield "}\n" if first else "\n}\n"
+    def text() -> Iterator[str]:
+        for event, suggestions in related.items():
+            writer(event, suggestions)
+            yield from pieces
+            pieces.clear()
+        writer.close()
+        yield from pieces
+    return text()
 
 
-def _row_pieces(related: Mapping[str, list[Suggestion]], fmt: str) -> Iterator[str]:
-    from .query import Result, format_result
+class RelatedWriter:
+    """``kg related``'s text written as the suggestions come: called as ``writer(event,
+    suggestions)`` for each event in turn (as :func:`related_events` calls ``each``), it
+    hands ``write`` each event's piece (``table``: all of it on :meth:`close`, its columns
+    being as wide as their widest value); :meth:`close` writes the end.
 
-    def rows(event: str, suggestions: list[Suggestion]) -> list[list[Literal]]:
-        return [[Literal(event), Literal(str(rank), datatype=xsd.integer), Literal(s.url), Literal(s.title or ""),
-                 Literal(s.date or ""), Literal(f"{s.score:.3f}"), Literal("; ".join(s.reasons))]
-                for rank, s in enumerate(suggestions, 1)]
+    Raises:
+        QueryError: an unknown format.
+    """
 
-    if fmt == "table":
-        yield format_result(Result(_COLUMNS, [r for e, s in related.items() for r in rows(e, s)]), fmt)
-        return
-    yield format_result(Result(_COLUMNS, []), fmt)  # the header
-    for event, suggestions in related.items():
-        if suggestions:
-            yield format_result(Result(_COLUMNS, rows(event, suggestions)), fmt).split("\n", 1)[1]
+    def __init__(self, fmt: str, write: Callable[[str], None]) -> None:
+        from .query import QueryError
+        if fmt not in ("json", "table", "csv", "tsv"):
+            raise QueryError(f"unknown format {fmt!r}", hint="one of json, table, csv, tsv")
+        self.fmt, self.write, self.first = fmt, write, True
+        self.rows: list[list[Literal]] = []  # (table)
+
+    def __call__(self, event: str, suggestions: list[Suggestion]) -> None:
+        if self.fmt == "json":
+            # one suggestion a line: json's own indenting is pure Python, and took most of
+            # `kg related`'s time at 100,000 events
+            items = [json.dumps(s.to_dict(), ensure_ascii=False) for s in suggestions]
+            self.write(("{\n" if self.first else ",\n") + f"  {json.dumps(event, ensure_ascii=False)}: ["
+                       + ",".join("\n    " + item for item in items) + ("\n  ]" if items else "]"))
+        elif self.fmt == "table":
+            self.rows += _rows(event, suggestions)
+        else:
+            from .query import Result, format_result
+            if self.first:
+                self.write(format_result(Result(_COLUMNS, []), self.fmt))  # the header
+            if suggestions:
+                self.write(format_result(Result(_COLUMNS, _rows(event, suggestions)), self.fmt).split("\n", 1)[1])
+        self.first = False
+
+    def close(self) -> None:
+        """Write what ends the text (the whole table)."""
+        from .query import Result, format_result
+        if self.fmt == "json":
+            self.write("{}\n" if self.first else "\n}\n")
+        elif self.fmt == "table" or self.first:  # (csv, tsv: the header, when there was no event)
+            self.write(format_result(Result(_COLUMNS, self.rows), self.fmt))
+        self.rows = []
+
+
+def _rows(event: str, suggestions: list[Suggestion]) -> list[list[Literal]]:
+    return [[Literal(event), Literal(str(rank), datatype=xsd.integer), Literal(s.url), Literal(s.title or ""),
+             Literal(s.date or ""), Literal(f"{s.score:.3f}"), Literal("; ".join(s.reasons))]
+            for rank, s in enumerate(suggestions, 1)]
 
 
 def related_prefix(base_url: str) -> str:

@@ -345,6 +345,39 @@ def test_an_output_file_in_a_folder_that_is_not_there_is_refused(tiny_graph, tmp
                    "not a folder.")
 
 
+def test_related_written_as_it_comes_is_whole_or_not_at_all(tiny_graph, tmp_path, monkeypatch) -> None:
+    """`kg related -o FILE` writes each event's suggestions as they come: the file holds
+    the whole text, and a failure part way leaves the last file as it was and says what
+    failed (a read error of the work's own is not taken for a write error of the file's)."""
+    import errno
+
+    from kg.related import format_related, related_events
+    graph = kg.open_graph(tiny_graph.path)
+    for fmt in ("json", "csv", "tsv", "table"):
+        out = tmp_path / f"r.{fmt}"
+        assert invoke("related", "--graph", str(tiny_graph.path), "-o", str(out), "--format", fmt).exit_code == 0
+        assert out.read_text() == format_related(related_events(graph), fmt), fmt
+    real, handed = kg.related.related_events, []
+
+    def failing(*args, each, **kwargs):  # the store fails after two events' suggestions were written
+        def one(event, suggestions):
+            each(event, suggestions)
+            handed.append(event)
+            if len(handed) == 2:
+                raise OSError(errno.EIO, "Input/output error", str(tmp_path / "store" / "000012.sst"))
+        return real(*args, each=one, **kwargs)
+    monkeypatch.setattr(kg.related, "related_events", failing)
+    out = tmp_path / "r.json"
+    last = out.read_text()
+    one_error_line(invoke("related", "--graph", str(tiny_graph.path), "-o", str(out)),
+                   f"Error: {tmp_path / 'store' / '000012.sst'}: input/output error.")
+    assert len(handed) == 2 and out.read_text() == last
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.json")] == []  # no half-written file left
+    handed.clear()
+    one_error_line(invoke("related", "--graph", str(tiny_graph.path), "-o", "/dev/full"),
+                   "Error: cannot write /dev/full: no space left on device")
+
+
 def test_a_parameter_too_long_is_said_of_the_value_not_the_query_file(tiny_graph) -> None:
     result = invoke("query", "person-timeline", "--graph", str(tiny_graph.path), "-p", "person_name=" + "a" * 100_001)
     one_error_line(result, "Error: query 'person-timeline' refused: with its parameter values it is longer than "

@@ -593,7 +593,7 @@ def test_format_related(small: kg.KnowledgeGraph) -> None:
         assert len(pieces) == 1 + with_some and pieces[0].count("\n") == 1, fmt
     assert [len(list(csv.reader(io.StringIO(piece)))) for piece in related_text(related, "csv")][1:] == \
         [len(v) for v in related.values() if v]
-    assert len(list(related_text(related, "json"))) == 2 + len(related)
+    assert len(list(related_text(related, "json"))) == 1 + len(related) and "".join(related_text({}, "json")) == "{}\n"
 
 
 def test_site_folder_may_be_given(small: kg.KnowledgeGraph) -> None:
