@@ -350,6 +350,9 @@ _RUN = re.compile(
     rf"[{_UPPER}](?<![\w'’-].)[\w'’-]*(?:\.(?=[ \u00a0]))?"
     rf"(?:[ \u00a0]+(?:(?:{_PARTICLE_ALT})[ \u00a0]+)*[{_UPPER}][\w'’-]*(?:\.(?=[ \u00a0]))?)*")
 _RUN_WORD = re.compile(r"[^\s\u00a0]+")
+#: A quote opened just before a run, on a capitalised word that no run starts at ("'Critical …").
+_QUOTE_OPENED = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“][A-Z][\w'’-]*[ \u00a0]+$")
+_CLOSING_QUOTES = frozenset("'’\"”")
 
 
 @lru_cache(maxsize=65536)
@@ -368,6 +371,8 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
     for m in _RUN.finditer(text, start, end):
         ms, me = m.span()
         run = m.group()
+        if (run[-1] in "'’" or text[me:me + 1] in _CLOSING_QUOTES) and _QUOTE_OPENED.search(text, max(0, ms - 60), ms):
+            continue  # the rest of a title in quotes ("a set of 'Critical Transparency Principles'")
         if " " not in run and "\u00a0" not in run:
             # One word: only a first name or surname on its own can matter.
             if _skip_word(run):

@@ -280,6 +280,19 @@ def test_two_people_with_titles_sharing_an_organisation_in_a_list():
     assert found["Ed Priddy"].organisation == found["Jo Lusk"].organisation == "Faculty"
 
 
+def test_a_title_in_quotes_is_no_person_under_a_panel_heading():
+    """'Critical Transparency Principles' (a quote opened on its first word) was taken for a
+    person "Transparency Principles'", on stage as the list item "Transparency practice …"
+    under a panel heading resolved its first word to it."""
+    body = ("## Living with Data panel\n\n"
+            "A paper from Jo Bates has been a set of 'Critical Transparency Principles', seeking tests:\n\n"
+            "* Reduce information asymmetries\n* Transparency practice can take place at various stages\n")
+    assert set(speakers(body)) == set()
+    # a speaker before a title in quotes is still read, and the title is not a person
+    assert set(speakers("Our speakers were:\n\n* Priya Raman, Open Fields Trust, on 'Data Power Now'\n"
+                        "* Power to the people\n")) == {"Priya Raman"}
+
+
 @pytest.fixture(scope="module")
 def corpus_score():
     if not (SHARED / "corpus").is_dir() or not (SHARED / "gold" / "dev.jsonl").is_file():
