@@ -371,7 +371,8 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
     for m in _RUN.finditer(text, start, end):
         ms, me = m.span()
         run = m.group()
-        if (run[-1] in "'’" or text[me:me + 1] in _CLOSING_QUOTES) and _QUOTE_OPENED.search(text, max(0, ms - 60), ms):
+        if (run[-1] in _CLOSING_QUOTES or text[me:me + 1] in _CLOSING_QUOTES) \
+                and _QUOTE_OPENED.search(text, max(0, ms - 60), ms):
             continue  # the rest of a title in quotes ("a set of 'Critical Transparency Principles'")
         if " " not in run and "\u00a0" not in run:
             # One word: only a first name or surname on its own can matter.
@@ -1133,63 +1134,100 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
             if not n.single and _looks_person(n.text):
                 col.note_full_name(n.text, i)
     authors = _authors(author)
-
-    heading_role: dict[int, str | None] = {}   # heading level -> role its text gives
-    discussion_at: dict[int, bool] = {}        # heading level -> whether it opens a discussion
-    lead_role: str | None = None                # role given by the lead-in of the current list
-    section_role: str | None = None             # role of the innermost heading that gives one
-    discussion = False                          # whether some heading opens a discussion
-    headings_changed = False                    # section_role and discussion are to be worked out again
+    sections = _Sections()
     for i, (block, t, names) in enumerate(zip(doc.blocks, texts, names_by_block)):
-        text = t.text
         col.block = i
         if authors and not block.quote and block.kind != "heading":
             _first_person(col, t, block, authors)
         if block.kind == "heading":
-            headings_changed = True
-            for lvl in [l for l in heading_role if l >= block.level]:
-                del heading_role[lvl]
-                discussion_at.pop(lvl, None)
-            discussion_at[block.level] = bool(_DISCUSSION.search(text))
-            role = _list_role(text)
-            if names and names[0].start <= 4 and not names[0].possessive and col.resolve(names[0]):
-                # A heading that is itself a person ("### Name, Title, Org").
-                parent = next((heading_role[l] for l in sorted(heading_role, reverse=True)), None) or lead_role
-                if parent or role:
-                    _take_head(col, t, names, block, parent or role)
-                    continue
-                if not names[0].single and len(text) < 200 and re.match(r"[*\s]*[,(]", text[names[0].end:]) \
-                        and not any(v for l, v in discussion_at.items() if l < block.level) \
-                        and any(_title_org(t, names[0].end, len(text), site_name)[:2]):
-                    # "### [Name](...), Title at [Org]" under a paragraph announcing the speakers
-                    _take_head(col, t, names, block, "speaker")
-                    continue
-            heading_role[block.level] = role
-            lead_role = None
-            continue
-        if headings_changed:
-            section_role = next((heading_role[l] for l in sorted(heading_role, reverse=True)
-                                 if heading_role[l]), None)
-            discussion = any(discussion_at.values())
-            headings_changed = False
-        if block.kind == "item":
-            role = lead_role or section_role
+            _heading(col, t, names, block, sections)
+        elif block.kind == "item":
+            role = sections.lead_role or sections.role()
             if role and names and names[0].start <= 4 + (names[0].start - names[0].full_start):
                 _take_head(col, t, names, block, role)
             _sentence_rules(col, t, names, block, item_role=role)
-            continue
-        # paragraph or cell
-        lead_role = _lead_in_role(text)
-        if names and names[0].strong and not names[0].possessive and \
-                not text[:names[0].full_start].strip(" *_:") and (section_role or (
-                    not discussion and _BOLD_LEAD.match(text, _head_end(text, names)))):
-            # "**Name, Title at Org**, explained ..." or a bio under a "Speakers" heading.
-            lead = _BOLD_LEAD.match(text, _head_end(text, names))
-            verb_role = _VERB_ROLE.get(lead.group("verb").lower()) if lead else None
-            _take_head(col, t, names, block, verb_role or section_role or "speaker")
-        _sentence_rules(col, t, names, block, section_role, discussion)
+        else:  # a paragraph or a cell
+            _paragraph(col, t, names, block, sections)
     _fill_organisations(col, texts, names_by_block)
     return [col.found[k] for k in col.order]
+
+
+class _Sections:
+    """What the headings above a block say of the people below them: the role each
+    heading level's text gives, which levels open a discussion, and the role the lead-in
+    of the current list gives."""
+
+    def __init__(self) -> None:
+        self.roles: dict[int, str | None] = {}      # heading level -> role its text gives
+        self.discussion_at: dict[int, bool] = {}    # heading level -> whether it opens a discussion
+        self.lead_role: str | None = None            # role given by the lead-in of the current list
+        self._role: str | None = None                # role of the innermost heading that gives one
+        self._discussion = False                     # whether some heading opens a discussion
+        self._changed = False                        # the two above are to be worked out again
+
+    def open(self, block: Block, text: str) -> str | None:
+        """A heading: the levels at and below it closed; returns the role its text gives."""
+        self._changed = True
+        for level in [l for l in self.roles if l >= block.level]:
+            del self.roles[level]
+            self.discussion_at.pop(level, None)
+        self.discussion_at[block.level] = bool(_DISCUSSION.search(text))
+        return _list_role(text)
+
+    def parent_role(self) -> str | None:
+        """The role of the innermost heading noted (``None`` when it gives none)."""
+        return next((self.roles[l] for l in sorted(self.roles, reverse=True)), None)
+
+    def role(self) -> str | None:
+        """The role of the innermost heading that gives one."""
+        self._settle()
+        return self._role
+
+    def discussion(self) -> bool:
+        """Whether some heading above opens a discussion."""
+        self._settle()
+        return self._discussion
+
+    def _settle(self) -> None:
+        if self._changed:
+            self._role = next((self.roles[l] for l in sorted(self.roles, reverse=True) if self.roles[l]), None)
+            self._discussion = any(self.discussion_at.values())
+            self._changed = False
+
+
+def _heading(col: _Collector, t: _Text, names: list[_Name], block: Block, sections: _Sections) -> None:
+    """A heading: a person on stage ("### Name, Title, Org") under a heading or lead-in
+    that gives a role, else the role its own text gives to what follows."""
+    text = t.text
+    role = sections.open(block, text)
+    if names and names[0].start <= 4 and not names[0].possessive and col.resolve(names[0]):
+        parent = sections.parent_role() or sections.lead_role
+        if parent or role:
+            _take_head(col, t, names, block, parent or role)
+            return
+        if not names[0].single and len(text) < 200 and re.match(r"[*\s]*[,(]", text[names[0].end:]) \
+                and not any(v for l, v in sections.discussion_at.items() if l < block.level) \
+                and any(_title_org(t, names[0].end, len(text), col.site_name)[:2]):
+            # "### [Name](...), Title at [Org]" under a paragraph announcing the speakers
+            _take_head(col, t, names, block, "speaker")
+            return
+    sections.roles[block.level] = role
+    sections.lead_role = None
+
+
+def _paragraph(col: _Collector, t: _Text, names: list[_Name], block: Block, sections: _Sections) -> None:
+    """A paragraph (or a table cell): a bold name leading it ("**Name, Title at Org**,
+    explained …", or a bio under a "Speakers" heading), then the rules of its sentences."""
+    text = t.text
+    sections.lead_role = _lead_in_role(text)
+    section_role = sections.role()
+    if names and names[0].strong and not names[0].possessive and \
+            not text[:names[0].full_start].strip(" *_:") and (section_role or (
+                not sections.discussion() and _BOLD_LEAD.match(text, _head_end(text, names)))):
+        lead = _BOLD_LEAD.match(text, _head_end(text, names))
+        verb_role = _VERB_ROLE.get(lead.group("verb").lower()) if lead else None
+        _take_head(col, t, names, block, verb_role or section_role or "speaker")
+    _sentence_rules(col, t, names, block, section_role, sections.discussion())
 
 
 def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: list[list[_Name]]) -> None:
