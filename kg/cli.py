@@ -106,12 +106,11 @@ def _writer(output: str) -> Iterator[Callable[[str], None]]:
     if output == "-":
         yield lambda piece: click.echo(piece, nl=False)
         return
-    from .store import atomic_file, file_error
+    from .store import file_error, output_file
     _check_output(output)
-    path = Path(output)
     own: BaseException | None = None
     try:
-        with (open(path, "wb") if path.exists() and not path.is_file() else atomic_file(path)) as fh:
+        with output_file(Path(output)) as fh:
             def write(piece: str) -> None:
                 try:
                     fh.write(piece.encode("utf-8"))
@@ -411,7 +410,7 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
         kg related --top 5 --format table
         kg related --site ../my-site
     """
-    from .related import RelatedWriter, related_events, related_text
+    from .related import RelatedWriter, related_events
 
     _check_output(output)
     graph = open_graph(graph_dir)
@@ -429,14 +428,11 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
         if done["warnings"]:  # the site does not get some of kg's data: a CI job should see it
             sys.exit(1)
         return
-    fmt = _format_for(fmt, output, ("json", "table", "csv", "tsv"))
-    if fmt == "table":  # (its columns as wide as their widest value: all rows first)
-        _emit(related_text(related_events(graph, top, weights), fmt), output)
-        return
     # each event's suggestions written as they come, never all held (at 100,000 events
-    # they are hundreds of megabytes, and their text 0.3 GB)
+    # they are hundreds of megabytes, and their text 0.3 GB; a table's rows are held, its
+    # columns being as wide as their widest value)
     with _writer(output) as write:
-        writer = RelatedWriter(fmt, write)
+        writer = RelatedWriter(_format_for(fmt, output, ("json", "table", "csv", "tsv")), write)
         related_events(graph, top, weights, each=writer)
         writer.close()
 

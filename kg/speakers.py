@@ -1161,13 +1161,9 @@ class _Sections:
         self.roles: dict[int, str | None] = {}      # heading level -> role its text gives
         self.discussion_at: dict[int, bool] = {}    # heading level -> whether it opens a discussion
         self.lead_role: str | None = None            # role given by the lead-in of the current list
-        self._role: str | None = None                # role of the innermost heading that gives one
-        self._discussion = False                     # whether some heading opens a discussion
-        self._changed = False                        # the two above are to be worked out again
 
     def open(self, block: Block, text: str) -> str | None:
         """A heading: the levels at and below it closed; returns the role its text gives."""
-        self._changed = True
         for level in [l for l in self.roles if l >= block.level]:
             del self.roles[level]
             self.discussion_at.pop(level, None)
@@ -1180,19 +1176,11 @@ class _Sections:
 
     def role(self) -> str | None:
         """The role of the innermost heading that gives one."""
-        self._settle()
-        return self._role
+        return next((self.roles[l] for l in sorted(self.roles, reverse=True) if self.roles[l]), None)
 
     def discussion(self) -> bool:
         """Whether some heading above opens a discussion."""
-        self._settle()
-        return self._discussion
-
-    def _settle(self) -> None:
-        if self._changed:
-            self._role = next((self.roles[l] for l in sorted(self.roles, reverse=True) if self.roles[l]), None)
-            self._discussion = any(self.discussion_at.values())
-            self._changed = False
+        return any(self.discussion_at.values())
 
 
 def _heading(col: _Collector, t: _Text, names: list[_Name], block: Block, sections: _Sections) -> None:

@@ -21,7 +21,7 @@ import os
 import shutil
 import tempfile
 import threading
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
@@ -422,19 +422,17 @@ def readable(path: Path) -> None:
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; a path that is no regular file (``/dev/null``,
     a pipe) is written to as it is, never replaced."""
-    write_chunks(path, (data,))
+    with output_file(path) as fh:
+        fh.write(data)
 
 
-def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
-    """As :func:`write_bytes`, the bytes given a piece at a time (made as they are written)."""
+def output_file(path: Path) -> AbstractContextManager[BinaryIO]:
+    """A file to write ``path``'s new bytes to, as :func:`write_bytes` writes them: put
+    in place whole when the block ends well (:func:`atomic_file`), not at all otherwise;
+    a path that is no regular file (``/dev/null``, a pipe) is written to as it is."""
     if path.exists() and not path.is_file():
-        with open(path, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-        return
-    with atomic_file(path) as fh:
-        for chunk in chunks:
-            fh.write(chunk)
+        return open(path, "wb")
+    return atomic_file(path)
 
 
 def write_json(path: Path, data: Any, indent: int | None = 2) -> None:
