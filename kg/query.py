@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -640,13 +641,39 @@ def format_result(result: Result, fmt: str = "table") -> str:
 
 
 def _table(columns: list[str], rows: list[list[str]], max_width: int = 60) -> str:
+    """Rows as columns lined up for a terminal, each cell cut to ``max_width`` columns
+    (a wide character, as in Chinese or Japanese, takes two; an accent written as its own
+    character, none)."""
     def cut(s: str) -> str:
         s = " ".join(s.split())
-        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+        if s.isascii():
+            return s if len(s) <= max_width else s[: max_width - 1] + "…"
+        taken, end = 0, None
+        for i, c in enumerate(s):
+            taken += _char_width(c)
+            if end is None and taken > max_width - 1:
+                end = i  # where the cut goes, if the whole is too wide
+            if taken > max_width:
+                return s[:end] + "…"
+        return s
+
+    def pad(s: str, w: int) -> str:
+        return s + " " * (w - _width(s))
     cells = [[cut(c) for c in row] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    line = "  ".join(pad(c, w) for c, w in zip(columns, widths)).rstrip()
     out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    out += ["  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def _width(s: str) -> int:
+    """How many columns of a terminal ``s`` takes."""
+    if s.isascii():
+        return len(s)
+    return sum(map(_char_width, s))
+
+
+def _char_width(c: str) -> int:
+    return 0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1

@@ -34,11 +34,32 @@ SUGGEST_SCORE = 85.0  # rapidfuzz ratio (of normalised strings) at or above whic
 
 @lru_cache(maxsize=200_000)
 def normalise(text: str) -> str:
-    """Fold ``text`` for matching: case, accents, ``&``/``and``, punctuation, spaces."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    text = text.casefold().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
+    """Fold ``text`` for matching: case, accents, ``&``/``and``, punctuation, spaces.
+
+    Letters of every script are kept (``王伟`` and ``李娜`` stay two names); accents are
+    dropped (``Zoë`` is ``zoe``), and so is the difference between Latin letters that
+    have no accent to drop and the letters they are written as without one (``ø``,
+    ``ß``, ``ł``...: ``Søren`` is ``soren``). Other characters that are not letters or
+    digits are spaces when ASCII (``O'Brien`` is ``o brien``) and dropped when not
+    (``People’s`` is ``peoples``), as kg has always folded them: the IRIs minted from
+    these keys stay what they were.
+    """
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_LATIN_FOLD))
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("&", " and ")
+        return " ".join(_NOT_WORD.sub(" ", _NOT_WORD_BEYOND_ASCII.sub("", text)).split())
+    text = text.lower().replace("&", " and ")
+    return " ".join(_NOT_ASCII_WORD.sub(" ", text).split())
+
+
+#: Latin letters that Unicode does not decompose into a letter and an accent.
+_LATIN_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss",
+                             "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
+                             "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H"})
+_NOT_WORD_BEYOND_ASCII = re.compile(r"[^\x00-\x7f\w]")
+_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def domain_of(url: str | None) -> str | None:

@@ -29,7 +29,6 @@ body defines it ("Public Law Project (PLP)").
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -39,7 +38,7 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS as _NP
 
 from kg.markdown import Block, Document
-from kg.resolve import acronym_of, is_acronym
+from kg.resolve import acronym_of, is_acronym, normalise
 
 
 @dataclass(frozen=True, slots=True)  # no dict each: a large site has millions
@@ -253,9 +252,9 @@ _DROP_LEADING = re.compile(r"^(?:the|a|an|its|their|our)\s+", re.I)
 
 @lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
-    """A name as a key: ASCII, lower case, words of letters and digits."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split())
+    """A name as a key: lower case, without accents, words of letters and digits (of any
+    script: see :func:`kg.resolve.normalise`, which this is but for ``&``)."""
+    return normalise(text.replace("&", " "))
 
 
 @lru_cache(maxsize=65536)

@@ -688,6 +688,36 @@ def test_colliding_person_names_are_distinct_nodes(tmp_path: Path) -> None:
     assert people["Zoë Ng"] != people["Zoe Ng"]
 
 
+NON_LATIN = ("---\ntitle: Panel\ndate: 2024-01-02\nspeakers:\n  - name: 王伟\n    organisation: 北京实验室\n"
+             "  - name: 李娜\n    organisation: 上海实验室\n  - name: Дмитрий Иванов\n  - name: Søren Kaas\n---\n")
+
+
+def test_names_in_other_scripts_are_distinct_nodes(tmp_path: Path) -> None:
+    """Names written wholly in letters beyond Latin are people (and organisations) of
+    their own, not folded to nothing and merged as one."""
+    root = write_site(tmp_path / "site", {"_events/2024-01-02-panel.md": NON_LATIN})
+    graph = build(root, tmp_path / "out")
+    people = participants(graph, EV + "2024-01-02-panel")
+    assert len(set(people.values())) == 4, people
+    assert people["Søren Kaas"] == SITE + "/id/person/soren-kaas"
+    orgs = {o for p in objects(graph, EV + "2024-01-02-panel", KG + "participation")
+            for o in objects(graph, p, KG + "affiliation")}
+    assert len(orgs) == 2, orgs
+
+
+def test_events_titled_in_other_scripts_are_not_one_series(tmp_path: Path) -> None:
+    project = "---\ntitle: Civic Data\n---\n"
+    event = "---\ntitle: {}\ndate: 2024-02-0{}\nprojects: [civic-data]\n---\n"
+    root = write_site(tmp_path / "site", {
+        "_projects/civic-data.md": project,
+        "_events/2024-02-01-a.md": event.format("数据研讨会", 1),
+        "_events/2024-02-02-b.md": event.format("公民大会", 2),
+        "_events/2024-02-03-c.md": event.format("公民大会", 3)})
+    rows = run_query("series", build(root, tmp_path / "out")).records()
+    assert [(r["name"], r["event"]) for r in rows] == [
+        ("公民大会", EV + "2024-02-02-b"), ("公民大会", EV + "2024-02-03-c")]
+
+
 COLLIDING = {  # three file names Jekyll slugifies to the same URL /events/2024-01-03-foo-bar
     "_events/2024-01-03-Foo Bar.md": "---\ntitle: Upper\ndate: 2024-01-03\n---\n",
     "_events/2024-01-03-foo-bar.md": "---\ntitle: Hyphen\ndate: 2024-01-03\n---\n",
