@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,12 +85,33 @@ class Curation:
     not_organisations: set[str] = field(default_factory=set)
     source: str | None = None
     not_people_lines: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # norm -> as written, line
+    #: people told apart by their accents: two entries whose names (or aliases) are one
+    #: normalised name written differently ("Zoë Ng", "Zoe Ng"); each is matched by its
+    #: name as written (see :func:`written_key`), never by the normalised one
+    person_written: dict[str, str] = field(default_factory=dict)     # written key -> name
+    person_apart: set[str] = field(default_factory=set)              # norm names so told apart
 
     def fingerprint(self) -> str:
         """All the curation says, as text that is the same in every process (a set's
         order, and so its ``repr``, changes with the process's hash seed)."""
         return json.dumps([self.person_alias, self.person_same_as, self.org_alias, self.org_homepage,
-                           sorted(self.not_people), sorted(self.not_organisations), self.source])
+                           sorted(self.not_people), sorted(self.not_organisations), self.source,
+                           self.person_written, sorted(self.person_apart)])
+
+    def person_name(self, name: str) -> str:
+        """The name a person mention stands for: its curated entry's, else as written."""
+        if normalise(name) in self.person_apart:
+            return self.person_written.get(written_key(name), name)
+        return self.person_alias.get(normalise(name), name)
+
+
+def written_key(name: str) -> str:
+    """A name as written, for telling apart people whose names differ only by accents:
+    case, punctuation and spaces folded, accents kept (``Zoë Ng`` is ``zoë ng``)."""
+    return " ".join(_NOT_WORD.sub(" ", unicodedata.normalize("NFC", name).casefold()).split())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
@@ -101,6 +123,8 @@ def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
           - name: Jeni Tennison
             aliases: [Dr Jeni Tennison, J. Tennison]
             same_as: [https://www.linkedin.com/in/jenitennison]
+          - name: Zoë Ng       # two people, whose names differ only by an accent:
+          - name: Zoe Ng       # each is matched by its name as written
         organisations:
           - name: Department for Science, Innovation and Technology
             homepage: https://www.gov.uk/government/organisations/department-for-science-innovation-and-technology
@@ -114,8 +138,9 @@ def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
         MappingError: at the line of the problem: the file is not UTF-8 or not valid YAML;
             a section, or a key of an entry, is unknown or written twice; a name is not
             text; a homepage is not an http(s) address an organisation can be known by;
-            one alias, profile link or homepage is given to two entries; a name is both
-            in ``people:`` and in ``not_people:``.
+            one alias, profile link or homepage is given to two entries (two people's
+            names may differ by accents alone); a name is both in ``people:`` and in
+            ``not_people:``.
     """
     p = Path(path) if path else site_root / CURATION_FILE
     cur = Curation()
@@ -130,13 +155,14 @@ def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
                            line=line_of(data), hint=f"sections: {', '.join(CURATION_SECTIONS)}")
     check_options(data, CURATION_SECTIONS, "curation file: ", str(p), noun="section")
     cur.source = str(p)
-    person_alias: dict[str, tuple[str, int | None]] = {}  # norm alias -> name, line of its entry
+    person_alias: dict[str, tuple[str, int | None]] = {}  # written alias -> name, line of its entry
+    names_of_norm: dict[str, dict[str, str]] = defaultdict(dict)  # norm alias -> written alias -> name
     profile_of: dict[str, tuple[str, int | None]] = {}
     for entry, line in _entries(data, "people", p):
         name = _entry_name(entry, line, p, "people")
         for alias, at in [(name, line)] + _names(entry.get("aliases"), p, "aliases", entry, "aliases"):
-            _claim(person_alias, normalise(alias), name, at, line, p, f"alias {alias!r}", "person")
-            cur.person_alias[normalise(alias)] = name
+            _claim(person_alias, written_key(alias), name, at, line, p, f"alias {alias!r}", "person")
+            names_of_norm[normalise(alias)][written_key(alias)] = name
         for url, at in _names(entry.get("same_as"), p, "same_as", entry, "same_as"):
             key = profile_key(url)
             if not key:
@@ -145,6 +171,12 @@ def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
                                    "https://www.linkedin.com/in/jane-doe")
             _claim(profile_of, key, name, at, line, p, f"profile {url!r}", "person")
             cur.person_same_as[key] = name
+    for norm, written in names_of_norm.items():
+        if len(set(written.values())) == 1:
+            cur.person_alias[norm] = next(iter(written.values()))
+        else:  # two people whose names differ by accents alone
+            cur.person_apart.add(norm)
+            cur.person_written.update(written)
     org_alias: dict[str, tuple[str, int | None]] = {}
     org_site: dict[str, tuple[str, int | None]] = {}
     for entry, line in _entries(data, "organisations", p):
@@ -159,8 +191,8 @@ def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
             cur.org_homepage[normalise(name)] = url
     not_people = _names(data.get("not_people"), p, "not_people", data, "not_people")
     for name, at in not_people:
-        if normalise(name) in cur.person_alias:
-            owner, entry_line = person_alias[normalise(name)]
+        if normalise(name) in cur.person_alias or normalise(name) in cur.person_apart:
+            owner, entry_line = next(person_alias[w] for w in names_of_norm[normalise(name)])
             raise MappingError(f"{name!r} is under `not_people:` and is {owner!r} under `people:` (line "
                                f"{entry_line})", path=p, line=at, hint="remove it from one of the two")
     cur.not_people = {normalise(n) for n, _ in not_people}
@@ -440,19 +472,33 @@ class EntityResolver:
         return self.org_iri.get((name or "", url))
 
     def _person_node(self, name: str, url: str | None) -> tuple[str, str]:
-        """A mention's node key (by curated or written name) and the name it stands for."""
-        canonical = self.curation.person_alias.get(normalise(name), name)
+        """A mention's node key (by curated or written name) and the name it stands for:
+        by its normalised name, or by its name as written where the curation tells apart
+        people whose names differ by accents alone (``w:``)."""
+        canonical = self.curation.person_name(name)
         pkey = profile_key(url)
         if pkey and pkey in self.curation.person_same_as:
             canonical = self.curation.person_same_as[pkey]
-        return "n:" + normalise(canonical), canonical
+        norm = normalise(canonical)
+        if norm in self.curation.person_apart:
+            return "w:" + written_key(canonical), canonical
+        return "n:" + norm, canonical
+
+    def _apart(self, node: str) -> str | None:
+        """The IRI of a person the curation tells apart from another by accents alone
+        (``node`` is its entry's), which holds its set as a page does (see :class:`_Union`)."""
+        if node.startswith("w:") and self.curation.person_written.get(node[2:]):
+            return self.site.minted("person", slugify(node[2:]) or "unnamed")
+        return None
 
     def _resolve_people(self) -> None:
         uf = _Union()
+        labels = self.index.labels.get("person", {})
         own_page: dict[str, str] = {}  # node -> the page its name is the title (or file name) of
         curated: dict[str, str] = {}
         names_of: dict[str, Counter] = defaultdict(Counter)
         links: list[tuple[str, str]] = []
+        apart: dict[str, str] = {}  # IRI -> name, of people the curation tells apart by accents alone
         for name, url in self._people:
             node, canonical = self._person_node(name, url)
             uf.find(node)
@@ -460,14 +506,19 @@ class EntityResolver:
             if canonical != name:
                 curated[node] = canonical
             if node not in own_page:
-                res = self.index.resolve("person", canonical, suggest=False)
-                if res.iri and uf.claim(node, res.iri):
-                    own_page[node] = res.iri
-                    uf.union(node, "p:" + res.iri)  # every name of one page is that person
+                page = self.index.resolve("person", canonical, suggest=False).iri
+                if node.startswith("w:") and page and written_key(labels.get(page, "")) != node[2:]:
+                    page = None  # the page of the other's name, as written
+                iri = page or self._apart(node)
+                if iri and uf.claim(node, iri):
+                    own_page[node] = iri
+                    uf.union(node, "p:" + iri)  # every name of one page is that person
+                    if not page:
+                        apart[iri] = canonical
             pkey = profile_key(url)
             if pkey:  # one profile link, one person
                 links.append((node, "u:" + pkey))
-        labels = self.index.labels.get("person", {})
+        labels = {**labels, **apart}
         self._join(uf, list(dict.fromkeys(links)), "person", names_of, labels)
         nodes = sorted(names_of)
         self._fuzzy(uf, nodes, "person", lambda n: n[2:], lambda n: n[2:].split()[-1] if n[2:] else "",
@@ -486,11 +537,16 @@ class EntityResolver:
                 iri = page
             else:
                 top = fixed[0] if fixed else _top_name(names)
-                iri = self.site.minted("person", slugify(normalise(top)) or "unnamed")
+                key = normalise(top)
+                if key in self.curation.person_apart:  # one of those the curation tells apart, or neither
+                    key = written_key(top)
+                iri = self.site.minted("person", slugify(key) or "unnamed")
             iri_of_root[root] = iri
-            ent = self.entities.setdefault(iri, Entity(iri, "person", has_page=bool(page)))
+            ent = self.entities.setdefault(iri, Entity(iri, "person", has_page=bool(page) and page not in apart))
             ent.names.update(names)
-            if fixed and not page:
+            if page in apart:
+                ent.fixed_name = apart[page]
+            elif fixed and not page:
                 ent.fixed_name = fixed[0]
             if len({normalise(n) for n in names}) > 1:
                 self.merges.append({"kind": "person", "iri": iri, "names": sorted(names)})

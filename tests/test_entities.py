@@ -185,3 +185,33 @@ def test_the_curation_fingerprint_is_the_same_in_every_process(tmp_path) -> None
                              env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout
               for seed in range(6)}
     assert len(prints) == 1 and "coffee break" in prints.pop().lower()
+
+
+def test_the_curation_tells_apart_people_whose_names_differ_only_by_accents(tmp_path) -> None:
+    (tmp_path / "_kg").mkdir()
+    (tmp_path / "_kg" / "curation.yml").write_text(
+        "people:\n  - name: Zoë Ng\n    aliases: [Dr Zoë Ng]\n  - name: Zoe Ng\n  - name: Ada Lovelace\n")
+    cur = load_curation(tmp_path)
+    assert cur.person_apart == {"zoe ng"}
+    assert cur.person_written == {"zoë ng": "Zoë Ng", "zoe ng": "Zoe Ng"}
+    assert cur.person_alias == {"dr zoe ng": "Zoë Ng", "ada lovelace": "Ada Lovelace"}
+    assert [cur.person_name(n) for n in ("ZOË NG", "zoe  ng", "Zoé Ng", "dr zoe ng")] == [
+        "Zoë Ng", "Zoe Ng", "Zoé Ng", "Zoë Ng"]
+    (tmp_path / "_kg" / "curation.yml").write_text("people:\n  - name: Zoe Ng\n  - name: zoe-ng\n")
+    with pytest.raises(MappingError, match="alias 'zoe-ng' is given to two people"):
+        load_curation(tmp_path)
+    (tmp_path / "_kg" / "curation.yml").write_text(
+        "people:\n  - name: Zoë Ng\n  - name: Zoe Ng\nnot_people: [ZOE NG]\n")
+    with pytest.raises(MappingError, match="'ZOE NG' is under `not_people:` and is 'Zoë Ng' under `people:`"):
+        load_curation(tmp_path)
+
+
+def test_a_page_is_taken_by_the_one_of_two_told_apart_whose_name_it_has(make_site) -> None:
+    graph = site_with(make_site, {"a": "Speakers:\n\n* **Zoë Ng**, Director, Ng Lab\n",
+                                  "b": "Speakers:\n\n* **Zoe Ng**, Chair, Other Lab\n"},
+                      {"_people/zoe-ng.md": "---\ntitle: Zoë Ng\n---\n",
+                       "_kg/curation.yml": "people:\n  - name: Zoë Ng\n  - name: Zoe Ng\n"})
+    rows = run_query("speakers", graph).records()
+    assert {(r["name"], r["organisation"], r["person"]) for r in rows} == {
+        ("Zoë Ng", "Ng Lab", "https://site.example.org/people/zoe-ng"),
+        ("Zoe Ng", "Other Lab", "https://site.example.org/id/person/zoe-ng")}
