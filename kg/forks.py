@@ -81,7 +81,7 @@ class Ahead:
                 if held is not None:
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(read)
-                _die_with(parent)
+                die_with(parent)
                 try:
                     data = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException as exc:  # noqa: BLE001 - told to the parent, which goes on without
@@ -154,8 +154,10 @@ class Ahead:
 _MASKS = hasattr(signal, "pthread_sigmask")
 
 
-def _die_with(parent: int) -> None:
-    """In a forked child: be killed when ``parent`` ends (Linux), and end now if it has."""
+def die_with(parent: int) -> None:
+    """In a child process: be killed when ``parent`` ends (Linux), and end now if it has
+    (a pool's workers' ``initializer``: else a build killed while they work leaves them
+    waiting for ever, holding its lock)."""
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)

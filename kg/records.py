@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 from . import markdown
 from .errors import Diagnostic
 from .lazy import LazyLists
-from .forks import can_fork, fork_context, forking
+from .forks import can_fork, die_with, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import Kind, Mapping
 from .resolve import homepage_domain, homepage_path, is_link, organisation_iri
@@ -285,7 +285,8 @@ def read_records(site: Site, mapping: Mapping, jobs: int | None = None,
     if jobs > 1 and len(rest) >= PARALLEL_FROM:
         chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
         context = fork_context() if can_fork() else multiprocessing.get_context()
-        with forking(), concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with forking(), concurrent.futures.ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=die_with, initargs=(os.getpid(),)) as pool:
             for part in pool.map(_read_chunk, [site] * len(chunks), [mapping] * len(chunks),
                                  [staff] * len(chunks), chunks):
                 records.extend(part)

@@ -62,7 +62,7 @@ from pyoxigraph import Literal, Quad, QueryResultsFormat, RdfFormat, parse
 from .collector import gc_paused, give_back_memory
 from .digests import pickled
 from .errors import KgError, MappingError
-from .forks import can_fork, fork_context, forking
+from .forks import can_fork, die_with, fork_context, forking
 from .mapping import did_you_mean, line_of, read_yaml
 from .frontmatter import Stamp, in_posts, read_file, sha1_since
 from .query import internal
@@ -1523,7 +1523,7 @@ def _run_all(run: Callable[[int, int], dict[str, Any]], n: int, jobs: int | None
         return result
     _RUN = run
     try:
-        with forking(), fork_context().Pool(jobs - 1) as pool:
+        with forking(), fork_context().Pool(jobs - 1, initializer=die_with, initargs=(os.getpid(),)) as pool:
             theirs = pool.imap(_run_span, [span for i, span in enumerate(spans) if i % jobs])
             for i, span in enumerate(spans):
                 deliver(run(*span) if i % jobs == 0 else next(theirs))

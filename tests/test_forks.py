@@ -170,3 +170,47 @@ def test_the_memory_available_is_the_least_room_of_the_control_groups(tmp_path, 
     cgroups.write_text("0::/elsewhere\n" if version == "v2" else "5:memory:/elsewhere\n")
     assert _cgroup_room(str(cgroups), files) is None  # no limit found
     assert _cgroup_room(str(tmp_path / "none"), files) is None
+
+
+def test_a_builds_reading_workers_die_with_it(tmp_path) -> None:
+    """A build killed while its workers read the site's files (kill -9, a CI's timeout)
+    leaves no worker behind waiting for ever, and holding the build's lock."""
+    import subprocess
+    import sys
+    if not Path("/proc/self/status").exists():
+        pytest.skip("no /proc here")
+    from kg.records import PARALLEL_FROM
+    site, ready = tmp_path / "site", tmp_path / "ready"
+    (site / "_events").mkdir(parents=True)
+    ready.mkdir()
+    (site / "_config.yml").write_text("url: https://example.org\ncollections:\n  events:\n    output: true\n")
+    for i in range(PARALLEL_FROM + 10):
+        (site / "_events" / f"2024-01-01-e{i}.md").write_text(f"---\ntitle: E{i}\n---\n")
+    code = ("import os, sys, time\nfrom pathlib import Path\nimport kg, kg.records\n"
+            "parent, read = os.getpid(), kg.records._read_chunk\n"
+            "def slow(*args):\n"
+            "    if os.getpid() == parent:\n        return read(*args)\n"
+            "    Path(sys.argv[2], str(os.getpid())).write_text('')\n    time.sleep(60)\n"
+            "kg.records._read_chunk = slow\n"
+            "kg.build_site(sys.argv[1], sys.argv[3], jobs=2)\n")
+    build = subprocess.Popen([sys.executable, "-c", code, str(site), str(ready), str(tmp_path / "out")])
+    try:
+        for _ in range(400):  # until both workers are at their work
+            if len(list(ready.iterdir())) >= 2 or build.poll() is not None:
+                break
+            time.sleep(0.05)
+        workers = [int(p.name) for p in ready.iterdir()]
+        assert len(workers) >= 2, "the build did not share its reading out"
+    finally:
+        build.kill()
+        build.wait()
+    for _ in range(100):
+        alive = [w for w in workers if Path(f"/proc/{w}").exists()
+                 and "zombie" not in Path(f"/proc/{w}/status").read_text()]
+        if not alive:
+            break
+        time.sleep(0.05)
+    else:
+        for w in alive:
+            os.kill(w, 9)
+        raise AssertionError(f"workers {alive} outlived the build")
