@@ -511,7 +511,7 @@ def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphB
         found.extend(last)
 
     def work_out() -> None:
-        found.extend(find_series(site, [r for r in records if r.kind == "event"], builder.index,
+        found.extend(find_series(site, [r for r in records if r.kind == "event" and r.is_page], builder.index,
                                  _event_projects(records, mapping, builder)))
     builder.settled("series", take, work_out, lambda: pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     return found

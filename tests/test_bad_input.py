@@ -335,6 +335,21 @@ def test_byte_order_mark(tmp_path: Path) -> None:
     good_file_built(graph)
 
 
+def test_a_file_jekyll_makes_no_page_of_is_no_meeting_of_a_series(tmp_path: Path) -> None:
+    """Nor a meeting of no date and no title at an address of kg's own, that the next
+    meeting's `previousInSeries` points to and SHACL then calls a broken series."""
+    meeting = "---\ntitle: Data Circle\ndate: 2024-0{0}-02\nprojects: [circle]\n---\nBody.\n"
+    root = write_site(tmp_path / "site", {
+        "_projects/circle.md": "---\ntitle: Circle\n---\n",
+        "_events/2024-01-02-circle.md": ("\ufeff" + meeting.format(1)).encode(),
+        "_events/2024-02-02-circle.md": meeting.format(2), "_events/2024-03-02-circle.md": meeting.format(3)})
+    graph = build(root, tmp_path / "out")
+    rows = run_query("series", graph).records()
+    assert [(r["position"], r["event"]) for r in rows] == [(1, EV + "2024-02-02-circle"), (2, EV + "2024-03-02-circle")]
+    assert objects(graph, EV + "2024-02-02-circle", KG + "previousInSeries") == set()
+    assert kg.validate_graph(graph).conforms
+
+
 def test_crlf_line_endings_keep_values_and_line_numbers(tmp_path: Path) -> None:
     crlf = "_events/2024-01-02-crlf.md"
     crlf_bad = "_events/2024-01-03-crlf-bad.md"
