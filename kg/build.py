@@ -13,7 +13,7 @@ from typing import Any, Callable, NamedTuple
 from rapidfuzz import fuzz
 
 from . import vocab
-from .errors import Diagnostic
+from .errors import Diagnostic, StoreError
 from .collector import gc_paused, give_back_memory
 from .entities import Curation, load_curation
 from .graph import GraphBuilder, GraphInputs
@@ -74,9 +74,13 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     Raises:
         SiteError: the site folder or its ``_config.yml`` cannot be read.
         MappingError: the mapping file is invalid.
-        StoreError: ``out`` cannot be written, or another build is writing to it
-            (see :func:`kg.store.folder_lock`).
+        StoreError: ``out`` cannot be written, another build is writing to it (see
+            :func:`kg.store.folder_lock`), it is a folder no build wrote that holds what
+            a build would replace (``store/``, ``graph.nq``...), or it is the site's own.
     """
+    if out is not None and _same_folder(site, out):
+        raise StoreError("the graph folder is the site's own folder: Jekyll would publish the graph's files "
+                         "as pages of the site", path=out, hint="build into another folder with --out")
     with gc_paused(), (folder_lock(out) if out is not None else nullcontext()):
         # (gc paused: millions of objects, no cycles: see kg/collector.py)
         try:
@@ -85,6 +89,13 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             if out is None:
                 raise
             raise file_error(out, exc, "write to") from exc
+
+
+def _same_folder(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def _build(site: str | Path, out: str | Path | None, mapping: str | Path | None, base_url: str | None,

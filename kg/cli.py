@@ -55,7 +55,7 @@ def graph_option(f):
 def site_options(f):
     """``--mapping`` and ``--base-url``: how a command that reads SITE reads it."""
     f = click.option("--base-url",
-                     help="Scheme and host of the site, when _config.yml has no `url` and there is no CNAME.")(f)
+                     help="Scheme and host of the site (default: `url` in _config.yml, else the CNAME file).")(f)
     return click.option("--mapping", type=click.Path(dir_okay=False),
                         help="Mapping file (default: SITE/_kg/mapping.yml, else kg's own).")(f)
 

@@ -283,6 +283,7 @@ def folder_lock(folder: str | Path) -> Iterator[Path]:
     """
     folder = Path(folder)
     lock = folder / LOCK_FILE
+    _check_graph_folder(folder)
     made = [p for p in (lock, lock.parent, folder, *folder.parents) if not p.exists()]  # a failed build's to undo
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
@@ -311,6 +312,38 @@ def folder_lock(folder: str | Path) -> Iterator[Path]:
         raise
     finally:
         os.close(fd)
+
+
+def _check_graph_folder(folder: Path) -> None:
+    """Refuse to build into a folder that is not kg's (no build has held it) but holds
+    what a build replaces or clears away (``store/``, ``graph.nq``, ``report.json``,
+    ``cache/``, a temporary file's name): those are someone else's, and would be lost.
+    A folder with a build's ``report.json`` is kg's, its ``cache/`` removed or not. Other files (a
+    README, the views) are no obstacle, nor is a missing or empty folder."""
+    try:
+        if (folder / LOCK_FILE).exists() or (folder / HASHES_FILE).exists() or _is_report(folder / REPORT_FILE):
+            return
+        names = sorted(p.name for p in folder.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return  # (made below, or the error said there)
+    except OSError as exc:
+        raise file_error(folder, exc, "read") from exc
+    ours = {GRAPH_FILE, STORE_DIR, REPORT_FILE, Path(LOCK_FILE).parts[0]}
+    taken = [n for n in names if n in ours or (n.startswith(".") and (n.endswith(".tmp") or n.startswith(".store")))]
+    if taken:
+        raise StoreError(f"not a folder kg built, but it holds {', '.join(taken)}, which a build "
+                         "would replace", path=folder,
+                         hint="build into a new or empty folder with --out (kg's own is graphs/), or move those away")
+
+
+def _is_report(path: Path) -> bool:
+    """Whether ``path`` is a build's report (its ``cache/`` may have been removed, to build afresh)."""
+    try:
+        with open(path, "rb") as fh:
+            report = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    return isinstance(report, dict) and {"base_url", "files", "diagnostics"} <= report.keys()
 
 
 def file_error(path: str | Path | None, exc: OSError, doing: str | None = "write") -> StoreError:

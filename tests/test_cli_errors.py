@@ -96,6 +96,35 @@ def test_out_under_a_file_is_one_error_line(example_copy: Path, tmp_path: Path) 
                            "not a directory. Hint: a file stands where a folder is needed: choose another path\n")
 
 
+def test_a_folder_kg_did_not_build_is_not_built_over(example_copy: Path, tmp_path: Path) -> None:
+    """A folder no build has held, holding what a build replaces or clears away (a
+    `store/`, a temporary file's name), is left as it is; one with other files only (a
+    README) is built into, and so is it again."""
+    out = tmp_path / "mine"
+    (out / "store").mkdir(parents=True)
+    (out / "store" / "important.txt").write_text("important\n")
+    (out / ".notes.tmp").write_text("notes\n")
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    done = subprocess.run([*KG, "build", str(example_copy), "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr == (f"Error: {out}: not a folder kg built, but it holds .notes.tmp, store, which a build "
+                           "would replace. Hint: build into a new or empty folder with --out (kg's own is graphs/), "
+                           "or move those away\n")
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "README.md").write_text("about\n")
+    for _ in range(2):
+        kg.build_site(example_copy, tmp_path / "other")
+    assert (tmp_path / "other" / "README.md").read_text() == "about\n"
+
+
+def test_the_sites_own_folder_is_no_graph_folder(example_copy: Path) -> None:
+    done = subprocess.run([*KG, "build", str(example_copy), "--out", str(example_copy / ".")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "the graph folder is the site's own folder" in done.stderr
+    assert not (example_copy / "graph.nq").exists() and not (example_copy / "cache").exists()
+
+
 def test_output_file_under_a_file_is_one_error_line(tiny_graph, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("not a folder\n")
     target = tmp_path / "afile" / "speakers.csv"
