@@ -249,7 +249,10 @@ def open_graph(folder: str | Path = "graphs", engine: str = "oxigraph") -> Knowl
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <file:///…> must never read files
         dataset = rdflib.Dataset(default_union=True)
-        dataset.parse(str(folder / GRAPH_FILE), format="nquads")
+        try:
+            dataset.parse(str(folder / GRAPH_FILE), format="nquads")
+        except rdflib.exceptions.ParserError as exc:  # (it names no line)
+            raise _damaged(folder / GRAPH_FILE, " ".join(str(exc).split()), None) from None
         return RdflibGraph(dataset, report, folder)
     if (folder / STORE_DIR).is_dir():
         try:
@@ -261,10 +264,20 @@ def open_graph(folder: str | Path = "graphs", engine: str = "oxigraph") -> Knowl
             pass
     if (folder / GRAPH_FILE).is_file():
         store = ox.Store()
-        store.bulk_load(path=str(folder / GRAPH_FILE), format=ox.RdfFormat.N_QUADS)
+        try:
+            store.bulk_load(path=str(folder / GRAPH_FILE), format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as exc:  # ("Parser error at line 100 between columns 1 and 3: …")
+            raise _damaged(folder / GRAPH_FILE, str(exc.msg).split(": ", 1)[-1], exc.lineno) from None
         return KnowledgeGraph(store, report, folder)
     raise StoreError(f"no built graph in {folder}", path=folder,
                      hint="run `kg build SITE --out DIR` first, or pass --graph DIR")
+
+
+def _damaged(path: Path, why: str, line: int | None) -> StoreError:
+    """The error for a ``graph.nq`` that is not N-Quads (a merge's conflict marks, say),
+    read because the folder's store could not be."""
+    return StoreError(f"not N-Quads, so the graph cannot be read: {why}", path=path, line=line,
+                      hint="build the graph again (kg build SITE --out DIR), which writes both it and store/")
 
 
 @contextmanager

@@ -152,6 +152,25 @@ def test_a_damaged_store_is_read_from_graph_nq_and_mended_by_the_next_build(exam
     assert _speakers(out) == speakers
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_damaged_graph_nq_read_for_want_of_a_store_is_one_error_line(example_copy: Path, tmp_path: Path,
+                                                                       engine: str) -> None:
+    """A graph folder kept in git without its store, after a merge left its conflict marks."""
+    out = tmp_path / "g"
+    kg.build_site(example_copy, out)
+    shutil.rmtree(out / STORE_DIR)
+    lines = (out / "graph.nq").read_text().splitlines(keepends=True)
+    (out / "graph.nq").write_text("".join(lines[:99] + ["<<<<<<< HEAD\n"] + lines[99:]))
+    done = subprocess.run([*KG, "query", "speakers", "--graph", str(out), "--engine", engine],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == "", done.stderr
+    where = f"{out / 'graph.nq'}:100" if engine == "oxigraph" else f"{out / 'graph.nq'}"
+    assert done.stderr.startswith(f"Error: {where}: not N-Quads, so the graph cannot be read: "), done.stderr
+    assert "<<<<<<< HEAD" in done.stderr or engine == "oxigraph"
+    assert done.stderr.count("\n") == 1 and done.stderr.endswith(
+        "Hint: build the graph again (kg build SITE --out DIR), which writes both it and store/\n")
+
+
 def test_ctrl_c_is_interrupted_and_130(monkeypatch: pytest.MonkeyPatch, example_copy: Path, tmp_path: Path) -> None:
     import kg.build
 
