@@ -35,7 +35,7 @@ STAGES = ("read", "graph", "store", "related", "report", "save")
 def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str | Path | None = None,
                base_url: str | None = None, curation: str | Path | None = None,
                jobs: int | None = None, incremental: bool = True,
-               progress: Callable[[str, int, int], None] | None = None) -> KnowledgeGraph:
+               progress: Callable[[str, int, int], None] | None = None, validate: bool = False) -> KnowledgeGraph:
     """Build the knowledge graph of the Jekyll site at ``site``.
 
     Args:
@@ -65,6 +65,9 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             the same as a clean build's).
         progress: called as ``progress(stage, done, total)`` while the build goes on
             (files read, then each stage as it ends), for a progress display.
+        validate: also check the graph against kg's SHACL shapes (see
+            :func:`kg.validate.validate_graph`), before another build may write to
+            ``out``; the outcome is the report's ``shacl`` (in ``report.json`` too).
 
     Returns:
         The graph, with its build report in ``.report``: with ``out``, the store written
@@ -84,7 +87,13 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
     with gc_paused(), (folder_lock(out) if out is not None else nullcontext()):
         # (gc paused: millions of objects, no cycles: see kg/collector.py)
         try:
-            return _build(site, out, mapping, base_url, curation, jobs, incremental, progress)
+            graph = _build(site, out, mapping, base_url, curation, jobs, incremental, progress)
+            if validate:
+                from .validate import validate_graph
+                graph.report["shacl"] = validate_graph(graph).to_dict()
+                if out is not None:
+                    write_json(Path(out) / REPORT_FILE, graph.report)
+            return graph
         except OSError as exc:  # the site's files are read into diagnostics: this is writing
             if out is None:
                 raise

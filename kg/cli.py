@@ -172,28 +172,20 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
 
     if not out.strip():  # (an empty $OUT in a script): never the current folder unasked
         raise click.BadParameter("an empty folder name", param_hint="'--out'")
-    graph = build_site(site, out, mapping=mapping, base_url=base_url, curation=curation,
-                       progress=_progress_display())
-    report = graph.report
-    violations = 0
-    if shacl:
-        from .store import REPORT_FILE, write_json
-        from .validate import validate_graph
-
-        result = validate_graph(graph)
-        violations = len(result.violations)
-        report["shacl"] = result.to_dict()
-        write_json(Path(out) / REPORT_FILE, report)
+    report = build_site(site, out, mapping=mapping, base_url=base_url, curation=curation,
+                        progress=_progress_display(), validate=shacl).report
+    checked = report.get("shacl", {})
+    violations = checked.get("violations", 0)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         text = summary(report, out, limit=None if verbose else 20)
         if shacl:
             text += f"  SHACL: {'conforms' if not violations else counted(violations, 'violation')}, " \
-                    f"{counted(len(result.warnings), 'warning')} (details: kg validate SITE)\n"
+                    f"{counted(checked.get('warnings', 0), 'warning')} (details: kg validate SITE)\n"
         click.echo(text, nl=False)
-    if shacl and result.error:  # the check itself broke (a bug): everything else is written and said
-        click.echo(f"Error: {result.error}", err=True)
+    if checked.get("error"):  # the check itself broke (a bug): everything else is written and said
+        click.echo(f"Error: {checked['error']}", err=True)
         sys.exit(2)
     if strict and (report.get("errors") or violations):
         sys.exit(1)

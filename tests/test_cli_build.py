@@ -90,3 +90,28 @@ def test_a_build_that_cannot_start_leaves_no_folder_it_made(tiny_site: Path, tmp
     (kept / "mine").mkdir(parents=True)  # a folder that was there keeps what it had, and only that
     assert CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(kept)]).exit_code == 2
     assert sorted(p.name for p in kept.rglob("*")) == ["mine"]
+
+
+def test_the_shacl_check_runs_while_the_build_still_holds_its_folder(tiny_site: Path, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """Else a second build could put a new store in place (and clear the old one away)
+    under the check, which then fails on a vanished file, or writes its report over the
+    newer build's."""
+    import pytest
+
+    import kg.validate
+    from kg.errors import StoreError
+    from kg.store import folder_lock
+
+    out, real, held = tmp_path / "g", kg.validate.validate_graph, []
+
+    def check(graph, *args, **kwargs):
+        with pytest.raises(StoreError, match="another kg build"):
+            with folder_lock(out):
+                pass
+        held.append(True)
+        return real(graph, *args, **kwargs)
+    monkeypatch.setattr(kg.validate, "validate_graph", check)
+    result = CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(out), "--validate"])
+    assert result.exit_code == 0 and held == [True], result.output
+    assert json.loads((out / "report.json").read_text())["shacl"]["conforms"] is True
