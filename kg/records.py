@@ -60,7 +60,7 @@ class Record(LazyLists):
     ordinal: int | None = None
     ordinal_line: int | None = None
     terms: Terms | None = None  # the body's words, for related events (kg.words.body_terms)
-    label_from_file: bool = False  # a post's title and date come from its file name when
+    label_from_file: bool = False  # a page's title and date come from its file name when
     dates_from_file: bool = False  # its front matter has none, as in Jekyll
 
     @property
@@ -453,27 +453,31 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
     record = Record(kind=name, source=src, iri=iri, url_path=url_path, label=label)
     if kind:
         record.dates = _dates(src, kind)
-        readable = src.has_front_matter and not any(d.severity == "error" for d in src.diagnostics)
-        if kind.date_keys and readable and collection != "posts":
-            _check_dates(record, kind)
-    if collection == "posts" and src.has_front_matter:
-        _post_defaults(record)
+    # (front matter Jekyll cannot load stops its reading before it looks at the file
+    # name; kg reads a post's name all the same, for the URL it has)
+    readable = src.has_front_matter and not any(d.severity == "error" for d in src.diagnostics)
+    if readable or (collection == "posts" and src.has_front_matter):
+        _file_name_defaults(record, collection == "posts")
+    if kind and kind.date_keys and readable and collection != "posts":
+        _check_dates(record, kind)
     if src.body:
         record.doc = markdown.parse(src.body, src.body_line)
     return record
 
 
-def _post_defaults(record: Record) -> None:
-    """A post's date and title from its file name when its front matter has none, as
-    Jekyll reads them (see :func:`kg.site.dated_name`: ``2024-1-5-hello-world.md`` is
-    "Hello World" of 5 January 2024)."""
+def _file_name_defaults(record: Record, post: bool) -> None:
+    """A page's date from its file name when its front matter has no ``date:``, as Jekyll
+    4 reads it for every document of every collection (``Document#populate_title``; see
+    :func:`kg.site.dated_name`: ``2024-1-5-hello-world.md`` is of 5 January 2024); and
+    a ``post``'s title ("Hello World") when it has none. (Jekyll titles other pages so
+    too; kg leaves them untitled, for ``kg validate`` to tell the editor.)"""
     named = dated_name(PurePath(record.relpath).name)
     if named is None:
         return
-    if not record.dates and named.date is not None:
+    if not record.dates and named.date is not None and (post or not record.source.values("date")):
         record.dates = [named.date]
         record.dates_from_file = True
-    if record.label is None and named.slug:
+    if post and record.label is None and named.slug:
         # Jekyll::Utils.titleize_slug: the slug's words (Ruby's split, which drops empty
         # ones at the end), each capitalised as Ruby does (`WORLD` is `World`)
         record.label = " ".join(w.capitalize() for w in named.slug.rstrip("-").split("-")).strip() or None

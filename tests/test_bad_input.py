@@ -276,13 +276,32 @@ def test_empty_front_matter_is_a_page_without_data(tmp_path: Path, text: str) ->
     path = "_events/2024-01-02-empty.md"
     root = write_site(tmp_path / "site", {**GOOD, path: text})
     graph = build(root, tmp_path / "out")
-    # Jekyll makes a page of it; kg says only that the event has no date.
-    assert diags(graph, path) == [("missing-date", "warning", 1)]
+    # Jekyll makes a page of it, dated by its file name (Document#populate_title), as kg does.
+    assert diags(graph, path) == []
     node = node_of(graph, path)
     assert node == EV + "2024-01-02-empty"
     assert objects(graph, node, SCHEMA + "url") == {node}
     assert objects(graph, node, LABEL) == set() and front_matter_entries(graph, node) == []
+    assert objects(graph, node, prop("event", "date")) == {"2024-01-02"}
     good_file_built(graph)
+
+
+def test_an_event_without_a_date_is_dated_by_its_file_name_as_in_jekyll(tmp_path: Path) -> None:
+    """Jekyll 4 dates every collection's document by its file name when `date:` is not
+    written (not posts alone): the event has that date, and its place in its series."""
+    meeting = "---\ntitle: Data Circle\n{}projects: [Circle]\n---\nBody.\n"
+    root = write_site(tmp_path / "site", {
+        "_projects/circle.md": "---\ntitle: Circle\n---\n",
+        "_events/2024-01-02-circle.md": meeting.format(""),
+        "_events/2024-02-02-circle.md": meeting.format("date: 2024-02-02\n"),
+        "_events/circle-undated.md": meeting.format("")})
+    graph = build(root, tmp_path / "out")
+    assert objects(graph, EV + "2024-01-02-circle", prop("event", "date")) == {"2024-01-02"}
+    assert diags(graph, "_events/2024-01-02-circle.md") == []
+    assert diags(graph, "_events/circle-undated.md") == [("missing-date", "warning", 1)]
+    rows = run_query("series", graph).records()
+    assert [(r["position"], r["event"]) for r in rows][:2] == [
+        (1, EV + "2024-01-02-circle"), (2, EV + "2024-02-02-circle")]
 
 
 def test_file_without_front_matter(tmp_path: Path) -> None:
