@@ -1560,6 +1560,9 @@ def _title_org_after(col: _Collector, t: _Text, sent: _Sentence, n: _Name, plist
     else:
         nxt = _next_person(t.text, sent.names, n, sent.end)
         title, org, org_url, used = _title_org(t, n.end, nxt, col.site_name)
+        joined = _JOINED_NEXT.search(t.text, n.end, used) if title and org is None and used == nxt else None
+        if joined:  # "A, Data Protection Officer and B, Head of Digital": "and" is the list's
+            title, used = _JOINED_NEXT.sub("", title) or None, joined.start()
         joint = _after_list(t.text, sent.names, n)
         if title is None and org is None and joint > n.end:
             # "Georgia Aitkenhead and James Scott of AutSpaces": what follows is shared
@@ -1649,12 +1652,15 @@ def _next_person(text: str, names: list[_Name], n: _Name, end: int) -> int:
 
 
 _COORDINATED = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
+_JOINED_NEXT = re.compile(r"\s+(?:and|&)\s*$")
 
 
 def _after_list(text: str, names: list[_Name], n: _Name) -> int:
     """Where the words after ``n`` start, past names coordinated with it ("A and B said")."""
     end = n.end
     for m in names:
+        if m.full_start >= end and m.single and _is_title(m.text):
+            break  # "A and B, Head of Digital": a title, not a third name
         if m.full_start >= end and _COORDINATED.fullmatch(text[end:m.full_start]):
             end = m.end
         elif m.full_start >= end:

@@ -79,6 +79,24 @@ def test_two_bold_names_with_titles_from_one_organisation():
     assert set(found) == {"Kofi Mensah", "Lena Ortiz"}
 
 
+@pytest.mark.parametrize("joiner", [" and", " &", ", and"])
+def test_two_bold_names_joined_after_a_title_without_a_comma(joiner: str):
+    """"A, Title and B, Title from Org": the "and" joins the list, and is no part of A's title."""
+    found = speakers(f"We heard from **Rosa Mendel**, Data Protection Officer{joiner} **Declan Obi**, Head of "
+                     "Digital from Riverside Borough Council. They walked through the schedule.")
+    assert set(found) == {"Rosa Mendel", "Declan Obi"}
+    assert found["Rosa Mendel"].title == "Data Protection Officer"
+    assert (found["Declan Obi"].title, found["Declan Obi"].organisation) == ("Head of Digital",
+                                                                              "Riverside Borough Council")
+
+
+def test_a_title_after_two_names_is_not_a_third_name():
+    found = speakers("We heard from **Rosa Mendel** and **Declan Obi**, Head of Digital from Riverside Borough "
+                     "Council.")
+    assert set(found) == {"Rosa Mendel", "Declan Obi"}
+    assert found["Rosa Mendel"].organisation == "Riverside Borough Council"
+
+
 def test_moderated_by_and_facilitated_by():
     found = speakers("The roundtable was moderated by Sam Okafor (Data Commons Network). "
                      "The afternoon workshop was facilitated by Ines Duarte of Civic Lab.")
