@@ -319,6 +319,11 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
         + [d for r in records for d in r.diagnostics] + builder.diagnostics
     diagnostics += _series_diagnostics(series, records)
     diagnostics += vocabulary_diagnostics(records, mapping)
+    if not records and not any(d.severity == "error" for d in diagnostics):  # (else that error says why)
+        diagnostics.append(Diagnostic(
+            "no-files", "warning", f"kg found no page to read in {site.root}: no collection's folder (such as "
+            "_events/) holds a markdown file", hint="pass the folder that holds the site's _config.yml and its "
+            "collection folders"))
     return diagnostics
 
 
@@ -557,6 +562,10 @@ def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuild
     return out
 
 
+def _kinds_it_has(mapping: Mapping) -> str:
+    return f"it has {', '.join(mapping.kinds)}" if mapping.kinds else "it has none"
+
+
 def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
     """What a valid mapping still keeps kg from doing on this site: series and related
     events are found among the pages of the kind named ``event`` (a site's own name for
@@ -567,7 +576,7 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
     out = []
     if "event" not in mapping.kinds:
         out.append(Diagnostic(
-            "no-event-kind", "warning", f"the mapping has no kind named `event` (it has {', '.join(mapping.kinds)}), "
+            "no-event-kind", "warning", f"the mapping has no kind named `event` ({_kinds_it_has(mapping)}), "
             "so kg finds no series and no related events: it looks for them among `event` pages",
             str(mapping.source), min((k.line for k in mapping.kinds.values() if k.line), default=None),
             hint="name the kind of the site's events `event:` and give it the site's collection, e.g. "

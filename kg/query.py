@@ -259,7 +259,7 @@ def load(name_or_path: str) -> Query:
         except OSError as exc:
             raise QueryError(f"cannot read query file: {exc.strerror}", path=path) from exc
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8").removeprefix("\ufeff")  # (a byte order mark some editors write)
         except UnicodeDecodeError as exc:
             raise QueryError(f"the query file is not UTF-8 text (byte {data[exc.start]:#04x})", path=path,
                              line=data[:exc.start].count(b"\n") + 1,

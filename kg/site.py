@@ -1200,6 +1200,9 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     if not base and (root / "CNAME").is_file():
         cname = _read_cname(root / "CNAME")
         base, source, where, line = (f"https://{cname}" if cname else ""), "CNAME", root / "CNAME", 1
+    if not base and not config_path.is_file():
+        raise SiteError("no _config.yml here, nor a CNAME file, to give the site's base URL", path=root,
+                        hint="pass the folder that holds the site's _config.yml, or give --base-url")
     if not base:
         raise SiteError("the site has no base URL", path=config_path,
                         hint="set `url:` in _config.yml, add a CNAME file, or pass --base-url")

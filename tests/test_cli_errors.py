@@ -232,3 +232,23 @@ def test_a_full_disk_is_one_error_line_and_the_last_outputs_stay(example_copy: P
     finally:
         subprocess.run(["umount", str(disk)], check=False)
         shutil.rmtree(disk, ignore_errors=True)
+
+
+def test_a_folder_that_is_no_site_says_so(tmp_path: Path) -> None:
+    """Not "_config.yml: no base URL" of a file that is not there; and with --base-url,
+    a warning that nothing was found rather than a quiet build of nothing."""
+    (tmp_path / "notes").mkdir()
+    done = subprocess.run([*KG, "build", str(tmp_path / "notes"), "--out", str(tmp_path / "g")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr == (f"Error: {tmp_path / 'notes'}: no _config.yml here, nor a CNAME file, to give the site's "
+                           "base URL. Hint: pass the folder that holds the site's _config.yml, or give --base-url\n")
+    graph = kg.build_site(tmp_path / "notes", tmp_path / "g", base_url="https://example.org")
+    assert [d["code"] for d in graph.report["diagnostics"] if d["severity"] == "warning"] == ["no-files"]
+
+
+def test_a_query_file_saved_with_a_byte_order_mark_runs(tiny_graph, tmp_path: Path) -> None:
+    (tmp_path / "q.rq").write_bytes("\ufeffSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n".encode())
+    result = CliRunner().invoke(cli, ["query", str(tmp_path / "q.rq"), "--graph", str(tiny_graph.path),
+                                      "--format", "csv"])
+    assert result.exit_code == 0 and result.output.startswith("n\n"), result.output
