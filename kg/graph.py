@@ -51,6 +51,7 @@ _IRI_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
 
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SPACE = re.compile(r"\s")
+_LIST_IN_ONE = re.compile(r"\s*[,;]\s*|\s+-\s+")  # "A, B" or a list item indented wrong ("A - B")
 
 
 def safe_iri(url: str) -> NamedNode | None:
@@ -404,6 +405,10 @@ class GraphBuilder:
             self._unresolved(iri, (rule.ref, text))
             hint = f"did you mean {res.suggestion!r}?" if res.suggestion else \
                 f"no {rule.ref} page has this title; add one or fix the spelling"
+            parts = [x for x in _LIST_IN_ONE.split(text) if x.strip()]
+            if len(parts) > 1 and all(self._ask("resolve", rule.ref, x.strip()).iri for x in parts):
+                hint = f"it names {len(parts)} {rule.ref}s in one string: write `{rule.key}:` as a YAML list, " \
+                       f"one {rule.ref} per line (`- ` and a space before each, indented alike)"
             self.diagnostics.append(Diagnostic(
                 "unresolved-reference", "warning", f"`{rule.key}` names no {rule.ref}: {text!r}",
                 r.relpath, line, rule.key, text, hint=hint))

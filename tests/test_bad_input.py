@@ -304,6 +304,19 @@ def test_an_event_without_a_date_is_dated_by_its_file_name_as_in_jekyll(tmp_path
         (1, EV + "2024-01-02-circle"), (2, EV + "2024-02-02-circle")]
 
 
+@pytest.mark.parametrize("written", ["Community data, Housing", "Community data - Housing"])
+def test_topics_written_in_one_string_get_a_hint_to_write_a_list(tmp_path: Path, written: str) -> None:
+    """A comma list, or a list item indented wrong (which YAML reads into the line before
+    it), names no topic; the hint says what to write, not to add a topic page."""
+    root = write_site(tmp_path / "site", {
+        "_topics/community-data.md": "---\ntitle: Community data\n---\n",
+        "_topics/housing.md": "---\ntitle: Housing\n---\n",
+        "_events/2024-01-02-a.md": f"---\ntitle: A\ndate: 2024-01-02\ntopics: {written}\n---\n"})
+    found = diag(build(root, tmp_path / "out"), "_events/2024-01-02-a.md", "unresolved-reference")
+    assert found["hint"] == ("it names 2 topics in one string: write `topics:` as a YAML list, one topic per line "
+                             "(`- ` and a space before each, indented alike)")
+
+
 def test_file_without_front_matter(tmp_path: Path) -> None:
     path = "_events/2024-01-02-static.md"
     root = write_site(tmp_path / "site", {**GOOD, path: "Just some text, no front matter.\n"})
