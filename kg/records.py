@@ -585,6 +585,12 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> lis
                 "speakers", hint="write each speaker as `- name: Full Name` with optional role, "
                 "title, organisation, url"))
             continue
+        if not any(c.isalpha() for c in str(item["name"])):  # `name: 42`, `name: "-"`
+            src.diagnostics.append(Diagnostic(
+                "bad-speaker", "warning", f"speaker `name:` {str(item['name']).strip()!r} is no one's name; "
+                "not kept as a person", src.relpath, line, "speakers", value=str(item["name"]),
+                hint="write the speaker's name, or remove the entry"))
+            continue
         unknown = set(item) - set(SPEAKER_KEYS)
         if unknown:
             src.diagnostics.append(Diagnostic(
