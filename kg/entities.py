@@ -499,6 +499,7 @@ class EntityResolver:
         names_of: dict[str, Counter] = defaultdict(Counter)
         links: list[tuple[str, str]] = []
         apart: dict[str, str] = {}  # IRI -> name, of people the curation tells apart by accents alone
+        written_pages: dict[str, str] | None = None  # person pages by their titles as written
         for name, url in self._people:
             node, canonical = self._person_node(name, url)
             uf.find(node)
@@ -506,9 +507,12 @@ class EntityResolver:
             if canonical != name:
                 curated[node] = canonical
             if node not in own_page:
-                page = self.index.resolve("person", canonical, suggest=False).iri
-                if node.startswith("w:") and page and written_key(labels.get(page, "")) != node[2:]:
-                    page = None  # the page of the other's name, as written
+                if node.startswith("w:"):  # the page of this name as written, not the other's
+                    if written_pages is None:
+                        written_pages = {written_key(label): iri for iri, label in sorted(labels.items())}
+                    page = written_pages.get(node[2:])
+                else:
+                    page = self.index.resolve("person", canonical, suggest=False).iri
                 iri = page or self._apart(node)
                 if iri and uf.claim(node, iri):
                     own_page[node] = iri

@@ -41,14 +41,16 @@ def normalise(text: str) -> str:
     have no accent to drop and the letters they are written as without one (``ø``,
     ``ß``, ``ł``...: ``Søren`` is ``soren``). Other characters that are not letters or
     digits are spaces when ASCII (``O'Brien`` is ``o brien``) and dropped when not
-    (``People’s`` is ``peoples``), as kg has always folded them: the IRIs minted from
-    these keys stay what they were.
+    (``People’s`` is ``peoples``), as kg has always folded them, so that the IRIs
+    minted from these keys stay what they were (but for names with such Latin letters,
+    which kg used to drop: ``/id/person/sren-kaas`` is now ``soren-kaas``).
     """
     text = str(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_LATIN_FOLD))
-        text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("&", " and ")
-        return " ".join(_NOT_WORD.sub(" ", _NOT_WORD_BEYOND_ASCII.sub("", text)).split())
+        text = _ACCENTS.sub("", unicodedata.normalize("NFKD", text.translate(_LATIN_FOLD)))
+        text = "".join(c for c in text.casefold().replace("&", " and ")
+                       if c.isascii() or unicodedata.category(c)[0] in "LMN")
+        return " ".join(_ASCII_GAP.sub(" ", text).split())
     text = text.lower().replace("&", " and ")
     return " ".join(_NOT_ASCII_WORD.sub(" ", text).split())
 
@@ -57,8 +59,10 @@ def normalise(text: str) -> str:
 _LATIN_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss",
                              "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
                              "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H"})
-_NOT_WORD_BEYOND_ASCII = re.compile(r"[^\x00-\x7f\w]")
-_NOT_WORD = re.compile(r"[\W_]+")
+#: accents written as characters of their own (the Combining Diacritical Marks blocks):
+#: not the vowel signs, viramas or voicing marks of other scripts, which are letters' parts
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_ASCII_GAP = re.compile("[^0-9a-z\x80-\U0010ffff]+")  # (what is left beyond ASCII is letters and marks)
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 
 

@@ -253,6 +253,8 @@ def open_graph(folder: str | Path = "graphs", engine: str = "oxigraph") -> Knowl
             dataset.parse(str(folder / GRAPH_FILE), format="nquads")
         except rdflib.exceptions.ParserError as exc:  # (it names no line)
             raise _damaged(folder / GRAPH_FILE, " ".join(str(exc).split()), None) from None
+        except UnicodeDecodeError as exc:
+            raise _damaged(folder / GRAPH_FILE, f"byte {exc.object[exc.start]:#04x} is not UTF-8", None) from None
         return RdflibGraph(dataset, report, folder)
     if (folder / STORE_DIR).is_dir():
         try:
@@ -334,7 +336,7 @@ def _check_graph_folder(folder: Path) -> None:
     A folder with a build's ``report.json`` is kg's, its ``cache/`` removed or not. Other files (a
     README, the views) are no obstacle, nor is a missing or empty folder."""
     try:
-        if (folder / LOCK_FILE).exists() or (folder / HASHES_FILE).exists() or _is_report(folder / REPORT_FILE):
+        if _built_by_kg(folder):
             return
         names = sorted(p.name for p in folder.iterdir())
     except (FileNotFoundError, NotADirectoryError):
@@ -347,6 +349,26 @@ def _check_graph_folder(folder: Path) -> None:
         raise StoreError(f"not a folder kg built, but it holds {', '.join(taken)}, which a build "
                          "would replace", path=folder,
                          hint="build into a new or empty folder with --out (kg's own is graphs/), or move those away")
+
+
+def _built_by_kg(folder: Path) -> bool:
+    """Whether a build wrote ``folder``: its lock or caches are there (a first build
+    stopped part way leaves some), its report, or a ``graph.nq`` of kg's named graphs
+    (a graph kept in git, checked out without the rest)."""
+    cache = folder / Path(LOCK_FILE).parent
+    if cache.is_dir() and any(p.name in _CACHE_NAMES or p.suffix == ".pickle" for p in cache.iterdir()):
+        return True
+    if _is_report(folder / REPORT_FILE):
+        return True
+    try:
+        with open(folder / GRAPH_FILE, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return b"/id/source/" in head or b"/id/graph/" in head
+
+
+_CACHE_NAMES = frozenset({"build.lock", "graphs.json", "graph-spans.json"})
 
 
 def _is_report(path: Path) -> bool:

@@ -116,6 +116,15 @@ def test_a_folder_kg_did_not_build_is_not_built_over(example_copy: Path, tmp_pat
     for _ in range(2):
         kg.build_site(example_copy, tmp_path / "other")
     assert (tmp_path / "other" / "README.md").read_text() == "about\n"
+    for kept in ("graph.nq", "cache"):  # a graph kept in git without the rest; a first build stopped part way
+        folder = tmp_path / f"only-{kept}"
+        folder.mkdir()
+        if kept == "graph.nq":
+            shutil.copy(tmp_path / "other" / "graph.nq", folder / "graph.nq")
+        else:
+            shutil.copytree(tmp_path / "other" / "cache", folder / "cache")
+            (folder / "cache" / "build.lock").unlink()
+        kg.build_site(example_copy, folder)
 
 
 def test_the_sites_own_folder_is_no_graph_folder(example_copy: Path) -> None:

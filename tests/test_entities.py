@@ -215,3 +215,14 @@ def test_a_page_is_taken_by_the_one_of_two_told_apart_whose_name_it_has(make_sit
     assert {(r["name"], r["organisation"], r["person"]) for r in rows} == {
         ("Zoë Ng", "Ng Lab", "https://site.example.org/people/zoe-ng"),
         ("Zoe Ng", "Other Lab", "https://site.example.org/id/person/zoe-ng")}
+
+
+def test_two_told_apart_by_accents_each_keep_their_own_page(make_site) -> None:
+    graph = site_with(make_site, {"a": "Speakers:\n\n* **Zoë Ng**, Director, Ng Lab\n",
+                                  "b": "Speakers:\n\n* **Zoe Ng**, Chair, Other Lab\n"},
+                      {"_people/zoe-ng.md": "---\ntitle: Zoë Ng\n---\n",
+                       "_people/zoe-ng-2.md": "---\ntitle: Zoe Ng\n---\n",
+                       "_kg/curation.yml": "people:\n  - name: Zoë Ng\n  - name: Zoe Ng\n"})
+    rows = run_query("speakers", graph).records()
+    assert {(r["name"], r["person"]) for r in rows} == {
+        ("Zoë Ng", "https://site.example.org/people/zoe-ng"), ("Zoe Ng", "https://site.example.org/people/zoe-ng-2")}
