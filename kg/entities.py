@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import pickle
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from rapidfuzz import fuzz, process
 from .errors import Diagnostic, MappingError
 from .mapping import check_options, kind_of_value, line_of, read_yaml
 from .resolve import (Index, acronym, acronym_capitals, domain_of, homepage_domain, homepage_path,
-                      is_acronym, normalise, organisation_iri)
+                      is_acronym, normalise, organisation_iri, written_key)
 from .site import Site, slugify
 
 MERGE_SCORE = 92.0
@@ -104,14 +103,6 @@ class Curation:
             return self.person_written.get(written_key(name), name)
         return self.person_alias.get(normalise(name), name)
 
-
-def written_key(name: str) -> str:
-    """A name as written, for telling apart people whose names differ only by accents:
-    case, punctuation and spaces folded, accents kept (``Zoë Ng`` is ``zoë ng``)."""
-    return " ".join(_NOT_WORD.sub(" ", unicodedata.normalize("NFC", name).casefold()).split())
-
-
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def load_curation(site_root: Path, path: str | Path | None = None) -> Curation:
@@ -484,7 +475,7 @@ class EntityResolver:
             return "w:" + written_key(canonical), canonical
         return "n:" + norm, canonical
 
-    def _apart(self, node: str) -> str | None:
+    def _told_apart_iri(self, node: str) -> str | None:
         """The IRI of a person the curation tells apart from another by accents alone
         (``node`` is its entry's), which holds its set as a page does (see :class:`_Union`)."""
         if node.startswith("w:") and self.curation.person_written.get(node[2:]):
@@ -513,7 +504,7 @@ class EntityResolver:
                     page = written_pages.get(node[2:])
                 else:
                     page = self.index.resolve("person", canonical, suggest=False).iri
-                iri = page or self._apart(node)
+                iri = page or self._told_apart_iri(node)
                 if iri and uf.claim(node, iri):
                     own_page[node] = iri
                     uf.union(node, "p:" + iri)  # every name of one page is that person

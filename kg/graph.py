@@ -54,6 +54,10 @@ _SPACE = re.compile(r"\s")
 _LIST_IN_ONE = re.compile(r"\s*[,;]\s*|\s+-\s+")  # "A, B" or a list item indented wrong ("A - B")
 
 
+def _list_hint(rule: KeyRule) -> str:
+    return f"write `{rule.key}:` as a YAML list, one {rule.ref} per line"
+
+
 def safe_iri(url: str) -> NamedNode | None:
     """``url`` as an IRI node, percent-encoding what IRIs forbid; ``None`` if hopeless.
 
@@ -396,7 +400,7 @@ class GraphBuilder:
                 self.diagnostics.append(Diagnostic(
                     "several-in-one", "warning", f"`{rule.key}` names {len(parts)} {rule.ref}s in one "
                     f"string: {text!r}; kg reads them apart, Jekyll sees one value", r.relpath, line,
-                    rule.key, text, hint=f"write `{rule.key}:` as a YAML list, one {rule.ref} per line"))
+                    rule.key, text, hint=_list_hint(rule)))
                 for part in parts:
                     yield from self.ref_quads(r, s, g, p, KeyRule(rule.key, rule.property, "ref", rule.ref), part, line)
                 return
@@ -407,8 +411,8 @@ class GraphBuilder:
                 f"no {rule.ref} page has this title; add one or fix the spelling"
             parts = [x for x in _LIST_IN_ONE.split(text) if x.strip()]
             if len(parts) > 1 and all(self._ask("resolve", rule.ref, x.strip()).iri for x in parts):
-                hint = f"it names {len(parts)} {rule.ref}s in one string: write `{rule.key}:` as a YAML list, " \
-                       f"one {rule.ref} per line (`- ` and a space before each, indented alike)"
+                hint = f"it names {len(parts)} {rule.ref}s in one string: {_list_hint(rule)} (`- ` and a space " \
+                       "before each, indented alike)"
             self.diagnostics.append(Diagnostic(
                 "unresolved-reference", "warning", f"`{rule.key}` names no {rule.ref}: {text!r}",
                 r.relpath, line, rule.key, text, hint=hint))

@@ -55,6 +55,13 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_ASCII_WORD.sub(" ", text).split())
 
 
+def written_key(name: str) -> str:
+    """A name as written, for telling apart people whose names differ only by accents:
+    case, punctuation and spaces folded as :func:`normalise` folds them, accents kept
+    (``Zoë Ng`` is ``zoë ng``)."""
+    return " ".join(_WRITTEN_GAP.sub(" ", unicodedata.normalize("NFC", name).casefold()).split())
+
+
 #: Latin letters that Unicode does not decompose into a letter and an accent.
 _LATIN_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss",
                              "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
@@ -64,6 +71,7 @@ _LATIN_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ":
 _ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _ASCII_GAP = re.compile("[^0-9a-z\x80-\U0010ffff]+")  # (what is left beyond ASCII is letters and marks)
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_WRITTEN_GAP = re.compile(r"[\W_]+")
 
 
 def domain_of(url: str | None) -> str | None:

@@ -330,11 +330,10 @@ def folder_lock(folder: str | Path) -> Iterator[Path]:
 
 
 def _check_graph_folder(folder: Path) -> None:
-    """Refuse to build into a folder that is not kg's (no build has held it) but holds
-    what a build replaces or clears away (``store/``, ``graph.nq``, ``report.json``,
+    """Refuse to build into a folder that is not kg's (see :func:`_built_by_kg`) but
+    holds what a build replaces or clears away (``store/``, ``graph.nq``, ``report.json``,
     ``cache/``, a temporary file's name): those are someone else's, and would be lost.
-    A folder with a build's ``report.json`` is kg's, its ``cache/`` removed or not. Other files (a
-    README, the views) are no obstacle, nor is a missing or empty folder."""
+    Other files (a README, the views) are no obstacle, nor is a missing or empty folder."""
     try:
         if _built_by_kg(folder):
             return
@@ -356,7 +355,8 @@ def _built_by_kg(folder: Path) -> bool:
     stopped part way leaves some), its report, or a ``graph.nq`` of kg's named graphs
     (a graph kept in git, checked out without the rest)."""
     cache = folder / Path(LOCK_FILE).parent
-    if cache.is_dir() and any(p.name in _CACHE_NAMES or p.suffix == ".pickle" for p in cache.iterdir()):
+    ours = {Path(f).name for f in (LOCK_FILE, HASHES_FILE, SPANS_FILE)}
+    if cache.is_dir() and any(p.name in ours or p.suffix == ".pickle" for p in cache.iterdir()):
         return True
     if _is_report(folder / REPORT_FILE):
         return True
@@ -366,9 +366,6 @@ def _built_by_kg(folder: Path) -> bool:
     except OSError:
         return False
     return b"/id/source/" in head or b"/id/graph/" in head
-
-
-_CACHE_NAMES = frozenset({"build.lock", "graphs.json", "graph-spans.json"})
 
 
 def _is_report(path: Path) -> bool:
