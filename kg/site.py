@@ -1197,9 +1197,15 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     base, source = (base_url, "--base-url") if base_url else ((url or "").strip(), "`url:`")
     where: Path | None = None if base_url else config_path
     line = None if base_url else lines.get(("url",))
+    cname: str | None = None
     if not base and (root / "CNAME").is_file():
         cname = _read_cname(root / "CNAME")
         base, source, where, line = (f"https://{cname}" if cname else ""), "CNAME", root / "CNAME", 1
+    if not base and cname == "":
+        raise SiteError("the CNAME file is empty, and " + ("`url:` in _config.yml is not set" if config_path.is_file()
+                        else "there is no _config.yml") + ", so the site has no base URL", path=root / "CNAME",
+                        hint="write the site's host name in CNAME (e.g. www.example.org), set `url:` in "
+                             "_config.yml, or pass --base-url")
     if not base and not config_path.is_file():
         raise SiteError("no _config.yml here, nor a CNAME file, to give the site's base URL", path=root,
                         hint="pass the folder that holds the site's _config.yml, or give --base-url")

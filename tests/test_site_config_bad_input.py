@@ -75,6 +75,20 @@ def test_a_cname_that_is_not_utf8_is_a_clear_error(make_site) -> None:
     assert Path(error.path).name == "CNAME" and "UTF-8" in error.message
 
 
+@pytest.mark.parametrize("files, says", [
+    ({"_config.yml": "title: t\n", "CNAME": "\n"}, "`url:` in _config.yml is not set"),
+    ({"CNAME": "  \n"}, "there is no _config.yml"),
+])
+def test_an_empty_cname_is_named_as_the_missing_base_url(make_site, files: dict, says: str) -> None:
+    """Not "no _config.yml here, nor a CNAME file" beside a CNAME file that is there."""
+    root = make_site(files)
+    if "_config.yml" not in files:
+        (root / "_config.yml").unlink()
+    error = _refused(root)
+    assert error.message.startswith("the CNAME file is empty") and says in error.message, error.message
+    assert Path(error.path).name == "CNAME" and "--base-url" in error.hint
+
+
 @pytest.mark.parametrize("option, says", [
     ("mailto:x", "not an http(s) address"),
     ("urn:isbn:123", "not an http(s) address"),
