@@ -76,8 +76,16 @@ def _format_for(fmt: str, output: str, formats: tuple[str, ...] | list[str]) -> 
     ctx = click.get_current_context()
     if ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT or output == "-":
         return fmt
-    wanted = _FORMAT_OF_SUFFIX.get(Path(output).suffix.lower())
-    return wanted if wanted in formats else fmt
+    suffix = Path(output).suffix.lower()
+    wanted = _FORMAT_OF_SUFFIX.get(suffix)
+    if wanted in formats:
+        return wanted
+    if suffix not in ("", ".txt", f".{fmt}"):
+        ends = [s for s, f in _FORMAT_OF_SUFFIX.items() if f in formats]
+        what = "a text table, as on a terminal" if fmt == "table" else fmt
+        click.echo(f"Note: kg writes no {suffix} files: {output} gets {what} (a file whose name ends "
+                   f"{', '.join(ends[:-1])} or {ends[-1]} gets that format; or give --format)", err=True)
+    return fmt
 
 
 def _check_output(output: str) -> None:

@@ -59,6 +59,20 @@ def test_output_file_takes_its_format_from_its_name_unless_told(tiny_graph, tmp_
     assert related.exit_code == 0 and (tmp_path / "r.csv").read_text().startswith("event,rank,related")
 
 
+def test_an_output_file_of_a_format_kg_does_not_write_gets_a_note(tiny_graph, tmp_path) -> None:
+    """`-o speakers.xlsx` wrote a text table without a word; a spreadsheet will not open it."""
+    graph = ["--graph", str(tiny_graph.path)]
+    done = CliRunner().invoke(cli, ["query", "speakers", *graph, "-o", str(tmp_path / "s.xlsx")])
+    assert done.exit_code == 0 and (tmp_path / "s.xlsx").read_text().startswith("event  ")
+    assert done.stderr == (f"Note: kg writes no .xlsx files: {tmp_path / 's.xlsx'} gets a text table, as on a "
+                           "terminal (a file whose name ends .csv, .tsv, .json, .ttl or .nt gets that format; "
+                           "or give --format)\n")
+    related = CliRunner().invoke(cli, ["related", *graph, "-o", str(tmp_path / "r.xlsx")])
+    assert related.exit_code == 0 and "gets json (a file whose name ends .csv, .tsv or .json" in related.stderr
+    quiet = CliRunner().invoke(cli, ["query", "speakers", *graph, "-o", str(tmp_path / "t.xlsx"), "--format", "csv"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""                                 # told: no note
+
+
 def test_query_process_imports_no_build_machinery(tiny_graph, tmp_path) -> None:
     """`kg query` is a short process: it must not pay for importing the builder, numpy or rdflib."""
     import subprocess
