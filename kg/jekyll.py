@@ -56,11 +56,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from .errors import KgError, SiteError
 from .query import internal, run_query
 from .related import Suggestion, related_events
+from .site import read_config
 from .store import KnowledgeGraph, write_bytes
 
 #: Each data file's name in ``site.data`` (its file is ``_data/NAME.json``), unless
@@ -94,7 +93,7 @@ def _check_same_site(graph: KnowledgeGraph, base: str, site: Path) -> None:
     Raises:
         KgError: the graph was built from another folder, for another address.
     """
-    from .site import load_site
+    from .site import read_config, load_site
 
     built_from = graph.report.get("site")
     if built_from and Path(built_from).resolve() == site.resolve():
@@ -165,8 +164,8 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
         raise KgError("the graph's build report has no base_url, so its pages have no site paths",
                       hint="rebuild it with `kg build`")
     _check_same_site(graph, paths.base, site)
-    config = _config(site)
-    names = data_names(config, site / "_config.yml")
+    config, lines = _config(site)
+    names = data_names(config, site / "_config.yml", lines)
     data_dir = site / str(config.get("data_dir") or "_data")
     includes_dir = site / str(config.get("includes_dir") or "_includes")
     written: list[str] = []
@@ -207,43 +206,48 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
     return {"written": written, "kept": kept, "warnings": warnings}
 
 
-def data_names(config: Mapping[str, Any], config_path: str | Path = "_config.yml") -> dict[str, str]:
+def data_names(config: Mapping[str, Any], config_path: str | Path = "_config.yml",
+               lines: Mapping[tuple, int] | None = None) -> dict[str, str]:
     """The name in ``site.data`` of each data file (``DATA_NAMES`` keys), as ``_config.yml`` sets them.
 
     ``kg: {data: {backlinks: kg_backlinks}}`` makes kg write ``_data/kg_backlinks.json``
-    and its includes read ``site.data.kg_backlinks``.
+    and its includes read ``site.data.kg_backlinks``. ``lines`` (the line of each
+    setting, keyed by its path of keys) puts the line in an error.
 
     Raises:
         SiteError: ``kg`` or ``kg.data`` is not a mapping, names an unknown data file,
             or gives a name that is not letters, digits, ``_`` and ``-``, or one used twice.
     """
     names = dict(DATA_NAMES)
+    at = lambda *keys: (lines or {}).get(keys)
     section = config.get("kg")
     if section is None:
         return names
     if not isinstance(section, dict):
         raise SiteError(f"`kg` must be a mapping of kg's settings, got {section!r}", path=config_path, key="kg",
-                        hint="e.g. kg: {data: {backlinks: kg_backlinks}}")
+                        line=at("kg"), hint="e.g. kg: {data: {backlinks: kg_backlinks}}")
     chosen = section.get("data")
     if chosen is None:
         return names
     by_name = {name: key for key, name in DATA_NAMES.items()}
     if not isinstance(chosen, dict):
         raise SiteError(f"`kg.data` must map a data file's name to another name, got {chosen!r}",
-                        path=config_path, key="kg.data", hint="e.g. kg: {data: {backlinks: kg_backlinks}}")
+                        path=config_path, key="kg.data", line=at("kg", "data"), hint="e.g. kg: {data: {backlinks: kg_backlinks}}")
     for default, name in chosen.items():
         if default not in by_name:
             raise SiteError(f"`kg.data` names no data file kg writes: {default!r}. "
-                            f"Expected one of {', '.join(DATA_NAMES.values())}", path=config_path, key="kg.data")
+                            f"Expected one of {', '.join(DATA_NAMES.values())}", path=config_path, key="kg.data",
+                            line=at("kg", "data", default))
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-            raise SiteError(f"`kg.data.{default}` must be a data name (letters, digits, _ and -), got {name!r}",
-                            path=config_path, key=f"kg.data.{default}",
+            got = "it is empty" if name is None or name == "" else f"got {name!r}"
+            raise SiteError(f"`kg.data.{default}` must be a data name (letters, digits, _ and -), {got}",
+                            path=config_path, key=f"kg.data.{default}", line=at("kg", "data", default),
                             hint="kg writes _data/NAME.json and its includes read site.data.NAME")
         names[by_name[default]] = name
     twice = sorted({n for n in names.values() if list(names.values()).count(n) > 1})
     if twice:
         raise SiteError(f"`kg.data` gives two of kg's data files the name {twice[0]!r}", path=config_path,
-                        key="kg.data")
+                        key="kg.data", line=at("kg", "data"))
     return names
 
 
@@ -365,12 +369,13 @@ def _older_kg(key: str, data: Any) -> bool:
                for v in data.values())
 
 
-def _config(site: Path) -> dict[str, Any]:
+def _config(site: Path) -> tuple[dict[str, Any], dict[tuple, int]]:
+    """The site's ``_config.yml`` and the line of each setting (none when it cannot be read:
+    the build that made the graph said why)."""
     try:
-        data = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return read_config(site / "_config.yml")
+    except SiteError:
+        return {}, {}
 
 
 # -- related events ------------------------------------------------------------------------

@@ -1189,7 +1189,7 @@ def load_site(root: str | Path, base_url: str | None = None) -> Site:
     config: dict[str, Any] = {}
     lines: dict[tuple, int] = {}
     if config_path.is_file():
-        config, lines = _read_config(config_path)
+        config, lines = read_config(config_path)
     url = config.get("url")
     if not base_url and url is not None and not isinstance(url, str):
         raise SiteError(f"`url:` must be the site's address as text, got {_short(url)!r}", path=config_path,
@@ -1381,7 +1381,7 @@ class _ConfigLoader(_SafeLoader):  # type: ignore[misc,valid-type]
 _ConfigLoader.add_constructor("tag:yaml.org,2002:timestamp", _ConfigLoader.construct_yaml_timestamp)
 
 
-def _read_config(path: Path) -> tuple[dict[str, Any], dict[tuple, int]]:
+def read_config(path: Path) -> tuple[dict[str, Any], dict[tuple, int]]:
     """The settings of ``_config.yml`` and the line of each (see :func:`_config_lines`),
     read with the guards front matter has: nesting past :data:`_CONFIG_DEPTH` (found
     before the parser recurses into it), more than :data:`MAX_NODES` values counting what

@@ -163,14 +163,18 @@ def test_data_names_from_config(site: Path) -> None:
     ("kg: {data: {backlinks: ../x}}", "`kg.data.backlinks` must be a data name"),
     ("kg: {data: {backlinks: 3}}", "`kg.data.backlinks` must be a data name"),
     ("kg: {data: {backlinks: related_events}}", "two of kg's data files the name 'related_events'"),
+    ("kg:\n  data:\n    backlinks:", "`kg.data.backlinks` must be a data name (letters, digits, _ and -), it is empty"),
 ])
 def test_bad_data_names_in_config(site: Path, setting: str, message: str) -> None:
+    """Each at its line of _config.yml (an empty name said "got None", and no line)."""
     graph = kg.build_site(site)
     config = site / "_config.yml"
-    config.write_text(config.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    before = config.read_text(encoding="utf-8")
+    config.write_text(before + setting + "\n", encoding="utf-8")
     with pytest.raises(kg.KgError) as info:
         export_site(graph, site)
-    assert message in str(info.value) and str(info.value).startswith(f"{config}: ")
+    line = before.count("\n") + setting.count("\n") + 1
+    assert message in str(info.value) and str(info.value).startswith(f"{config}:{line}: "), str(info.value)
     assert not (site / "_data").exists()
 
 
