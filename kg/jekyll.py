@@ -156,7 +156,8 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
 
     Raises:
         KgError: the graph has no base URL.
-        SiteError: ``_config.yml`` sets a data name (``kg: data:``) that is not a name.
+        SiteError: ``_config.yml`` sets a data name (``kg: data:``) that is not a name, or
+            the data folder (or, with ``includes``, the includes folder) is a file.
     """
     site = Path(site_dir)
     paths = _Paths(graph)
@@ -168,6 +169,11 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
     names = data_names(config, site / "_config.yml", lines)
     data_dir = site / str(config.get("data_dir") or "_data")
     includes_dir = site / str(config.get("includes_dir") or "_includes")
+    for folder, setting, holds in ((data_dir, "data_dir", "data files"), (includes_dir, "includes_dir", "includes")):
+        if folder.exists() and not folder.is_dir() and (setting == "data_dir" or includes):
+            raise SiteError(f"{folder.name} is a file, not the folder of the site's {holds} that kg writes into",
+                            path=folder, hint=f"move the file away, or give Jekyll's {holds} another folder "
+                                              f"with `{setting}:` in _config.yml")
     written: list[str] = []
     kept: list[str] = []
     warnings: dict[str, str] = {}

@@ -265,3 +265,17 @@ def test_a_graph_of_the_same_site_elsewhere_or_at_a_preview_address_is_taken(sit
     kg.build_site(site, tmp_path / "preview", base_url="https://preview.example.net")
     result = CliRunner().invoke(cli, ["related", "--graph", str(tmp_path / "preview"), "--site", str(site)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("folder, says", [("_data", "data files"), ("_includes", "includes")])
+def test_a_data_or_includes_folder_that_is_a_file_is_one_error(site: Path, folder: str, says: str) -> None:
+    """Not three warnings that each data file "is the site's own (kg cannot read it: Not a
+    directory)", and nothing written."""
+    graph = kg.build_site(site)
+    (site / folder).write_text("notes\n", encoding="utf-8")
+    with pytest.raises(kg.KgError) as info:
+        export_site(graph, site)
+    assert str(info.value) == (f"{site / folder}: {folder} is a file, not the folder of the site's {says} that kg "
+                               f"writes into. Hint: move the file away, or give Jekyll's {says} another folder "
+                               f"with `{folder[1:]}_dir:` in _config.yml")
+    assert not (site / "_data").is_dir() and not (site / "_includes").is_dir()
