@@ -79,11 +79,18 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         MappingError: the mapping file is invalid.
         StoreError: ``out`` cannot be written, another build is writing to it (see
             :func:`kg.store.folder_lock`), it is a folder no build wrote that holds what
-            a build would replace (``store/``, ``graph.nq``...), or it is the site's own.
+            a build would replace (``store/``, ``graph.nq``...), or it is the site's own
+            folder or one inside the site that Jekyll would publish (see :meth:`kg.site.Site.publishes`).
     """
     if out is not None and _same_folder(site, out):
         raise StoreError("the graph folder is the site's own folder: Jekyll would publish the graph's files "
                          "as pages of the site", path=out, hint="build into another folder with --out")
+    if out is not None and (inside := load_site(site, base_url).publishes(out)):
+        top = inside.split("/")[0]
+        raise StoreError(f"the graph folder is inside the site, and Jekyll would publish it (its graph.nq "
+                         f"and store/ copied into the site it makes, as {inside}/…)", path=out,
+                         hint=f"build into a folder outside the site, or one whose name starts with `_` "
+                              f"(--out _graphs), or add `{top}` to `exclude:` in _config.yml")
     with gc_paused(), (folder_lock(out) if out is not None else nullcontext()):
         # (gc paused: millions of objects, no cycles: see kg/collector.py)
         try:

@@ -396,6 +396,23 @@ class Site:
                 "the graph", rel, 1, hint="write the page in markdown to have it in the graph"))
         return False
 
+    def publishes(self, folder: str | Path) -> str | None:
+        """The path from the site folder of ``folder`` when Jekyll would copy it into the
+        site it makes (it is inside the site, and neither it nor a folder it is in starts
+        with ``_ . # ~`` or is in ``exclude:``, unless ``include:`` names it); else ``None``."""
+        try:
+            parts = Path(folder).resolve().relative_to(Path(self.root).resolve()).parts
+        except (ValueError, OSError, RuntimeError):
+            return None
+        include, exclude = self._filters()
+        for i, name in enumerate(parts):
+            rel = "/".join(parts[:i + 1])
+            if include.matches(name, folder=True):
+                continue
+            if name[:1] in SPECIAL_FIRST_CHARACTERS or name.endswith("~") or exclude.matches(rel, folder=True):
+                return None
+        return "/".join(parts) or None
+
     def _filters(self) -> tuple[_Globs, _Globs]:
         """``include:`` and ``exclude:`` (less what ``include:`` names, plus Jekyll's own
         list), as ``Jekyll::EntryFilter`` matches them."""

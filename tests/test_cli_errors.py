@@ -134,6 +134,29 @@ def test_the_sites_own_folder_is_no_graph_folder(example_copy: Path) -> None:
     assert not (example_copy / "graph.nq").exists() and not (example_copy / "cache").exists()
 
 
+def test_a_graph_folder_jekyll_would_publish_is_refused(example_copy: Path) -> None:
+    """`kg build .` run in the site wrote graphs/ (graph.nq, store/) where Jekyll copies it
+    into the published site. A folder Jekyll leaves out (`_graphs`, `.kg`, one in
+    `exclude:`) is built into."""
+    done = subprocess.run([*KG, "build", "."], capture_output=True, text=True, cwd=example_copy)
+    assert done.returncode == 2
+    assert done.stderr == ("Error: graphs: the graph folder is inside the site, and Jekyll would publish it (its "
+                           "graph.nq and store/ copied into the site it makes, as graphs/…). Hint: build into a "
+                           "folder outside the site, or one whose name starts with `_` (--out _graphs), or add "
+                           "`graphs` to `exclude:` in _config.yml\n")
+    assert not (example_copy / "graphs").exists()
+    nested = subprocess.run([*KG, "build", str(example_copy), "--out", str(example_copy / "assets" / "kg")],
+                            capture_output=True, text=True)
+    assert nested.returncode == 2 and "as assets/kg/…" in nested.stderr and "add `assets` to" in nested.stderr
+    for out in ("_graphs", ".kg/g"):
+        assert subprocess.run([*KG, "build", ".", "--out", out], capture_output=True, cwd=example_copy).returncode == 0
+    config = example_copy / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("exclude:\n", "exclude:\n  - graphs\n"),
+                      encoding="utf-8")
+    assert subprocess.run([*KG, "build", "."], capture_output=True, cwd=example_copy).returncode == 0
+    assert (example_copy / "graphs" / "graph.nq").is_file()
+
+
 def test_output_file_under_a_file_is_one_error_line(tiny_graph, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("not a folder\n")
     target = tmp_path / "afile" / "speakers.csv"
