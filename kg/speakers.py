@@ -126,6 +126,12 @@ TITLE_WORDS = TITLE_WORDS | frozenset(
     t for t in _NP.titles
     if t.isascii() and t.isalpha() and len(t) > 4 and re.search(r"(?:er|or|ist|ian|ant|ess|man|woman)$", t)
     and t not in ("computer", "banner", "bearer", "sister", "brother", "mother", "father", "other"))
+#: Plurals of job titles, as a title shared by the names before it is written ("A and B,
+#: Co-founders of Org")
+TITLE_WORDS = TITLE_WORDS | frozenset(f"{w}s" for w in """
+founder co-founder co-chair researcher manager officer trustee organiser organizer analyst
+consultant campaigner lecturer professor editor engineer scientist journalist volunteer representative
+""".split())
 #: Lead-ins and headings announcing a list of people on stage, and the role they give.
 _LIST_CUES = [
     (re.compile(r"\bchair(?:ed|s|ing)?\b|\bmoderat\w*|\bhost(?:ed)?\b", re.I), "chair"),
@@ -1565,8 +1571,11 @@ def _title_org_after(col: _Collector, t: _Text, sent: _Sentence, n: _Name, plist
             title, used = _JOINED_NEXT.sub("", title) or None, joined.start()
         joint = _after_list(t.text, sent.names, n)
         if title is None and org is None and joint > n.end:
-            # "Georgia Aitkenhead and James Scott of AutSpaces": what follows is shared
+            # "Georgia Aitkenhead and James Scott of AutSpaces": what follows is shared; a
+            # title in the singular ("A and B, Head of Digital from Org") is only B's
             title, org, org_url, _ = _title_org(t, joint, sent.end, col.site_name)
+            if title and not _plural_title(title):
+                title = None
     sent.consumed = max(used, n.end)
     return title, org, org_url
 
@@ -1650,6 +1659,17 @@ def _next_person(text: str, names: list[_Name], n: _Name, end: int) -> int:
             return m.full_start
     return end
 
+
+def _plural_title(title: str) -> bool:
+    """Whether a title names more than one person: its head noun, the last word before
+    "of", "at", "for", "in", "on" or "with" ("Co-founders of X", "Researchers", not "Head
+    of Digital" nor "Director of Programmes"), is a plural."""
+    head = re.split(r"\s+(?:of|at|for|in|on|with)\s+", title.strip(), maxsplit=1)[0].split()
+    word = head[-1].lower().strip(".,;:") if head else ""
+    return bool(re.search(r"(?<![su])s$", word)) or word in _PLURAL_IRREGULAR
+
+
+_PLURAL_IRREGULAR = frozenset({"staff", "people", "team", "alumni", "both"})
 
 _COORDINATED = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
 _JOINED_NEXT = re.compile(r"\s+(?:and|&)\s*$")

@@ -95,6 +95,14 @@ def test_a_title_after_two_names_is_not_a_third_name():
                      "Council.")
     assert set(found) == {"Rosa Mendel", "Declan Obi"}
     assert found["Rosa Mendel"].organisation == "Riverside Borough Council"
+    assert (found["Rosa Mendel"].title, found["Declan Obi"].title) == (None, "Head of Digital")  # singular: B's
+
+
+@pytest.mark.parametrize("title", ["Co-founders", "Researchers", "Directors of Policy", "Policy Officers"])
+def test_a_plural_title_after_two_names_is_both_of_theirs(title: str):
+    found = speakers(f"We heard from **Rosa Mendel** and **Declan Obi**, {title} at Riverside Borough Council.")
+    assert [(found[n].title, found[n].organisation) for n in ("Rosa Mendel", "Declan Obi")] == \
+        [(title, "Riverside Borough Council")] * 2
 
 
 def test_moderated_by_and_facilitated_by():
