@@ -479,8 +479,13 @@ class EntityResolver:
         """The IRI of a person the curation tells apart from another by accents alone
         (``node`` is its entry's), which holds its set as a page does (see :class:`_Union`)."""
         if node.startswith("w:") and self.curation.person_written.get(node[2:]):
-            return self.site.minted("person", slugify(node[2:]) or "unnamed")
+            return self._minted_person(node[2:])
         return None
+
+    def _minted_person(self, key: str) -> str:
+        """The IRI of a person without a page whose name's key (normalised, or as written
+        for names the curation tells apart by accents) is ``key``."""
+        return self.site.minted("person", slugify(key) or "unnamed")
 
     def _resolve_people(self) -> None:
         uf = _Union()
@@ -535,7 +540,7 @@ class EntityResolver:
                 key = normalise(top)
                 if key in self.curation.person_apart:  # one of those the curation tells apart, or neither
                     key = written_key(top)
-                iri = self.site.minted("person", slugify(key) or "unnamed")
+                iri = self._minted_person(key)
             iri_of_root[root] = iri
             ent = self.entities.setdefault(iri, Entity(iri, "person", has_page=bool(page) and page not in apart))
             ent.names.update(names)
