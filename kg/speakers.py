@@ -6,7 +6,7 @@ A person is taken as on stage when the text around a name says so:
 * a list item or heading that starts with a name, under a lead-in or heading that
   announces speakers ("Our speakers were:", "## Panelists");
 * a sentence with a role cue right before the name ("chaired by", "alongside",
-  "heard from", "keynote by") or right after it ("Jeni spoke", "Tim chaired",
+  "heard from", "keynote by", "Our speakers were", "Panellists:") or right after it ("Jeni spoke", "Tim chaired",
   "Natalie Byrom, Research Director of ..., explained");
 * a paragraph that opens with a bold name followed by a speaking verb.
 
@@ -161,6 +161,11 @@ _BEFORE_CUES = [
                 r"|keynote of|contributions? from|inputs? from|followed by|then heard from"
                 r"|keynote(?:\s+[\w-]+)?[”\"’']?,)\s*$",
                 re.I), "speaker"),
+    # "The panellists were A and B", "Our speakers included A (Org)", "Speakers: A, B"
+    (re.compile(r"\bpanell?ists\s+(?:were|are|will be|included|include)\s*:?\s*$|\bpanell?ists?\s*:\s*$", re.I),
+     "panellist"),
+    (re.compile(r"\b(?:speakers|presenters)\s+(?:were|are|will be|included|include)\s*:?\s*$"
+                r"|\b(?:speakers?|presenters?)\s*:\s*$", re.I), "speaker"),
 ]
 #: Verb right after a name (optionally after an appositive) that says they spoke.
 _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*|[–—-]\s+[^–—;.]{1,120}?\s+[–—-]\s*
@@ -1348,7 +1353,8 @@ class _Sentence:
 
 #: How each cue of _BEFORE_CUES ends (before white space): "by", "with", "chair:", "alongside", ...
 _CUE_ENDINGS = ("by", "with", ":", "and", "moderator", "mc", "from", "witness", "witnesses", "facilitator",
-                "alongside", "together", "featuring", "invited", "of", ",")
+                "alongside", "together", "featuring", "invited", "of", ",", "were", "are", "be", "include",
+                "included")
 
 
 def _before_cue(before: str) -> str | None:

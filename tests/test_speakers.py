@@ -337,3 +337,20 @@ def test_corpus_meets_targets(corpus_score):
     assert corpus_score["precision"] >= 0.95, out
     assert corpus_score["recall"] >= 0.90, out
     assert corpus_score["organisation_accuracy"] >= 0.90, out
+
+
+@pytest.mark.parametrize("lead, role", [
+    ("Our speakers were", "speaker"), ("The speakers are", "speaker"), ("Speakers:", "speaker"),
+    ("Our panellists will be", "panellist"), ("The panelists included", "panellist"),
+])
+def test_a_lead_in_sentence_naming_the_speakers_puts_them_on_stage(lead: str, role: str):
+    """"Our speakers were A (Org) and B (Org)." found nobody: the cue was only read at the
+    end of a paragraph above a list."""
+    found = speakers(f"{lead} **Sarah Jones** (Open Rights Forum) and David Smith from Babbage Lab.")
+    assert [(n, m.role, m.organisation) for n, m in found.items()] == [
+        ("Sarah Jones", role, "Open Rights Forum"), ("David Smith", role, "Babbage Lab")]
+
+
+def test_speakers_named_as_a_series_past_are_not_made_speakers_by_the_new_cue():
+    found = speakers("The speakers were drawn from across the sector. Sarah Jones wrote the report.")
+    assert found == {}
