@@ -1094,20 +1094,28 @@ def _kept(span: Any) -> Kept | None:
 
 
 def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
-    """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each replaced whole."""
+    """Write ``graph`` to ``folder``: N-Quads, on-disk store and report, each replaced whole,
+    holding the folder's lock as a build does.
+
+    Raises:
+        StoreError: the graph has quads outside any named graph, or ``folder`` is one a
+            build may not write (another process is writing it, or it holds files of the
+            same names that no build wrote: see :func:`folder_lock`).
+    """
     graphs: dict[str, list[ox.Quad]] = {}
     for q in graph.quads():
         graphs.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
     if "" in graphs:
         raise StoreError("the graph has quads outside any named graph; kg saves named graphs only",
                          hint="put them in a named graph (one per source)")
-    writer = GraphWriter(folder, incremental=False)
-    try:
-        for name, quads in graphs.items():
-            writer.add(name, quads)
-    except BaseException:
-        writer.abort()
-        raise
-    writer.finish(graph.report)
+    with folder_lock(folder):
+        writer = GraphWriter(folder, incremental=False)
+        try:
+            for name, quads in graphs.items():
+                writer.add(name, quads)
+        except BaseException:
+            writer.abort()
+            raise
+        writer.finish(graph.report)
     graph.path = Path(folder)
     return graph.path

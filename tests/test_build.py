@@ -199,6 +199,17 @@ def test_save_graph_writes_a_folder_that_opens(tmp_path: Path, tiny_site: Path) 
     assert (tmp_path / "saved" / "graph.nq").read_text().count("\n") == len(graph)
 
 
+def test_save_graph_keeps_off_a_folder_no_build_wrote(tmp_path: Path, tiny_site: Path) -> None:
+    """As a build does: someone's own graph.nq is not replaced."""
+    from kg.errors import StoreError
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "graph.nq").write_text("<https://a.example/s> <https://a.example/p> \"mine\" .\n")
+    with pytest.raises(StoreError, match="not a folder kg built, but it holds graph.nq"):
+        kg.save_graph(kg.build_site(tiny_site), theirs)
+    assert (theirs / "graph.nq").read_text().endswith('"mine" .\n') and sorted(theirs.iterdir()) == [theirs / "graph.nq"]
+
+
 def test_save_graph_refuses_quads_outside_named_graphs(tmp_path: Path) -> None:
     from kg.errors import StoreError
     store = ox.Store()
