@@ -518,11 +518,21 @@ class EntityResolver:
             pkey = profile_key(url)
             if pkey:  # one profile link, one person
                 links.append((node, "u:" + pkey))
+        # every person page is a name too, for names close to it to join ("Jon Quayle" and
+        # the page of Jonathan Quayle), though no text names the page as it is titled
+        page_nodes = []
+        for iri, label in sorted(labels.items()):
+            norm = normalise(label)
+            node = "w:" + written_key(label) if norm in self.curation.person_apart else "n:" + norm
+            if node not in own_page and node not in names_of and norm and uf.claim(node, iri):
+                uf.union(node, "p:" + iri)
+                own_page[node] = iri
+                page_nodes.append(node)
         labels = {**labels, **apart}
         self._join(uf, list(dict.fromkeys(links)), "person", names_of, labels)
         nodes = sorted(names_of)
-        self._fuzzy(uf, nodes, "person", lambda n: n[2:], lambda n: n[2:].split()[-1] if n[2:] else "",
-                    own_page, names_of, labels)
+        self._fuzzy(uf, sorted(nodes + page_nodes), "person", lambda n: n[2:],
+                    lambda n: n[2:].split()[-1] if n[2:] else "", own_page, names_of, labels)
         clusters: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
             clusters[uf.find(n)].append(n)
@@ -548,8 +558,11 @@ class EntityResolver:
                 ent.fixed_name = apart[page]
             elif fixed and not page:
                 ent.fixed_name = fixed[0]
-            if len({normalise(n) for n in names}) > 1:
-                self.merges.append({"kind": "person", "iri": iri, "names": sorted(names)})
+            listed = set(names)
+            if page in labels and any(m not in own_page for m in members):
+                listed.add(labels[page])  # a name joined to the page by a close spelling or a link, not by its title
+            if len({normalise(n) for n in listed}) > 1:
+                self.merges.append({"kind": "person", "iri": iri, "names": sorted(listed)})
         for name, url in self._people:
             iri = iri_of_root[uf.find(self._person_node(name, url)[0])]
             self.person_iri[(name, url)] = iri

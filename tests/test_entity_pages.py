@@ -55,6 +55,23 @@ def test_a_name_close_to_one_person_with_a_page_still_joins_them(make_site) -> N
     assert not diagnostics(graph, "ambiguous-name")
 
 
+def test_a_name_close_to_a_page_no_text_names_joins_it(make_site) -> None:
+    """Page titles are names too: 'Jon Quayle' was a person of his own beside the page of
+    Jonathan Quayle when no event named the page's title as written."""
+    graph = kg.build_site(make_site({"_people/jonathan-quayle.md": "---\ntitle: Jonathan Quayle\n---\n",
+                                     **TWO_PAGES, **events(
+        "* **Jon Quayle**, Director, [Org One](https://one.example/)",
+        "* **Jan Smith**, Director, [Org Three](https://three.example/)")}))
+    assert speakers(graph) == {
+        "_events/2024-01-01-e1.md": ("Jonathan Quayle", BASE + "/people/jonathan-quayle"),
+        "_events/2024-01-02-e2.md": ("Jan Smith", BASE + "/id/person/jan-smith")}
+    [warning] = diagnostics(graph, "ambiguous-name")     # as when Jane and Jana are named in texts
+    assert warning["value"] == "Jan Smith" and BASE + "/people/jana-smith" in warning["message"]
+    merged = [m for m in graph.report["merges"] if m["kind"] == "person"]   # and the report says so
+    assert merged == [{"kind": "person", "iri": BASE + "/people/jonathan-quayle",
+                       "names": ["Jon Quayle", "Jonathan Quayle"]}], merged
+
+
 def test_a_profile_link_says_which_of_two_close_pages_a_name_is(make_site) -> None:
     """A shared profile link is surer than a close spelling: 'Jan Smith' with Jane Smith's
     LinkedIn is Jane Smith, though the name is as close to Jana Smith."""
