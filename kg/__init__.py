@@ -37,7 +37,14 @@ __all__ = [
 ]
 
 
+#: Modules whose API the README shows as ``kg.serve.Server``, ``kg.remote.RemoteStore``:
+#: reached as attributes of ``kg`` after a plain ``import kg``.
+_SUBMODULES = frozenset({"serve", "remote", "related", "jekyll", "viz", "validate", "network", "site", "build"})
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
+    if name in _SUBMODULES:
+        return import_module(f"kg.{name}")
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

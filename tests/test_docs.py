@@ -38,3 +38,16 @@ def test_every_diagnostic_code_is_in_the_readme_table() -> None:
     codes -= {"error", "warning", "violation"}  # (severities listed in order, not codes)
     assert len(codes) > 30
     assert sorted(c for c in codes if f"`{c}`" not in README) == []
+
+
+def test_every_python_name_the_readme_shows_is_there_after_import_kg() -> None:
+    """`kg.serve.Server(...)`, `kg.remote.RemoteStore.at(url)`: after a plain `import kg`
+    (they raised AttributeError unless the module had been imported some other way)."""
+    import subprocess
+    import sys
+    dotted = sorted(set(re.findall(r"\bkg(?:\.[A-Za-z_]\w*)+(?=\()", README)))
+    assert "kg.serve.Server" in dotted and "kg.remote.RemoteStore.at" in dotted
+    check = "import kg, functools\n" + "".join(
+        f"functools.reduce(getattr, {name.split('.')[1:]!r}, kg)\n" for name in dotted)
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
