@@ -129,7 +129,7 @@ TITLE_WORDS = TITLE_WORDS | frozenset(
 #: Plurals of job titles, as a title shared by the names before it is written ("A and B,
 #: Co-founders of Org")
 TITLE_WORDS = TITLE_WORDS | frozenset(f"{w}s" for w in """
-founder co-founder co-chair researcher manager officer trustee organiser organizer analyst
+founder co-founder co-chair researcher manager officer member trustee organiser organizer analyst
 consultant campaigner lecturer professor editor engineer scientist journalist volunteer representative
 """.split())
 #: Lead-ins and headings announcing a list of people on stage, and the role they give.
@@ -154,7 +154,7 @@ _BEFORE_CUES = [
     (re.compile(r"\bevidence from\s*$|\bwitness(?:es)?:?\s*$", re.I), "witness"),
     (re.compile(r"\b(?:alongside|joined by|together with|in conversation with|bringing together"
                 r"|dialogue with|conversation with|panel with:?|heard from|hear from"
-                r"|hearing from|featuring|presented by|introduced by|talks? (?:by|from)"
+                r"|hearing from|listening to|featuring|presented by|introduced by|talks? (?:by|from)"
                 r"|presentations? (?:by|from)|keynote (?:speech |address |talk )?(?:by|from)|invited"
                 r"|(?:presentation|talk|keynote|speech|lecture|session)s? (?:was |were )?"
                 r"(?:made|given|delivered|led) by"
@@ -179,7 +179,8 @@ _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*|[–—
     |summarized|focused|focussed|concluded|started|kicked|raised|urged|stressed|warned|cautioned
     |called|proposed|responded|replied|observed|went|defended|detailed|provided|chaired|moderated
     |hosted|facilitated|led|wrapped|underlined|recounted|addressed|related|posed|offered|walked
-    |delivered|demonstrated|showcased|expressed|noted|explored|set|took|participated|appeared|joined
+    |delivered|demonstrated|showcased|expressed|noted|explored|asserted|rebutted|contended|insisted
+    |remarked|commented|acknowledged|agreed|claimed|reminded|recalled|drew|set|took|participated|appeared|joined
     |made|put|asked|added|mentioned|cited|referenced|said|told|delivering|leading|running|ran
     |(?:the|a|an)\s+(?:[\w’'-]+\s+){0,2}?(?:speaker|panell?ist|presenter|provocateur|chair|moderator|facilitator
       |host|witness|keynote)
@@ -244,7 +245,7 @@ _BOLD_LEAD = re.compile(r"[*\s]*(?:,[^.;]{0,150}?,|\([^)]*\))?(?:\s+(?:from|of|a
                         r"(?P<verb>[a-z]{2,})\b")
 _POSS_ORG_TAIL = re.compile(r"(?:\bthe\s+)?\b[A-Z][\w.&]*(?:\s+(?:by|of|for|the|[A-Z][\w.&]*)){0,4}(?:'s|’s)"
                             r"\s+(?:[\w-]+\s+){0,5}?$")
-_INCLUDING = re.compile(r"\b(?:including|includ(?:ed|es)|namely)\s*:?\s*$", re.I)
+_INCLUDING = re.compile(r"\b(?:including|includ(?:e|ed|es)|namely)\s*:?\s*$", re.I)
 _ORG_BEFORE = re.compile(r"\b(?:at|of|for|from)\s+(?:the\s+)?$", re.I)
 _ROLE_MARK = re.compile(r"^\s*\(\s*(host|chair|co-chair|moderator|mc|facilitator|speaker|panell?ist|witness)\s*\)",
                         re.I)
@@ -716,6 +717,11 @@ def _is_title_part(seg: str, seg_s: str, n: int) -> bool:
                                      and seg_s[0].isupper() and not seg_s.split()[0].lower() in TITLE_WORDS)
 
 
+#: "a Royal Mail worker and union member": an organisation named before a title word
+_ORG_MODIFIER = re.compile(r"(?:an?|the)\s+((?:[A-Z][\w&.-]*\s+)+)(?:[a-z][\w-]*\s+)*?([a-z][\w-]*)"
+                           r"(?:\s+(?:and|&)\s+.*)?$")
+
+
 class _Appositive:
     """The title and organisation the parts of an appositive give ("Name, Title, Org"), read
     left to right: title parts go on until a part gives the organisation."""
@@ -753,6 +759,11 @@ class _Appositive:
                 first = _own_title(seg, seg_s, at, site_name) or _possessive_title(self.t, seg, seg_s, at)
                 if first:
                     return first
+                mod = _ORG_MODIFIER.match(seg_s)
+                if mod and mod.group(2).lower() in TITLE_WORDS:   # "a Royal Mail worker"
+                    org = mod.group(1).strip()
+                    o = at + seg.find(org)
+                    return seg_s[mod.start(1):], org, self.t.url_in(o, o + len(org)), at + len(seg)
             url = self.t.url_in(at, at + 1)
             if url and not _is_title(seg_s):
                 self.linked_org(seg, seg_s, url, at)
@@ -865,6 +876,8 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 _LEAD_END = re.compile(r"\b(?:were|are|was|is|include[ds]?|included)\s*:?\s*$|:\s*$")
 _LEAD_END_WORDS = ("were", "are", "was", "is", "include", "includes", "included")
+_RUN_BY_LEAD = re.compile(r"\b(?:was|were|is|are|will be)\s+(?:co-)?(?:facilitated|run|led|hosted|chaired|moderated)"
+                          r"\s+by\b")
 
 
 def _lead_in_role(text: str) -> str | None:
@@ -876,6 +889,8 @@ def _lead_in_role(text: str) -> str | None:
     # (a cheap test of the words first: _LEAD_END, anchored at the end, is searched from the start)
     if len(text) < 200 and end.endswith(_LEAD_END_WORDS) and _LEAD_END.search(end):
         return _list_role(text)
+    if len(text) < 200 and _RUN_BY_LEAD.search(text):
+        return _list_role(text)   # "The design lab was facilitated by Org and Org." above a list of the team
     return None
 
 
@@ -916,8 +931,9 @@ _PER_BLOCK = object()  # a one-word mention whose full name depends on the block
 
 
 class _Collector:
-    def __init__(self, staff: Sequence[str]):
+    def __init__(self, staff: Sequence[str], authors: Sequence[str] = ()):
         self.by_first, self.staff_full = _staff_index(tuple(staff))
+        self.authors = frozenset(authors)   # the page's authors: of two staff with one first name, theirs
         self.found: dict[str, SpeakerMention] = {}
         self.order: list[str] = []
         self.parts: dict[str, dict[str, int]] = {}   # first/last word -> full names, first block
@@ -982,6 +998,8 @@ class _Collector:
         if before:
             return before[0] if len(before) == 1 else None
         staff = self.by_first.get(word, ())
+        if len(staff) > 1:
+            staff = tuple(s for s in staff if s in self.authors) or staff
         if staff:
             return staff[0] if len(staff) == 1 else None
         return next(iter(hits)) if len(hits) == 1 else None
@@ -1134,7 +1152,8 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
                      site_name: str | None = None) -> list[SpeakerMention]:
     """People the body names as on stage at this event (one per person, first mention wins,
     later mentions may fill missing title/org)."""
-    col = _Collector(staff)
+    authors = _authors(author)
+    col = _Collector(staff, authors)
     texts = [_Text(b) for b in doc.blocks]
     col.text = "\n".join(t.text for t in texts)
     names_by_block = [_names(t, 0, len(t.text)) for t in texts]
@@ -1143,7 +1162,6 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
         for n in names:
             if not n.single and _looks_person(n.text):
                 col.note_full_name(n.text, i)
-    authors = _authors(author)
     sections = _Sections()
     for i, (block, t, names) in enumerate(zip(doc.blocks, texts, names_by_block)):
         col.block = i
@@ -1237,12 +1255,19 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
         return
     for i, names in enumerate(names_by_block):
         for j, n in enumerate(names):
-            if n.single or n.possessive:
+            if n.possessive:
                 continue
-            key = _norm(n.text)
+            if n.single:
+                col.block = i
+                full = col.resolve(n)
+                if not full:
+                    continue
+                key = _norm(full)
+            else:
+                key = _norm(n.text)
             if key not in todo:
                 continue
-            nxt = next((m.full_start for m in names[j + 1:] if not m.single), len(texts[i].text))
+            nxt = _next_person(texts[i].text, names, n, len(texts[i].text))
             title, org, org_url, _ = _title_org(texts[i], n.end, nxt, col.site_name)
             if not org and col.site_name:
                 our = _OUR_TITLE.search(texts[i].text, max(0, n.full_start - 60), n.full_start)
@@ -1255,6 +1280,19 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
                 col.found[key] = replace(old, organisation=col.org_name(org), organisation_url=org_url,
                                          title=old.title or title)
                 todo.discard(key)
+    for i, names in enumerate(names_by_block):   # "the Connected by Data team (Maria, Helena and Tim)"
+        for tp in _TEAM_LIST.finditer(texts[i].text) if "team" in texts[i].text else ():
+            org = _trim_org(tp.group(1))
+            if not org or not (org == col.site_name or _is_org(org)):
+                continue
+            col.block = i
+            for n in names:
+                if tp.start(2) <= n.start < tp.end(2):
+                    full = col.resolve(n)
+                    key = _norm(full) if full else None
+                    if key in todo and col.found[key].organisation is None:
+                        col.found[key] = replace(col.found[key], organisation=col.org_name(org))
+                        todo.discard(key)
     low_text = None
     for key in todo:
         old = col.found[key]
@@ -1286,6 +1324,11 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
     first = names[0]
     group = [first]
     own_title: dict[int, str] = {}
+    # "* Janet, Margaret and June (Members of the People's Panel)": first names alone, that
+    # resolve to nobody, stand as a list of two or more at the head of an item
+    loose_ok = (block.kind == "item" and first.single and col.resolve(first) is None and col.loose(first)
+                and len(names) > 1 and names[1].single and _LIST_GAP.fullmatch(text[first.end:names[1].full_start])
+                and col.loose(names[1]))
     for n in names[1:]:
         gap = text[group[-1].end:n.full_start]
         if group[-1].strong and n.strong:
@@ -1294,7 +1337,8 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
             bold_pair = _TITLED_PAIR.fullmatch(gap)
             if bold_pair and not _is_title(bold_pair.group(1)):
                 bold_pair = None
-        if (_AND_JOIN.fullmatch(gap) or bold_pair) and col.resolve(n):
+        listed = loose_ok and _LIST_GAP.fullmatch(gap) is not None
+        if (_AND_JOIN.fullmatch(gap) or bold_pair or listed) and (col.resolve(n) or (loose_ok and col.loose(n))):
             if bold_pair:
                 own_title[len(group) - 1] = bold_pair.group(1).strip()
             group.append(n)
@@ -1310,7 +1354,7 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
     if lead:
         role = _ROLE_OF_MARK[lead.group(1).lower()]
     for i, n in enumerate(group):
-        full = col.resolve(n)
+        full = col.resolve(n) or (n.text if loose_ok and col.loose(n) else None)
         if full:
             col.add(full, role, own_title.get(i) or title or n.honorific, org, org_url, n.url, block.line)
 
@@ -1352,7 +1396,7 @@ class _Sentence:
 
 
 #: How each cue of _BEFORE_CUES ends (before white space): "by", "with", "chair:", "alongside", ...
-_CUE_ENDINGS = ("by", "with", ":", "and", "moderator", "mc", "from", "witness", "witnesses", "facilitator",
+_CUE_ENDINGS = ("to", "by", "with", ":", "and", "moderator", "mc", "from", "witness", "witnesses", "facilitator",
                 "alongside", "together", "featuring", "invited", "of", ",", "were", "are", "be", "include",
                 "included")
 
@@ -1474,8 +1518,8 @@ def _sentence_role(t: _Text, sent: _Sentence, n: _Name, before: str, after: str,
     input_from = role is None and _input_from(before, sent.text)
     if input_from:
         role = sent.default   # "The session included inputs on the report from A of Org"
-    if role is None and sent.cue and (_INCLUDING.search(before) or _WITH.search(before)):
-        role = sent.default
+    if role is None and (sent.cue or item_role) and (_INCLUDING.search(before) or _WITH.search(before)):
+        role = sent.default   # (in a list item under a lead-in too: "the Org team will include A, B and C")
     by_item = role is None and item_role is not None and bool(_BY.search(before))
     if by_item:
         role = item_role   # under "the other talks:": "* Public participation, by Ruth Bowyer"
@@ -1520,7 +1564,8 @@ def _verb_role(text: str, sent: _Sentence, n: _Name) -> str | None:
     v = verb.group("verb").lower()
     if v in _RUN_VERBS and _WORKSHOP_AFTER.match(text, verb.end(), sent.end):
         return "facilitator"   # "Adam will be delivering a workshop"
-    if v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(sent.end, verb.end() + 60)):
+    if v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(sent.end, verb.end() + 60)) \
+            or _PANEL.search(text, 0, sent.start):
         noun = _NOUN_ROLE.search(v)
         return next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, sent.default)
     return None
@@ -1559,7 +1604,26 @@ def _speaker_title_org(col: _Collector, t: _Text, sent: _Sentence, n: _Name, pli
         title = title or ptitle
     if org is None:
         org = _behalf_org(t.text, sent, col.site_name)
+    if org is None and " by" in t.text[max(sent.start, n.full_start - 12):n.full_start]:
+        rb = _RUN_BY_ORG.search(t.text, sent.start, n.full_start)   # "FabRiders is run by Dirk Slater"
+        if rb:
+            org = _trim_org(rb.group(1))
+    if org is None and t.text.find(" team", sent.start, n.full_start) >= 0:
+        tm = _TEAM_ORG.search(t.text, sent.start, n.full_start)    # "the Org team will include A, B and C"
+        if tm:
+            org = _trim_org(tm.group(1))
     return title, org, org_url
+
+
+#: An organisation's name: capitalised words, with "by", "of", "for", "and", "the" inside
+_ORG_NAME = r"((?:[A-Z][\w&.-]*)(?:\s+(?:by|of|for|and|the|[A-Z][\w&.-]*))*)"
+#: "Org is run by" right before a name: the person's organisation
+_RUN_BY_ORG = re.compile(_ORG_NAME + r"\s+(?:is|was|are|were)\s+(?:run|led|directed|headed|founded|co-founded)"
+                         r"\s+by\s*$")
+#: "the Org team will include" before a name, in the same sentence: the person's organisation
+_TEAM_ORG = re.compile(_ORG_NAME + r"\s+team\b[^.;]{0,120}?$")
+#: "the Org team (A, B and C)": the organisation of the names in brackets
+_TEAM_LIST = re.compile(_ORG_NAME + r"\s+team\s*\(([^()]*)\)")
 
 
 def _title_org_after(col: _Collector, t: _Text, sent: _Sentence, n: _Name, plist: re.Match[str] | None
