@@ -45,6 +45,7 @@ from yaml.resolver import BaseResolver
 
 from .errors import Diagnostic
 from .lazy import LazyLists
+from .rubytime import written_time
 
 try:  # libyaml's parser, twenty times faster than the pure-Python one
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -1236,7 +1237,10 @@ def _ruby_float(text: str) -> float:
 
 
 def date_value(value: Any) -> dt.date | dt.datetime | None:
-    """A front-matter value as a date, or ``None`` when it is not one."""
+    """A front-matter value as a date (a time, when it gives one), or ``None`` when it is
+    not one: ISO 8601, or text that writes the year, month and day in any way Ruby's
+    ``Time.parse`` reads them, as Jekyll does ("September 8, 2014", "2016-03-21 12:00 EDT";
+    not "March 2024", whose day Jekyll makes up)."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value
     if isinstance(value, str):
@@ -1246,7 +1250,7 @@ def date_value(value: Any) -> dt.date | dt.datetime | None:
             try:
                 return dt.datetime.fromisoformat(value.strip())
             except ValueError:
-                return None
+                return written_time(value)
     return None
 
 

@@ -109,6 +109,57 @@ def time_problem(text: str, now: tuple[int, int, int, int, int, int],
     return _rb_make_time(fields, off, now)[0]
 
 
+def ruby_time(text: str, now: tuple[int, int, int, int, int, int]) -> dt.datetime | None:
+    """The time Ruby's ``Time.parse(text)`` gives (Jekyll's reading of a ``date:``), with
+    the offset of a zone it knows (``EDT``, ``-04:00``), else without one (the local
+    zone's: the site's); ``None`` when Ruby refuses the text (see :func:`time_problem`),
+    it gives a day of the year (``2024-060``), or its year is outside 1..9999. The fields
+    before the first one the text gives are ``now``'s, those after it the least
+    (``March 2024`` is 1 March, 00:00); a day past the end of its month runs on into the
+    next, as Ruby's does."""
+    if time_problem(text, now) is not None:
+        return None
+    h = _rb_date_parse(text)
+    if h.get("yday") is not None:
+        return None
+    fields = [h.get(k) for k in ("year", "mon", "mday", "hour", "min", "sec")]
+    for i, v in enumerate(now):
+        if fields[i] is not None:
+            break
+        fields[i] = v
+    year, mon, day, hour, mi, sec = (v if v is not None else (1 if i < 3 else 0) for i, v in enumerate(fields))
+    if not 1 <= year <= 9999:
+        return None
+    try:
+        t = dt.datetime(year, mon, 1) + dt.timedelta(days=day - 1, hours=hour, minutes=mi, seconds=sec)
+    except (ValueError, OverflowError):
+        return None
+    zone = h.get("zone")
+    off = None if zone is None else _rb_zone_offset(zone, None)
+    return t if off is None else t.replace(tzinfo=dt.timezone(dt.timedelta(seconds=off)))
+
+
+def written_time(text: str) -> dt.date | dt.datetime | None:
+    """The day a text writes in full, year, month and day, in any way Ruby's ``Time.parse``
+    reads ("September 8, 2014", "8 Sep 2014", "2016-03-21 12:00 EDT"), with its time
+    when it gives one (see :func:`ruby_time`); ``None`` for text that leaves out the
+    year, the month or the day ("March 2024", which Ruby takes as 1 March), gives a day
+    past the end of its month (``2025-02-30``), or is no date."""
+    if len(text.encode("utf-8")) > 128:
+        return None
+    try:
+        h = _rb_date_parse(text)
+    except OverflowError:
+        return None
+    if h.get("year") is None or h.get("mon") is None or h.get("mday") is None:
+        return None
+    t = ruby_time(text, (h["year"], 1, 1, 0, 0, 0))
+    if t is None or t.day != h["mday"]:   # (2025-02-30, which Ruby runs on into March: a slip, said as one)
+        return None
+    timed = any(h.get(k) is not None for k in ("hour", "min", "sec", "zone"))
+    return t if timed else t.date()
+
+
 def _rb_date_parse(text: str) -> dict[str, Any]:
     """``Date._parse(text)`` (2-digit years completed), but for the zone's offset, which
     ``Time.parse`` reads itself: the fields found, as Ruby finds them."""

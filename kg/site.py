@@ -46,7 +46,7 @@ from pyoxigraph import NamedNode
 from .errors import Diagnostic, SiteError, closest
 from .frontmatter import MAX_NODES, count_nodes, syntax_error  # (front matter's guards and its YAML messages)
 from .frontmatter import MONTHS, YMD, date_problem, psych_base60, ruby_date
-from .rubytime import local_offsets, time_problem
+from .rubytime import local_offsets, ruby_time, time_problem
 
 if TYPE_CHECKING:  # (frontmatter does not import this module: no cycle)
     from .frontmatter import SourceFile
@@ -766,9 +766,12 @@ def _as_time(value: Any, tz: dt.tzinfo, key: str = "date") -> tuple[dt.datetime 
             except ValueError:
                 m = _DAY.fullmatch(value.strip())
                 day = ruby_date(m[1], m[2], m[3]) if m else None
-                if day is None:
+                if day is not None:
+                    parsed = dt.datetime(day.year, day.month, day.day)
+                elif (ruby := ruby_time(value, dt.datetime.now(tz).timetuple()[:6])) is not None:
+                    parsed = ruby   # ("September 8, 2014", "2016-03-21 12:00 EDT", "March 2024")
+                else:
                     return None, f"kg cannot read `{key}: {value}` as Jekyll's Time.parse would"
-                parsed = dt.datetime(day.year, day.month, day.day)
             return (parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)), ""
     except (OverflowError, ValueError):  # (9999-12-31T23:59:59Z is in the year 10000 in Tokyo)
         return None, (f"`{key}: {_yaml_text(value)}` is too near the year 1 or 9999 for kg to take it in the "

@@ -2,6 +2,8 @@
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from kg.frontmatter import SourceFile, parse_text
 
 
@@ -113,3 +115,15 @@ def test_explicit_tags_that_do_not_fit_are_errors_not_crashes() -> None:
                  "---\nb: !!binary ***\n---\n", "---\ns: !!set [1]\n---\n"):
         src = read(text)
         assert [d.code for d in src.diagnostics] == ["yaml-error"], text
+
+
+@pytest.mark.parametrize("text, day", [
+    ("June 2, 2020", dt.date(2020, 6, 2)), ("8 Sep 2014", dt.date(2014, 9, 8)),
+    ("2016-03-21 12:00 EDT", dt.datetime(2016, 3, 21, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=-4)))),
+    ("2016-07-19 (optional)", dt.date(2016, 7, 19)), ("March 2024", None), ("TBC", None),
+])
+def test_a_date_written_as_jekyll_reads_it_is_the_pages_date(text: str, day) -> None:
+    """`date: June 2, 2020` gave the graph the file name's date (Jekyll's page is dated
+    2 June); a date without its day is not made one."""
+    from kg.frontmatter import date_value
+    assert date_value(text) == day
