@@ -316,8 +316,9 @@ class Index:
         """
         text = str(value).strip()
         iri = self.titles.get(kind, {}).get(normalise(text))
-        if iri:
-            return Resolution(iri, exact=self.labels[kind].get(iri, "").strip() == text)
+        if iri:  # (written as the title, or as the file name: `authors: [michelle-chronister]`)
+            return Resolution(iri, exact=self.labels[kind].get(iri, "").strip() == text
+                              or (text.islower() and self.slugs.get(kind, {}).get(text) == iri))
         iri = self.slugs.get(kind, {}).get(text.lower())
         if iri is None and "/" in text:
             iri = self.page(text, self.base_url)

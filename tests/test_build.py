@@ -292,3 +292,16 @@ def test_the_build_scores_related_events_in_its_own_process(tiny_site: Path, tmp
         return  # (where nothing forks, kg related does not either)
     with pytest.raises(AssertionError, match="forked worker"):
         kg.related.related_events(graph, jobs=2)
+
+
+def test_a_reference_written_as_the_pages_file_name_is_exact(make_site) -> None:
+    """`author: jane-doe` names _people/jane-doe.md as the site's own Liquid would find it:
+    it had been told to "write it exactly as 'Jane Doe'" (a site whose templates look
+    people up by that name would then break). Written in other letters, it is still said."""
+    def inexact(author: str) -> list[str]:
+        root = make_site({"_people/jane-doe.md": "---\ntitle: Jane Doe\n---\n",
+                          "_events/2024-01-01-a.md": f"---\ntitle: A\ndate: 2024-01-01\nauthor: {author}\n---\n"})
+        graph = kg.build_site(root)
+        return [d["value"] for d in graph.report["diagnostics"] if d["code"] == "inexact-reference"]
+    assert inexact("jane-doe") == [] and inexact("Jane Doe") == []
+    assert inexact("jane doe") == ["jane doe"] and inexact("Jane-Doe") == ["Jane-Doe"]
