@@ -313,6 +313,8 @@ class GraphBuilder:
             yield q(kg.nameKey, Literal(r.label.lower()))
             if r.label_from_file and kind and kind.label in kind.keys:
                 yield q(NamedNode(kind.keys[kind.label].property), Literal(r.label))
+            if kind and (kind.label not in kind.keys or kind.keys[kind.label].property != schema.name.value):
+                yield q(schema.name, Literal(r.label))   # (`label: full_name`, a key mapped to no name)
         if r.dates_from_file and kind and kind.date_keys and kind.date_keys[0] in kind.keys:
             for d in r.dates:
                 yield q(NamedNode(kind.keys[kind.date_keys[0]].property), literal(d))

@@ -305,3 +305,24 @@ def test_a_reference_written_as_the_pages_file_name_is_exact(make_site) -> None:
         return [d["value"] for d in graph.report["diagnostics"] if d["code"] == "inexact-reference"]
     assert inexact("jane-doe") == [] and inexact("Jane Doe") == []
     assert inexact("jane doe") == ["jane doe"] and inexact("Jane-Doe") == ["Jane-Doe"]
+
+
+def test_a_kinds_label_key_mapped_to_no_name_still_names_its_pages(make_site, tmp_path: Path) -> None:
+    """`label: full_name` with no rule for `full_name`: the people had no schema:name, and
+    kg validate said each "needs a name: add title:" though the mapping says where it is."""
+    import shutil
+
+    from kg.mapping import default_mapping_path
+    from kg.validate import validate_graph
+    mapping = tmp_path / "mapping.yml"
+    shutil.copy(default_mapping_path(), mapping)
+    text = mapping.read_text(encoding="utf-8")
+    person = text.index("  person:")
+    mapping.write_text(text[:person] + text[person:].replace("label: title", "label: full_name", 1),
+                       encoding="utf-8")
+    root = make_site({"_people/aaron-burk.md": "---\nfull_name: Aaron Burk\n---\n"})
+    graph = kg.build_site(root, mapping=mapping)
+    names = {q.object.value for q in graph.quads() if q.predicate.value == "https://schema.org/name"
+             and q.subject.value.endswith("/people/aaron-burk")}
+    assert names == {"Aaron Burk"}
+    assert validate_graph(graph).conforms
