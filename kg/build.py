@@ -326,12 +326,43 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
         + [d for r in records for d in r.diagnostics] + builder.diagnostics
     diagnostics += _series_diagnostics(series, records)
     diagnostics += vocabulary_diagnostics(records, mapping)
+    diagnostics = _no_pages_to_name(diagnostics, records, mapping)
     if not records and not any(d.severity == "error" for d in diagnostics):  # (else that error says why)
         diagnostics.append(Diagnostic(
             "no-files", "warning", f"kg found no page to read in {site.root}: no collection's folder (such as "
             "_events/) holds a markdown file", hint="pass the folder that holds the site's _config.yml and its "
             "collection folders"))
     return diagnostics
+
+
+def _no_pages_to_name(diagnostics: list[Diagnostic], records: list[Record], mapping: Mapping) -> list[Diagnostic]:
+    """``diagnostics``, with the ``unresolved-reference`` warnings of references to a kind
+    of which the site has no page at all (every post's `author:` on a site without person
+    pages) made one ``no-pages-to-name`` warning per key and kind: the references are all
+    still in the graph as unresolved (``kg query unresolved`` lists them)."""
+    have = {r.kind for r in records}
+    kind_of = {r.relpath: r.kind for r in records}
+    grouped: dict[tuple[str, str], list[Diagnostic]] = {}
+    kept = []
+    for d in diagnostics:
+        kind = mapping.kinds.get(kind_of.get(d.path or "", "")) if d.code == "unresolved-reference" else None
+        rule = kind.keys.get(d.key or "") if kind else None
+        if rule is not None and rule.ref and rule.ref not in have:
+            grouped.setdefault((d.key or "", rule.ref), []).append(d)
+        else:
+            kept.append(d)
+    for (key, ref), said in sorted(grouped.items()):
+        files = len({d.path for d in said})
+        collection = mapping.kinds[ref].collection if ref in mapping.kinds else None
+        kept.append(Diagnostic(
+            "no-pages-to-name", "warning", f"`{key}` names a {ref} in {files} file{'s' * (files != 1)} "
+            f"({said[0].path}: {said[0].value!r}, …), but the site has no {ref} page at all"
+            + (f" (the mapping's kind `{ref}` reads collection `{collection}`)" if collection else "")
+            + ": each is kept as an unresolved reference (`kg query unresolved` lists them)",
+            str(mapping.source), None, key, hint=f"if the site keeps its {ref} pages in another collection, give "
+            f"its name as `collection:` of kind `{ref}` in the mapping; if `{key}` is plain text here (a user "
+            f"name), map it as text: `{key}: {{property: schema:{key}}}`"))
+    return kept
 
 
 def _store_stage(state: _BuildState, report: dict[str, Any]) -> KnowledgeGraph:

@@ -326,3 +326,20 @@ def test_a_kinds_label_key_mapped_to_no_name_still_names_its_pages(make_site, tm
              and q.subject.value.endswith("/people/aaron-burk")}
     assert names == {"Aaron Burk"}
     assert validate_graph(graph).conforms
+
+
+def test_references_to_a_kind_the_site_has_no_page_of_are_one_warning(make_site) -> None:
+    """A site without person pages had one warning per post for its `author:` (103 on a
+    real site); the references stay in the graph, unresolved."""
+    root = make_site({f"_events/2024-01-0{i}-e{i}.md": f"---\ntitle: E{i}\ndate: 2024-01-0{i}\nauthor: user{i}\n---\n"
+                      for i in (1, 2, 3)})
+    graph = kg.build_site(root)
+    said = [d for d in graph.report["diagnostics"] if d["code"] in ("unresolved-reference", "no-pages-to-name")]
+    assert [(d["code"], d["key"]) for d in said] == [("no-pages-to-name", "author")]
+    assert "`author` names a person in 3 files (_events/2024-01-01-e1.md: 'user1', …)" in said[0]["message"]
+    unresolved = {r["label"] for r in kg.run_query("unresolved", graph).records()}
+    assert unresolved == {"user1", "user2", "user3"}
+    root2 = make_site({"_people/ada.md": "---\ntitle: Ada Lovelace\n---\n"})   # one page: each is said
+    graph = kg.build_site(root2)
+    assert sorted(d["value"] for d in graph.report["diagnostics"] if d["code"] == "unresolved-reference") == \
+        ["user1", "user2", "user3"]
