@@ -215,8 +215,9 @@ def _progress_display():
     return show
 
 
-def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str:
-    """The build report as a few lines of text."""
+def summary(report: dict, out: str | None = None, limit: int | None = 20, more: str = "kg build -v") -> str:
+    """The build report as a few lines of text: the first ``limit`` errors and warnings
+    (all when 0 or ``None``), then how many more, and the command (``more``) that lists them."""
     lines = [f"Built {report.get('base_url')}: {counted(report.get('files'), 'file')}, "
              f"{counted(report.get('quads'), 'quad')} in {report.get('seconds')} s" + (f" -> {out}" if out else "")]
     kinds = ", ".join(f"{n} {k}" for k, n in report.get("files_by_kind", {}).items())
@@ -230,7 +231,7 @@ def summary(report: dict, out: str | None = None, limit: int | None = 20) -> str
     for d in shown[:limit] if limit else shown:
         lines.append(f"  {Diagnostic(**d)}")  # (the report's dicts are Diagnostic.to_dict()'s)
     if limit and len(shown) > limit:
-        lines.append(f"  … {len(shown) - limit} more (kg build -v, or see report.json)")
+        lines.append(f"  … {len(shown) - limit} more ({more}, or see report.json)")
     return "\n".join(lines) + "\n"
 
 
@@ -355,7 +356,8 @@ def validate(site: str, mapping: str | None, base_url: str | None, shapes: str |
 @cli.command()
 @graph_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def stats(graph_dir: str, fmt: str) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="List every error and warning (else the first 20).")
+def stats(graph_dir: str, fmt: str, verbose: bool) -> None:
     """Summarise a built graph: files, nodes by class, quads, series, problems.
 
     \b
@@ -383,7 +385,7 @@ def stats(graph_dir: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({k: v for k, v in report.items() if k != "diagnostics"}, indent=2))
     else:
-        click.echo(summary(report, limit=0), nl=False)
+        click.echo(summary(report, limit=0 if verbose else 20, more="kg stats -v"), nl=False)
 
 
 @cli.command()

@@ -133,3 +133,19 @@ def test_an_empty_site_summary_says_none(tmp_path: Path) -> None:
     result = invoke("build", str(site), "--out", str(tmp_path / "g"))
     assert result.exit_code == 0, result.output
     assert "\n  files: none\n  nodes: none\n" in result.stdout
+
+
+def test_stats_lists_the_first_20_problems_and_all_with_v(graph_copy: Path) -> None:
+    """It printed every warning (429 lines on one real site), where kg build stops at 20."""
+    import json
+    report = json.loads((graph_copy / "report.json").read_text())
+    report["diagnostics"] = [{"code": "unresolved-reference", "severity": "warning", "message": f"`author` names "
+                              f"no person: 'user{i}'", "path": f"_posts/p{i}.md", "line": 3, "key": "author",
+                              "value": f"user{i}", "hint": None} for i in range(25)]
+    report["warnings"] = 25
+    (graph_copy / "report.json").write_text(json.dumps(report))
+    short = invoke("stats", "--graph", str(graph_copy)).stdout.splitlines()
+    assert sum("names no person" in line for line in short) == 20
+    assert short[-1] == "  … 5 more (kg stats -v, or see report.json)"
+    full = invoke("stats", "--graph", str(graph_copy), "-v").stdout.splitlines()
+    assert sum("names no person" in line for line in full) == 25 and "more" not in full[-1]
