@@ -112,6 +112,7 @@ class View:
     build: Callable[[GraphData], nx.Graph]
     title: str
     description: str
+    needs: str = "nodes"   # what the graph must hold for the view to draw anything
 
     @property
     def filename(self) -> str:
@@ -121,13 +122,15 @@ class View:
 
 VIEWS: dict[str, View] = {
     "participants": View("participants", participants_network, "Participants",
-                         "People on stage, the events they shared and the organisations they spoke for"),
+                         "People on stage, the events they shared and the organisations they spoke for",
+                         "speakers of events (people the event pages name on stage)"),
     "series": View("series", series_network, "Event series",
-                   "Each event series' meetings in order, with their speakers and topics"),
+                   "Each event series' meetings in order, with their speakers and topics", "event series"),
     "projects": View("projects", project_map, "Projects",
-                     "Projects and sub-projects, their events, topics and funders"),
+                     "Projects and sub-projects, their events, topics and funders", "projects"),
     "overview": View("overview", overview_network, "Overview",
-                     "Events, projects, topics, people and organisations in one network"),
+                     "Events, projects, topics, people and organisations in one network",
+                     "events, projects, topics, people or organisations"),
 }
 """The views ``write_views`` knows, by name. ``ego`` (needs a centre) is extra: see EGO_VIEW."""
 
@@ -418,44 +421,48 @@ def write_png(g: nx.Graph, path: str | Path, title: str, labels: int = 45) -> Pa
     path = Path(path)
     n = g.number_of_nodes()
     pos = {k: (x, -y) for k, (x, y) in layout_positions(g).items()}
-    fig, ax = plt.subplots(figsize=(16, 11), dpi=110)
-    try:
-        ax.set_axis_off()
-        ax.set_title(f"{title} \u00b7 {n} nodes, {g.number_of_edges()} links", fontsize=15, loc="left")
-        nx.draw_networkx_edges(g, pos, ax=ax, edge_color="#9a9a9a", width=0.6, alpha=0.6)
-        degree = dict(g.degree())
-        kinds = [k for k in KIND_STYLES if any(a.get("kind") == k for _, a in g.nodes(data=True))]
-        for kind in kinds:
-            style = KIND_STYLES[kind]
-            nodes = [x for x, a in g.nodes(data=True) if a.get("kind") == kind]
-            nx.draw_networkx_nodes(g, pos, nodelist=nodes, ax=ax, node_shape=style.marker,
-                                   node_color=style.color, edgecolors=style.border, linewidths=0.5,
-                                   node_size=[18 + 14 * degree[x] for x in nodes])
-        handles = [Line2D([], [], linestyle="", marker=KIND_STYLES[k].marker, markersize=9,
-                          markerfacecolor=KIND_STYLES[k].color, markeredgecolor=KIND_STYLES[k].border,
-                          label=KIND_STYLES[k].plural) for k in kinds]
-        legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=True,
-                           fontsize=10) if handles else None
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        taken = [legend.get_window_extent(renderer)] if legend else []
-        placed = 0
-        for x in sorted(g.nodes, key=lambda x: (-degree[x], str(g.nodes[x].get("label")))):
-            if placed >= labels:
-                break
-            text = ax.annotate(_cut(g.nodes[x].get("label") or x, 34), pos[x], xytext=(0, 6),
-                               textcoords="offset points", ha="center", va="bottom", fontsize=8.5,
-                               bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
-            box = text.get_window_extent(renderer).expanded(1.04, 1.1)
-            if any(box.overlaps(t) for t in taken):
-                text.remove()
-                continue
-            taken.append(box)
-            placed += 1
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight")
-    finally:
-        plt.close(fig)
+    with warnings.catch_warnings():
+        # a label with a character the font lacks (an emoji in a title) is drawn as a box,
+        # without matplotlib's own warning
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from", category=UserWarning)
+        fig, ax = plt.subplots(figsize=(16, 11), dpi=110)
+        try:
+            ax.set_axis_off()
+            ax.set_title(f"{title} \u00b7 {n} nodes, {g.number_of_edges()} links", fontsize=15, loc="left")
+            nx.draw_networkx_edges(g, pos, ax=ax, edge_color="#9a9a9a", width=0.6, alpha=0.6)
+            degree = dict(g.degree())
+            kinds = [k for k in KIND_STYLES if any(a.get("kind") == k for _, a in g.nodes(data=True))]
+            for kind in kinds:
+                style = KIND_STYLES[kind]
+                nodes = [x for x, a in g.nodes(data=True) if a.get("kind") == kind]
+                nx.draw_networkx_nodes(g, pos, nodelist=nodes, ax=ax, node_shape=style.marker,
+                                       node_color=style.color, edgecolors=style.border, linewidths=0.5,
+                                       node_size=[18 + 14 * degree[x] for x in nodes])
+            handles = [Line2D([], [], linestyle="", marker=KIND_STYLES[k].marker, markersize=9,
+                              markerfacecolor=KIND_STYLES[k].color, markeredgecolor=KIND_STYLES[k].border,
+                              label=KIND_STYLES[k].plural) for k in kinds]
+            legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=True,
+                               fontsize=10) if handles else None
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            taken = [legend.get_window_extent(renderer)] if legend else []
+            placed = 0
+            for x in sorted(g.nodes, key=lambda x: (-degree[x], str(g.nodes[x].get("label")))):
+                if placed >= labels:
+                    break
+                text = ax.annotate(_cut(g.nodes[x].get("label") or x, 34), pos[x], xytext=(0, 6),
+                                   textcoords="offset points", ha="center", va="bottom", fontsize=8.5,
+                                   bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+                box = text.get_window_extent(renderer).expanded(1.04, 1.1)
+                if any(box.overlaps(t) for t in taken):
+                    text.remove()
+                    continue
+                taken.append(box)
+                placed += 1
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", bbox_inches="tight")
+        finally:
+            plt.close(fig)
     write_bytes(path, buf.getvalue())
     return path
 
@@ -481,7 +488,8 @@ def write_views(graph: KnowledgeGraph | GraphData, out_dir: str | Path, views: l
             adds nothing; two whose labels make the same file name get ``-2``, ``-3``…).
         depth: how many links out from the centre the ego view reaches.
         png: also draw ``participants.png`` when the participants view is written.
-        warn: called with a message when something is skipped (matplotlib missing).
+        warn: called with a message when something is skipped (matplotlib missing) or a
+            view has nothing to draw.
 
     Raises:
         ViewError: an unknown view, ``ego`` without a centre or with a negative ``depth``,
@@ -520,6 +528,8 @@ def write_views(graph: KnowledgeGraph | GraphData, out_dir: str | Path, views: l
             continue
         view = VIEWS[name]
         g = view.build(data)
+        if g.number_of_nodes() == 0:  # (the page says so too: "Nothing to draw")
+            warn(f"{view.filename} has nothing to draw: the graph holds no {view.needs}")
         written.append(write_html(g, out / view.filename, view.title, view.description))
         if name == "participants" and png:
             reason = png_unavailable()

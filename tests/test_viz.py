@@ -103,6 +103,31 @@ def test_png_is_a_png(tiny_graph: kg.KnowledgeGraph, tmp_path: Path) -> None:
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_png_of_a_label_the_font_cannot_draw_warns_nobody(tmp_path: Path) -> None:
+    """An emoji in an event's title leaked matplotlib's "Glyph 10024 missing from font(s)"."""
+    import warnings
+
+    import networkx as nx
+    if viz.png_unavailable():
+        pytest.skip(viz.png_unavailable())
+    g = nx.Graph()
+    g.add_node("e", label="\u2728 Modern editing \U0001f426", kind="event")
+    g.add_node("p", label="Ada Example", kind="person")
+    g.add_edge("e", "p")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert viz.write_png(g, tmp_path / "p.png", "Participants").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_view_with_nothing_to_draw_says_so(make_site, tmp_path: Path) -> None:
+    """The pages were written with "nodes": [] and exit 0, without a word on the command line."""
+    graph = kg.build_site(make_site({"_people/ada.md": "---\ntitle: Ada Example\n---\n"}))
+    said: list[str] = []
+    viz.write_views(graph, tmp_path, views=["series", "projects"], png=False, warn=said.append)
+    assert said == ["series.html has nothing to draw: the graph holds no event series",
+                    "projects.html has nothing to draw: the graph holds no projects"]
+
+
 def test_png_skipped_with_a_message_without_matplotlib(tiny_graph: kg.KnowledgeGraph, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(viz, "png_unavailable", lambda: "matplotlib is not installed")
