@@ -335,11 +335,16 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
     return diagnostics
 
 
+#: How many files' references to a kind the site has no page of are each said at their line
+_FEW_FILES = 5
+
+
 def _no_pages_to_name(diagnostics: list[Diagnostic], records: list[Record], mapping: Mapping) -> list[Diagnostic]:
     """``diagnostics``, with the ``unresolved-reference`` warnings of references to a kind
     of which the site has no page at all (every post's `author:` on a site without person
-    pages) made one ``no-pages-to-name`` warning per key and kind: the references are all
-    still in the graph as unresolved (``kg query unresolved`` lists them)."""
+    pages), when more than :data:`_FEW_FILES` files hold them, made one
+    ``no-pages-to-name`` warning per key and kind: the references are all still in the
+    graph as unresolved (``kg query unresolved`` lists them)."""
     have = {r.kind for r in records}
     kind_of = {r.relpath: r.kind for r in records}
     grouped: dict[tuple[str, str], list[Diagnostic]] = {}
@@ -353,6 +358,9 @@ def _no_pages_to_name(diagnostics: list[Diagnostic], records: list[Record], mapp
             kept.append(d)
     for (key, ref), said in sorted(grouped.items()):
         files = len({d.path for d in said})
+        if files <= _FEW_FILES:  # (a few are each said at their file and line)
+            kept.extend(said)
+            continue
         collection = mapping.kinds[ref].collection if ref in mapping.kinds else None
         kept.append(Diagnostic(
             "no-pages-to-name", "warning", f"`{key}` names a {ref} in {files} file{'s' * (files != 1)} "
