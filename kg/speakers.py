@@ -94,6 +94,7 @@ ltd limited inc llp plc company corporation media news press lords commons house
 people's citizens citizen assembly jury community communities museum library fund review
 observatory hub lab alliance service services platform tank street road square avenue
 organization organisation administration board forces army navy
+talk talks proposal proposals track tracks presentation presentations lecture lectures
 north south east west central united new republic kingdom states america africa asia europe
 """.split())
 #: Words marking an organisation name.
@@ -144,7 +145,11 @@ _LIST_CUES = [
 ]
 _NEGATIVE_LEAD = re.compile(
     r"\bparticipants?\b|\battendees?\b|\bthank\w*|\bjoined us\b|\bpartners?\b|\bsupport\w*"
-    r"|\bfunders?\b|\bsponsors?\b|\bauthors?\b|\bcontact\b|\bread\b|\bresources?\b", re.I)
+    r"|\bfunders?\b|\bsponsors?\b|\bauthors?\b|\bcontact\b|\bread\b|\bresources?\b"
+    # a list of talks, tracks or topics, not of the people giving them ("Examples of past talks:",
+    # "the types of talks we are looking for", "the tracks listed below")
+    r"|\bexamples?\b|\btypes?\s+of\b|\blooking\s+for\b|\btracks?\b|\btopics?\b|\bthemes?\b"
+    r"|\bproposals?\b|\bsubmi(?:t|ssions?)\b|\bcall\s+for\b", re.I)
 #: Cue right before a name: the person takes that role.
 _BEFORE_CUES = [
     (re.compile(r"\b(?:co-)?chaired (?:by|with)\s*$|\bchair(?:ed)?:\s*$|\bchaired by\b[^.;]*?\band\s*$"
@@ -156,8 +161,9 @@ _BEFORE_CUES = [
                 r"|dialogue with|conversation with|panel with:?|heard from|hear from"
                 r"|hearing from|listening to|featuring|presented by|introduced by|talks? (?:by|from)"
                 r"|presentations? (?:by|from)|keynote (?:speech |address |talk )?(?:by|from)|invited"
-                r"|(?:presentation|talk|keynote|speech|lecture|session)s? (?:was |were )?"
+                r"|(?:presentation|talk|keynote|speech|lecture|session)s? (?:was |were |will be |is )?"
                 r"(?:made|given|delivered|led) by"
+                r"|\b(?:this|it) (?:will be|is|was) (?:given|delivered) by"
                 r"|keynote of|contributions? from|inputs? from|followed by|then heard from"
                 r"|keynote(?:\s+[\w-]+)?[”\"’']?,)\s*$",
                 re.I), "speaker"),
@@ -169,11 +175,11 @@ _BEFORE_CUES = [
 ]
 #: Verb right after a name (optionally after an appositive) that says they spoke.
 _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*|[–—-]\s+[^–—;.]{1,120}?\s+[–—-]\s*
-    |\s(?:from|of|at)\s+(?:the\s+)?(?-i:[A-Z][\w&.-]*(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w&.-]*){0,5}),?\s*)?
+    |\s(?:from|of|at)\s+(?:the\s+)?(?-i:[A-Z][\w&.'’-]*(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w&.'’-]*){0,5}),?\s*)?
     (?:(?:attended|went)\b[^.;]{0,100}?\band\b(?:\s*,[^,.;]{0,60},)?\s+)?
     (?:also\s+|then\s+|first\s+|later\s+|similarly\s+|further\s+|briefly\s+|will\s+be\s+|is\s+|was\s+
     |were\s+|has\s+|had\s+|have\s+|lastly\s+|finally\s+)*
-    (?P<verb>spoke|speaking|presented|presenting|talked|argued|explained
+    (?:(?P<verb>spoke|speaking|presented|presenting|talked|argued|explained
     |outlined|shared|reflected|emphasised|emphasized|highlighted|described|discussed|opened
     |introduced|closed|challenged|advocated|stated|pointed|suggested|welcomed|gave|summarised
     |summarized|focused|focussed|concluded|started|kicked|raised|urged|stressed|warned|cautioned
@@ -184,10 +190,17 @@ _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*|[–—
     |made|put|asked|added|mentioned|cited|referenced|said|told|delivering|leading|running|ran
     |(?:the|a|an)\s+(?:[\w’'-]+\s+){0,2}?(?:speaker|panell?ist|presenter|provocateur|chair|moderator|facilitator
       |host|witness|keynote)
-    |one\s+of\s+the\s+(?:\w+\s+)?(?:panell?ists|speakers))\b""", re.I | re.X)
+    |one\s+of\s+the\s+(?:\w+\s+)?(?:panell?ists|speakers))\b
+    # an announcement: "A will discuss", "A will take us through", "A will host a panel"
+    |will\s+(?:also\s+|then\s+|first\s+|briefly\s+)?(?P<future>discuss|talk|present|speak|share|explain|outline
+    |introduce|demonstrate|showcase|walk|cover|show|lead|host|chair|moderate|facilitate|give|deliver|run|take\s+us
+    |reflect|explore|describe|tell|open|close|lecture|argue)\b)""", re.I | re.X)
 _VERB_ROLE = {"chaired": "chair", "moderated": "chair", "hosted": "chair",
-              "facilitated": "facilitator", "led": "facilitator"}
-_RUN_VERBS = frozenset("delivering delivered leading led running ran gave giving hosted facilitated".split())
+              "facilitated": "facilitator", "led": "facilitator",
+              "chair": "chair", "moderate": "chair", "host": "chair", "facilitate": "facilitator",
+              "lead": "facilitator"}
+_RUN_VERBS = frozenset("delivering delivered leading led running ran gave giving hosted facilitated "
+                       "deliver lead run give host facilitate".split())
 #: Role from the noun of "was the keynote speaker", "is a panellist", "will be the chair".
 _NOUN_ROLE = re.compile(r"(?P<chair>chair|moderator|host)$|(?P<facilitator>facilitator)$|(?P<witness>witness)$"
                         r"|(?P<panellist>panell?ist)$", re.I)
@@ -595,6 +608,7 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
     """Title, organisation, the organisation's link, and where that text ends, from the
     text after a name ("Name, Title at Org", "Name from Org", "Name (Org)", "Name - a Title
     at Org -", "Name, Org's Title", "Name, our Title")."""
+    end = _bold_label_end(t, start, end)
     tail = t.text[start:min(end, start + 300)]   # a title and organisation are never longer
     found = _paren_title_org(t, tail, start) or _dash_title_org(t, tail, start)
     if found:
@@ -611,6 +625,21 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
     base = start + m.end()
     segs = _join_split_title(t, _segments(t, rest, base), rest, base)
     return _Appositive(t, base, start).read(segs, site_name)
+
+
+def _bold_label_end(t: _Text, start: int, end: int) -> int:
+    """Where the text after a bold name can give its title and organisation: the end of the
+    bold when the bold goes on past the name and a colon follows it ("**Name – Place**: a bio
+    …", whose bio is no title), else ``end``."""
+    if start == 0 or start >= len(t.text) or not t.span_at(start - 1).strong:
+        return end
+    j = t.span_index(start - 1)
+    while j + 1 < len(t.spans) and t.spans[j + 1].strong:
+        j += 1
+    stop = t.bounds[j]
+    if start < stop < end and t.text[stop:stop + 2].strip().startswith(":"):
+        return stop
+    return end
 
 
 def _paren_title_org(t: _Text, tail: str, start: int) -> tuple[str | None, str | None, str | None, int] | None:
@@ -722,6 +751,10 @@ _ORG_MODIFIER = re.compile(r"(?:an?|the)\s+((?:[A-Z][\w&.-]*\s+)+)(?:[a-z][\w-]*
                            r"(?:\s+(?:and|&)\s+.*)?$")
 
 
+#: Titles whose "of" names a work, not an organisation ("author of the Go PostgreSQL driver")
+_MAKERS = frozenset("author co-author creator co-creator maintainer co-maintainer inventor writer".split())
+
+
 class _Appositive:
     """The title and organisation the parts of an appositive give ("Name, Title, Org"), read
     left to right: title parts go on until a part gives the organisation."""
@@ -813,6 +846,13 @@ class _Appositive:
     def title_at_org(self, seg: str, inner: re.Match[str], at: int) -> None:
         """A title part "Title at Org" or "Title of Org": the first title, and an organisation
         unless one was read from a stronger clue."""
+        if inner.group(0).split()[0] == "of" and seg[:inner.start()].split()[-1:] \
+                and seg[:inner.start()].split()[-1].lower() in _MAKERS:
+            # "the author of the Go PostgreSQL driver": what follows "of" is a work, no organisation
+            if self.title is None:
+                self.title = _DROP_LEADING.sub("", seg.strip())
+                self.used = at + len(seg)
+            return
         cand = _trim_org(seg[inner.end():])
         if self.title is None:
             self.title = seg[:inner.start()].strip() or None
@@ -1561,7 +1601,7 @@ def _verb_role(text: str, sent: _Sentence, n: _Name) -> str | None:
     verb = _SPEECH_VERB.match(text, _after_list(text, sent.names, n), sent.end)
     if not verb:
         return None
-    v = verb.group("verb").lower()
+    v = (verb.group("verb") or verb.group("future")).lower()
     if v in _RUN_VERBS and _WORKSHOP_AFTER.match(text, verb.end(), sent.end):
         return "facilitator"   # "Adam will be delivering a workshop"
     if v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(sent.end, verb.end() + 60)) \

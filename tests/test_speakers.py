@@ -416,3 +416,44 @@ def test_a_weak_verb_in_a_paragraph_about_a_panel():
     assert speakers(text) == {}                                   # "referenced" alone is no cue
     found = speakers("In the panel on data rights, people asked about consent. " + text)
     assert found["Rafael Zanatta"].organisation == "Data Privacy Brasil"
+
+
+def test_a_list_of_talks_tracks_or_topics_names_no_one():
+    assert speakers("### The types of talks we are looking for are in the tracks below:\n\n"
+                    "* Governance & Community\n* Sustainability & Funding\n* Diversity & Inclusion\n") == {}
+    assert speakers("Examples of past talks:\n\n- [Component-based Design Systems](https://talks.example/a)\n"
+                    "- [Breaking Down Language Barriers](https://talks.example/b)\n") == {}
+    # a heading whose own words are the cue is no person ("### Talk Proposal")
+    assert set(speakers("### Talk Proposal\n\n#### About the speaker\n\n"
+                        "Ruth Okafor, a design student, builds icon sets.\n")) == {"Ruth Okafor"}
+    # a list under a lead-in naming talks and people still gives them
+    assert set(speakers("Our speakers and their talks:\n\n* Ruth Okafor, Designer at Kiln\n")) == {"Ruth Okafor"}
+
+
+def test_an_announcement_in_the_future_tense():
+    found = speakers("At this meetup, Dana Whitfield will discuss fonts. Sam Ortiz of Brad's Deals will take us "
+                     "on a tour of the toolchain. Lee Park will host a panel, and Ivo Brandt will lead a workshop "
+                     "on maps.")
+    assert {k: m.role for k, m in found.items()} == {
+        "Dana Whitfield": "speaker", "Sam Ortiz": "speaker", "Lee Park": "chair", "Ivo Brandt": "facilitator"}
+    assert found["Sam Ortiz"].organisation == "Brad's Deals"
+    assert set(speakers("Next month: accessibility. This will be given by [Ana Ruiz](https://ana.example).")) \
+        == {"Ana Ruiz"}
+    # a future verb after no person's name, or after a cited one, is nothing
+    assert speakers("The Data Rights Festival will host it. The report by Jane Doe will explain why.") == {}
+
+
+def test_a_bold_label_before_a_colon_is_not_read_into_the_bio():
+    found = speakers("Featuring:\n\n"
+                     "- **Marta Ruiz – Mexico**: Marta is an advocate for open tools and a trainer.\n"
+                     "- **Ana Lind, Director at [Open Labs](https://ol.example)**: Ana runs the lab.\n")
+    assert (found["Marta Ruiz"].title, found["Marta Ruiz"].organisation) == (None, None)
+    assert (found["Ana Lind"].title, found["Ana Lind"].organisation) == ("Director", "Open Labs")
+
+
+def test_the_author_of_a_work_has_no_organisation_from_it():
+    found = speakers("Jack Ono, the author of the Go PostgreSQL driver pgx, will speak on building apps.")
+    assert (found["Jack Ono"].title, found["Jack Ono"].organisation) == (
+        "author of the Go PostgreSQL driver pgx", None)
+    found = speakers("Jane Roe, Director of the Open Data Institute, will speak.")
+    assert found["Jane Roe"].organisation == "Open Data Institute"
