@@ -95,6 +95,7 @@ people's citizens citizen assembly jury community communities museum library fun
 observatory hub lab alliance service services platform tank street road square avenue
 organization organisation administration board forces army navy
 talk talks proposal proposals track tracks presentation presentations lecture lectures
+use using build building getting making writing introducing learn learning scaling testing deploying
 north south east west central united new republic kingdom states america africa asia europe
 """.split())
 #: Words marking an organisation name.
@@ -150,6 +151,9 @@ _NEGATIVE_LEAD = re.compile(
     # "the types of talks we are looking for", "the tracks listed below")
     r"|\bexamples?\b|\btypes?\s+of\b|\blooking\s+for\b|\btracks?\b|\btopics?\b|\bthemes?\b"
     r"|\bproposals?\b|\bsubmi(?:t|ssions?)\b|\bcall\s+for\b", re.I)
+#: People on stage at other events, not this one ("Previous speakers have included").
+_PAST_CAST = re.compile(r"\b(?:previous|past|former|earlier|prior|last\s+year[’']s)\s+(?:\w+\s+)?"
+                        r"(?:speakers|panell?ists|guests|presenters|keynotes|witnesses|hosts|chairs)\b", re.I)
 #: Cue right before a name: the person takes that role.
 _BEFORE_CUES = [
     (re.compile(r"\b(?:co-)?chaired (?:by|with)\s*$|\bchair(?:ed)?:\s*$|\bchaired by\b[^.;]*?\band\s*$"
@@ -941,7 +945,8 @@ _ANY_LIST_CUE = re.compile("|".join(f"(?:{rx.pattern})" for rx, _role in _LIST_C
 def _list_role(text: str) -> str | None:
     """The role a lead-in or heading gives the people listed under it, if any: the cue
     nearest the end wins ("hosted the conversation featuring:" -> speaker)."""
-    if _NEGATIVE_LEAD.search(text) and not re.search(r"\bspeakers?\b|\bpanel", text, re.I):
+    if _NEGATIVE_LEAD.search(text) and not re.search(r"\bspeakers?\b|\bpanel", text, re.I) \
+            or _PAST_CAST.search(text):
         return None
     if not _ANY_LIST_CUE.search(text):   # one pass: most headings and lead-ins name no role
         return None
@@ -1614,8 +1619,9 @@ def _verb_role(text: str, sent: _Sentence, n: _Name) -> str | None:
 def _vetoed(t: _Text, n: _Name, before: str, input_from: bool) -> bool:
     """Whether a name given a role is not on stage after all: cited or thanked ("a report by A",
     "thanks to A"), right after "at", "of", "for" or "from" with no cue, cited in a link's text,
-    or an organisation linked to its home page."""
-    return bool(_NEGATIVE_BEFORE.search(before[-60:]) or (
+    or an organisation linked to its home page, or named among past speakers ("Previous
+    speakers have included A and B")."""
+    return bool(_NEGATIVE_BEFORE.search(before[-60:]) or _PAST_CAST.search(before) or (
         _ORG_BEFORE.search(before[-12:]) and not input_from and _before_cue(before) is None)
         or _cited_in_link(t, n) or _org_homepage(n))
 

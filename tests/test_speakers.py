@@ -457,3 +457,20 @@ def test_the_author_of_a_work_has_no_organisation_from_it():
         "author of the Go PostgreSQL driver pgx", None)
     found = speakers("Jane Roe, Director of the Open Data Institute, will speak.")
     assert found["Jane Roe"].organisation == "Open Data Institute"
+
+
+def test_past_speakers_are_not_on_stage():
+    found = speakers("Previous speakers have included Jane Roe and Sam Ortiz.\n\nThis year Ana Lind will speak.")
+    assert set(found) == {"Ana Lind"}
+    assert speakers("Past speakers include Jane Roe (ODI) and Sam Ortiz.") == {}
+    found = speakers("Our past keynote speakers:\n\n* Jane Roe, ODI\n* Sam Ortiz\n\n## Speakers\n\n"
+                     "* Ana Lind, Director at Kiln\n")
+    assert set(found) == {"Ana Lind"}
+
+
+def test_a_talk_title_opening_with_a_verb_is_no_name():
+    body = ('A post on our blog, "How to Use Kiln for Scheduling Tasks," is popular.\n\n'
+            "In this talk, I'll explore what makes Kiln a popular choice, including:\n\n"
+            "- The fundamentals of integrating Kiln with a Django project\n"
+            "- Other common patterns when writing tasks with Kiln\n")
+    assert speakers(body, staff=[]) == {}
