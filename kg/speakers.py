@@ -1098,6 +1098,8 @@ class _Collector:
             if k == key:
                 break
         org = self.org_name(org)
+        if org and _names_people(self, org):
+            org = org_url = None
         old = self.found.get(key)
         if old is None:
             self.found[key] = SpeakerMention(name, role, title, org, org_url, url, line)
@@ -1261,6 +1263,10 @@ def _heading(col: _Collector, t: _Text, names: list[_Name], block: Block, sectio
     that gives a role, else the role its own text gives to what follows."""
     text = t.text
     role = sections.open(block, text)
+    if _heading_by(col, t, names, block, sections.parent_role() or sections.lead_role or role):
+        sections.roles[block.level] = None
+        sections.lead_role = None
+        return
     if names and names[0].start <= 4 and not names[0].possessive and col.resolve(names[0]):
         parent = sections.parent_role() or sections.lead_role
         if parent or role:
@@ -1276,6 +1282,38 @@ def _heading(col: _Collector, t: _Text, names: list[_Name], block: Block, sectio
     sections.lead_role = None
 
 
+_BY_WORD = re.compile(r"\sby\s+")
+_HEADING_END = re.compile(r"[\s.!)*_]*")
+
+
+def _heading_by(col: _Collector, t: _Text, names: list[_Name], block: Block, role: str | None) -> bool:
+    """A heading that ends "Talk Title by A, B and C" under a section that gives a role: A, B
+    and C take it (not the title's capitalised words); whether the heading was one."""
+    text = t.text
+    if role is None or " by " not in text:
+        return False
+    by = None
+    for by in _BY_WORD.finditer(text):
+        pass
+    if by is None:
+        return False
+    group = [n for n in names if n.full_start >= by.end()]
+    if not group or group[0].full_start != by.end():
+        return False
+    fulls = []
+    for i, n in enumerate(group):
+        full = col.resolve(n)
+        end = group[i + 1].full_start if i + 1 < len(group) else len(text)
+        if not full or (i + 1 < len(group) and not _LIST_GAP.fullmatch(text[n.end:end])):
+            return False
+        fulls.append((full, n))
+    if not _HEADING_END.fullmatch(text, group[-1].end):
+        return False
+    for full, n in fulls:
+        col.add(full, role, n.honorific, None, None, n.url, block.line)
+    return True
+
+
 def _paragraph(col: _Collector, t: _Text, names: list[_Name], block: Block, sections: _Sections) -> None:
     """A paragraph (or a table cell): a bold name leading it ("**Name, Title at Org**,
     explained …", or a bio under a "Speakers" heading), then the rules of its sentences."""
@@ -1289,6 +1327,16 @@ def _paragraph(col: _Collector, t: _Text, names: list[_Name], block: Block, sect
         verb_role = _VERB_ROLE.get(lead.group("verb").lower()) if lead else None
         _take_head(col, t, names, block, verb_role or section_role or "speaker")
     _sentence_rules(col, t, names, block, section_role, sections.discussion())
+
+
+def _names_people(col: _Collector, org: str) -> bool:
+    """Whether an organisation read after a name is other people's names ("Nina, Leia and
+    Kola's talk"): a list or a possessive, each of whose words but "and" and "&" starts or
+    ends a full name of the body."""
+    if not (_POSSESSIVE.search(org) or " and " in org or "&" in org):
+        return False   # "Scott Logic" reads as a full name too: only a list or a possessive is looked at
+    words = [_POSSESSIVE.sub("", w.strip(",")).lower() for w in org.split() if w not in ("and", "&")]
+    return bool(words) and all(w in col.parts for w in words)
 
 
 def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: list[list[_Name]]) -> None:
@@ -1318,7 +1366,7 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
                 our = _OUR_TITLE.search(texts[i].text, max(0, n.full_start - 60), n.full_start)
                 if our and _is_title(our.group()):
                     title, org, org_url = our.group()[4:].strip(" ,"), col.site_name, None
-            if not org or not (org == col.site_name or _is_org(org)):
+            if not org or not (org == col.site_name or _is_org(org)) or _names_people(col, org):
                 continue
             old = col.found[key]
             if old.organisation is None or acronym_of(old.organisation, org):

@@ -474,3 +474,16 @@ def test_a_talk_title_opening_with_a_verb_is_no_name():
             "- The fundamentals of integrating Kiln with a Django project\n"
             "- Other common patterns when writing tasks with Kiln\n")
     assert speakers(body, staff=[]) == {}
+
+
+def test_a_heading_giving_a_talk_title_and_its_speakers():
+    found = speakers("# The design talks\n\n"
+                     "### Bridging the Gap: Designers & Communities by Nina Rojc, Leia Ruffini and Kola Ojo\n\n"
+                     "Nina, Leia and Kola explore the challenges.\n\n"
+                     "[Watch Nina, Leia and Kola’s talk here](https://video.example/v)\n\n"
+                     "### Achieving Excellence in Software Design by Martin Keary\n\nMore text.\n", staff=[])
+    assert set(found) == {"Nina Rojc", "Leia Ruffini", "Kola Ojo", "Martin Keary"}
+    # the other speakers' names are no organisation ("Nina, Leia and Kola's talk")
+    assert found["Nina Rojc"].organisation is None
+    # with no section naming talks or speakers, a heading "... by A" is not enough
+    assert speakers("### Maps of the Sea by Martin Keary\n\nText.", staff=[]) == {}
