@@ -362,14 +362,18 @@ def _no_pages_to_name(diagnostics: list[Diagnostic], records: list[Record], mapp
             kept.extend(said)
             continue
         collection = mapping.kinds[ref].collection if ref in mapping.kinds else None
+        rule = mapping.kinds[kind_of[said[0].path or ""]].keys[key]
+        on_stage = mapping.kinds[kind_of[said[0].path or ""]].body.get("speakers")
         kept.append(Diagnostic(
             "no-pages-to-name", "warning", f"`{key}` names a {ref} in {files} file{'s' * (files != 1)} "
             f"({said[0].path}: {said[0].value!r}, …), but the site has no {ref} page at all"
             + (f" (the mapping's kind `{ref}` reads collection `{collection}`)" if collection else "")
             + ": each is kept as an unresolved reference (`kg query unresolved` lists them)",
-            str(mapping.source), None, key, hint=f"if the site keeps its {ref} pages in another collection, give "
-            f"its name as `collection:` of kind `{ref}` in the mapping; if `{key}` is plain text here (a user "
-            f"name), map it as text: `{key}: {{property: schema:{key}}}`"))
+            str(mapping.source), rule.line, key, hint=f"if the site keeps its {ref} pages in another collection, "
+            f"give its name as `collection:` of kind `{ref}` in the mapping; if `{key}` is plain text here (a user "
+            f"name), map it as text: `{key}: {{property: schema:{key}}}`"
+            + (f"; if it names who is on stage at each event (a talk's speaker), map it as speakers: "
+               f"`{key}: {{speakers: true}}`" if on_stage else "")))
     return kept
 
 

@@ -37,6 +37,7 @@ class KeyRule:
     split: re.Pattern | None = None
     speakers: bool = False
     vocabulary: bool = False  # values come from a small set: flag rare variants and typos
+    line: int | None = field(default=None, repr=False, compare=False)  # of the key in the mapping file
 
 
 @dataclass
@@ -494,7 +495,7 @@ def _parse_key_rule(where: str, key: str, rule: Any, keys: Mapping_, kinds_spec:
                          hint="a CURIE such as `schema:name`")
     return KeyRule(
         key=key, property=check.expand(prop, f"{where}: `property`", *at("property")) if prop is not None else None,
-        type=vtype, ref=ref, split=pattern, speakers=speakers, vocabulary=vocabulary)
+        type=vtype, ref=ref, split=pattern, speakers=speakers, vocabulary=vocabulary, line=line_of(keys, key))
 
 
 def _parse_ref(where: str, vtype: Any, ref: Any, at: Callable[[str], tuple[Any, Any]],

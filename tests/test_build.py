@@ -337,6 +337,14 @@ def test_references_to_a_kind_the_site_has_no_page_of_are_one_warning(make_site)
     said = [d for d in graph.report["diagnostics"] if d["code"] in ("unresolved-reference", "no-pages-to-name")]
     assert [(d["code"], d["key"]) for d in said] == [("no-pages-to-name", "author")]
     assert "`author` names a person in 6 files (_events/2024-01-01-e1.md: 'user1', …)" in said[0]["message"]
+    # at the key's line in the mapping; for events, whose speakers the body gives, the hint
+    # says how to read it as the speaker instead
+    from kg.mapping import default_mapping_path
+    lines = default_mapping_path().read_text(encoding="utf-8").splitlines()
+    assert said[0]["path"] == str(default_mapping_path())
+    assert lines[said[0]["line"] - 1].strip().startswith("author:")
+    assert lines.index("  event:") < said[0]["line"] - 1 < lines.index("  project:")
+    assert "`author: {speakers: true}`" in said[0]["hint"]
     users = [f"user{i}" for i in range(1, 7)]
     assert sorted({r["label"] for r in kg.run_query("unresolved", graph).records()}) == users
     (root / "_events" / "2024-01-06-e6.md").unlink()           # five: each is said at its line
@@ -347,3 +355,25 @@ def test_references_to_a_kind_the_site_has_no_page_of_are_one_warning(make_site)
                "_events/2024-01-06-e6.md": "---\ntitle: E6\ndate: 2024-01-06\nauthor: user6\n---\n"})
     graph = kg.build_site(root)
     assert sorted(d["value"] for d in graph.report["diagnostics"] if d["code"] == "unresolved-reference") == users
+
+
+def test_speakers_written_as_names_and_under_another_key(make_site, tmp_path: Path) -> None:
+    """`speakers: Ann Able` and `speakers: [A, B]` are speakers; a meetup site whose posts
+    name their speaker in `author:` maps that key with `{speakers: true}`."""
+    import yaml
+
+    from kg.mapping import default_mapping_path
+    root = make_site({"_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\nspeakers: Ann Able\n---\n",
+                      "_events/2024-02-01-b.md": "---\ntitle: B\ndate: 2024-02-01\nauthor: [Bob Bell, Cy Cole]\n---\n"})
+
+    def on_stage(graph: kg.KnowledgeGraph) -> set[tuple[str, str]]:
+        return {(r["source"], r["name"]) for r in kg.run_query("speakers", graph).records()}
+
+    assert on_stage(kg.build_site(root)) == {("_events/2024-01-01-a.md", "Ann Able")}
+    spec = yaml.safe_load(default_mapping_path().read_text(encoding="utf-8"))
+    spec["kinds"]["event"]["keys"]["author"] = {"speakers": True}
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    assert on_stage(kg.build_site(root, mapping=mapping)) == {
+        ("_events/2024-01-01-a.md", "Ann Able"), ("_events/2024-02-01-b.md", "Bob Bell"),
+        ("_events/2024-02-01-b.md", "Cy Cole")}
