@@ -381,6 +381,7 @@ _RUN_WORD = re.compile(r"[^\s\u00a0]+")
 #: A quote opened just before a run, on a capitalised word that no run starts at ("'Critical …").
 _QUOTE_OPENED = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“][A-Z][\w'’-]*[ \u00a0]+$")
 _CLOSING_QUOTES = frozenset("'’\"”")
+_OPENING_QUOTES = frozenset("'‘\"“")
 
 
 @lru_cache(maxsize=65536)
@@ -436,6 +437,32 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
         for piece in pieces:
             if piece:
                 _add_run(t, piece, out)
+    if len(out) > 1 and ('"' in text or "“" in text or "‘" in text or "'" in text):
+        out = _join_nicknames(text, out)
+    return out
+
+
+#: A nickname in quotes between a first name and a surname (`Hollis "Holly" Fairweather`)
+_NICKNAME = re.compile(r"[ \u00a0]+(?:\"[A-Z][\w'’-]*\"|“[A-Z][\w'’-]*”|‘[A-Z][\w'’-]*’|'[A-Z][\w-]*')[ \u00a0]+")
+
+
+def _join_nicknames(text: str, names: list[_Name]) -> list[_Name]:
+    """The names with a first name and a surname around a quoted nickname made one name,
+    written without the nickname ("Hollis Fairweather"): each alone was no full name."""
+    out: list[_Name] = []
+    for n in names:
+        # the nickname may have been read as a name of its own ("Holly"), or not
+        nick = len(out) > 1 and out[-1].single and text[out[-1].start - 1:out[-1].start] in _OPENING_QUOTES \
+            and text[out[-1].end:out[-1].end + 1] in _CLOSING_QUOTES
+        first = out[-2] if nick else out[-1] if out else None
+        if first is not None and not first.possessive and first.url == n.url and first.strong == n.strong \
+                and n.honorific is None and _NICKNAME.fullmatch(text, first.end, n.full_start):
+            if nick:
+                out.pop()
+            out[-1] = _Name(f"{first.text} {n.text}", first.start, n.end, first.full_start, first.honorific,
+                            first.url, first.strong, n.possessive, False)
+        else:
+            out.append(n)
     return out
 
 

@@ -487,3 +487,11 @@ def test_a_heading_giving_a_talk_title_and_its_speakers():
     assert found["Nina Rojc"].organisation is None
     # with no section naming talks or speakers, a heading "... by A" is not enough
     assert speakers("### Maps of the Sea by Martin Keary\n\nText.", staff=[]) == {}
+
+
+def test_a_nickname_in_quotes_inside_a_name():
+    found = speakers('Speakers:\n\n* Hollis "Holly" Fairweather, Director at Kiln\n* Ana ‘Annie’ Lind (Acme)\n')
+    assert set(found) == {"Hollis Fairweather", "Ana Lind"}
+    assert (found["Hollis Fairweather"].title, found["Hollis Fairweather"].organisation) == ("Director", "Kiln")
+    assert set(speakers('Hollis "Holly" Fairweather spoke about maps.')) == {"Hollis Fairweather"}
+    assert speakers('The "Data" Act "Rules" Review spoke.') == {}
