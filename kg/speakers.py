@@ -437,7 +437,7 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
         for piece in pieces:
             if piece:
                 _add_run(t, piece, out)
-    if len(out) > 1 and ('"' in text or "“" in text or "‘" in text or "'" in text):
+    if len(out) > 1 and ('"' in text or "“" in text or "‘" in text or "'" in text or "(" in text):
         out = _join_nicknames(text, out)
     return out
 
@@ -446,11 +446,25 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
 _NICKNAME = re.compile(r"[ \u00a0]+(?:\"[A-Z][\w'’-]*\"|“[A-Z][\w'’-]*”|‘[A-Z][\w'’-]*’|'[A-Z][\w-]*')[ \u00a0]+")
 
 
+#: An honorific and an opening bracket right before a first name ("Baroness (Maggie) Jones")
+_HONORIFIC_PAREN = re.compile(r"(?<![\w-])(" + "|".join(sorted((re.escape(h) for h in HONORIFICS), key=len, reverse=True))
+                              + r")[ \u00a0]+\($", re.I)
+
+
 def _join_nicknames(text: str, names: list[_Name]) -> list[_Name]:
     """The names with a first name and a surname around a quoted nickname made one name,
-    written without the nickname ("Hollis Fairweather"): each alone was no full name."""
+    written without the nickname ("Hollis Fairweather"), and an honorific, a first name in
+    brackets and a surname ("Baroness (Maggie) Jones") one name: each alone was no full name."""
     out: list[_Name] = []
     for n in names:
+        if out and out[-1].single and text[out[-1].end:n.full_start] in (") ", ")\u00a0") \
+                and n.honorific is None and out[-1].url == n.url:
+            hon = _HONORIFIC_PAREN.search(text, max(0, out[-1].start - 30), out[-1].start)
+            if hon:   # "Baroness (Maggie) Jones": the name is "Maggie Jones"
+                p = out.pop()
+                out.append(_Name(f"{p.text} {n.text}", p.start, n.end, hon.start(),
+                                 TITLE_HONORIFICS.get(hon.group(1).lower()), p.url, p.strong, n.possessive, False))
+                continue
         # the nickname may have been read as a name of its own ("Holly"), or not
         nick = len(out) > 1 and out[-1].single and text[out[-1].start - 1:out[-1].start] in _OPENING_QUOTES \
             and text[out[-1].end:out[-1].end + 1] in _CLOSING_QUOTES

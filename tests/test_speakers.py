@@ -495,3 +495,11 @@ def test_a_nickname_in_quotes_inside_a_name():
     assert (found["Hollis Fairweather"].title, found["Hollis Fairweather"].organisation) == ("Director", "Kiln")
     assert set(speakers('Hollis "Holly" Fairweather spoke about maps.')) == {"Hollis Fairweather"}
     assert speakers('The "Data" Act "Rules" Review spoke.') == {}
+
+
+def test_an_honorific_and_a_first_name_in_brackets():
+    found = speakers("The panel was chaired by Baroness (Maggie) Jones. Lord Tim Clement-Jones spoke.")
+    assert {k: m.role for k, m in found.items()} == {"Maggie Jones": "chair", "Tim Clement-Jones": "speaker"}
+    found = speakers("Speakers:\n\n* Dr (Ann) Lee, Director at Kiln\n* Jane Roe (Acme) Smith\n")
+    assert found["Ann Lee"].organisation == "Kiln"
+    assert found["Jane Roe"].organisation == "Acme"      # an organisation in brackets is no first name
