@@ -195,8 +195,8 @@ _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*|[–—
     |(?:the|a|an)\s+(?:[\w’'-]+\s+){0,2}?(?:speaker|panell?ist|presenter|provocateur|chair|moderator|facilitator
       |host|witness|keynote)
     |one\s+of\s+the\s+(?:\w+\s+)?(?:panell?ists|speakers))\b
-    # an announcement: "A will discuss", "A will take us through", "A will host a panel"
-    |will\s+(?:also\s+|then\s+|first\s+|briefly\s+)?(?P<future>discuss|talk|present|speak|share|explain|outline
+    # an announcement: "A will discuss", "A will take us through", "A will host a panel", "A's going to tell"
+    |(?:will|(?:is\s+|'s\s+|’s\s+)going\s+to)\s+(?:also\s+|then\s+|first\s+|briefly\s+)?(?P<future>discuss|talk|present|speak|share|explain|outline
     |introduce|demonstrate|showcase|walk|cover|show|lead|host|chair|moderate|facilitate|give|deliver|run|take\s+us
     |reflect|explore|describe|tell|open|close|lecture|argue)\b)""", re.I | re.X)
 _VERB_ROLE = {"chaired": "chair", "moderated": "chair", "hosted": "chair",
@@ -480,6 +480,10 @@ def _join_nicknames(text: str, names: list[_Name]) -> list[_Name]:
     return out
 
 
+#: Words that open the name of a place or organisation, never a person's run of words
+_PLACE_LEAD = frozenset("north south east west central united new".split())
+
+
 @lru_cache(maxsize=65536)
 def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | None:
     """Which words of a capitalised run make a name, or ``None`` if none do.
@@ -497,6 +501,8 @@ def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | Non
             honorific = TITLE_HONORIFICS.get(w, honorific)
             k += 1
         elif w in NON_NAME_WORDS and k < len(words) - 1:
+            if w in _PLACE_LEAD:
+                return None   # "South Side Hackerspace", "New York Times": a place's or an organisation's name
             honorific = None
             k += 1
         else:
@@ -1368,6 +1374,36 @@ def _paragraph(col: _Collector, t: _Text, names: list[_Name], block: Block, sect
         verb_role = _VERB_ROLE.get(lead.group("verb").lower()) if lead else None
         _take_head(col, t, names, block, verb_role or section_role or "speaker")
     _sentence_rules(col, t, names, block, section_role, sections.discussion())
+    if not block.quote and not sections.discussion() and _HE.search(text):
+        _pronoun_speaker(col, t, names, block)
+
+
+_HE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+#: "He" or "she" opening a sentence, or its main clause ("During the talk, she argued")
+_PRONOUN = re.compile(r"(?:^|^[^.;:]{0,80},\s*)(?:[Hh]e|[Ss]he)\b(?=\s|['’]s\s)")
+
+
+def _pronoun_speaker(col: _Collector, t: _Text, names: list[_Name], block: Block) -> None:
+    """A sentence whose subject is "he" or "she" and whose verb announces that they speak
+    ("He's going to tell you about Go on a robot", "She will discuss"): the one person
+    named earlier in the paragraph, if only one is."""
+    for s_start, s_end in t.sentences():
+        m = _PRONOUN.match(t.text[s_start:s_end])
+        if not m:
+            continue
+        verb = _SPEECH_VERB.match(t.text, s_start + m.end(), s_end)
+        if not verb:
+            continue
+        if not verb.group("future"):
+            continue   # "she argued" in a report is as often someone cited: only an announcement
+        v = verb.group("future").lower()
+        people = {col.resolve(n) for n in names if n.end <= s_start and not n.single}
+        people.discard(None)
+        if len(people) != 1:
+            continue
+        full = people.pop()
+        if _norm(full) not in col.found:
+            col.add(full, _VERB_ROLE.get(v, "speaker"), None, None, None, None, block.line)
 
 
 def _names_people(col: _Collector, org: str) -> bool:
