@@ -556,12 +556,19 @@ def _add_words(t: _Text, words: tuple[str, ...], starts: list[int] | int, out: l
 
 # --- title and organisation -------------------------------------------------------
 
+#: Lower-case words that end the words skipped before an organisation's name: what follows
+#: them is the object of another phrase
+_ORG_SKIP_STOP = frozenset("from with about".split())
+
+
 @lru_cache(maxsize=65536)
 def _trim_org(text: str) -> str | None:
     """Keep the proper-noun run of an organisation: "edtech company NetSupport" -> "NetSupport"."""
     text = _DROP_LEADING.sub("", text.strip(" ,.;:\u00a0"))
     words = text.split()
     while words and not (words[0][0].isupper() or words[0][0].isdigit()):
+        if words[0] in _ORG_SKIP_STOP:
+            return None   # "some help from the Hackerspace": the name belongs to another phrase
         words.pop(0)
     keep: list[str] = []
     for w in words:

@@ -509,6 +509,7 @@ def test_he_or_she_announced_as_speaking_is_the_one_person_named_before():
     found = speakers("A telescope on the open internet? Well, Chris Agocs, with help from the South Side "
                      "Hackerspace, built one. He's going to tell you all about using Go on a robot.")
     assert set(found) == {"Chris Agocs"}        # "South Side Hackerspace" is no person either
+    assert found["Chris Agocs"].organisation is None   # "with help from" an organisation is not being of it
     assert set(speakers("Dana Whitfield wrote the report. She will discuss what it found.")) == {"Dana Whitfield"}
     # two people before it, or a past verb (a report cites people as often): nobody
     assert speakers("Dana Whitfield and Sam Ortiz wrote it. She will discuss what it found.") == {}
