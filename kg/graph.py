@@ -51,6 +51,9 @@ _IRI_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
 
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SPACE = re.compile(r"\s")
+#: A name that reads as a group of people ("the Core Design team")
+_GROUP = re.compile(r"\b(?:team|group|committee|staff|members|volunteers|community|others|everyone|colleagues"
+                    r"|organi[sz]ers)\b", re.I)
 _LIST_IN_ONE = re.compile(r"\s*[,;]\s*|\s+-\s+")  # "A, B" or a list item indented wrong ("A - B")
 
 
@@ -399,9 +402,13 @@ class GraphBuilder:
         if res.iri is None and rule.split is not None:
             parts = [x for x in rule.split.split(text) if x.strip()]
             if len(parts) > 1:
+                groups = [x.strip() for x in parts if _GROUP.search(x)] if rule.ref == "person" else []
+                said = f"{len(parts)} {rule.ref}s in one string: {text!r}" if not groups else \
+                    f"{len(parts)} values in one string: {text!r} ({', '.join(map(repr, groups))} reads as " \
+                    f"a group, not a person)"
                 self.diagnostics.append(Diagnostic(
-                    "several-in-one", "warning", f"`{rule.key}` names {len(parts)} {rule.ref}s in one "
-                    f"string: {text!r}; kg reads them apart, Jekyll sees one value", r.relpath, line,
+                    "several-in-one", "warning", f"`{rule.key}` names {said}; kg reads them apart, "
+                    "Jekyll sees one value", r.relpath, line,
                     rule.key, text, hint=_list_hint(rule)))
                 for part in parts:
                     yield from self.ref_quads(r, s, g, p, KeyRule(rule.key, rule.property, "ref", rule.ref), part, line)

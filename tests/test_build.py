@@ -145,6 +145,13 @@ def test_two_names_in_one_author_string(make_site) -> None:
         "https://site.example.org/people/a", "https://site.example.org/people/b"}
     # (make_site's _config.yml has no `resources`, which the shipped mapping names: one absent-collection info)
     assert [d["code"] for d in graph.report["diagnostics"] if d["code"] != "absent-collection"] == ["several-in-one"]
+    said = next(d for d in graph.report["diagnostics"] if d["code"] == "several-in-one")
+    assert said["message"].startswith("`author` names 2 persons in one string: 'Ann Able, Ben Baker';")
+    # a group of people in the string is said to be one, not called a person
+    make_site({"_events/2024-01-01-x.md": "---\ntitle: X\ndate: 2024-01-01\nauthor: Ann Able & Core Design team\n---\n"})
+    said = next(d for d in kg.build_site(root).report["diagnostics"] if d["code"] == "several-in-one")
+    assert said["message"].startswith("`author` names 2 values in one string: 'Ann Able & Core Design team' "
+                                      "('Core Design team' reads as a group, not a person);")
 
 
 def test_relative_site_link_becomes_mention(make_site) -> None:
