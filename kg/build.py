@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -654,6 +655,9 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
     return out
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diagnostic]:
     """Rare spellings of a key's common values ("Attending" beside "attending")."""
     out = []
@@ -667,8 +671,9 @@ def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diag
                             uses.setdefault(value.strip(), []).append((r, line))
             counts = {v: len(u) for v, u in uses.items()}
             for value, where in uses.items():
-                better = [w for w in counts if counts[w] > counts[value] and (
-                    normalise(w) == normalise(value) or fuzz.ratio(normalise(w), normalise(value)) >= 85)]
+                # (values whose numbers differ are other values: `parisjs47` is no misspelt `parisjs7`)
+                better = [w for w in counts if counts[w] > counts[value] and _DIGITS.findall(w) == _DIGITS.findall(value)
+                          and (normalise(w) == normalise(value) or fuzz.ratio(normalise(w), normalise(value)) >= 85)]
                 if not better:
                     continue
                 best = max(better, key=lambda w: counts[w])

@@ -384,3 +384,15 @@ def test_speakers_written_as_names_and_under_another_key(make_site, tmp_path: Pa
     assert on_stage(kg.build_site(root, mapping=mapping)) == {
         ("_events/2024-01-01-a.md", "Ann Able"), ("_events/2024-02-01-b.md", "Bob Bell"),
         ("_events/2024-02-01-b.md", "Cy Cole")}
+
+
+def test_a_value_with_another_number_is_no_misspelling(make_site) -> None:
+    """`category: meetup47` beside three `meetup7`: another meeting's tag, not a typo; a
+    value that differs in its letters still is one."""
+    files = {f"_events/2024-01-0{i}-e{i}.md": f"---\ntitle: E{i}\ndate: 2024-01-0{i}\ncategory: meetup7\n---\n"
+             for i in range(1, 4)}
+    files["_events/2024-01-05-x.md"] = "---\ntitle: X\ndate: 2024-01-05\ncategory: meetup47\n---\n"
+    files["_events/2024-01-06-y.md"] = "---\ntitle: Y\ndate: 2024-01-06\ncategory: metup7\n---\n"
+    graph = kg.build_site(make_site(files))
+    said = [d["value"] for d in graph.report["diagnostics"] if d["code"] == "inconsistent-value"]
+    assert said == ["metup7"]
