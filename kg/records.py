@@ -567,6 +567,11 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
                 break
 
 
+#: A speaker's name not yet known ("TBA", "To be confirmed", "N/A")
+_PLACEHOLDER = re.compile(r"(?i)tb[acd]|to be (?:announced|confirmed|decided|determined)|n/?a|unknown|none|\?+"
+                          r"|speaker|(?:speaker\s+)?tba")
+
+
 def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> list[SpeakerMention]:
     """The speakers a front-matter list names; ``lines``: the line of each item."""
     out = []
@@ -584,6 +589,12 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> lis
                 "bad-speaker", "warning", f"speaker entry without a name: {item!r}", src.relpath, line,
                 "speakers", hint="write each speaker as `- name: Full Name` with optional role, "
                 "title, organisation, url"))
+            continue
+        if _PLACEHOLDER.fullmatch(str(item["name"]).strip()):  # `name: TBA`
+            src.diagnostics.append(Diagnostic(
+                "bad-speaker", "warning", f"speaker `name:` {str(item['name']).strip()!r} holds a place for a "
+                "name; not kept as a person", src.relpath, line, "speakers", value=str(item["name"]),
+                hint="write the speaker's name once it is known, or remove the entry"))
             continue
         if not any(c.isalpha() for c in str(item["name"])):  # `name: 42`, `name: "-"`
             src.diagnostics.append(Diagnostic(

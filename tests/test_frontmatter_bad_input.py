@@ -425,7 +425,8 @@ def test_front_matter_speaker_values_that_cannot_be_kept_are_reported(make_site)
         "  - name: Cat Cole\n    title: [Chair, Director]\n    url: linkedin.com/in/cat\n"
         "    organisation: Org\n    organisation_url: not a url\n"
         "  - name: Dan Dale\n    url: /people/dan-dale\n"
-        "  - name: 42\n    organisation: Org\n---\n")}))
+        "  - name: 42\n    organisation: Org\n"
+        "  - name: TBA\n  - To be confirmed\n---\n")}))
     event = EV + "2024-01-02-panel"
     people = {name: p for p in objects(graph, event, KG + "participation") for name in objects(graph, p, KG + "nameAsWritten")}
     assert set(people) == {"Cat Cole", "Dan Dale"}
@@ -436,6 +437,8 @@ def test_front_matter_speaker_values_that_cannot_be_kept_are_reported(make_site)
         ("bad-speaker", 6, "speaker 'Cat Cole': `title:` must be text, not a list: ['Chair', 'Director']; not kept"),
         ("bad-url", 6, "speaker 'Cat Cole': `organisation_url: not a url` is not a web address; not kept as a link"),
         ("bad-url", 6, "speaker 'Cat Cole': `url: linkedin.com/in/cat` is not a web address; not kept as a link"),
-        ("bad-speaker", 13, "speaker `name:` '42' is no one's name; not kept as a person")]
+        ("bad-speaker", 13, "speaker `name:` '42' is no one's name; not kept as a person"),
+        ("bad-speaker", 15, "speaker `name:` 'TBA' holds a place for a name; not kept as a person"),
+        ("bad-speaker", 16, "speaker `name:` 'To be confirmed' holds a place for a name; not kept as a person")]
     assert not objects(graph, people["Cat Cole"], "https://schema.org/jobTitle")
     assert objects(graph, people["Dan Dale"], KG + "profile") == {"https://site.example.org/people/dan-dale"}
