@@ -406,6 +406,7 @@ def _parse_kind(name: str, spec: Any, kinds_spec: Mapping_, collections: dict[st
     date_keys = check.texts([] if date_keys is None else date_keys, f"kind `{name}`: `date_keys`", spec,
                             "date_keys", "the front-matter keys holding a page's dates, such as `[date, dates]`")
     keys = _parse_key_rules(name, spec, kinds_spec, check)
+    _check_speakers_on_events(name, spec, classes, body, keys, check)
     identity = _parse_identity(name, spec, keys, check)
     _check_named_keys_have_properties(name, spec, label, date_keys, keys, check)
     return Kind(name=name, collection=collection, classes=classes, label=label, keys=keys, body=body,
@@ -425,6 +426,26 @@ def _parse_collection(name: str, spec: Mapping_, collections: dict[str, str], ch
                          spec, "collection", "a collection holds one kind of page: give each kind its own")
     collections[collection] = name
     return collection
+
+
+_EVENT_CLASS = "https://schema.org/Event"
+
+
+def _check_speakers_on_events(name: str, spec: Mapping_, classes: list[str], body: dict[str, bool],
+                              keys: dict[str, KeyRule], check: _Checker) -> None:
+    """Speakers (a key's `speakers: true`, or `body: {speakers: true}`) only on a kind of
+    events: who is on stage is said of an event, and the shapes check that it is one."""
+    if _EVENT_CLASS in classes:
+        return
+    rule = next((r for r in keys.values() if r.speakers), None)
+    if rule is None and not body.get("speakers"):
+        return
+    where = (spec.get("keys"), rule.key) if rule is not None else (spec.get("body"), "speakers")
+    what = f"key `{rule.key}`: `speakers: true`" if rule is not None else "`body: {speakers: true}`"
+    raise check.fail(f"kind `{name}`, {what}: speakers are people on stage at an event, and kind `{name}` "
+                     "is not one (its `class:` has no `schema:Event`)", *where,
+                     hint=f"add `schema:Event` to the `class:` of kind `{name}` if its pages are events; else map "
+                          f"the key as a reference to people (`type: ref`, `ref: person`) or as text")
 
 
 def _parse_classes(name: str, spec: Mapping_, check: _Checker) -> list[str]:

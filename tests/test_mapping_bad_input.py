@@ -125,6 +125,10 @@ CASES = {
                       r"key `subtitle`: the rule must be a mapping"),
     "links switched off": ("body: {speakers: true,", "body: {links: false, speakers: true,", 0,
                            r"`body: links` cannot be switched off"),
+    "speakers on a kind that is no event": ("completed: {property: kg:completed, type: boolean}",
+                                            "completed: {speakers: true}", 0,
+                                            r"kind `project`, key `completed`: `speakers: true`: speakers are people "
+                                            r"on stage at an event, and kind `project` is not one"),
     # not YAML
     "unclosed flow mapping": ("title: {property: schema:name}", "title: {property: schema:name", 1,
                               r"mapping file is not valid YAML: .*flow mapping that starts on line \d+"),
