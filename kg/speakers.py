@@ -191,7 +191,7 @@ _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*|[–—
     |hosted|facilitated|led|wrapped|underlined|recounted|addressed|related|posed|offered|walked
     |delivered|demonstrated|showcased|expressed|noted|explored|asserted|rebutted|contended|insisted
     |remarked|commented|acknowledged|agreed|claimed|reminded|recalled|drew|set|took|participated|appeared|joined
-    |made|put|asked|added|mentioned|cited|referenced|said|told|delivering|leading|running|ran
+    |made|put|asked|added|mentioned|cited|referenced|said|told|delivering|leading|running|ran|giving
     |(?:the|a|an)\s+(?:[\w’'-]+\s+){0,2}?(?:speaker|panell?ist|presenter|provocateur|chair|moderator|facilitator
       |host|witness|keynote)
     |one\s+of\s+the\s+(?:\w+\s+)?(?:panell?ists|speakers))\b
@@ -213,7 +213,7 @@ _WORKSHOP_AFTER = re.compile(r"\s+(?:an?|the|one of the|our|their|his|her)\s+(?:
                              r"(?:workshops?|sessions?|breakouts?|activit(?:y|ies))\b", re.I)
 #: Verbs that alone do not put someone on stage: they need a cue in the same sentence.
 _WEAK_VERBS = frozenset("took participated appeared joined made put asked added "
-                        "mentioned cited referenced said told set delivering leading running ran".split())
+                        "mentioned cited referenced said told set delivering leading running ran giving".split())
 #: Cues anywhere in a sentence that make the names in it people on stage.
 #: (Each searched pattern below opens with a look-ahead for the first letters its matches can
 #: start with: the regex engine rejects most positions with one test, not one per alternative.)

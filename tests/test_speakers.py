@@ -437,6 +437,9 @@ def test_an_announcement_in_the_future_tense():
     assert {k: m.role for k, m in found.items()} == {
         "Dana Whitfield": "speaker", "Sam Ortiz": "speaker", "Lee Park": "chair", "Ivo Brandt": "facilitator"}
     assert found["Sam Ortiz"].organisation == "Brad's Deals"
+    found = speakers("Jakub Holy will be giving a workshop on Fulcro. Ana Lind will be giving a talk on maps. "
+                     "Sam Ortiz is giving back to the community.")
+    assert {k: m.role for k, m in found.items()} == {"Jakub Holy": "facilitator", "Ana Lind": "speaker"}
     assert set(speakers("Next month: accessibility. This will be given by [Ana Ruiz](https://ana.example).")) \
         == {"Ana Ruiz"}
     # a future verb after no person's name, or after a cited one, is nothing
