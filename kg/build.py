@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
@@ -328,6 +329,7 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
     diagnostics += _series_diagnostics(series, records)
     diagnostics += vocabulary_diagnostics(records, mapping)
     diagnostics = _no_pages_to_name(diagnostics, records, mapping)
+    diagnostics = _speaker_keys_once(diagnostics)
     if not records and not any(d.severity == "error" for d in diagnostics):  # (else that error says why)
         diagnostics.append(Diagnostic(
             "no-files", "warning", f"kg found no page to read in {site.root}: no collection's folder (such as "
@@ -338,6 +340,28 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
 
 #: How many files' references to a kind the site has no page of are each said at their line
 _FEW_FILES = 5
+
+
+def _speaker_keys_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """``diagnostics``, with the ``unknown-speaker-key`` warnings for the same key(s) in
+    more than :data:`_FEW_FILES` files (every speaker's `avatar:` on a site) said once as
+    a warning, at the first, with how many files write them; the others stay in the
+    report as infos (``kg validate --infos``), each at its line."""
+    said: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.code == "unknown-speaker-key" and d.value:
+            said.setdefault(d.value, []).append(d)
+    once: dict[int, Diagnostic] = {}
+    for keys, ds in said.items():
+        files = {d.path for d in ds}
+        if len(files) <= _FEW_FILES:
+            continue
+        first = ds[0]
+        once[id(first)] = replace(first, message=f"speakers in {len(files)} files have `{keys}`, which kg does not "
+                                  f"map; each is in the report as an info (kg validate --infos lists them). Here: "
+                                  f"{first.message}")
+        once.update((id(d), replace(d, severity="info")) for d in ds[1:])
+    return [once.get(id(d), d) for d in diagnostics] if once else diagnostics
 
 
 def _no_pages_to_name(diagnostics: list[Diagnostic], records: list[Record], mapping: Mapping) -> list[Diagnostic]:

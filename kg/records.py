@@ -608,7 +608,8 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> lis
                 "unknown-speaker-key", "warning",
                 f"speaker {item['name']!r} has unknown key(s), not kept in the graph: "
                 + ", ".join(f"{k}: {item[k]!r}" for k in sorted(unknown, key=str)),
-                src.relpath, line, "speakers", hint=f"known keys: {', '.join(SPEAKER_KEYS)}"))
+                src.relpath, line, "speakers", value=", ".join(sorted(map(str, unknown))),
+                hint=f"known keys: {', '.join(SPEAKER_KEYS)}"))
         org_key = "organisation" if "organisation" in item else "organization"
 
         def text(key: str) -> str | None:

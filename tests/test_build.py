@@ -396,3 +396,16 @@ def test_a_value_with_another_number_is_no_misspelling(make_site) -> None:
     graph = kg.build_site(make_site(files))
     said = [d["value"] for d in graph.report["diagnostics"] if d["code"] == "inconsistent-value"]
     assert said == ["metup7"]
+
+
+def test_a_speaker_key_kg_does_not_map_in_many_files_is_one_warning(make_site) -> None:
+    """Every speaker's `avatar:` made one warning each (242 on a real site); each is
+    still in the report, as an info at its line."""
+    files = {f"_events/2024-01-0{i}-e{i}.md": f"---\ntitle: E{i}\ndate: 2024-01-0{i}\nspeakers:\n"
+             f"  - name: Ann Able{i}\n    avatar: a{i}.png\n---\n" for i in range(1, 8)}
+    graph = kg.build_site(make_site(files))
+    said = [d for d in graph.report["diagnostics"] if d["code"] == "unknown-speaker-key"]
+    assert [d["severity"] for d in said] == ["warning"] + ["info"] * 6
+    assert said[0]["message"].startswith("speakers in 7 files have `avatar`, which kg does not map;")
+    assert sorted(d["path"] for d in said) == sorted(files) and {d["line"] for d in said} == {5}
+    assert "'a7.png'" in said[-1]["message"]
