@@ -389,6 +389,13 @@ class Site:
             return False
         if markdown:
             return True
+        if "_posts" in rel.split("/")[:-1] and not _suffix(name) and _has_front_matter(text):
+            # (Jekyll's post reader takes only names that match date-title.ext)
+            self.note(Diagnostic(
+                "not-markdown", "warning", "Jekyll reads a file in `_posts` only if its name has an extension, "
+                "and makes no page of this one; kg does not read it either", rel, 1,
+                hint=f"name it {name}.md"))
+            return False
         if _has_front_matter(text):
             self.note(Diagnostic(
                 "not-markdown", "warning", f"Jekyll makes a page of this file (it starts with front matter) "

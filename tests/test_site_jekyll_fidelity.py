@@ -391,7 +391,7 @@ PAGES = {
 def pages_site(tmp_path: Path) -> Site:
     files = {"_config.yml": PAGES_CONFIG, **{rel: page(front) for rel, (front, _) in PAGES.items()},
              "_ev/page.html": page("title: html"), "_ev/text.txt": page("title: txt"),
-             "_ev/static.txt": "no front matter: a static file\n"}
+             "_ev/static.txt": "no front matter: a static file\n", "_posts/2024-01-02-noext": page("title: n")}
     return load_site(write(tmp_path / "pages", files))
 
 
@@ -411,9 +411,12 @@ def test_what_kg_leaves_out_or_reads_differently_is_said(pages_site: Site) -> No
     assert said == {
         *((rel, "skipped-file", "info") for rel, (_f, url) in PAGES.items()
           if url == "skip" and rel.startswith(("_ev/", "_posts/"))),
-        ("_ev/page.html", "not-markdown", "warning"), ("_ev/text.txt", "not-markdown", "warning")}
+        ("_ev/page.html", "not-markdown", "warning"), ("_ev/text.txt", "not-markdown", "warning"),
+        ("_posts/2024-01-02-noext", "not-markdown", "warning")}
     exclude = next(d for d in pages_site.diagnostics if d.path == "_ev/old/x.md")
     assert "`exclude:`" in exclude.message
+    noext = next(d for d in pages_site.diagnostics if d.path == "_posts/2024-01-02-noext")
+    assert "makes no page of this one" in noext.message     # (Jekyll's post reader wants an extension)
 
 
 @pytest.mark.parametrize("rel, code, severity, line", [
@@ -522,7 +525,7 @@ def test_page_urls_equal_real_jekylls(tmp_path: Path) -> None:
     more = NAMES_CONFIG.split("collections:\n", 1)[1] + f"  dates:\n    output: true\n    permalink: {ALL_DATES}\n"
     config = PAGES_CONFIG.replace("defaults:\n", more + "defaults:\n", 1)
     files = {"_config.yml": config, **{rel: page(front) for rel, (front, _) in PAGES.items()},
-             "_ev/page.html": page("title: html")}
+             "_ev/page.html": page("title: html"), "_posts/2024-01-02-noext": page()}
     for name in JEKYLL_URLS:
         for label in ("byname", "bypath", "bytitle"):
             files[f"_{label}/{name}"] = page()
