@@ -68,8 +68,9 @@ class Entity:
 
 
 def _top_name(names: Counter) -> str:
-    """The name written most often, then the longest, then the first in order."""
-    return min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+    """The name written most often, then the longest, then the first in order; a handle
+    (`@tbassetto`) only when no name is written out ("Thomas Bassetto", however seldom)."""
+    return min(names.items(), key=lambda kv: (kv[0].startswith("@"), -kv[1], -len(kv[0]), kv[0]))[0]
 
 
 @dataclass

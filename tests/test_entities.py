@@ -55,6 +55,17 @@ def test_same_profile_link_is_one_person(make_site) -> None:
     assert graph.report["merges"][0]["kind"] == "person"
 
 
+def test_a_person_joined_by_profile_is_named_by_name_not_handle(make_site) -> None:
+    """`@tbassetto` in three talks and "Thomas Bassetto" in one, with one profile: the
+    person is Thomas Bassetto, though the handle is written more often."""
+    front = "---\ntitle: T{i}\ndate: 2024-01-0{i}\nspeakers:\n  - name: \"{name}\"\n    url: https://twitter.com/tbassetto\n---\n"
+    files = {f"_events/2024-01-0{i}-t{i}.md": front.format(i=i, name="@tbassetto" if i < 4 else "Thomas Bassetto")
+             for i in range(1, 5)}
+    graph = kg.build_site(make_site(files))
+    names = {r["name"] for r in run_query("people", graph).records()}
+    assert "Thomas Bassetto" in names and "@tbassetto" not in names
+
+
 def test_initial_and_full_first_name_merge(make_site) -> None:
     graph = site_with(make_site, {
         "a": "Speakers:\n\n* **Jonathan Quayle**, Director, [Qua Org](https://qua.example/)\n",
