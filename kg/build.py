@@ -330,6 +330,13 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
     diagnostics += vocabulary_diagnostics(records, mapping)
     diagnostics = _no_pages_to_name(diagnostics, records, mapping)
     diagnostics = _speaker_keys_once(diagnostics)
+    event = mapping.kinds.get("event")
+    if event is not None and records and not any(r.kind == "event" for r in records):
+        diagnostics.append(Diagnostic(
+            "no-events", "warning", f"kg found no page of kind `event` (it reads collection `{event.collection}`, "
+            f"{_kinds_read(records)} read): no series and no related events", str(mapping.source), event.line,
+            hint="if the site keeps its events in another collection (`posts`, `talks`), give that collection's "
+                 "name as `collection:` of kind `event` in the mapping"))
     if not records and not any(d.severity == "error" for d in diagnostics):  # (else that error says why)
         diagnostics.append(Diagnostic(
             "no-files", "warning", f"kg found no page to read in {site.root}: no collection's folder (such as "
@@ -340,6 +347,11 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
 
 #: How many files' references to a kind the site has no page of are each said at their line
 _FEW_FILES = 5
+
+
+def _kinds_read(records: list[Record]) -> str:
+    """How many files of each kind were read, for a message: "257 post"."""
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(r.kind for r in records).items()))
 
 
 def _speaker_keys_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

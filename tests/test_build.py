@@ -409,3 +409,15 @@ def test_a_speaker_key_kg_does_not_map_in_many_files_is_one_warning(make_site) -
     assert said[0]["message"].startswith("speakers in 7 files have `avatar`, which kg does not map;")
     assert sorted(d["path"] for d in said) == sorted(files) and {d["line"] for d in said} == {5}
     assert "'a7.png'" in said[-1]["message"]
+
+
+def test_a_site_whose_events_kg_does_not_find_is_told(make_site) -> None:
+    """A meetup site with its talks in `_posts` and the shipped mapping: 257 posts read,
+    0 events, and no word that series and related events need them."""
+    graph = kg.build_site(make_site({f"_posts/2024-01-0{i}-talk{i}.md": f"---\ntitle: Talk {i}\n---\nText.\n"
+                                     for i in range(1, 4)}))
+    [said] = [d for d in graph.report["diagnostics"] if d["code"] == "no-events"]
+    assert said["severity"] == "warning" and said["message"] == (
+        "kg found no page of kind `event` (it reads collection `events`, 3 post read): no series and no "
+        "related events")
+    assert "`collection:` of kind `event`" in said["hint"]
