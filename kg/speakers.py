@@ -163,7 +163,7 @@ _BEFORE_CUES = [
     (re.compile(r"\bevidence from\s*$|\bwitness(?:es)?:?\s*$", re.I), "witness"),
     (re.compile(r"\b(?:alongside|joined by|together with|in conversation with|bringing together"
                 r"|dialogue with|conversation with|panel with:?|heard from|hear from"
-                r"|hearing from|listening to|featuring|presented by|introduced by|talks? (?:by|from)"
+                r"|hearing from|(?:after|while|when|on)\s+listening to|featuring|presented by|introduced by|talks? (?:by|from)"
                 r"|presentations? (?:by|from)|keynote (?:speech |address |talk )?(?:by|from)|invited"
                 r"|(?:presentation|talk|keynote|speech|lecture|session)s? (?:was |were |will be |is )?"
                 r"(?:made|given|delivered|led) by"
@@ -190,7 +190,8 @@ _SPEECH_VERB = re.compile(r"""\s*(?:\([^)]*\)\s*|,[^;.]{1,160}?,\s*|,\s*|[–—
     |called|proposed|responded|replied|observed|went|defended|detailed|provided|chaired|moderated
     |hosted|facilitated|led|wrapped|underlined|recounted|addressed|related|posed|offered|walked
     |delivered|demonstrated|showcased|expressed|noted|explored|asserted|rebutted|contended|insisted
-    |remarked|commented|acknowledged|agreed|claimed|reminded|recalled|drew|set|took|participated|appeared|joined
+    |remarked|commented|acknowledged|agreed|claimed|reminded|recalled|set|took|participated|appeared|joined
+    |drew\s+(?:comparisons|parallels|attention|lessons|distinctions|a\s+(?:comparison|parallel|distinction))
     |made|put|asked|added|mentioned|cited|referenced|said|told|delivering|leading|running|ran|giving
     |(?:the|a|an)\s+(?:[\w’'-]+\s+){0,2}?(?:speaker|panell?ist|presenter|provocateur|chair|moderator|facilitator
       |host|witness|keynote)
@@ -213,7 +214,10 @@ _WORKSHOP_AFTER = re.compile(r"\s+(?:an?|the|one of the|our|their|his|her)\s+(?:
                              r"(?:workshops?|sessions?|breakouts?|activit(?:y|ies))\b", re.I)
 #: Verbs that alone do not put someone on stage: they need a cue in the same sentence.
 _WEAK_VERBS = frozenset("took participated appeared joined made put asked added "
-                        "mentioned cited referenced said told set delivering leading running ran giving".split())
+                        "mentioned cited referenced said told set delivering leading running ran giving "
+                        # reporting verbs: as often of someone quoted as of someone on stage
+                        "asserted rebutted contended insisted remarked commented acknowledged agreed claimed "
+                        "reminded recalled".split())
 #: Cues anywhere in a sentence that make the names in it people on stage.
 #: (Each searched pattern below opens with a look-ahead for the first letters its matches can
 #: start with: the regex engine rejects most positions with one test, not one per alternative.)
@@ -813,6 +817,14 @@ _ORG_MODIFIER = re.compile(r"(?:an?|the)\s+((?:[A-Z][\w&.-]*\s+)+)(?:[a-z][\w-]*
 _MAKERS = frozenset("author co-author creator co-creator maintainer co-maintainer inventor writer".split())
 
 
+#: What stands before a title word without being an organisation: a nationality or place
+#: adjective ("British", "London-based"), a degree ("PhD")
+_NOT_AN_ORG = re.compile(r"(?:[A-Z][a-z]+(?:ish|ese|ian|can|ean|an|i|ch)|[A-Z][\w-]*-based|PhD|DPhil|MSc|MA|BA|MBA|MPhil"
+                         r"|BSc|LLM|MD)")
+#: A session or meeting named before "was run by", which is no organisation of its runner
+_TALK_OR_SESSION = re.compile(r"(?i)\b(?:session|panel|workshop|jury|assembly|meeting|event|talk|day|lab)\Z")
+
+
 class _Appositive:
     """The title and organisation the parts of an appositive give ("Name, Title, Org"), read
     left to right: title parts go on until a part gives the organisation."""
@@ -851,7 +863,8 @@ class _Appositive:
                 if first:
                     return first
                 mod = _ORG_MODIFIER.match(seg_s)
-                if mod and mod.group(2).lower() in TITLE_WORDS:   # "a Royal Mail worker"
+                if mod and mod.group(2).lower() in TITLE_WORDS and not _NOT_AN_ORG.fullmatch(mod.group(1).strip()):
+                    # "a Royal Mail worker" (not "a British researcher", "a PhD student")
                     org = mod.group(1).strip()
                     o = at + seg.find(org)
                     return seg_s[mod.start(1):], org, self.t.url_in(o, o + len(org)), at + len(seg)
@@ -978,6 +991,12 @@ _RUN_BY_LEAD = re.compile(r"\b(?:was|were|is|are|will be)\s+(?:co-)?(?:facilitat
                           r"\s+by\b")
 
 
+def _person_next(text: str, at: int) -> bool:
+    """Whether the words at ``at`` (after white space, bold or a link's bracket) are a person's full name."""
+    run = re.match(r"[\s*_\[]*((?:[A-Z][\w'’-]*[ \u00a0]+)+[A-Z][\w'’-]*)", text[at:at + 80])
+    return bool(run) and _is_person(run.group(1))
+
+
 def _lead_in_role(text: str) -> str | None:
     """The role a paragraph gives the list under it: it ends with a colon, or is short and
     ends with "were", "are", "include(d)" ("The speakers were"), and names a role."""
@@ -987,8 +1006,11 @@ def _lead_in_role(text: str) -> str | None:
     # (a cheap test of the words first: _LEAD_END, anchored at the end, is searched from the start)
     if len(text) < 200 and end.endswith(_LEAD_END_WORDS) and _LEAD_END.search(end):
         return _list_role(text)
-    if len(text) < 200 and _RUN_BY_LEAD.search(text):
-        return _list_role(text)   # "The design lab was facilitated by Org and Org." above a list of the team
+    by = _RUN_BY_LEAD.search(text) if len(text) < 200 else None
+    if by and not _person_next(text, by.end()):
+        # "The design lab was facilitated by Org and Org." above a list of the team (but after
+        # "This event was chaired by Tim Davies." the list is of something else)
+        return _list_role(text)
     return None
 
 
@@ -1272,7 +1294,8 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
             _heading(col, t, names, block, sections)
         elif block.kind == "item":
             role = sections.lead_role or sections.role()
-            if role and names and names[0].start <= 4 + (names[0].start - names[0].full_start):
+            if role and names and names[0].start <= 4 + (names[0].start - names[0].full_start) \
+                    and not names[0].possessive:   # ("* Shoshana Zuboff's book on …" names a work)
                 _take_head(col, t, names, block, role)
             _sentence_rules(col, t, names, block, item_role=role)
         else:  # a paragraph or a cell
@@ -1521,6 +1544,8 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
             group.append(n)
         else:
             break
+    if loose_ok and re.match(r"\s+(?!(?:and|or)\s+[A-Z])[a-z]", text[group[-1].end:]):
+        return   # "Leeds, Bradford and Wakefield councils": the words go on, these are no first names
     title, org, org_url, _ = _title_org(t, group[-1].end, len(text), col.site_name)
     mark = _ROLE_MARK.search(text[group[-1].end:])
     if mark is None:
@@ -1742,10 +1767,15 @@ def _verb_role(text: str, sent: _Sentence, n: _Name) -> str | None:
     if v in _RUN_VERBS and _WORKSHOP_AFTER.match(text, verb.end(), sent.end):
         return "facilitator"   # "Adam will be delivering a workshop"
     if v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(sent.end, verb.end() + 60)) \
-            or _PANEL.search(text, 0, sent.start):
+            or _PANEL.search(text, _previous_sentence(text, sent.start), n.full_start):
         noun = _NOUN_ROLE.search(v)
         return next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, sent.default)
     return None
+
+
+def _previous_sentence(text: str, start: int) -> int:
+    """Where the sentence before the one starting at ``start`` starts (0 when it is the first)."""
+    return max(text.rfind(end, 0, max(0, start - 2)) for end in (". ", "! ", "? ", "\n")) + 2 if start > 2 else 0
 
 
 def _vetoed(t: _Text, n: _Name, before: str, input_from: bool) -> bool:
@@ -1786,6 +1816,7 @@ def _speaker_title_org(col: _Collector, t: _Text, sent: _Sentence, n: _Name, pli
         rb = _RUN_BY_ORG.search(t.text, sent.start, n.full_start)   # "FabRiders is run by Dirk Slater"
         if rb:
             org = _trim_org(rb.group(1))
+            org = org if org and _is_org(org) and not _TALK_OR_SESSION.search(org) else None
     if org is None and t.text.find(" team", sent.start, n.full_start) >= 0:
         tm = _TEAM_ORG.search(t.text, sent.start, n.full_start)    # "the Org team will include A, B and C"
         if tm:
