@@ -69,10 +69,11 @@ def output_option(f):
 _FORMAT_OF_SUFFIX = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".ttl": "turtle", ".nt": "ntriples"}
 
 
-def _format_for(fmt: str, output: str, formats: tuple[str, ...] | list[str]) -> str:
+def _format_for(fmt: str, output: str, formats: tuple[str, ...] | list[str], default_gives: str | None = None) -> str:
     """``fmt``, unless it is the default and ``output`` names a file whose suffix says
     which of ``formats`` it is (a table, cut to fit a terminal, is never what a
-    ``.csv`` file wants)."""
+    ``.csv`` file wants). ``default_gives`` says what the default writes for this result, in
+    the note for a file whose suffix says no format (Turtle for a CONSTRUCT)."""
     ctx = click.get_current_context()
     if ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT or output == "-":
         return fmt
@@ -82,7 +83,7 @@ def _format_for(fmt: str, output: str, formats: tuple[str, ...] | list[str]) -> 
         return wanted
     if suffix not in ("", ".txt", f".{fmt}"):
         ends = [s for s, f in _FORMAT_OF_SUFFIX.items() if f in formats]
-        what = "a text table, as on a terminal" if fmt == "table" else fmt
+        what = default_gives or ("a text table, as on a terminal" if fmt == "table" else fmt)
         click.echo(f"Note: kg writes no {suffix} files: {output} gets {what} (a file whose name ends "
                    f"{', '.join(ends[:-1])} or {ends[-1]} gets that format; or give --format)", err=True)
     return fmt
@@ -313,7 +314,9 @@ def query(name: str | None, graph_dir: str, params: tuple[str, ...], fmt: str, l
         result = remote_query(name, remote, base_url, **bound)
     else:
         result = run_query(name, graph_dir, engine=engine, **_params(params))
-    _emit(format_result(result, _format_for(fmt, output, FORMATS)), output)
+    gives = "Turtle" if result.triples is not None and fmt == "table" else \
+        "true or false" if result.boolean is not None and fmt == "table" else None
+    _emit(format_result(result, _format_for(fmt, output, FORMATS, gives)), output)
     for note in getattr(result, "notes", ()):
         click.echo(f"Note: {note}", err=True)
 

@@ -93,7 +93,7 @@ def _check_same_site(graph: KnowledgeGraph, base: str, site: Path) -> None:
     Raises:
         KgError: the graph was built from another folder, for another address.
     """
-    from .site import read_config, load_site
+    from .site import load_site
 
     built_from = graph.report.get("site")
     if built_from and Path(built_from).resolve() == site.resolve():

@@ -69,6 +69,10 @@ def test_an_output_file_of_a_format_kg_does_not_write_gets_a_note(tiny_graph, tm
                            "or give --format)\n")
     related = CliRunner().invoke(cli, ["related", *graph, "-o", str(tmp_path / "r.xlsx")])
     assert related.exit_code == 0 and "gets json (a file whose name ends .csv, .tsv or .json" in related.stderr
+    query = tmp_path / "c.rq"                  # a CONSTRUCT writes Turtle, and the note says so
+    query.write_text("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 1\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["query", str(query), *graph, "-o", str(tmp_path / "c.xyz")])
+    assert done.exit_code == 0 and f"{tmp_path / 'c.xyz'} gets Turtle (a file" in done.stderr
     quiet = CliRunner().invoke(cli, ["query", "speakers", *graph, "-o", str(tmp_path / "t.xlsx"), "--format", "csv"])
     assert quiet.exit_code == 0 and quiet.stderr == ""                                 # told: no note
 
