@@ -283,6 +283,7 @@ class Index:
     titles: dict[str, dict[str, str]] = field(default_factory=dict)   # kind -> norm title -> iri
     labels: dict[str, dict[str, str]] = field(default_factory=dict)   # kind -> iri -> title
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)    # kind -> file stem -> iri
+    stems: dict[str, dict[str, str]] = field(default_factory=dict)    # kind -> file stem as written -> iri
     urls: dict[str, str] = field(default_factory=dict)                # url path -> iri
     base_url: str | None = None                                       # the site's scheme and host
     # page() answers
@@ -297,6 +298,7 @@ class Index:
             self.titles.setdefault(kind, {}).setdefault(normalise(title), iri)
             self.labels.setdefault(kind, {})[iri] = title
         self.slugs.setdefault(kind, {}).setdefault(stem.lower(), iri)
+        self.stems.setdefault(kind, {}).setdefault(stem, iri)
         if url_path:
             self.urls[url_path.rstrip("/").lower()] = iri
 
@@ -305,7 +307,7 @@ class Index:
         every question alike (what a rebuild takes as its sign that no cross-file fact
         built on the index need be worked out again)."""
         if self._digest is None:
-            self._digest = hashlib.sha1(pickled((self.titles, self.labels, self.slugs, self.urls,
+            self._digest = hashlib.sha1(pickled((self.titles, self.labels, self.slugs, self.stems, self.urls,
                                                  self.base_url))).hexdigest()
         return self._digest
 
@@ -316,9 +318,15 @@ class Index:
         """
         text = str(value).strip()
         iri = self.titles.get(kind, {}).get(normalise(text))
-        if iri:  # (written as the title, or as the file name: `authors: [michelle-chronister]`)
-            return Resolution(iri, exact=self.labels[kind].get(iri, "").strip() == text
-                              or (text.islower() and self.slugs.get(kind, {}).get(text) == iri))
+        if iri and self.labels[kind].get(iri, "").strip() == text:
+            return Resolution(iri)   # written as the title
+        # written as a file's name (`authors: [michelle-chronister]`): that page, though
+        # another's title is the same but for case and punctuation
+        stem = self.stems.get(kind, {}).get(text)
+        if stem:
+            return Resolution(stem)
+        if iri:
+            return Resolution(iri, exact=False)
         iri = self.slugs.get(kind, {}).get(text.lower())
         if iri is None and "/" in text:
             iri = self.page(text, self.base_url)

@@ -314,6 +314,20 @@ def test_a_reference_written_as_the_pages_file_name_is_exact(make_site) -> None:
     assert inexact("jane doe") == ["jane doe"] and inexact("Jane-Doe") == ["Jane-Doe"]
 
 
+def test_a_reference_written_as_a_file_name_is_that_page(make_site) -> None:
+    """`author: jane-doe` named the page titled "Jane Doe" (in jane-doe-2.md), as an
+    inexact reference, though `_people/jane-doe.md` is the page of that name, which is
+    what Jekyll's Liquid finds by slug; a file name kept in its case is exact too."""
+    root = make_site({"_people/jane-doe-2.md": "---\ntitle: Jane Doe\n---\n",
+                      "_people/jane-doe.md": "---\ntitle: Jane Doe (Oxford)\n---\n",
+                      "_people/Ann-Lee.md": "---\ntitle: Ann Lee\n---\n",
+                      "_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\nauthor: [jane-doe, Ann-Lee]\n---\n"})
+    graph = kg.build_site(root)
+    assert objects(graph, "https://site.example.org/events/2024-01-01-a", SCHEMA + "author") == {
+        "https://site.example.org/people/jane-doe", "https://site.example.org/people/ann-lee"}
+    assert not [d for d in graph.report["diagnostics"] if d["code"] == "inexact-reference"]
+
+
 def test_a_kinds_label_key_mapped_to_no_name_still_names_its_pages(make_site, tmp_path: Path) -> None:
     """`label: full_name` with no rule for `full_name`: the people had no schema:name, and
     kg validate said each "needs a name: add title:" though the mapping says where it is."""
