@@ -224,8 +224,11 @@ def summary(report: dict, out: str | None = None, limit: int | None = 20, more: 
     lines.append(f"  files: {kinds or 'none'}")
     classes = report.get("nodes_by_class", {})
     lines.append("  nodes: " + (", ".join(f"{n} {c}" for c, n in classes.items()) or "none"))
-    lines.append(f"  series: {len(report.get('series', []))}")
     diags = report.get("diagnostics", [])
+    unjoined = sum(1 for d in diags if d.get("code") == "unjoined-series")
+    lines.append(f"  series: {len(report.get('series', []))}" + (
+        f"; {counted(unjoined, 'title')} shared by events that nothing joins into a series "
+        "(kg validate --infos, or see report.json)" if unjoined else ""))
     lines.append(f"  {counted(report.get('errors', 0), 'error')}, {counted(report.get('warnings', 0), 'warning')}")
     shown = [d for d in diags if d["severity"] in ("error", "warning")]
     for d in shown[:limit] if limit else shown:
