@@ -13,7 +13,7 @@ from typing import Any, Callable, NamedTuple
 from rapidfuzz import fuzz
 
 from . import vocab
-from .errors import Diagnostic, StoreError
+from .errors import Diagnostic, StoreError, counted
 from .collector import gc_paused, give_back_memory
 from .entities import Curation, load_curation
 from .graph import GraphBuilder, GraphInputs
@@ -327,6 +327,7 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
         + [d for r in records for d in r.diagnostics] + builder.diagnostics
     diagnostics += _series_diagnostics(series, records)
     diagnostics += unjoined_diagnostics(unjoined, records, mapping)
+    diagnostics += no_event_pages(site, mapping, records)
     diagnostics += vocabulary_diagnostics(records, mapping)
     diagnostics = _no_pages_to_name(diagnostics, records, mapping)
     if not records and not any(d.severity == "error" for d in diagnostics):  # (else that error says why)
@@ -672,6 +673,32 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
                 hint="nothing to do if the site has none; if it keeps them in another collection, give that "
                      "collection's name as `collection:` (as under `collections:` in _config.yml)"))
     return out
+
+
+def no_event_pages(site: Site, mapping: Mapping, records: list[Record]) -> list[Diagnostic]:
+    """A ``no-event-pages`` warning when the events' collection has no output (``output:
+    false`` in _config.yml, or not said, which is Jekyll's default): Jekyll makes no page
+    of any event, so no event has related events, which are pages to link to (the
+    events are in the graph all the same, under ``/id/event/…``)."""
+    kind = mapping.kinds.get("event")
+    coll = site.collections.get(kind.collection) if kind is not None else None
+    if coll is None or coll.output:
+        return []
+    events = sum(1 for r in records if r.kind == "event" and r.is_page)
+    if not events:
+        return []
+    said = site.config_line("collections", coll.label, "output")
+    line = said or site.config_line("collections", coll.label) or site.config_line("collections")
+    return [Diagnostic(
+        "no-event-pages", "warning", f"collection `{coll.label}` has "
+        + ("`output: false`" if said else "no `output: true`") + f": Jekyll makes no page of its "
+        f"{counted(events, 'event')}, so kg finds no related events (each suggestion is a page to link to) "
+        "and `kg related --site` writes none", "_config.yml", line,
+        ".".join(["collections", coll.label] + ["output"] * bool(said)), "false" if said else None,
+        hint=f"if the events should have pages, set `output: true` under `{coll.label}:` in `collections:`"
+             + (" (written as a list, collections have no output)" if not said and isinstance(
+                 site.config.get("collections"), list) else "")
+             + "; if not, nothing to do")]
 
 
 def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diagnostic]:
