@@ -148,6 +148,27 @@ def test_parent_project_and_text(small: kg.KnowledgeGraph) -> None:
     assert tidal[0].reasons == [reason]  # two years apart: no time reason
 
 
+def test_one_shared_word_is_not_similar_text(small: kg.KnowledgeGraph) -> None:
+    """Two pages that share one word among their best are not alike for it ("similar text
+    (scala)" between any two events of scala-lang.org): it takes two (``shared_terms``)."""
+    lonely, bees = ev("2024-01-10-lonely-lunch"), ev("2024-06-01-beekeeping")
+    one, two = {lonely: "zebra walrus", bees: "zebra heron"}, {lonely: "zebra walrus heron", bees: "zebra heron"}
+    any_cosine = {"min_similarity": 0}
+    assert related_events(small, texts=one, weights={"signals": {"text": any_cosine}})[lonely] == []
+    alike = related_events(small, texts=two, weights={"signals": {"text": any_cosine}})[lonely]
+    assert urls(alike) == [bees] and alike[0].reasons[0] == "similar text (zebra, heron)"
+    said = related_events(small, texts=one, weights={"signals": {"text": {**any_cosine, "shared_terms": 1}}})[lonely]
+    assert urls(said) == [bees] and said[0].reasons[0] == "similar text (zebra)"
+
+
+def test_days_months_and_filler_words_are_not_similar_text(small: kg.KnowledgeGraph) -> None:
+    """Pages that share only the day, the month and the words around them ("Sat 10 Feb:
+    add it to your calendar, totally the day") are not alike."""
+    lonely, bees = ev("2024-01-10-lonely-lunch"), ev("2024-06-01-beekeeping")
+    both = "Sat 10 Feb, Saturday 10 February: add it, totally, the day! Thurs. Sept. Tonight, evening."
+    assert related_events(small, texts={lonely: both, bees: both})[lonely] == []
+
+
 def test_texts_argument_replaces_the_files(small: kg.KnowledgeGraph) -> None:
     texts = {ev("2024-01-10-lonely-lunch"): "zebra giraffe okapi savannah",
              ev("2024-06-01-beekeeping"): "zebra giraffe okapi savannah"}
