@@ -15,7 +15,7 @@ from typing import Any, Callable, NamedTuple
 from rapidfuzz import fuzz
 
 from . import vocab
-from .errors import Diagnostic, StoreError
+from .errors import Diagnostic, StoreError, counted
 from .collector import gc_paused, give_back_memory
 from .entities import Curation, load_curation
 from .graph import GraphBuilder, GraphInputs
@@ -26,7 +26,7 @@ from .ahead import ScoredAhead, graphs_digests, start_ahead
 from .related import (event_nquads, graph_name, inputs_digest, load_tables, rekey_tables, related_events,
                       related_prefix, save_tables, save_terms, table_line)
 from .resolve import normalise
-from .series import Series, find_series
+from .series import Series, SeriesFound, Unjoined, find_series
 from .site import Site, load_site
 from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, file_error, folder_lock, write_json
 
@@ -219,6 +219,7 @@ class _Summary(NamedTuple):
     entities: dict[str, Any]
     file_graphs_reused: int
     series: list[Series]
+    unjoined: list[Unjoined]  # events that share a title but no evidence of a series
 
 
 def _read_stage(state: _BuildState, site: Site, mapping: Mapping, curation: Curation, jobs: int | None,
@@ -300,15 +301,15 @@ def _graph_stage(state: _BuildState, site: Site, mapping: Mapping, curation: Cur
     """Every file's graph into the writer, one at a time; all the report needs of them."""
     _start_opening_writer(state)
     builder = GraphBuilder(site, mapping, records, curation, state.inputs)
-    series = _series(site, records, mapping, builder)
+    series, unjoined = _series(site, records, mapping, builder)
     writer = state.writer = state.opened.result()
     # one graph at a time: never all quads at once
     for name, data, digest in builder.build(series, writer.previous_nquads if state.inputs is not None else None):
         writer.add_nquads(name, data, digest)
-    diagnostics = _diagnostics(site, mapping, records, builder, series)
+    diagnostics = _diagnostics(site, mapping, records, builder, series, unjoined)
     return _Summary(diagnostics, Counter(r.kind for r in records),
                     {"merges": builder.entities.merges, "near_misses": builder.entities.near_misses},
-                    builder.reused, series)
+                    builder.reused, series, unjoined)
 
 
 def _start_opening_writer(state: _BuildState) -> None:
@@ -322,11 +323,13 @@ def _start_opening_writer(state: _BuildState) -> None:
 
 
 def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: GraphBuilder,
-                 series: list[Series]) -> list[Diagnostic]:
+                 series: list[Series], unjoined: list[Unjoined]) -> list[Diagnostic]:
     """Every diagnostic of the build: the site's, the mapping's, the files', the graph's, the series'."""
     diagnostics = site.diagnostics + mapping_diagnostics(mapping, site) \
         + [d for r in records for d in r.diagnostics] + builder.diagnostics
     diagnostics += _series_diagnostics(series, records)
+    diagnostics += unjoined_diagnostics(unjoined, records, mapping)
+    diagnostics += no_event_pages(site, mapping, records)
     diagnostics += vocabulary_diagnostics(records, mapping)
     diagnostics = _no_pages_to_name(diagnostics, records, mapping)
     diagnostics = _speaker_keys_once(diagnostics)
@@ -610,23 +613,24 @@ def _save_terms(out: Path, records: list[Record]) -> None:
         pass  # only a saving for later: `kg related` counts the words again
 
 
-def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphBuilder) -> list[Series]:
-    """The site's event series (see :func:`kg.series.find_series`); in a rebuild, the
-    last build's when they were found from the same records and pages (see
-    :meth:`kg.graph.GraphBuilder.settled`)."""
-    found: list[Series] = []
+def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphBuilder) -> SeriesFound:
+    """The site's event series and the events left unjoined (see
+    :func:`kg.series.find_series`); in a rebuild, the last build's when they were found
+    from the same records and pages (see :meth:`kg.graph.GraphBuilder.settled`)."""
+    found: list[SeriesFound] = []
 
     def take(data: bytes) -> None:
         last = pickle.loads(data)
-        if not (isinstance(last, list) and all(isinstance(s, Series) for s in last)):
-            raise TypeError("not a list of series")
-        found.extend(last)
+        if not (isinstance(last, SeriesFound) and all(isinstance(s, Series) for s in last.series)
+                and all(isinstance(u, Unjoined) for u in last.unjoined)):
+            raise TypeError("not the series found")
+        found.append(last)
 
     def work_out() -> None:
-        found.extend(find_series(site, [r for r in records if r.kind == "event" and r.is_page], builder.index,
-                                 _event_projects(records, mapping, builder)))
-    builder.settled("series", take, work_out, lambda: pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
-    return found
+        found.append(find_series(site, [r for r in records if r.kind == "event" and r.is_page], builder.index,
+                                 _event_projects(records, mapping, builder), _event_links(records, mapping)))
+    builder.settled("series", take, work_out, lambda: pickle.dumps(found[0], protocol=pickle.HIGHEST_PROTOCOL))
+    return found[0]
 
 
 def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuilder) -> dict[str, set[str]]:
@@ -646,6 +650,23 @@ def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuild
                     res = builder.index.resolve("project", str(value), suggest=False)
                     found.add(res.iri or "unresolved:" + str(value).strip().lower())
         out[r.iri] = found
+    return out
+
+
+def _event_links(records: list[Record], mapping: Mapping) -> dict[str, list[tuple[str, str]]]:
+    """Event IRI -> the links of its front matter, as (key, address), under the keys
+    the mapping reads as ``type: iri``."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    kind = mapping.kinds.get("event")
+    if kind is None:
+        return out
+    keys = [rule.key for rule in kind.keys.values() if rule.type == "iri"]
+    for r in records:
+        if r.kind == "event":
+            found = [(key, value.strip()) for key in keys for value in r.source.values(key)
+                     if isinstance(value, str) and value.strip()]
+            if found:
+                out[r.iri] = found
     return out
 
 
@@ -694,6 +715,32 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
 _DIGITS = re.compile(r"\d+")
 
 
+def no_event_pages(site: Site, mapping: Mapping, records: list[Record]) -> list[Diagnostic]:
+    """A ``no-event-pages`` warning when the events' collection has no output (``output:
+    false`` in _config.yml, or not said, which is Jekyll's default): Jekyll makes no page
+    of any event, so no event has related events, which are pages to link to (the
+    events are in the graph all the same, under ``/id/event/…``)."""
+    kind = mapping.kinds.get("event")
+    coll = site.collections.get(kind.collection) if kind is not None else None
+    if coll is None or coll.output:
+        return []
+    events = sum(1 for r in records if r.kind == "event" and r.is_page)
+    if not events:
+        return []
+    said = site.config_line("collections", coll.label, "output")
+    line = said or site.config_line("collections", coll.label) or site.config_line("collections")
+    return [Diagnostic(
+        "no-event-pages", "warning", f"collection `{coll.label}` has "
+        + ("`output: false`" if said else "no `output: true`") + f": Jekyll makes no page of its "
+        f"{counted(events, 'event')}, so kg finds no related events (each suggestion is a page to link to) "
+        "and `kg related --site` writes none", "_config.yml", line,
+        ".".join(["collections", coll.label] + ["output"] * bool(said)), "false" if said else None,
+        hint=f"if the events should have pages, set `output: true` under `{coll.label}:` in `collections:`"
+             + (" (written as a list, collections have no output)" if not said and isinstance(
+                 site.config.get("collections"), list) else "")
+             + "; if not, nothing to do")]
+
+
 def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diagnostic]:
     """Rare spellings of a key's common values ("Attending" beside "attending")."""
     out = []
@@ -733,6 +780,44 @@ def _series_diagnostics(series: list, records: list[Record]) -> list[Diagnostic]
                     f"text says meeting {r.ordinal} of series {s.name!r}; it is number {pos} among the "
                     "meetings in the site", r.relpath, r.ordinal_line,
                     hint="an earlier meeting may have no file of its own"))
+    return out
+
+
+#: How many of the events sharing a title an ``unjoined-series`` diagnostic names
+_NAMED = 4
+
+
+def unjoined_diagnostics(unjoined: list[Unjoined], records: list[Record], mapping: Mapping) -> list[Diagnostic]:
+    """One ``unjoined-series`` info for each title (or title stem) that two events or more
+    share without anything joining them into a series (see :func:`kg.series.find_series`):
+    which events, and what would join them, at the title of the first."""
+    by_iri = {r.iri: r for r in records}
+    kind = mapping.kinds.get("event")
+    if kind is None:
+        return []
+    project_keys = [rule.key for rule in kind.keys.values() if rule.type == "ref" and rule.ref == "project"]
+    link_keys = [rule.key for rule in kind.keys.values() if rule.type == "iri"]
+    out = []
+    for u in unjoined:
+        members = [by_iri[iri] for iri in u.events]
+        first = members[0]
+        line = next((f.line for f in first.source.fields if f.key == kind.label), None)
+        named = ", ".join(r.relpath for r in members[:_NAMED]) + (f" and {len(members) - _NAMED} more"
+                                                                   if len(members) > _NAMED else "")
+        titled = f"titled {u.name!r}" if u.key == "title" else f"with titles starting {u.name!r}"
+        if u.sharing > len(members):
+            what = (f"{len(members)} of the {u.sharing} events {titled} are in no series: nothing joins them to "
+                    f"the others ({named})")
+        else:
+            what = f"{len(members)} events {titled} are in no series: nothing joins them ({named})"
+        used = [k for k in link_keys if any(r.source.values(k) for r in members)]
+        same = ([f"the same `{project_keys[0]}:`"] if project_keys else []) \
+            + ([f"the same `{(used or link_keys)[0]}:` address (the series' own website or group page)"]
+               if link_keys else [])
+        ways = (f"give them {' or '.join(same)}, or " if same else "") + "link each meeting's page to the one before"
+        out.append(Diagnostic(
+            "unjoined-series", "info", what, first.relpath, line, kind.label, u.name,
+            hint=f"if they are meetings of one series, {ways}; if not, nothing to do"))
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 import click
 
 from . import open_graph, run_query
-from .errors import Diagnostic, KgError, StoreError, counted
+from .errors import Diagnostic, KgError, StoreError, counted, with_hint
 from .query import DEFAULT_TIMEOUT, FORMATS, format_result, load, names
 
 DEFAULT_GRAPH = "graphs"
@@ -225,8 +225,11 @@ def summary(report: dict, out: str | None = None, limit: int | None = 20, more: 
     lines.append(f"  files: {kinds or 'none'}")
     classes = report.get("nodes_by_class", {})
     lines.append("  nodes: " + (", ".join(f"{n} {c}" for c, n in classes.items()) or "none"))
-    lines.append(f"  series: {len(report.get('series', []))}")
     diags = report.get("diagnostics", [])
+    unjoined = sum(1 for d in diags if d.get("code") == "unjoined-series")
+    lines.append(f"  series: {len(report.get('series', []))}" + (
+        f"; {counted(unjoined, 'title')} shared by events that nothing joins into a series "
+        "(kg validate --infos, or see report.json)" if unjoined else ""))
     lines.append(f"  {counted(report.get('errors', 0), 'error')}, {counted(report.get('warnings', 0), 'warning')}")
     shown = [d for d in diags if d["severity"] in ("error", "warning")]
     for d in shown[:limit] if limit else shown:
@@ -419,6 +422,7 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
 
     _check_output(output)
     graph = open_graph(graph_dir)
+    _warn_no_event_pages(graph.report)
     if site_dir:
         from .jekyll import export_site
 
@@ -440,6 +444,15 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
         writer = RelatedWriter(_format_for(fmt, output, ("json", "table", "csv", "tsv")), write)
         related_events(graph, top, weights, each=writer)
         writer.close()
+
+
+def _warn_no_event_pages(report: dict | None) -> None:
+    """Say on stderr, once, that the build found events but no event pages (the events'
+    collection has no output), so there are no related events to list or write."""
+    for d in (report or {}).get("diagnostics", []):
+        if d.get("code") == "no-event-pages":
+            where = f"{d['path']}:{d['line']}: " if d.get("line") else f"{d.get('path')}: "
+            click.echo(f"Warning: {where}{with_hint(d['message'], d.get('hint'))}", err=True)
 
 
 @cli.command()

@@ -27,7 +27,7 @@ from .mapping import Kind, Mapping
 from .resolve import homepage_domain, homepage_path, is_link, organisation_iri
 from .site import Site, dated_name, slugify
 from .speakers import SpeakerMention, extract_speakers
-from .words import Terms, body_terms
+from .words import STOPWORDS_DIGEST, Terms, body_terms
 
 ORDINAL_WORDS = {w: i for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -249,10 +249,11 @@ def kg_version() -> str:
 
 def settings_fingerprint(site: Site, mapping: Mapping, extra: str = "") -> str:
     """What records depend on besides their own file: kg's version and the code that
-    makes records (and the classes they hold), the mapping, the site's settings."""
+    makes records (and the classes they hold), the words never counted, the mapping,
+    the site's settings."""
     parts = [kg_version(), *code_stamps("records.py", "words.py", "frontmatter.py", "markdown.py", "speakers.py",
                                         "site.py", "rubytime.py", "lazy.py", "resolve.py"),
-             repr(mapping), repr(site.config),
+             STOPWORDS_DIGEST, repr(mapping), repr(site.config),
              site.base_url, site.baseurl, extra]
     return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -13,7 +13,10 @@ never suggests it, and no event suggests itself.
 Not quadratic: every signal is an inverted index (value → events), and only pairs that
 meet in an index are scored. Text is a sparse TF-IDF vector per event of which only the
 ``terms`` highest-weighted terms are indexed; the dot product over those kept terms
-(normalised by the full vector's length) is a lower bound of the cosine. A value shared
+(normalised by the full vector's length) is a lower bound of the cosine; two events are
+alike only when they share ``shared_terms`` of their kept terms (one word in common is
+not similar text), and words that say nothing of a page's subject (days, months,
+filler: ``ontology/stopwords.yml``) are never terms. A value shared
 by more than ``max_postings`` events (a topic every other event has) makes no pairs by
 itself: it only adds to pairs found through something more specific. An event's values
 are tried most telling first (highest weight, then rarest), and once ``max_candidates``
@@ -68,7 +71,7 @@ from .frontmatter import Stamp, in_posts, read_file, sha1_since
 from .query import internal
 from .store import KnowledgeGraph, atomic_file, nquads_literal, nquads_lines
 from .vocab import kg, rdf, rdfs, schema, xsd
-from .words import TEXT_LIMIT, Terms, add_terms, body_terms, pack_terms, unpack_terms
+from .words import STOPWORDS_DIGEST, TEXT_LIMIT, Terms, add_terms, body_terms, pack_terms, unpack_terms
 
 WEIGHTS_FILE = "related.yml"
 SITE_WEIGHTS = "_kg/related.yml"
@@ -150,6 +153,7 @@ _SETTING_RANGES: dict[str, tuple[bool, float, float, bool]] = {
     "damping": (False, 0, math.inf, True),
     "min_similarity": (False, 0, 1, True),       # a cosine: 0..1
     "terms": (True, 1, math.inf, True),           # terms kept per event
+    "shared_terms": (True, 1, math.inf, True),    # kept terms two events share, at least, to be alike
     "half_life_days": (False, 0, math.inf, False),  # > 0: the time factor halves every so many days
     "reason_within_days": (False, 0, math.inf, True),
 }
@@ -224,6 +228,7 @@ def _in_range(v: Any, whole: bool, least: float, most: float, least_ok: bool) ->
 _RANGE_HINTS = {
     "min_similarity": "a cosine similarity, from 0 (any shared word) to 1 (the same words only)",
     "terms": "how many of an event's words are indexed, such as 40",
+    "shared_terms": "how many words two events must share for similar text, such as 2",
     "half_life_days": "the days over which closeness in time halves, such as 120",
     "reason_within_days": "say how far apart two events are only when closer than this, such as 180",
 }
@@ -717,10 +722,11 @@ def _tables_fingerprint() -> str:
 
 
 def _terms_fingerprint() -> str:
-    """What counted words depend on besides the file: kg's version and the code that
-    reads a page's body and counts its words."""
+    """What counted words depend on besides the file: kg's version, the code that
+    reads a page's body and counts its words, and the words it never counts."""
     from .records import code_stamps, kg_version
-    return "\x00".join([kg_version(), *code_stamps("frontmatter.py", "records.py", "words.py", "related.py")])
+    return "\x00".join([kg_version(), *code_stamps("frontmatter.py", "records.py", "words.py", "related.py"),
+                         STOPWORDS_DIGEST])
 
 
 def save_terms(folder: str | Path, counted: Mapping[str, tuple[str, Terms]],
@@ -1286,6 +1292,7 @@ class _Scorer:
         self.max_postings, self.budget = w["max_postings"], w["max_candidates"]
         self.term_events = text.postings if text is not None else {}
         self.min_sim, self.text_w = sig["text"]["min_similarity"], sig["text"]["weight"]
+        self.shared_terms = sig["text"]["shared_terms"]
         self.pair_weights = [(data.edges[s], sig[s]["weight"]) for s in PAIR_SIGNALS if sig[s]["weight"] > 0]
         self.time = _Time(data.dates, sig["time"]["weight"], sig["time"]["half_life_days"] or 1)
         self.first_date = [d[0].isoformat() if d else None for d in data.dates]
@@ -1359,10 +1366,14 @@ class _Scorer:
         if text is None or not text.kept[e]:
             return {}
         met, sim, many = self.similarities(text.kept[e])
+        if not many and self.shared_terms > 1:  # one kept term: no event shares two
+            return {}
         close = np.flatnonzero((sim >= self.min_sim) & (met != e))
         if not len(close):
             return {}
-        others, sim = _most_similar(met[close], sim[close], many)
+        others, sim = _most_similar(met[close], sim[close], many, self.shared_terms)
+        if not len(others):
+            return {}
         new = ~self.is_candidate[others]
         if count + np.count_nonzero(new) > self.budget:  # a new candidate only while fewer than `budget`
             ok = ~new | (np.cumsum(new) <= self.budget - count)
@@ -1401,10 +1412,16 @@ class _Scorer:
                       key=lambda c: (-round(c[1], 9), c[0]))[:self.top]  # ties: the lower IRI first
 
 
-def _most_similar(others: np.ndarray, sim: np.ndarray, many: bool) -> tuple[np.ndarray, np.ndarray]:
-    """The events and their similarities, each once (``many``: met more than once), most similar first."""
+def _most_similar(others: np.ndarray, sim: np.ndarray, many: bool,
+                  shared_terms: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The events and their similarities, each once (``many``: met more than once), most
+    similar first; only those met through ``shared_terms`` terms or more (an event is in
+    ``others`` once for each kept term it shares)."""
     if many:
-        others, at = np.unique(others, return_index=True)
+        others, at, times = np.unique(others, return_index=True, return_counts=True)
+        if shared_terms > 1:
+            alike = times >= shared_terms
+            others, at = others[alike], at[alike]
         sim = sim[at]
         order = np.lexsort((at, -sim))  # most similar first; ties: first met first
     else:

@@ -1,23 +1,38 @@
-"""Find event series from the data: shared titles, shared projects and links between meetings.
+"""Find event series from the data: shared titles, shared projects, shared links and links between meetings.
 
 Two events are candidates for one series when they have the same title, or the same
 title stem (the part before ``:``, `` - `` or ``(``). Candidates are joined only with
-evidence: they share a project, or one links to the other. No list of series names is
+evidence: they share a project, one links to the other, or they give the same place
+under the same link key of their front matter (a key the mapping reads as ``type:
+iri``, such as ``link:``; see :func:`link_places`). No list of series names is
 involved, so a new series is found the day its second meeting is written up.
+Candidates that no evidence joins are returned too (:class:`Unjoined`), so that the
+build can say which events share a title and what would make them a series.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from .records import Record
-from .resolve import Index, normalise
+from .resolve import SHARED_HOSTS, Index, domain_of, homepage_domain, normalise
 from .site import Site, slugify
 
 _STEM = re.compile(r"\s*(?::|\s[-–—]\s|\()")
+#: an archived copy of a page (the Wayback Machine's): the page it is a copy of follows
+_ARCHIVED = re.compile(r"(?i)^https?://web\.archive\.org/web/[0-9]+[a-z_]*/+(https?://.+)$")
 MIN_STEM_WORDS = 2
 _NONE: frozenset[str] = frozenset()
+
+#: Shared hosts (see :data:`kg.resolve.SHARED_HOSTS`) whose first path segments name an
+#: account or a group, and how many: every meetup of a group is under
+#: ``meetup.com/<group>/``, every post of an account under ``twitter.com/<account>``.
+#: On the other shared hosts only the same address is the same place.
+ACCOUNT_SEGMENTS = {"meetup.com": 1, "twitter.com": 1, "x.com": 1, "facebook.com": 1, "instagram.com": 1,
+                    "github.com": 1, "gitlab.com": 1, "medium.com": 1, "lu.ma": 1, "linkedin.com": 2}
 
 
 @dataclass
@@ -30,6 +45,25 @@ class Series:
     evidence: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Unjoined:
+    """Events that share a title (``key`` is ``title``) or a title stem (``stem``) that no
+    evidence joins into a series: none of them is in a series, in date order."""
+
+    name: str
+    key: str
+    events: list[str]
+    #: how many events share the title or stem in all, these and those in a series
+    sharing: int
+
+
+class SeriesFound(NamedTuple):
+    """What :func:`find_series` found: the series, and the candidates left unjoined."""
+
+    series: list[Series]
+    unjoined: list[Unjoined]
+
+
 def title_keys(title: str) -> list[tuple[str, str]]:
     """The keys a title groups under: ("title", whole) and ("stem", part before a separator)."""
     keys = [("title", normalise(title))]
@@ -39,20 +73,76 @@ def title_keys(title: str) -> list[tuple[str, str]]:
     return keys
 
 
-def find_series(site: Site, events: list[Record], index: Index, projects: dict[str, set[str]]) -> list[Series]:
+def link_places(url: str, site_host: str | None) -> tuple[str | None, str | None]:
+    """Where a front-matter link of an event leads, as two keys: the address (``url``)
+    and the site (``host``), either ``None`` when it says nothing of a series.
+
+    The address is the URL without its scheme, ``www.``, trailing slash and fragment
+    (``scalar-conf.com``); on a shared host where accounts or groups have folders (see
+    :data:`ACCOUNT_SEGMENTS`) only the folder counts (``meetup.com/nyc-design``), and
+    the bare root of a shared host (``eventbrite.com``) is no place. The site is the
+    address's host as :func:`kg.resolve.homepage_domain` keys an organisation, never a
+    shared host. A link to the site's own pages is neither: its homepage is no series'
+    own, and a link to another event is a link between them. An archived copy
+    (``web.archive.org/web/2016…/http://scalaupnorth.com/``) is the page it copies.
+    """
+    if not isinstance(url, str) or not url.strip():
+        return None, None
+    url = url.strip()
+    archived = _ARCHIVED.match(url)
+    if archived:
+        url = archived.group(1)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None, None
+    domain = domain_of(url)
+    if parts.scheme.lower() not in ("http", "https") or domain is None or domain == site_host:
+        return None, None
+    segments = [s for s in parts.path.split("/") if s]
+    shared = next((h for h in SHARED_HOSTS if domain == h or domain.endswith("." + h)), None)
+    if shared is not None:
+        depth = ACCOUNT_SEGMENTS.get(shared)
+        if depth is not None:
+            if len(segments) < depth:
+                return None, None
+            return "/".join([domain, *segments[:depth]]).lower(), None
+        if not segments and not parts.query:
+            return None, None
+    address = "/".join([domain, *segments]) + (f"?{parts.query}" if parts.query else "")
+    return address, homepage_domain(url, site_host)
+
+
+def find_series(site: Site, events: list[Record], index: Index, projects: dict[str, set[str]],
+                links_out: dict[str, list[tuple[str, str]]] | None = None) -> SeriesFound:
     """Group ``events`` into series.
 
     ``projects`` maps an event IRI to the IRIs of the projects it belongs to;
-    links between events are read from each record's body.
+    ``links_out`` maps an event IRI to its front matter's links, as (key, address)
+    (the keys the mapping reads as ``type: iri``); links between events are read from
+    each record's body and from those links.
+
+    Two candidates (same title, or same stem) are joined when they share a project, one
+    links to the other, or a link key of theirs gives the same address, or the same
+    site (see :func:`link_places`) when no event outside the candidates links to that
+    site under that key (a site others use too, a ticket seller or a video host, is no
+    series' own). A site's parent domain is its site too when some event links to it
+    (``2013.scalamatsuri.org`` and ``scalamatsuri.org``).
     """
+    site_host = domain_of(site.base_url)
     by_iri = {r.iri: r for r in events}
     links: dict[str, set[str]] = defaultdict(set)
+
+    def linked(a: str, target: str | None) -> None:
+        if target in by_iri and target != a:
+            links[a].add(target)
+            links[target].add(a)
     for r in events:
         for link in (r.doc.links if r.doc else []):
-            target = index.page(link.url, site.base_url)
-            if target in by_iri and target != r.iri:
-                links[r.iri].add(target)
-                links[target].add(r.iri)
+            linked(r.iri, index.page(link.url, site.base_url))
+        for _key, url in (links_out or {}).get(r.iri, ()):
+            linked(r.iri, index.page(url, site.base_url))
+    addresses, hosts, users = _places(events, links_out or {}, site_host)
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
     for r in events:
@@ -72,18 +162,25 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
         return x
 
     group_of: dict[str, tuple[str, str]] = {}
+    candidates = []
     # whole titles first, so a series is named by its full shared title where it has one
     for key in sorted(groups, key=lambda k: (k[0] != "title", k[1])):
         members = groups[key]
         if len(members) < 2:
             continue
-        # each pair of members: their projects and links looked up once a member
-        theirs = [(r.iri, projects.get(r.iri) or _NONE, links.get(r.iri) or _NONE) for r in members]
-        for i, (a, a_projects, a_links) in enumerate(theirs):
-            for b, b_projects, _ in theirs[i + 1:]:
-                shared, linked = not a_projects.isdisjoint(b_projects), b in a_links
-                if shared or linked:
-                    why = ["shared project"] * shared + ["links between meetings"] * linked + [f"same {key[0]}"]
+        candidates.append(key)
+        inside = {r.iri for r in members}
+        # each pair of members: their projects, links and places looked up once a member
+        # (a site counts only if no event outside the candidates links to it)
+        theirs = [(r.iri, projects.get(r.iri) or _NONE, links.get(r.iri) or _NONE, addresses.get(r.iri) or _NONE,
+                   {h for h in hosts.get(r.iri) or _NONE if users[h] <= inside}) for r in members]
+        for i, (a, a_projects, a_links, a_addresses, a_hosts) in enumerate(theirs):
+            for b, b_projects, _, b_addresses, b_hosts in theirs[i + 1:]:
+                shared, link = not a_projects.isdisjoint(b_projects), b in a_links
+                places = a_addresses & b_addresses or a_hosts & b_hosts  # (the address says more)
+                if shared or link or places:
+                    why = ["shared project"] * shared + ["links between meetings"] * link + [f"same {key[0]}"]
+                    why += [f"same {k} ({place})" for k, place in places]
                     ra, rb = find(a), find(b)
                     if ra != rb:
                         parent[rb] = ra
@@ -97,7 +194,7 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
             clusters[find(r.iri)].append(r)
     found = []
     for members in clusters.values():
-        members.sort(key=lambda r: (r.dates[0].isoformat() if r.dates else "9999", r.relpath))
+        members.sort(key=_in_date_order)
         keys = [group_of[r.iri] for r in members]
         key = min(keys, key=lambda k: (k[0] != "title", -keys.count(k)))
         name = names[key]
@@ -105,4 +202,51 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
         found.append(Series(site.minted("series", slugify(normalise(name))), name,
                             [r.iri for r in members], evidence))
     found.sort(key=lambda s: s.iri)
-    return found
+    return SeriesFound(found, _unjoined(candidates, groups, names, group_of))
+
+
+def _in_date_order(r: Record) -> tuple[str, str]:
+    return r.dates[0].isoformat() if r.dates else "9999", r.relpath
+
+
+def _places(events: list[Record], links_out: dict[str, list[tuple[str, str]]], site_host: str | None
+            ) -> tuple[dict[str, set[tuple[str, str]]], dict[str, set[tuple[str, str]]],
+                       dict[tuple[str, str], set[str]]]:
+    """Each event's link places (see :func:`link_places`), as (key, place): addresses,
+    and sites (a site's parent domain too when some event links to that); and the
+    events that link to each site."""
+    addresses: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    sites: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for r in events:
+        for key, url in links_out.get(r.iri, ()):
+            address, host = link_places(url, site_host)
+            if address is not None:
+                addresses[r.iri].add((key, address))
+            if host is not None:
+                sites[r.iri].add((key, host))
+    linked = {host for places in sites.values() for _, host in places}
+    users: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for iri, places in sites.items():
+        for key, host in list(places):
+            labels = host.split("/")[0].split(".")
+            places.update((key, p) for p in (".".join(labels[i:]) for i in range(1, len(labels) - 1))
+                          if p in linked)
+        for place in places:
+            users[place].add(iri)
+    return addresses, sites, users
+
+
+def _unjoined(candidates: list[tuple[str, str]], groups: dict[tuple[str, str], list[Record]],
+              names: dict[tuple[str, str], str], group_of: dict[str, tuple[str, str]]) -> list[Unjoined]:
+    """The candidates (title or stem keys shared by two events or more) of which two or
+    more events are in no series; each event said once, under its whole title if that
+    is shared."""
+    out, said = [], set()
+    for key in candidates:  # (whole titles first)
+        left = [r for r in groups[key] if r.iri not in group_of and r.iri not in said]
+        if len(left) < 2:
+            continue
+        left.sort(key=_in_date_order)
+        said.update(r.iri for r in left)
+        out.append(Unjoined(names[key], key[0], [r.iri for r in left], len(groups[key])))
+    return out

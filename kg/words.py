@@ -7,10 +7,14 @@ and the graph folder keeps them for ``kg related`` (:func:`kg.related.save_terms
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from array import array
 from collections import Counter
+from importlib import resources
 from typing import Any, Iterator, Mapping
+
+import yaml
 
 TEXT_LIMIT = 20_000  # characters of each page compared: the opening says what it is about
 
@@ -19,21 +23,26 @@ _NOISE = re.compile(
     re.S)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")  # the same words in lower-case ASCII text, found faster
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are aren't as at be because been before being
-below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
-during each etc few for from further get got had hadn't has hasn't have haven't having he he'd he'll
-he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in into is
-isn't it it's its itself just let's like made make many may me might more most much must mustn't my
-myself need new no nor not now of off on once one only or other ought our ours ourselves out over own
-per really same see shan't she she'd she'll she's should shouldn't so some such than that that's the
-their theirs them themselves then there there's these they they'd they'll they're they've this those
-through to too two under until up upon us use used using very via was wasn't we we'd we'll we're we've
-well were weren't what what's when when's where where's whether which while who who's whom why why's
-will with won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
-""".split())
 
 
+def _stopwords() -> tuple[frozenset[str], str]:
+    """The words never counted (``ontology/stopwords.yml``: groups of words, each a
+    string of words separated by spaces), and the SHA-1 of that file's bytes.
+
+    Raises:
+        ValueError: the packaged file is not such groups (a broken install).
+    """
+    raw = (resources.files("kg.ontology") / "stopwords.yml").read_bytes()
+    groups = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(groups, dict) or not all(isinstance(v, str) for v in groups.values()):
+        raise ValueError("kg's ontology/stopwords.yml must map each group's name to its words, as one string")
+    words = frozenset(w for v in groups.values() for w in v.lower().replace("’", "'").split())
+    return words, hashlib.sha1(raw).hexdigest()
+
+
+#: Words that are never terms (see ``ontology/stopwords.yml``), and the digest of that
+#: file: what counted words depend on, besides the text and this module.
+STOPWORDS, STOPWORDS_DIGEST = _stopwords()
 
 _TERM_OF: dict[str, str | None] = {}  # word -> its term (None: not a term), across texts
 _TERM_OF_LIMIT = 1_000_000

@@ -52,6 +52,7 @@ def curation_error(tmp_path: Path, text: str | bytes) -> MappingError:
     ("signals:\n  time: {reason_within_days: .nan}\n", 2, "reason_within_days must be a finite number ≥ 0"),
     ("signals:\n  text: {terms: 2.5}\n", 2, "terms must be a whole number ≥ 1, not 2.5"),
     ("signals:\n  text: {terms: 0}\n", 2, "terms must be a whole number ≥ 1, not 0"),
+    ("signals:\n  text: {shared_terms: 0}\n", 2, "shared_terms must be a whole number ≥ 1, not 0"),
     ("signals:\n  series: {weight: '3'}\n", 2, "weight must be a number ≥ 0, not '3'"),
     ("signals:\n  series: {weight: 1" + "0" * 400 + "}\n", 2, "weight must be a number ≥ 0"),
     # damping is read for shared values only: on a link it would change nothing

@@ -419,7 +419,17 @@ def test_a_damaged_graph_file_is_not_copied_into_the_next(tiny_site: Path, tmp_p
     assert outputs(inc) == outputs(tmp_path / "clean")
 
 
+#: The events of a generated site (:func:`_generated_site`) of 150
+EVENTS = 152
+
+
 def _generated_site(root: Path, events: int) -> Path:
+    """A site of ``events`` generated events (as the benchmark makes them) and two more
+    that share nothing with them, neither values nor words, but their words with each
+    other: the generated events draw on so few words that an edit to one's text changes
+    what nearly every other is scored from (all of them, since the stop list grew), and
+    only these two (each the other's related event) show that not every event is scored
+    again, and that their graphs are kept."""
     import importlib.util
     import sys
     path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate_site.py"
@@ -428,6 +438,9 @@ def _generated_site(root: Path, events: int) -> Path:
     sys.modules.setdefault("generate_site", module)
     spec.loader.exec_module(module)
     module.generate_site(root, events)
+    for year in (2030, 2031):
+        (root / "_events" / f"{year}-01-01-quokka-tally.md").write_text(
+            f"---\ntitle: Quokka tally\ndate: {year}-01-01\n---\nWombats, platypuses and echidnas tallied.\n")
     return root
 
 
@@ -450,7 +463,7 @@ def test_a_rebuild_scores_again_only_the_events_whose_inputs_changed(tmp_path: P
     first.write_text(first.read_text() + "\nA paragraph about harbours, moorings and lighthouses.\n")
     again = kg.build_site(site, inc)
     scored = again.report["incremental"]["related_events_scored"]
-    assert 0 < scored < 150
+    assert 0 < scored < EVENTS
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
     # what only the time signal and the reasons see: an event a few days later (same
@@ -629,7 +642,8 @@ def test_a_graph_file_written_over_during_a_build_fails_it_and_keeps_the_last(ti
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    """A generated site of 150 events, built once for the tests that copy it."""
+    """A generated site of 150 events and two more (see :func:`_generated_site`), built once for the tests
+    that copy it."""
     return _generated_site(tmp_path_factory.mktemp("generated") / "site", 150)
 
 
@@ -689,7 +703,7 @@ def test_suggestions_scored_ahead_are_taken_only_when_the_tables_stand(generated
     events = sorted((site / "_events").glob("*.md"))
     events[3].write_text(events[3].read_text() + "\nA paragraph about harbours, moorings and lighthouses.\n")
     got = kg.build_site(site, inc)
-    assert seen == ["ahead"] and 0 < got.report["incremental"]["related_events_scored"] < 150  # taken
+    assert seen == ["ahead"] and 0 < got.report["incremental"]["related_events_scored"] < EVENTS  # taken
     assert got.report["incremental"]["related_graphs_reused"] > 0
     monkeypatch.undo()
     seen = _scored_ahead(monkeypatch)
@@ -698,7 +712,7 @@ def test_suggestions_scored_ahead_are_taken_only_when_the_tables_stand(generated
     assert outputs(inc) == outputs(clean)
     kept = lambda folder: {rel: (sha1, dict(t), iri) for rel, (sha1, t, _stamp, iri)  # noqa: E731
                            in kg.related.kept_words(folder).items()}
-    assert kept(inc) == kept(clean) and len(kept(inc)) == 150
+    assert kept(inc) == kept(clean) and len(kept(inc)) == EVENTS
     seen.clear()  # a title (read by the tables) and words: the child's suggestions are dropped
     text = events[7].read_text()
     events[7].write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1 revisited", text, count=1)
@@ -738,8 +752,8 @@ def test_a_rebuild_whose_scoring_ahead_fails_scores_in_its_own_process(generated
     got = kg.build_site(site, inc)
     assert seen == (["here"] if trouble == "no-tables" else ["ahead", "here"])  # (no tables: no child)
     counts = got.report["incremental"]
-    assert 0 < counts["related_events_scored"] < 150 and counts["related_graphs_reused"] > 0
-    assert counts["related_events_scored"] + counts["related_graphs_reused"] <= 150  # none counted twice
+    assert 0 < counts["related_events_scored"] < EVENTS and counts["related_graphs_reused"] > 0
+    assert counts["related_events_scored"] + counts["related_graphs_reused"] <= EVENTS  # none counted twice
     assert _no_child_left()  # none left, running or not waited for
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
@@ -800,7 +814,7 @@ def test_no_child_scores_ahead_without_the_memory_for_it(generated: Path, tmp_pa
     assert seen == ["here"]
     monkeypatch.undo()
     seen = _scored_ahead(monkeypatch)
-    for free in [150 * kg.ahead.AHEAD_BYTES - 1, None]:
+    for free in [EVENTS * kg.ahead.AHEAD_BYTES - 1, None]:
         monkeypatch.setattr("kg.ahead.available_memory", lambda: free)
         seen.clear()
         event.write_text(event.read_text() + f"\nA paragraph about {free}.\n")
@@ -809,7 +823,7 @@ def test_no_child_scores_ahead_without_the_memory_for_it(generated: Path, tmp_pa
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
     if kg.forks.can_fork():
-        monkeypatch.setattr("kg.ahead.available_memory", lambda: 150 * kg.ahead.AHEAD_BYTES)
+        monkeypatch.setattr("kg.ahead.available_memory", lambda: EVENTS * kg.ahead.AHEAD_BYTES)
         seen.clear()
         event.write_text(event.read_text() + "\nOne more paragraph.\n")
         kg.build_site(site, inc)
@@ -929,7 +943,7 @@ def test_scored_ahead_follow_the_weights_and_the_words_however_kept(generated: P
         if label == "a subtitle alone":
             assert got.report["incremental"]["related_events_scored"] == 0
         if label == "words again":  # only what those words touch: the last rebuild noted all it scored
-            assert 0 < got.report["incremental"]["related_events_scored"] < 150
+            assert 0 < got.report["incremental"]["related_events_scored"] < EVENTS
             assert got.report["incremental"]["related_graphs_reused"] > 0
         if label == "words and a subtitle":  # (so the tables were kept under the new graphs' key)
             hashes = json.loads((inc / "cache" / "graphs.json").read_text())
@@ -1091,7 +1105,7 @@ def test_a_child_that_found_other_words_is_stopped_without_waiting_for_it(genera
     event.write_text(event.read_text() + "\nHarbours, moorings and lighthouses.\n")
     got = kg.build_site(site, inc)
     assert seen == ["ahead", "here"] and _no_child_left()  # started, stopped, never waited for
-    assert 0 < got.report["incremental"]["related_events_scored"] < 150
+    assert 0 < got.report["incremental"]["related_events_scored"] < EVENTS
     kg.build_site(site, clean, incremental=False)
     assert outputs(inc) == outputs(clean)
     kept = lambda folder: {rel: (sha1, dict(t), iri) for rel, (sha1, t, _stamp, iri)  # noqa: E731

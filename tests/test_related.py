@@ -148,6 +148,27 @@ def test_parent_project_and_text(small: kg.KnowledgeGraph) -> None:
     assert tidal[0].reasons == [reason]  # two years apart: no time reason
 
 
+def test_one_shared_word_is_not_similar_text(small: kg.KnowledgeGraph) -> None:
+    """Two pages that share one word among their best are not alike for it ("similar text
+    (scala)" between any two events of scala-lang.org): it takes two (``shared_terms``)."""
+    lonely, bees = ev("2024-01-10-lonely-lunch"), ev("2024-06-01-beekeeping")
+    one, two = {lonely: "zebra walrus", bees: "zebra heron"}, {lonely: "zebra walrus heron", bees: "zebra heron"}
+    any_cosine = {"min_similarity": 0}
+    assert related_events(small, texts=one, weights={"signals": {"text": any_cosine}})[lonely] == []
+    alike = related_events(small, texts=two, weights={"signals": {"text": any_cosine}})[lonely]
+    assert urls(alike) == [bees] and alike[0].reasons[0] == "similar text (zebra, heron)"
+    said = related_events(small, texts=one, weights={"signals": {"text": {**any_cosine, "shared_terms": 1}}})[lonely]
+    assert urls(said) == [bees] and said[0].reasons[0] == "similar text (zebra)"
+
+
+def test_days_months_and_filler_words_are_not_similar_text(small: kg.KnowledgeGraph) -> None:
+    """Pages that share only the day, the month and the words around them ("Sat 10 Feb:
+    add it to your calendar, totally the day") are not alike."""
+    lonely, bees = ev("2024-01-10-lonely-lunch"), ev("2024-06-01-beekeeping")
+    both = "Sat 10 Feb, Saturday 10 February: add it, totally, the day! Thurs. Sept. Tonight, evening."
+    assert related_events(small, texts={lonely: both, bees: both})[lonely] == []
+
+
 def test_texts_argument_replaces_the_files(small: kg.KnowledgeGraph) -> None:
     texts = {ev("2024-01-10-lonely-lunch"): "zebra giraffe okapi savannah",
              ev("2024-06-01-beekeeping"): "zebra giraffe okapi savannah"}
@@ -932,3 +953,51 @@ def test_texts_of_posts_edited_since_the_build_are_read_as_posts(make_site, tmp_
     assert "zanzibarquux" not in text and "We hosted a talk." in text
     assert in_posts("_posts/x.md") and in_posts("blog/_posts/2024/x.md") and not in_posts("_events/x.md")
     assert not in_posts("_posts")
+
+
+def test_events_without_pages_are_said_once_by_build_and_related(make_site, tmp_path: Path) -> None:
+    """On scala-lang.org the events' collection has `output: false`: the events are in the
+    graph, but no page of theirs to suggest. The build warns once, at the setting, and
+    `kg related` (listing, or writing the site's data) says the same on stderr, rather
+    than 0 rows and empty files without a word."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    config = ("url: https://site.example.org\ncollections:\n  events:\n    output: false\n"
+              "  topics:\n    output: true\n")
+    site = make_site({"_config.yml": config,
+                      "_topics/tides.md": "---\ntitle: Tides\n---\n",
+                      "_events/2024-01-10-tide-talk.md": "---\ntitle: Tide talk\ntopics: [Tides]\n---\nTides.\n",
+                      "_events/2024-02-10-tide-walk.md": "---\ntitle: Tide walk\ntopics: [Tides]\n---\nTides.\n"})
+    out = tmp_path / "g"
+    graph = kg.build_site(site, out)
+    said = [d for d in graph.report["diagnostics"] if d["code"] == "no-event-pages"]
+    assert said == [{
+        "code": "no-event-pages", "severity": "warning", "path": "_config.yml", "line": 4,
+        "key": "collections.events.output", "value": "false",
+        "message": "collection `events` has `output: false`: Jekyll makes no page of its 2 events, so kg finds no "
+                   "related events (each suggestion is a page to link to) and `kg related --site` writes none",
+        "hint": "if the events should have pages, set `output: true` under `events:` in `collections:`; if not, "
+                "nothing to do"}]
+    assert len(run_query("events", graph).rows) == 2  # (the events are there, under /id/event/…)
+    warning = ("Warning: _config.yml:4: collection `events` has `output: false`: Jekyll makes no page of its 2 "
+               "events")
+    listed = CliRunner().invoke(cli, ["related", "--graph", str(out), "--format", "json"])
+    assert listed.exit_code == 0 and listed.stdout.strip() == "{}"
+    assert listed.stderr.count(warning) == 1
+    written = CliRunner().invoke(cli, ["related", "--graph", str(out), "--site", str(site)])
+    assert written.exit_code == 0 and written.stderr.count(warning) == 1
+    # with pages, nothing to say
+    (site / "_config.yml").write_text(config.replace("output: false", "output: true"))
+    graph = kg.build_site(site, out)
+    assert not [d for d in graph.report["diagnostics"] if d["code"] == "no-event-pages"]
+    assert "Warning" not in CliRunner().invoke(cli, ["related", "--graph", str(out)]).stderr
+
+
+def test_events_of_a_collection_listed_without_output_are_said(make_site) -> None:
+    """`collections: [events]` (a list) gives the events no output, as in Jekyll."""
+    site = make_site({"_config.yml": "url: https://site.example.org\ncollections: [events]\n",
+                      "_events/2024-01-10-a.md": "---\ntitle: A\n---\n"})
+    [said] = [d for d in kg.build_site(site).report["diagnostics"] if d["code"] == "no-event-pages"]
+    assert said["message"].startswith("collection `events` has no `output: true`: Jekyll makes no page of its 1 event,")
+    assert "(written as a list, collections have no output)" in said["hint"] and said["line"] == 2

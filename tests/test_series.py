@@ -1,0 +1,165 @@
+"""Event series: which candidates (same title or title stem) are joined, on what evidence,
+and what the build says of those left unjoined."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg.cli import cli
+from kg.series import link_places
+
+SITE_HOST = "site.example.org"
+
+
+@pytest.mark.parametrize("url, address, host", [
+    # the same place however it is written: scheme, www., trailing slash, fragment
+    ("https://www.scalar-conf.com/", "scalar-conf.com", "scalar-conf.com"),
+    ("http://scalar-conf.com#top", "scalar-conf.com", "scalar-conf.com"),
+    ("https://functionalconf.com/2019/", "functionalconf.com/2019", "functionalconf.com"),
+    # a group's or an account's folder on a shared host is the place; the host is not
+    ("https://www.meetup.com/nyc-design/events/123/", "meetup.com/nyc-design", None),
+    ("https://twitter.com/nescalas", "twitter.com/nescalas", None),
+    # elsewhere on a shared host only the same address is the same place
+    ("https://www.eventbrite.com/e/design-meetup-46161272609", "eventbrite.com/e/design-meetup-46161272609", None),
+    ("https://www.youtube.com/watch?v=abc", "youtube.com/watch?v=abc", None),
+    # the root of a shared host, the site's own pages, and what is no web address: nothing
+    ("https://www.eventbrite.co.uk/", None, None),
+    ("https://meetup.com", None, None),
+    ("https://site.example.org/", None, None),
+    ("https://www.site.example.org/events/x", None, None),
+    ("mailto:someone@example.org", None, None),
+    ("not a link", None, None),
+    # an archived copy is the page it copies
+    ("https://web.archive.org/web/20160503224847/http://scalaupnorth.com/2015.html",
+     "scalaupnorth.com/2015.html", "scalaupnorth.com"),
+])
+def test_link_places(url: str, address: str | None, host: str | None) -> None:
+    assert link_places(url, SITE_HOST) == (address, host)
+
+
+def event(title: str, date: str, extra: str = "", body: str = "") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{body}\n"
+
+
+def series_of(graph: kg.KnowledgeGraph) -> dict[str, tuple[list[str], list[str]]]:
+    """Series name -> (its events' file stems, its evidence)."""
+    return {s["name"]: ([e.rsplit("/", 1)[1] for e in s["events"]], s["evidence"]) for s in graph.report["series"]}
+
+
+def unjoined(graph: kg.KnowledgeGraph) -> list[dict]:
+    return [d for d in graph.report["diagnostics"] if d["code"] == "unjoined-series"]
+
+
+def test_the_same_link_address_joins_events_of_one_title(make_site) -> None:
+    """Scala conferences on scala-lang.org: the same title, no project, no link between
+    the pages, but the same `link:` site each year: a series."""
+    site = make_site({
+        "_events/2023-03-23-scalar.md": event("Scalar", "2023-03-23", "link: https://scalar-conf.com/\n"),
+        "_events/2024-03-21-scalar.md": event("Scalar", "2024-03-21", "link: https://www.scalar-conf.com\n"),
+        "_events/2025-03-27-scalar.md": event("Scalar", "2025-03-27", "link: https://scalar-conf.com/2025/\n"),
+    })
+    graph = kg.build_site(site)
+    assert series_of(graph) == {"Scalar": (["2023-03-23-scalar", "2024-03-21-scalar", "2025-03-27-scalar"],
+                                           ["same link (scalar-conf.com)", "same title"])}
+    assert unjoined(graph) == []
+
+
+def test_a_sites_parent_domain_joins_its_yearly_sites_when_linked_to(make_site) -> None:
+    site = make_site({
+        "_events/2013-03-02-matsuri.md": event("Matsuri", "2013-03-02", "link: https://2013.matsuri.example/\n"),
+        "_events/2014-09-06-matsuri.md": event("Matsuri", "2014-09-06", "link: https://2014.matsuri.example/\n"),
+        "_events/2022-03-19-matsuri.md": event("Matsuri", "2022-03-19", "link: https://matsuri.example/en/\n"),
+    })
+    assert series_of(kg.build_site(site))["Matsuri"][0] == [
+        "2013-03-02-matsuri", "2014-09-06-matsuri", "2022-03-19-matsuri"]
+
+
+def test_a_site_other_events_link_to_as_well_is_no_evidence(make_site) -> None:
+    """A ticket seller kg does not know as one (or a venue) that events of other titles
+    link to too is no series' own site; the same address on it still is."""
+    site = make_site({
+        "_events/2024-01-10-data-night.md": event("Data Night", "2024-01-10", "link: https://tickets.example/e/1\n"),
+        "_events/2024-02-10-data-night.md": event("Data Night", "2024-02-10", "link: https://tickets.example/e/2\n"),
+        "_events/2024-03-10-code-club.md": event("Code Club", "2024-03-10", "link: https://tickets.example/e/3\n"),
+        "_events/2024-04-10-code-club.md": event("Code Club", "2024-04-10", "link: https://tickets.example/e/3\n"),
+    })
+    graph = kg.build_site(site)
+    assert series_of(graph) == {"Code Club": (["2024-03-10-code-club", "2024-04-10-code-club"],
+                                              ["same link (tickets.example/e/3)", "same title"])}
+    assert [d["value"] for d in unjoined(graph)] == ["Data Night"]
+
+
+def test_the_sites_homepage_or_a_ticket_sellers_root_joins_nothing(make_site) -> None:
+    site = make_site({
+        "_events/2024-01-10-open-evening.md": event("Open Evening", "2024-01-10",
+                                                    "link: https://site.example.org/\n"),
+        "_events/2024-02-10-open-evening.md": event("Open Evening", "2024-02-10",
+                                                    "link: https://site.example.org/\n"),
+        "_events/2024-03-10-open-evening.md": event("Open Evening", "2024-03-10",
+                                                    "link: https://www.eventbrite.co.uk/\n"),
+    })
+    graph = kg.build_site(site)
+    assert series_of(graph) == {}
+    assert len(unjoined(graph)) == 1
+
+
+def test_a_front_matter_link_to_the_other_meeting_joins_them(make_site) -> None:
+    site = make_site({
+        "_events/2024-01-10-open-evening.md": event("Open Evening", "2024-01-10"),
+        "_events/2024-02-10-open-evening.md": event(
+            "Open Evening", "2024-02-10", "link: https://site.example.org/events/2024-01-10-open-evening\n"),
+    })
+    assert series_of(kg.build_site(site)) == {"Open Evening": (
+        ["2024-01-10-open-evening", "2024-02-10-open-evening"], ["links between meetings", "same title"])}
+
+
+def test_events_sharing_a_title_stem_without_evidence_are_said(make_site) -> None:
+    """Six meetups "Open Source Design NYC: <date>" on opensourcedesign.net: no project,
+    no link, no shared address. No series, and one info says which and what would join them."""
+    site = make_site({
+        f"_events/2018-0{m}-10-osd-nyc.md": event(f'"Design NYC: {m} 2018"', f"2018-0{m}-10",
+                                                  body="Join us at [the venue](https://venue.example/).")
+        for m in range(1, 7)})
+    graph = kg.build_site(site)
+    assert series_of(graph) == {}
+    [info] = unjoined(graph)
+    assert info["severity"] == "info" and info["path"] == "_events/2018-01-10-osd-nyc.md" and info["line"] == 2
+    assert info["key"] == "title" and info["value"] == "Design NYC"
+    assert info["message"] == (
+        "6 events with titles starting 'Design NYC' are in no series: nothing joins them (_events/2018-01-10-osd-nyc.md, "
+        "_events/2018-02-10-osd-nyc.md, _events/2018-03-10-osd-nyc.md, _events/2018-04-10-osd-nyc.md and 2 more)")
+    assert info["hint"] == (
+        "if they are meetings of one series, give them the same `project:` or the same `link:` address (the "
+        "series' own website or group page), or link each meeting's page to the one before; if not, nothing to do")
+
+
+def test_events_left_out_of_a_series_of_their_title_are_said(make_site) -> None:
+    site = make_site({
+        "_events/2017-11-15-bay.md": event("Bay Conf", "2017-11-15", "link: https://bay.example/\n"),
+        "_events/2018-11-15-bay.md": event("Bay Conf", "2018-11-15", "link: https://bay.example/\n"),
+        "_events/2019-11-13-bay.md": event("Bay Conf", "2019-11-13", "link: https://bay2019.sched.example/\n"),
+        "_events/2020-11-12-bay.md": event("Bay Conf", "2020-11-12", "link: https://bay2020.sched.example/\n"),
+    })
+    graph = kg.build_site(site)
+    assert series_of(graph)["Bay Conf"][0] == ["2017-11-15-bay", "2018-11-15-bay"]
+    [info] = unjoined(graph)
+    assert info["message"].startswith("2 of the 4 events titled 'Bay Conf' are in no series: nothing joins them "
+                                      "to the others (_events/2019-11-13-bay.md, _events/2020-11-12-bay.md)")
+
+
+def test_unjoined_events_are_said_in_a_rebuild_and_counted_in_the_summary(make_site, tmp_path: Path) -> None:
+    site = make_site({
+        "_events/2024-01-10-open-evening.md": event("Open Evening", "2024-01-10"),
+        "_events/2024-02-10-open-evening.md": event("Open Evening", "2024-02-10"),
+    })
+    out = tmp_path / "g"
+    first = kg.build_site(site, out).report
+    again = kg.build_site(site, out).report  # (the series taken from the last build)
+    assert [d for d in again["diagnostics"] if d["code"] == "unjoined-series"] == \
+        [d for d in first["diagnostics"] if d["code"] == "unjoined-series"] != []
+    result = CliRunner().invoke(cli, ["stats", "--graph", str(out)])
+    assert "  series: 0; 1 title shared by events that nothing joins into a series (kg validate --infos, " \
+           "or see report.json)\n" in result.output
