@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -100,7 +101,7 @@ def link_places(url: str, site_host: str | None) -> tuple[str | None, str | None
     if parts.scheme.lower() not in ("http", "https") or domain is None or domain == site_host:
         return None, None
     segments = [s for s in parts.path.split("/") if s]
-    shared = next((h for h in SHARED_HOSTS if domain == h or domain.endswith("." + h)), None)
+    shared = _shared_host(domain)
     if shared is not None:
         depth = ACCOUNT_SEGMENTS.get(shared)
         if depth is not None:
@@ -111,6 +112,13 @@ def link_places(url: str, site_host: str | None) -> tuple[str | None, str | None
             return None, None
     address = "/".join([domain, *segments]) + (f"?{parts.query}" if parts.query else "")
     return address, homepage_domain(url, site_host)
+
+
+@lru_cache(maxsize=10_000)
+def _shared_host(domain: str) -> str | None:
+    """The shared host (:data:`kg.resolve.SHARED_HOSTS`) ``domain`` is or is under, if any."""
+    labels = domain.split(".")
+    return next((h for h in (".".join(labels[i:]) for i in range(len(labels) - 1)) if h in SHARED_HOSTS), None)
 
 
 def find_series(site: Site, events: list[Record], index: Index, projects: dict[str, set[str]],
