@@ -84,15 +84,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             a build would replace (``store/``, ``graph.nq``...), or it is the site's own
             folder or one inside the site that Jekyll would publish (see :meth:`kg.site.Site.publishes`).
     """
-    if out is not None and _same_folder(site, out):
-        raise StoreError("the graph folder is the site's own folder: Jekyll would publish the graph's files "
-                         "as pages of the site", path=out, hint="build into another folder with --out")
-    if out is not None and (inside := load_site(site, base_url).publishes(out)):
-        top = inside.split("/")[0]
-        raise StoreError(f"the graph folder is inside the site, and Jekyll would publish it (its graph.nq "
-                         f"and store/ copied into the site it makes, as {inside}/…)", path=out,
-                         hint=f"build into a folder outside the site, or one whose name starts with `_` "
-                              f"(--out _graphs), or add `{top}` to `exclude:` in _config.yml")
+    if out is not None:
+        check_out_folder(site, out, base_url)
     with gc_paused(), (folder_lock(out) if out is not None else nullcontext()):
         # (gc paused: millions of objects, no cycles: see kg/collector.py)
         try:
@@ -107,6 +100,26 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             if out is None:
                 raise
             raise file_error(out, exc, "write to") from exc
+
+
+def check_out_folder(site: str | Path, out: str | Path, base_url: str | None = None) -> None:
+    """Refuse to write a graph into the site's own folder, or into a folder inside the
+    site that Jekyll would publish (see :meth:`kg.site.Site.publishes`).
+
+    Raises:
+        SiteError: the site's ``_config.yml`` cannot be read.
+        StoreError: ``out`` is such a folder.
+    """
+    if _same_folder(site, out):
+        raise StoreError("the graph folder is the site's own folder: Jekyll would publish the graph's files "
+                         "as pages of the site", path=out, hint="build into another folder with --out")
+    inside = load_site(site, base_url).publishes(out)
+    if inside:
+        top = inside.split("/")[0]
+        raise StoreError(f"the graph folder is inside the site, and Jekyll would publish it (its graph.nq "
+                         f"and store/ copied into the site it makes, as {inside}/…)", path=out,
+                         hint=f"build into a folder outside the site, or one whose name starts with `_` "
+                              f"(--out _graphs), or add `{top}` to `exclude:` in _config.yml")
 
 
 def _same_folder(a: str | Path, b: str | Path) -> bool:

@@ -1099,8 +1099,10 @@ def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
 
     Raises:
         StoreError: the graph has quads outside any named graph, or ``folder`` is one a
-            build may not write (another process is writing it, or it holds files of the
-            same names that no build wrote: see :func:`folder_lock`).
+            build may not write (another process is writing it, it holds files of the
+            same names that no build wrote: see :func:`folder_lock`, or it is the folder
+            of the site the graph was built from, or one inside it that Jekyll would
+            publish: see :func:`kg.build.check_out_folder`).
     """
     graphs: dict[str, list[ox.Quad]] = {}
     for q in graph.quads():
@@ -1108,6 +1110,14 @@ def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
     if "" in graphs:
         raise StoreError("the graph has quads outside any named graph; kg saves named graphs only",
                          hint="put them in a named graph (one per source)")
+    site = graph.report.get("site")
+    if site and Path(site).is_dir():   # not into the site it was built from, as a build would not
+        from .build import check_out_folder
+        from .errors import SiteError
+        try:
+            check_out_folder(site, folder, graph.report.get("base_url"))
+        except SiteError:
+            pass   # its _config.yml cannot be read now: whether Jekyll publishes the folder is not known
     with folder_lock(folder):
         writer = GraphWriter(folder, incremental=False)
         try:

@@ -217,6 +217,21 @@ def test_save_graph_keeps_off_a_folder_no_build_wrote(tmp_path: Path, tiny_site:
     assert (theirs / "graph.nq").read_text().endswith('"mine" .\n') and sorted(theirs.iterdir()) == [theirs / "graph.nq"]
 
 
+def test_save_graph_keeps_out_of_the_site_it_was_built_from(make_site) -> None:
+    """`kg.save_graph(kg.build_site(S), S)` wrote graph.nq and store/ into the site, where
+    Jekyll publishes them, though `kg build S --out S` is refused; so is a published folder."""
+    from kg.errors import StoreError
+    site = make_site({"_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n"})
+    graph = kg.build_site(site)
+    with pytest.raises(StoreError, match="the site's own folder"):
+        kg.save_graph(graph, site)
+    with pytest.raises(StoreError, match="Jekyll would publish it"):
+        kg.save_graph(graph, site / "graphs")
+    assert not (site / "graph.nq").exists() and not (site / "graphs").exists()
+    kg.save_graph(graph, site / "_graphs")                      # a folder Jekyll leaves alone
+    assert (site / "_graphs" / "graph.nq").exists()
+
+
 def test_save_graph_refuses_quads_outside_named_graphs(tmp_path: Path) -> None:
     from kg.errors import StoreError
     store = ox.Store()
