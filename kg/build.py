@@ -346,13 +346,7 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
     diagnostics += vocabulary_diagnostics(records, mapping)
     diagnostics = _no_pages_to_name(diagnostics, records, mapping)
     diagnostics = _speaker_keys_once(diagnostics)
-    event = mapping.kinds.get("event")
-    if event is not None and records and not any(r.kind == "event" for r in records):
-        diagnostics.append(Diagnostic(
-            "no-events", "warning", f"kg found no page of kind `event` (it reads collection `{event.collection}`, "
-            f"{_kinds_read(records)} read): no series and no related events", str(mapping.source), event.line,
-            hint="if the site keeps its events in another collection (`posts`, `talks`), give that collection's "
-                 "name as `collection:` of kind `event` in the mapping"))
+    diagnostics += no_events(mapping, records)
     if not records and not any(d.severity == "error" for d in diagnostics):  # (else that error says why)
         diagnostics.append(Diagnostic(
             "no-files", "warning", f"kg found no page to read in {site.root}: no collection's folder (such as "
@@ -365,9 +359,19 @@ def _diagnostics(site: Site, mapping: Mapping, records: list[Record], builder: G
 _FEW_FILES = 5
 
 
-def _kinds_read(records: list[Record]) -> str:
-    """How many files of each kind were read, for a message: "257 post"."""
-    return ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(r.kind for r in records).items()))
+def no_events(mapping: Mapping, records: list[Record]) -> list[Diagnostic]:
+    """A ``no-events`` warning when the mapping's ``event`` kind found no page though other
+    files were read (a site's talks in ``_posts`` under the shipped mapping): no series and
+    no related events."""
+    event = mapping.kinds.get("event")
+    if event is None or not records or any(r.kind == "event" for r in records):
+        return []
+    read = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(r.kind for r in records).items()))
+    return [Diagnostic(
+        "no-events", "warning", f"kg found no page of kind `event` (it reads collection `{event.collection}`, "
+        f"{read} read): no series and no related events", str(mapping.source), event.line,
+        hint="if the site keeps its events in another collection (`posts`, `talks`), give that collection's "
+             "name as `collection:` of kind `event` in the mapping")]
 
 
 def _speaker_keys_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -415,8 +419,8 @@ def _no_pages_to_name(diagnostics: list[Diagnostic], records: list[Record], mapp
             kept.extend(said)
             continue
         collection = mapping.kinds[ref].collection if ref in mapping.kinds else None
-        rule = mapping.kinds[kind_of[said[0].path or ""]].keys[key]
-        on_stage = mapping.kinds[kind_of[said[0].path or ""]].body.get("speakers")
+        kind = mapping.kinds[kind_of[said[0].path or ""]]
+        rule, on_stage = kind.keys[key], kind.body.get("speakers")
         kept.append(Diagnostic(
             "no-pages-to-name", "warning", f"`{key}` names a {ref} in {files} file{'s' * (files != 1)} "
             f"({said[0].path}: {said[0].value!r}, …), but the site has no {ref} page at all"
@@ -725,9 +729,6 @@ def mapping_diagnostics(mapping: Mapping, site: Site) -> list[Diagnostic]:
     return out
 
 
-_DIGITS = re.compile(r"\d+")
-
-
 def no_event_pages(site: Site, mapping: Mapping, records: list[Record]) -> list[Diagnostic]:
     """A ``no-event-pages`` warning when the events' collection has no output (``output:
     false`` in _config.yml, or not said, which is Jekyll's default): Jekyll makes no page
@@ -752,6 +753,9 @@ def no_event_pages(site: Site, mapping: Mapping, records: list[Record]) -> list[
              + (" (written as a list, collections have no output)" if not said and isinstance(
                  site.config.get("collections"), list) else "")
              + "; if not, nothing to do")]
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def vocabulary_diagnostics(records: list[Record], mapping: Mapping) -> list[Diagnostic]:

@@ -569,8 +569,8 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
 
 
 #: A speaker's name not yet known ("TBA", "To be confirmed", "N/A")
-_PLACEHOLDER = re.compile(r"(?i)tb[acd]|to be (?:announced|confirmed|decided|determined)|n/?a|unknown|none|\?+"
-                          r"|speaker|(?:speaker\s+)?tba")
+_PLACEHOLDER = re.compile(r"(?i)(?:speaker\s+)?tb[acd]|to be (?:announced|confirmed|decided|determined)|n/?a|unknown"
+                          r"|none|\?+|speaker")
 
 
 def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> list[SpeakerMention]:

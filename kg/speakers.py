@@ -917,8 +917,8 @@ class _Appositive:
     def title_at_org(self, seg: str, inner: re.Match[str], at: int) -> None:
         """A title part "Title at Org" or "Title of Org": the first title, and an organisation
         unless one was read from a stronger clue."""
-        if inner.group(0).split()[0] == "of" and seg[:inner.start()].split()[-1:] \
-                and seg[:inner.start()].split()[-1].lower() in _MAKERS:
+        title_words = seg[:inner.start()].split()
+        if inner.group(0).split()[0] == "of" and title_words and title_words[-1].lower() in _MAKERS:
             # "the author of the Go PostgreSQL driver": what follows "of" is a work, no organisation
             if self.title is None:
                 self.title = _DROP_LEADING.sub("", seg.strip())
@@ -1359,7 +1359,6 @@ def _heading(col: _Collector, t: _Text, names: list[_Name], block: Block, sectio
     sections.lead_role = None
 
 
-_BY_WORD = re.compile(r"\sby\s+")
 _HEADING_END = re.compile(r"[\s.!)*_]*")
 
 
@@ -1367,15 +1366,11 @@ def _heading_by(col: _Collector, t: _Text, names: list[_Name], block: Block, rol
     """A heading that ends "Talk Title by A, B and C" under a section that gives a role: A, B
     and C take it (not the title's capitalised words); whether the heading was one."""
     text = t.text
-    if role is None or " by " not in text:
+    by = text.rfind(" by ") if role is not None else -1
+    if by < 0:
         return False
-    by = None
-    for by in _BY_WORD.finditer(text):
-        pass
-    if by is None:
-        return False
-    group = [n for n in names if n.full_start >= by.end()]
-    if not group or group[0].full_start != by.end():
+    group = [n for n in names if n.full_start > by]
+    if not group or group[0].full_start != by + 4:
         return False
     fulls = []
     for i, n in enumerate(group):
@@ -1422,18 +1417,12 @@ def _pronoun_speaker(col: _Collector, t: _Text, names: list[_Name], block: Block
         if not m:
             continue
         verb = _SPEECH_VERB.match(t.text, s_start + m.end(), s_end)
-        if not verb:
-            continue
-        if not verb.group("future"):
-            continue   # "she argued" in a report is as often someone cited: only an announcement
-        v = verb.group("future").lower()
-        people = {col.resolve(n) for n in names if n.end <= s_start and not n.single}
-        people.discard(None)
-        if len(people) != 1:
-            continue
-        full = people.pop()
-        if _norm(full) not in col.found:
-            col.add(full, _VERB_ROLE.get(v, "speaker"), None, None, None, None, block.line)
+        if not (verb and verb.group("future")):
+            continue   # ("she argued" in a report is as often of someone cited: only an announcement)
+        people = {col.resolve(n) for n in names if n.end <= s_start and not n.single} - {None}
+        if len(people) == 1:   # (col.add keeps what an earlier mention gave)
+            col.add(people.pop(), _VERB_ROLE.get(verb.group("future").lower(), "speaker"), None, None, None,
+                    None, block.line)
 
 
 def _names_people(col: _Collector, org: str) -> bool:
@@ -1568,13 +1557,15 @@ class _Sentence:
     ("spoke", "panel", a section announcing speakers), and the role a cue before a name gives
     (witness, panellist or speaker)."""
 
-    __slots__ = ("text", "start", "end", "names", "live", "carried", "consumed", "_section_role", "_cue", "_default")
+    __slots__ = ("text", "start", "end", "before", "names", "live", "carried", "consumed", "_section_role", "_cue",
+                 "_default")
 
     def __init__(self, text: str, start: int, end: int, names: list[_Name], live: list[bool],
-                 section_role: str | None):
+                 section_role: str | None, before: int = 0):
         self.text = text[start:end]
         self.start = start
         self.end = end
+        self.before = before               # where the sentence before it starts (its own start if none)
         self.names = names                 # the names in it, left to right
         self.live = live                   # for each, whether it may be on stage
         self.carried: str | None = None    # role carried along a list after a cue
@@ -1630,12 +1621,14 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
     if not any(live):
         return
     starts = [n.start for n in names]   # in order: names come out of the text left to right
+    before = 0
     for s_start, s_end in t.sentences():
         lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
         sent_live = live[lo:hi]
+        prev, before = before, s_start
         if not any(sent_live):
             continue
-        sent = _Sentence(t.text, s_start, s_end, names[lo:hi], sent_live, section_role)
+        sent = _Sentence(t.text, s_start, s_end, names[lo:hi], sent_live, section_role, prev)
         for i, n in enumerate(sent.names):
             if n.start >= sent.consumed and sent_live[i]:
                 _sentence_speaker(col, t, sent, i, block, discussion, item_role)
@@ -1767,15 +1760,10 @@ def _verb_role(text: str, sent: _Sentence, n: _Name) -> str | None:
     if v in _RUN_VERBS and _WORKSHOP_AFTER.match(text, verb.end(), sent.end):
         return "facilitator"   # "Adam will be delivering a workshop"
     if v not in _WEAK_VERBS or _SENTENCE_CUE.search(text, verb.end(), min(sent.end, verb.end() + 60)) \
-            or _PANEL.search(text, _previous_sentence(text, sent.start), n.full_start):
+            or _PANEL.search(text, sent.before, n.full_start):
         noun = _NOUN_ROLE.search(v)
         return next(k for k, x in noun.groupdict().items() if x) if noun else _VERB_ROLE.get(v, sent.default)
     return None
-
-
-def _previous_sentence(text: str, start: int) -> int:
-    """Where the sentence before the one starting at ``start`` starts (0 when it is the first)."""
-    return max(text.rfind(end, 0, max(0, start - 2)) for end in (". ", "! ", "? ", "\n")) + 2 if start > 2 else 0
 
 
 def _vetoed(t: _Text, n: _Name, before: str, input_from: bool) -> bool:

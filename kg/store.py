@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .errors import StoreError
+from .errors import SiteError, StoreError
 
 GRAPH_FILE = "graph.nq"
 STORE_DIR = "store"
@@ -1104,20 +1104,19 @@ def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
             of the site the graph was built from, or one inside it that Jekyll would
             publish: see :func:`kg.build.check_out_folder`).
     """
+    site = graph.report.get("site")
+    if site and Path(site).is_dir():   # not into the site it was built from, as a build would not
+        from .build import check_out_folder   # (kg.build imports this module)
+        try:
+            check_out_folder(site, folder, graph.report.get("base_url"))
+        except SiteError:
+            pass   # its _config.yml cannot be read now: whether Jekyll publishes the folder is not known
     graphs: dict[str, list[ox.Quad]] = {}
     for q in graph.quads():
         graphs.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", []).append(q)
     if "" in graphs:
         raise StoreError("the graph has quads outside any named graph; kg saves named graphs only",
                          hint="put them in a named graph (one per source)")
-    site = graph.report.get("site")
-    if site and Path(site).is_dir():   # not into the site it was built from, as a build would not
-        from .build import check_out_folder
-        from .errors import SiteError
-        try:
-            check_out_folder(site, folder, graph.report.get("base_url"))
-        except SiteError:
-            pass   # its _config.yml cannot be read now: whether Jekyll publishes the folder is not known
     with folder_lock(folder):
         writer = GraphWriter(folder, incremental=False)
         try:
