@@ -25,6 +25,7 @@ import json
 import pickle
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -417,6 +418,9 @@ class EntityResolver:
         #: names (or profile links) that could be either of two things with a page each,
         #: joined to neither (see :meth:`_join`)
         self.ambiguous: list[dict[str, Any]] = []
+        #: people's names joined to a person page by a close spelling alone (see
+        #: :meth:`_note_spelling_joins`): the name, the page and its title
+        self.spelled_as_page: list[dict[str, Any]] = []
 
     # -- collecting ------------------------------------------------------------------
     def is_person(self, name: str) -> bool:
@@ -442,14 +446,14 @@ class EntityResolver:
     def outcome(self) -> bytes:
         """What :meth:`resolve` decided, pickled, for :meth:`take_outcome`."""
         return pickle.dumps((self.person_iri, self.org_iri, self.entities, self.merges, self.near_misses,
-                             self.ambiguous), protocol=pickle.HIGHEST_PROTOCOL)
+                             self.ambiguous, self.spelled_as_page), protocol=pickle.HIGHEST_PROTOCOL)
 
     def take_outcome(self, data: bytes) -> None:
         """Take what :meth:`resolve` decided in a build from the same mentions, pages and
         curation (see :meth:`outcome`), instead of resolving again: all of it, or
         nothing (it raises) when ``data`` is not such an outcome."""
         (self.person_iri, self.org_iri, self.entities, self.merges, self.near_misses,
-         self.ambiguous) = pickle.loads(data)
+         self.ambiguous, self.spelled_as_page) = pickle.loads(data)
 
     def person(self, name: str, url: str | None) -> str:
         """The node of a person mention (after :meth:`resolve`)."""
@@ -532,8 +536,13 @@ class EntityResolver:
         labels = {**labels, **apart}
         self._join(uf, list(dict.fromkeys(links)), "person", names_of, labels)
         nodes = sorted(names_of)
+        paged = {n for n in nodes if uf.page_of(n)}
+        # a curation entry is a person of its own, as a page is: no close spelling joins it to another
+        entries = {node: "entry:" + node for name in set(self.curation.person_alias.values())
+                   if (node := self._person_node(name, None)[0]) not in own_page}
         self._fuzzy(uf, sorted(nodes + page_nodes), "person", lambda n: n[2:],
-                    lambda n: n[2:].split()[-1] if n[2:] else "", own_page, names_of, labels)
+                    lambda n: n[2:].split()[-1] if n[2:] else "", {**own_page, **entries}, names_of, labels)
+        self._note_spelling_joins(uf, [n for n in nodes if n not in paged and uf.page_of(n)], names_of, labels)
         clusters: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
             clusters[uf.find(n)].append(n)
@@ -569,6 +578,16 @@ class EntityResolver:
             self.person_iri[(name, url)] = iri
             if url:
                 self.entities[iri].urls.add(url)
+
+    def _note_spelling_joins(self, uf: _Union, nodes: list[str], names_of: dict[str, Counter],
+                             labels: dict[str, str]) -> None:
+        """Note each name of ``nodes`` (joined to a person page by a close spelling, not by
+        the page's title, an alias or a profile link) for a warning: "Dan Lee" shown as
+        Daniela Lee is kg's guess, which the editor can confirm or undo."""
+        for node in nodes:
+            page = uf.page_of(node)
+            for name in sorted(names_of[node]):
+                self.spelled_as_page.append({"name": name, "page": page, "title": labels.get(page, page)})
 
     def _resolve_orgs(self) -> None:
         """Settle every organisation mention on one entity (in the order the module's docstring gives)."""
@@ -780,10 +799,13 @@ class EntityResolver:
                 "kind": kind, "names": names, "profiles": sorted(m[2:] for m in members[root] if m.startswith("u:")),
                 "pages": {page: page_names.get(page, page) for page in sorted(pages)}})
 
-    def diagnostics(self) -> list[Diagnostic]:
+    def diagnostics(self, written_at: Callable[[str], tuple[str | None, int | None]] | None = None
+                    ) -> list[Diagnostic]:
         """Info diagnostics for the near misses not merged; a warning for each name (or
         profile link) that could be either of two people or organisations with a page
-        each, and so was joined to neither; a warning for each name under
+        each, and so was joined to neither; a warning for each person's name joined to a
+        page by a close spelling alone, at the file and line ``written_at`` gives for the
+        name (as written); a warning for each name under
         the curation file's ``not_people:`` that is the title of a person page (the
         curation wins: that name in event texts is no speaker, but the page says it is
         a person)."""
@@ -792,6 +814,13 @@ class EntityResolver:
                           hint=f"if they are one, add an alias in {CURATION_FILE}")
                for m in self.near_misses]
         out.extend(_ambiguous_diagnostic(a) for a in self.ambiguous)
+        for j in self.spelled_as_page:
+            path, line = written_at(j["name"]) if written_at else (None, None)
+            out.append(Diagnostic(
+                "name-joined-to-page", "warning", f"{j['name']!r} is taken as {j['title']!r} ({j['page']}), whose "
+                "name is spelled close to it", path, line, value=j["name"],
+                hint=f"if they are one person, add {j['name']!r} to the `aliases:` of {j['title']!r} under "
+                     f"`people:` in {CURATION_FILE}; if they are two, add `- name: {j['name']}` under `people:`"))
         pages = self.index.titles.get("person", {})
         for norm, (name, line) in sorted(self.curation.not_people_lines.items()):
             if norm in pages:

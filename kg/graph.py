@@ -195,7 +195,7 @@ class GraphBuilder:
         # question a file's graph asks of other files (about the pages and the entities)
         # has the answer it had last time
         self._same_answers = self.settled("entities", self.entities.take_outcome, resolve, self.entities.outcome)
-        self.diagnostics.extend(self.entities.diagnostics())
+        self.diagnostics.extend(self.entities.diagnostics(self._written_at))
         for r in self.records:
             name = self.source_graph(r)
             key = inputs.key(r) if inputs is not None else None
@@ -256,6 +256,10 @@ class GraphBuilder:
         assert self._records_digest is not None
         parts = [name, self._records_digest, self.index.digest(), self.entities.curation.fingerprint()]
         return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _written_at(self, name: str) -> tuple[str | None, int | None]:
+        """The file and line a person's name (as written) is first a speaker at."""
+        return next(((r.relpath, m.line) for r in self.records for m in r.speakers if m.name == name), (None, None))
 
     def _collect_mentions(self) -> None:
         """Every mention of a person or organisation in the records, to :attr:`entities`."""

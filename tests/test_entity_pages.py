@@ -70,6 +70,33 @@ def test_a_name_close_to_a_page_no_text_names_joins_it(make_site) -> None:
     merged = [m for m in graph.report["merges"] if m["kind"] == "person"]   # and the report says so
     assert merged == [{"kind": "person", "iri": BASE + "/people/jonathan-quayle",
                        "names": ["Jon Quayle", "Jonathan Quayle"]}], merged
+    [joined] = diagnostics(graph, "name-joined-to-page")   # and the editor is told, at the line
+    assert (joined["value"], joined["path"], joined["line"]) == ("Jon Quayle", "_events/2024-01-01-e1.md", 7)
+
+
+def test_a_name_joined_to_a_page_by_its_spelling_is_said_where_it_is_written(make_site) -> None:
+    """'Dan Lee' was shown as Daniela Lee (a first name that is the start of another)
+    without a word, and no curation entry could keep them apart."""
+    pages = {"_people/daniela-lee.md": "---\ntitle: Daniela Lee\n---\n"}
+    said = events("* **Ann Able**, Director, [Org One](https://one.example/)\n* **Dan Lee**, Director, Org Two")
+    graph = kg.build_site(make_site({**pages, **said}))
+
+    def shown(g) -> set[tuple[str, str]]:
+        return {(r["name"], r["person"]) for r in run_query("speakers", g).records()} - {
+            ("Ann Able", BASE + "/id/person/ann-able")}
+    assert shown(graph) == {("Daniela Lee", BASE + "/people/daniela-lee")}
+    [warning] = diagnostics(graph, "name-joined-to-page")
+    assert (warning["severity"], warning["path"], warning["line"], warning["value"]) == (
+        "warning", "_events/2024-01-01-e1.md", 8, "Dan Lee")
+    assert "Daniela Lee" in warning["message"] and "curation.yml" in warning["hint"]
+    # the editor says which: one person (the warning goes) or two (a curation entry keeps them apart)
+    one = kg.build_site(make_site({**pages, **said, "_kg/curation.yml": (
+        "people:\n  - name: Daniela Lee\n    aliases: [Dan Lee]\n")}))
+    assert shown(one) == {("Daniela Lee", BASE + "/people/daniela-lee")}
+    assert not diagnostics(one, "name-joined-to-page")
+    two = kg.build_site(make_site({**pages, **said, "_kg/curation.yml": "people:\n  - name: Dan Lee\n"}))
+    assert shown(two) == {("Dan Lee", BASE + "/id/person/dan-lee")}
+    assert not diagnostics(two, "name-joined-to-page")
 
 
 def test_a_profile_link_says_which_of_two_close_pages_a_name_is(make_site) -> None:
