@@ -296,10 +296,11 @@ def _looks_person(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 5 or any(c.isdigit() for c in name):
         return False
-    for w in words:
+    for i, w in enumerate(words):
         low = w.lower()
-        if low in NON_NAME_WORDS or low in ORG_WORDS:
-            return False
+        if low in ORG_WORDS or low in NON_NAME_WORDS and not (
+                (i == 0 and low in NAME_LIKE_FIRST) or (i == len(words) - 1 and low in NAME_LIKE_LAST)):
+            return False   # (a name made of such words was set apart as a name: see _run_shape)
     return True
 
 
@@ -407,17 +408,19 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
         if (run[-1] in _CLOSING_QUOTES or text[me:me + 1] in _CLOSING_QUOTES) \
                 and _QUOTE_OPENED.search(text, max(0, ms - 60), ms):
             continue  # the rest of a title in quotes ("a set of 'Critical Transparency Principles'")
+        # after another name in a list ("Janet, Margaret and June")
+        listed = bool(out) and _NAME_LIST_GAP.fullmatch(text, out[-1].end, ms) is not None
         if " " not in run and "\u00a0" not in run:
             # One word: only a first name or surname on its own can matter.
-            if _skip_word(run):
+            if _skip_word(run) and not (listed and run.lower() in NAME_LIKE_FIRST):
                 continue
-            _add_words(t, (run[:-1] if run.endswith(".") else run,), [ms], out)
+            _add_words(t, (run[:-1] if run.endswith(".") else run,), [ms], out, listed)
             continue
         if not multi_span or t.span_index(ms) == t.span_index(me - 1):
             if "." not in run and "'" not in run and "’" not in run:
                 # One style, no dots or apostrophes: the run's words as they are (the
                 # offsets of its words are found only if they make a name).
-                _add_words(t, tuple(run.split()), ms, out)
+                _add_words(t, tuple(run.split()), ms, out, listed)
                 continue
         words = [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, ms, me)]
         # Split the run where the link or bold changes, at a possessive, and at dots
@@ -438,9 +441,9 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
                 pieces.append([])
             elif _POSSESSIVE.search(word) and not word.endswith("'"):
                 pieces.append([])
-        for piece in pieces:
+        for i, piece in enumerate(pieces):
             if piece:
-                _add_run(t, piece, out)
+                _add_run(t, piece, out, listed and i == 0)
     if len(out) > 1 and ('"' in text or "“" in text or "‘" in text or "'" in text or "(" in text):
         out = _join_nicknames(text, out)
     return out
@@ -488,9 +491,19 @@ def _join_nicknames(text: str, names: list[_Name]) -> list[_Name]:
 _PLACE_LEAD = frozenset("north south east west central united new".split())
 
 
+#: What lies between two names of a list ("Janet, Margaret and June")
+_NAME_LIST_GAP = re.compile(r"[ \u00a0]*(?:,[ \u00a0]*(?:and[ \u00a0]+)?|(?:and|&)[ \u00a0]+)")
+
+
 @lru_cache(maxsize=65536)
-def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | None:
+def _run_shape(words: tuple[str, ...], styled: bool = False, listed: bool = False
+               ) -> tuple[int, int, str | None, int] | None:
     """Which words of a capitalised run make a name, or ``None`` if none do.
+
+    A run set apart as a name is (``styled``: bold or a link; ``listed``: after another
+    name in a list) may open with a word of :data:`NAME_LIKE_FIRST` and, of two words or
+    more, end with one of :data:`NAME_LIKE_LAST` ("June Brown", "Andy Street"); a word
+    alone, only when ``listed`` ("Margaret and June").
 
     Returns the index of the name's first word (past honorifics and sentence words such as
     "Professor", "Thanks"), one past its last (before post-nominals such as "MP"), the
@@ -504,7 +517,8 @@ def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | Non
         if w in HONORIFICS:
             honorific = TITLE_HONORIFICS.get(w, honorific)
             k += 1
-        elif w in NON_NAME_WORDS and k < len(words) - 1:
+        elif w in NON_NAME_WORDS and k < len(words) - 1 and not (
+                (styled or listed) and w in NAME_LIKE_FIRST and not _skip_word(words[k + 1])):
             if w in _PLACE_LEAD:
                 return None   # "South Side Hackerspace", "New York Times": a place's or an organisation's name
             honorific = None
@@ -519,10 +533,13 @@ def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | Non
         return None
     lows = [w.lower() for w in core]
     lows[-1] = _POSSESSIVE.sub("", lows[-1])
+    name_like = styled or listed
     if len(core) == 1:
-        if lows[0] in NON_NAME_WORDS or lows[0] in ORG_WORDS or not _cap(core[0]):
+        if (lows[0] in NON_NAME_WORDS and not (listed and lows[0] in NAME_LIKE_FIRST)
+                or lows[0] in ORG_WORDS or not _cap(core[0])):
             return None
-    elif any(w in ORG_WORDS or w in _TITLE_IN_NAME or (n and w in NON_NAME_WORDS)
+    elif any(w in ORG_WORDS or w in _TITLE_IN_NAME
+             or (n and w in NON_NAME_WORDS and not (name_like and n == len(core) - 1 and w in NAME_LIKE_LAST))
              or not _cap(word) and w not in PARTICLES
              for n, (w, word) in enumerate(zip(lows, core))):
         return None
@@ -532,16 +549,19 @@ def _run_shape(words: tuple[str, ...]) -> tuple[int, int, str | None, int] | Non
     return k, end, honorific, cut
 
 
-def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name]) -> None:
+def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name], listed: bool = False) -> None:
     """Add the name a run of capitalised words (offsets of its words) makes, if any."""
     text = t.text
-    _add_words(t, tuple([text[ws:we] for ws, we in run]), [ws for ws, _we in run], out)
+    _add_words(t, tuple([text[ws:we] for ws, we in run]), [ws for ws, _we in run], out, listed)
 
 
-def _add_words(t: _Text, words: tuple[str, ...], starts: list[int] | int, out: list[_Name]) -> None:
+def _add_words(t: _Text, words: tuple[str, ...], starts: list[int] | int, out: list[_Name],
+               listed: bool = False) -> None:
     """Add the name some capitalised words make, if any. ``starts`` are the offsets of the
-    words, or the offset of the first of words separated by white space only."""
-    shape = _run_shape(words)
+    words, or the offset of the first of words separated by white space only (of one
+    style); ``listed``: they follow another name in a list (see :func:`_run_shape`)."""
+    at = t.span_at(starts if isinstance(starts, int) else starts[0])
+    shape = _run_shape(words, at.strong or at.url is not None, listed)
     if shape is None:
         return
     k, end, honorific, cut = shape
@@ -1497,6 +1517,11 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
             if words[k][:1].isupper() and acronym_of(old.organisation, long):
                 col.found[key] = replace(old, organisation=long)
                 break
+#: Words of :data:`NON_NAME_WORDS` that are also people's first names ("June Brown",
+#: "Bill Thompson") or surnames ("Theresa May", "Andy Street", "Rebecca West"): names
+#: where they are set apart as names are (bold, a link, after another name in a list)
+NAME_LIKE_FIRST = frozenset("april may june august bill".split())
+NAME_LIKE_LAST = frozenset("may bill street west north south east day read law house".split())
 
 
 _ROLE_MARK_ANYWHERE = re.compile(r"\((host|chair|moderator|facilitator)\)", re.I)

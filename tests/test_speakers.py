@@ -391,6 +391,33 @@ def test_first_names_alone_listed_at_the_head_of_an_item_under_a_lead_in():
     assert speakers("Our speakers were:\n\n* Janet (People’s Panel on AI)\n") == {}   # one alone: no list
 
 
+def test_a_month_is_a_first_name_in_a_list_of_first_names():
+    """'June' in "Janet, Margaret and June" was dropped as a month; months in a list of
+    months stay dates."""
+    found = speakers("Our speakers were:\n\n* Janet, Margaret and June (Members of the People’s Panel on AI)\n")
+    assert list(found) == ["Janet", "Margaret", "June"]
+    assert speakers("Our speakers were:\n\n* April, May and June (the spring cohort)\n") == {}
+
+
+@pytest.mark.parametrize("name", ["Andy Street", "Bill Thompson", "June Brown", "Rebecca West", "Simon Day",
+                                  "Jane Read", "Theresa May", "May Lee"])
+def test_a_name_with_a_word_that_is_also_ordinary_is_a_name_where_set_apart(name: str):
+    """'Bill', 'June', 'Street', 'West', 'Day' are ordinary words too: every such name was
+    dropped, bold in a list of speakers with its title and organisation."""
+    found = speakers(f"Our speakers were:\n\n* **{name}**, Director, [Acme Trust](https://acme.example/)\n")
+    assert (list(found), found[name].title, found[name].organisation) == ([name], "Director", "Acme Trust")
+    linked = speakers(f"The panel heard from [{name}](https://people.example/x), Director at Acme Trust.")
+    assert list(linked) == [name]
+    listed = speakers(f"Our speakers were Ann Able, {name} and Bob Bell.")
+    assert list(listed) == ["Ann Able", name, "Bob Bell"]
+
+
+def test_ordinary_words_in_plain_text_stay_no_names():
+    assert list(speakers("Ann Able spoke on Boxing Day and in May Bob Bell spoke at Downing Street.")) == [
+        "Ann Able", "Bob Bell"]
+    assert list(speakers("Our speakers were:\n\n* **West Midlands**, a region\n")) == []
+
+
 def test_a_first_name_two_staff_share_is_the_authors():
     text = "Maria spoke on the opening panel about data justice."
     staff = ["Maria Luciano", "Maria Julia Martins"]
