@@ -15,7 +15,7 @@ import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, Iterator
 
 from . import markdown
@@ -450,7 +450,7 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
     elif url_path is not None:
         iri = site.iri(url_path)
     else:
-        iri = site.minted(name, f"{collection}/{slugify(Path(src.relpath).stem)}")
+        iri = site.minted(name, _pageless_key(site, collection, src.relpath))
     record = Record(kind=name, source=src, iri=iri, url_path=url_path, label=label)
     if kind:
         record.dates = _dates(src, kind)
@@ -464,6 +464,21 @@ def make_record(site: Site, kind: Kind | None, src: SourceFile, url_path: str | 
     if src.body:
         record.doc = markdown.parse(src.body, src.body_line)
     return record
+
+
+def _pageless_key(site: Site, collection: str, relpath: str) -> str:
+    """The key of a file of a collection without pages (:meth:`Site.minted`): the
+    collection and the file's path in its folder, each part a slug, without the
+    extension (``events/2024/meetup`` for ``_events/2024/meetup.md``), so that files of
+    one name in two folders are two things."""
+    coll = site.collections.get(collection)
+    path = PurePosixPath(relpath)
+    inner = path.parts[-1:]
+    if coll is not None:
+        folder = site.relpath(coll.directory)
+        if relpath.startswith(folder + "/"):
+            inner = PurePosixPath(relpath[len(folder) + 1:]).parts
+    return "/".join([collection, *(slugify(p) for p in inner[:-1]), slugify(PurePosixPath(inner[-1]).stem)])
 
 
 def _file_name_defaults(record: Record, post: bool) -> None:

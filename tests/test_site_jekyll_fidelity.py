@@ -442,6 +442,21 @@ def test_an_unpublished_page_keeps_its_data_under_an_iri_of_its_own(make_site, t
             if d["path"] == "_events/2024-01-01-draft.md"] == [("unpublished", 4)]
 
 
+def test_files_of_one_name_in_two_folders_of_a_collection_without_pages_are_two_things(make_site,
+                                                                                       tmp_path: Path) -> None:
+    """Both were keyed `events/meetup`: the second told apart by its whole file path
+    (`/id/event/_events/2024/meetup.md`), the first by neither folder."""
+    root = make_site({"_config.yml": f"url: {URL}\ncollections_dir: kept\ncollections:\n  events:\n    output: false\n",
+                      "kept/_events/2023/meetup.md": page("title: Meetup\ndate: 2023-05-01"),
+                      "kept/_events/2024/Meet Up.md": page("title: Meetup\ndate: 2024-05-01"),
+                      "kept/_events/solo.md": page("title: Solo\ndate: 2024-06-01")})
+    kg.build_site(root, tmp_path / "out")
+    nq = (tmp_path / "out" / "graph.nq").read_text(encoding="utf-8")
+    iris = {line.split()[0] for line in nq.splitlines() if line.startswith(f"<{URL}/id/event/")}
+    assert iris == {f"<{URL}/id/event/events/2023/meetup>", f"<{URL}/id/event/events/2024/meet-up>",
+                    f"<{URL}/id/event/events/solo>"}
+
+
 def test_an_unreadable_folder_is_a_warning(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
     """(Permissions do not stop root, who runs the tests in CI: the folder is made
     unreadable by making os.scandir fail on it.)"""
