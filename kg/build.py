@@ -821,7 +821,8 @@ def unjoined_diagnostics(unjoined: list[Unjoined], records: list[Record], mappin
         line = next((f.line for f in first.source.fields if f.key == kind.label), None)
         named = ", ".join(r.relpath for r in members[:_NAMED]) + (f" and {len(members) - _NAMED} more"
                                                                    if len(members) > _NAMED else "")
-        titled = f"titled {u.name!r}" if u.key == "title" else f"with titles starting {u.name!r}"
+        titled = (f"titled {u.name!r}" if u.key == "title" else f"with titles starting {u.name!r}" if u.key == "stem"
+                  else f"titled {u.name!r} but for a number")
         if u.sharing > len(members):
             what = (f"{len(members)} of the {u.sharing} events {titled} are in no series: nothing joins them to "
                     f"the others ({named})")

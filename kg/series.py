@@ -1,7 +1,8 @@
 """Find event series from the data: shared titles, shared projects, shared links and links between meetings.
 
-Two events are candidates for one series when they have the same title, or the same
-title stem (the part before ``:``, `` - `` or ``(``). Candidates are joined only with
+Two events are candidates for one series when they have the same title, the same
+title stem (the part before ``:``, `` - `` or ``(``), or the same title or stem but for
+its number ("ParisJS #47", "ParisJS #48"; "RightsCon 2023"). Candidates are joined only with
 evidence: they share a project, one links to the other, or they give the same place
 under the same link key of their front matter (a key the mapping reads as ``type:
 iri``, such as ``link:``; see :func:`link_places`). No list of series names is
@@ -26,6 +27,8 @@ _STEM = re.compile(r"\s*(?::|\s[-–—]\s|\()")
 #: an archived copy of a page (the Wayback Machine's): the page it is a copy of follows
 _ARCHIVED = re.compile(r"(?i)^https?://web\.archive\.org/web/[0-9]+[a-z_]*/+(https?://.+)$")
 MIN_STEM_WORDS = 2
+#: The evidence a shared key of each kind gives (see :func:`title_keys`)
+_SAME = {"title": "same title", "stem": "same stem", "numbered": "same title but for its number"}
 _NONE: frozenset[str] = frozenset()
 
 #: Shared hosts (see :data:`kg.resolve.SHARED_HOSTS`) whose first path segments name an
@@ -48,8 +51,9 @@ class Series:
 
 @dataclass
 class Unjoined:
-    """Events that share a title (``key`` is ``title``) or a title stem (``stem``) that no
-    evidence joins into a series: none of them is in a series, in date order."""
+    """Events that share a title (``key`` is ``title``), a title stem (``stem``) or a
+    title but for its number (``numbered``) that no evidence joins into a series: none of
+    them is in a series, in date order."""
 
     name: str
     key: str
@@ -65,13 +69,32 @@ class SeriesFound(NamedTuple):
     unjoined: list[Unjoined]
 
 
-def title_keys(title: str) -> list[tuple[str, str]]:
-    """The keys a title groups under: ("title", whole) and ("stem", part before a separator)."""
-    keys = [("title", normalise(title))]
+def title_keys(title: str) -> list[tuple[tuple[str, str], str]]:
+    """The keys a title groups under, each with the name a series of that key would have:
+    ("title", whole), ("stem", part before a separator) and, when that part (or the
+    whole title) holds a number, ("numbered", it without the number): "ParisJS #47" and
+    "ParisJS #48", "Open Future Salon #1: …", "RightsCon 2023"."""
+    keys = [(("title", normalise(title)), title)]
     stem = _STEM.split(title, maxsplit=1)[0].strip()
     if stem and stem != title.strip() and len(normalise(stem).split()) >= MIN_STEM_WORDS:
-        keys.append(("stem", normalise(stem)))
+        keys.append((("stem", normalise(stem)), stem))
+    unnumbered = _unnumbered(stem or title)
+    if unnumbered:
+        keys.append((("numbered", normalise(unnumbered)), unnumbered))
     return keys
+
+
+#: A number in a title that tells one meeting from another ("#47", "No. 3", "6", "2023", "3rd")
+_NUMBER = re.compile(r"(?i)(?<![\w#])(?:#\s*|no\.\s*|n°\s*)?[0-9]+(?:st|nd|rd|th)?(?!\w)")
+
+
+def _unnumbered(text: str) -> str | None:
+    """``text`` without its numbers (see :data:`_NUMBER`), when it has any and words are left."""
+    stripped = _NUMBER.sub(" ", text)
+    if stripped == text:
+        return None
+    tidy = re.sub(r"\s+", " ", stripped).strip(" -–—:#,.")
+    return tidy if normalise(tidy) else None
 
 
 def link_places(url: str, site_host: str | None) -> tuple[str | None, str | None]:
@@ -156,10 +179,9 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     for r in events:
         if not r.label:
             continue
-        for key in title_keys(r.label):
+        for key, name in title_keys(r.label):
             groups[key].append(r)
-            if key not in names:
-                names[key] = r.label if key[0] == "title" else _STEM.split(r.label, maxsplit=1)[0].strip()
+            names.setdefault(key, name)
     parent = {r.iri: r.iri for r in events}
     reasons: dict[str, set[str]] = defaultdict(set)
 
@@ -187,7 +209,7 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
                 shared, link = not a_projects.isdisjoint(b_projects), b in a_links
                 places = a_addresses & b_addresses or a_hosts & b_hosts  # (the address says more)
                 if shared or link or places:
-                    why = ["shared project"] * shared + ["links between meetings"] * link + [f"same {key[0]}"]
+                    why = ["shared project"] * shared + ["links between meetings"] * link + [_SAME[key[0]]]
                     why += [f"same {k} ({place})" for k, place in places]
                     ra, rb = find(a), find(b)
                     if ra != rb:
@@ -200,15 +222,22 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     for r in events:
         if r.iri in group_of:
             clusters[find(r.iri)].append(r)
-    found = []
+    found: list[Series] = []
+    taken: set[str] = set()
     for members in clusters.values():
         members.sort(key=_in_date_order)
         keys = [group_of[r.iri] for r in members]
         key = min(keys, key=lambda k: (k[0] != "title", -keys.count(k)))
         name = names[key]
         evidence = sorted(set().union(*(reasons[r.iri] for r in members)))
-        found.append(Series(site.minted("series", slugify(normalise(name))), name,
-                            [r.iri for r in members], evidence))
+        slug = slugify(normalise(name))
+        iri = site.minted("series", slug)
+        n = 1
+        while iri in taken:   # two series of one name ("Scala Days" and "Scala Days 2015", never joined)
+            n += 1
+            iri = site.minted("series", f"{slug}-{n}")
+        taken.add(iri)
+        found.append(Series(iri, name, [r.iri for r in members], evidence))
     found.sort(key=lambda s: s.iri)
     return SeriesFound(found, _unjoined(candidates, groups, names, group_of))
 

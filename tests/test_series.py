@@ -136,6 +136,39 @@ def test_events_sharing_a_title_stem_without_evidence_are_said(make_site) -> Non
         "series' own website or group page), or link each meeting's page to the one before; if not, nothing to do")
 
 
+def test_numbered_meetings_with_evidence_are_a_series_named_without_the_number(make_site) -> None:
+    """"ParisJS #46", "#47", "#48" (one meetup group) shared no title: never candidates."""
+    site = make_site({
+        **{f"_events/2024-0{n - 40}-01-parisjs-{n}.md": event(
+            f'"ParisJS #{n}: Talks"' if n == 48 else f'"ParisJS #{n}"', f"2024-0{n - 40}-01",
+            f"link: https://www.meetup.com/parisjs/events/{n}\n") for n in (46, 47, 48)},
+        "_events/2023-06-01-rightscon.md": event("RightsCon 2023", "2023-06-01"),
+        "_events/2024-02-01-rightscon.md": event("RightsCon 2024", "2024-02-01"),
+        "_events/2024-03-01-c20.md": event("C20 meeting", "2024-03-01"),
+        "_events/2024-04-01-c21.md": event("C21 meeting", "2024-04-01")})
+    graph = kg.build_site(site)
+    assert series_of(graph) == {"ParisJS": (["2024-06-01-parisjs-46", "2024-07-01-parisjs-47", "2024-08-01-parisjs-48"],
+                                            ["same link (meetup.com/parisjs)", "same title but for its number"])}
+    [info] = unjoined(graph)     # a number that is part of a word ("C20") tells nothing
+    assert (info["key"], info["value"], info["path"]) == ("title", "RightsCon", "_events/2023-06-01-rightscon.md")
+    assert info["message"].startswith("2 events titled 'RightsCon' but for a number are in no series")
+
+
+def test_two_series_of_one_name_have_two_iris(make_site) -> None:
+    """"Scala Days" (same site each year) and "Scala Days 2015"/"2016" (another site, never
+    linked to the first): one name, and both were one IRI."""
+    site = make_site({
+        "_events/2013-06-01-sd.md": event("Scala Days", "2013-06-01", "link: https://scaladays.example/\n"),
+        "_events/2014-06-01-sd.md": event("Scala Days", "2014-06-01", "link: https://scaladays.example/\n"),
+        "_events/2015-06-01-sd.md": event("Scala Days 2015", "2015-06-01", "link: https://days.example/2015\n"),
+        "_events/2016-06-01-sd.md": event("Scala Days 2016", "2016-06-01", "link: https://days.example/2016\n")})
+    graph = kg.build_site(site)
+    found = sorted((s["iri"].rsplit("/", 1)[1], [e.rsplit("/", 1)[1] for e in s["events"]])
+                   for s in graph.report["series"])
+    assert found == [("scala-days", ["2013-06-01-sd", "2014-06-01-sd"]),
+                     ("scala-days-2", ["2015-06-01-sd", "2016-06-01-sd"])]
+
+
 def test_events_left_out_of_a_series_of_their_title_are_said(make_site) -> None:
     site = make_site({
         "_events/2017-11-15-bay.md": event("Bay Conf", "2017-11-15", "link: https://bay.example/\n"),
