@@ -542,6 +542,7 @@ class EntityResolver:
                    if (node := self._person_node(name, None)[0]) not in own_page}
         self._fuzzy(uf, sorted(nodes + page_nodes), "person", lambda n: n[2:],
                     lambda n: n[2:].split()[-1] if n[2:] else "", {**own_page, **entries}, names_of, labels)
+        self._near_by_first_name(uf, sorted(nodes + page_nodes), {**own_page, **entries}, names_of, labels)
         self._note_spelling_joins(uf, [n for n in nodes if n not in paged and uf.page_of(n)], names_of, labels)
         clusters: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
@@ -764,6 +765,39 @@ class EntityResolver:
         self._join(uf, merge, kind, names_of, page_names)
         self.near_misses.extend(m for a, b, m in near if uf.find(a) != uf.find(b))
 
+    def _near_by_first_name(self, uf: _Union, nodes: list[str], own_page: dict[str, str],
+                            names_of: dict[str, Counter], page_names: dict[str, str]) -> None:
+        """Join the people's names of one first name whose surnames differ only by a
+        doubled letter ("Natalie Bennet", "Natalie Bennett"), as :meth:`_join` does; list
+        as near misses, kept apart, those whose surnames are otherwise spelled close
+        ("Maël Nilson", "Maël Nison"), which may be two people. (:meth:`_fuzzy`
+        compares only names of one surname.)"""
+        blocks: dict[str, list[str]] = defaultdict(list)
+        for n in nodes:
+            words = n[2:].split()
+            if len(words) >= 2:
+                blocks[words[0]].append(n)
+        merge: list[tuple[str, str]] = []
+        near: list[tuple[str, str, dict[str, Any]]] = []
+        for members in blocks.values():
+            if len(members) < 2 or len(members) > 200:
+                continue
+            members.sort()
+            texts = [m[2:] for m in members]
+            for i, j in close_pairs(texts, False):
+                a, b = members[i], members[j]
+                last_a, last_b = texts[i].split()[-1], texts[j].split()[-1]
+                if last_a == last_b or uf.find(a) == uf.find(b) or (a in own_page and b in own_page):
+                    continue   # (one surname: compared already; one person; two pages)
+                if texts[i].split()[:-1] == texts[j].split()[:-1] and _DOUBLED.sub(r"\1", last_a) == \
+                        _DOUBLED.sub(r"\1", last_b):
+                    merge.append((a, b))
+                else:
+                    near.append((a, b, {"kind": "person", "a": texts[i], "b": texts[j],
+                                        "score": round(fuzz.ratio(texts[i], texts[j]), 1)}))
+        self._join(uf, merge, "person", names_of, page_names)
+        self.near_misses.extend(m for a, b, m in near if uf.find(a) != uf.find(b))
+
     def _join(self, uf: _Union, pairs: list[tuple[str, str]], kind: str, names_of: dict[str, Counter],
               page_names: dict[str, str]) -> None:
         """Join the two sets of each pair (names found to be one thing's: a shared
@@ -857,6 +891,10 @@ def _ambiguous_diagnostic(found: dict[str, Any]) -> Diagnostic:
         message = f"{what} is given to {', '.join(pages[:-1])} and {pages[-1]}, {who} each have a page"
         hint = "correct the link where it is wrong"
     return Diagnostic("ambiguous-name", "warning", message, value=(names or profiles or [None])[0], hint=hint)
+
+
+#: A letter written twice in a row
+_DOUBLED = re.compile(r"(.)\1")
 
 
 def close_pairs(texts: list[str], people: bool) -> list[tuple[int, int]]:

@@ -82,6 +82,24 @@ def test_close_but_different_names_are_a_near_miss(make_site) -> None:
     assert len(set(orgs(graph).values())) == 2
 
 
+def test_surnames_that_differ_by_a_doubled_letter_are_one_person(make_site) -> None:
+    """Only names of one surname were compared: "Natalie Bennet" and "Natalie Bennett"
+    (the corpus has three such) were two people, not even a near miss."""
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* **Natalie Bennett**, Peer, [House of Lords](https://lords.example/)\n",
+        "b": "Speakers:\n\n* **Natalie Bennet**, Peer, House of Lords\n",
+        "c": "Speakers:\n\n* **Mael Nilson**, Developer, [Web Co](https://web.example/)\n",
+        "d": "Speakers:\n\n* **Mael Nison**, Developer, Web Co\n"})
+    people = {(name, person) for name, _, person in speakers(graph)}
+    assert {p for n, p in people if n.startswith("Natalie")} == {"natalie-bennett"}
+    assert {p for n, p in people if n.startswith("Mael")} == {"mael-nilson", "mael-nison"}   # two surnames
+    assert [m for m in graph.report["merges"] if m["kind"] == "person"] == [
+        {"kind": "person", "iri": "https://site.example.org/id/person/natalie-bennett",
+         "names": ["Natalie Bennet", "Natalie Bennett"]}]
+    assert [m for m in graph.report["near_misses"] if m["kind"] == "person"] == [
+        {"kind": "person", "a": "mael nilson", "b": "mael nison", "score": pytest.approx(95.2, abs=0.1)}]
+
+
 def test_staff_speaker_resolves_to_person_page(make_site) -> None:
     graph = site_with(make_site, {"a": "Priya spoke on a panel with **Ben Baker** from Baker Labs.\n"},
                       {"_people/priya-raman.md": "---\ntitle: Priya Raman\n---\n"})
