@@ -13,7 +13,7 @@ build can say which events share a title and what would make them a series.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -27,6 +27,7 @@ _STEM = re.compile(r"\s*(?::|\s[-–—]\s|\()")
 #: an archived copy of a page (the Wayback Machine's): the page it is a copy of follows
 _ARCHIVED = re.compile(r"(?i)^https?://web\.archive\.org/web/[0-9]+[a-z_]*/+(https?://.+)$")
 MIN_STEM_WORDS = 2
+_KINDS = ("title", "stem", "numbered")
 #: The evidence a shared key of each kind gives (see :func:`title_keys`)
 _SAME = {"title": "same title", "stem": "same stem", "numbered": "same title but for its number"}
 _NONE: frozenset[str] = frozenset()
@@ -176,12 +177,14 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     addresses, hosts, users = _places(events, links_out or {}, site_host)
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
+    keys_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in events:
         if not r.label:
             continue
         for key, name in title_keys(r.label):
             groups[key].append(r)
             names.setdefault(key, name)
+            keys_of[r.iri].append(key)
     parent = {r.iri: r.iri for r in events}
     reasons: dict[str, set[str]] = defaultdict(set)
 
@@ -222,24 +225,41 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     for r in events:
         if r.iri in group_of:
             clusters[find(r.iri)].append(r)
-    found: list[Series] = []
-    taken: set[str] = set()
+    made: list[tuple[str, list[Record], list[str]]] = []
     for members in clusters.values():
         members.sort(key=_in_date_order)
-        keys = [group_of[r.iri] for r in members]
-        key = min(keys, key=lambda k: (k[0] != "title", -keys.count(k)))
-        name = names[key]
-        evidence = sorted(set().union(*(reasons[r.iri] for r in members)))
+        # named by the key most of its meetings have (of those that joined some), a whole
+        # title before a stem before a title but for its number: "Future Work Week" for
+        # "Future Work Week 2016: …", "Future Work Week 2017" and "Future Work Week 2017"
+        joined = {group_of[r.iri] for r in members}
+        have = Counter(k for r in members for k in keys_of[r.iri] if k in joined or k[0] != "title")
+        key = min(have, key=lambda k: (-have[k], _KINDS.index(k[0]), k[1]))
+        made.append((names[key], members, sorted(set().union(*(reasons[r.iri] for r in members)))))
+    return SeriesFound(_named(site, made), _unjoined(candidates, groups, names, group_of))
+
+
+def _named(site: Site, made: list[tuple[str, list[Record], list[str]]]) -> list[Series]:
+    """The series of each (name, meetings in date order, evidence), by IRI. Series that
+    nothing joined but their name are told apart by their years ("AI Ethics Camp
+    (2016–2017)", "AI Ethics Camp (2019–2021)"), then by a number in their IRIs."""
+    sharing = Counter(normalise(name) for name, _, _ in made)
+    found: list[Series] = []
+    taken: set[str] = set()
+    for name, members, evidence in made:
         slug = slugify(normalise(name))
+        years = sorted({r.dates[0].year for r in members if r.dates})
+        if sharing[normalise(name)] > 1 and years:
+            span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+            name, slug = f"{name} ({span})", f"{slug}-{span.replace('–', '-')}"
         iri = site.minted("series", slug)
         n = 1
-        while iri in taken:   # two series of one name ("Scala Days" and "Scala Days 2015", never joined)
+        while iri in taken:
             n += 1
             iri = site.minted("series", f"{slug}-{n}")
         taken.add(iri)
         found.append(Series(iri, name, [r.iri for r in members], evidence))
     found.sort(key=lambda s: s.iri)
-    return SeriesFound(found, _unjoined(candidates, groups, names, group_of))
+    return found
 
 
 def _in_date_order(r: Record) -> tuple[str, str]:

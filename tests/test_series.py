@@ -156,17 +156,17 @@ def test_numbered_meetings_with_evidence_are_a_series_named_without_the_number(m
 
 def test_two_series_of_one_name_have_two_iris(make_site) -> None:
     """"Scala Days" (same site each year) and "Scala Days 2015"/"2016" (another site, never
-    linked to the first): one name, and both were one IRI."""
+    linked to the first): one name, and both were one IRI. Each is named with its years."""
     site = make_site({
         "_events/2013-06-01-sd.md": event("Scala Days", "2013-06-01", "link: https://scaladays.example/\n"),
         "_events/2014-06-01-sd.md": event("Scala Days", "2014-06-01", "link: https://scaladays.example/\n"),
         "_events/2015-06-01-sd.md": event("Scala Days 2015", "2015-06-01", "link: https://days.example/2015\n"),
         "_events/2016-06-01-sd.md": event("Scala Days 2016", "2016-06-01", "link: https://days.example/2016\n")})
     graph = kg.build_site(site)
-    found = sorted((s["iri"].rsplit("/", 1)[1], [e.rsplit("/", 1)[1] for e in s["events"]])
+    found = sorted((s["iri"].rsplit("/", 1)[1], s["name"], [e.rsplit("/", 1)[1] for e in s["events"]])
                    for s in graph.report["series"])
-    assert found == [("scala-days", ["2013-06-01-sd", "2014-06-01-sd"]),
-                     ("scala-days-2", ["2015-06-01-sd", "2016-06-01-sd"])]
+    assert found == [("scala-days-2013-2014", "Scala Days (2013–2014)", ["2013-06-01-sd", "2014-06-01-sd"]),
+                     ("scala-days-2015-2016", "Scala Days (2015–2016)", ["2015-06-01-sd", "2016-06-01-sd"])]
 
 
 def test_events_left_out_of_a_series_of_their_title_are_said(make_site) -> None:
