@@ -402,11 +402,12 @@ def test_bad_weights_are_errors() -> None:
 
 
 def common_topic_site(events: int) -> dict[str, str]:
-    """Events a month apart that all have the topic Common; the first links to the second."""
+    """Events a month apart that all have the topic Common; the first links to the second
+    (their titles differ by a letter: by a number, they would be a series)."""
     files = {"_topics/t.md": "---\ntitle: Common\n---\nx\n"}
     for i in range(events):
         files[f"_events/2024-0{i + 1}-01-e{i}.md"] = (
-            f"---\ntitle: Event {i}\ndate: 2024-0{i + 1}-01\ntopics: [Common]\n---\n"
+            f"---\ntitle: Event {'ABCDEFGHI'[i]}\ndate: 2024-0{i + 1}-01\ntopics: [Common]\n---\n"
             + ("See [the next one](/events/2024-02-01-e1).\n" if i == 0 else "Nothing.\n"))
     return files
 
