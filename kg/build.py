@@ -623,8 +623,8 @@ def _score_related(events: _RelatedGraphs, tables: _Tables, graph: KnowledgeGrap
     stored = load_tables(out, [key] + ([tables.last] if tables.same else [])) if inputs is not None else None
     # each event's suggestions go to the writer as they come, and the words are let go
     # once weighed: at 100,000 events either is hundreds of megabytes; scored in this
-    # process (see `jobs` of build_site)
-    related_events(graph, texts=texts, terms=terms, site=root, jobs=1,
+    # process (see `jobs` of build_site); events without pages are the report's to say (no_event_pages)
+    related_events(graph, texts=texts, terms=terms, site=root, jobs=1, warn=None,
                    keep=events.kept if inputs is not None else None, each=events.write, let_go=True, tables=stored,
                    on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
 
