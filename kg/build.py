@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 import time
@@ -82,7 +83,8 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         StoreError: ``out`` cannot be written, another build is writing to it (see
             :func:`kg.store.folder_lock`), it is a folder no build wrote that holds what
             a build would replace (``store/``, ``graph.nq``...), or it is the site's own
-            folder or one inside the site that Jekyll would publish (see :meth:`kg.site.Site.publishes`).
+            folder, Jekyll's output folder, or a folder Jekyll would publish (see
+            :func:`check_out_folder`).
     """
     if out is not None:
         check_out_folder(site, out, base_url)
@@ -103,8 +105,14 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
 
 
 def check_out_folder(site: str | Path, out: str | Path, base_url: str | None = None) -> None:
-    """Refuse to write a graph into the site's own folder, or into a folder inside the
-    site that Jekyll would publish (see :meth:`kg.site.Site.publishes`).
+    """Refuse to write a graph into the site's own folder, into Jekyll's output folder
+    (``_site``, or ``destination:``), or into a folder Jekyll would publish: inside the
+    site and read as its own files, or in the folder of a collection with ``output:
+    true`` (see :meth:`kg.site.Site.publishes`).
+
+    Jekyll's output folder is refused whether or not ``keep_files:`` keeps the graph
+    there: the next Jekyll build deletes it, or (kept) Jekyll serves all of it with the
+    site, ``store/`` and ``cache/`` too, which a built graph folder is not made for.
 
     Raises:
         SiteError: the site's ``_config.yml`` cannot be read.
@@ -113,13 +121,32 @@ def check_out_folder(site: str | Path, out: str | Path, base_url: str | None = N
     if _same_folder(site, out):
         raise StoreError("the graph folder is the site's own folder: Jekyll would publish the graph's files "
                          "as pages of the site", path=out, hint="build into another folder with --out")
-    inside = load_site(site, base_url).publishes(out)
-    if inside:
-        top = inside.split("/")[0]
-        raise StoreError(f"the graph folder is inside the site, and Jekyll would publish it (its graph.nq "
-                         f"and store/ copied into the site it makes, as {inside}/…)", path=out,
-                         hint=f"build into a folder outside the site, or one whose name starts with `_` "
-                              f"(--out _graphs), or add `{top}` to `exclude:` in _config.yml")
+    the_site = load_site(site, base_url)
+    if the_site.in_destination(out):
+        destination, root = the_site.destination, the_site.root.resolve()
+        shown = os.path.relpath(destination, root) if root in destination.parents else str(destination)
+        fate = ("`keep_files:` keeps it there, so Jekyll would serve all of it with the site (store/ and cache/ "
+                "too)" if the_site.keeps(out) else "the next Jekyll build deletes what Jekyll did not write there")
+        raise StoreError(f"the graph folder is in Jekyll's output folder ({shown}): {fate}", path=out,
+                         hint="build into a folder outside the site, or one whose name starts with `_` (--out "
+                              "_graphs); to serve graph.nq with the site, copy it into the site's folder")
+    inside = the_site.publishes(out)
+    if not inside:
+        return
+    coll = the_site.collection_holding(out)
+    if coll is not None and coll.output:
+        below = Path(out).resolve().relative_to(coll.directory.resolve()).parts  # (collection_holding: it is)
+        raise StoreError(f"the graph folder is in the folder of the collection `{coll.label}`, which has `output: "
+                         "true`: Jekyll copies the files in it into the site it makes (the graph's graph.nq and "
+                         "store/ too)", path=out,
+                         hint="build into a folder outside the site, or one whose name starts with `_` (--out "
+                              "_graphs)" + (f", or add `{coll.directory.name}/{below[0]}` to `exclude:` in "
+                                            "_config.yml" if below else ""))
+    top = inside.split("/")[0]
+    raise StoreError(f"the graph folder is inside the site, and Jekyll would publish it (its graph.nq "
+                     f"and store/ copied into the site it makes, as {inside}/…)", path=out,
+                     hint=f"build into a folder outside the site, or one whose name starts with `_` "
+                          f"(--out _graphs), or add `{top}` to `exclude:` in _config.yml")
 
 
 def _same_folder(a: str | Path, b: str | Path) -> bool:
@@ -596,8 +623,8 @@ def _score_related(events: _RelatedGraphs, tables: _Tables, graph: KnowledgeGrap
     stored = load_tables(out, [key] + ([tables.last] if tables.same else [])) if inputs is not None else None
     # each event's suggestions go to the writer as they come, and the words are let go
     # once weighed: at 100,000 events either is hundreds of megabytes; scored in this
-    # process (see `jobs` of build_site)
-    related_events(graph, texts=texts, terms=terms, site=root, jobs=1,
+    # process (see `jobs` of build_site); events without pages are the report's to say (no_event_pages)
+    related_events(graph, texts=texts, terms=terms, site=root, jobs=1, warn=None,
                    keep=events.kept if inputs is not None else None, each=events.write, let_go=True, tables=stored,
                    on_tables=(lambda t: _save_tables(Path(out), key, t)) if out is not None else None)
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 import click
 
 from . import open_graph, run_query
-from .errors import Diagnostic, KgError, StoreError, counted, with_hint
+from .errors import Diagnostic, KgError, StoreError, counted
 from .query import DEFAULT_TIMEOUT, FORMATS, format_result, load, names
 
 DEFAULT_GRAPH = "graphs"
@@ -422,11 +422,10 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
 
     _check_output(output)
     graph = open_graph(graph_dir)
-    _warn_no_event_pages(graph.report)
     if site_dir:
         from .jekyll import export_site
 
-        done = export_site(graph, site_dir, top=top, weights=weights)
+        done = export_site(graph, site_dir, top=top, weights=weights, warn=_warning)
         for path in done["written"]:
             click.echo(f"wrote {path}")
         for path in done["kept"]:
@@ -442,17 +441,13 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
     # columns being as wide as their widest value)
     with _writer(output) as write:
         writer = RelatedWriter(_format_for(fmt, output, ("json", "table", "csv", "tsv")), write)
-        related_events(graph, top, weights, each=writer)
+        related_events(graph, top, weights, each=writer, warn=_warning)
         writer.close()
 
 
-def _warn_no_event_pages(report: dict | None) -> None:
-    """Say on stderr, once, that the build found events but no event pages (the events'
-    collection has no output), so there are no related events to list or write."""
-    for d in (report or {}).get("diagnostics", []):
-        if d.get("code") == "no-event-pages":
-            where = f"{d['path']}:{d['line']}: " if d.get("line") else f"{d.get('path')}: "
-            click.echo(f"Warning: {where}{with_hint(d['message'], d.get('hint'))}", err=True)
+def _warning(message: str) -> None:
+    """What the API says to its ``warn`` (events without pages, so no related events), on stderr."""
+    click.echo(f"Warning: {message}", err=True)
 
 
 @cli.command()

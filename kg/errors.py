@@ -11,9 +11,11 @@ build report, so one bad file never stops the rest of the site from being built.
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Mapping
 
 
 class KgError(Exception):
@@ -68,6 +70,13 @@ def with_hint(message: str, hint: str | None) -> str:
     return f"{message}{'' if message.endswith(('.', '?', '!')) else '.'} Hint: {hint}"
 
 
+def python_warning(message: str) -> None:
+    """The default ``warn`` of kg's API functions that say what their result cannot show
+    (:func:`kg.related.related_events`, :func:`kg.viz.write_views`…): Python's
+    ``warnings.warn``, a ``UserWarning`` at the line that called the API function."""
+    warnings.warn(message, stacklevel=3)
+
+
 def counted(n: object, noun: str, plural: str | None = None) -> str:
     """``n`` with ``noun`` agreeing: ``counted(1, "error")`` is "1 error", else "2 errors"."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
@@ -104,6 +113,17 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{_where(self.path, self.line)}{self.severity}: {with_hint(self.message, self.hint)}"
+
+    def located(self) -> str:
+        """``path:line: message. Hint: …``: the diagnostic as a line that says its
+        severity in its own way (``Warning: `` before it, a Python warning) shows it."""
+        return _where(self.path, self.line) + with_hint(self.message, self.hint)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Diagnostic:
+        """The diagnostic :meth:`to_dict` gave (as a build report holds it); keys it has
+        no field for are left out."""
+        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
 
     def to_dict(self) -> dict:
         """The diagnostic as a JSON-ready dict, without empty fields."""

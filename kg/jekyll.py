@@ -54,11 +54,11 @@ import re
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from .errors import KgError, SiteError
+from .errors import KgError, SiteError, python_warning
 from .query import internal, run_query
-from .related import Suggestion, related_events
+from .related import Suggestion, no_event_pages, related_events
 from .site import read_config
 from .store import KnowledgeGraph, write_bytes
 
@@ -137,7 +137,8 @@ class _Paths:
 def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
                 related: Mapping[str, list[Suggestion]] | None = None, top: int | None = None,
                 weights: Mapping[str, Any] | str | Path | None = None,
-                texts: Mapping[str, str] | None = None, includes: bool = True) -> dict[str, Any]:
+                texts: Mapping[str, str] | None = None, includes: bool = True,
+                warn: Callable[[str], None] | None = python_warning) -> dict[str, Any]:
     """Write the data files and includes of the site at ``site_dir``, never over the site's own.
 
     Args:
@@ -147,6 +148,9 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
             computed here (with ``top``, ``weights``, ``texts``) when ``None`` and the
             related events' data file is to be written.
         includes: also write the ``_includes`` files (never over ones the site changed).
+        warn: called with each line of :func:`kg.related.no_event_pages` (the events
+            have no pages, so the related events' data is empty), as by
+            :func:`kg.related.related_events`; default: ``warnings.warn``; ``None``: nothing.
 
     Returns:
         ``{"written": [paths], "kept": [paths], "warnings": {path: line}}``: ``kept``
@@ -165,6 +169,8 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
         raise KgError("the graph's build report has no base_url, so its pages have no site paths",
                       hint="rebuild it with `kg build`")
     _check_same_site(graph, paths.base, site)
+    for said in no_event_pages(graph.report) if warn is not None else ():
+        warn(said)
     config, lines = _config(site)
     names = data_names(config, site / "_config.yml", lines)
     data_dir = site / str(config.get("data_dir") or "_data")
@@ -189,7 +195,7 @@ def export_site(graph: KnowledgeGraph, site_dir: str | Path, *,
     for key, target in todo:
         if key == "related":
             if related is None:
-                related = related_events(graph, top, weights, texts=texts, site=site)
+                related = related_events(graph, top, weights, texts=texts, site=site, warn=None)  # (said above)
             data = related_data(related, paths)
         elif key == "backlinks":
             data = backlinks_data(graph, paths)

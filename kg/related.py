@@ -64,7 +64,7 @@ from pyoxigraph import Literal, Quad, QueryResultsFormat, RdfFormat, parse
 
 from .collector import gc_paused, give_back_memory
 from .digests import pickled
-from .errors import KgError, MappingError
+from .errors import Diagnostic, KgError, MappingError, python_warning
 from .forks import can_fork, die_with, fork_context, forking
 from .mapping import did_you_mean, line_of, read_yaml
 from .frontmatter import Stamp, in_posts, read_file, sha1_since
@@ -1084,6 +1084,14 @@ def _first_merged(seg: np.ndarray, terms: np.ndarray, counts: np.ndarray, target
     return seg[keep], terms[keep], counts[keep]
 
 
+def no_event_pages(report: Mapping[str, Any] | None) -> list[str]:
+    """What the build said, in ``report``, that leaves every event without related events:
+    its ``no-event-pages`` warning (the events' collection has no output, so there is no
+    event page to give suggestions or to suggest), as ``path:line: message. Hint: …``."""
+    return [Diagnostic.from_dict(d).located() for d in (report or {}).get("diagnostics", ())
+            if isinstance(d, Mapping) and d.get("code") == "no-event-pages"]
+
+
 def related_events(graph: KnowledgeGraph, top: int | None = None,
                    weights: Mapping[str, Any] | str | Path | None = None, *,
                    texts: Mapping[str, str] | None = None,
@@ -1092,8 +1100,12 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
                    keep: Callable[[str, str], bool] | None = None,
                    each: Callable[[str, list[Suggestion]], None] | None = None,
                    let_go: bool = False, tables: Tables | None = None,
-                   on_tables: Callable[[Tables], None] | None = None) -> dict[str, list[Suggestion]]:
+                   on_tables: Callable[[Tables], None] | None = None,
+                   warn: Callable[[str], None] | None = python_warning) -> dict[str, list[Suggestion]]:
     """For every event page, the other events most related to it, best first.
+
+    A site whose events have no pages (their collection has no ``output: true``) has
+    none to give: the result is empty, and ``warn`` is told why.
 
     Args:
         graph: a built graph.
@@ -1127,6 +1139,9 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
             the same (see :func:`table_line`): not read again. Only with ``texts`` or
             ``terms``.
         on_tables: called with what the graph says of each event page, once it is read.
+        warn: called, before any event is scored, with each line of :func:`no_event_pages`
+            (the build's ``no-event-pages`` warning, from the graph's report); default:
+            Python's ``warnings.warn`` (a ``UserWarning``); ``None``: nothing is said.
 
     Returns:
         Event IRI → suggestions (possibly empty), in the order of the events' IRIs
@@ -1137,6 +1152,8 @@ def related_events(graph: KnowledgeGraph, top: int | None = None,
     """
     if let_go and not all(isinstance(held, dict) for held in (texts or {}, terms or {})):
         raise TypeError("let_go needs texts and terms as dicts")
+    for said in no_event_pages(graph.report) if warn is not None else ():
+        warn(said)
     site = site if site is not None else graph.report.get("site")
     w = load_weights(weights, site)
     top = w["top"] if top is None else top

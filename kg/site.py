@@ -404,14 +404,38 @@ class Site:
         return False
 
     def publishes(self, folder: str | Path) -> str | None:
-        """The path from the site folder of ``folder`` when Jekyll would copy it into the
-        site it makes (it is inside the site, and neither it nor a folder it is in starts
-        with ``_ . # ~`` or is in ``exclude:``, unless ``include:`` names it); else ``None``."""
-        try:
-            parts = Path(folder).resolve().relative_to(Path(self.root).resolve()).parts
-        except (ValueError, OSError, RuntimeError):
+        """The path from the site folder of ``folder`` when Jekyll would copy files written
+        there (a graph's ``graph.nq``, ``store/``) into the site it makes; else ``None``.
+
+        Jekyll copies them in two ways, and this follows both (Jekyll 4.3, checked in
+        ``tests/test_site_jekyll_fidelity.py``):
+
+        - as the site's own files: neither ``folder`` nor a folder it is in starts with
+          ``_ . # ~``, ends with ``~`` or is in ``exclude:`` (unless ``include:`` names
+          it), and it is not in Jekyll's output folder (:attr:`destination`);
+        - as the files of a collection with ``output: true`` (not posts: Jekyll takes
+          only dated names from ``_posts``): in ``_events/g`` unless the first folder
+          below the collection's starts with ``_ . # ~`` (``_events/_g``; Jekyll looks
+          at a file's path from the collection's folder and at its name, so
+          ``_events/g/_x`` is copied) or ``exclude:`` names it as ``_events/g`` (from
+          the collection folder's name, whatever ``collections_dir:`` says).
+        """
+        target = _resolved(folder)
+        parts = _parts_below(target, _resolved(self.root))
+        if parts is None:
             return None
+        destination = self.destination
+        if destination is not None and _parts_below(target, destination) is not None:
+            return None  # (Jekyll never reads its output folder: see check_out_folder for what it does there)
         include, exclude = self._filters()
+        coll = self.collection_holding(target)
+        if coll is not None and coll.output:
+            inner = _parts_below(target, _resolved(coll.directory)) or ()
+            entry = "/".join((*inner, "graph.nq"))  # a file kg writes there, as the collection's filter sees it
+            included = include.matches(entry) or include.matches("graph.nq")
+            if not (exclude.matches(f"{coll.directory.name}/{entry}") and not included) and (
+                    included or entry[:1] not in SPECIAL_FIRST_CHARACTERS):
+                return "/".join(parts)
         for i, name in enumerate(parts):
             rel = "/".join(parts[:i + 1])
             if include.matches(name, folder=True):
@@ -419,6 +443,46 @@ class Site:
             if name[:1] in SPECIAL_FIRST_CHARACTERS or name.endswith("~") or exclude.matches(rel, folder=True):
                 return None
         return "/".join(parts) or None
+
+    def collection_holding(self, folder: str | Path) -> Collection | None:
+        """The collection whose folder is or holds ``folder`` (not ``posts`` nor ``data``,
+        which Jekyll does not read as collections' folders)."""
+        target = _resolved(folder)
+        for coll in self.collections.values():
+            if coll.label not in ("posts", "data") and _parts_below(target, _resolved(coll.directory)) is not None:
+                return coll
+        return None
+
+    @property
+    def destination(self) -> Path | None:
+        """The folder Jekyll writes the site into: ``destination:`` of _config.yml, else
+        ``_site``, from the site's folder. (Jekyll takes it from the folder it runs in,
+        which is the site's when ``jekyll build`` is run there; ``jekyll build -d DIR``
+        is beyond kg's sight.) ``None`` when that is the site's folder or holds it:
+        Jekyll stops on such a setting."""
+        if "destination" not in self._cache:
+            given = self.config.get("destination")
+            given = given if isinstance(given, str) and given else "_site"
+            folder = _resolved(Path(self.root, os.path.expanduser(given)))
+            self._cache["destination"] = None if _parts_below(_resolved(self.root), folder) is not None else folder
+        return self._cache["destination"]
+
+    def in_destination(self, folder: str | Path) -> bool:
+        """Whether ``folder`` is Jekyll's output folder (:attr:`destination`) or in it."""
+        destination = self.destination
+        return destination is not None and _parts_below(_resolved(folder), destination) is not None
+
+    def keeps(self, folder: str | Path) -> bool:
+        """Whether ``keep_files:`` keeps every file written in ``folder``, a folder in
+        Jekyll's output folder, from being deleted by the next Jekyll build (as
+        ``Jekyll::Cleaner`` matches it: a name in ``keep_files`` starts the file's path
+        from the output folder, ``kg`` keeping ``kg/graph.nq`` and ``kgx/a``)."""
+        destination = self.destination
+        parts = None if destination is None else _parts_below(_resolved(folder), destination)
+        if parts is None:
+            return False
+        below = "/".join(parts) + "/" if parts else ""
+        return any(below.startswith(kept) for kept in self._setting_list("keep_files", [".git", ".svn"]))
 
     def _filters(self) -> tuple[_Globs, _Globs]:
         """``include:`` and ``exclude:`` (less what ``include:`` names, plus Jekyll's own
@@ -1060,6 +1124,23 @@ class _Globs:
         full = self.root + rel.lstrip("/")
         return (full.startswith(self.prefixes) or self.regex.match(full) is not None
                 or (folder and full + "/" in self.prefixes))
+
+
+def _resolved(path: str | Path) -> Path:
+    """``path`` made absolute with links followed, as far as it exists (as it is when that fails)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _parts_below(path: Path, folder: Path) -> tuple[str, ...] | None:
+    """The names that lead from ``folder`` to ``path`` (``()``: the same folder), or
+    ``None`` when ``path`` is not in ``folder``."""
+    try:
+        return path.relative_to(folder).parts
+    except ValueError:
+        return None
 
 
 def _has_front_matter(path: str) -> bool:

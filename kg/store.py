@@ -1101,8 +1101,8 @@ def save_graph(graph: KnowledgeGraph, folder: str | Path) -> Path:
         StoreError: the graph has quads outside any named graph, or ``folder`` is one a
             build may not write (another process is writing it, it holds files of the
             same names that no build wrote: see :func:`folder_lock`, or it is the folder
-            of the site the graph was built from, or one inside it that Jekyll would
-            publish: see :func:`kg.build.check_out_folder`).
+            of the site the graph was built from, Jekyll's output folder, or one that
+            Jekyll would publish: see :func:`kg.build.check_out_folder`).
     """
     site = graph.report.get("site")
     if site and Path(site).is_dir():   # not into the site it was built from, as a build would not

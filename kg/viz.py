@@ -37,6 +37,7 @@ from typing import Any, Callable, Sequence
 
 import networkx as nx
 
+from .errors import python_warning
 from .network import (GraphData, ViewError, ego_network, find_node, load_data, overview_network,
                       participants_network, project_map, series_network)
 from .site import slugify
@@ -468,13 +469,9 @@ def write_png(g: nx.Graph, path: str | Path, title: str, labels: int = 45) -> Pa
 
 
 # -- all views --------------------------------------------------------------------------
-def _warn(message: str) -> None:
-    warnings.warn(message, stacklevel=3)
-
-
 def write_views(graph: KnowledgeGraph | GraphData, out_dir: str | Path, views: list[str] | None = None,
                 center: str | Sequence[str] | None = None, depth: int = 2, png: bool = True,
-                warn: Callable[[str], None] = _warn) -> list[Path]:
+                warn: Callable[[str], None] = python_warning) -> list[Path]:
     """Write the network views of ``graph`` into ``out_dir``; return the files written.
 
     Args:

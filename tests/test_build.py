@@ -1,5 +1,6 @@
 """kg.build on the tiny fixture site: the facts tests/fixtures/site/EXPECTED.md lists."""
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -230,6 +231,38 @@ def test_save_graph_keeps_out_of_the_site_it_was_built_from(make_site) -> None:
     assert not (site / "graph.nq").exists() and not (site / "graphs").exists()
     kg.save_graph(graph, site / "_graphs")                      # a folder Jekyll leaves alone
     assert (site / "_graphs" / "graph.nq").exists()
+
+
+def test_a_build_keeps_out_of_collections_jekyll_publishes_and_of_its_output_folder(make_site) -> None:
+    """A collection with `output: true` has Jekyll copy every file in its folder into the
+    site (`_events/g/graph.nq` as /events/g/graph.nq); the next Jekyll build deletes what
+    it did not write in `_site`. Neither was refused: both start with `_`."""
+    from kg.errors import StoreError
+    site = make_site({"_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n"})
+    for out, said in [("_events/g", "in the folder of the collection `events`, which has `output: true`"),
+                      ("_events", "in the folder of the collection `events`"),
+                      ("_site/kg", "in Jekyll's output folder (_site): the next Jekyll build deletes"),
+                      ("_site", "in Jekyll's output folder (_site)")]:
+        with pytest.raises(StoreError, match=re.escape(said)):
+            kg.build_site(site, site / out)
+        assert not (site / out / "graph.nq").exists()
+    kg.build_site(site, site / "_funders" / "g")         # no output: Jekyll copies nothing from there
+    kg.build_site(site, site / "_events" / "_g")         # nor from a folder starting with `_` in it
+    assert (site / "_events" / "_g" / "graph.nq").exists()
+
+
+def test_a_graph_kept_in_jekylls_output_folder_is_refused_too(make_site) -> None:
+    """With `keep_files:` Jekyll keeps it there and serves all of it, store/ and cache/ too."""
+    from kg.errors import StoreError
+    config = "url: https://site.example.org\ndestination: public\nkeep_files: [kg]\n"
+    site = make_site({"_config.yml": config})
+    graph = kg.build_site(site)
+    with pytest.raises(StoreError, match=re.escape("(public): `keep_files:` keeps it there, so Jekyll would "
+                                                   "serve all of it")):
+        kg.save_graph(graph, site / "public" / "kg")
+    with pytest.raises(StoreError, match=re.escape("(public): the next Jekyll build deletes")):
+        kg.save_graph(graph, site / "public" / "other")
+    kg.save_graph(graph, site / "_site" / "kg")          # not the output folder here: left alone by Jekyll
 
 
 def test_save_graph_refuses_quads_outside_named_graphs(tmp_path: Path) -> None:

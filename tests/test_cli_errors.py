@@ -157,6 +157,26 @@ def test_a_graph_folder_jekyll_would_publish_is_refused(example_copy: Path) -> N
     assert (example_copy / "graphs" / "graph.nq").is_file()
 
 
+def test_a_collections_folder_and_jekylls_output_folder_are_refused(example_copy: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--out _events/g` put the graph where Jekyll copies it into the site (events have
+    `output: true`), `--out _site/kg` where the next Jekyll build deletes it."""
+    monkeypatch.chdir(example_copy)
+    done = CliRunner().invoke(cli, ["build", ".", "--out", "_events/g"])
+    assert done.exit_code == 2
+    assert done.output == ("Error: _events/g: the graph folder is in the folder of the collection `events`, which has "
+                           "`output: true`: Jekyll copies the files in it into the site it makes (the graph's "
+                           "graph.nq and store/ too). Hint: build into a folder outside the site, or one whose name "
+                           "starts with `_` (--out _graphs), or add `_events/g` to `exclude:` in _config.yml\n")
+    done = CliRunner().invoke(cli, ["build", ".", "--out", "_site/kg"])
+    assert done.exit_code == 2
+    assert done.output == ("Error: _site/kg: the graph folder is in Jekyll's output folder (_site): the next Jekyll "
+                           "build deletes what Jekyll did not write there. Hint: build into a folder outside the "
+                           "site, or one whose name starts with `_` (--out _graphs); to serve graph.nq with the "
+                           "site, copy it into the site's folder\n")
+    assert not (example_copy / "_events" / "g").exists() and not (example_copy / "_site").exists()
+
+
 def test_output_file_under_a_file_is_one_error_line(tiny_graph, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("not a folder\n")
     target = tmp_path / "afile" / "speakers.csv"

@@ -995,6 +995,46 @@ def test_events_without_pages_are_said_once_by_build_and_related(make_site, tmp_
     assert "Warning" not in CliRunner().invoke(cli, ["related", "--graph", str(out)]).stderr
 
 
+PAGELESS_CONFIG = "url: https://site.example.org\ncollections:\n  events:\n    output: false\n"
+PAGELESS_SAID = ("_config.yml:4: collection `events` has `output: false`: Jekyll makes no page of its 2 events, so kg "
+                 "finds no related events (each suggestion is a page to link to) and `kg related --site` writes "
+                 "none. Hint: if the events should have pages, set `output: true` under `events:` in "
+                 "`collections:`; if not, nothing to do")
+
+
+def test_related_events_says_why_events_without_pages_have_none(make_site) -> None:
+    """`kg.related_events(graph)` gave `{}` without a word where `kg related` warned: the
+    API says it too, to its `warn` (by default a Python warning), once, and so does
+    `export_site`; a build keeps it to its report."""
+    import warnings
+
+    from kg.jekyll import export_site, read_data
+    site = make_site({"_config.yml": PAGELESS_CONFIG,
+                      "_events/2024-01-10-tide-talk.md": "---\ntitle: Tide talk\n---\nTides.\n",
+                      "_events/2024-02-10-tide-walk.md": "---\ntitle: Tide walk\n---\nTides.\n"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (the build says it in its report, not as a warning)
+        graph = kg.build_site(site)
+    with pytest.warns(UserWarning) as caught:
+        assert related_events(graph) == {}
+    assert [str(w.message) for w in caught] == [PAGELESS_SAID] and caught[0].filename == __file__
+    said: list[str] = []
+    assert related_events(graph, warn=said.append, each=lambda e, s: None) == {} and said == [PAGELESS_SAID]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert related_events(graph, warn=None) == {}
+        said.clear()
+        export_site(graph, site, warn=said.append, includes=False)
+    assert said == [PAGELESS_SAID] and read_data(site / "_data" / "related_events.json") == {}
+    with pytest.warns(UserWarning, match=re.escape(PAGELESS_SAID)):
+        export_site(graph, site, includes=False)
+    # with pages, nothing to say
+    (site / "_config.yml").write_text(PAGELESS_CONFIG.replace("output: false", "output: true"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(related_events(kg.build_site(site))) == 2
+
+
 def test_events_of_a_collection_listed_without_output_are_said(make_site) -> None:
     """`collections: [events]` (a list) gives the events no output, as in Jekyll."""
     site = make_site({"_config.yml": "url: https://site.example.org\ncollections: [events]\n",

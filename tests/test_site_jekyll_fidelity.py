@@ -1185,3 +1185,96 @@ def test_a_time_kg_cannot_read_is_a_warning_where_it_matters(make_site) -> None:
     assert site.diagnostics[0].message.startswith("kg cannot read `time: soon` as Jekyll's Time.parse would: "
                                                   "kg takes the time it is run")
     assert load_site(make_site({"_config.yml": config + "future: true\n"})).diagnostics == []
+
+
+# -- 9. which folders Jekyll publishes, and its output folder ------------------------------
+# kg refuses to write a graph where Jekyll would copy it into the site, or clear it away
+# (kg.build.check_out_folder). Each folder below holds a `graph.nq`; True: Jekyll 4.3.1
+# copies it into the site it makes (checked by test_published_folders_equal_real_jekylls).
+
+PUBLISHING_CONFIG = (f"url: {URL}\n"
+                     "collections:\n  events:\n    output: true\n  notes:\n    output: false\n"
+                     "  talks:\n    output: true\n    permalink: /:collection/:name\n"
+                     "exclude: [_events/gx, skipped]\ninclude: [_inc]\n")
+PUBLISHED_FOLDERS = {
+    "": {"graphs": True, "assets/kg": True, "_graphs": False, ".kg/g": False, "skipped/g": False,
+         "_inc/g": True, "old~/g": False,
+         # a collection with output: true copies its files, but from a first folder starting `_ . # ~`
+         "_events": True, "_events/g": True, "_events/g/_x": True, "_events/g2/.hidden": True,
+         "_events/_g": False, "_events/.g": False, "_events/gx": False,
+         "_notes/g": False, "_talks/g": True, "_posts/g": False, "_site/kg": False},
+    # (a collection's `exclude:` is matched from its own folder's name, collections_dir or not)
+    "collections_dir: content\n": {
+        "content/g": True, "content/_events/g": True, "content/_events/_g": False, "content/_events/gx": False,
+        "content/_notes/g": False, "_events/g": False, "content/_talks/g": True},
+}
+
+
+def _publishing_site(root: Path, extra: str) -> Site:
+    folders = PUBLISHED_FOLDERS[extra]
+    return load_site(write(root, {"_config.yml": PUBLISHING_CONFIG + extra,
+                                  **{f"{folder}/graph.nq": f"{folder}\n" for folder in folders}}))
+
+
+@pytest.mark.parametrize("extra", list(PUBLISHED_FOLDERS))
+def test_the_folders_jekyll_publishes(tmp_path: Path, extra: str) -> None:
+    site = _publishing_site(tmp_path / "site", extra)
+    assert {folder: site.publishes(site.root / folder) is not None
+            for folder in PUBLISHED_FOLDERS[extra]} == PUBLISHED_FOLDERS[extra]
+    assert site.publishes(site.root / "_events" / "g") == ("_events/g" if not extra else None)
+
+
+@pytest.mark.parametrize("extra", list(PUBLISHED_FOLDERS))
+def test_published_folders_equal_real_jekylls(tmp_path: Path, extra: str) -> None:
+    """Run in the site's folder, as a site's own `jekyll build` is."""
+    if shutil.which("jekyll") is None:
+        pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
+    site = _publishing_site(tmp_path / "site", extra)
+    proc = subprocess.run(["jekyll", "build", "--disable-disk-cache"], cwd=site.root, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    copied = {p.read_text(encoding="utf-8").strip() for p in (site.root / "_site").rglob("graph.nq")}
+    assert copied == {folder for folder in PUBLISHED_FOLDERS[extra] if site.publishes(site.root / folder)}
+
+
+#: Folders of graphs in or beside Jekyll's output folder, for each `destination:`:
+#: whether they are in it, and whether `keep_files: [kept]` keeps them there.
+DESTINATIONS = {
+    "": {"_site/kg": (True, False), "_site/kept": (True, True), "_site/kept/deeper": (True, True),
+         "_site/keptx/g": (True, True), "_site": (True, False), "public/kg": (False, False)},
+    "destination: public\n": {"public/kg": (True, False), "public/kept": (True, True), "_site/kg": (False, False)},
+}
+
+
+def _destination_site(root: Path, extra: str) -> Site:
+    return load_site(write(root, {"_config.yml": f"url: {URL}\nkeep_files: [kept]\n{extra}",
+                                  **{f"{folder}/graph.nq": f"{folder}\n" for folder in DESTINATIONS[extra]}}))
+
+
+@pytest.mark.parametrize("extra", list(DESTINATIONS))
+def test_jekylls_output_folder_and_what_it_keeps(tmp_path: Path, extra: str) -> None:
+    site = _destination_site(tmp_path / "site", extra)
+    assert {folder: (site.in_destination(site.root / folder), site.keeps(site.root / folder))
+            for folder in DESTINATIONS[extra]} == DESTINATIONS[extra]
+    assert all(site.publishes(site.root / folder) is None for folder, (inside, _) in DESTINATIONS[extra].items()
+               if inside)
+
+
+@pytest.mark.parametrize("extra", list(DESTINATIONS))
+def test_jekylls_output_folder_equals_real_jekylls(tmp_path: Path, extra: str) -> None:
+    """Jekyll deletes from its output folder what it did not write there but for what
+    `keep_files:` names, and never reads that folder as the site's own files (a `public/`
+    destination is not copied into itself)."""
+    if shutil.which("jekyll") is None:
+        pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
+    site = _destination_site(tmp_path / "site", extra)
+    proc = subprocess.run(["jekyll", "build", "--disable-disk-cache"], cwd=site.root, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    left = {folder for folder in DESTINATIONS[extra] if (site.root / folder / "graph.nq").is_file()}
+    assert left == {folder for folder in DESTINATIONS[extra]
+                    if not site.in_destination(site.root / folder) or site.keeps(site.root / folder)}
+    out = site.destination
+    assert out is not None and {p.read_text(encoding="utf-8").strip() for p in out.rglob("graph.nq")} == {
+        folder for folder in left if site.in_destination(site.root / folder)} | {
+        folder for folder in DESTINATIONS[extra] if site.publishes(site.root / folder)}
