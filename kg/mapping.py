@@ -22,6 +22,8 @@ VALUE_TYPES = ("text", "date", "boolean", "integer", "iri", "ref")
 TOP_OPTIONS = ("prefixes", "kinds")
 KIND_OPTIONS = ("collection", "class", "label", "keys", "body", "date_keys", "identity")
 KEY_OPTIONS = ("property", "type", "ref", "split", "speakers", "vocabulary")
+#: What a speaker has besides a name: each a key of a speaker's entry in front matter
+SPEAKER_FIELDS = ("role", "title", "organisation", "organisation_url", "url")
 BODY_OPTIONS = ("speakers", "ordinal", "terms", "links")
 SITE_MAPPING = "_kg/mapping.yml"
 
@@ -37,6 +39,12 @@ class KeyRule:
     split: re.Pattern | None = None
     speakers: bool = False
     vocabulary: bool = False  # values come from a small set: flag rare variants and typos
+    #: the field of the speakers another key of the file names that this key gives
+    #: (``affiliation: {speakers: organisation}``), one of :data:`SPEAKER_FIELDS`
+    speaker_field: str | None = None
+    #: speaker field -> the key of each speaker's entry that holds it on this site
+    #: (``speakers: {speakers: {organisation: company}}``)
+    speaker_keys: tuple[tuple[str, str], ...] = ()
     line: int | None = field(default=None, repr=False, compare=False)  # of the key in the mapping file
 
 
@@ -433,15 +441,24 @@ _EVENT_CLASS = "https://schema.org/Event"
 
 def _check_speakers_on_events(name: str, spec: Mapping_, classes: list[str], body: dict[str, bool],
                               keys: dict[str, KeyRule], check: _Checker) -> None:
-    """Speakers (a key's `speakers: true`, or `body: {speakers: true}`) only on a kind of
-    events: who is on stage is said of an event, and the shapes check that it is one."""
+    """Speakers (a key's `speakers: true` or `speakers: <field>`, or `body: {speakers:
+    true}`) only on a kind of events: who is on stage is said of an event, and the shapes
+    check that it is one; a key giving a field of the speakers only beside one naming them."""
+    fields = [r for r in keys.values() if r.speaker_field]
+    if fields and not any(r.speakers for r in keys.values()):
+        rule = fields[0]
+        raise check.fail(f"kind `{name}`, key `{rule.key}`: `speakers: {rule.speaker_field}` gives a field of the "
+                         "speakers another key names, and no key of the kind names speakers", spec.get("keys"),
+                         rule.key, hint="map the key that names each speaker with `{speakers: true}` "
+                                        "(`presenter: {speakers: true}`)")
     if _EVENT_CLASS in classes:
         return
-    rule = next((r for r in keys.values() if r.speakers), None)
+    rule = next((r for r in keys.values() if r.speakers or r.speaker_field), None)
     if rule is None and not body.get("speakers"):
         return
     where = (spec.get("keys"), rule.key) if rule is not None else (spec.get("body"), "speakers")
-    what = f"key `{rule.key}`: `speakers: true`" if rule is not None else "`body: {speakers: true}`"
+    what = ("`body: {speakers: true}`" if rule is None else f"key `{rule.key}`: `speakers: true`" if rule.speakers
+            else f"key `{rule.key}`: `speakers: {rule.speaker_field}`")
     raise check.fail(f"kind `{name}`, {what}: speakers are people on stage at an event, and kind `{name}` "
                      "is not one (its `class:` has no `schema:Event`)", *where,
                      hint=f"add `schema:Event` to the `class:` of kind `{name}` if its pages are events; else map "
@@ -506,17 +523,51 @@ def _parse_key_rule(where: str, key: str, rule: Any, keys: Mapping_, kinds_spec:
     if vtype not in VALUE_TYPES:
         raise check.fail(f"{where}: unknown type `{vtype}`{did_you_mean(vtype, VALUE_TYPES)}", *at("type"),
                          hint=f"one of {', '.join(VALUE_TYPES)}")
-    speakers = check.flag(rule.get("speakers", False), f"{where}: `speakers`", *at("speakers"))
+    speakers, field_, speaker_keys = _parse_speakers(where, rule.get("speakers", False), at("speakers"), check)
     vocabulary = check.flag(rule.get("vocabulary", False), f"{where}: `vocabulary`", *at("vocabulary"))
     ref = _parse_ref(where, vtype, rule.get("ref"), at, kinds_spec, check)
     pattern = _parse_split(where, rule.get("split"), at("split"), check)
     prop = rule.get("property")
-    if prop is None and not speakers:
+    if prop is None and not speakers and field_ is None:
         raise check.fail(f"{where}: needs a `property:`", *at("property"),
                          hint="a CURIE such as `schema:name`")
     return KeyRule(
         key=key, property=check.expand(prop, f"{where}: `property`", *at("property")) if prop is not None else None,
-        type=vtype, ref=ref, split=pattern, speakers=speakers, vocabulary=vocabulary, line=line_of(keys, key))
+        type=vtype, ref=ref, split=pattern, speakers=speakers, vocabulary=vocabulary, speaker_field=field_,
+        speaker_keys=speaker_keys, line=line_of(keys, key))
+
+
+def _parse_speakers(where: str, value: Any, at: tuple[Any, Any], check: _Checker
+                    ) -> tuple[bool, str | None, tuple[tuple[str, str], ...]]:
+    """Read a key rule's `speakers:`: `true` (the key names the event's speakers), a
+    speaker field (the key gives that field of the speakers another key names:
+    `affiliation: {speakers: organisation}`), or a mapping of speaker fields to the keys
+    of each speaker's entry that hold them (`{organisation: company}`). Returns whether
+    the key names speakers, the field it gives, and the entry keys."""
+    fields = ", ".join(SPEAKER_FIELDS)
+    if isinstance(value, bool):
+        return value, None, ()
+    if isinstance(value, str) and value in SPEAKER_FIELDS:
+        return False, value, ()
+    if isinstance(value, dict):
+        keys: list[tuple[str, str]] = []
+        for speaker_field, entry_key in value.items():
+            if speaker_field not in SPEAKER_FIELDS:
+                raise check.fail(f"{where}: unknown speaker field `{speaker_field}`"
+                                 f"{did_you_mean(str(speaker_field), SPEAKER_FIELDS)}", value, speaker_field,
+                                 hint=f"the fields are {fields}, each given the key of a speaker's entry "
+                                      "that holds it on this site (`organisation: company`)")
+            if not isinstance(entry_key, str) or not entry_key:
+                raise check.fail(f"{where}: `speakers: {speaker_field}` must be the key of each speaker's entry "
+                                 f"that holds it, not {kind_of_value(entry_key)}", value, speaker_field,
+                                 hint=f"e.g. `{speaker_field}: company`")
+            keys.append((speaker_field, entry_key))
+        return True, None, tuple(keys)
+    raise check.fail(f"{where}: `speakers` must be `true` or `false` (the key names speakers), a speaker's "
+                     f"field the key gives ({fields}) or a mapping of those fields to keys of each speaker's "
+                     f"entry, not {kind_of_value(value)}", *at,
+                     hint="`speakers: true`, `speakers: organisation` or `speakers: {organisation: company}`; "
+                          "true and false without quotes")
 
 
 def _parse_ref(where: str, vtype: Any, ref: Any, at: Callable[[str], tuple[Any, Any]],

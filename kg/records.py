@@ -14,6 +14,7 @@ import os
 import pickle
 import re
 from collections import defaultdict
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, Iterator
@@ -23,7 +24,7 @@ from .errors import Diagnostic
 from .lazy import LazyLists
 from .forks import can_fork, die_with, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
-from .mapping import Kind, Mapping
+from .mapping import KeyRule, Kind, Mapping
 from .resolve import homepage_domain, homepage_path, is_link, organisation_iri
 from .site import Site, dated_name, slugify
 from .speakers import SpeakerMention, extract_speakers
@@ -548,11 +549,15 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
     src = record.source
     if kind.body.get("terms"):
         record.terms = Terms(body_terms(src.body))
-    for rule in kind.keys.values():
-        if rule.speakers:
-            for f in src.fields:
-                if f.key == rule.key:
-                    record.speakers.extend(_front_matter_speakers(f.value, src.item_lines(f), src))
+    naming = [rule for rule in kind.keys.values() if rule.speakers]
+    for rule in naming:
+        for f in src.fields:
+            if f.key == rule.key:
+                record.speakers.extend(_front_matter_speakers(f.value, src.item_lines(f), src,
+                                                              dict(rule.speaker_keys)))
+    giving = [rule for rule in kind.keys.values() if rule.speaker_field]
+    if giving:
+        _give_speaker_fields(record, giving, [rule.key for rule in naming])
     if record.speakers:  # front matter is authoritative when present
         return
     if record.doc is not None and kind.body.get("speakers"):
@@ -588,12 +593,61 @@ _PLACEHOLDER = re.compile(r"(?i)(?:speaker\s+)?tb[acd]|to be (?:announced|confir
                           r"|none|\?+|speaker")
 
 
-def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile) -> list[SpeakerMention]:
-    """The speakers a front-matter list names; ``lines``: the line of each item."""
+def _give_speaker_fields(record: Record, rules: list[KeyRule], naming: list[str]) -> None:
+    """Give the record's speakers (named in front matter) the fields that keys beside
+    them hold (``affiliation: Acme`` beside ``presenter: Ann Able``, mapped as
+    ``affiliation: {speakers: organisation}``): one value for all, or a list of one for
+    each, in order; a field a speaker's own entry gives wins. A value that fits no
+    speaker is a ``bad-speaker`` warning (and stays the file's own value in the graph).
+    ``naming``: the keys that name speakers."""
+    src = record.source
+    named = " nor ".join(f"`{k}:`" for k in naming)
+    names_key = next((k for k in naming if src.values(k)), naming[-1] if naming else "speakers")
+    for rule in rules:
+        field_ = rule.speaker_field
+        assert field_ is not None
+        for f in src.fields:
+            if f.key != rule.key or f.value in (None, "", []):
+                continue
+            values = f.value if isinstance(f.value, list) else [f.value]
+            speakers = record.speakers
+            if not speakers:
+                problem = (f"`{f.key}:` gives the {field_} of this event's speakers, but "
+                           f"{'neither ' if len(naming) > 1 else ''}{named} names one")
+                hint = f"name the speaker in `{names_key}:`, or remove `{f.key}:`"
+            elif any(isinstance(v, (list, dict)) or v is None for v in values):
+                problem = f"`{f.key}:` must be text, or a list of text (one for each speaker), not {f.value!r}"
+                hint = f"write the {field_} of each speaker as text"
+            elif len(values) not in (1, len(speakers)):
+                problem = (f"`{f.key}:` has {len(values)} values for {len(speakers)} speakers, so kg cannot tell "
+                           "whose each is; given to none")
+                hint = f"give one value for all the speakers, or one for each, in the order of `{names_key}:`"
+            elif field_ in ("url", "organisation_url") and not all(is_link(str(v).strip()) for v in values):
+                problem = f"`{f.key}:` is not a web address: {f.value!r}"
+                hint = "write the full address, starting https://"
+            else:
+                for i, m in enumerate(speakers):
+                    v = str(values[0] if len(values) == 1 else values[i]).strip()
+                    own = getattr(m, field_)
+                    if v and (own is None or (field_ == "role" and own == "speaker")):
+                        speakers[i] = dataclasses.replace(m, **{field_: v})
+                continue
+            src.diagnostics.append(Diagnostic("bad-speaker", "warning", problem + "; kept as the file's own value",
+                                              src.relpath, f.line, f.key, str(f.value), hint=hint))
+
+
+def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
+                           keys: dict[str, str] | None = None) -> list[SpeakerMention]:
+    """The speakers a front-matter list names; ``lines``: the line of each item;
+    ``keys``: speaker field -> the key of an entry that holds it on this site (see
+    :attr:`kg.mapping.KeyRule.speaker_keys`), read when the entry has no key of the field's name."""
     out = []
+    renamed = {entry_key: field_ for field_, entry_key in (keys or {}).items()}
     for item, line in zip(value if isinstance(value, list) else [value], lines):
         if isinstance(item, str):
             item = {"name": item}
+        elif isinstance(item, dict) and renamed:
+            item = {(renamed[k] if k in renamed and renamed[k] not in item else k): v for k, v in item.items()}
         if isinstance(item, dict) and isinstance(item.get("name"), (list, dict)):
             src.diagnostics.append(Diagnostic(
                 "bad-speaker", "warning", f"speaker `name:` must be one name, not a {_shape(item['name'])}: "

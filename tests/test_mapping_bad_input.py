@@ -115,7 +115,8 @@ CASES = {
     "identity names no link key": ("identity: link", "identity: homepage", 0,
                                    r"kind `funder`: `identity: homepage` names no key of type iri"),
     "boolean option in quotes": ("speakers: {speakers: true}", 'speakers: {speakers: "false"}', 0,
-                                 r"key `speakers`: `speakers` must be `true` or `false`, not the text 'false'"),
+                                 r"key `speakers`: `speakers` must be `true` or `false` \(the key names speakers\), a speaker's "
+                                 r"field .* not the text 'false'"),
     "body option in quotes": ("body: {speakers: true,", 'body: {speakers: "yes",', 0,
                               r"`body: speakers` must be `true` or `false`"),
     "ref without type ref": ("category: {property: kg:category, vocabulary: true}",
