@@ -109,14 +109,21 @@ def time_problem(text: str, now: tuple[int, int, int, int, int, int],
     return _rb_make_time(fields, off, now)[0]
 
 
-def ruby_time(text: str, now: tuple[int, int, int, int, int, int]) -> dt.datetime | None:
+def ruby_time(text: str, now: tuple[int, int, int, int, int, int],
+              local: dt.tzinfo | None = None) -> dt.datetime | None:
     """The time Ruby's ``Time.parse(text)`` gives (Jekyll's reading of a ``date:``), with
     the offset of a zone it knows (``EDT``, ``-04:00``), else without one (the local
     zone's: the site's); ``None`` when Ruby refuses the text (see :func:`time_problem`),
     it gives a day of the year (``2024-060``), or its year is outside 1..9999. The fields
     before the first one the text gives are ``now``'s, those after it the least
     (``March 2024`` is 1 March, 00:00); a day past the end of its month runs on into the
-    next, as Ruby's does."""
+    next, as Ruby's does.
+
+    ``local`` is the local zone (the site's ``timezone:``): Ruby takes a zone named by
+    letters it does not know itself for the local zone when it is the local zone's name
+    on 1 January or 1 July of the year, with that day's offset, whatever the season of
+    the text: in London, ``2020-03-12 00:30 BST`` is 00:30 at +01:00 (23:30 on 11 March,
+    GMT), not 00:30 GMT."""
     if time_problem(text, now) is not None:
         return None
     h = _rb_date_parse(text)
@@ -135,8 +142,23 @@ def ruby_time(text: str, now: tuple[int, int, int, int, int, int]) -> dt.datetim
     except (ValueError, OverflowError):
         return None
     zone = h.get("zone")
-    off = None if zone is None else _rb_zone_offset(zone, None)
+    off = None if zone is None else _rb_zone_offset(zone, _rb_local_offset(zone, year, local))
     return t if off is None else t.replace(tzinfo=dt.timezone(dt.timedelta(seconds=off)))
+
+
+def _rb_local_offset(zone: str, year: int, local: dt.tzinfo | None) -> int | None:
+    """The last tries of ``Time.zone_offset(zone, year)``: the offset of the ``local``
+    zone on 1 January of ``year``, else on 1 July, when ``zone`` is its name that day."""
+    if local is None or not re.fullmatch("[A-Za-z]+", zone):
+        return None
+    for month in (1, 7):
+        try:
+            at = dt.datetime(year, month, 1, tzinfo=local)
+            if (at.tzname() or "").upper() == zone.upper():
+                return int(at.utcoffset().total_seconds())
+        except (OverflowError, ValueError):
+            continue
+    return None
 
 
 def written_time(text: str) -> dt.date | dt.datetime | None:
