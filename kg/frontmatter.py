@@ -27,6 +27,7 @@ import binascii
 import calendar
 import codecs
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -45,7 +46,7 @@ from yaml.resolver import BaseResolver
 
 from .errors import Diagnostic
 from .lazy import LazyLists
-from .rubytime import written_time
+from .rubytime import written_time_and_rest
 
 try:  # libyaml's parser, twenty times faster than the pure-Python one
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -1244,14 +1245,45 @@ def date_value(value: Any) -> dt.date | dt.datetime | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            try:
-                return dt.datetime.fromisoformat(value.strip())
-            except ValueError:
-                return written_time(value)
+        return read_date(value)[0]
     return None
+
+
+#: Words a date's text may hold beside the date without saying more than it: they join
+#: the day to its time ("Tuesday 12th March 2024 at 6pm", "on the 12th March 2024, from
+#: 18:00 BST"). Weekdays, ordinal suffixes, times, zones and punctuation are read by the
+#: parser itself.
+DATE_FILLER = frozenset({"at", "on", "the", "from"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+def read_date(text: str) -> tuple[dt.date | dt.datetime | None, str]:
+    """A front-matter text as a date (see :func:`date_value`), and what the text says
+    beyond it: ``""`` when nothing, else what Ruby's ``Time.parse`` left unread of it
+    (see :func:`kg.rubytime.written_time_and_rest`: a zone Ruby ignores too), spaces run
+    together and a comma or full stop at either end left out, when that holds
+    a word or number other than a :data:`DATE_FILLER` word: ``"2024-05-03 to 2024-05-05"``
+    is 3 May and ``"to 2024-05-05"``, ``"3-5 May 2024"`` 5 May and ``"3-"``,
+    ``"Postponed (was 12 March 2020)"`` 12 March and ``"Postponed was"``. ISO 8601
+    (``2024-05-03``, ``2024-05-03T10:00:00+01:00``) and text that is no date say nothing
+    more."""
+    try:
+        return dt.date.fromisoformat(text.strip()), ""
+    except ValueError:
+        try:
+            return dt.datetime.fromisoformat(text.strip()), ""
+        except ValueError:
+            return _read_written_date(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_written_date(text: str) -> tuple[dt.date | dt.datetime | None, str]:
+    """:func:`read_date` of text that is not ISO 8601, read once for each text (the
+    records and the graph both ask, and Ruby's reading is slower than Python's)."""
+    when, rest = written_time_and_rest(text)
+    if when is not None and any(w.lower() not in DATE_FILLER for w in _WORD.findall(rest)):
+        return when, " ".join(rest.split()).strip(" ,.")
+    return when, ""
 
 
 #: A day written year-month-day as Ruby's ``Time.parse`` reads it, and Jekyll in a file

@@ -36,7 +36,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from . import vocab
 from .digests import pickled
 from .errors import Diagnostic, StoreError
-from .frontmatter import date_problem, date_value
+from .frontmatter import date_problem, date_value, read_date
 from .mapping import KeyRule, Mapping
 from .records import Record, code_stamps
 from .entities import Curation, EntityResolver
@@ -59,6 +59,20 @@ _LIST_IN_ONE = re.compile(r"\s*[,;]\s*|\s+-\s+")  # "A, B" or a list item indent
 
 def _list_hint(rule: KeyRule) -> str:
     return f"write `{rule.key}:` as a YAML list, one {rule.ref} per line"
+
+
+def _loose_date(r: Record, rule: KeyRule, text: str, taken: dt.date | dt.datetime, rest: str,
+                line: int) -> Diagnostic:
+    """A ``loose-date`` warning: ``text`` was read as the date ``taken`` and says more
+    (``rest``: what the reading left, see :func:`kg.frontmatter.read_date`)."""
+    timed = isinstance(taken, dt.datetime)
+    shown = taken.isoformat(" ", "minutes" if not taken.second else "seconds") if timed else taken.isoformat()
+    form = "YYYY-MM-DD HH:MM" if timed else "YYYY-MM-DD"
+    several = f" (several days: `{rule.key}: YYYY-MM-DD, YYYY-MM-DD`)" if rule.split else ""
+    return Diagnostic("loose-date", "warning", f"`{rule.key}` is read as {shown} but says more: {text!r}",
+                      r.relpath, line, rule.key, text,
+                      hint=f"kg took {shown} from this text and left out {rest!r}: write the date alone, "
+                      f"`{rule.key}: {form}`{several}, and put the rest in the page")
 
 
 def safe_iri(url: str) -> NamedNode | None:
@@ -368,18 +382,22 @@ class GraphBuilder:
             elif rule.type == "date":
                 parts = rule.split.split(v) if rule.split and isinstance(v, str) else [v]
                 for part in parts:
-                    d = date_value(part)
-                    if isinstance(d, dt.datetime):  # the day is the date; the time is kept aside
-                        yield from self.extra_quads(r, s, g, rule.key, d, line)
-                        d = d.date()
-                    if d is None:
+                    d, rest = read_date(part) if isinstance(part, str) else (date_value(part), "")
+                    kept = [d] if isinstance(d, dt.datetime) else []  # (the day is the date; the time aside)
+                    day = d.date() if isinstance(d, dt.datetime) else d
+                    if day is None:
                         if not any(x.code == "invalid-date" and x.line == line for x in r.diagnostics):
                             self.diagnostics.append(Diagnostic(  # (else that error says why, at this line)
                                 "bad-date", "warning", f"`{rule.key}` is not a date: {part!r}", r.relpath, line,
                                 rule.key, str(part), hint=date_problem(part) or "write dates as YYYY-MM-DD"))
-                        yield from self.extra_quads(r, s, g, rule.key, part, line)
-                    else:
-                        yield Quad(s, p, literal(d), g)
+                        kept.append(part)
+                    elif rest:  # (the date is taken; the text, which says more, is kept aside)
+                        self.diagnostics.append(_loose_date(r, rule, part, d, rest, line))
+                        kept.append(part)
+                    if kept:
+                        yield from self.extra_quads(r, s, g, rule.key, kept, line)
+                    if day is not None:
+                        yield Quad(s, p, literal(day), g)
             elif rule.type == "iri":
                 node = safe_iri(self._absolute(v)) if isinstance(v, str) and is_link(v) else None
                 if node is None:

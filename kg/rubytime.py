@@ -79,6 +79,12 @@ def time_problem(text: str, now: tuple[int, int, int, int, int, int],
         h = _rb_date_parse(text)
     except OverflowError:  # (an hour past 2**31 before am or pm: a RangeError)
         return "hour", None
+    return _time_problem(h, now, local)
+
+
+def _time_problem(h: dict[str, Any], now: tuple[int, int, int, int, int, int],
+                  local: int | None) -> tuple[str, Any] | None:
+    """:func:`time_problem` of the fields ``h`` Ruby's ``Date._parse`` found."""
     fields = [h.get(k) for k in ("year", "mon", "mday", "hour", "min", "sec")]
     yday = h.get("yday")
     if all(v is None for v in fields) and yday is None and "sec_fraction" not in h:
@@ -109,18 +115,37 @@ def time_problem(text: str, now: tuple[int, int, int, int, int, int],
     return _rb_make_time(fields, off, now)[0]
 
 
-def ruby_time(text: str, now: tuple[int, int, int, int, int, int]) -> dt.datetime | None:
+def ruby_time(text: str, now: tuple[int, int, int, int, int, int],
+              local: dt.tzinfo | None = None) -> dt.datetime | None:
     """The time Ruby's ``Time.parse(text)`` gives (Jekyll's reading of a ``date:``), with
     the offset of a zone it knows (``EDT``, ``-04:00``), else without one (the local
     zone's: the site's); ``None`` when Ruby refuses the text (see :func:`time_problem`),
     it gives a day of the year (``2024-060``), or its year is outside 1..9999. The fields
     before the first one the text gives are ``now``'s, those after it the least
     (``March 2024`` is 1 March, 00:00); a day past the end of its month runs on into the
-    next, as Ruby's does."""
-    if time_problem(text, now) is not None:
+    next, as Ruby's does.
+
+    ``local`` is the local zone (the site's ``timezone:``): Ruby takes a zone named by
+    letters it does not know itself for the local zone when it is the local zone's name
+    on 1 January or 1 July of the year, with that day's offset, whatever the season of
+    the text: in London, ``2020-03-12 00:30 BST`` is 00:30 at +01:00 (23:30 on 11 March,
+    GMT), not 00:30 GMT."""
+    if len(text.encode("utf-8")) > 128:
         return None
-    h = _rb_date_parse(text)
-    if h.get("yday") is not None:
+    try:
+        h = _rb_date_parse(text)
+    except OverflowError:
+        return None
+    return _ruby_time(h, now, local)
+
+
+def _ruby_time(h: dict[str, Any], now: tuple[int, int, int, int, int, int],
+               local: dt.tzinfo | None) -> dt.datetime | None:
+    """:func:`ruby_time` of the fields ``h`` Ruby's ``Date._parse`` found."""
+    zone = h.get("zone")
+    local_off = None if zone is None else \
+        _rb_local_offset(zone, h["year"] if h.get("year") is not None else now[0], local)
+    if _time_problem(h, now, local_off) is not None or h.get("yday") is not None:
         return None
     fields = [h.get(k) for k in ("year", "mon", "mday", "hour", "min", "sec")]
     for i, v in enumerate(now):
@@ -134,9 +159,23 @@ def ruby_time(text: str, now: tuple[int, int, int, int, int, int]) -> dt.datetim
         t = dt.datetime(year, mon, 1) + dt.timedelta(days=day - 1, hours=hour, minutes=mi, seconds=sec)
     except (ValueError, OverflowError):
         return None
-    zone = h.get("zone")
-    off = None if zone is None else _rb_zone_offset(zone, None)
+    off = None if zone is None else _rb_zone_offset(zone, local_off)
     return t if off is None else t.replace(tzinfo=dt.timezone(dt.timedelta(seconds=off)))
+
+
+def _rb_local_offset(zone: str, year: int, local: dt.tzinfo | None) -> int | None:
+    """The last tries of ``Time.zone_offset(zone, year)``: the offset of the ``local``
+    zone on 1 January of ``year``, else on 1 July, when ``zone`` is its name that day."""
+    if local is None or not re.fullmatch("[A-Za-z]+", zone):
+        return None
+    for month in (1, 7):
+        try:
+            at = dt.datetime(year, month, 1, tzinfo=local)
+            if (at.tzname() or "").upper() == zone.upper():
+                return int(at.utcoffset().total_seconds())
+        except (OverflowError, ValueError):
+            continue
+    return None
 
 
 def written_time(text: str) -> dt.date | dt.datetime | None:
@@ -145,24 +184,46 @@ def written_time(text: str) -> dt.date | dt.datetime | None:
     when it gives one (see :func:`ruby_time`); ``None`` for text that leaves out the
     year, the month or the day ("March 2024", which Ruby takes as 1 March), gives a day
     past the end of its month (``2025-02-30``), or is no date."""
+    return written_time_and_rest(text)[0]
+
+
+def written_time_and_rest(text: str) -> tuple[dt.date | dt.datetime | None, str]:
+    """:func:`written_time`, and what Ruby's parsers left of the text: each part of it
+    they read (a day of the week, a time and its zone, a date, an era) is a space, as is
+    each run of characters other than letters, digits and ``-+',./:@[]``
+    (``"Postponed (was 12 March 2020)"``: ``"Postponed was "`` and spaces); the whole
+    text when it is too long to read (over 128 bytes). A word Ruby takes for the zone
+    after a time is left too when it is no zone's name, neither one Ruby knows nor one of
+    Python's zones on 1 January or 1 July of the year (``TBC`` of ``6pm TBC``, which Ruby
+    ignores as it ignores a zone it does not know; not ``EDT``, ``BST``, ``CEST``)."""
     if len(text.encode("utf-8")) > 128:
-        return None
+        return None, text
     try:
-        h = _rb_date_parse(text)
+        h, rest = _rb_date_parse_rest(text)
     except OverflowError:
-        return None
+        return None, text
     if h.get("year") is None or h.get("mon") is None or h.get("mday") is None:
-        return None
-    t = ruby_time(text, (h["year"], 1, 1, 0, 0, 0))
+        return None, rest
+    t = _ruby_time(h, (h["year"], 1, 1, 0, 0, 0), None)
     if t is None or t.day != h["mday"]:   # (2025-02-30, which Ruby runs on into March: a slip, said as one)
-        return None
+        return None, rest
+    zone = h.get("zone")
+    if zone is not None and _rb_zone_offset(zone, None) is None:
+        names = _rb_zone_names(h["year"])
+        if names and zone.upper() not in names:
+            rest += " " + zone
     timed = any(h.get(k) is not None for k in ("hour", "min", "sec", "zone"))
-    return t if timed else t.date()
+    return (t if timed else t.date()), rest
 
 
 def _rb_date_parse(text: str) -> dict[str, Any]:
     """``Date._parse(text)`` (2-digit years completed), but for the zone's offset, which
     ``Time.parse`` reads itself: the fields found, as Ruby finds them."""
+    return _rb_date_parse_rest(text)[0]
+
+
+def _rb_date_parse_rest(text: str) -> tuple[dict[str, Any], str]:
+    """:func:`_rb_date_parse`, and the text left when each part the parsers read is a space."""
     # each run of characters that are neither letters, digits nor -+',./:@[] is a space
     s = re.sub("\0+", " ", "".join(c if c.isalpha() or c.isdecimal() or c in "-+',./:@[]" else "\0" for c in text))
     h: dict[str, Any] = {"_comp": True}
@@ -244,7 +305,7 @@ def _rb_date_parse(text: str) -> dict[str, Any]:
         h["year"] = 1 - h["year"]
     if h.pop("_comp") and "year" in h and 0 <= h["year"] <= 99:
         h["year"] += 1900 if h["year"] >= 69 else 2000
-    return h
+    return h, s
 
 
 def _rb_month(name: str) -> str:
@@ -355,6 +416,15 @@ def local_offsets(text: str, year: int) -> range | set[int]:
         zone = None
     if zone is None or not re.fullmatch("[A-Za-z]+", zone) or zone.upper() in _RB_ZONES:
         return set()
+    named = _rb_zone_names(year)
+    if not named:
+        return range(-14 * 3600, 14 * 3600 + 1, 900)
+    return named.get(zone.upper(), set())
+
+
+def _rb_zone_names(year: int) -> dict[str, set[int]]:
+    """The names (upper case) Python's zones have on 1 January or 1 July of ``year``, each
+    with its offsets; empty without Python's list of zones."""
     year = min(max(year, 1), 9998)
     if year not in _RB_NAMED:
         named: dict[str, set[int]] = {}
@@ -366,9 +436,7 @@ def local_offsets(text: str, year: int) -> range | set[int]:
                 except (OSError, ValueError):  # (a zone Python lists but cannot read)
                     continue
         _RB_NAMED[year] = named
-    if not _RB_NAMED[year]:
-        return range(-14 * 3600, 14 * 3600 + 1, 900)
-    return _RB_NAMED[year].get(zone.upper(), set())
+    return _RB_NAMED[year]
 
 
 def _rb_zone_offset(zone: str, local: int | None) -> int | None:

@@ -839,7 +839,7 @@ def _as_time(value: Any, tz: dt.tzinfo, key: str = "date") -> tuple[dt.datetime 
                 day = ruby_date(m[1], m[2], m[3]) if m else None
                 if day is not None:
                     parsed = dt.datetime(day.year, day.month, day.day)
-                elif (ruby := ruby_time(value, dt.datetime.now(tz).timetuple()[:6])) is not None:
+                elif (ruby := ruby_time(value, dt.datetime.now(tz).timetuple()[:6], tz)) is not None:
                     parsed = ruby   # ("September 8, 2014", "2016-03-21 12:00 EDT", "March 2024")
                 else:
                     return None, f"kg cannot read `{key}: {value}` as Jekyll's Time.parse would"

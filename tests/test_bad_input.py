@@ -514,6 +514,61 @@ def test_event_date_values(tmp_path: Path, written: str, dates: set, kept: list,
                              else "write dates as YYYY-MM-DD")
 
 
+@pytest.mark.parametrize("written, day, time, rest", [
+    ("2024-05-03 to 2024-05-05", "2024-05-03", None, "to 2024-05-05"),  # (a range: its first day)
+    ("Postponed (was 12 March 2020)", "2020-03-12", None, "Postponed was"),
+    ("3-5 May 2024", "2024-05-05", None, "3-"),  # (Ruby reads "5 May 2024": the last day)
+    ("12 March 2020 TBC", "2020-03-12", None, "TBC"),
+    ("12 March 2020, 6pm TBC", "2020-03-12", "2020-03-12T18:00:00", "TBC"),  # (TBC: a zone to Ruby, which ignores it)
+    ("2016-07-19 (optional)", "2016-07-19", None, "optional"),
+])
+def test_a_date_taken_out_of_text_that_says_more_is_a_loose_date_warning(
+        tmp_path: Path, written: str, day: str, time: str | None, rest: str) -> None:
+    """kg took such a date silently; now it says so at the line, and keeps the date and the text."""
+    path = "_events/loose.md"
+    root = write_site(tmp_path / "site", {path: f'---\ntitle: Loose\nplace: Online\ndate: "{written}"\n---\n'})
+    graph = build(root, tmp_path / "out")
+    node = EV + "loose"
+    assert diags(graph, path) == [("loose-date", "warning", 4)]
+    d = diag(graph, path, "loose-date")
+    shown = day if time is None else time.replace("T", " ")[:16]
+    assert (d["key"], d["value"], d["message"]) == ("date", written, f"`date` is read as {shown} but says more: "
+                                                                      f"{written!r}")
+    assert d["hint"] == (f"kg took {shown} from this text and left out {rest!r}: write the date alone, "
+                         f"`date: {'YYYY-MM-DD' if time is None else 'YYYY-MM-DD HH:MM'}`, and put the rest in the page")
+    assert objects(graph, node, prop("event", "date")) == {day}
+    kept = {lit(written)} | ({lit(time, XSD + "dateTime")} if time else set())
+    assert front_matter_entries(graph, node) == [("place", 3, {lit("Online")}), ("date", 4, kept)]
+
+
+@pytest.mark.parametrize("written, day", [
+    ("September 8, 2014", "2014-09-08"), ("8 Sep 2014", "2014-09-08"), ("2016-03-21 12:00 EDT", "2016-03-21"),
+    ("Tuesday 12 March 2020", "2020-03-12"), ("12 March 2020, 6pm", "2020-03-12"),
+    ("Tuesday 12th March 2024 at 6pm", "2024-03-12"), ("on the 12th March 2024, from 18:00 BST", "2024-03-12"),
+])
+def test_a_date_written_in_words_alone_is_no_loose_date(tmp_path: Path, written: str, day: str) -> None:
+    path = "_events/clean.md"
+    root = write_site(tmp_path / "site", {path: f'---\ntitle: Clean\ndate: "{written}"\n---\n'})
+    graph = build(root, tmp_path / "out")
+    assert diags(graph, path) == []
+    assert objects(graph, EV + "clean", prop("event", "date")) == {day}
+    assert all(lit(written) not in values for _, _, values in front_matter_entries(graph, EV + "clean"))
+
+
+def test_a_loose_part_of_a_list_of_dates_is_said_once_with_how_to_list_days(tmp_path: Path) -> None:
+    path = "_events/days.md"
+    root = write_site(tmp_path / "site", {path: "---\ntitle: Days\ndates: 2024-05-03 to 2024-05-05, 2024-06-01\n---\n"})
+    graph = build(root, tmp_path / "out")
+    assert diags(graph, path) == [("loose-date", "warning", 3)]
+    d = diag(graph, path, "loose-date")
+    assert (d["key"], d["value"]) == ("dates", "2024-05-03 to 2024-05-05")
+    assert d["hint"] == ("kg took 2024-05-03 from this text and left out 'to 2024-05-05': write the date alone, "
+                         "`dates: YYYY-MM-DD` (several days: `dates: YYYY-MM-DD, YYYY-MM-DD`), and put the rest "
+                         "in the page")
+    assert objects(graph, EV + "days", prop("event", "dates")) == {"2024-05-03", "2024-06-01"}
+    assert front_matter_entries(graph, EV + "days") == [("dates", 3, {lit("2024-05-03 to 2024-05-05")})]
+
+
 def test_boolean_key_written_the_yaml_11_way(tmp_path: Path) -> None:
     path = "_projects/p.md"
     root = write_site(tmp_path / "site", {path: "---\ntitle: P\ncompleted: no\n---\n"})

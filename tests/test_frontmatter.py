@@ -127,3 +127,23 @@ def test_a_date_written_as_jekyll_reads_it_is_the_pages_date(text: str, day) -> 
     2 June); a date without its day is not made one."""
     from kg.frontmatter import date_value
     assert date_value(text) == day
+
+
+@pytest.mark.parametrize("text, rest", [
+    # what Ruby's Time.parse leaves of the text holds a word or number: said
+    ("2024-05-03 to 2024-05-05", "to 2024-05-05"), ("Postponed (was 12 March 2020)", "Postponed was"),
+    ("3-5 May 2024", "3-"), ("1st–3rd May 2024", "1st"), ("12 March 2020 TBC", "TBC"),
+    ("12 March 2024 at 18.00", "at 18.00"),  # (Ruby reads no time in 18.00)
+    ("12 March 2024 6pm-8pm", "pm -8"),  # (Ruby reads 6pm, then -8 as a zone, which it ignores)
+    # a word Ruby takes for the zone of a time and ignores, no zone's name
+    ("12 March 2020, 6pm TBC", "TBC"), ("12 March 2020 6pm GMT+1", "GMT+1"), ("12 March 2024, 6pm UK time", "time UK"),
+    # a weekday, an ordinal suffix, a time, a zone, punctuation, at, on, the, from: nothing more
+    ("September 8, 2014", ""), ("8 Sep 2014", ""), ("2016-03-21 12:00 EDT", ""), ("Tuesday 12 March 2020", ""),
+    ("12 March 2020, 6pm", ""), ("Tuesday 12th March 2024 at 6pm", ""), ("12 March 2020 18:00 CEST", ""),
+    ("on the 12th March 2024, from 18:00 BST", ""), ("12 March 2020.", ""), ("2024-05-03T10:00:00+01:00", ""),
+    # no date: nothing to say beyond it (that is a bad-date)
+    ("March 2024", ""), ("TBC", ""),
+])
+def test_what_a_date_written_in_words_says_beyond_the_date(text: str, rest: str) -> None:
+    from kg.frontmatter import date_value, read_date
+    assert read_date(text) == (date_value(text), rest)

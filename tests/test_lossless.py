@@ -14,6 +14,8 @@ value is looked for where kg's mapping says it goes (see kg/graph.py):
   with its line, for the linter to point at;
 * ``type: date``: an ``xsd:date``/``xsd:dateTime`` of the property (a ``split`` string read
   part by part); a part that is no date: a ``bad-date`` diagnostic and a ``kg:frontMatter`` node;
+  a date read out of text that says more (``2024-05-03 to 2024-05-05``): the date, a
+  ``loose-date`` diagnostic and the text under ``kg:frontMatter``;
 * ``type: iri``: an IRI object equal to the value up to percent-encoding (a site path is
   made absolute under the site's URL); else a ``bad-url`` diagnostic and a literal;
 * ``type: boolean`` with a non-boolean: a ``bad-boolean`` diagnostic and a literal;
@@ -46,7 +48,7 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.frontmatter import SourceFile, read_file
+from kg.frontmatter import SourceFile, date_value, read_file
 from kg.mapping import KeyRule, load_mapping
 from kg.resolve import normalise
 
@@ -255,6 +257,14 @@ class Finder:
                     break
                 except ValueError:
                     continue
+        if isinstance(value, str) and (read := date_value(part)) is not None:
+            # a date written in words, as Jekyll reads it; the text kept too when it says more
+            if self.in_report(src.relpath, line, rule.key, part, ("loose-date",)):
+                probe = Check(src.relpath)
+                self.extra(probe, src, graph, node, rule.key, part, line)
+                if probe.lost:
+                    return False
+            value = read
         if isinstance(value, dt.datetime):
             # the datetime as an xsd:dateTime of the property, or the day as an xsd:date of the
             # property and the full datetime kept under kg:frontMatter

@@ -202,6 +202,19 @@ ALL_DATES = "/:year/:month/:day/:hour/:minute/:second/:short_day/:long_day/:shor
      "/2024/12/30/18/59/59/Mon/Monday/Dec/December/365/01/2025/1/30/12/24/x"),
     ("America/New_York", "date: 2021-01-03 12:00:00 -05:00",
      "/2021/01/03/12/00/00/Sun/Sunday/Jan/January/003/53/2020/7/3/1/21/x"),
+    # a zone Ruby does not know by name is the site's when it is the site's zone's name on
+    # 1 January or 1 July, with that day's offset, whatever the season of the date (kg
+    # took it as the site's zone on the day: 00:30 GMT, 12 March)
+    ("Europe/London", "date: 2020-03-12 00:30 BST",
+     "/2020/03/11/23/30/00/Wed/Wednesday/Mar/March/071/11/2020/3/11/3/20/x"),
+    ("Europe/London", "date: 12 March 2020 00:30 bst",
+     "/2020/03/11/23/30/00/Wed/Wednesday/Mar/March/071/11/2020/3/11/3/20/x"),
+    ("Europe/Paris", "date: 2020-07-12 00:30 CET", "/2020/07/12/01/30/00/Sun/Sunday/Jul/July/194/28/2020/7/12/7/20/x"),
+    ("Europe/Paris", "date: 2020-01-12 00:30 CEST",
+     "/2020/01/11/23/30/00/Sat/Saturday/Jan/January/011/02/2020/6/11/1/20/x"),
+    # (another zone's name Ruby does not know is no zone: the site's own)
+    ("America/New_York", "date: 2020-03-12 00:30 BST",
+     "/2020/03/12/00/30/00/Thu/Thursday/Mar/March/072/11/2020/4/12/3/20/x"),
 ])
 def test_every_date_placeholder_as_jekyll_fills_it(make_site, timezone: str | None, front: str,
                                                    expected: str) -> None:
@@ -561,6 +574,22 @@ def test_page_urls_equal_real_jekylls(tmp_path: Path) -> None:
     assert set(jekyll) - set(ours) == {"_ev/page.html"}  # (said: see the diagnostics)
     assert {rel: url for rel, url in ours.items() if url is not None and rel not in jekyll} == {}
     assert {rel: ours[rel] for rel in jekyll if rel in ours and ours[rel] != jekyll[rel]} == {}
+
+
+@pytest.mark.parametrize("timezone", ["Europe/London", "Europe/Paris", "America/New_York"])
+def test_zones_named_by_letters_are_read_as_real_jekyll_reads_them(tmp_path: Path, timezone: str) -> None:
+    """A zone Ruby knows (EST, GMT), the site's own by its winter or summer name (BST in
+    March, CET in July: the name's offset, not the day's), another one (no zone)."""
+    dates = ["2020-03-12 00:30 BST", "2020-07-12 00:30 BST", "2020-07-12 00:30 CET", "2020-01-12 00:30 CEST",
+             "2020-03-12 00:30 XYZ", "2020-07-12 00:30 EST", "2020-07-12 00:30 GMT", "12 March 2020 00:30 bst"]
+    config = f"url: {URL}\ntimezone: {timezone}\ncollections:\n  ev:\n    output: true\n" \
+        f"    permalink: {ALL_DATES}\n"
+    root = write(tmp_path / "site", {"_config.yml": config,
+                                     **{f"_ev/d{i}.md": page(f"date: {d}") for i, d in enumerate(dates)}})
+    jekyll = jekyll_urls(root)
+    ours = kg_urls(load_site(root))
+    assert len(jekyll) == len(dates) and {rel: (ours.get(rel), url) for rel, url in jekyll.items()
+                                          if ours.get(rel) != url} == {}
 
 
 def test_corpus_page_urls_equal_real_jekylls(corpus: Path) -> None:
