@@ -20,7 +20,7 @@ from .errors import Diagnostic, StoreError, counted
 from .collector import gc_paused, give_back_memory
 from .entities import Curation, load_curation
 from .graph import GraphBuilder, GraphInputs
-from .mapping import Mapping, load_mapping
+from .mapping import KeyRule, Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
 from .ahead import ScoredAhead, graphs_digests, start_ahead
@@ -672,7 +672,8 @@ def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphB
 
     def work_out() -> None:
         found.append(find_series(site, [r for r in records if r.kind == "event" and r.is_page], builder.index,
-                                 _event_projects(records, mapping, builder), _event_links(records, mapping)))
+                                 _event_projects(records, mapping, builder), _event_links(records, mapping),
+                                 _event_values(records, mapping, lambda rule: rule.series)))
     builder.settled("series", take, work_out, lambda: pickle.dumps(found[0], protocol=pickle.HIGHEST_PROTOCOL))
     return found[0]
 
@@ -700,13 +701,20 @@ def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuild
 def _event_links(records: list[Record], mapping: Mapping) -> dict[str, list[tuple[str, str]]]:
     """Event IRI -> the links of its front matter, as (key, address), under the keys
     the mapping reads as ``type: iri``."""
+    return _event_values(records, mapping, lambda rule: rule.type == "iri")
+
+
+def _event_values(records: list[Record], mapping: Mapping, which: Callable[[KeyRule], bool]
+                  ) -> dict[str, list[tuple[str, str]]]:
+    """Event IRI -> the text values of its front matter, as (key, value), under the keys
+    of the event kind whose rule is ``which``."""
     out: dict[str, list[tuple[str, str]]] = {}
     kind = mapping.kinds.get("event")
     if kind is None:
         return out
-    keys = [rule.key for rule in kind.keys.values() if rule.type == "iri"]
+    keys = [rule.key for rule in kind.keys.values() if which(rule)]
     for r in records:
-        if r.kind == "event":
+        if r.kind == "event" and keys:
             found = [(key, value.strip()) for key in keys for value in r.source.values(key)
                      if isinstance(value, str) and value.strip()]
             if found:
@@ -841,6 +849,7 @@ def unjoined_diagnostics(unjoined: list[Unjoined], records: list[Record], mappin
         return []
     project_keys = [rule.key for rule in kind.keys.values() if rule.type == "ref" and rule.ref == "project"]
     link_keys = [rule.key for rule in kind.keys.values() if rule.type == "iri"]
+    series_keys = [rule.key for rule in kind.keys.values() if rule.series]
     out = []
     for u in unjoined:
         members = [by_iri[iri] for iri in u.events]
@@ -856,7 +865,8 @@ def unjoined_diagnostics(unjoined: list[Unjoined], records: list[Record], mappin
         else:
             what = f"{len(members)} events {titled} are in no series: nothing joins them ({named})"
         used = [k for k in link_keys if any(r.source.values(k) for r in members)]
-        same = ([f"the same `{project_keys[0]}:`"] if project_keys else []) \
+        same = ([f"the same `{series_keys[0]}:`"] if series_keys else []) \
+            + ([f"the same `{project_keys[0]}:`"] if project_keys else []) \
             + ([f"the same `{(used or link_keys)[0]}:` address (the series' own website or group page)"]
                if link_keys else [])
         ways = (f"give them {' or '.join(same)}, or " if same else "") + "link each meeting's page to the one before"

@@ -341,9 +341,11 @@ class GraphBuilder:
                 yield q(NamedNode(kind.keys[kind.date_keys[0]].property), literal(d))
         for f in r.source.fields:
             rule = kind.keys.get(f.key) if kind else None
-            if rule is None or ((rule.speakers or rule.speaker_field) and not rule.property):
+            if rule is None or ((rule.speakers or rule.speaker_field or rule.series) and not rule.property):
                 if rule is None or (rule.speaker_field and any(  # (given to no speaker: see _give_speaker_fields)
-                        d.code == "bad-speaker" and d.line == f.line and d.key == f.key for d in r.diagnostics)):
+                        d.code == "bad-speaker" and d.line == f.line and d.key == f.key for d in r.diagnostics)) \
+                        or (rule.series and not (isinstance(f.value, str) and f.value.strip() and r.is_page)):
+                    # (a series' name is text, and only pages are in series: see kg.build._series)
                     yield from self.extra_quads(r, s, g, f.key, f.value, f.line)
                 continue
             yield from self.value_quads(r, s, g, rule, f.value, f.line)

@@ -21,7 +21,7 @@ VALUE_TYPES = ("text", "date", "boolean", "integer", "iri", "ref")
 #: The settings a mapping file may hold: at the top, per kind, per key, in `body:`.
 TOP_OPTIONS = ("prefixes", "kinds")
 KIND_OPTIONS = ("collection", "class", "label", "keys", "body", "date_keys", "identity")
-KEY_OPTIONS = ("property", "type", "ref", "split", "speakers", "vocabulary")
+KEY_OPTIONS = ("property", "type", "ref", "split", "speakers", "vocabulary", "series")
 #: What a speaker has besides a name: each a key of a speaker's entry in front matter
 SPEAKER_FIELDS = ("role", "title", "organisation", "organisation_url", "url")
 BODY_OPTIONS = ("speakers", "ordinal", "terms", "links")
@@ -45,6 +45,9 @@ class KeyRule:
     #: speaker field -> the key of each speaker's entry that holds it on this site
     #: (``speakers: {speakers: {organisation: company}}``)
     speaker_keys: tuple[tuple[str, str], ...] = ()
+    #: the value names the event's series (``series: Data Drinks``): events of one
+    #: value are one series, whatever their titles
+    series: bool = False
     line: int | None = field(default=None, repr=False, compare=False)  # of the key in the mapping file
 
 
@@ -415,6 +418,11 @@ def _parse_kind(name: str, spec: Any, kinds_spec: Mapping_, collections: dict[st
                             "date_keys", "the front-matter keys holding a page's dates, such as `[date, dates]`")
     keys = _parse_key_rules(name, spec, kinds_spec, check)
     _check_speakers_on_events(name, spec, classes, body, keys, check)
+    named = next((rule for rule in keys.values() if rule.series), None)
+    if named is not None and name != "event":
+        raise check.fail(f"kind `{name}`, key `{named.key}`: `series: true` names the series of an event, and "
+                         "series are found among the pages of kind `event` only", spec.get("keys"), named.key,
+                         hint="map the key on kind `event`, or as text")
     identity = _parse_identity(name, spec, keys, check)
     _check_named_keys_have_properties(name, spec, label, date_keys, keys, check)
     return Kind(name=name, collection=collection, classes=classes, label=label, keys=keys, body=body,
@@ -525,16 +533,17 @@ def _parse_key_rule(where: str, key: str, rule: Any, keys: Mapping_, kinds_spec:
                          hint=f"one of {', '.join(VALUE_TYPES)}")
     speakers, field_, speaker_keys = _parse_speakers(where, rule.get("speakers", False), at("speakers"), check)
     vocabulary = check.flag(rule.get("vocabulary", False), f"{where}: `vocabulary`", *at("vocabulary"))
+    series = check.flag(rule.get("series", False), f"{where}: `series`", *at("series"))
     ref = _parse_ref(where, vtype, rule.get("ref"), at, kinds_spec, check)
     pattern = _parse_split(where, rule.get("split"), at("split"), check)
     prop = rule.get("property")
-    if prop is None and not speakers and field_ is None:
+    if prop is None and not speakers and field_ is None and not series:
         raise check.fail(f"{where}: needs a `property:`", *at("property"),
                          hint="a CURIE such as `schema:name`")
     return KeyRule(
         key=key, property=check.expand(prop, f"{where}: `property`", *at("property")) if prop is not None else None,
         type=vtype, ref=ref, split=pattern, speakers=speakers, vocabulary=vocabulary, speaker_field=field_,
-        speaker_keys=speaker_keys, line=line_of(keys, key))
+        speaker_keys=speaker_keys, series=series, line=line_of(keys, key))
 
 
 def _parse_speakers(where: str, value: Any, at: tuple[Any, Any], check: _Checker

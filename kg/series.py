@@ -27,7 +27,7 @@ _STEM = re.compile(r"\s*(?::|\s[-–—]\s|\()")
 #: an archived copy of a page (the Wayback Machine's): the page it is a copy of follows
 _ARCHIVED = re.compile(r"(?i)^https?://web\.archive\.org/web/[0-9]+[a-z_]*/+(https?://.+)$")
 MIN_STEM_WORDS = 2
-_KINDS = ("title", "stem", "numbered")
+_KINDS = ("named", "title", "stem", "numbered")
 #: The evidence a shared key of each kind gives (see :func:`title_keys`)
 _SAME = {"title": "same title", "stem": "same stem", "numbered": "same title but for its number"}
 _NONE: frozenset[str] = frozenset()
@@ -146,13 +146,17 @@ def _shared_host(domain: str) -> str | None:
 
 
 def find_series(site: Site, events: list[Record], index: Index, projects: dict[str, set[str]],
-                links_out: dict[str, list[tuple[str, str]]] | None = None) -> SeriesFound:
+                links_out: dict[str, list[tuple[str, str]]] | None = None,
+                named: dict[str, list[tuple[str, str]]] | None = None) -> SeriesFound:
     """Group ``events`` into series.
 
     ``projects`` maps an event IRI to the IRIs of the projects it belongs to;
     ``links_out`` maps an event IRI to its front matter's links, as (key, address)
     (the keys the mapping reads as ``type: iri``); links between events are read from
-    each record's body and from those links.
+    each record's body and from those links. ``named`` maps an event IRI to the series
+    its front matter names, as (key, name) (the keys the mapping reads as ``series:
+    true``): the events of one name are one series, one event alone too, and two events
+    that name two series are never joined on other evidence.
 
     Two candidates (same title, or same stem) are joined when they share a project, one
     links to the other, or a link key of theirs gives the same address, or the same
@@ -187,6 +191,7 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
             keys_of[r.iri].append(key)
     parent = {r.iri: r.iri for r in events}
     reasons: dict[str, set[str]] = defaultdict(set)
+    said = {r.iri: {normalise(v) for _, v in named[r.iri]} for r in events if named and named.get(r.iri)}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -195,6 +200,17 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
         return x
 
     group_of: dict[str, tuple[str, str]] = {}
+    first_of: dict[tuple[str, str], str] = {}
+    for r in events:  # the series the front matter names, first
+        for k, value in (named or {}).get(r.iri, ()):
+            key = ("named", normalise(value))
+            names.setdefault(key, value)
+            keys_of[r.iri].append(key)
+            ra, rb = find(first_of.setdefault(key, r.iri)), find(r.iri)
+            if ra != rb:
+                parent[rb] = ra
+            group_of.setdefault(r.iri, key)
+            reasons[r.iri].add(f"same `{k}:`")
     candidates = []
     # whole titles first, so a series is named by its full shared title where it has one
     for key in sorted(groups, key=lambda k: (k[0] != "title", k[1])):
@@ -209,6 +225,8 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
                    {h for h in hosts.get(r.iri) or _NONE if users[h] <= inside}) for r in members]
         for i, (a, a_projects, a_links, a_addresses, a_hosts) in enumerate(theirs):
             for b, b_projects, _, b_addresses, b_hosts in theirs[i + 1:]:
+                if a in said and b in said and said[a].isdisjoint(said[b]):
+                    continue   # (their pages say they are of two series)
                 shared, link = not a_projects.isdisjoint(b_projects), b in a_links
                 places = a_addresses & b_addresses or a_hosts & b_hosts  # (the address says more)
                 if shared or link or places:

@@ -130,6 +130,10 @@ CASES = {
                                             "completed: {speakers: true}", 0,
                                             r"kind `project`, key `completed`: `speakers: true`: speakers are people "
                                             r"on stage at an event, and kind `project` is not one"),
+    "series on a kind that is no event": ("completed: {property: kg:completed, type: boolean}",
+                                          "completed: {series: true}", 0,
+                                          r"kind `project`, key `completed`: `series: true` names the series of an "
+                                          r"event, and series are found among the pages of kind `event` only"),
     # not YAML
     "unclosed flow mapping": ("title: {property: schema:name}", "title: {property: schema:name", 1,
                               r"mapping file is not valid YAML: .*flow mapping that starts on line \d+"),

@@ -169,6 +169,38 @@ def test_two_series_of_one_name_have_two_iris(make_site) -> None:
                      ("scala-days-2015-2016", "Scala Days (2015–2016)", ["2015-06-01-sd", "2016-06-01-sd"])]
 
 
+def test_a_key_naming_the_series_joins_its_events_whatever_their_titles(make_site, tmp_path: Path) -> None:
+    """`series: Data Drinks` in front matter: the site says which series, and kg had no
+    way to read it (titles that share nothing were never joined)."""
+    import yaml
+
+    from kg.mapping import default_mapping_path
+    spec = yaml.safe_load(default_mapping_path().read_text(encoding="utf-8"))
+    spec["kinds"]["event"]["keys"]["series"] = {"series": True}
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    site = make_site({
+        "_events/2024-01-10-a.md": event("Pints and privacy", "2024-01-10", "series: Data Drinks\n"),
+        "_events/2024-02-10-b.md": event("Open data on tap", "2024-02-10", "series: data drinks\n"),
+        "_events/2024-03-10-c.md": event("A one-off", "2024-03-10", "series: Solo Talks\n"),
+        # the same title and a link between them, but two series named
+        "_events/2024-04-10-d.md": event("Meetup", "2024-04-10", "series: North\n", "[next](/events/2024-05-10-e)"),
+        "_events/2024-05-10-e.md": event("Meetup", "2024-05-10", "series: South\n"),
+        "_events/2024-06-10-f.md": event("Meetup", "2024-06-10", "series: [4]\n"),
+        "_events/2024-07-10-g.md": event("Quiz night", "2024-07-10"),
+        "_events/2024-08-10-h.md": event("Quiz night", "2024-08-10")})
+    graph = kg.build_site(site, mapping=mapping)
+    assert series_of(graph) == {"Data Drinks": (["2024-01-10-a", "2024-02-10-b"], ["same `series:`"]),
+                                "Solo Talks": (["2024-03-10-c"], ["same `series:`"]),
+                                "North": (["2024-04-10-d"], ["same `series:`"]),
+                                "South": (["2024-05-10-e"], ["same `series:`"])}
+    [info] = unjoined(graph)       # what would join two of one title says the key too
+    assert info["value"] == "Quiz night" and "give them the same `series:` or the same `project:`" in info["hint"]
+    kept = graph.query('SELECT ?v WHERE { ?entry <https://w3id.org/kg/ns#key> "series" ; '
+                       '<http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?v }')
+    assert [str(row[0].value) for row in kept] == ["4"]   # no series' name: kept as the file's value
+
+
 def test_events_left_out_of_a_series_of_their_title_are_said(make_site) -> None:
     site = make_site({
         "_events/2017-11-15-bay.md": event("Bay Conf", "2017-11-15", "link: https://bay.example/\n"),
