@@ -191,6 +191,12 @@ def _merge(base: dict[str, Any], layer: Any, where: str) -> dict[str, Any]:
                         raise fail(f"signal {name!r} has unknown setting {k!r}{did_you_mean(k, allowed)}",
                                    at, k if given is None else given, hint=f"settings of {name}: {', '.join(allowed)}")
                 for k, v in settings.items():
+                    if k == "stop_words":
+                        if not (isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))):
+                            raise fail(f"signal {name!r}: stop_words must be words separated by spaces, or a list "
+                                       f"of words, not {v!r}", at, k if given is None else given,
+                                       hint="such as `stop_words: le la les des une pour avec`")
+                        continue
                     whole, least, most, least_ok = _SETTING_RANGES[k]
                     if not _in_range(v, whole, least, most, least_ok):
                         bound = (f"{'≥' if least_ok else '>'} {least:g}"
@@ -200,7 +206,7 @@ def _merge(base: dict[str, Any], layer: Any, where: str) -> dict[str, Any]:
                                    f"{bound}, not {v!r}", at, k if given is None else given,
                                    hint=_RANGE_HINTS.get(k, "0 switches the signal off") if k != "damping"
                                    else "0 counts every shared value the same")
-                out["signals"][name].update({k: int(v) if _SETTING_RANGES[k][0] else v for k, v in settings.items()})
+                out["signals"][name].update({k: _setting_value(k, v) for k, v in settings.items()})
         elif key in ("top", "max_postings", "max_candidates"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise fail(f"`{key}` must be a whole number ≥ 1, not {value!r}", layer, key,
@@ -210,6 +216,15 @@ def _merge(base: dict[str, Any], layer: Any, where: str) -> dict[str, Any]:
             raise fail(f"unknown setting {key!r}{did_you_mean(key, _TOP_SETTINGS)}", layer, key,
                        hint="settings: top, max_postings, max_candidates, signals")
     return out
+
+
+def _setting_value(key: str, value: Any) -> Any:
+    """A checked setting as the weights hold it: a whole number as an int, stop words as
+    one string of lower-case words (however written)."""
+    if key == "stop_words":
+        words = value.split() if isinstance(value, str) else [w for x in value for w in x.split()]
+        return " ".join(w.lower().replace("’", "'") for w in words)
+    return int(value) if _SETTING_RANGES[key][0] else value
 
 
 def _in_range(v: Any, whole: bool, least: float, most: float, least_ok: bool) -> bool:
@@ -844,8 +859,11 @@ def _let_go(texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]]) ->
 
 
 def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[str, int]],
-           terms_per_event: int, max_postings: int, let_go: bool = False) -> _Text:
-    """Each event's best ``terms_per_event`` TF-IDF terms, normalised, and the events that keep each term."""
+           terms_per_event: int, max_postings: int, let_go: bool = False,
+           stop_words: frozenset[str] = frozenset()) -> _Text:
+    """Each event's best ``terms_per_event`` TF-IDF terms, normalised, and the events that
+    keep each term; ``stop_words`` (the site's, beside kg's own that are never counted)
+    weigh nothing, as a term in every text does."""
     # Each step is the plain per-term loop's arithmetic done by numpy (the norm is summed in order).
     number, ids, counts, titled = _term_counts(data, texts, terms)
     if let_go:
@@ -860,6 +878,8 @@ def _tfidf(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapping[st
     spans = [(b, min(b + _SPAN, n)) for b in range(0, n, _SPAN)]
     parts, df = _span_terms(number, ids, counts, titled, spans, vocabulary)
     idf = _idf(df, docs)
+    if stop_words:
+        idf[[number[w] for w in sorted(stop_words) if w in number]] = 0
     # a term in every text weighs 0 (it adds 0 to the norm); only terms of two or more
     # texts pair events
     eligible = (df >= 2) & (idf > 0)
@@ -1281,7 +1301,8 @@ def _text_signal(data: _Data, texts: Mapping[str, str], terms: Mapping[str, Mapp
                  sig: dict[str, Any], max_postings: int, let_go: bool) -> _Text | None:
     """The events' text vectors when the text signal is on (else ``None``; texts and terms let go either way)."""
     if sig["text"]["weight"] > 0:
-        return _tfidf(data, texts, terms, int(sig["text"]["terms"]), max_postings, let_go)
+        return _tfidf(data, texts, terms, int(sig["text"]["terms"]), max_postings, let_go,
+                      frozenset(sig["text"]["stop_words"].split()))
     if let_go:
         _let_go(texts, terms)
     return None

@@ -161,6 +161,22 @@ def test_one_shared_word_is_not_similar_text(small: kg.KnowledgeGraph) -> None:
     assert urls(said) == [bees] and said[0].reasons[0] == "similar text (zebra)"
 
 
+def test_a_sites_own_stop_words_are_not_similar_text(small: kg.KnowledgeGraph) -> None:
+    """A site in French: "pour", "avec", "soirée" made two pages alike; kg's own list is
+    English. `stop_words` of the text signal (in the site's _kg/related.yml) says so."""
+    lonely, bees = ev("2024-01-10-lonely-lunch"), ev("2024-06-01-beekeeping")
+    texts = {lonely: "soirée pour parler avec zebra", bees: "soirée pour coder avec heron"}
+    any_cosine = {"min_similarity": 0, "shared_terms": 1}
+    alike = related_events(small, texts=texts, weights={"signals": {"text": any_cosine}})[lonely]
+    assert urls(alike) == [bees] and alike[0].reasons[0] == "similar text (soirée, pour, avec)"
+    french = {"signals": {"text": {**any_cosine, "stop_words": "Pour avec\nsoirée"}}}
+    assert related_events(small, texts=texts, weights=french)[lonely] == []
+    listed = {"signals": {"text": {**any_cosine, "stop_words": ["pour avec", "soirée"]}}}
+    assert related_events(small, texts=texts, weights=listed)[lonely] == []
+    with pytest.raises(KgError, match="stop_words must be words"):
+        load_weights({"signals": {"text": {"stop_words": 5}}})
+
+
 def test_days_months_and_filler_words_are_not_similar_text(small: kg.KnowledgeGraph) -> None:
     """Pages that share only the day, the month and the words around them ("Sat 10 Feb:
     add it to your calendar, totally the day") are not alike."""
