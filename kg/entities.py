@@ -400,6 +400,12 @@ def _nodes_by_acronym(names_of: dict[str, Counter]) -> dict[str, set[str]]:
     return by_acronym
 
 
+#: What a comparison of two names says (see :meth:`EntityResolver._fuzzy`): called with
+#: their nodes and texts, whether they are one (and their score), or ``None`` (neither
+#: one nor close)
+_Verdict = Callable[[str, str, str, str], "tuple[bool, float] | None"]
+
+
 class EntityResolver:
     """Collects every mention of a person or organisation, then settles one node for each."""
 
@@ -540,9 +546,12 @@ class EntityResolver:
         # a curation entry is a person of its own, as a page is: no close spelling joins it to another
         entries = {node: "entry:" + node for name in set(self.curation.person_alias.values())
                    if (node := self._person_node(name, None)[0]) not in own_page}
-        self._fuzzy(uf, sorted(nodes + page_nodes), "person", lambda n: n[2:],
-                    lambda n: n[2:].split()[-1] if n[2:] else "", {**own_page, **entries}, names_of, labels)
-        self._near_by_first_name(uf, sorted(nodes + page_nodes), {**own_page, **entries}, names_of, labels)
+        settled = {**own_page, **entries}
+        # close spellings of one surname, then close surnames of one first name
+        self._fuzzy(uf, sorted(nodes + page_nodes), "person", lambda t: t.split()[-1],
+                    _close_spelling(settled, True), names_of, labels, first_names=True)
+        self._fuzzy(uf, sorted(n for n in nodes + page_nodes if " " in n[2:]), "person", lambda t: t.split()[0],
+                    _close_surname(settled), names_of, labels)
         self._note_spelling_joins(uf, [n for n in nodes if n not in paged and uf.page_of(n)], names_of, labels)
         clusters: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
@@ -677,7 +686,7 @@ class EntityResolver:
     def _join_close_org_names(self, work: _OrgWork) -> None:
         """Join organisations' names that are close spellings of one name (see :meth:`_fuzzy`)."""
         self._fuzzy(work.uf, [n for n in sorted(work.names_of) if n.startswith("o:")], "organisation",
-                    lambda n: n[2:], lambda n: n[2:].split()[0] if n[2:] else "", {}, work.spelled, work.page_names)
+                    lambda t: t.split()[0], _close_spelling({}, False), work.spelled, work.page_names)
 
     def _make_org_entities(self, work: _OrgWork) -> dict[str, str]:
         """Make an entity of each set of nodes that has a name, homepage or page; the IRI of each set, by its root."""
@@ -732,51 +741,18 @@ class EntityResolver:
             if homepage_domain(url, self.site_host):
                 self.entities[iri].urls.add(url)
 
-    def _fuzzy(self, uf: _Union, nodes: list[str], kind: str, text, block, own_page: dict[str, str],
-               names_of: dict[str, Counter], page_names: dict[str, str]) -> None:
-        """Merge near-identical names within blocks (see :meth:`_join`); list the close
-        calls that stay apart. Two names that are each a page's are never compared."""
+    def _fuzzy(self, uf: _Union, nodes: list[str], kind: str, block: Callable[[str], str],
+               verdict: _Verdict, names_of: dict[str, Counter],
+               page_names: dict[str, str], first_names: bool = False) -> None:
+        """Compare the names of ``nodes`` (each node's text after its ``x:`` prefix) within
+        their ``block``, only the pairs that may be close (see :func:`close_pairs`, with
+        ``first_names``); join those ``verdict(a, b, text_a, text_b)`` says are one
+        (``(True, score)``: see :meth:`_join`) and list as near misses those it says are
+        close but apart (``(False, score)``); ``None``: neither."""
         blocks: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
-            if text(n):
-                blocks[block(n)].append(n)
-        merge: list[tuple[str, str]] = []
-        near: list[tuple[str, str, dict[str, Any]]] = []
-        for members in blocks.values():
-            if len(members) < 2 or len(members) > 200:
-                continue
-            members.sort()
-            texts = [text(m) for m in members]
-            # each pair in turn (a before b, in name order), as the plain loop over all
-            # pairs takes them; only the pairs that can merge or be a near miss
-            for i, j in close_pairs(texts, kind == "person"):
-                a, b = members[i], members[j]
-                if uf.find(a) == uf.find(b):
-                    continue
-                if a in own_page and b in own_page and own_page[a] != own_page[b]:
-                    continue
-                score = fuzz.ratio(texts[i], texts[j])
-                if kind == "person" and _compatible_first_names(texts[i], texts[j]):
-                    score = max(score, MERGE_SCORE)
-                if score >= MERGE_SCORE:
-                    merge.append((a, b))
-                elif score >= NEAR_SCORE:
-                    near.append((a, b, {"kind": kind, "a": texts[i], "b": texts[j], "score": round(score, 1)}))
-        self._join(uf, merge, kind, names_of, page_names)
-        self.near_misses.extend(m for a, b, m in near if uf.find(a) != uf.find(b))
-
-    def _near_by_first_name(self, uf: _Union, nodes: list[str], own_page: dict[str, str],
-                            names_of: dict[str, Counter], page_names: dict[str, str]) -> None:
-        """Join the people's names of one first name whose surnames differ only by a
-        doubled letter ("Natalie Bennet", "Natalie Bennett"), as :meth:`_join` does; list
-        as near misses, kept apart, those whose surnames are otherwise spelled close
-        ("Maël Nilson", "Maël Nison"), which may be two people. (:meth:`_fuzzy`
-        compares only names of one surname.)"""
-        blocks: dict[str, list[str]] = defaultdict(list)
-        for n in nodes:
-            words = n[2:].split()
-            if len(words) >= 2:
-                blocks[words[0]].append(n)
+            if n[2:]:
+                blocks[block(n[2:])].append(n)
         merge: list[tuple[str, str]] = []
         near: list[tuple[str, str, dict[str, Any]]] = []
         for members in blocks.values():
@@ -784,19 +760,18 @@ class EntityResolver:
                 continue
             members.sort()
             texts = [m[2:] for m in members]
-            for i, j in close_pairs(texts, False):
+            # each pair in turn (a before b, in name order), as the plain loop over all
+            # pairs takes them; only the pairs that can merge or be a near miss
+            for i, j in close_pairs(texts, first_names):
                 a, b = members[i], members[j]
-                last_a, last_b = texts[i].split()[-1], texts[j].split()[-1]
-                if last_a == last_b or uf.find(a) == uf.find(b) or (a in own_page and b in own_page):
-                    continue   # (one surname: compared already; one person; two pages)
-                if texts[i].split()[:-1] == texts[j].split()[:-1] and _DOUBLED.sub(r"\1", last_a) == \
-                        _DOUBLED.sub(r"\1", last_b):
+                said = None if uf.find(a) == uf.find(b) else verdict(a, b, texts[i], texts[j])
+                if said is not None and said[0]:
                     merge.append((a, b))
-                else:
-                    near.append((a, b, {"kind": "person", "a": texts[i], "b": texts[j],
-                                        "score": round(fuzz.ratio(texts[i], texts[j]), 1)}))
-        self._join(uf, merge, "person", names_of, page_names)
+                elif said is not None:
+                    near.append((a, b, {"kind": kind, "a": texts[i], "b": texts[j], "score": round(said[1], 1)}))
+        self._join(uf, merge, kind, names_of, page_names)
         self.near_misses.extend(m for a, b, m in near if uf.find(a) != uf.find(b))
+
 
     def _join(self, uf: _Union, pairs: list[tuple[str, str]], kind: str, names_of: dict[str, Counter],
               page_names: dict[str, str]) -> None:
@@ -891,6 +866,37 @@ def _ambiguous_diagnostic(found: dict[str, Any]) -> Diagnostic:
         message = f"{what} is given to {', '.join(pages[:-1])} and {pages[-1]}, {who} each have a page"
         hint = "correct the link where it is wrong"
     return Diagnostic("ambiguous-name", "warning", message, value=(names or profiles or [None])[0], hint=hint)
+
+
+def _close_spelling(own_page: dict[str, str], people: bool) -> _Verdict:
+    """The verdict (see :meth:`EntityResolver._fuzzy`) on two names of one block: one at
+    :data:`MERGE_SCORE` or more (people whose first names are an initial or a start of
+    the other, of one surname, too), close from :data:`NEAR_SCORE`; never two names that
+    are each a page's (``own_page``), nor two curation entries."""
+    def verdict(a: str, b: str, ta: str, tb: str) -> tuple[bool, float] | None:
+        if a in own_page and b in own_page and own_page[a] != own_page[b]:
+            return None
+        score = fuzz.ratio(ta, tb)
+        if people and _compatible_first_names(ta, tb):
+            score = max(score, MERGE_SCORE)
+        return (True, score) if score >= MERGE_SCORE else (False, score) if score >= NEAR_SCORE else None
+    return verdict
+
+
+def _close_surname(own_page: dict[str, str]) -> _Verdict:
+    """The verdict (see :meth:`EntityResolver._fuzzy`) on two people's names of one first
+    name (already close): one when their surnames differ only by a doubled letter
+    ("Natalie Bennet", "Natalie Bennett"), else close but apart ("Maël Nilson", "Maël
+    Nison": two surnames may be two people); neither when the surname is one (compared
+    by surname already) or both are a page's or a curation entry's."""
+    def verdict(a: str, b: str, ta: str, tb: str) -> tuple[bool, float] | None:
+        *first_a, last_a = ta.split()
+        *first_b, last_b = tb.split()
+        if last_a == last_b or (a in own_page and b in own_page):
+            return None
+        return (first_a == first_b and _DOUBLED.sub(r"\1", last_a) == _DOUBLED.sub(r"\1", last_b),
+                fuzz.ratio(ta, tb))
+    return verdict
 
 
 #: A letter written twice in a row
