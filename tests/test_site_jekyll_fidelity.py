@@ -1253,15 +1253,20 @@ def test_the_folders_jekyll_publishes(tmp_path: Path, extra: str) -> None:
     assert site.publishes(site.root / "_events" / "g") == ("_events/g" if not extra else None)
 
 
+def jekyll_build(root: Path) -> None:
+    """Run `jekyll build` in the site's folder, as a site's own build is run."""
+    if shutil.which("jekyll") is None:
+        pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
+    proc = subprocess.run(["jekyll", "build", "--disable-disk-cache"], cwd=root, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 @pytest.mark.parametrize("extra", list(PUBLISHED_FOLDERS))
 def test_published_folders_equal_real_jekylls(tmp_path: Path, extra: str) -> None:
     """Run in the site's folder, as a site's own `jekyll build` is."""
-    if shutil.which("jekyll") is None:
-        pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
     site = _publishing_site(tmp_path / "site", extra)
-    proc = subprocess.run(["jekyll", "build", "--disable-disk-cache"], cwd=site.root, capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    jekyll_build(site.root)
     copied = {p.read_text(encoding="utf-8").strip() for p in (site.root / "_site").rglob("graph.nq")}
     assert copied == {folder for folder in PUBLISHED_FOLDERS[extra] if site.publishes(site.root / folder)}
 
@@ -1294,12 +1299,8 @@ def test_jekylls_output_folder_equals_real_jekylls(tmp_path: Path, extra: str) -
     """Jekyll deletes from its output folder what it did not write there but for what
     `keep_files:` names, and never reads that folder as the site's own files (a `public/`
     destination is not copied into itself)."""
-    if shutil.which("jekyll") is None:
-        pytest.skip("jekyll is not installed (Debian: apt-get install jekyll)")
     site = _destination_site(tmp_path / "site", extra)
-    proc = subprocess.run(["jekyll", "build", "--disable-disk-cache"], cwd=site.root, capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    jekyll_build(site.root)
     left = {folder for folder in DESTINATIONS[extra] if (site.root / folder / "graph.nq").is_file()}
     assert left == {folder for folder in DESTINATIONS[extra]
                     if not site.in_destination(site.root / folder) or site.keeps(site.root / folder)}
