@@ -505,7 +505,8 @@ class EntityResolver:
         curated: dict[str, str] = {}
         names_of: dict[str, Counter] = defaultdict(Counter)
         links: list[tuple[str, str]] = []
-        apart: dict[str, str] = {}  # IRI -> name, of people the curation tells apart by accents alone
+        apart: dict[str, str] = {}  # IRI -> name, of people the curation gives an entry without a page
+        entries = {normalise(name) for name in self.curation.person_alias.values()}
         written_pages: dict[str, str] | None = None  # person pages by their titles as written
         for name, url in self._people:
             node, canonical = self._person_node(name, url)
@@ -520,7 +521,9 @@ class EntityResolver:
                     page = written_pages.get(node[2:])
                 else:
                     page = self.index.resolve("person", canonical, suggest=False).iri
-                iri = page or self._told_apart_iri(node)
+                # a curation entry holds its set as a page does: no close spelling joins it to another
+                iri = page or self._told_apart_iri(node) or (
+                    self._minted_person(node[2:]) if node.startswith("n:") and node[2:] in entries else None)
                 if iri and uf.claim(node, iri):
                     own_page[node] = iri
                     uf.union(node, "p:" + iri)  # every name of one page is that person
@@ -543,15 +546,11 @@ class EntityResolver:
         self._join(uf, list(dict.fromkeys(links)), "person", names_of, labels)
         nodes = sorted(names_of)
         paged = {n for n in nodes if uf.page_of(n)}
-        # a curation entry is a person of its own, as a page is: no close spelling joins it to another
-        entries = {node: "entry:" + node for name in set(self.curation.person_alias.values())
-                   if (node := self._person_node(name, None)[0]) not in own_page}
-        settled = {**own_page, **entries}
         # close spellings of one surname, then close surnames of one first name
         self._fuzzy(uf, sorted(nodes + page_nodes), "person", lambda t: t.split()[-1],
-                    _close_spelling(settled, True), names_of, labels, first_names=True)
+                    _close_spelling(own_page, True), names_of, labels, first_names=True)
         self._fuzzy(uf, sorted(n for n in nodes + page_nodes if " " in n[2:]), "person", lambda t: t.split()[0],
-                    _close_surname(settled), names_of, labels)
+                    _close_surname(own_page), names_of, labels)
         self._note_spelling_joins(uf, [n for n in nodes if n not in paged and uf.page_of(n)], names_of, labels)
         clusters: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
@@ -591,9 +590,10 @@ class EntityResolver:
 
     def _note_spelling_joins(self, uf: _Union, nodes: list[str], names_of: dict[str, Counter],
                              labels: dict[str, str]) -> None:
-        """Note each name of ``nodes`` (joined to a person page by a close spelling, not by
-        the page's title, an alias or a profile link) for a warning: "Dan Lee" shown as
-        Daniela Lee is kg's guess, which the editor can confirm or undo."""
+        """Note each name of ``nodes`` (joined to a person page, or to a curation entry,
+        by a close spelling, not by the page's title, an alias or a profile link) for a
+        warning: "Dan Lee" shown as Daniela Lee is kg's guess, which the editor can confirm
+        or undo."""
         for node in nodes:
             page = uf.page_of(node)
             for name in sorted(names_of[node]):
@@ -886,19 +886,24 @@ def _close_spelling(own_page: dict[str, str], people: bool) -> _Verdict:
 def _close_surname(own_page: dict[str, str]) -> _Verdict:
     """The verdict (see :meth:`EntityResolver._fuzzy`) on two people's names of one first
     name (already close): one when their surnames differ only by a doubled letter
-    ("Natalie Bennet", "Natalie Bennett"), else close but apart ("Maël Nilson", "Maël
-    Nison": two surnames may be two people); neither when the surname is one (compared
-    by surname already) or both are a page's or a curation entry's."""
+    ("Natalie Bennet", "Natalie Bennett"), else close but apart when the surnames alone
+    score :data:`SURNAME_NEAR_SCORE` ("Maël Nilson", "Maël Nison": two surnames may be two
+    people); neither when the surname is one (compared by surname already) or both are a
+    page's or a curation entry's."""
     def verdict(a: str, b: str, ta: str, tb: str) -> tuple[bool, float] | None:
         *first_a, last_a = ta.split()
         *first_b, last_b = tb.split()
         if last_a == last_b or (a in own_page and b in own_page):
             return None
-        return (first_a == first_b and _DOUBLED.sub(r"\1", last_a) == _DOUBLED.sub(r"\1", last_b),
-                fuzz.ratio(ta, tb))
+        if first_a == first_b and _DOUBLED.sub(r"\1", last_a) == _DOUBLED.sub(r"\1", last_b):
+            return True, fuzz.ratio(ta, tb)
+        # (a shared first name makes the whole close: "Richard Milne", "Richard Wilson")
+        return (False, fuzz.ratio(ta, tb)) if fuzz.ratio(last_a, last_b) >= SURNAME_NEAR_SCORE else None
     return verdict
 
 
+#: How close two surnames must be (``fuzz.ratio``) for two people of one first name to be a near miss
+SURNAME_NEAR_SCORE = 85.0
 #: A letter written twice in a row
 _DOUBLED = re.compile(r"(.)\1")
 

@@ -99,6 +99,19 @@ def test_a_name_joined_to_a_page_by_its_spelling_is_said_where_it_is_written(mak
     assert not diagnostics(two, "name-joined-to-page")
 
 
+def test_a_curation_entry_is_a_person_of_its_own_as_a_page_is(make_site) -> None:
+    """`- name: Dan Lee` kept Dan Lee from Daniela Lee's page, but a third close name
+    ("Danielle Lee") took the entry over: Dan Lee was shown as Danielle Lee, unsaid."""
+    graph = kg.build_site(make_site({
+        "_people/daniela-lee.md": "---\ntitle: Daniela Lee\n---\n", "_kg/curation.yml": "people:\n  - name: Dan Lee\n",
+        **events("* **Dan Lee**, Director, [Acme](https://acme.example/)", "* **Danielle Lee**, Director, Gamma Org")}))
+    assert speakers(graph) == {"_events/2024-01-01-e1.md": ("Dan Lee", BASE + "/id/person/dan-lee"),
+                               "_events/2024-01-02-e2.md": ("Dan Lee", BASE + "/id/person/dan-lee")}
+    [joined] = diagnostics(graph, "name-joined-to-page")     # a guess, said as one
+    assert (joined["value"], joined["path"]) == ("Danielle Lee", "_events/2024-01-02-e2.md")
+    assert "'Dan Lee'" in joined["message"]
+
+
 def test_a_profile_link_says_which_of_two_close_pages_a_name_is(make_site) -> None:
     """A shared profile link is surer than a close spelling: 'Jan Smith' with Jane Smith's
     LinkedIn is Jane Smith, though the name is as close to Jana Smith."""
