@@ -155,8 +155,9 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     (the keys the mapping reads as ``type: iri``); links between events are read from
     each record's body and from those links. ``named`` maps an event IRI to the series
     its front matter names, as (key, name) (the keys the mapping reads as ``series:
-    true``): the events of one name are one series, one event alone too, and two events
-    that name two series are never joined on other evidence.
+    true``): the events of one name are one series, one event alone too (an event that
+    names several series is in the first's), and events that name two series are never
+    in one, whatever joins them (nor through a third event that names none).
 
     Two candidates (same title, or same stem) are joined when they share a project, one
     links to the other, or a link key of theirs gives the same address, or the same
@@ -191,7 +192,8 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
             keys_of[r.iri].append(key)
     parent = {r.iri: r.iri for r in events}
     reasons: dict[str, set[str]] = defaultdict(set)
-    said = {r.iri: {normalise(v) for _, v in named[r.iri]} for r in events if named and named.get(r.iri)}
+    # the series each set's pages name (an event that names several is in the first's)
+    said = {r.iri: normalise(named[r.iri][0][1]) for r in events if named and named.get(r.iri)}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -199,16 +201,25 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
             x = parent[x]
         return x
 
+    def join(a: str, b: str) -> bool:
+        """Make one set of ``a``'s and ``b``'s, unless their pages name two series."""
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            if ra in said and rb in said and said[ra] != said[rb]:
+                return False
+            parent[rb] = ra
+            if rb in said:
+                said[ra] = said[rb]
+        return True
+
     group_of: dict[str, tuple[str, str]] = {}
     first_of: dict[tuple[str, str], str] = {}
     for r in events:  # the series the front matter names, first
-        for k, value in (named or {}).get(r.iri, ()):
+        for k, value in (named or {}).get(r.iri, ())[:1]:
             key = ("named", normalise(value))
             names.setdefault(key, value)
             keys_of[r.iri].append(key)
-            ra, rb = find(first_of.setdefault(key, r.iri)), find(r.iri)
-            if ra != rb:
-                parent[rb] = ra
+            join(first_of.setdefault(key, r.iri), r.iri)
             group_of.setdefault(r.iri, key)
             reasons[r.iri].add(f"same `{k}:`")
     candidates = []
@@ -225,16 +236,13 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
                    {h for h in hosts.get(r.iri) or _NONE if users[h] <= inside}) for r in members]
         for i, (a, a_projects, a_links, a_addresses, a_hosts) in enumerate(theirs):
             for b, b_projects, _, b_addresses, b_hosts in theirs[i + 1:]:
-                if a in said and b in said and said[a].isdisjoint(said[b]):
-                    continue   # (their pages say they are of two series)
                 shared, link = not a_projects.isdisjoint(b_projects), b in a_links
                 places = a_addresses & b_addresses or a_hosts & b_hosts  # (the address says more)
                 if shared or link or places:
                     why = ["shared project"] * shared + ["links between meetings"] * link + [_SAME[key[0]]]
                     why += [f"same {k} ({place})" for k, place in places]
-                    ra, rb = find(a), find(b)
-                    if ra != rb:
-                        parent[rb] = ra
+                    if not join(a, b):
+                        continue   # (their pages say they are of two series)
                     group_of.setdefault(a, key)
                     group_of.setdefault(b, key)
                     reasons[a].update(why)
@@ -246,12 +254,13 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     made: list[tuple[str, list[Record], list[str]]] = []
     for members in clusters.values():
         members.sort(key=_in_date_order)
-        # named by the key most of its meetings have (of those that joined some), a whole
-        # title before a stem before a title but for its number: "Future Work Week" for
-        # "Future Work Week 2016: …", "Future Work Week 2017" and "Future Work Week 2017"
+        # named as its pages name it, else by the key most of its meetings have (of those
+        # that joined some), a whole title before a stem before a title but for its number:
+        # "Future Work Week" for "Future Work Week 2016: …", "Future Work Week 2017" and
+        # "Future Work Week 2017"
         joined = {group_of[r.iri] for r in members}
         have = Counter(k for r in members for k in keys_of[r.iri] if k in joined or k[0] != "title")
-        key = min(have, key=lambda k: (-have[k], _KINDS.index(k[0]), k[1]))
+        key = min(have, key=lambda k: (k[0] != "named", -have[k], _KINDS.index(k[0]), k[1]))
         made.append((names[key], members, sorted(set().union(*(reasons[r.iri] for r in members)))))
     return SeriesFound(_named(site, made), _unjoined(candidates, groups, names, group_of))
 

@@ -187,18 +187,27 @@ def test_a_key_naming_the_series_joins_its_events_whatever_their_titles(make_sit
         "_events/2024-04-10-d.md": event("Meetup", "2024-04-10", "series: North\n", "[next](/events/2024-05-10-e)"),
         "_events/2024-05-10-e.md": event("Meetup", "2024-05-10", "series: South\n"),
         "_events/2024-06-10-f.md": event("Meetup", "2024-06-10", "series: [4]\n"),
+        # a chain: London, then one that names none, then Paris, each linking to the one before
+        "_events/2024-01-20-l.md": event("Data Drinks", "2024-01-20", "series: London Drinks\n"),
+        "_events/2024-02-20-m.md": event("Data Drinks", "2024-02-20", "", "[before](/events/2024-01-20-l)"),
+        "_events/2024-03-20-n.md": event("Data Drinks", "2024-03-20", "series: [Paris Drinks, London Drinks]\n",
+                                         "[before](/events/2024-02-20-m)"),
         "_events/2024-07-10-g.md": event("Quiz night", "2024-07-10"),
         "_events/2024-08-10-h.md": event("Quiz night", "2024-08-10")})
     graph = kg.build_site(site, mapping=mapping)
     assert series_of(graph) == {"Data Drinks": (["2024-01-10-a", "2024-02-10-b"], ["same `series:`"]),
                                 "Solo Talks": (["2024-03-10-c"], ["same `series:`"]),
                                 "North": (["2024-04-10-d"], ["same `series:`"]),
-                                "South": (["2024-05-10-e"], ["same `series:`"])}
+                                "South": (["2024-05-10-e"], ["same `series:`"]),
+                                "London Drinks": (["2024-01-20-l", "2024-02-20-m"],
+                                                  ["links between meetings", "same `series:`", "same title"]),
+                                "Paris Drinks": (["2024-03-20-n"], ["same `series:`"])}
     [info] = unjoined(graph)       # what would join two of one title says the key too
     assert info["value"] == "Quiz night" and "give them the same `series:` or the same `project:`" in info["hint"]
     kept = graph.query('SELECT ?v WHERE { ?entry <https://w3id.org/kg/ns#key> "series" ; '
                        '<http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?v }')
-    assert [str(row[0].value) for row in kept] == ["4"]   # no series' name: kept as the file's value
+    # no series' name, or more than one: kept as the file's value
+    assert sorted(str(row[0].value) for row in kept) == ["4", "London Drinks", "Paris Drinks"]
 
 
 def test_events_left_out_of_a_series_of_their_title_are_said(make_site) -> None:
