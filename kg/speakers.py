@@ -94,10 +94,19 @@ ltd limited inc llp plc company corporation media news press lords commons house
 people's citizens citizen assembly jury community communities museum library fund review
 observatory hub lab alliance service services platform tank street road square avenue
 organization organisation administration board forces army navy
+roundtable roundtables launch launches update updates drinks briefing briefings meetup meetups
+hackathon hackathons dinner lunch breakfast meeting meetings social socials
 talk talks proposal proposals track tracks presentation presentations lecture lectures
 use using build building getting making writing introducing learn learning scaling testing deploying
 north south east west central united new republic kingdom states america africa asia europe
 """.split())
+#: Words of :data:`NON_NAME_WORDS` that are also people's first names ("June Brown",
+#: "Bill Thompson") or surnames ("Theresa May", "Rebecca West"): names where they are
+#: set apart as names are (bold, a link, after another name in a list). Not the
+#: surnames that end names of places and things ("Downing Street", "Safety Bill",
+#: "Data Day", "Privacy Law"), which are lost where they are a person's.
+NAME_LIKE_FIRST = frozenset("april may june august bill".split())
+NAME_LIKE_LAST = frozenset("may west read".split())
 #: Words marking an organisation name.
 ORG_WORDS = frozenset("""
 university universiteit college school institute institution foundation trust network
@@ -1517,11 +1526,6 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
             if words[k][:1].isupper() and acronym_of(old.organisation, long):
                 col.found[key] = replace(old, organisation=long)
                 break
-#: Words of :data:`NON_NAME_WORDS` that are also people's first names ("June Brown",
-#: "Bill Thompson") or surnames ("Theresa May", "Andy Street", "Rebecca West"): names
-#: where they are set apart as names are (bold, a link, after another name in a list)
-NAME_LIKE_FIRST = frozenset("april may june august bill".split())
-NAME_LIKE_LAST = frozenset("may bill street west north south east day read law house".split())
 
 
 _ROLE_MARK_ANYWHERE = re.compile(r"\((host|chair|moderator|facilitator)\)", re.I)

@@ -399,10 +399,10 @@ def test_a_month_is_a_first_name_in_a_list_of_first_names():
     assert speakers("Our speakers were:\n\n* April, May and June (the spring cohort)\n") == {}
 
 
-@pytest.mark.parametrize("name", ["Andy Street", "Bill Thompson", "June Brown", "Rebecca West", "Simon Day",
-                                  "Jane Read", "Theresa May", "May Lee"])
+@pytest.mark.parametrize("name", ["Bill Thompson", "June Brown", "Rebecca West", "Jane Read", "Theresa May",
+                                  "May Lee", "August Obi"])
 def test_a_name_with_a_word_that_is_also_ordinary_is_a_name_where_set_apart(name: str):
-    """'Bill', 'June', 'Street', 'West', 'Day' are ordinary words too: every such name was
+    """'Bill', 'June', 'May', 'West', 'Read' are ordinary words too: every such name was
     dropped, bold in a list of speakers with its title and organisation."""
     found = speakers(f"Our speakers were:\n\n* **{name}**, Director, [Acme Trust](https://acme.example/)\n")
     assert (list(found), found[name].title, found[name].organisation) == ([name], "Director", "Acme Trust")
@@ -416,6 +416,17 @@ def test_ordinary_words_in_plain_text_stay_no_names():
     assert list(speakers("Ann Able spoke on Boxing Day and in May Bob Bell spoke at Downing Street.")) == [
         "Ann Able", "Bob Bell"]
     assert list(speakers("Our speakers were:\n\n* **West Midlands**, a region\n")) == []
+
+
+@pytest.mark.parametrize("item", ["**Downing Street**, Acme Trust", "[Wall Street](https://x.example/), Director at "
+                                  "Acme Trust", "**June Roundtable**, Acme Trust", "**May Launch**, Acme Trust",
+                                  "**Bill Update**, Acme Trust", "**August Drinks**, Acme Trust",
+                                  "**Civic Day**, Acme Trust", "**Privacy Law**, Acme Trust",
+                                  "**Online Safety Bill** briefing"])
+def test_places_and_occasions_set_apart_are_no_names(item: str):
+    """Bold or linked, a street, a bill, a day or a month's meeting read as a speaker once
+    a month or a surname like "Street" could open or end a name."""
+    assert speakers(f"Our speakers were:\n\n* {item}\n") == {}
 
 
 def test_a_first_name_two_staff_share_is_the_authors():
