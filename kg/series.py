@@ -85,8 +85,9 @@ def title_keys(title: str) -> list[tuple[tuple[str, str], str]]:
     return keys
 
 
-#: A number in a title that tells one meeting from another ("#47", "No. 3", "6", "2023", "3rd")
-_NUMBER = re.compile(r"(?i)(?<![\w#])(?:#\s*|no\.\s*|n°\s*)?[0-9]+(?:st|nd|rd|th)?(?!\w)")
+#: A number in a title that tells one meeting from another ("#47", "No. 3", "6", "2023",
+#: "3rd"); not one that is part of a name ("COVID-19", "Web 3.0", "C20")
+_NUMBER = re.compile(r"(?i)(?<![\w#.\-/])(?:#\s*|no\.\s*|n°\s*)?[0-9]+(?:st|nd|rd|th)?(?![\w]|[.\-/][0-9a-z])")
 
 
 def _unnumbered(text: str) -> str | None:
@@ -190,6 +191,12 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
             groups[key].append(r)
             names.setdefault(key, name)
             keys_of[r.iri].append(key)
+    # a first meeting without a number ("Data Drinks") is one of the numbered ones ("Data Drinks 2")
+    for key in [k for k in groups if k[0] == "numbered"]:
+        for r in groups.get(("title", key[1]), []) + groups.get(("stem", key[1]), []):
+            if key not in keys_of[r.iri]:
+                groups[key].append(r)
+                keys_of[r.iri].append(key)
     parent = {r.iri: r.iri for r in events}
     reasons: dict[str, set[str]] = defaultdict(set)
     # the series each set's pages name (an event that names several is in the first's)
@@ -266,18 +273,21 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
 
 
 def _named(site: Site, made: list[tuple[str, list[Record], list[str]]]) -> list[Series]:
-    """The series of each (name, meetings in date order, evidence), by IRI. Series that
-    nothing joined but their name are told apart by their years ("AI Ethics Camp
-    (2016–2017)", "AI Ethics Camp (2019–2021)"), then by a number in their IRIs."""
-    sharing = Counter(normalise(name) for name, _, _ in made)
+    """The series of each (name, meetings in date order, evidence), by IRI. Of series
+    that nothing joined but their name, the first to start keeps the name and its
+    address (a later one found does not move it); the others are told apart by their
+    years ("AI Ethics Camp (2019–2021)"), then by a number in their IRIs."""
+    made = sorted(made, key=lambda m: _in_date_order(m[1][0]))
+    seen: set[str] = set()
     found: list[Series] = []
     taken: set[str] = set()
     for name, members, evidence in made:
         slug = slugify(normalise(name))
         years = sorted({r.dates[0].year for r in members if r.dates})
-        if sharing[normalise(name)] > 1 and years:
+        if normalise(name) in seen and years:
             span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
             name, slug = f"{name} ({span})", f"{slug}-{span.replace('–', '-')}"
+        seen.add(normalise(name))
         iri = site.minted("series", slug)
         n = 1
         while iri in taken:

@@ -145,10 +145,16 @@ def test_numbered_meetings_with_evidence_are_a_series_named_without_the_number(m
         "_events/2023-06-01-rightscon.md": event("RightsCon 2023", "2023-06-01"),
         "_events/2024-02-01-rightscon.md": event("RightsCon 2024", "2024-02-01"),
         "_events/2024-03-01-c20.md": event("C20 meeting", "2024-03-01"),
-        "_events/2024-04-01-c21.md": event("C21 meeting", "2024-04-01")})
+        "_events/2024-04-01-c21.md": event("C21 meeting", "2024-04-01"),
+        # numbers that are part of a name stay; a first meeting without a number is one of them
+        "_events/2020-03-01-covid-1.md": event("COVID-19 Briefing", "2020-03-01"),
+        "_events/2020-04-01-covid-2.md": event("COVID-19 Briefing 2", "2020-04-01", "",
+                                               "[the first](/events/2020-03-01-covid-1)")})
     graph = kg.build_site(site)
     assert series_of(graph) == {"ParisJS": (["2024-06-01-parisjs-46", "2024-07-01-parisjs-47", "2024-08-01-parisjs-48"],
-                                            ["same link (meetup.com/parisjs)", "same title but for its number"])}
+                                            ["same link (meetup.com/parisjs)", "same title but for its number"]),
+                                "COVID-19 Briefing": (["2020-03-01-covid-1", "2020-04-01-covid-2"],
+                                                      ["links between meetings", "same title but for its number"])}
     [info] = unjoined(graph)     # a number that is part of a word ("C20") tells nothing
     assert (info["key"], info["value"], info["path"]) == ("title", "RightsCon", "_events/2023-06-01-rightscon.md")
     assert info["message"].startswith("2 events titled 'RightsCon' but for a number are in no series")
@@ -156,7 +162,8 @@ def test_numbered_meetings_with_evidence_are_a_series_named_without_the_number(m
 
 def test_two_series_of_one_name_have_two_iris(make_site) -> None:
     """"Scala Days" (same site each year) and "Scala Days 2015"/"2016" (another site, never
-    linked to the first): one name, and both were one IRI. Each is named with its years."""
+    linked to the first): one name, and both were one IRI. The first keeps the name and
+    its address; the later one is named with its years."""
     site = make_site({
         "_events/2013-06-01-sd.md": event("Scala Days", "2013-06-01", "link: https://scaladays.example/\n"),
         "_events/2014-06-01-sd.md": event("Scala Days", "2014-06-01", "link: https://scaladays.example/\n"),
@@ -165,7 +172,7 @@ def test_two_series_of_one_name_have_two_iris(make_site) -> None:
     graph = kg.build_site(site)
     found = sorted((s["iri"].rsplit("/", 1)[1], s["name"], [e.rsplit("/", 1)[1] for e in s["events"]])
                    for s in graph.report["series"])
-    assert found == [("scala-days-2013-2014", "Scala Days (2013–2014)", ["2013-06-01-sd", "2014-06-01-sd"]),
+    assert found == [("scala-days", "Scala Days", ["2013-06-01-sd", "2014-06-01-sd"]),
                      ("scala-days-2015-2016", "Scala Days (2015–2016)", ["2015-06-01-sd", "2016-06-01-sd"])]
 
 
