@@ -1271,9 +1271,24 @@ def read_date(text: str) -> tuple[dt.date | dt.datetime | None, str]:
         return dt.date.fromisoformat(text.strip()), ""
     except ValueError:
         try:
-            return dt.datetime.fromisoformat(text.strip()), ""
+            when: dt.date | dt.datetime | None = dt.datetime.fromisoformat(text.strip())
+            rest = ""
         except ValueError:
-            return _read_written_date(text)
+            when, rest = _read_written_date(text)
+    if isinstance(when, dt.datetime) and not rest and no_real_offset(when):
+        # "18:00-20:00": the end of the event, read (by Ruby too) as a zone 20 hours behind
+        rest = (_OFFSET_AT_END.search(text) or _WORD.search(text) or text)[0].strip()  # type: ignore[index]
+    return when, rest
+
+
+#: A zone's offset at the end of a date's text ("-20:00" of "2024-03-12 18:00-20:00")
+_OFFSET_AT_END = re.compile(r"[-+][0-9]{1,2}(?::?[0-9]{2})?\s*$")
+
+
+def no_real_offset(when: dt.datetime) -> bool:
+    """Whether ``when`` has an offset from UTC that no place has (outside -12:00..+14:00)."""
+    offset = when.utcoffset()
+    return offset is not None and not dt.timedelta(hours=-12) <= offset <= dt.timedelta(hours=14)
 
 
 @functools.lru_cache(maxsize=4096)

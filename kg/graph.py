@@ -36,7 +36,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from . import vocab
 from .digests import pickled
 from .errors import Diagnostic, StoreError
-from .frontmatter import date_problem, date_value, read_date
+from .frontmatter import date_problem, date_value, no_real_offset, read_date
 from .mapping import KeyRule, Mapping
 from .records import Record, code_stamps
 from .entities import Curation, EntityResolver
@@ -66,9 +66,14 @@ def _loose_date(r: Record, rule: KeyRule, text: str, taken: dt.date | dt.datetim
     """A ``loose-date`` warning: ``text`` was read as the date ``taken`` and says more
     (``rest``: what the reading left, see :func:`kg.frontmatter.read_date`)."""
     timed = isinstance(taken, dt.datetime)
-    shown = taken.isoformat(" ", "minutes" if not taken.second else "seconds") if timed else taken.isoformat()
     form = "YYYY-MM-DD HH:MM" if timed else "YYYY-MM-DD"
     several = f" (several days: `{rule.key}: YYYY-MM-DD, YYYY-MM-DD`)" if rule.split else ""
+    if isinstance(taken, dt.datetime) and no_real_offset(taken):   # "18:00-20:00": its end read as a zone
+        shown = taken.replace(tzinfo=None).isoformat(" ", "minutes" if not taken.second else "seconds")
+        return Diagnostic("loose-date", "warning", f"`{rule.key}` is read as {shown} in a time zone {rest} from "
+                          f"UTC, which no place has: {text!r}", r.relpath, line, rule.key, text,
+                          hint=f"write the start alone, `{rule.key}: {form}`, and put the end in the page")
+    shown = taken.isoformat(" ", "minutes" if not taken.second else "seconds") if timed else taken.isoformat()
     return Diagnostic("loose-date", "warning", f"`{rule.key}` is read as {shown} but says more: {text!r}",
                       r.relpath, line, rule.key, text,
                       hint=f"kg took {shown} from this text and left out {rest!r}: write the date alone, "

@@ -541,6 +541,19 @@ def test_a_date_taken_out_of_text_that_says_more_is_a_loose_date_warning(
     assert front_matter_entries(graph, node) == [("place", 3, {lit("Online")}), ("date", 4, kept)]
 
 
+def test_an_end_time_read_as_a_time_zone_is_a_loose_date_warning(tmp_path: Path) -> None:
+    """`date: "2024-03-12 18:00-20:00"`: the end of the event is read (by Ruby and Python
+    alike) as a zone 20 hours behind UTC, which no place has, and nothing was said."""
+    path = "_events/ranged.md"
+    root = write_site(tmp_path / "site", {path: '---\ntitle: Ranged\ndate: "2024-03-12 18:00-20:00"\n---\n'})
+    graph = build(root, tmp_path / "out")
+    assert diags(graph, path) == [("loose-date", "warning", 3)]
+    d = diag(graph, path, "loose-date")
+    assert d["message"] == ("`date` is read as 2024-03-12 18:00 in a time zone -20:00 from UTC, which no place has: "
+                            "'2024-03-12 18:00-20:00'")
+    assert d["hint"] == "write the start alone, `date: YYYY-MM-DD HH:MM`, and put the end in the page"
+
+
 @pytest.mark.parametrize("written, day", [
     ("September 8, 2014", "2014-09-08"), ("8 Sep 2014", "2014-09-08"), ("2016-03-21 12:00 EDT", "2016-03-21"),
     ("Tuesday 12 March 2020", "2020-03-12"), ("12 March 2020, 6pm", "2020-03-12"),

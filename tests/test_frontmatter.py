@@ -137,6 +137,9 @@ def test_a_date_written_as_jekyll_reads_it_is_the_pages_date(text: str, day) -> 
     ("12 March 2024 6pm-8pm", "pm -8"),  # (Ruby reads 6pm, then -8 as a zone, which it ignores)
     # a word Ruby takes for the zone of a time and ignores, no zone's name
     ("12 March 2020, 6pm TBC", "TBC"), ("12 March 2020 6pm GMT+1", "GMT+1"), ("12 March 2024, 6pm UK time", "time UK"),
+    # the end of the event read as a zone no place has (Ruby and Python both read it so)
+    ("2024-03-12 18:00-20:00", "-20:00"), ("12 March 2024, 18:00-19:30", "-19:30"),
+    ("2024-03-12 18:00 +05:30", ""), ("2024-03-12 18:00-12:00", ""),
     # a weekday, an ordinal suffix, a time, a zone, punctuation, at, on, the, from: nothing more
     ("September 8, 2014", ""), ("8 Sep 2014", ""), ("2016-03-21 12:00 EDT", ""), ("Tuesday 12 March 2020", ""),
     ("12 March 2020, 6pm", ""), ("Tuesday 12th March 2024 at 6pm", ""), ("12 March 2020 18:00 CEST", ""),
