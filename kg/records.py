@@ -6,6 +6,7 @@ A record is everything the graph needs from one file, computed from that file al
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -14,7 +15,6 @@ import os
 import pickle
 import re
 from collections import defaultdict
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, Iterator
