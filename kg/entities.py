@@ -62,10 +62,11 @@ class Entity:
 
     @property
     def name(self) -> str:
-        """The name to show: curated or page name, else the most written (then longest)."""
+        """The name to show: curated or page name, else the most written (then longest),
+        else (an organisation given only by its homepage) the end of its IRI, its site."""
         if self.fixed_name:
             return self.fixed_name
-        return _top_name(self.names)
+        return _top_name(self.names) if self.names else self.iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _top_name(names: Counter) -> str:

@@ -100,6 +100,14 @@ def test_surnames_that_differ_by_a_doubled_letter_are_one_person(make_site) -> N
         {"kind": "person", "a": "mael nilson", "b": "mael nison", "score": pytest.approx(95.2, abs=0.1)}]
 
 
+def test_an_organisation_given_by_its_homepage_alone_is_named_by_its_site(make_site) -> None:
+    """`organisation_url:` without `organisation:` stopped the build with a traceback
+    (an organisation with no name to show)."""
+    graph = kg.build_site(make_site({"_events/2024-01-08-h.md": "---\ntitle: H\ndate: 2024-01-08\nspeakers:\n"
+                                     "  - name: Hal Hunt\n    organisation_url: https://www.h.example/team\n---\n"}))
+    assert speakers(graph) == {("Hal Hunt", "h.example", "hal-hunt")}
+
+
 def test_staff_speaker_resolves_to_person_page(make_site) -> None:
     graph = site_with(make_site, {"a": "Priya spoke on a panel with **Ben Baker** from Baker Labs.\n"},
                       {"_people/priya-raman.md": "---\ntitle: Priya Raman\n---\n"})
