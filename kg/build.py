@@ -19,8 +19,8 @@ from . import vocab
 from .errors import Diagnostic, StoreError, counted
 from .collector import gc_paused, give_back_memory
 from .entities import Curation, load_curation
-from .graph import GraphBuilder, GraphInputs
-from .mapping import KeyRule, Mapping, load_mapping
+from .graph import GraphBuilder, GraphInputs, series_names
+from .mapping import Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
 from .ahead import ScoredAhead, graphs_digests, start_ahead
@@ -673,7 +673,7 @@ def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphB
     def work_out() -> None:
         found.append(find_series(site, [r for r in records if r.kind == "event" and r.is_page], builder.index,
                                  _event_projects(records, mapping, builder), _event_links(records, mapping),
-                                 _event_values(records, mapping, lambda rule: rule.series)))
+                                 _event_series(records, mapping)))
     builder.settled("series", take, work_out, lambda: pickle.dumps(found[0], protocol=pickle.HIGHEST_PROTOCOL))
     return found[0]
 
@@ -701,22 +701,31 @@ def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuild
 def _event_links(records: list[Record], mapping: Mapping) -> dict[str, list[tuple[str, str]]]:
     """Event IRI -> the links of its front matter, as (key, address), under the keys
     the mapping reads as ``type: iri``."""
-    return _event_values(records, mapping, lambda rule: rule.type == "iri")
-
-
-def _event_values(records: list[Record], mapping: Mapping, which: Callable[[KeyRule], bool]
-                  ) -> dict[str, list[tuple[str, str]]]:
-    """Event IRI -> the text values of its front matter, as (key, value), under the keys
-    of the event kind whose rule is ``which``."""
     out: dict[str, list[tuple[str, str]]] = {}
     kind = mapping.kinds.get("event")
     if kind is None:
         return out
-    keys = [rule.key for rule in kind.keys.values() if which(rule)]
+    keys = [rule.key for rule in kind.keys.values() if rule.type == "iri"]
     for r in records:
-        if r.kind == "event" and keys:
+        if r.kind == "event":
             found = [(key, value.strip()) for key in keys for value in r.source.values(key)
                      if isinstance(value, str) and value.strip()]
+            if found:
+                out[r.iri] = found
+    return out
+
+
+def _event_series(records: list[Record], mapping: Mapping) -> dict[str, list[tuple[str, str]]]:
+    """Event IRI -> the series its front matter names, as (key, name), under the keys the
+    mapping reads as ``series: true`` (of a key written twice, the last, as Jekyll reads
+    it; see :func:`kg.graph.series_names`)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    kind = mapping.kinds.get("event")
+    keys = [rule.key for rule in kind.keys.values() if rule.series] if kind is not None else []
+    for r in records:
+        if r.kind == "event" and keys:
+            last = {f.key: f for f in r.source.fields if f.key in keys}
+            found = [(key, name) for key in keys if key in last for name in series_names(last[key].value)]
             if found:
                 out[r.iri] = found
     return out

@@ -80,6 +80,12 @@ def _loose_date(r: Record, rule: KeyRule, text: str, taken: dt.date | dt.datetim
                       f"`{rule.key}: {form}`{several}, and put the rest in the page")
 
 
+def series_names(value: Any) -> list[str]:
+    """The series a front-matter value of a ``series: true`` key names: its text, or the
+    text items of its list (an event in the first's), without space around them."""
+    return [v.strip() for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v.strip()]
+
+
 def safe_iri(url: str) -> NamedNode | None:
     """``url`` as an IRI node, percent-encoding what IRIs forbid; ``None`` if hopeless.
 
@@ -344,16 +350,17 @@ class GraphBuilder:
         if r.dates_from_file and kind and kind.date_keys and kind.date_keys[0] in kind.keys:
             for d in r.dates:
                 yield q(NamedNode(kind.keys[kind.date_keys[0]].property), literal(d))
+        last = {f.key: f for f in r.source.fields}  # (of a key written twice, Jekyll reads the last)
         for f in r.source.fields:
             rule = kind.keys.get(f.key) if kind else None
-            if rule is None or ((rule.speakers or rule.speaker_field or rule.series) and not rule.property):
-                if rule is None or (rule.speaker_field and any(  # (given to no speaker: see _give_speaker_fields)
-                        d.code == "bad-speaker" and d.line == f.line and d.key == f.key for d in r.diagnostics)) \
-                        or (rule.series and not (isinstance(f.value, str) and f.value.strip() and r.is_page)):
-                    # (a series' name is text, and only pages are in series: see kg.build._series)
+            if rule is None:
+                yield from self.extra_quads(r, s, g, f.key, f.value, f.line)
+            elif (rule.speakers or rule.speaker_field or rule.series) and not rule.property:
+                # what the speakers or the series take is theirs; the rest stays the file's own
+                if not rule.speakers and (last[f.key] is not f or not self._taken(r, rule, f)):
                     yield from self.extra_quads(r, s, g, f.key, f.value, f.line)
-                continue
-            yield from self.value_quads(r, s, g, rule, f.value, f.line)
+            else:
+                yield from self.value_quads(r, s, g, rule, f.value, f.line)
         if r.doc is not None:
             here = r.iri if r.url_path is not None else self.site.iri("/")
             for link in r.doc.links:
@@ -376,6 +383,20 @@ class GraphBuilder:
         for i, m in enumerate(r.speakers, 1):
             if self._ask("is_person", m.name):
                 yield from self.speaker_quads(r, s, g, i, m)
+
+    def _taken(self, r: Record, rule: KeyRule, f: Any) -> bool:
+        """Whether the speakers (a field of theirs: see kg.records._give_speaker_fields) or
+        the series (see :func:`series_names`) took the value of ``f``, the last of its key;
+        a series' name that is no text is a ``bad-series`` warning."""
+        if rule.speaker_field:
+            return not any(d.code == "bad-speaker" and d.line == f.line and d.key == f.key for d in r.diagnostics)
+        if series_names(f.value):
+            return r.is_page and not isinstance(f.value, list)   # (only pages are in series; a list: the first's)
+        self.diagnostics.append(Diagnostic(
+            "bad-series", "warning", f"`{f.key}` names the event's series, and {f.value!r} is no name: the event is "
+            "in no series it names", r.relpath, f.line, f.key, str(f.value),
+            hint=f"write the series' name as text, `{f.key}: Data Drinks`, or remove the key"))
+        return False
 
     def value_quads(self, r: Record, s: NamedNode, g: NamedNode, rule: KeyRule, value: Any,
                     line: int) -> Iterable[Quad]:

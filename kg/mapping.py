@@ -465,8 +465,9 @@ def _check_speakers_on_events(name: str, spec: Mapping_, classes: list[str], bod
     if rule is None and not body.get("speakers"):
         return
     where = (spec.get("keys"), rule.key) if rule is not None else (spec.get("body"), "speakers")
-    what = ("`body: {speakers: true}`" if rule is None else f"key `{rule.key}`: `speakers: true`" if rule.speakers
-            else f"key `{rule.key}`: `speakers: {rule.speaker_field}`")
+    what = ("`body: {speakers: true}`" if rule is None else f"key `{rule.key}`: `speakers: {rule.speaker_field}`"
+            if rule.speaker_field else f"key `{rule.key}`: `speakers: true`" if not rule.speaker_keys
+            else f"key `{rule.key}`: `speakers: {{{', '.join(f'{f}: {k}' for f, k in rule.speaker_keys)}}}`")
     raise check.fail(f"kind `{name}`, {what}: speakers are people on stage at an event, and kind `{name}` "
                      "is not one (its `class:` has no `schema:Event`)", *where,
                      hint=f"add `schema:Event` to the `class:` of kind `{name}` if its pages are events; else map "
@@ -532,6 +533,11 @@ def _parse_key_rule(where: str, key: str, rule: Any, keys: Mapping_, kinds_spec:
         raise check.fail(f"{where}: unknown type `{vtype}`{did_you_mean(vtype, VALUE_TYPES)}", *at("type"),
                          hint=f"one of {', '.join(VALUE_TYPES)}")
     speakers, field_, speaker_keys = _parse_speakers(where, rule.get("speakers", False), at("speakers"), check)
+    if field_ is not None:
+        for option in ("type", "ref", "split", "vocabulary", "series"):
+            if option in rule:
+                raise check.fail(f"{where}: `{option}` is not read with `speakers: {field_}` (the value is that "
+                                 "field of the speakers)", *at(option), hint=f"remove `{option}:`")
     vocabulary = check.flag(rule.get("vocabulary", False), f"{where}: `vocabulary`", *at("vocabulary"))
     series = check.flag(rule.get("series", False), f"{where}: `series`", *at("series"))
     ref = _parse_ref(where, vtype, rule.get("ref"), at, kinds_spec, check)
@@ -570,6 +576,11 @@ def _parse_speakers(where: str, value: Any, at: tuple[Any, Any], check: _Checker
                 raise check.fail(f"{where}: `speakers: {speaker_field}` must be the key of each speaker's entry "
                                  f"that holds it, not {kind_of_value(entry_key)}", value, speaker_field,
                                  hint=f"e.g. `{speaker_field}: company`")
+            other = next((f for f, k in keys if k == entry_key), None)
+            if other is not None:
+                raise check.fail(f"{where}: `{entry_key}` is given as the key of both `{other}` and "
+                                 f"`{speaker_field}`", value, speaker_field,
+                                 hint="each field of a speaker's entry is under a key of its own")
             keys.append((speaker_field, entry_key))
         return True, None, tuple(keys)
     raise check.fail(f"{where}: `speakers` must be `true` or `false` (the key names speakers), a speaker's "

@@ -606,8 +606,9 @@ def _give_speaker_fields(record: Record, rules: list[KeyRule], naming: list[str]
     for rule in rules:
         field_ = rule.speaker_field
         assert field_ is not None
-        for f in src.fields:
-            if f.key != rule.key or f.value in (None, "", []):
+        given = [f for f in src.fields if f.key == rule.key]
+        for f in given[-1:]:   # (of a key written twice, Jekyll reads the last; the others stay the file's)
+            if f.value in (None, "", []):
                 continue
             values = f.value if isinstance(f.value, list) else [f.value]
             speakers = record.speakers
@@ -625,6 +626,10 @@ def _give_speaker_fields(record: Record, rules: list[KeyRule], naming: list[str]
             elif field_ in ("url", "organisation_url") and not all(is_link(str(v).strip()) for v in values):
                 problem = f"`{f.key}:` is not a web address: {f.value!r}"
                 hint = "write the full address, starting https://"
+            elif field_ == "url" and len(values) < len(speakers):
+                problem = (f"`{f.key}:` gives one person's own page for {len(speakers)} speakers, which would make "
+                           "them one person")
+                hint = f"give one address for each speaker, in the order of `{names_key}:`"
             else:
                 for i, m in enumerate(speakers):
                     v = str(values[0] if len(values) == 1 else values[i]).strip()
@@ -647,7 +652,10 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
         if isinstance(item, str):
             item = {"name": item}
         elif isinstance(item, dict) and renamed:
-            item = {(renamed[k] if k in renamed and renamed[k] not in item else k): v for k, v in item.items()}
+            # the site's own key wins: a field's default key beside it is the entry's unknown key
+            mine = {renamed[k]: v for k, v in item.items() if k in renamed}
+            beside = {f"{k} (beside `{(keys or {})[k]}`)": v for k, v in item.items() if k in mine and k not in renamed}
+            item = {**{k: v for k, v in item.items() if k not in renamed and k not in mine}, **beside, **mine}
         if isinstance(item, dict) and isinstance(item.get("name"), (list, dict)):
             src.diagnostics.append(Diagnostic(
                 "bad-speaker", "warning", f"speaker `name:` must be one name, not a {_shape(item['name'])}: "
@@ -679,7 +687,7 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
                 f"speaker {item['name']!r} has unknown key(s), not kept in the graph: "
                 + ", ".join(f"{k}: {item[k]!r}" for k in sorted(unknown, key=str)),
                 src.relpath, line, "speakers", value=", ".join(sorted(map(str, unknown))),
-                hint=f"known keys: {', '.join(SPEAKER_KEYS)}"))
+                hint=f"known keys: {', '.join([*SPEAKER_KEYS, *renamed])}"))
         org_key = "organisation" if "organisation" in item else "organization"
 
         def text(key: str) -> str | None:

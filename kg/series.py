@@ -75,6 +75,8 @@ def title_keys(title: str) -> list[tuple[tuple[str, str], str]]:
     ("title", whole), ("stem", part before a separator) and, when that part (or the
     whole title) holds a number, ("numbered", it without the number): "ParisJS #47" and
     "ParisJS #48", "Open Future Salon #1: …", "RightsCon 2023"."""
+    if not normalise(title):
+        return []   # ("#", "!!!": no words to be a series' name)
     keys = [(("title", normalise(title)), title)]
     stem = _STEM.split(title, maxsplit=1)[0].strip()
     if stem and stem != title.strip() and len(normalise(stem).split()) >= MIN_STEM_WORDS:
@@ -88,6 +90,12 @@ def title_keys(title: str) -> list[tuple[tuple[str, str], str]]:
 #: A number in a title that tells one meeting from another ("#47", "No. 3", "6", "2023",
 #: "3rd"); not one that is part of a name ("COVID-19", "Web 3.0", "C20")
 _NUMBER = re.compile(r"(?i)(?<![\w#.\-/])(?:#\s*|no\.\s*|n°\s*)?[0-9]+(?:st|nd|rd|th)?(?![\w]|[.\-/][0-9a-z])")
+
+
+def _named_key(name: str) -> str:
+    """A series' name as its pages write it, as a key: case and spaces aside, its
+    punctuation kept ("C++" and "C#" are two series)."""
+    return " ".join(name.casefold().split())
 
 
 def _unnumbered(text: str) -> str | None:
@@ -200,7 +208,7 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     parent = {r.iri: r.iri for r in events}
     reasons: dict[str, set[str]] = defaultdict(set)
     # the series each set's pages name (an event that names several is in the first's)
-    said = {r.iri: normalise(named[r.iri][0][1]) for r in events if named and named.get(r.iri)}
+    said = {r.iri: _named_key(named[r.iri][0][1]) for r in events if named and named.get(r.iri)}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -223,7 +231,7 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     first_of: dict[tuple[str, str], str] = {}
     for r in events:  # the series the front matter names, first
         for k, value in (named or {}).get(r.iri, ())[:1]:
-            key = ("named", normalise(value))
+            key = ("named", _named_key(value))
             names.setdefault(key, value)
             keys_of[r.iri].append(key)
             join(first_of.setdefault(key, r.iri), r.iri)
@@ -282,12 +290,12 @@ def _named(site: Site, made: list[tuple[str, list[Record], list[str]]]) -> list[
     found: list[Series] = []
     taken: set[str] = set()
     for name, members, evidence in made:
-        slug = slugify(normalise(name))
+        slug = slugify(normalise(name)) or "series"   # ("C++" and "C#": "c"; "🎉": nothing)
         years = sorted({r.dates[0].year for r in members if r.dates})
-        if normalise(name) in seen and years:
+        if _named_key(name) in seen and years:
             span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
             name, slug = f"{name} ({span})", f"{slug}-{span.replace('–', '-')}"
-        seen.add(normalise(name))
+        seen.add(_named_key(name))
         iri = site.minted("series", slug)
         n = 1
         while iri in taken:

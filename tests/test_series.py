@@ -213,8 +213,10 @@ def test_a_key_naming_the_series_joins_its_events_whatever_their_titles(make_sit
     assert info["value"] == "Quiz night" and "give them the same `series:` or the same `project:`" in info["hint"]
     kept = graph.query('SELECT ?v WHERE { ?entry <https://w3id.org/kg/ns#key> "series" ; '
                        '<http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?v }')
-    # no series' name, or more than one: kept as the file's value
+    # no series' name, or more than one: kept as the file's value; no name is said
     assert sorted(str(row[0].value) for row in kept) == ["4", "London Drinks", "Paris Drinks"]
+    [bad] = [d for d in graph.report["diagnostics"] if d["code"] == "bad-series"]
+    assert (bad["path"], bad["line"], bad["severity"]) == ("_events/2024-06-10-f.md", 4, "warning")
 
 
 def test_events_left_out_of_a_series_of_their_title_are_said(make_site) -> None:

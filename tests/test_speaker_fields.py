@@ -69,15 +69,32 @@ def test_a_speakers_field_that_fits_no_speaker_is_said_at_its_line(make_site, tm
     assert sorted(str(row[0].value) for row in kept) == ["Acme", "Acme", "Bell Labs", "Extra"]
 
 
+def test_of_a_field_written_twice_the_last_is_the_speakers_and_the_first_kept(make_site, tmp_path: Path) -> None:
+    """Jekyll reads the last `affiliation:`; kg gave the first and lost the last."""
+    root = make_site({**event("2024-01-01-a", "presenter: Ann Able\naffiliation: Org One\naffiliation: Org Two\n"),
+                      **event("2024-01-02-b", "presenter: [Ann Able, Bob Bell]\nlink: https://ann.example/\n")})
+    mapping = mapping_with(tmp_path, presenter={"speakers": True}, affiliation={"speakers": "organisation"},
+                           link={"speakers": "url"})
+    graph = kg.build_site(root, mapping=mapping)
+    assert ("_events/2024-01-01-a.md", "Ann Able", "Org Two", None) in on_stage(graph)
+    kept = graph.query('SELECT ?v WHERE { ?entry <https://w3id.org/kg/ns#key> "affiliation" ; '
+                       '<http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?v }')
+    assert [str(row[0].value) for row in kept] == ["Org One"]
+    # one person's own page is no one page for two speakers (it would make them one person)
+    [one_url] = said(graph, "bad-speaker")
+    assert (one_url["path"], one_url["line"]) == ("_events/2024-01-02-b.md", 5) and "one person" in one_url["message"]
+
+
 def test_a_speaker_lists_own_keys_are_read_as_mapped(make_site, tmp_path: Path) -> None:
     """`company:` and `position:` on each speaker were unknown keys, left out with a warning."""
     root = make_site(event("2024-01-01-a", "speakers:\n  - name: Ann Able\n    company: Acme\n    position: CEO\n"
-                                           "    avatar: ann.png\n"))
+                                           "    avatar: ann.png\n    title: Boss\n"))
     mapping = mapping_with(tmp_path, speakers={"speakers": {"organisation": "company", "title": "position"}})
     graph = kg.build_site(root, mapping=mapping)
-    assert on_stage(graph) == {("_events/2024-01-01-a.md", "Ann Able", "Acme", "CEO")}
+    assert on_stage(graph) == {("_events/2024-01-01-a.md", "Ann Able", "Acme", "CEO")}   # the site's own key wins
     [unknown] = said(graph, "unknown-speaker-key")
-    assert unknown["value"] == "avatar"
+    assert unknown["value"] == "avatar, title (beside `position`)"
+    assert unknown["hint"].endswith("organisation_url, company, position")
 
 
 @pytest.mark.parametrize("keys, message", [
@@ -87,6 +104,10 @@ def test_a_speaker_lists_own_keys_are_read_as_mapped(make_site, tmp_path: Path) 
      r"unknown speaker field `company`.*the fields are role, title, organisation"),
     ({"speakers": {"speakers": {"organisation": 3}}},
      r"`speakers: organisation` must be the key of each speaker's entry that holds it"),
+    ({"speakers": {"speakers": {"organisation": "company", "title": "company"}}},
+     r"`company` is given as the key of both `organisation` and `title`"),
+    ({"presenter": {"speakers": True}, "affiliation": {"speakers": "organisation", "split": ","}},
+     r"`split` is not read with `speakers: organisation`"),
     ({"speakers": {"property": "kg:x"}, "affiliation": {"speakers": "organisation"}},
      r"key `affiliation`: `speakers: organisation` gives a field of the speakers another key names, and no key"),
 ])
