@@ -48,6 +48,7 @@ import math
 import os
 import pickle
 import shutil
+import unicodedata
 from array import array
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -223,7 +224,7 @@ def _setting_value(key: str, value: Any) -> Any:
     one string of lower-case words (however written)."""
     if key == "stop_words":
         words = value.split() if isinstance(value, str) else [w for x in value for w in x.split()]
-        return " ".join(w.lower().replace("’", "'") for w in words)
+        return unicodedata.normalize("NFC", " ".join(w.lower().replace("’", "'") for w in words))
     return int(value) if _SETTING_RANGES[key][0] else value
 
 

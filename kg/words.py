@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from array import array
 from collections import Counter
 from importlib import resources
@@ -60,7 +61,10 @@ def add_terms(text: str, times: int, counts: dict[str, int]) -> None:
     if len(term_of) > _TERM_OF_LIMIT:
         term_of.clear()
     text = _NOISE.sub(" ", text).lower().replace("’", "'")
-    for w, k in Counter((_ASCII_WORD if text.isascii() else _WORD).findall(text)).items():
+    ascii_only = text.isascii()
+    if not ascii_only:   # "café" written as "e" and a combining accent (as some editors save it) is "café"
+        text = unicodedata.normalize("NFC", text)
+    for w, k in Counter((_ASCII_WORD if ascii_only else _WORD).findall(text)).items():
         try:
             t = term_of[w]
         except KeyError:
