@@ -401,24 +401,31 @@ def no_events(mapping: Mapping, records: list[Record]) -> list[Diagnostic]:
              "name as `collection:` of kind `event` in the mapping")]
 
 
+def _in_many_files(diagnostics: list[Diagnostic], group_of: Callable[[Diagnostic], Any]
+                   ) -> dict[Any, list[Diagnostic]]:
+    """The groups ``group_of`` puts diagnostics in (``None``: in none) that are in more
+    than :data:`_FEW_FILES` files, each with its diagnostics in order: those said once
+    for all (a few are each said at their file and line)."""
+    groups: dict[Any, list[Diagnostic]] = {}
+    for d in diagnostics:
+        group = group_of(d)
+        if group is not None:
+            groups.setdefault(group, []).append(d)
+    return {group: ds for group, ds in groups.items() if len({d.path for d in ds}) > _FEW_FILES}
+
+
 def _speaker_keys_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics``, with the ``unknown-speaker-key`` warnings for the same key(s) in
     more than :data:`_FEW_FILES` files (every speaker's `avatar:` on a site) said once as
     a warning, at the first, with how many files write them; the others stay in the
     report as infos (``kg validate --infos``), each at its line."""
-    said: dict[str, list[Diagnostic]] = {}
-    for d in diagnostics:
-        if d.code == "unknown-speaker-key" and d.value:
-            said.setdefault(d.value, []).append(d)
     once: dict[int, Diagnostic] = {}
-    for keys, ds in said.items():
-        files = {d.path for d in ds}
-        if len(files) <= _FEW_FILES:
-            continue
+    for keys, ds in _in_many_files(diagnostics, lambda d: d.value or None if d.code == "unknown-speaker-key"
+                                   else None).items():
         first = ds[0]
-        once[id(first)] = replace(first, message=f"speakers in {len(files)} files have `{keys}`, which kg does not "
-                                  f"map; each is in the report as an info (kg validate --infos lists them). Here: "
-                                  f"{first.message}")
+        once[id(first)] = replace(first, message=f"speakers in {len({d.path for d in ds})} files have `{keys}`, which "
+                                  f"kg does not map; each is in the report as an info (kg validate --infos lists "
+                                  f"them). Here: {first.message}")
         once.update((id(d), replace(d, severity="info")) for d in ds[1:])
     return [once.get(id(d), d) for d in diagnostics] if once else diagnostics
 
@@ -431,20 +438,16 @@ def _no_pages_to_name(diagnostics: list[Diagnostic], records: list[Record], mapp
     graph as unresolved (``kg query unresolved`` lists them)."""
     have = {r.kind for r in records}
     kind_of = {r.relpath: r.kind for r in records}
-    grouped: dict[tuple[str, str], list[Diagnostic]] = {}
-    kept = []
-    for d in diagnostics:
+
+    def to_no_page(d: Diagnostic) -> tuple[str, str] | None:
         kind = mapping.kinds.get(kind_of.get(d.path or "", "")) if d.code == "unresolved-reference" else None
         rule = kind.keys.get(d.key or "") if kind else None
-        if rule is not None and rule.ref and rule.ref not in have:
-            grouped.setdefault((d.key or "", rule.ref), []).append(d)
-        else:
-            kept.append(d)
-    for (key, ref), said in sorted(grouped.items()):
+        return (d.key or "", rule.ref) if rule is not None and rule.ref and rule.ref not in have else None
+    many = _in_many_files(diagnostics, to_no_page)
+    said_once = {id(d) for ds in many.values() for d in ds}
+    kept = [d for d in diagnostics if id(d) not in said_once]
+    for (key, ref), said in sorted(many.items()):
         files = len({d.path for d in said})
-        if files <= _FEW_FILES:  # (a few are each said at their file and line)
-            kept.extend(said)
-            continue
         collection = mapping.kinds[ref].collection if ref in mapping.kinds else None
         kind = mapping.kinds[kind_of[said[0].path or ""]]
         rule, on_stage = kind.keys[key], kind.body.get("speakers")
