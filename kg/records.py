@@ -20,7 +20,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, Iterator
 
 from . import markdown
-from .errors import Diagnostic
+from .errors import Diagnostic, closest
 from .lazy import LazyLists
 from .forks import can_fork, die_with, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
@@ -38,6 +38,11 @@ _ORDINAL = re.compile(
     r"(?:\w+\s+){0,3}?(?:meeting|session|event|edition|workshop|gathering|instalment|installment)\b",
     re.I)
 SPEAKER_KEYS = ("name", "role", "title", "organisation", "organization", "url", "organisation_url")
+#: A speaker's roles (``schema:roleName``; the shapes hold the same list)
+ROLES = ("speaker", "chair", "panellist", "facilitator", "witness")
+#: Roles written in other words, and the role each is
+_ROLE_WORDS = {"host": "chair", "moderator": "chair", "co-chair": "chair", "mc": "chair", "panelist": "panellist",
+               "panel": "panellist", "keynote": "speaker", "presenter": "speaker"}
 GENERIC_KIND = "page"
 SPEAKER_TEXT_LIMIT = 200_000  # characters of a body searched for speakers
 NOT_PAGES = {"binary-file", "read-error"}  # diagnostics that make a file no page at all
@@ -636,9 +641,21 @@ def _give_speaker_fields(record: Record, rules: list[KeyRule], naming: list[str]
                     own = getattr(m, field_)
                     if v and (own is None or (field_ == "role" and own == "speaker")):
                         speakers[i] = dataclasses.replace(m, **{field_: v})
+                for v in dict.fromkeys(str(v).strip() for v in values) if field_ == "role" else ():
+                    if v and v not in ROLES:
+                        src.diagnostics.append(_role_warning(v, src, f.line, f.key, f"`{f.key}: "))
                 continue
             src.diagnostics.append(Diagnostic("bad-speaker", "warning", problem + "; kept as the file's own value",
                                               src.relpath, f.line, f.key, str(f.value), hint=hint))
+
+
+def _role_warning(role: str, src: SourceFile, line: int | None, key: str, said: str) -> Diagnostic:
+    """A ``bad-speaker`` warning for a speaker's role that is none of :data:`ROLES` (kept
+    as written: ``kg validate`` reports it too), with the role it may mean."""
+    meant = _ROLE_WORDS.get(role.lower()) or (role.lower() if role.lower() in ROLES else closest(role, ROLES))
+    return Diagnostic("bad-speaker", "warning", f"{said}{role}` is not one of {', '.join(ROLES)}; kept as written",
+                      src.relpath, line, key, role,
+                      hint=f"write `role: {meant}`" if meant else f"write one of {', '.join(ROLES)}")
 
 
 def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
@@ -711,8 +728,11 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
                 "not kept as a link", src.relpath, line, "speakers", value=v,
                 hint="write the full address, starting https://"))
             return None
+        role = text("role")
+        if role is not None and role not in ROLES:
+            src.diagnostics.append(_role_warning(role, src, line, "speakers", f"speaker {item['name']!r}: `role: "))
         out.append(SpeakerMention(
-            name=str(item["name"]).strip(), role=text("role") or "speaker",
+            name=str(item["name"]).strip(), role=role or "speaker",
             title=text("title"), organisation=text(org_key),
             organisation_url=address("organisation_url"), url=address("url"), line=line))
     return out

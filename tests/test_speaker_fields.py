@@ -115,3 +115,17 @@ def test_a_bad_speaker_field_mapping_is_an_error_at_its_line(tmp_path: Path, key
     with pytest.raises(MappingError, match=message) as caught:
         load_mapping(mapping_with(tmp_path, **keys))
     assert caught.value.line is not None
+
+
+def test_a_role_that_is_none_of_kgs_is_said_at_its_line_with_the_one_it_may_mean(make_site, tmp_path: Path) -> None:
+    """`role: moderator` built without a word; only `kg validate` said so, at another line."""
+    root = make_site({**event("2024-01-01-a", "speakers:\n  - name: Ann Able\n    role: moderator\n"
+                                              "  - name: Bob Bell\n    role: panellist\n"),
+                      **event("2024-01-02-b", "presenter: Cy Cole\nas: keynote\n")})
+    mapping = mapping_with(tmp_path, presenter={"speakers": True}, **{"as": {"speakers": "role"}})
+    graph = kg.build_site(root, mapping=mapping)
+    found = sorted((d["path"], d["line"], d["value"], d["hint"]) for d in said(graph, "bad-speaker"))
+    assert found == [("_events/2024-01-01-a.md", 5, "moderator", "write `role: chair`"),
+                     ("_events/2024-01-02-b.md", 5, "keynote", "write `role: speaker`")]
+    roles = {r["name"]: r["role"] for r in kg.run_query("speakers", graph).records()}
+    assert roles == {"Ann Able": "moderator", "Bob Bell": "panellist", "Cy Cole": "keynote"}   # kept as written
