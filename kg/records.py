@@ -27,7 +27,7 @@ from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import KeyRule, Kind, Mapping
 from .resolve import homepage_domain, homepage_path, is_link, organisation_iri
 from .site import Site, dated_name, slugify
-from .speakers import SpeakerMention, extract_speakers
+from .speakers import ROLE_OF_WORD, ROLES, SpeakerMention, extract_speakers
 from .words import STOPWORDS_DIGEST, Terms, body_terms
 
 ORDINAL_WORDS = {w: i for i, w in enumerate(
@@ -38,11 +38,6 @@ _ORDINAL = re.compile(
     r"(?:\w+\s+){0,3}?(?:meeting|session|event|edition|workshop|gathering|instalment|installment)\b",
     re.I)
 SPEAKER_KEYS = ("name", "role", "title", "organisation", "organization", "url", "organisation_url")
-#: A speaker's roles (``schema:roleName``; the shapes hold the same list)
-ROLES = ("speaker", "chair", "panellist", "facilitator", "witness")
-#: Roles written in other words, and the role each is
-_ROLE_WORDS = {"host": "chair", "moderator": "chair", "co-chair": "chair", "mc": "chair", "panelist": "panellist",
-               "panel": "panellist", "keynote": "speaker", "presenter": "speaker"}
 GENERIC_KIND = "page"
 SPEAKER_TEXT_LIMIT = 200_000  # characters of a body searched for speakers
 NOT_PAGES = {"binary-file", "read-error"}  # diagnostics that make a file no page at all
@@ -652,7 +647,7 @@ def _give_speaker_fields(record: Record, rules: list[KeyRule], naming: list[str]
 def _role_warning(role: str, src: SourceFile, line: int | None, key: str, said: str) -> Diagnostic:
     """A ``bad-speaker`` warning for a speaker's role that is none of :data:`ROLES` (kept
     as written: ``kg validate`` reports it too), with the role it may mean."""
-    meant = _ROLE_WORDS.get(role.lower()) or (role.lower() if role.lower() in ROLES else closest(role, ROLES))
+    meant = ROLE_OF_WORD.get(role.lower()) or closest(role, ROLES)
     return Diagnostic("bad-speaker", "warning", f"{said}{role}` is not one of {', '.join(ROLES)}; kept as written",
                       src.relpath, line, key, role,
                       hint=f"write `role: {meant}`" if meant else f"write one of {', '.join(ROLES)}")

@@ -279,9 +279,13 @@ _INCLUDING = re.compile(r"\b(?:including|includ(?:e|ed|es)|namely)\s*:?\s*$", re
 _ORG_BEFORE = re.compile(r"\b(?:at|of|for|from)\s+(?:the\s+)?$", re.I)
 _ROLE_MARK = re.compile(r"^\s*\(\s*(host|chair|co-chair|moderator|mc|facilitator|speaker|panell?ist|witness)\s*\)",
                         re.I)
-_ROLE_OF_MARK = {"host": "chair", "chair": "chair", "co-chair": "chair", "moderator": "chair",
-                 "mc": "chair", "facilitator": "facilitator", "speaker": "speaker",
-                 "panellist": "panellist", "panelist": "panellist", "witness": "witness"}
+#: A speaker's roles (``schema:roleName``; the shapes hold the same list)
+ROLES = ("speaker", "chair", "panellist", "facilitator", "witness")
+#: The role each word for one is ("(host)", "role: moderator")
+ROLE_OF_WORD = {"host": "chair", "chair": "chair", "co-chair": "chair", "moderator": "chair",
+                "mc": "chair", "facilitator": "facilitator", "speaker": "speaker",
+                "panellist": "panellist", "panelist": "panellist", "witness": "witness",
+                "panel": "panellist", "keynote": "speaker", "presenter": "speaker"}
 
 _SENT_END = re.compile(r"[.!?]+[\"”’)]*\s+(?=[^a-z\s])")
 _ABBREV = frozenset("dr prof mr mrs ms st no vs etc jr sr e.g i.e al approx fig".split())
@@ -1569,10 +1573,10 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
     if mark is None:
         mark = _ROLE_MARK_ANYWHERE.search(text)
     if mark:
-        role = _ROLE_OF_MARK.get(mark.group(1).lower(), role)
+        role = ROLE_OF_WORD.get(mark.group(1).lower(), role)
     lead = _ROLE_LEAD.match(text[:first.full_start])
     if lead:
-        role = _ROLE_OF_MARK[lead.group(1).lower()]
+        role = ROLE_OF_WORD[lead.group(1).lower()]
     for i, n in enumerate(group):
         full = col.resolve(n) or (n.text if loose_ok and col.loose(n) else None)
         if full:
@@ -1754,7 +1758,7 @@ def _sentence_role(t: _Text, sent: _Sentence, n: _Name, before: str, after: str,
             role = sent.default
     mark = _AFTER_MARK.match(text, n.end, sent.end)
     if mark:   # "Tim Davies (Connected by Data) (facilitator)": this one only
-        role, strong = _ROLE_OF_MARK.get(mark.group(1).lower(), "speaker"), True
+        role, strong = ROLE_OF_WORD.get(mark.group(1).lower(), "speaker"), True
     elif role is not None and _AFTER_MARK.search(sent.text) and not strong:
         role = None   # a list of participants that marks who ran it
     if n.possessive:
