@@ -19,15 +19,15 @@ from . import vocab
 from .errors import Diagnostic, StoreError, counted
 from .collector import gc_paused, give_back_memory
 from .entities import Curation, load_curation
-from .graph import GraphBuilder, GraphInputs, series_names
-from .mapping import Mapping, load_mapping
+from .graph import GraphBuilder, GraphInputs
+from .mapping import KeyRule, Mapping, load_mapping
 from .query import internal
 from .records import Record, RecordCache, read_records, settings_fingerprint
 from .ahead import ScoredAhead, graphs_digests, start_ahead
 from .related import (event_nquads, graph_name, inputs_digest, load_tables, rekey_tables, related_events,
                       related_prefix, save_tables, save_terms, table_line)
 from .resolve import normalise
-from .series import Series, SeriesFound, Unjoined, find_series
+from .series import Series, SeriesFound, Unjoined, find_series, series_names
 from .site import Site, load_site
 from .store import REPORT_FILE, GraphWriter, KnowledgeGraph, file_error, folder_lock, write_json
 
@@ -681,19 +681,30 @@ def _series(site: Site, records: list[Record], mapping: Mapping, builder: GraphB
     return found[0]
 
 
+def _event_keys(mapping: Mapping, which: Callable[[KeyRule], bool]) -> list[str]:
+    """The front-matter keys of the mapping's ``event`` kind whose rule is ``which`` (none without that kind)."""
+    kind = mapping.kinds.get("event")
+    return [rule.key for rule in kind.keys.values() if which(rule)] if kind is not None else []
+
+
+def _names_project(rule: KeyRule) -> bool:
+    return rule.type == "ref" and rule.ref == "project"
+
+
+def _is_link(rule: KeyRule) -> bool:
+    return rule.type == "iri"
+
+
 def _event_projects(records: list[Record], mapping: Mapping, builder: GraphBuilder) -> dict[str, set[str]]:
     """Event IRI -> IRIs of the projects its front matter names."""
     out: dict[str, set[str]] = {}
-    kind = mapping.kinds.get("event")
-    if kind is None:
-        return out
-    rules = [rule for rule in kind.keys.values() if rule.type == "ref" and rule.ref == "project"]
+    keys = _event_keys(mapping, _names_project)
     for r in records:
         if r.kind != "event":
             continue
         found = set()
-        for rule in rules:
-            for value in r.source.values(rule.key):
+        for key in keys:
+            for value in r.source.values(key):
                 if value not in (None, ""):
                     res = builder.index.resolve("project", str(value), suggest=False)
                     found.add(res.iri or "unresolved:" + str(value).strip().lower())
@@ -705,12 +716,9 @@ def _event_links(records: list[Record], mapping: Mapping) -> dict[str, list[tupl
     """Event IRI -> the links of its front matter, as (key, address), under the keys
     the mapping reads as ``type: iri``."""
     out: dict[str, list[tuple[str, str]]] = {}
-    kind = mapping.kinds.get("event")
-    if kind is None:
-        return out
-    keys = [rule.key for rule in kind.keys.values() if rule.type == "iri"]
+    keys = _event_keys(mapping, _is_link)
     for r in records:
-        if r.kind == "event":
+        if r.kind == "event" and keys:
             found = [(key, value.strip()) for key in keys for value in r.source.values(key)
                      if isinstance(value, str) and value.strip()]
             if found:
@@ -721,10 +729,9 @@ def _event_links(records: list[Record], mapping: Mapping) -> dict[str, list[tupl
 def _event_series(records: list[Record], mapping: Mapping) -> dict[str, list[tuple[str, str]]]:
     """Event IRI -> the series its front matter names, as (key, name), under the keys the
     mapping reads as ``series: true`` (of a key written twice, the last, as Jekyll reads
-    it; see :func:`kg.graph.series_names`)."""
+    it; see :func:`kg.series.series_names`)."""
     out: dict[str, list[tuple[str, str]]] = {}
-    kind = mapping.kinds.get("event")
-    keys = [rule.key for rule in kind.keys.values() if rule.series] if kind is not None else []
+    keys = _event_keys(mapping, lambda rule: rule.series)
     for r in records:
         if r.kind == "event" and keys:
             last = {f.key: f for f in r.source.fields if f.key in keys}
@@ -859,9 +866,8 @@ def unjoined_diagnostics(unjoined: list[Unjoined], records: list[Record], mappin
     kind = mapping.kinds.get("event")
     if kind is None:
         return []
-    project_keys = [rule.key for rule in kind.keys.values() if rule.type == "ref" and rule.ref == "project"]
-    link_keys = [rule.key for rule in kind.keys.values() if rule.type == "iri"]
-    series_keys = [rule.key for rule in kind.keys.values() if rule.series]
+    project_keys, link_keys = _event_keys(mapping, _names_project), _event_keys(mapping, _is_link)
+    series_keys = _event_keys(mapping, lambda rule: rule.series)
     out = []
     for u in unjoined:
         members = [by_iri[iri] for iri in u.events]

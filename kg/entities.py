@@ -39,6 +39,7 @@ from .mapping import check_options, kind_of_value, line_of, read_yaml
 from .resolve import (Index, acronym, acronym_capitals, domain_of, homepage_domain, homepage_path,
                       is_acronym, normalise, organisation_iri, written_key)
 from .site import Site, slugify
+from .union import Union
 
 MERGE_SCORE = 92.0
 NEAR_SCORE = 80.0
@@ -309,47 +310,6 @@ def _page_on(pages: list[tuple[tuple[str, ...], str]] | None, folders: tuple[str
     return "p:" + min(held)[1] if held else None
 
 
-class _Union:
-    """Union-find over node keys, where a set may hold a page (see :meth:`claim`) and
-    :meth:`union` never joins two sets holding different pages: two people or
-    organisations with a page each stay two, whatever names lie between them."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-        self.page: dict[str, str] = {}  # root -> the page its set holds
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def claim(self, x: str, page: str) -> bool:
-        """Give ``x``'s set the page ``page``; False (and nothing changes) when it holds another."""
-        return self.page.setdefault(self.find(x), page) == page
-
-    def page_of(self, x: str) -> str | None:
-        """The page ``x``'s set holds, if any."""
-        return self.page.get(self.find(x))
-
-    def union(self, a: str, b: str) -> bool:
-        """Join the sets of ``a`` and ``b``; False (and nothing changes) when they hold
-        different pages."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        pa, pb = self.page.get(ra), self.page.get(rb)
-        if pa is not None and pb is not None and pa != pb:
-            return False
-        keep, gone = min(ra, rb), max(ra, rb)
-        self.parent[gone] = keep
-        self.page.pop(gone, None)
-        if pa or pb:
-            self.page[keep] = pa or pb  # type: ignore[assignment]
-        return True
-
-
 #: An organisation mention as :meth:`EntityResolver._resolve_orgs` reads it: the name and
 #: link written, its page (if it has one), the name and homepage it stands for (the
 #: curation applied) and that homepage's key (see :func:`kg.resolve.homepage_domain`).
@@ -361,7 +321,7 @@ class _OrgWork:
     """What :meth:`EntityResolver._resolve_orgs` works out on the way, step by step."""
 
     mentions: list[_OrgMention]
-    uf: _Union = field(default_factory=_Union)
+    uf: Union = field(default_factory=Union)
     #: homepage key -> (the folders of its homepage below the key, page) of each page there
     on_domain: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=lambda: defaultdict(list))
     #: page -> the first name written of it
@@ -489,7 +449,7 @@ class EntityResolver:
 
     def _told_apart_iri(self, node: str) -> str | None:
         """The IRI of a person the curation tells apart from another by accents alone
-        (``node`` is its entry's), which holds its set as a page does (see :class:`_Union`)."""
+        (``node`` is its entry's), which holds its set as a page does (see :class:`Union`)."""
         if node.startswith("w:") and self.curation.person_written.get(node[2:]):
             return self._minted_person(node[2:])
         return None
@@ -500,7 +460,7 @@ class EntityResolver:
         return self.site.minted("person", slugify(key) or "unnamed")
 
     def _resolve_people(self) -> None:
-        uf = _Union()
+        uf = Union()
         labels = self.index.labels.get("person", {})
         own_page: dict[str, str] = {}  # node -> the page its name is the title (or file name) of
         curated: dict[str, str] = {}
@@ -558,7 +518,7 @@ class EntityResolver:
             clusters[uf.find(n)].append(n)
         iri_of_root: dict[str, str] = {}
         for root, members in clusters.items():
-            page = uf.page_of(root)  # one at most: see _Union
+            page = uf.page_of(root)  # one at most: see Union
             names: Counter = Counter()
             for m in members:
                 names.update(names_of[m])
@@ -589,7 +549,7 @@ class EntityResolver:
             if url:
                 self.entities[iri].urls.add(url)
 
-    def _note_spelling_joins(self, uf: _Union, nodes: list[str], names_of: dict[str, Counter],
+    def _note_spelling_joins(self, uf: Union, nodes: list[str], names_of: dict[str, Counter],
                              labels: dict[str, str]) -> None:
         """Note each name of ``nodes`` (joined to a person page, or to a curation entry,
         by a close spelling, not by the page's title, an alias or a profile link) for a
@@ -742,7 +702,7 @@ class EntityResolver:
             if homepage_domain(url, self.site_host):
                 self.entities[iri].urls.add(url)
 
-    def _fuzzy(self, uf: _Union, nodes: list[str], kind: str, block: Callable[[str], str],
+    def _fuzzy(self, uf: Union, nodes: list[str], kind: str, block: Callable[[str], str],
                verdict: _Verdict, names_of: dict[str, Counter],
                page_names: dict[str, str], first_names: bool = False) -> None:
         """Compare the names of ``nodes`` (each node's text after its ``x:`` prefix) within
@@ -773,8 +733,7 @@ class EntityResolver:
         self._join(uf, merge, kind, names_of, page_names)
         self.near_misses.extend(m for a, b, m in near if uf.find(a) != uf.find(b))
 
-
-    def _join(self, uf: _Union, pairs: list[tuple[str, str]], kind: str, names_of: dict[str, Counter],
+    def _join(self, uf: Union, pairs: list[tuple[str, str]], kind: str, names_of: dict[str, Counter],
               page_names: dict[str, str]) -> None:
         """Join the two sets of each pair (names found to be one thing's: a shared
         profile link, a name and link written together, a close spelling), never making

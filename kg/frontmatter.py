@@ -1277,7 +1277,8 @@ def read_date(text: str) -> tuple[dt.date | dt.datetime | None, str]:
             when, rest = _read_written_date(text)
     if isinstance(when, dt.datetime) and not rest and no_real_offset(when):
         # "18:00-20:00": the end of the event, read (by Ruby too) as a zone 20 hours behind
-        rest = (_OFFSET_AT_END.search(text) or _WORD.search(text) or text)[0].strip()  # type: ignore[index]
+        offset = _OFFSET_AT_END.search(text)
+        rest = offset[0].strip() if offset else text.strip()
     return when, rest
 
 

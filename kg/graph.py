@@ -41,7 +41,7 @@ from .mapping import KeyRule, Mapping
 from .records import Record, code_stamps
 from .entities import Curation, EntityResolver
 from .resolve import Index, is_link, normalise
-from .series import Series
+from .series import Series, series_names
 from .site import Site, slugify
 from .store import Kept, nquads, readable
 from .vocab import kg, rdf, rdfs, schema, xsd
@@ -78,12 +78,6 @@ def _loose_date(r: Record, rule: KeyRule, text: str, taken: dt.date | dt.datetim
                       r.relpath, line, rule.key, text,
                       hint=f"kg took {shown} from this text and left out {rest!r}: write the date alone, "
                       f"`{rule.key}: {form}`{several}, and put the rest in the page")
-
-
-def series_names(value: Any) -> list[str]:
-    """The series a front-matter value of a ``series: true`` key names: its text, or the
-    text items of its list (an event in the first's), without space around them."""
-    return [v.strip() for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v.strip()]
 
 
 def safe_iri(url: str) -> NamedNode | None:
@@ -166,6 +160,7 @@ class GraphBuilder:
         self._same_answers = False  # every question about other files has the answer it had last build
         self._facts: dict[str, bytes] | None = None  # relpath -> _record_facts (see settled_digest)
         self._records_digest: str | None = None
+        self._first_written: dict[str, tuple[str, int]] | None = None  # name -> first (file, line) a speaker
         index, base_url = self.index, site.base_url  # not self: no cycle keeps a builder alive
         self._answers: dict[str, Callable[..., Any]] = {
             "page": lambda url: index.page(url, base_url),
@@ -283,8 +278,14 @@ class GraphBuilder:
         return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def _written_at(self, name: str) -> tuple[str | None, int | None]:
-        """The file and line a person's name (as written) is first a speaker at."""
-        return next(((r.relpath, m.line) for r in self.records for m in r.speakers if m.name == name), (None, None))
+        """The file and line a person's name (as written) is first a speaker at (every
+        speaker's looked up once, when first asked)."""
+        if self._first_written is None:
+            self._first_written = {}
+            for r in self.records:
+                for m in r.speakers:
+                    self._first_written.setdefault(m.name, (r.relpath, m.line))
+        return self._first_written.get(name, (None, None))
 
     def _collect_mentions(self) -> None:
         """Every mention of a person or organisation in the records, to :attr:`entities`."""
@@ -386,7 +387,7 @@ class GraphBuilder:
 
     def _taken(self, r: Record, rule: KeyRule, f: Any) -> bool:
         """Whether the speakers (a field of theirs: see kg.records._give_speaker_fields) or
-        the series (see :func:`series_names`) took the value of ``f``, the last of its key;
+        the series (see :func:`kg.series.series_names`) took the value of ``f``, the last of its key;
         a series' name that is no text is a ``bad-series`` warning."""
         if rule.speaker_field:
             return not any(d.code == "bad-speaker" and d.line == f.line and d.key == f.key for d in r.diagnostics)

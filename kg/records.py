@@ -599,56 +599,62 @@ def _give_speaker_fields(record: Record, rules: list[KeyRule], naming: list[str]
     ``affiliation: {speakers: organisation}``): one value for all, or a list of one for
     each, in order; a field a speaker's own entry gives wins. A value that fits no
     speaker is a ``bad-speaker`` warning (and stays the file's own value in the graph).
-    ``naming``: the keys that name speakers."""
+    ``naming``: the keys that name speakers. Of a key written twice, the last is read,
+    as Jekyll reads it (the others stay the file's own)."""
     src = record.source
-    named = " nor ".join(f"`{k}:`" for k in naming)
-    names_key = next((k for k in naming if src.values(k)), naming[-1] if naming else "speakers")
     for rule in rules:
+        f = next((f for f in reversed(src.fields) if f.key == rule.key), None)
+        if f is None or f.value in (None, "", []):
+            continue
         field_ = rule.speaker_field
         assert field_ is not None
-        given = [f for f in src.fields if f.key == rule.key]
-        for f in given[-1:]:   # (of a key written twice, Jekyll reads the last; the others stay the file's)
-            if f.value in (None, "", []):
-                continue
-            values = f.value if isinstance(f.value, list) else [f.value]
-            speakers = record.speakers
-            if not speakers:
-                problem = (f"`{f.key}:` gives the {field_} of this event's speakers, but "
-                           f"{'neither ' if len(naming) > 1 else ''}{named} names one")
-                hint = f"name the speaker in `{names_key}:`, or remove `{f.key}:`"
-            elif any(isinstance(v, (list, dict)) or v is None for v in values):
-                problem = f"`{f.key}:` must be text, or a list of text (one for each speaker), not {f.value!r}"
-                hint = f"write the {field_} of each speaker as text"
-            elif len(values) not in (1, len(speakers)):
-                problem = (f"`{f.key}:` has {len(values)} values for {len(speakers)} speakers, so kg cannot tell "
-                           "whose each is; given to none")
-                hint = f"give one value for all the speakers, or one for each, in the order of `{names_key}:`"
-            elif field_ in ("url", "organisation_url") and not all(is_link(str(v).strip()) for v in values):
-                problem = f"`{f.key}:` is not a web address: {f.value!r}"
-                hint = "write the full address, starting https://"
-            elif field_ == "url" and len(values) < len(speakers):
-                problem = (f"`{f.key}:` gives one person's own page for {len(speakers)} speakers, which would make "
-                           "them one person")
-                hint = f"give one address for each speaker, in the order of `{names_key}:`"
-            else:
-                for i, m in enumerate(speakers):
-                    v = str(values[0] if len(values) == 1 else values[i]).strip()
-                    own = getattr(m, field_)
-                    if v and (own is None or (field_ == "role" and own == "speaker")):
-                        speakers[i] = dataclasses.replace(m, **{field_: v})
-                for v in dict.fromkeys(str(v).strip() for v in values) if field_ == "role" else ():
-                    if v and v not in ROLES:
-                        src.diagnostics.append(_role_warning(v, src, f.line, f.key, f"`{f.key}: "))
-                continue
-            src.diagnostics.append(Diagnostic("bad-speaker", "warning", problem + "; kept as the file's own value",
-                                              src.relpath, f.line, f.key, str(f.value), hint=hint))
+        values = f.value if isinstance(f.value, list) else [f.value]
+        misfit = _speaker_field_misfit(f.key, field_, f.value, len(record.speakers), naming, src)
+        if misfit is not None:
+            src.diagnostics.append(Diagnostic("bad-speaker", "warning", misfit[0] + "; kept as the file's own value",
+                                              src.relpath, f.line, f.key, str(f.value), hint=misfit[1]))
+            continue
+        for i, m in enumerate(record.speakers):
+            v = str(values[0] if len(values) == 1 else values[i]).strip()
+            own = getattr(m, field_)
+            if v and (own is None or (field_ == "role" and own == "speaker")):
+                record.speakers[i] = dataclasses.replace(m, **{field_: v})
+        for v in dict.fromkeys(str(v).strip() for v in values) if field_ == "role" else ():
+            if v and v not in ROLES:
+                src.diagnostics.append(_role_warning(v, src, f.line, f.key, f"`{f.key}: {v}`"))
 
 
-def _role_warning(role: str, src: SourceFile, line: int | None, key: str, said: str) -> Diagnostic:
+def _speaker_field_misfit(key: str, field_: str, written: Any, speakers: int, naming: list[str],
+                          src: SourceFile) -> tuple[str, str] | None:
+    """Why the value ``written`` of a key that gives a field of the ``speakers`` (how
+    many the front matter names) fits none of them, and what to do; ``None`` when it fits."""
+    values = written if isinstance(written, list) else [written]
+    names_key = next((k for k in naming if src.values(k)), naming[-1] if naming else "speakers")
+    if not speakers:
+        named = " nor ".join(f"`{k}:`" for k in naming)
+        return (f"`{key}:` gives the {field_} of this event's speakers, but "
+                f"{'neither ' if len(naming) > 1 else ''}{named} names one",
+                f"name the speaker in `{names_key}:`, or remove `{key}:`")
+    if any(isinstance(v, (list, dict)) or v is None for v in values):
+        return (f"`{key}:` must be text, or a list of text (one for each speaker), not {written!r}",
+                f"write the {field_} of each speaker as text")
+    if len(values) not in (1, speakers):
+        return (f"`{key}:` has {len(values)} values for {speakers} speakers, so kg cannot tell whose each is; "
+                "given to none", f"give one value for all the speakers, or one for each, in the order of `{names_key}:`")
+    if field_ in ("url", "organisation_url") and not all(is_link(str(v).strip()) for v in values):
+        return f"`{key}:` is not a web address: {written!r}", "write the full address, starting https://"
+    if field_ == "url" and len(values) < speakers:
+        return (f"`{key}:` gives one person's own page for {speakers} speakers, which would make them one person",
+                f"give one address for each speaker, in the order of `{names_key}:`")
+    return None
+
+
+def _role_warning(role: str, src: SourceFile, line: int | None, key: str, written: str) -> Diagnostic:
     """A ``bad-speaker`` warning for a speaker's role that is none of :data:`ROLES` (kept
-    as written: ``kg validate`` reports it too), with the role it may mean."""
+    as written: ``kg validate`` reports it too), with the role it may mean; ``written``:
+    the role as the message shows it (``speaker 'Ann Able': `role: moderator```)."""
     meant = ROLE_OF_WORD.get(role.lower()) or closest(role, ROLES)
-    return Diagnostic("bad-speaker", "warning", f"{said}{role}` is not one of {', '.join(ROLES)}; kept as written",
+    return Diagnostic("bad-speaker", "warning", f"{written} is not one of {', '.join(ROLES)}; kept as written",
                       src.relpath, line, key, role,
                       hint=f"write `role: {meant}`" if meant else f"write one of {', '.join(ROLES)}")
 
@@ -725,7 +731,7 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
             return None
         role = text("role")
         if role is not None and role not in ROLES:
-            src.diagnostics.append(_role_warning(role, src, line, "speakers", f"speaker {item['name']!r}: `role: "))
+            src.diagnostics.append(_role_warning(role, src, line, "speakers", f"speaker {item['name']!r}: `role: {role}`"))
         out.append(SpeakerMention(
             name=str(item["name"]).strip(), role=role or "speaker",
             title=text("title"), organisation=text(org_key),

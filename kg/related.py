@@ -48,7 +48,6 @@ import math
 import os
 import pickle
 import shutil
-import unicodedata
 from array import array
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -72,7 +71,7 @@ from .frontmatter import Stamp, in_posts, read_file, sha1_since
 from .query import internal
 from .store import KnowledgeGraph, atomic_file, nquads_literal, nquads_lines
 from .vocab import kg, rdf, rdfs, schema, xsd
-from .words import STOPWORDS_DIGEST, TEXT_LIMIT, Terms, add_terms, body_terms, pack_terms, unpack_terms
+from .words import STOPWORDS_DIGEST, TEXT_LIMIT, Terms, add_terms, body_terms, fold, pack_terms, unpack_terms
 
 WEIGHTS_FILE = "related.yml"
 SITE_WEIGHTS = "_kg/related.yml"
@@ -223,8 +222,7 @@ def _setting_value(key: str, value: Any) -> Any:
     """A checked setting as the weights hold it: a whole number as an int, stop words as
     one string of lower-case words (however written)."""
     if key == "stop_words":
-        words = value.split() if isinstance(value, str) else [w for x in value for w in x.split()]
-        return unicodedata.normalize("NFC", " ".join(w.lower().replace("’", "'") for w in words))
+        return fold(" ".join(value.split() if isinstance(value, str) else [w for x in value for w in x.split()]))
     return int(value) if _SETTING_RANGES[key][0] else value
 
 

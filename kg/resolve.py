@@ -97,6 +97,13 @@ def _domain(url: str) -> str | None:
 PATH_KEYED_HOSTS = {"gov.uk": 3, "github.com": 1, "gitlab.com": 1, "parliament.uk": 2}
 
 
+@lru_cache(maxsize=10_000)
+def shared_host(domain: str) -> str | None:
+    """The shared host (:data:`SHARED_HOSTS`: YouTube, LinkedIn…) ``domain`` is or is under, if any."""
+    labels = domain.split(".")
+    return next((h for h in (".".join(labels[i:]) for i in range(len(labels))) if h in SHARED_HOSTS), None)
+
+
 def homepage_domain(url: str | None, site_host: str | None = None) -> str | None:
     """The key of ``url`` when it can stand for an organisation's homepage.
 
@@ -113,7 +120,7 @@ def homepage_domain(url: str | None, site_host: str | None = None) -> str | None
 @lru_cache(maxsize=100_000)
 def _homepage_domain(url: str, site_host: str | None) -> str | None:
     domain = domain_of(url)
-    if domain is None or domain in SHARED_HOSTS or any(domain.endswith("." + h) for h in SHARED_HOSTS):
+    if domain is None or shared_host(domain) is not None:
         return None
     try:
         path = urlsplit(url if "://" in url else "https://" + url).path.strip("/")

@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from .records import Record
-from .resolve import SHARED_HOSTS, Index, domain_of, homepage_domain, normalise
+from .resolve import Index, domain_of, homepage_domain, normalise, shared_host
 from .site import Site, slugify
+from .union import Union
 
 _STEM = re.compile(r"\s*(?::|\s[-–—]\s|\()")
 #: an archived copy of a page (the Wayback Machine's): the page it is a copy of follows
@@ -32,7 +32,7 @@ _KINDS = ("named", "title", "stem", "numbered")
 _SAME = {"title": "same title", "stem": "same stem", "numbered": "same title but for its number"}
 _NONE: frozenset[str] = frozenset()
 
-#: Shared hosts (see :data:`kg.resolve.SHARED_HOSTS`) whose first path segments name an
+#: Shared hosts (see :func:`kg.resolve.shared_host`) whose first path segments name an
 #: account or a group, and how many: every meetup of a group is under
 #: ``meetup.com/<group>/``, every post of an account under ``twitter.com/<account>``.
 #: On the other shared hosts only the same address is the same place.
@@ -92,6 +92,12 @@ def title_keys(title: str) -> list[tuple[tuple[str, str], str]]:
 _NUMBER = re.compile(r"(?i)(?<![\w#.\-/])(?:#\s*|no\.\s*|n°\s*)?[0-9]+(?:st|nd|rd|th)?(?![\w]|[.\-/][0-9a-z])")
 
 
+def series_names(value: Any) -> list[str]:
+    """The series a front-matter value of a ``series: true`` key names: its text, or the
+    text items of its list (an event in the first's), without space around them."""
+    return [v.strip() for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v.strip()]
+
+
 def _named_key(name: str) -> str:
     """A series' name as its pages write it, as a key: case and spaces aside, its
     punctuation kept ("C++" and "C#" are two series)."""
@@ -134,7 +140,7 @@ def link_places(url: str, site_host: str | None) -> tuple[str | None, str | None
     if parts.scheme.lower() not in ("http", "https") or domain is None or domain == site_host:
         return None, None
     segments = [s for s in parts.path.split("/") if s]
-    shared = _shared_host(domain)
+    shared = shared_host(domain)
     if shared is not None:
         depth = ACCOUNT_SEGMENTS.get(shared)
         if depth is not None:
@@ -145,13 +151,6 @@ def link_places(url: str, site_host: str | None) -> tuple[str | None, str | None
             return None, None
     address = "/".join([domain, *segments]) + (f"?{parts.query}" if parts.query else "")
     return address, homepage_domain(url, site_host)
-
-
-@lru_cache(maxsize=10_000)
-def _shared_host(domain: str) -> str | None:
-    """The shared host (:data:`kg.resolve.SHARED_HOSTS`) ``domain`` is or is under, if any."""
-    labels = domain.split(".")
-    return next((h for h in (".".join(labels[i:]) for i in range(len(labels) - 1)) if h in SHARED_HOSTS), None)
 
 
 def find_series(site: Site, events: list[Record], index: Index, projects: dict[str, set[str]],
@@ -205,36 +204,18 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
             if key not in keys_of[r.iri]:
                 groups[key].append(r)
                 keys_of[r.iri].append(key)
-    parent = {r.iri: r.iri for r in events}
+    # each set of events holds the series its pages name, if any: two never join
+    uf = Union()
     reasons: dict[str, set[str]] = defaultdict(set)
-    # the series each set's pages name (an event that names several is in the first's)
-    said = {r.iri: _named_key(named[r.iri][0][1]) for r in events if named and named.get(r.iri)}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def join(a: str, b: str) -> bool:
-        """Make one set of ``a``'s and ``b``'s, unless their pages name two series."""
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            if ra in said and rb in said and said[ra] != said[rb]:
-                return False
-            parent[rb] = ra
-            if rb in said:
-                said[ra] = said[rb]
-        return True
-
     group_of: dict[str, tuple[str, str]] = {}
     first_of: dict[tuple[str, str], str] = {}
-    for r in events:  # the series the front matter names, first
+    for r in events:  # the series the front matter names, first (an event that names several is in the first's)
         for k, value in (named or {}).get(r.iri, ())[:1]:
             key = ("named", _named_key(value))
             names.setdefault(key, value)
             keys_of[r.iri].append(key)
-            join(first_of.setdefault(key, r.iri), r.iri)
+            uf.claim(r.iri, key[1])
+            uf.union(first_of.setdefault(key, r.iri), r.iri)
             group_of.setdefault(r.iri, key)
             reasons[r.iri].add(f"same `{k}:`")
     candidates = []
@@ -256,7 +237,7 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
                 if shared or link or places:
                     why = ["shared project"] * shared + ["links between meetings"] * link + [_SAME[key[0]]]
                     why += [f"same {k} ({place})" for k, place in places]
-                    if not join(a, b):
+                    if not uf.union(a, b):
                         continue   # (their pages say they are of two series)
                     group_of.setdefault(a, key)
                     group_of.setdefault(b, key)
@@ -265,7 +246,7 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     clusters: dict[str, list[Record]] = defaultdict(list)
     for r in events:
         if r.iri in group_of:
-            clusters[find(r.iri)].append(r)
+            clusters[uf.find(r.iri)].append(r)
     made: list[tuple[str, list[Record], list[str]]] = []
     for members in clusters.values():
         members.sort(key=_in_date_order)

@@ -515,7 +515,7 @@ def _run_shape(words: tuple[str, ...], styled: bool = False, listed: bool = Fals
 
     A run set apart as a name is (``styled``: bold or a link; ``listed``: after another
     name in a list) may open with a word of :data:`NAME_LIKE_FIRST` and, of two words or
-    more, end with one of :data:`NAME_LIKE_LAST` ("June Brown", "Andy Street"); a word
+    more, end with one of :data:`NAME_LIKE_LAST` ("June Brown", "Theresa May"); a word
     alone, only when ``listed`` ("Margaret and June").
 
     Returns the index of the name's first word (past honorifics and sentence words such as

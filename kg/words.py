@@ -37,8 +37,16 @@ def _stopwords() -> tuple[frozenset[str], str]:
     groups = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(groups, dict) or not all(isinstance(v, str) for v in groups.values()):
         raise ValueError("kg's ontology/stopwords.yml must map each group's name to its words, as one string")
-    words = frozenset(w for v in groups.values() for w in v.lower().replace("’", "'").split())
+    words = frozenset(w for v in groups.values() for w in fold(v).split())
     return words, hashlib.sha1(raw).hexdigest()
+
+
+def fold(text: str) -> str:
+    """Text as words are compared: lower case, ``’`` as ``'``, an accent written as one
+    character whichever way it was ("café" as ``e`` and a combining accent, as some
+    editors save it, is "café")."""
+    text = text.lower().replace("’", "'")
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 #: Words that are never terms (see ``ontology/stopwords.yml``), and the digest of that
@@ -60,11 +68,8 @@ def add_terms(text: str, times: int, counts: dict[str, int]) -> None:
     term_of = _TERM_OF
     if len(term_of) > _TERM_OF_LIMIT:
         term_of.clear()
-    text = _NOISE.sub(" ", text).lower().replace("’", "'")
-    ascii_only = text.isascii()
-    if not ascii_only:   # "café" written as "e" and a combining accent (as some editors save it) is "café"
-        text = unicodedata.normalize("NFC", text)
-    for w, k in Counter((_ASCII_WORD if ascii_only else _WORD).findall(text)).items():
+    text = fold(_NOISE.sub(" ", text))
+    for w, k in Counter((_ASCII_WORD if text.isascii() else _WORD).findall(text)).items():
         try:
             t = term_of[w]
         except KeyError:
