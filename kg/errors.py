@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+import yaml
+
 
 class KgError(Exception):
     """Base of every error kg reports to a user."""
@@ -80,6 +82,34 @@ def python_warning(message: str) -> None:
 def counted(n: object, noun: str, plural: str | None = None) -> str:
     """``n`` with ``noun`` agreeing: ``counted(1, "error")`` is "1 error", else "2 errors"."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def as_written(value: Any, limit: int = 80) -> str:
+    """``value`` (read from YAML) as YAML writes it, for a message: ``true``, ``null``,
+    ``.nan``, ``[a, b]``, ``{weight: 2}``; text quoted (``'yes'``); cut at ``limit``
+    characters. A user wrote YAML: Python's spellings (``True``, ``None``) are not theirs."""
+    if isinstance(value, str):
+        shown = repr(value)
+    else:
+        try:
+            shown = yaml.safe_dump(_plain(value), default_flow_style=True, width=1 << 30,
+                                   allow_unicode=True).strip()
+        except yaml.YAMLError:  # (a value no YAML writes: said as Python says it)
+            shown = repr(value)
+        shown = shown.removesuffix("\n...").strip()
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with the lists, mappings and texts of kg's YAML readers (which carry
+    their lines) as plain ones, which ``yaml.safe_dump`` writes."""
+    if isinstance(value, Mapping):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
 
 
 def closest(word: object, choices: Iterable[str]) -> str | None:

@@ -35,7 +35,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import vocab
 from .digests import pickled
-from .errors import Diagnostic, StoreError
+from .errors import Diagnostic, StoreError, as_written
 from .frontmatter import date_problem, date_value, no_real_offset, read_date
 from .mapping import KeyRule, Mapping
 from .records import Record, code_stamps
@@ -394,7 +394,7 @@ class GraphBuilder:
         if series_names(f.value):
             return r.is_page and not isinstance(f.value, list)   # (only pages are in series; a list: the first's)
         self.diagnostics.append(Diagnostic(
-            "bad-series", "warning", f"`{f.key}` names the event's series, and {f.value!r} is no name: the event is "
+            "bad-series", "warning", f"`{f.key}` names the event's series, and {as_written(f.value)} is no name: the event is "
             "in no series it names", r.relpath, f.line, f.key, str(f.value),
             hint=f"write the series' name as text, `{f.key}: Data Drinks`, or remove the key"))
         return False
@@ -438,7 +438,7 @@ class GraphBuilder:
                     yield Quad(s, p, node, g)
             elif rule.type == "boolean" and not isinstance(v, bool):
                 self.diagnostics.append(Diagnostic(
-                    "bad-boolean", "warning", f"`{rule.key}` should be true or false, not {v!r}", r.relpath,
+                    "bad-boolean", "warning", f"`{rule.key}` should be true or false, not {as_written(v)}", r.relpath,
                     line, rule.key, str(v)))
                 yield Quad(s, p, literal(v), g)
             else:

@@ -20,7 +20,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, Iterator
 
 from . import markdown
-from .errors import Diagnostic, closest
+from .errors import Diagnostic, as_written, closest
 from .lazy import LazyLists
 from .forks import can_fork, die_with, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
@@ -636,13 +636,13 @@ def _speaker_field_misfit(key: str, field_: str, written: Any, speakers: int, na
                 f"{'neither ' if len(naming) > 1 else ''}{named} names one",
                 f"name the speaker in `{names_key}:`, or remove `{key}:`")
     if any(isinstance(v, (list, dict)) or v is None for v in values):
-        return (f"`{key}:` must be text, or a list of text (one for each speaker), not {written!r}",
+        return (f"`{key}:` must be text, or a list of text (one for each speaker), not {as_written(written)}",
                 f"write the {field_} of each speaker as text")
     if len(values) not in (1, speakers):
         return (f"`{key}:` has {len(values)} values for {speakers} speakers, so kg cannot tell whose each is; "
                 "given to none", f"give one value for all the speakers, or one for each, in the order of `{names_key}:`")
     if field_ in ("url", "organisation_url") and not all(is_link(str(v).strip()) for v in values):
-        return f"`{key}:` is not a web address: {written!r}", "write the full address, starting https://"
+        return f"`{key}:` is not a web address: {as_written(written)}", "write the full address, starting https://"
     if field_ == "url" and len(values) < speakers:
         return (f"`{key}:` gives one person's own page for {speakers} speakers, which would make them one person",
                 f"give one address for each speaker, in the order of `{names_key}:`")
@@ -677,12 +677,12 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
         if isinstance(item, dict) and isinstance(item.get("name"), (list, dict)):
             src.diagnostics.append(Diagnostic(
                 "bad-speaker", "warning", f"speaker `name:` must be one name, not a {_shape(item['name'])}: "
-                f"{item['name']!r}; not kept", src.relpath, line, "speakers", value=str(item["name"]),
+                f"{as_written(item['name'])}; not kept", src.relpath, line, "speakers", value=str(item["name"]),
                 hint="one item for each speaker: `- name: Ann Able`, then `- name: Bob Bell`"))
             continue
         if not isinstance(item, dict) or not str(item.get("name") or "").strip():
             src.diagnostics.append(Diagnostic(
-                "bad-speaker", "warning", f"speaker entry without a name: {item!r}", src.relpath, line,
+                "bad-speaker", "warning", f"speaker entry without a name: {as_written(item)}", src.relpath, line,
                 "speakers", hint="write each speaker as `- name: Full Name` with optional role, "
                 "title, organisation, url"))
             continue
@@ -703,7 +703,7 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
             src.diagnostics.append(Diagnostic(
                 "unknown-speaker-key", "warning",
                 f"speaker {item['name']!r} has unknown key(s), not kept in the graph: "
-                + ", ".join(f"{k}: {item[k]!r}" for k in sorted(unknown, key=str)),
+                + ", ".join(f"{k}: {as_written(item[k])}" for k in sorted(unknown, key=str)),
                 src.relpath, line, "speakers", value=", ".join(sorted(map(str, unknown))),
                 hint=f"known keys: {', '.join([*SPEAKER_KEYS, *renamed])}"))
         org_key = "organisation" if "organisation" in item else "organization"
@@ -714,7 +714,7 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
             if isinstance(v, (list, dict)):
                 src.diagnostics.append(Diagnostic(
                     "bad-speaker", "warning", f"speaker {item['name']!r}: `{key}:` must be text, not a "
-                    f"{_shape(v)}: {v!r}; not kept", src.relpath, line, "speakers", value=str(v),
+                    f"{_shape(v)}: {as_written(v)}; not kept", src.relpath, line, "speakers", value=str(v),
                     hint=f"write one {key} as text"))
                 return None
             return str(v).strip() if v not in (None, "") else None

@@ -64,7 +64,7 @@ from pyoxigraph import Literal, Quad, QueryResultsFormat, RdfFormat, parse
 
 from .collector import gc_paused, give_back_memory
 from .digests import pickled
-from .errors import Diagnostic, KgError, MappingError, python_warning
+from .errors import Diagnostic, KgError, as_written, MappingError, python_warning
 from .forks import can_fork, die_with, fork_context, forking
 from .mapping import did_you_mean, line_of, read_yaml
 from .frontmatter import Stamp, in_posts, read_file, sha1_since
@@ -194,7 +194,7 @@ def _merge(base: dict[str, Any], layer: Any, where: str) -> dict[str, Any]:
                     if k == "stop_words":
                         if not (isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))):
                             raise fail(f"signal {name!r}: stop_words must be words separated by spaces, or a list "
-                                       f"of words, not {v!r}", at, k if given is None else given,
+                                       f"of words, not {as_written(v)}", at, k if given is None else given,
                                        hint="such as `stop_words: le la les des une pour avec`")
                         continue
                     whole, least, most, least_ok = _SETTING_RANGES[k]
@@ -203,13 +203,13 @@ def _merge(base: dict[str, Any], layer: Any, where: str) -> dict[str, Any]:
                                  + (f" and ≤ {most:g}" if most < math.inf else ""))
                         finite = "finite " if isinstance(v, float) and not math.isfinite(v) else ""
                         raise fail(f"signal {name!r}: {k} must be a {finite}{'whole number' if whole else 'number'} "
-                                   f"{bound}, not {v!r}", at, k if given is None else given,
+                                   f"{bound}, not {as_written(v)}", at, k if given is None else given,
                                    hint=_RANGE_HINTS.get(k, "0 switches the signal off") if k != "damping"
                                    else "0 counts every shared value the same")
                 out["signals"][name].update({k: _setting_value(k, v) for k, v in settings.items()})
         elif key in ("top", "max_postings", "max_candidates"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise fail(f"`{key}` must be a whole number ≥ 1, not {value!r}", layer, key,
+                raise fail(f"`{key}` must be a whole number ≥ 1, not {as_written(value)}", layer, key,
                            hint=f"such as {base[key]}")
             out[key] = value
         else:

@@ -43,7 +43,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 from pyoxigraph import NamedNode
 
-from .errors import Diagnostic, SiteError, closest
+from .errors import Diagnostic, SiteError, as_written, closest
 from .frontmatter import MAX_NODES, count_nodes, syntax_error  # (front matter's guards and its YAML messages)
 from .frontmatter import MONTHS, YMD, date_problem, psych_base60, ruby_date
 from .rubytime import local_offsets, ruby_time, time_problem
@@ -1752,7 +1752,7 @@ def _check_default_permalink(site: Site, permalink: Any, keys: tuple, note: Call
     if isinstance(permalink, str):
         _check_template(site, permalink, keys, note)
     elif permalink is not None and permalink is not False:
-        note("bad-permalink", "error", f"`permalink:` must be text, not {permalink!r}: Jekyll stops the build "
+        note("bad-permalink", "error", f"`permalink:` must be text, not {as_written(permalink)}: Jekyll stops the build "
              "on it, so kg gives the pages in this scope no address", keys, value=permalink)
 
 
@@ -1793,7 +1793,7 @@ def _check_collection_names(site: Site, note: Callable[..., None]) -> None:
                  value=_flow(label))
     if declared is not None and not isinstance(declared, (dict, list)):
         note("bad-setting", "error", f"`collections:` must map each collection to its settings (or list their "
-             f"names), not {declared!r}: Jekyll stops the build on it, and kg reads no collection but posts",
+             f"names), not {as_written(declared)}: Jekyll stops the build on it, and kg reads no collection but posts",
              ("collections",), hint="collections: {events: {output: true}}", value=declared)
 
 
@@ -1809,7 +1809,7 @@ def _check_site_permalink(site: Site, note: Callable[..., None]) -> None:
     """Report a site ``permalink:`` Jekyll stops on, marking broken the collection permalinks taken from it."""
     style = site.config.get("permalink")
     if style is not None and not isinstance(style, (str, bool)):
-        note("bad-permalink", "error", f"`permalink:` must be text, not {style!r}: Jekyll stops the build on it, "
+        note("bad-permalink", "error", f"`permalink:` must be text, not {as_written(style)}: Jekyll stops the build on it, "
              "so kg gives posts, and collections without a permalink of their own, no address", ("permalink",),
              hint="a style (date, pretty, ordinal, weekdate, none) or a template such as /:year/:title/",
              value=style)
@@ -1827,7 +1827,7 @@ def _check_collection_permalink(site: Site, label: str, coll: Collection, note: 
     written = meta.get("permalink") if isinstance(meta, dict) else None
     keys: tuple = ("collections", label, "permalink") if written is not None else ("permalink",)
     if written is not None and not isinstance(written, str):
-        note("bad-permalink", "error", f"`permalink:` must be text, not {written!r}: Jekyll stops the build "
+        note("bad-permalink", "error", f"`permalink:` must be text, not {as_written(written)}: Jekyll stops the build "
              "on it, so kg gives this collection's pages no address", keys, value=written)
         site._broken.add(coll.permalink)
         return

@@ -43,8 +43,8 @@ def curation_error(tmp_path: Path, text: str | bytes) -> MappingError:
 # -- weights ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, line, message", [
-    ("signals:\n  series: {weight: .nan}\n", 2, "signal 'series': weight must be a finite number ≥ 0, not nan"),
-    ("signals:\n  series: .inf\n", 2, "signal 'series': weight must be a finite number ≥ 0, not inf"),
+    ("signals:\n  series: {weight: .nan}\n", 2, "signal 'series': weight must be a finite number ≥ 0, not .nan"),
+    ("signals:\n  series: .inf\n", 2, "signal 'series': weight must be a finite number ≥ 0, not .inf"),
     ("signals:\n  speaker:\n    weight: 2\n    damping: -.inf\n", 4, "damping must be a finite number ≥ 0"),
     ("signals:\n  text: {min_similarity: 1.5}\n", 2, "min_similarity must be a number ≥ 0 and ≤ 1, not 1.5"),
     ("signals:\n  text: {min_similarity: -0.1}\n", 2, "min_similarity must be a number ≥ 0 and ≤ 1"),
@@ -55,6 +55,11 @@ def curation_error(tmp_path: Path, text: str | bytes) -> MappingError:
     ("signals:\n  text: {shared_terms: 0}\n", 2, "shared_terms must be a whole number ≥ 1, not 0"),
     ("signals:\n  series: {weight: '3'}\n", 2, "weight must be a number ≥ 0, not '3'"),
     ("signals:\n  series: {weight: 1" + "0" * 400 + "}\n", 2, "weight must be a number ≥ 0"),
+    # values said as YAML writes them, as the user wrote them (not Python's True, None)
+    ("signals:\n  text: {stop_words: true}\n", 2, "or a list of words, not true"),
+    ("signals:\n  text: {stop_words: [le, 3]}\n", 2, "or a list of words, not [le, 3]"),
+    ("top:\n", 1, "`top` must be a whole number ≥ 1, not null"),
+    ("signals:\n  series: {weight: [1, 2]}\n", 2, "weight must be a number ≥ 0, not [1, 2]"),
     # damping is read for shared values only: on a link it would change nothing
     ("signals:\n  link: {damping: 0.5}\n", 2, "signal 'link' has unknown setting 'damping'"),
     ("signals:\n  speakers: 2\n", 2, "unknown signal 'speakers' (did you mean `speaker`?)"),
@@ -70,7 +75,7 @@ def test_bad_weights_are_one_error_at_their_line(tmp_path: Path, text: str | byt
 
 
 def test_weights_given_as_data_are_checked_alike() -> None:
-    with pytest.raises(KgError, match="finite number ≥ 0, not nan"):
+    with pytest.raises(KgError, match="finite number ≥ 0, not .nan"):
         load_weights({"signals": {"series": math.nan}})
     with pytest.raises(KgError, match="min_similarity must be a number ≥ 0 and ≤ 1"):
         load_weights({"signals": {"text": {"min_similarity": 2}}})
@@ -86,7 +91,7 @@ def test_a_nan_weight_in_the_site_stops_the_build_with_one_line(make_site, tmp_p
     result = CliRunner().invoke(cli, ["build", str(site), "--out", str(tmp_path / "g")])
     assert result.exit_code == 2, result.output
     assert re.fullmatch(r"Error: \S*_kg/related\.yml:2: signal 'series': weight must be a finite number ≥ 0, "
-                        r"not nan\. Hint: .*\n", result.stderr), result.stderr
+                        r"not \.nan\. Hint: .*\n", result.stderr), result.stderr
     assert "Traceback" not in result.output
 
 

@@ -433,8 +433,8 @@ def test_front_matter_speaker_values_that_cannot_be_kept_are_reported(make_site)
     said = [(d["code"], d["line"], d["message"]) for d in graph.report["diagnostics"]
             if d["code"] in ("bad-speaker", "bad-url")]
     assert said == [
-        ("bad-speaker", 5, "speaker `name:` must be one name, not a list: ['Ann Able', 'Ben Baker']; not kept"),
-        ("bad-speaker", 6, "speaker 'Cat Cole': `title:` must be text, not a list: ['Chair', 'Director']; not kept"),
+        ("bad-speaker", 5, "speaker `name:` must be one name, not a list: [Ann Able, Ben Baker]; not kept"),
+        ("bad-speaker", 6, "speaker 'Cat Cole': `title:` must be text, not a list: [Chair, Director]; not kept"),
         ("bad-url", 6, "speaker 'Cat Cole': `organisation_url: not a url` is not a web address; not kept as a link"),
         ("bad-url", 6, "speaker 'Cat Cole': `url: linkedin.com/in/cat` is not a web address; not kept as a link"),
         ("bad-speaker", 13, "speaker `name:` '42' is no one's name; not kept as a person"),
