@@ -123,6 +123,49 @@ def test_co_speakers_of_one_person_by_name_in_any_case(make_site) -> None:
     assert [r["title"] for r in run_query("person-timeline", graph, person_name="BEN baker").records()] == ["E1", "E2"]
 
 
+NETWORK_SITE = {
+    "_projects/programme.md": "---\ntitle: Programme\n---\nA programme.\n",
+    "_projects/garden.md": "---\ntitle: Garden\nproject: Programme\n---\nA project of the programme.\n",
+    "_projects/other.md": "---\ntitle: Other\n---\nA project of its own.\n",
+    "_topics/tides.md": "---\ntitle: Tides\n---\nThe sea.\n",
+    "_topics/bees.md": "---\ntitle: Bees\n---\nHives.\n",
+    "_events/2023-05-01-a.md": ("---\ntitle: A\ndate: 2023-05-01\nproject: Programme\ntopics: [Tides]\nspeakers:\n"
+                                "  - {name: Ann Able, organisation: Quay Trust}\n"
+                                "  - {name: Ben Baker, organisation: Harbour Board}\n---\n"),
+    "_events/2024-02-01-b.md": ("---\ntitle: B\ndate: 2024-02-01\nproject: Garden\ntopics: [Tides, Bees]\nspeakers:\n"
+                                "  - {name: Ann Able, organisation: Quay Trust}\n"
+                                "  - {name: Cat Cole, organisation: Harbour Board}\n---\n"),
+    "_events/2024-12-31-c.md": ("---\ntitle: C\ndate: 2024-12-31\nproject: Other\ntopics: [Tides]\nspeakers:\n"
+                                "  - {name: Cat Cole, organisation: Harbour Board}\n"
+                                "  - {name: Dan Dale, organisation: Fish Guild}\n---\n"),
+    "_events/undated.md": "---\ntitle: D\ntopics: [Bees]\n---\n",
+}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_network_questions_topics_by_year_project_people_organisation_pairs(make_site, tmp_path, engine: str) -> None:
+    """A sub-project's events count for its parent; an event counts once in the year it
+    starts (none for an undated one); organisations meet through their people."""
+    kg.build_site(make_site(NETWORK_SITE), tmp_path / "g")
+    graph = kg.open_graph(tmp_path / "g", engine=engine)
+    years = [(r["topic_title"], r["year"], r["events"]) for r in run_query("topics-by-year", graph).records()]
+    assert years == [("Bees", None, 1), ("Bees", 2024, 1), ("Tides", 2023, 1), ("Tides", 2024, 2)]  # (unbound first)
+    assert [r["events"] for r in run_query("topics-by-year", graph, topic_query="TID").records()] == [1, 2]
+    people = [(r["project_title"], r["name"], r["events"], str(r["first"]), str(r["last"]))
+              for r in run_query("project-people", graph).records()]
+    assert people == [("Garden", "Ann Able", 1, "2024-02-01", "2024-02-01"),
+                      ("Garden", "Cat Cole", 1, "2024-02-01", "2024-02-01"),
+                      ("Other", "Cat Cole", 1, "2024-12-31", "2024-12-31"),
+                      ("Other", "Dan Dale", 1, "2024-12-31", "2024-12-31"),
+                      ("Programme", "Ann Able", 2, "2023-05-01", "2024-02-01"),
+                      ("Programme", "Ben Baker", 1, "2023-05-01", "2023-05-01"),
+                      ("Programme", "Cat Cole", 1, "2024-02-01", "2024-02-01")]
+    assert {r["name"] for r in run_query("project-people", graph, project_query="garden").records()} == {
+        "Ann Able", "Cat Cole"}
+    pairs = {frozenset((r["name"], r["other_name"])): r["shared"] for r in run_query("organisation-pairs", graph).records()}
+    assert pairs == {frozenset(("Quay Trust", "Harbour Board")): 2, frozenset(("Harbour Board", "Fish Guild")): 1}
+
+
 def test_tsv_is_one_line_a_row_and_csv_reads_back() -> None:
     """TSV for line-based tools (cut, awk): a value's tabs, line breaks and backslashes
     are escaped, never quoted across lines; CSV is what a spreadsheet reads back; a
