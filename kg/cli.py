@@ -171,7 +171,8 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     """Build the knowledge graph of the Jekyll site in SITE.
 
     Writes OUT/graph.nq (N-Quads, one named graph per source file), OUT/store/ (an
-    Oxigraph store that the other commands open) and OUT/report.json.
+    Oxigraph store that the other commands open), OUT/report.json and OUT/cache/
+    (what lets the next build read only the files that changed; safe to delete).
 
     \b
     Example:
@@ -406,7 +407,7 @@ def related(graph_dir: str, fmt: str, top: int | None, weights: str | None, site
     """List related events for every event, with scores and reasons.
 
     Signals: same series, shared speakers and organisations, same project (and parent
-    project), shared topics, links between the pages, similar text; closeness in time
+    project), shared topics, the same author, links between the pages, similar text; closeness in time
     raises a score but never makes a suggestion. With --site, writes the data the
     site renders: related events, backlinks for people, organisations, projects and
     topics, and schema.org JSON-LD, with one-line includes; exit status 1 when a file
@@ -520,7 +521,7 @@ def _error_line(status: int, body: bytes) -> str:
 @click.option("--update-url", metavar="URL", help="Its SPARQL update service (default: URL/update).")
 @click.option("--store-url", metavar="URL",
               help="Its Graph Store Protocol service (default: URL/store; Fuseki: URL/data).")
-@click.option("--allow-errors", is_flag=True, help="Push even when the build reported errors.")
+@click.option("--allow-errors", is_flag=True, help="Push even when the build reported errors or the graph violates the SHACL shapes.")
 @timeout_option
 def push(graph_dir: str, endpoint: str, query_url: str | None, update_url: str | None, store_url: str | None,
          allow_errors: bool, timeout: float | None) -> None:

@@ -768,7 +768,7 @@ class EntityResolver:
                 "kind": kind, "names": names, "profiles": sorted(m[2:] for m in members[root] if m.startswith("u:")),
                 "pages": {page: page_names.get(page, page) for page in sorted(pages)}})
 
-    def diagnostics(self, written_at: Callable[[str], tuple[str | None, int | None]] | None = None
+    def diagnostics(self, written_at: Callable[[str, str], tuple[str | None, int | None]] | None = None
                     ) -> list[Diagnostic]:
         """Info diagnostics for the near misses not merged; a warning for each name (or
         profile link) that could be either of two people or organisations with a page
@@ -782,9 +782,9 @@ class EntityResolver:
                           f"(score {m['score']}) but were kept apart",
                           hint=f"if they are one, add an alias in {CURATION_FILE}")
                for m in self.near_misses]
-        out.extend(_ambiguous_diagnostic(a) for a in self.ambiguous)
+        out.extend(_ambiguous_diagnostic(a, written_at) for a in self.ambiguous)
         for j in self.spelled_as_page:
-            path, line = written_at(j["name"]) if written_at else (None, None)
+            path, line = written_at(j["name"], "person") if written_at else (None, None)
             out.append(Diagnostic(
                 "name-joined-to-page", "warning", f"{j['name']!r} is taken as {j['title']!r} ({j['page']}), whose "
                 "name is spelled close to it", path, line, value=j["name"],
@@ -810,9 +810,11 @@ class EntityResolver:
             return source
 
 
-def _ambiguous_diagnostic(found: dict[str, Any]) -> Diagnostic:
+def _ambiguous_diagnostic(found: dict[str, Any],
+                          written_at: Callable[[str, str], tuple[str | None, int | None]] | None) -> Diagnostic:
     """The warning for a name (or profile link) that could be either of two people or
-    organisations with a page each (see :meth:`EntityResolver._join`)."""
+    organisations with a page each (see :meth:`EntityResolver._join`): at the file and
+    line ``written_at`` gives for its first name, where the editor settles it."""
     kind, names, profiles = found["kind"], found["names"], found["profiles"]
     pages = [f"{label!r} ({iri})" for iri, label in found["pages"].items()]
     who = "who" if kind == "person" else "which"
@@ -825,7 +827,9 @@ def _ambiguous_diagnostic(found: dict[str, Any]) -> Diagnostic:
         what = "the profile link " + " and ".join(profiles)
         message = f"{what} is given to {', '.join(pages[:-1])} and {pages[-1]}, {who} each have a page"
         hint = "correct the link where it is wrong"
-    return Diagnostic("ambiguous-name", "warning", message, value=(names or profiles or [None])[0], hint=hint)
+    path, line = written_at(names[0], kind) if names and written_at else (None, None)
+    return Diagnostic("ambiguous-name", "warning", message, path, line,
+                      value=(names or profiles or [None])[0], hint=hint)
 
 
 def _close_spelling(own_page: dict[str, str], people: bool) -> _Verdict:

@@ -78,6 +78,8 @@ MAX_NODES = 100_000  # YAML nodes a file may expand to (aliases included): stops
 # some 25,000 of them (`[[[…]]]`, 50 KB) overflow its stack and kill the process, not raise;
 # Python's own recursion stops construction near 300 anyway
 MAX_DEPTH = 1_000
+#: What to do about a ``<<`` merge key (Jekyll merges; kg keeps the key as written)
+MERGE_KEY_HINT = "write out the keys it would merge in place of `<<: *name`"
 
 
 class _Resolver(BaseResolver):
@@ -351,6 +353,8 @@ class _Constructor(SafeConstructor):
         twice = False
         for key_node, value_node in node.value:
             key = key_node.value if type(key_node) is yaml.ScalarNode else self.key_text(key_node)
+            if key == "<<" and not getattr(key_node, "style", None):
+                self._note_merge_key(key_node)
             if key in mapping:
                 twice = True
             keys.append(key)
@@ -358,6 +362,15 @@ class _Constructor(SafeConstructor):
         if twice:
             self._note_duplicates(node, keys)
         return mapping
+
+    def _note_merge_key(self, key_node: yaml.Node) -> None:
+        """Note a ``<<`` merge key inside a value: Jekyll's YAML merges the mapping it
+        names into this one; kg keeps it as a plain key (as at the top, where the
+        front-matter reader says so)."""
+        where = f" inside `{self.top_key}`" if self.top_key is not None else ""
+        self.notes.append(_Note("yaml-merge-key", "warning", f"YAML merge key `<<`{where} kept as a plain key: "
+                                "Jekyll merges the values it names into this mapping, kg does not",
+                                self.line_of(key_node), MERGE_KEY_HINT, "<<"))
 
     def _note_duplicates(self, node: yaml.MappingNode, keys: list[str]) -> None:
         """Note each key written again inside ``node`` (``keys``: the text of each of its
@@ -796,7 +809,8 @@ def _load_yaml(text: str, src: SourceFile, report: Any, offset: int = 2) -> None
                    "(a lone UTF-16 surrogate); replaced with U+FFFD", line, key,
                    hint="write the character itself instead of its \\u escape")
         if key == "<<":
-            report("yaml-merge-key", "warning", "YAML merge key `<<` kept as a plain key", line, key)
+            report("yaml-merge-key", "warning", "YAML merge key `<<` kept as a plain key: Jekyll merges the "
+                   "values it names into the front matter, kg does not", line, key, MERGE_KEY_HINT)
         if type(value_node) is scalar:
             # the text as written of a plain scalar (what Jekyll's YAML 1.1 reader resolves by its
             # look: `published: no` is false to it, `published: "no"` text)

@@ -277,15 +277,18 @@ class GraphBuilder:
         parts = [name, self._records_digest, self.index.digest(), self.entities.curation.fingerprint()]
         return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _written_at(self, name: str) -> tuple[str | None, int | None]:
-        """The file and line a person's name (as written) is first a speaker at (every
-        speaker's looked up once, when first asked)."""
+    def _written_at(self, name: str, kind: str = "person") -> tuple[str | None, int | None]:
+        """The file and line a person's name (as written) is first a speaker at, or
+        (``kind`` "organisation") an organisation's is first a speaker's organisation at
+        (every one looked up once, when first asked)."""
         if self._first_written is None:
             self._first_written = {}
             for r in self.records:
                 for m in r.speakers:
-                    self._first_written.setdefault(m.name, (r.relpath, m.line))
-        return self._first_written.get(name, (None, None))
+                    self._first_written.setdefault(("person", m.name), (r.relpath, m.line))
+                    if m.organisation:
+                        self._first_written.setdefault(("organisation", m.organisation), (r.relpath, m.line))
+        return self._first_written.get((kind, name), (None, None))
 
     def _collect_mentions(self) -> None:
         """Every mention of a person or organisation in the records, to :attr:`entities`."""

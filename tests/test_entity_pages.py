@@ -43,6 +43,7 @@ def test_a_name_close_to_two_people_with_pages_joins_neither(make_site) -> None:
         "_events/2024-01-03-e3.md": ("Jan Smith", BASE + "/id/person/jan-smith")}
     [warning] = diagnostics(graph, "ambiguous-name")
     assert warning["severity"] == "warning" and warning["value"] == "Jan Smith"
+    assert (warning["path"], warning["line"]) == ("_events/2024-01-03-e3.md", 7)   # where the editor settles it
     assert BASE + "/people/jane-smith" in warning["message"] and BASE + "/people/jana-smith" in warning["message"]
     assert "curation.yml" in warning["hint"]
 
@@ -249,6 +250,7 @@ def test_a_name_written_with_two_funders_links_joins_neither(make_site) -> None:
                     "cat-cole": BASE + "/id/organisation/research-councils"}
     [warning] = diagnostics(graph, "ambiguous-name")
     assert warning["message"].startswith("'Research Councils' could be ")
+    assert (warning["path"], warning["line"]) == ("_events/2024-01-01-e1.md", 7)
     assert "'EPSRC' (" in warning["message"] and "'UKRI' (" in warning["message"]
     assert "`organisations:`" in warning["hint"]
 

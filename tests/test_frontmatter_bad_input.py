@@ -141,6 +141,18 @@ def test_complex_keys_are_reported_and_kept_as_json_text() -> None:
     assert "[a, b]" in src.diagnostics[0].message and "line" not in src.diagnostics[0].message.split(";")[0]
 
 
+def test_merge_keys_at_the_top_and_inside_values_are_reported() -> None:
+    """Jekyll's YAML merges what `<<: *b` names (checked with Ruby's Psych); kg keeps the
+    key as written, and said so only at the top: inside a value it went unreported."""
+    src = read("---\nbase: &b {a: 1}\n<<: *b\nmerged:\n  <<: *b\n  c: 2\nlist:\n  - <<: *b\n    d: 3\n"
+               "quoted: {'<<': 1}\n---\n")
+    assert src.data["merged"] == {"<<": {"a": 1}, "c": 2}
+    said = [(d.code, d.line, d.key) for d in src.diagnostics]
+    assert said == [("yaml-merge-key", 3, "<<"), ("yaml-merge-key", 5, "merged"), ("yaml-merge-key", 8, "list")]
+    assert "inside `merged`" in src.diagnostics[1].message and "Jekyll merges" in src.diagnostics[1].message
+    assert all("<<: *name" in d.hint for d in src.diagnostics)
+
+
 def test_keys_inside_values_are_the_text_written() -> None:
     # a date, a boolean and a number as keys: Python took True and 1 for one key (losing a
     # value) and the graph's JSON could not hold a date key at all (the build crashed)
