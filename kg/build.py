@@ -93,8 +93,10 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
         try:
             graph = _build(site, out, mapping, base_url, curation, jobs, incremental, progress)
             if validate:
-                from .validate import validate_graph
-                graph.report["shacl"] = validate_graph(graph).to_dict()
+                from .validate import mapping_of, unsaid, validate_graph
+                checked = validate_graph(graph)
+                graph.report["shacl"] = {**checked.to_dict(),
+                                         "unsaid": len(unsaid(checked.results, graph.report, mapping_of(graph))[0])}
                 if out is not None:
                     write_json(Path(out) / REPORT_FILE, graph.report)
             return graph

@@ -191,14 +191,28 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     else:
         text = summary(report, out, limit=None if verbose else 20)
         if shacl:
-            text += f"  SHACL: {'conforms' if not violations else counted(violations, 'violation')}, " \
-                    f"{counted(checked.get('warnings', 0), 'warning')} (details: kg validate SITE)\n"
+            text += f"  SHACL: {_shacl_summary(checked)}\n"
         click.echo(text, nl=False)
     if checked.get("error"):  # the check itself broke (a bug): everything else is written and said
         click.echo(f"Error: {checked['error']}", err=True)
         sys.exit(2)
     if strict and (report.get("errors") or violations):
         sys.exit(1)
+
+
+def _shacl_summary(checked: dict) -> str:
+    """The build's SHACL line: conforms or how many violations, how many warnings, and
+    how many of them the build's own diagnostics above do not already say (``kg
+    validate`` folds those into its list by file)."""
+    violations, warnings = checked.get("violations", 0), checked.get("warnings", 0)
+    found = violations + warnings
+    new = checked.get("unsaid", found)
+    text = f"{'conforms' if not violations else counted(violations, 'violation')}, {counted(warnings, 'warning')}"
+    if not found:
+        return text
+    if not new:
+        return text + f" ({'said' if found == 1 else 'both said' if found == 2 else 'all said'} above)"
+    return text + f" ({new} not said above: `kg validate SITE` lists {'it' if new == 1 else 'them'} by file and line)"
 
 
 def _progress_display():

@@ -836,21 +836,13 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
     """
     diags = graph.report.get("diagnostics", [])
     mapping = mapping_of(graph)
-    labels = {kind.label for kind in mapping.kinds.values()}
     shacl = validate_graph(graph, shapes, mapping)
-    results = [r for r in shacl.results
-               if (infos or r.severity != "info") and not (r.shape and r.shape.endswith("UnresolvedShape"))]
-    untitled = {r.source for r in results
-                if r.source and r.key in labels and r.constraint == "sh:MinCountConstraintComponent"}
-    undated = {d.get("path") for d in diags if d.get("code") == "missing-date"} & untitled
-    twice = _written_twice(graph.report)
+    results, undated = unsaid(shacl.results, graph.report, mapping, infos)
     files: dict[str | None, list[Problem]] = {}
-    seen: set[tuple[str | None, str]] = set()
     for d in diags:
         if d["severity"] == "info" and not infos:
             continue
         path = d.get("path")
-        seen.add((path, d.get("code", "")))
         if d.get("code") == "missing-date" and path in undated:
             files.setdefault(path, []).append(_untitled_and_undated(path, d, mapping))
             continue
@@ -859,12 +851,6 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
             message, hint = _static_file_wording(path, mapping, message, hint)
         files.setdefault(path, []).append(Problem(d["severity"], message, d.get("line"), d.get("code"), hint))
     for r in results:
-        if r.source in undated and r.key in labels and r.constraint == "sh:MinCountConstraintComponent":
-            continue  # said with the missing date, above
-        if any((r.source, code) in seen for code in _COVERED.get(r.path or "", ())):
-            continue
-        if r.constraint == _MAX_COUNT and (r.source, r.key) in twice:
-            continue  # said by the duplicate-key warning, at its line
         shown = r.value is not None and r.value != r.focus and f"({r.value})" not in r.message
         value = f" (value: {r.value})" if shown else ""
         files.setdefault(r.source, []).append(Problem(
@@ -875,6 +861,38 @@ def lint(graph: KnowledgeGraph, shapes: str | Path | None = None, infos: bool = 
     ordered = {k: sorted(v, key=lambda p: (p.line or 0, p.severity, p.message))
                for k, v in sorted(files.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))}
     return LintReport(ordered, graph.report.get("files", 0), shacl.error)
+
+
+def unsaid(results: list[ShapeResult], report: dict[str, Any], mapping: Mapping,
+           infos: bool = False) -> tuple[list[ShapeResult], set[str | None]]:
+    """The SHACL ``results`` a build's diagnostics (in its ``report``) do not already
+    say, and the files whose missing title is said with their missing date.
+
+    Left out: infos (unless ``infos``), findings about unresolved references (the build
+    lists each one where it is written), those a build diagnostic reports with its line
+    (a bad date, URL or boolean), "more than one value" for a key written twice (the
+    ``duplicate-key`` warning says which value Jekyll keeps), and a missing title of a
+    page whose date is missing too (one problem: see :func:`_untitled_and_undated`).
+    """
+    diags = report.get("diagnostics", [])
+    labels = {kind.label for kind in mapping.kinds.values()}
+    results = [r for r in results
+               if (infos or r.severity != "info") and not (r.shape and r.shape.endswith("UnresolvedShape"))]
+    untitled = {r.source for r in results
+                if r.source and r.key in labels and r.constraint == "sh:MinCountConstraintComponent"}
+    undated = {d.get("path") for d in diags if d.get("code") == "missing-date"} & untitled
+    twice = _written_twice(report)
+    said = {(d.get("path"), d.get("code", "")) for d in diags if infos or d["severity"] != "info"}
+    out = []
+    for r in results:
+        if r.source in undated and r.key in labels and r.constraint == "sh:MinCountConstraintComponent":
+            continue  # said with the missing date
+        if any((r.source, code) in said for code in _COVERED.get(r.path or "", ())):
+            continue
+        if r.constraint == _MAX_COUNT and (r.source, r.key) in twice:
+            continue  # said by the duplicate-key warning, at its line
+        out.append(r)
+    return out, undated
 
 
 def _collection(path: str, mapping: Mapping) -> tuple[str, Kind | None] | None:
