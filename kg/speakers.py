@@ -71,6 +71,10 @@ POSTNOMINALS = frozenset("MP MS MSP MEP AM OBE MBE CBE KC QC PhD FRS".split())
 #: Name particles that may sit lower-case inside a name ("Bertrand de La Chapelle").
 PARTICLES = (frozenset(p for p in _NP.prefixes if p.isalpha() and p.isascii() and len(p) <= 4)
              | {"de", "da", "van", "von", "der", "den", "la", "le", "du", "dos", "del", "di", "bin"})
+#: Particles that also mean "of" or "from": after a first name they may join it to the
+#: organisation the person comes from ("Pierre de Rail Express", French for "Pierre of
+#: Rail Express"), not to a surname (see :func:`_particle_is_of`)
+OF_PARTICLES = frozenset("de du des von van da di del della".split())
 #: Words that never start or sit in a person's name in running text.
 NON_NAME_WORDS = frozenset("""
 the a an this that these those our we i he she they it its their his her my your you us
@@ -508,6 +512,37 @@ _PLACE_LEAD = frozenset("north south east west central united new".split())
 _NAME_LIST_GAP = re.compile(r"[ \u00a0]*(?:,[ \u00a0]*(?:and[ \u00a0]+)?|(?:and|&)[ \u00a0]+)")
 
 
+#: A capital inside a word after a small letter, as in a product's or company's name
+#: ("BlaBlaVoiture", "JetBrains"), not in a surname's prefix ("McNulty", "DeWitt", "LeBlanc")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+_SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz)[A-Z]")
+
+
+def _org_shaped(word: str) -> bool:
+    """Whether one word after a particle reads as an organisation's name rather than a
+    surname: an organisation word ("Foundation"), an acronym of up to four letters or with
+    no vowel ("SNCF"), a capital inside ("BlaBlaVoiture"), or a digit."""
+    bare = _POSSESSIVE.sub("", word.rstrip("."))
+    if bare.lower() in ORG_WORDS or any(c.isdigit() for c in bare):
+        return True
+    if bare.isupper() and len(bare) >= 2 and (len(bare) <= 4 or not re.search(r"[AEIOUY]", bare)):
+        return True
+    return bool(_INNER_CAPITAL.search(bare)) and not _SURNAME_PREFIX.match(bare)
+
+
+def _particle_is_of(core: Sequence[str]) -> bool:
+    """Whether the particle after the first word of ``core`` means "of": a first name, a
+    particle written in lower case, then two or more capitalised words ("Pierre de Rail
+    Express": a surname is one word after its particles, "Vladimir de Tourville", "Ursula
+    von der Lenden") or one word shaped as an organisation's name ("Pierre de SNCF")."""
+    if len(core) < 3 or core[1] not in OF_PARTICLES:
+        return False
+    tail = core[2:]
+    if tail[0].lower() in PARTICLES:
+        return False   # "von der Lenden", "de la Torre Pérez": particles make a surname
+    return len(tail) >= 2 or _org_shaped(tail[0])
+
+
 @lru_cache(maxsize=65536)
 def _run_shape(words: tuple[str, ...], styled: bool = False, listed: bool = False
                ) -> tuple[int, int, str | None, int] | None:
@@ -544,6 +579,9 @@ def _run_shape(words: tuple[str, ...], styled: bool = False, listed: bool = Fals
     core = words[k:end]
     if not core:
         return None
+    if _particle_is_of(core):
+        end = k + 1   # "Pierre de Rail Express": Pierre, of Rail Express (read after the name)
+        core = words[k:end]
     lows = [w.lower() for w in core]
     lows[-1] = _POSSESSIVE.sub("", lows[-1])
     name_like = styled or listed
@@ -668,6 +706,8 @@ _AFTER_MARK = re.compile(r"\s*(?:\([^()]{1,80}\)\s*)?\(\s*(host|chair|co-chair|m
                          r"|panell?ist|witness)\s*\)", re.I)
 _ACRONYM_TAIL = re.compile(r"\s+([A-Z][A-Z0-9&]{1,9})$")
 _ORG_LEAD = re.compile(r"^\s*,?\s*(?:from|of|at|with)\s+(?:the\s+)?")
+#: "Pierre de Rail Express": a particle meaning "of" after a first name, before a capital
+_OF_LEAD = re.compile(r"^\s+(?:" + "|".join(sorted(OF_PARTICLES)) + r")\s+(?=[A-Z])")
 _AT_ORG = re.compile(r"\s(?:at|from)\s+(?:the\s+)?")
 _IN_SEG_ORG = re.compile(r"\s(?:at|of|for|with|from)\s+(?:the\s+)?")
 
@@ -710,7 +750,7 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
         return found
     stop = _TAIL_STOP.search(tail)
     tail = tail[:stop.start()] if stop else tail
-    lead = _ORG_LEAD.match(tail)
+    lead = _ORG_LEAD.match(tail) or _OF_LEAD.match(tail)
     if lead:
         return _lead_org(t, tail[lead.end():], start + lead.end(), start)
     m = _APPOSITIVE_LEAD.match(tail) or _BARE_TITLE.match(tail)
@@ -1668,7 +1708,7 @@ def _sentence_rules(col: _Collector, t: _Text, names: list[_Name], block: Block,
 
 
 _LIST_AFTER = re.compile(r"\s*(?:and\b|,|&|\()")
-_ORG_AFTER = re.compile(r"\s*\(|\s+(?:from|of|at)\s+(?:the\s+)?[A-Z]")
+_ORG_AFTER = re.compile(r"\s*\(|\s+(?:from|of|at|" + "|".join(sorted(OF_PARTICLES)) + r")\s+(?:the\s+)?[A-Z]")
 
 
 def _sentence_speaker(col: _Collector, t: _Text, sent: _Sentence, i: int, block: Block,

@@ -1,0 +1,52 @@
+"""Speakers on event sites other than the one kg was built for: misreadings found by trials
+on a French meetup, a Norwegian meetup, a Django conference and a schedule in capitals.
+
+Each fixture is shaped like the text that was misread (written here, not copied).
+"""
+from __future__ import annotations
+
+import pytest
+
+from kg import markdown
+from kg.speakers import SpeakerMention, extract_speakers
+
+
+def speakers(body: str, **kw) -> dict[str, SpeakerMention]:
+    kw.setdefault("staff", [])
+    return {m.name: m for m in extract_speakers(markdown.parse(body), **kw)}
+
+
+# --- "de", "von", "van": a particle in a name, or "of" --------------------------------
+
+@pytest.mark.parametrize("body", [
+    "Les speakers :\n\n* Pierre de Rail Express : Le chemin heureux\n",
+    "## Talks\n\n### Le chemin heureux by Pierre de Rail Express\n",
+    "A panel with Pierre de Rail Express and Anja von Nordlicht Werke.\n",
+])
+def test_a_first_name_then_de_and_a_company_is_no_persons_name(body: str):
+    """"Pierre de Rail Express" is Pierre *of* the company Rail Express: two capitalised
+    words after the particle are no surname."""
+    found = speakers(body)
+    assert not any(" de " in n or " von " in n for n in found), found
+
+
+def test_a_first_name_of_a_company_is_kept_after_a_strong_cue_with_its_organisation():
+    found = speakers("The evening was hosted by Pierre de Rail Express.\n")
+    assert set(found) == {"Pierre"}
+    assert found["Pierre"].organisation == "Rail Express"
+    assert found["Pierre"].role == "chair"
+
+
+@pytest.mark.parametrize("org", ["SNCF", "BlaBlaVoiture", "Lumen Foundation"])
+def test_a_particle_before_an_organisations_shape_is_of(org: str):
+    """An acronym, a word with a capital inside or an organisation word after "de": "of"."""
+    found = speakers(f"Speakers:\n\n* Pierre de {org} - Le chemin heureux\n* Marie Lenoir - Node 20\n")
+    assert set(found) == {"Marie Lenoir"}
+
+
+@pytest.mark.parametrize("name", ["Vladimir de Tourville", "Felipe de Moraes", "Ursula von der Lenden",
+                                  "Vincent van Gelder", "Bertrand de La Chaussée", "Ana de la Torre Pérez"])
+def test_particles_inside_names_still_make_one_name(name: str):
+    """One surname after the particle, or two particles ("van der", "de la"): a name."""
+    found = speakers(f"Speakers:\n\n* {name} - Le chemin heureux\n")
+    assert set(found) == {name}
