@@ -231,6 +231,21 @@ _WEAK_VERBS = frozenset("took participated appeared joined made put asked added 
                         # reporting verbs: as often of someone quoted as of someone on stage
                         "asserted rebutted contended insisted remarked commented acknowledged agreed claimed "
                         "reminded recalled".split())
+#: What a speaker's bio says of their career, not of this event: the perfect of working or
+#: speaking ("He has worked with A", "has spoken at B"), a past job ("Previously he worked at
+#: C", "she works at D with E"). Names after it in its sentence are colleagues, employers and
+#: other events; a speaking verb in the perfect is a talk given elsewhere.
+_CAREER_PARTICIPLES = ("worked working spoken speaking presented presenting talked written built contributed "
+                       "contributing developed created maintained founded co-founded taught served held published "
+                       "given organised organized collaborated collaborating lectured appeared delivered").split()
+_CAREER = re.compile(r"\bha(?:s|ve)\s+(?:(?:also|previously|since|long|often|already|recently|frequently|regularly"
+                     r"|been)\s+)*(?:" + "|".join(_CAREER_PARTICIPLES) + r")\b"
+                     r"|\b(?:previously|formerly|before that|prior to (?:this|that|joining)"
+                     r"|earlier in (?:his|her|their) career)\b"
+                     r"|\b(?:works|worked)\s+(?:at|for|with|on|as|alongside)\b", re.I)
+#: A perfect right before a speaking verb ("has presented", "have also spoken")
+_PERFECT_BEFORE = re.compile(r"\bha(?:s|ve)\s+(?:(?:also|previously|often|already|recently|frequently|regularly"
+                             r"|been)\s+)*$", re.I)
 #: Cues anywhere in a sentence that make the names in it people on stage.
 #: (Each searched pattern below opens with a look-ahead for the first letters its matches can
 #: start with: the regex engine rejects most positions with one test, not one per alternative.)
@@ -1827,8 +1842,8 @@ def _verb_role(text: str, sent: _Sentence, n: _Name) -> str | None:
     """The role a speaking verb after the name (and the names joined to it) gives, if any:
     "A, Title at Org, explained", "Tim chaired"; a weak verb ("joined") only with a cue soon after."""
     verb = _SPEECH_VERB.match(text, _after_list(text, sent.names, n), sent.end)
-    if not verb:
-        return None
+    if not verb or verb.group("verb") and _PERFECT_BEFORE.search(text, verb.start(), verb.start("verb")):
+        return None   # (nor "A has presented at B": a career, see _CAREER)
     v = (verb.group("verb") or verb.group("future")).lower()
     if v in _RUN_VERBS and _WORKSHOP_AFTER.match(text, verb.end(), sent.end):
         return "facilitator"   # "Adam will be delivering a workshop"
@@ -1843,8 +1858,8 @@ def _vetoed(t: _Text, n: _Name, before: str, input_from: bool) -> bool:
     """Whether a name given a role is not on stage after all: cited or thanked ("a report by A",
     "thanks to A"), right after "at", "of", "for" or "from" with no cue, cited in a link's text,
     or an organisation linked to its home page, or named among past speakers ("Previous
-    speakers have included A and B")."""
-    return bool(_NEGATIVE_BEFORE.search(before[-60:]) or _PAST_CAST.search(before) or (
+    speakers have included A and B"), or after a career in a bio ("He has worked with A")."""
+    return bool(_NEGATIVE_BEFORE.search(before[-60:]) or _PAST_CAST.search(before) or _CAREER.search(before) or (
         _ORG_BEFORE.search(before[-12:]) and not input_from and _before_cue(before) is None)
         or _cited_in_link(t, n) or _org_homepage(n))
 

@@ -50,3 +50,33 @@ def test_particles_inside_names_still_make_one_name(name: str):
     """One surname after the particle, or two particles ("van der", "de la"): a name."""
     found = speakers(f"Speakers:\n\n* {name} - Le chemin heureux\n")
     assert set(found) == {name}
+
+
+# --- a speaker's bio: the people and places of a career are not on stage -------------------
+
+@pytest.mark.parametrize("bio", [
+    "Sindre is a developer at Fjordkode. He has worked with Rune Halvorsen and Kari Vik on Datomic.",
+    "Sindre Bakken is a developer at Fjordkode, where he has worked with Ola Brekke on several projects.",
+    "Sindre Bakken has spoken at Javadagen and Lisp Nord, together with Ola Brekke.",
+    "Sindre is a developer at Fjordkode. Previously he worked at Nordbit with Kari Vik, and he has "
+    "presented at Clojure Dager.",
+    "Sindre is a consultant. She has given talks with Kari Vik at many conferences.",
+])
+@pytest.mark.parametrize("lead", ["## Speaker\n\n", "The talk:\n\n", ""])
+def test_a_bio_puts_no_colleague_on_stage(lead: str, bio: str):
+    """"He has worked with A", "Previously she worked at Org with B": a career, not this event."""
+    found = speakers(lead + bio)
+    assert not {"Rune Halvorsen", "Kari Vik", "Ola Brekke"} & set(found), found
+
+
+def test_the_speaker_announced_beside_a_bio_is_still_found():
+    found = speakers("Sindre Bakken will talk about Datomic in production. He has worked with Kari Vik "
+                     "at Fjordkode for ten years.")
+    assert set(found) == {"Sindre Bakken"}
+    assert found["Sindre Bakken"].role == "speaker"
+
+
+def test_a_career_told_in_the_perfect_is_no_talk_at_this_event():
+    """"has presented at Clojure Dager": other events, before this one."""
+    found = speakers("## Speaker\n\nSindre Bakken has presented at Javadagen and Lisp Nord.")
+    assert found == {}
