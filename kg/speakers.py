@@ -1135,6 +1135,47 @@ def _staff_index(staff: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], fr
     return {k: tuple(v) for k, v in by_first.items()}, frozenset(staff)
 
 
+#: Nouns that say what kind of thing a capitalised word names when the text calls it one
+#: ("Bramble, a new Python library", "Pony is a versatile web framework"): software, a product,
+#: a company, never a person
+THING_NOUNS = frozenset("""
+library libraries framework frameworks package packages module modules plugin plugins plug-in extension
+extensions toolkit toolkits tool tools database databases language languages runtime runtimes compiler
+compilers interpreter engine engines server servers protocol protocols format formats api apis sdk sdks
+cli orm orms app apps application applications platform platforms product products website websites
+software system systems stack browser browsers service services startup consultancy company firm
+""".split())
+#: Of those, the nouns that make the capitalised word right before them a thing ("the Bramble
+#: library", "the Pony Channels integration"): "Python developer" makes no thing of Python
+THING_HEADS = frozenset("""
+library libraries framework frameworks package packages module modules plugin plugins extension toolkit
+database databases runtime compiler sdk api orm integration
+""".split())
+_THING_WORD = r"[A-Z][\w.+#-]*[\w+#]"
+#: "X, a new Python library", "X is a versatile web framework", "X and Y, two popular libraries":
+#: the noun ends the phrase (not "Tim is a software engineer", "a project lead")
+_CALLED_A_THING = re.compile(
+    rf"\b({_THING_WORD})(?:\s+(?:and|&)\s+({_THING_WORD}))?(?:,\s+|\s+(?:is|was|are|were|remains)\s+"
+    r"(?:also\s+|now\s+|still\s+)?)(?:an?|the|one of the|two|three|four)\s+(?:[\w.+#/-]+\s+){0,4}?"
+    r"(?P<noun>[\w-]+)(?=\s*(?:[.,;:!?)]|$)|\s+(?:that|which|for|with|to|in|on|of|by|from|and|written|built"
+    r"|made|developed|used|designed)\b)")
+#: "the Bramble library", "the Pony Channels integration": a word right before a head noun
+_THING_BEFORE_HEAD = re.compile(rf"\b({_THING_WORD})\s+(?P<noun>[A-Za-z]+)\b")
+
+
+def _things(text: str) -> frozenset[str]:
+    """The capitalised words a body calls things ("Bramble, a new Python library", "the Pony
+    framework"): products and companies, which are no one's first name or surname there."""
+    out: set[str] = set()
+    for m in _CALLED_A_THING.finditer(text):
+        if m.group("noun").lower() in THING_NOUNS:
+            out.update(w for w in m.group(1, 2) if w)
+    for m in _THING_BEFORE_HEAD.finditer(text):
+        if m.group("noun").lower() in THING_HEADS:
+            out.add(m.group(1))
+    return frozenset(out)
+
+
 _UNSET = object()      # "not computed yet" in the collector's memo dicts (None is a result)
 _PER_BLOCK = object()  # a one-word mention whose full name depends on the block it is in
 
@@ -1150,6 +1191,7 @@ class _Collector:
         self.site_name: str | None = None
         self.text = ""
         self.common: dict[str, bool] = {}
+        self.things: frozenset[str] = frozenset()      # words the body calls things (see _things)
         # Memos of resolve/loose/_full_ok: each is a pure function of the name's text (and,
         # for one word, of the block being read) once the body's full names are noted.
         self._resolved: dict[str, object] = {}                     # one word -> full name, None or _PER_BLOCK
@@ -1184,6 +1226,8 @@ class _Collector:
         the body that starts or ends with it, else the only staff member with that first name."""
         if not name.single:
             return name.text if self._full_ok(name.text) else None
+        if name.text in self.things:
+            return None   # "with Bramble", "Bramble, a new Python library"
         hit = self._resolved.get(name.text, _UNSET)
         if hit is _UNSET:
             word = name.text.lower()
@@ -1223,6 +1267,8 @@ class _Collector:
     def _full_ok_uncached(self, text: str) -> bool:
         if text in self.staff_full:
             return True
+        if self.things and any(w in self.things for w in text.split()):
+            return False   # "Bramble Pony", "Pony Channels": products, the body says
         words = text.lower().split()
         if len(words) < 2:
             return False   # as _is_person says
@@ -1235,7 +1281,7 @@ class _Collector:
     def loose(self, name: _Name) -> bool:
         """Whether a single word that resolves to no full name can stand as a first name written
         alone ("Rosario", "Giovana"): capitalised, not a title or ordinary word in this body."""
-        if not name.single or name.possessive or name.start != name.full_start:
+        if not name.single or name.possessive or name.start != name.full_start or name.text in self.things:
             return False
         ok = self._loose.get(name.text)
         if ok is None:
@@ -1367,6 +1413,7 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
     col = _Collector(staff, authors)
     texts = [_Text(b) for b in doc.blocks]
     col.text = "\n".join(t.text for t in texts)
+    col.things = _things(col.text)
     names_by_block = [_names(t, 0, len(t.text)) for t in texts]
     col.site_name = site_name
     for i, names in enumerate(names_by_block):

@@ -80,3 +80,29 @@ def test_a_career_told_in_the_perfect_is_no_talk_at_this_event():
     """"has presented at Clojure Dager": other events, before this one."""
     found = speakers("## Speaker\n\nSindre Bakken has presented at Javadagen and Lisp Nord.")
     assert found == {}
+
+
+# --- products: a word the text calls a thing is no one's name --------------------------------
+
+def test_a_library_named_in_a_talks_text_is_no_speaker():
+    """"with Bramble" resolved to the later "Bramble Pony", a full name of two products."""
+    found = speakers(
+        "In this talk, we will build typed APIs with Bramble, a new Python library that makes "
+        "schemas easy.\n\n"
+        "We will also cover how the Bramble Pony integration prefetches related rows.\n")
+    assert found == {}
+
+
+def test_a_framework_and_its_add_on_are_no_speaker():
+    found = speakers(
+        "Pony is a versatile web framework for many kinds of site.\n\n"
+        "We will cover live updates with Pony Channels. By the end of this talk, you will know how "
+        "to chart data with Pony.\n")
+    assert found == {}
+
+
+def test_a_person_beside_a_product_is_still_found():
+    found = speakers(
+        "Pony is a versatile web framework. In this talk, Mira Castell will show how to chart data "
+        "with Pony and Bramble, two popular libraries.\n")
+    assert set(found) == {"Mira Castell"}
