@@ -418,6 +418,10 @@ _RUN_WORD = re.compile(r"[^\s\u00a0]+")
 #: A quote opened just before a run, on a capitalised word that no run starts at ("'Critical …").
 _QUOTE_OPENED = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“][A-Z][\w'’-]*[ \u00a0]+$")
 _CLOSING_QUOTES = frozenset("'’\"”")
+#: An indefinite article right before a run: what follows is a thing ("making a Kestrel Site
+#: accessible"), never a person's name
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])an?[ \u00a0]+$")
+_RUN_STOP = re.compile(r"\.[ \u00a0]+")
 _OPENING_QUOTES = frozenset("'‘\"“")
 
 
@@ -440,6 +444,14 @@ def _names(t: _Text, start: int, end: int) -> list[_Name]:
         if (run[-1] in _CLOSING_QUOTES or text[me:me + 1] in _CLOSING_QUOTES) \
                 and _QUOTE_OPENED.search(text, max(0, ms - 60), ms):
             continue  # the rest of a title in quotes ("a set of 'Critical Transparency Principles'")
+        if _ARTICLE_BEFORE.search(text, max(0, ms - 4), ms):
+            # "a Kestrel Site": a thing; the run may go on past a full stop ("... of a
+            # Multi-Academy Trust. Al outlined"), where the rest is read as a run of its own
+            stop = _RUN_STOP.search(run)
+            if stop is None:
+                continue
+            ms += stop.end()
+            run = run[stop.end():]
         # after another name in a list ("Janet, Margaret and June")
         listed = bool(out) and _NAME_LIST_GAP.fullmatch(text, out[-1].end, ms) is not None
         if " " not in run and "\u00a0" not in run:
@@ -582,8 +594,9 @@ def _run_shape(words: tuple[str, ...], styled: bool = False, listed: bool = Fals
             k += 1
         elif w in NON_NAME_WORDS and k < len(words) - 1 and not (
                 (styled or listed) and w in NAME_LIKE_FIRST and not _skip_word(words[k + 1])):
-            if w in _PLACE_LEAD:
-                return None   # "South Side Hackerspace", "New York Times": a place's or an organisation's name
+            if w in _PLACE_LEAD or w in ("a", "an"):
+                return None   # "South Side Hackerspace", "New York Times": a place's or an organisation's
+                #               name; "A Kestrel Site for everyone": a thing
             honorific = None
             k += 1
         else:

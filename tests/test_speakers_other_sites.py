@@ -106,3 +106,22 @@ def test_a_person_beside_a_product_is_still_found():
         "Pony is a versatile web framework. In this talk, Mira Castell will show how to chart data "
         "with Pony and Bramble, two popular libraries.\n")
     assert set(found) == {"Mira Castell"}
+
+
+@pytest.mark.parametrize("body", [
+    "## Talks\n\n* Mira Castell - Content editing with Kestrel\n"
+    "* Oren Plaat - Making a Kestrel Site accessible\n",
+    "## Talks\n\n* Mira Castell - Content editing with Kestrel\n"
+    "* Oren Plaat - A Kestrel Site for everyone\n",
+])
+def test_words_after_an_article_are_no_persons_name(body: str):
+    """"a Kestrel Site" is a thing: "with Kestrel" took that for a full name and a speaker."""
+    found = speakers(body)
+    assert set(found) == {"Mira Castell", "Oren Plaat"}
+
+
+def test_a_name_after_a_things_name_and_a_full_stop_is_still_read():
+    """The run "Riverside Trust. Bo" goes on past the full stop: only its first part is a thing."""
+    found = speakers("This was followed by a note from Bo Lindqvist, Chair of a Riverside Trust. Bo outlined "
+                     "the evidence.\n")
+    assert set(found) == {"Bo Lindqvist"}
