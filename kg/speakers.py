@@ -357,6 +357,37 @@ def _cap(word: str) -> bool:
     return word[0].isupper() and (len(word) == 1 or any(c.islower() for c in word))
 
 
+_VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
+#: Endings of ordinary English words, no surname's: a word in capitals ending so is no name
+#: ("PROTECTING KIDS", "BETTER HEALTH" are not caught by it, but by where a name must stand)
+_SHOUTED_NOT_NAME = re.compile(r"(?:TION|SION|MENT|NESS|ITY|ISM|ICS|IES)S?$")
+
+
+@lru_cache(maxsize=65536)
+def _shouted(word: str) -> bool:
+    """Whether a word in capitals can be part of a name ("GILZOW", "O'CONNELL", "HENDRYX-PARKER"):
+    two letters or more, a vowel among them (not "HTML", "SNCF"), no ordinary word's ending."""
+    bare = _POSSESSIVE.sub("", word)
+    return (len(bare) >= 2 and bare.isupper() and all(c.isalpha() or c in "-'’" for c in bare)
+            and any(c in _VOWELS for c in bare) and not _SHOUTED_NOT_NAME.search(bare))
+
+
+def _unshout(name: str) -> str:
+    """A name written in capitals as it is written in a sentence: "PAUL GILZOW" -> "Paul Gilzow",
+    "SHEENA O'CONNELL" -> "Sheena O'Connell", "TOBIAS MCNULTY" -> "Tobias McNulty", "ANA DE
+    LA TORRE" -> "Ana de la Torre"; words not in capitals are kept ("Jean-Luc PICARDIN")."""
+    out = []
+    for i, w in enumerate(re.split(r"([ \u00a0]+)", name)):
+        if i % 2 or not _shouted(w) or len(w) < 2:
+            out.append(w)
+        elif i and w.lower() in PARTICLES:
+            out.append(w.lower())
+        else:
+            w = re.sub(r"(^|[-'’])(\w)", lambda m: m.group(1) + m.group(2).upper(), w.lower())
+            out.append(re.sub(r"^Mc(\w)", lambda m: "Mc" + m.group(1).upper(), w))
+    return "".join(out)
+
+
 @dataclass(slots=True)
 class _Name:
     text: str          # the name as written, honorifics stripped
@@ -368,6 +399,7 @@ class _Name:
     strong: bool
     possessive: bool
     single: bool       # one word: a first name or surname on its own
+    shouted: bool = False   # written in capitals ("PAUL GILZOW", "Jean-Luc PICARDIN"); text is title-cased
 
 
 class _Text:
@@ -572,7 +604,7 @@ def _particle_is_of(core: Sequence[str]) -> bool:
 
 @lru_cache(maxsize=65536)
 def _run_shape(words: tuple[str, ...], styled: bool = False, listed: bool = False
-               ) -> tuple[int, int, str | None, int] | None:
+               ) -> tuple[int, int, str | None, int, bool] | None:
     """Which words of a capitalised run make a name, or ``None`` if none do.
 
     A run set apart as a name is (``styled``: bold or a link; ``listed``: after another
@@ -583,7 +615,9 @@ def _run_shape(words: tuple[str, ...], styled: bool = False, listed: bool = Fals
     Returns the index of the name's first word (past honorifics and sentence words such as
     "Professor", "Thanks"), one past its last (before post-nominals such as "MP"), the
     honorific kept as a title, and how many characters of a possessive ending ("'s", "’")
-    to cut from the last word. A pure function of the words: runs repeat across a site.
+    to cut from the last word, and whether words of it are in capitals ("PAUL GILZOW": a name of
+    two words or more, read where a name must stand, see :meth:`_Collector.resolve`). A pure
+    function of the words: runs repeat across a site.
     """
     honorific = None
     k = 0
@@ -619,13 +653,13 @@ def _run_shape(words: tuple[str, ...], styled: bool = False, listed: bool = Fals
             return None
     elif any(w in ORG_WORDS or w in _TITLE_IN_NAME
              or (n and w in NON_NAME_WORDS and not (name_like and n == len(core) - 1 and w in NAME_LIKE_LAST))
-             or not _cap(word) and w not in PARTICLES
+             or not _cap(word) and w not in PARTICLES and not _shouted(word)
              for n, (w, word) in enumerate(zip(lows, core))):
         return None
     last = core[-1]
     mark = _POSSESSIVE.search(last)   # within the last word: the pattern has no space
     cut = len(mark.group()) if mark and last[-1] != "'" else 0
-    return k, end, honorific, cut
+    return k, end, honorific, cut, len(core) > 1 and any(not _cap(w) and _shouted(w) for w in core)
 
 
 def _add_run(t: _Text, run: list[tuple[int, int]], out: list[_Name], listed: bool = False) -> None:
@@ -643,7 +677,7 @@ def _add_words(t: _Text, words: tuple[str, ...], starts: list[int] | int, out: l
     shape = _run_shape(words, at.strong or at.url is not None, listed)
     if shape is None:
         return
-    k, end, honorific, cut = shape
+    k, end, honorific, cut, shouted = shape
     if isinstance(starts, int):
         first, pos, starts = starts, starts, []
         for w in words[:end]:   # only white space before each word
@@ -654,7 +688,8 @@ def _add_words(t: _Text, words: tuple[str, ...], starts: list[int] | int, out: l
         first = starts[0]
     ns, ne = starts[k], starts[end - 1] + len(words[end - 1]) - cut
     span = t.span_at(ns)
-    out.append(_Name(t.text[ns:ne], ns, ne, first, honorific, span.url, span.strong, cut > 0, end - k == 1))
+    text = _unshout(t.text[ns:ne]) if shouted else t.text[ns:ne]
+    out.append(_Name(text, ns, ne, first, honorific, span.url, span.strong, cut > 0, end - k == 1, shouted))
 
 
 # --- title and organisation -------------------------------------------------------
@@ -1234,9 +1269,17 @@ class _Collector:
             seen = self.parts.setdefault(w, {})
             seen.setdefault(name, block)
 
-    def resolve(self, name: _Name) -> str | None:
+    def resolve(self, name: _Name, set_apart: bool = False) -> str | None:
         """The full name for a mention: as written, or for one word the only full name in
-        the body that starts or ends with it, else the only staff member with that first name."""
+        the body that starts or ends with it, else the only staff member with that first name.
+
+        A name in capitals ("PAUL GILZOW") is one only where the text sets it apart as a name
+        (``set_apart``: at the head of a list item, heading or bold lead under speakers, right
+        after a strong cue such as "chaired by"), or where the body or the staff name that
+        person in ordinary case: in capitals, words of headlines and acronyms look like names."""
+        if name.shouted and not (set_apart or name.text in self.staff_full
+                                 or name.text in self.parts.get(name.text.split()[0].lower(), ())):
+            return None
         if not name.single:
             return name.text if self._full_ok(name.text) else None
         if name.text in self.things:
@@ -1431,7 +1474,7 @@ def extract_speakers(doc: Document, *, category: str | None = None, title: str =
     col.site_name = site_name
     for i, names in enumerate(names_by_block):
         for n in names:
-            if not n.single and _looks_person(n.text):
+            if not n.single and not n.shouted and _looks_person(n.text):
                 col.note_full_name(n.text, i)
     sections = _Sections()
     for i, (block, t, names) in enumerate(zip(doc.blocks, texts, names_by_block)):
@@ -1492,7 +1535,7 @@ def _heading(col: _Collector, t: _Text, names: list[_Name], block: Block, sectio
         sections.roles[block.level] = None
         sections.lead_role = None
         return
-    if names and names[0].start <= 4 and not names[0].possessive and col.resolve(names[0]):
+    if names and names[0].start <= 4 and not names[0].possessive and col.resolve(names[0], set_apart=True):
         parent = sections.parent_role() or sections.lead_role
         if parent or role:
             _take_head(col, t, names, block, parent or role)
@@ -1522,7 +1565,7 @@ def _heading_by(col: _Collector, t: _Text, names: list[_Name], block: Block, rol
         return False
     fulls = []
     for i, n in enumerate(group):
-        full = col.resolve(n)
+        full = col.resolve(n, set_apart=True)
         end = group[i + 1].full_start if i + 1 < len(group) else len(text)
         if not full or (i + 1 < len(group) and not _LIST_GAP.fullmatch(text[n.end:end])):
             return False
@@ -1675,7 +1718,8 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
             if bold_pair and not _is_title(bold_pair.group(1)):
                 bold_pair = None
         listed = loose_ok and _LIST_GAP.fullmatch(gap) is not None
-        if (_AND_JOIN.fullmatch(gap) or bold_pair or listed) and (col.resolve(n) or (loose_ok and col.loose(n))):
+        if (_AND_JOIN.fullmatch(gap) or bold_pair or listed) and (col.resolve(n, set_apart=True)
+                                                                  or (loose_ok and col.loose(n))):
             if bold_pair:
                 own_title[len(group) - 1] = bold_pair.group(1).strip()
             group.append(n)
@@ -1693,7 +1737,7 @@ def _take_head(col: _Collector, t: _Text, names: list[_Name], block: Block, role
     if lead:
         role = ROLE_OF_WORD[lead.group(1).lower()]
     for i, n in enumerate(group):
-        full = col.resolve(n) or (n.text if loose_ok and col.loose(n) else None)
+        full = col.resolve(n, set_apart=True) or (n.text if loose_ok and col.loose(n) else None)
         if full:
             col.add(full, role, own_title.get(i) or title or n.honorific, org, org_url, n.url, block.line)
 
@@ -1705,8 +1749,8 @@ class _Sentence:
     ("spoke", "panel", a section announcing speakers), and the role a cue before a name gives
     (witness, panellist or speaker)."""
 
-    __slots__ = ("text", "start", "end", "before", "names", "live", "carried", "consumed", "_section_role", "_cue",
-                 "_default")
+    __slots__ = ("text", "start", "end", "before", "names", "live", "carried", "carried_strong", "consumed",
+                 "_section_role", "_cue", "_default")
 
     def __init__(self, text: str, start: int, end: int, names: list[_Name], live: list[bool],
                  section_role: str | None, before: int = 0):
@@ -1717,6 +1761,7 @@ class _Sentence:
         self.names = names                 # the names in it, left to right
         self.live = live                   # for each, whether it may be on stage
         self.carried: str | None = None    # role carried along a list after a cue
+        self.carried_strong = False        # whether a strong cue opened that list
         self.consumed = start              # end of the last speaker's name, title and organisation
         self._section_role = section_role
         self._cue: bool | None = None
@@ -1798,11 +1843,15 @@ def _sentence_speaker(col: _Collector, t: _Text, sent: _Sentence, i: int, block:
         # later name of the sentence needs the role it would carry: nothing to do.
         return
     after = t.text[n.end:sent.end]
+    # a name that goes on a list opened by a strong cue is set apart as the first ("chaired by A, B and C")
+    listed = strong or (sent.carried_strong and role is None and sent.carried is not None
+                        and _carried_role(t.text, sent, n) is not None)
     role, strong, mark = _sentence_role(t, sent, n, before, after, role, strong, discussion, item_role)
     if role is None:
         return
     sent.carried = None if mark else role if role in ("speaker", "panellist", "witness") else sent.default
-    full = col.resolve(n) or _loose_name(col, n, strong, plist, after)
+    sent.carried_strong = listed
+    full = col.resolve(n, set_apart=listed or strong) or _loose_name(col, n, strong, plist, after)
     if not full:
         return
     title, org, org_url = _speaker_title_org(col, t, sent, n, plist, pre_title)
@@ -1844,7 +1893,7 @@ def _passable(col: _Collector, text: str, sent: _Sentence, i: int) -> bool:
     """Whether the ``i``-th name, with no strong cue before it, can be passed over: unlinked,
     resolving to nobody, unmarked, and followed by no name that may be on stage."""
     n = sent.names[i]
-    return n.url is None and not any(sent.live[i + 1:]) and col.resolve(n) is None \
+    return n.url is None and not any(sent.live[i + 1:]) and col.resolve(n, set_apart=True) is None \
         and not _AFTER_MARK.match(text, n.end, sent.end)
 
 

@@ -125,3 +125,44 @@ def test_a_name_after_a_things_name_and_a_full_stop_is_still_read():
     found = speakers("This was followed by a note from Bo Lindqvist, Chair of a Riverside Trust. Bo outlined "
                      "the evidence.\n")
     assert set(found) == {"Bo Lindqvist"}
+
+
+# --- names in capitals -----------------------------------------------------------------------
+
+def test_a_name_in_capitals_heading_a_list_item_under_talks():
+    found = speakers("## Talks\n\n"
+                     "* Mira Castell ([mastodon](https://social.example/@mira)) - Content editing\n"
+                     "* ODDVAR KRANSTAD ([mastodon](https://social.example/@oddvar)) - Building your first "
+                     "pipeline\n")
+    assert set(found) == {"Mira Castell", "Oddvar Kranstad"}
+
+
+def test_a_name_in_capitals_keeps_its_title_and_organisation():
+    found = speakers("Speakers:\n\n* SHEENA O'DOWLING, Head of Research at Lumen Trust\n"
+                     "* TOBIAS MCNAB, Director, Fjordkode\n")
+    assert set(found) == {"Sheena O'Dowling", "Tobias McNab"}
+    assert (found["Sheena O'Dowling"].title, found["Sheena O'Dowling"].organisation) == \
+        ("Head of Research", "Lumen Trust")
+    assert found["Tobias McNab"].organisation == "Fjordkode"
+
+
+def test_a_surname_in_capitals_and_a_strong_cue():
+    found = speakers("The session was chaired by HANNE LIEVOLD (Fjordkode). A panel with Jean-Luc PICARDIN and "
+                     "Katrin JANEWORTH followed.\n")
+    assert set(found) == {"Hanne Lievold", "Jean-Luc Picardin", "Katrin Janeworth"}
+    assert (found["Hanne Lievold"].role, found["Hanne Lievold"].organisation) == ("chair", "Fjordkode")
+    assert found["Katrin Janeworth"].role == "panellist"   # a list that a strong cue opened
+
+
+@pytest.mark.parametrize("body", [
+    "She spoke about why GOOGLE WONT SAY ANYTHING and the HTML DOM at the talk.\n",
+    "Our speakers discussed BETTER HEALTH and GREENER ECONOMY in the panel.\n",
+    "The panel will cover PROTECTING KIDS ONLINE, PROMOTING COMPETITION and the REST API.\n",
+])
+def test_capitals_in_running_text_are_no_names(body: str):
+    assert speakers(body) == {}
+
+
+def test_a_name_in_capitals_that_the_body_writes_in_ordinary_case_too():
+    found = speakers("Oddvar Kranstad is a developer at Fjordkode.\n\nODDVAR KRANSTAD will talk about pipelines.\n")
+    assert set(found) == {"Oddvar Kranstad"}
