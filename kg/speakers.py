@@ -1194,7 +1194,7 @@ cli orm orms app apps application applications platform platforms product produc
 software system systems stack browser browsers service services startup consultancy company firm
 """.split())
 #: Of those, the nouns that make the capitalised word right before them a thing ("the Bramble
-#: library", "the Pony Channels integration"): "Python developer" makes no thing of Python
+#: library", "the Channels integration"): "Python developer" makes no thing of Python
 THING_HEADS = frozenset("""
 library libraries framework frameworks package packages module modules plugin plugins extension toolkit
 database databases runtime compiler sdk api orm integration
@@ -1207,7 +1207,9 @@ _CALLED_A_THING = re.compile(
     r"(?:also\s+|now\s+|still\s+)?)(?:an?|the|one of the|two|three|four)\s+(?:[\w.+#/-]+\s+){0,4}?"
     r"(?P<noun>[\w-]+)(?=\s*(?:[.,;:!?)]|$)|\s+(?:that|which|for|with|to|in|on|of|by|from|and|written|built"
     r"|made|developed|used|designed)\b)")
-#: "the Bramble library", "the Pony Channels integration": a word right before a head noun
+#: "the Bramble library", "the Channels integration": a word right before a head noun (matches
+#: do not overlap, so in "the National Pupil Database" the pair "National Pupil" hides "Pupil",
+#: as it should: a word of a longer name is no thing of its own)
 _THING_BEFORE_HEAD = re.compile(rf"\b({_THING_WORD})\s+(?P<noun>[A-Za-z]+)\b")
 
 
