@@ -3,9 +3,10 @@
 Two events are candidates for one series when they have the same title, the same
 title stem (the part before ``:``, `` - `` or ``(``), or the same title or stem but for
 its number ("ParisJS #47", "ParisJS #48"; "RightsCon 2023"). Candidates are joined only with
-evidence: they share a project, one links to the other, or they give the same place
-under the same link key of their front matter (a key the mapping reads as ``type:
-iri``, such as ``link:``; see :func:`link_places`). No list of series names is
+evidence: they share the project most of them are in (see :func:`_projects_of_most`), one
+links to the other, or they give the same place under the same link key of their front
+matter (a key the mapping reads as ``type: iri``, such as ``link:``; see
+:func:`link_places`). No list of series names is
 involved, so a new series is found the day its second meeting is written up.
 Candidates that no evidence joins are returned too (:class:`Unjoined`), so that the
 build can say which events share a title and what would make them a series.
@@ -167,12 +168,13 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
     names several series is in the first's), and events that name two series are never
     in one, whatever joins them (nor through a third event that names none).
 
-    Two candidates (same title, or same stem) are joined when they share a project, one
-    links to the other, or a link key of theirs gives the same address, or the same
-    site (see :func:`link_places`) when no event outside the candidates links to that
-    site under that key (a site others use too, a ticket seller or a video host, is no
-    series' own). A site's parent domain is its site too when some event links to it
-    (``2013.scalamatsuri.org`` and ``scalamatsuri.org``).
+    Two candidates (same title, or same stem) are joined when they share a project that
+    more than half of the candidates in a project are in, one links to the other, or a
+    link key of theirs gives the same address, or the same site (see :func:`link_places`)
+    when no event outside the candidates links to that site under that key (a site
+    others use too, a ticket seller or a video host, is no series' own). A site's parent
+    domain is its site too when some event links to it (``2013.scalamatsuri.org`` and
+    ``scalamatsuri.org``).
     """
     site_host = domain_of(site.base_url)
     by_iri = {r.iri: r for r in events}
@@ -226,10 +228,13 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
             continue
         candidates.append(key)
         inside = {r.iri for r in members}
-        # each pair of members: their projects, links and places looked up once a member
-        # (a site counts only if no event outside the candidates links to it)
-        theirs = [(r.iri, projects.get(r.iri) or _NONE, links.get(r.iri) or _NONE, addresses.get(r.iri) or _NONE,
-                   {h for h in hosts.get(r.iri) or _NONE if users[h] <= inside}) for r in members]
+        theirs_too = _projects_of_most(members, projects)
+        # each pair of members: their projects (the one most of them are in), links and
+        # places looked up once a member (a site counts only if no event outside the
+        # candidates links to it)
+        theirs = [(r.iri, projects.get(r.iri, _NONE) & theirs_too, links.get(r.iri) or _NONE,
+                   addresses.get(r.iri) or _NONE, {h for h in hosts.get(r.iri) or _NONE if users[h] <= inside})
+                  for r in members]
         for i, (a, a_projects, a_links, a_addresses, a_hosts) in enumerate(theirs):
             for b, b_projects, _, b_addresses, b_hosts in theirs[i + 1:]:
                 shared, link = not a_projects.isdisjoint(b_projects), b in a_links
@@ -259,6 +264,18 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
         key = min(have, key=lambda k: (k[0] != "named", -have[k], _KINDS.index(k[0]), k[1]))
         made.append((names[key], members, sorted(set().union(*(reasons[r.iri] for r in members)))))
     return SeriesFound(_named(site, made), _unjoined(candidates, groups, names, group_of))
+
+
+def _projects_of_most(members: list[Record], projects: dict[str, set[str]]) -> frozenset[str]:
+    """The projects more than half of ``members`` are in, of those in any: the only
+    projects that join candidates. A project is a coarse thing that holds many events,
+    so that two of twenty "AI Ethics Camp 2019", "… 2020", … being in one tells nothing
+    of a series, and joining on it made several series of one name that only their
+    years told apart; the project most of them are in does. (Two such projects share a
+    member, so they join the candidates into one series at most.)"""
+    named = [projects[r.iri] for r in members if projects.get(r.iri)]
+    counts = Counter(p for theirs in named for p in theirs)
+    return frozenset(p for p, n in counts.items() if 2 * n > len(named))
 
 
 def _named(site: Site, made: list[tuple[str, list[Record], list[str]]]) -> list[Series]:

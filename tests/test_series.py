@@ -246,3 +246,43 @@ def test_unjoined_events_are_said_in_a_rebuild_and_counted_in_the_summary(make_s
     result = CliRunner().invoke(cli, ["stats", "--graph", str(out)])
     assert "  series: 0; 1 title shared by events that nothing joins into a series (kg validate --infos, " \
            "or see report.json)\n" in result.output
+
+
+def projects_site(make_site, titles: list[str], projects: list[str | None]) -> Path:
+    """Events titled ``titles`` a month apart from January 2019, the i-th in project
+    ``projects[i]`` (none for ``None``), beside a page for each project."""
+    files = {f"_projects/{p}.md": f"---\ntitle: {p.capitalize()}\n---\n" for p in set(projects) if p}
+    for i, (title, project) in enumerate(zip(titles, projects)):
+        date = f"{2019 + i // 12}-{i % 12 + 1:02d}-01"
+        extra = f"project: {project.capitalize()}\n" if project else ""
+        files[f"_events/{date}-e{i}.md"] = event(f'"{title}"', date, extra)
+    return make_site(files)
+
+
+@pytest.mark.parametrize("titles, name", [
+    ([f"Data Camp {year}" for year in range(2019, 2025)], "Data Camp"),
+    ([f"Design lab - {what}" for what in ("maps", "health", "schools", "work", "homes", "buses")], "Design lab"),
+    (["Data Camp"] * 6, "Data Camp")])
+def test_a_project_few_of_one_titles_events_share_makes_no_series(make_site, titles: list[str], name: str) -> None:
+    """On the 10,000-event benchmark site "AI Ethics Camp 2016" … "2026" (25 events in
+    fifteen projects) were four series "AI Ethics Camp", "AI Ethics Camp (2016–2023)"…,
+    each two or three events that happened to share a project. A project two of six
+    events of one title are in is no series' own: no series, and the build says so."""
+    graph = kg.build_site(projects_site(make_site, titles, ["a", "b", "a", "b", "c", "c"]))
+    assert series_of(graph) == {}
+    [info] = unjoined(graph)
+    assert info["value"] == name and info["message"].startswith("6 events ")
+
+
+def test_the_project_most_of_one_titles_events_are_in_joins_them(make_site) -> None:
+    """Three of five "Data Drinks" in one project are a series; the two in another were a
+    second "Data Drinks (2019)" beside it, and are now said to be in none. An event in no
+    project neither counts for nor against."""
+    titles = [f"Data Drinks {n}" for n in range(1, 7)]
+    graph = kg.build_site(projects_site(make_site, titles, ["a", "a", "b", "a", "b", None]))
+    assert series_of(graph) == {"Data Drinks": (["2019-01-01-e0", "2019-02-01-e1", "2019-04-01-e3"],
+                                                ["same title but for its number", "shared project"])}
+    [info] = unjoined(graph)
+    assert info["message"].startswith("3 of the 6 events titled 'Data Drinks' but for a number are in no series: "
+                                      "nothing joins them to the others (_events/2019-03-01-e2.md, "
+                                      "_events/2019-05-01-e4.md, _events/2019-06-01-e5.md)")
