@@ -1,13 +1,14 @@
 """Find event series from the data: shared titles, shared projects, shared links and links between meetings.
 
 Two events are candidates for one series when they have the same title, the same
-title stem (the part before ``:``, `` - `` or ``(``), or the same title or stem but for
-its number ("ParisJS #47", "ParisJS #48"; "RightsCon 2023"). Candidates are joined only with
-evidence: they share the project most of them are in (see :func:`_projects_of_most`), one
-links to the other, or they give the same place under the same link key of their front
-matter (a key the mapping reads as ``type: iri``, such as ``link:``; see
-:func:`link_places`). No list of series names is
-involved, so a new series is found the day its second meeting is written up.
+title stem (the part before ``:``, `` - `` or ``(``; an event titled just the stem is one
+of them), or the same title or stem but for its number ("ParisJS #47", "ParisJS #48";
+"RightsCon 2023"; one without a number, "ParisJS", is one of them). Candidates are
+joined only with evidence: they share the project most of them are in (see
+:func:`_projects_of_most`), one links to the other, or they give the same place under
+the same link key of their front matter (a key the mapping reads as ``type: iri``, such
+as ``link:``; see :func:`link_places`). No list of series names is involved, so a new
+series is found the day its second meeting is written up.
 Candidates that no evidence joins are returned too (:class:`Unjoined`), so that the
 build can say which events share a title and what would make them a series.
 """
@@ -200,9 +201,12 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
             groups[key].append(r)
             names.setdefault(key, name)
             keys_of[r.iri].append(key)
-    # a first meeting without a number ("Data Drinks") is one of the numbered ones ("Data Drinks 2")
-    for key in [k for k in groups if k[0] == "numbered"]:
-        for r in groups.get(("title", key[1]), []) + groups.get(("stem", key[1]), []):
+    # a first meeting without a number ("Data Drinks") is one of the numbered ones ("Data
+    # Drinks 2"), and one titled just the stem ("Data Expo 2022") one of those that start
+    # with it ("Data Expo 2022: Who decides?")
+    for key in [k for k in groups if k[0] in ("numbered", "stem")]:
+        shorter = ("title", "stem") if key[0] == "numbered" else ("title",)
+        for r in [r for kind in shorter for r in groups.get((kind, key[1]), [])]:
             if key not in keys_of[r.iri]:
                 groups[key].append(r)
                 keys_of[r.iri].append(key)

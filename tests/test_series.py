@@ -286,3 +286,13 @@ def test_the_project_most_of_one_titles_events_are_in_joins_them(make_site) -> N
     assert info["message"].startswith("3 of the 6 events titled 'Data Drinks' but for a number are in no series: "
                                       "nothing joins them to the others (_events/2019-03-01-e2.md, "
                                       "_events/2019-05-01-e4.md, _events/2019-06-01-e5.md)")
+
+
+def test_an_event_titled_just_the_stem_is_one_of_those_starting_with_it(make_site) -> None:
+    """"Data Expo 2022" twice and "Data Expo 2022: …" twice, all in one project (that
+    fewer than half of all the "Data Expo" are in), were two series "Data Expo 2022" and
+    "Data Expo 2022 (2019)": the whole titles and the stems were candidates apart."""
+    titles = ["Data Expo 2022: Maps", "Data Expo 2022", "Data Expo 2022: Homes", "Data Expo 2022"]
+    graph = kg.build_site(projects_site(make_site, titles + ["Data Expo 2023"] * 5, ["a"] * 4 + list("bcdef")))
+    assert series_of(graph) == {"Data Expo 2022": (["2019-01-01-e0", "2019-02-01-e1", "2019-03-01-e2", "2019-04-01-e3"],
+                                                   ["same stem", "same title", "shared project"])}
