@@ -265,7 +265,7 @@ def projects_site(make_site, titles: list[str], projects: list[str | None]) -> P
     (["Data Camp"] * 6, "Data Camp")])
 def test_a_project_few_of_one_titles_events_share_makes_no_series(make_site, titles: list[str], name: str) -> None:
     """On the 10,000-event benchmark site "AI Ethics Camp 2016" … "2026" (25 events in
-    fifteen projects) were four series "AI Ethics Camp", "AI Ethics Camp (2016–2023)"…,
+    fourteen projects) were four series "AI Ethics Camp", "AI Ethics Camp (2016–2023)"…,
     each two or three events that happened to share a project. A project two of six
     events of one title are in is no series' own: no series, and the build says so."""
     graph = kg.build_site(projects_site(make_site, titles, ["a", "b", "a", "b", "c", "c"]))
