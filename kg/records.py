@@ -37,6 +37,12 @@ _ORDINAL = re.compile(
     r"\bthe\s+(?P<n>" + "|".join(ORDINAL_WORDS) + r"|\d{1,3}(?:st|nd|rd|th))\s+"
     r"(?:\w+\s+){0,3}?(?:meeting|session|event|edition|workshop|gathering|instalment|installment)\b",
     re.I)
+#: Before "the first meeting": another meeting is meant ("we heard from the first Discovery
+#: workshop", "since the second session"), not this one ("This write-up is from the second workshop" is)
+_OTHER_MEETING_BEFORE = re.compile(r"(?<!\bis )(?<!\bwas )\b(?:from|since|after|before|following|like|than|at)\s+$",
+                                   re.I)
+#: After "the second": a rank, not an ordinal ("the second most significant event", "the third largest")
+_RANK_AFTER = re.compile(r"\s+(?:most|least|\w+est)\b", re.I)
 SPEAKER_KEYS = ("name", "role", "title", "organisation", "organization", "url", "organisation_url")
 GENERIC_KIND = "page"
 SPEAKER_TEXT_LIMIT = 200_000  # characters of a body searched for speakers
@@ -60,6 +66,9 @@ class Record(LazyLists):
     speakers: list[SpeakerMention] = field(default_factory=list)
     ordinal: int | None = None
     ordinal_line: int | None = None
+    #: what the text calls this event, in capitals after "this", "our" or "today's" ("This
+    #: Connected Conversation brought together…": "connected conversation"), for kg.series
+    calls_itself: tuple[str, ...] = ()
     terms: Terms | None = None  # the body's words, for related events (kg.words.body_terms)
     label_from_file: bool = False  # a page's title and date come from its file name when
     dates_from_file: bool = False  # its front matter has none, as in Jekyll
@@ -580,12 +589,52 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
             site_name=site_name)
     if record.doc is not None and kind.body.get("ordinal"):
         for block in record.doc.blocks:
-            m = _ORDINAL.search(block.text)
-            if m:
-                word = m["n"].lower()
-                record.ordinal = ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
-                record.ordinal_line = block.line
+            n = stated_ordinal(block.text)
+            if n is not None:
+                record.ordinal, record.ordinal_line = n, block.line
                 break
+        record.calls_itself = calls_itself(record.doc)
+
+
+#: "this Connected Conversation", "our Data Drinks", "today's Tech Talk": a capitalised run
+#: after them, up to six words (a word of it may be "of", "and", "the", "&": "this Community of Practice")
+_CALLS_ITSELF = re.compile(r"(?<![\w-])(?:[Tt]his|[Oo]ur|[Tt]oday[’']s)\s+"
+                           r"([A-Z][\w’'-]*(?:\s+(?:(?:of|and|the|&|for|on)\s+)?[A-Z][\w’'-]*){0,5})"
+                           r"(?:\s+(\w+))?")
+#: After the name, words that make it the whole series, not this meeting ("our Data Drinks series")
+_SERIES_WORDS = frozenset("series programme program season seasons network events meetings sessions".split())
+#: At most this many names an event's text calls it (kept with its record)
+CALLS_ITSELF_MOST = 8
+
+
+def calls_itself(doc: markdown.Document) -> tuple[str, ...]:
+    """The names ``doc`` calls its event by, lower case and in order, each once: the
+    capitalised runs after "this", "our", "today's" ("This Connected Conversation
+    brought together…" gives "connected conversation"; not "our Data Drinks series", the
+    series as a whole); at most :data:`CALLS_ITSELF_MOST`."""
+    out: dict[str, None] = {}
+    for block in doc.blocks:
+        for m in _CALLS_ITSELF.finditer(block.text):
+            words = m.group(1).lower().split()
+            if (m.group(2) or "").lower() in _SERIES_WORDS or words[-1] in _SERIES_WORDS:
+                continue
+            out.setdefault(" ".join(words), None)
+            if len(out) >= CALLS_ITSELF_MOST:
+                return tuple(out)
+    return tuple(out)
+
+
+def stated_ordinal(text: str) -> int | None:
+    """The place of this meeting in its series that ``text`` states ("we held the third
+    meeting of …": 3), else ``None``: not where the phrase means another meeting ("we
+    heard from the first workshop") or ranks ("the second most significant event")."""
+    for m in _ORDINAL.finditer(text):
+        if _OTHER_MEETING_BEFORE.search(text, max(0, m.start() - 20), m.start()) \
+                or _RANK_AFTER.match(text, m.end("n")):
+            continue
+        word = m["n"].lower()
+        return ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+    return None
 
 
 #: A speaker's name not yet known ("TBA", "To be confirmed", "N/A")

@@ -257,6 +257,7 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
         if r.iri in group_of:
             clusters[uf.find(r.iri)].append(r)
     made: list[tuple[str, list[Record], list[str]]] = []
+    found: list[int] = []   # those found from the data (not named by their pages)
     for members in clusters.values():
         members.sort(key=_in_date_order)
         # named as its pages name it, else by the key most of its meetings have (of those
@@ -267,7 +268,43 @@ def find_series(site: Site, events: list[Record], index: Index, projects: dict[s
         have = Counter(k for r in members for k in keys_of[r.iri] if k in joined or k[0] != "title")
         key = min(have, key=lambda k: (k[0] != "named", -have[k], _KINDS.index(k[0]), k[1]))
         made.append((names[key], members, sorted(set().union(*(reasons[r.iri] for r in members)))))
+        if key[0] != "named":   # (a site that names its series in front matter says which events are in it)
+            found.append(len(made) - 1)
+    for r, i in _speaking_of_themselves(made, found, [r for r in events if r.iri not in group_of], projects):
+        group_of[r.iri] = ("named", made[i][0])   # (not unjoined: in a series)
     return SeriesFound(_named(site, made), _unjoined(candidates, groups, names, group_of))
+
+
+def _speaking_of_themselves(made: list[tuple[str, list[Record], list[str]]], found: list[int],
+                            outside: list[Record], projects: dict[str, set[str]]) -> list[tuple[Record, int]]:
+    """Join to each series of ``made`` found from the data (indexes ``found``) the events
+    ``outside`` every series that are in the project most of its meetings are in and
+    whose text calls them one of its meetings (:attr:`Record.calls_itself`: "This
+    Connected Conversation brought together…", "our Connected Conversation with…"; not
+    the plural, "our Connected Conversations", the series as a whole): a meeting titled
+    otherwise ("Robust norms: …") is still one. An event whose text so names two such
+    series joins neither. Returns each event joined, with the index of its series (whose
+    meetings and evidence are updated in place)."""
+    of_project: dict[str, list[int]] = defaultdict(list)   # project -> the series most of whose meetings are in it
+    for i in found:
+        for project in _projects_of_most(made[i][1], projects):
+            of_project[project].append(i)
+    joined = []
+    for r in outside:
+        if not r.calls_itself:
+            continue
+        near = sorted({i for p in projects.get(r.iri, ()) for i in of_project.get(p, ())})
+        called = {" ".join(made[i][0].lower().split()): i for i in near}
+        hits = {i for name in r.calls_itself for whole, i in called.items()
+                if name == whole or name.startswith(whole + " ")}
+        if len(hits) == 1:
+            joined.append((r, hits.pop()))
+    for r, i in joined:
+        name, members, evidence = made[i]
+        members.append(r)
+        members.sort(key=_in_date_order)
+        made[i] = (name, members, sorted({*evidence, "a meeting's text names it (“this " + name + "”)"}))
+    return joined
 
 
 def _projects_of_most(members: list[Record], projects: dict[str, set[str]]) -> frozenset[str]:

@@ -63,6 +63,30 @@ def test_community_of_practice_series(corpus_graph) -> None:
         (4, "2025-01-15-community-of-practice", 4)]
 
 
+def test_connected_conversations_titled_otherwise_are_in_the_series(corpus_graph) -> None:
+    """"Robust norms: …" ("This connected conversation brought together…") and "Global
+    Voices: …" ("our Connected Conversation with Global Voices") are meetings of the series
+    whose project they are in; the UNICEF panel of that project, which says neither, is not."""
+    events = [r["event"].rsplit("/", 1)[1] for r in run_query("series", corpus_graph,
+                                                              series_name="Connected Conversation").records()]
+    assert len(events) == 15
+    assert "2023-11-13-data-governance-norms" in events
+    assert "2024-09-30-connected-conversation-global-voices-on-data-and-ai" in events
+    assert "2024-11-13-unicef-uk-digital-week" not in events
+
+
+def test_a_meeting_mentioned_is_no_stated_ordinal(corpus_graph) -> None:
+    """"we heard from the first Discovery workshop" (another meeting) and "the second most
+    significant racial event" (a rank) stated an ordinal of the page."""
+    rows = run_query("series", corpus_graph).records()
+    stated = {r["event"].rsplit("/", 1)[1]: r["ordinal"] for r in rows}
+    assert stated.get("2023-02-21-jrf-discover-workshop") == 1
+    q = "SELECT ?e WHERE { ?e <https://w3id.org/kg/ns#statedOrdinal> ?n }"
+    with_ordinal = {str(row[0]).rsplit("/", 1)[1] for row in corpus_graph.dataset.query(q)}
+    assert not with_ordinal & {"2023-04-20-jrf-gpag", "2023-08-14-privacy-personal-data-protection-seminar"}
+    assert "2023-10-30-c20-first-meeting" in with_ordinal
+
+
 def test_known_problems_are_reported(corpus_graph) -> None:
     diags = corpus_graph.report["diagnostics"]
     dup_files = {d["path"] for d in diags if d["code"] == "duplicate-key"}

@@ -296,3 +296,44 @@ def test_an_event_titled_just_the_stem_is_one_of_those_starting_with_it(make_sit
     graph = kg.build_site(projects_site(make_site, titles + ["Data Expo 2023"] * 5, ["a"] * 4 + list("bcdef")))
     assert series_of(graph) == {"Data Expo 2022": (["2019-01-01-e0", "2019-02-01-e1", "2019-03-01-e2", "2019-04-01-e3"],
                                                    ["same stem", "same title", "shared project"])}
+
+
+def test_a_meeting_titled_otherwise_whose_text_calls_it_one_joins_its_series(make_site) -> None:
+    """"Robust norms: …" of the Connected Conversations project began "This connected
+    conversation brought together…" and was left out of the series its text names; so
+    was "Global Voices: …" ("our Connected Conversation with Global Voices")."""
+    drinks = [event(f'"Data Drinks: {what}"', f"2024-0{i}-01", "project: Pubs\n") for i, what in
+              enumerate(("maps", "health", "schools"), 1)]
+    site = make_site({
+        "_projects/pubs.md": "---\ntitle: Pubs\n---\n",
+        "_projects/other.md": "---\ntitle: Other\n---\n",
+        **{f"_events/2024-0{i}-01-drinks.md": text for i, text in enumerate(drinks, 1)},
+        "_events/2024-05-01-norms.md": event('"Robust norms"', "2024-05-01", "project: Pubs\n",
+                                             "In this Data Drinks we heard from three speakers."),
+        "_events/2024-06-01-voices.md": event('"Global Voices"', "2024-06-01", "project: Pubs\n",
+                                              "The question we asked in our Data Drinks with Global Voices."),
+        # the series as a whole, another project, or two series named: not a meeting of it
+        "_events/2024-07-01-plans.md": event('"Plans"', "2024-07-01", "project: Pubs\n",
+                                             "Our Data Drinks series goes on in the autumn."),
+        "_events/2024-08-01-elsewhere.md": event('"Elsewhere"', "2024-08-01", "project: Other\n",
+                                                 "This Data Drinks was not ours."),
+    })
+    graph = kg.build_site(site)
+    [(name, (events, evidence))] = series_of(graph).items()
+    assert name == "Data Drinks"
+    assert events == ["2024-01-01-drinks", "2024-02-01-drinks", "2024-03-01-drinks", "2024-05-01-norms",
+                      "2024-06-01-voices"]
+    assert "a meeting's text names it (“this Data Drinks”)" in evidence
+    assert not unjoined(graph)
+
+
+@pytest.mark.parametrize("text, ordinal", [
+    ("We held the third meeting of the circle.", 3),
+    ("This write-up is from the second workshop.", 2),
+    ("The second meeting of the circle looked at housing.", 2),
+    ("In line with what we heard from the first workshop, members asked for more.", None),
+    ("The crisis was the second most significant event of the decade.", None),
+    ("Since the 2nd session, the group has grown.", None)])
+def test_a_stated_ordinal_is_of_this_meeting(text: str, ordinal: int | None) -> None:
+    from kg.records import stated_ordinal
+    assert stated_ordinal(text) == ordinal
