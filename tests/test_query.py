@@ -151,6 +151,9 @@ def test_network_questions_topics_by_year_project_people_organisation_pairs(make
     years = [(r["topic_title"], r["year"], r["events"]) for r in run_query("topics-by-year", graph).records()]
     assert years == [("Bees", None, 1), ("Bees", 2024, 1), ("Tides", 2023, 1), ("Tides", 2024, 2)]  # (unbound first)
     assert [r["events"] for r in run_query("topics-by-year", graph, topic_query="TID").records()] == [1, 2]
+    in_programme = run_query("topics-by-year", graph, project_query="programme").records()   # (and its sub-project)
+    assert [(r["topic_title"], r["year"], r["events"]) for r in in_programme] == [
+        ("Bees", 2024, 1), ("Tides", 2023, 1), ("Tides", 2024, 1)]
     people = [(r["project_title"], r["name"], r["events"], str(r["first"]), str(r["last"]))
               for r in run_query("project-people", graph).records()]
     assert people == [("Garden", "Ann Able", 1, "2024-02-01", "2024-02-01"),
