@@ -291,7 +291,9 @@ def overview_network(graph: KnowledgeGraph | GraphData, authors: bool = True) ->
 def full_network(graph: KnowledgeGraph | GraphData) -> nx.Graph:
     """The overview, the series and the project map in one graph (what ego views walk)."""
     data = load_data(graph)
-    g = nx.compose_all([overview_network(data), series_network(data), project_map(data)])
+    # the overview last: a person's roles, job titles and organisations are of all their
+    # events, not of the series' alone (compose_all keeps the last graph's value of an attribute)
+    g = nx.compose_all([series_network(data), project_map(data), overview_network(data)])
     g.graph["name"] = "full"
     _event_counts(g)
     return g

@@ -171,7 +171,11 @@ def _node_info(g: nx.Graph, n: str, a: dict[str, Any]) -> list[list[str]]:
     add("Role", _listed(a.get("roles") or [], sep=", "))
     add("Job title", _listed(a.get("job_titles") or []))
     add("Organisation", _listed(a.get("organisations") or []))
-    if kind != "event":
+    if kind == "person":   # on stage and written up are two things ("Events 49" was both)
+        kinds = [e.get("kinds") or [] for _u, _v, e in g.edges(n, data=True)]
+        add("On stage at", sum("participant" in k for k in kinds) or None)
+        add("Wrote up", sum("author" in k for k in kinds) or None)
+    elif kind != "event":
         add("Events", a.get("events"))
     add("Meetings", a.get("meetings"))
     add("People", a.get("people"))

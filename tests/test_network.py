@@ -183,3 +183,26 @@ def test_ego_centre_by_the_page_address_as_a_browser_shows_it(tiny_graph: kg.Kno
 def test_ego_centre_address_on_another_site_names_nothing(tiny_graph: kg.KnowledgeGraph) -> None:
     with pytest.raises(ViewError, match="is called"):
         find_node(tiny_graph, "https://elsewhere.example/people/alice-tester")
+
+
+def test_ego_view_of_a_person_has_all_their_roles_and_says_on_stage_apart_from_written_up(make_site) -> None:
+    """A researcher's ego view of Tim Davies said "chair, speaker, facilitator": the series
+    view, composed after the overview, gave him the roles of series meetings alone; and
+    "Events 49" counted the events he wrote up with the 28 he was on stage at."""
+    from kg.viz import _node_info
+    meeting = "---\ntitle: Data Drinks {n}\ndate: 2024-0{n}-01\nproject: Pubs\nauthor: Ann One\nspeakers:\n  - {{name: Ann One, role: {role}}}\n---\n"
+    root = make_site({
+        "_projects/pubs.md": "---\ntitle: Pubs\n---\n",
+        "_people/ann-one.md": "---\ntitle: Ann One\n---\n",
+        "_events/2024-01-01-drinks-1.md": meeting.format(n=1, role="speaker"),
+        "_events/2024-02-01-drinks-2.md": meeting.format(n=2, role="speaker"),
+        "_events/2024-03-01-panel.md": "---\ntitle: Panel\ndate: 2024-03-01\nspeakers:\n  - {name: Ann One, role: panellist}\n---\n",
+        "_events/2024-04-01-notes.md": "---\ntitle: Notes\ndate: 2024-04-01\nauthor: Ann One\n---\n"})
+    graph = kg.build_site(root)
+    assert [s["name"] for s in graph.report["series"]] == ["Data Drinks"]
+    ann = "https://site.example.org/people/ann-one"
+    assert full_network(graph).nodes[ann]["roles"] == ["speaker", "panellist"]
+    ego = ego_network(graph, "Ann One", depth=1)
+    info = dict(_node_info(ego, ann, ego.nodes[ann]))
+    assert (info["Role"], info["On stage at"], info["Wrote up"]) == ("speaker, panellist", "3", "3")
+    assert "Events" not in info
