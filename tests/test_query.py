@@ -166,6 +166,8 @@ def test_network_questions_topics_by_year_project_people_organisation_pairs(make
     assert {r["name"] for r in run_query("project-people", graph, project_query="garden").records()} == {
         "Ann Able", "Cat Cole"}
     pairs = {frozenset((r["name"], r["other_name"])): r["shared"] for r in run_query("organisation-pairs", graph).records()}
+    on_stage = {r["title"]: r["speakers"] for r in run_query("events", graph).records()}
+    assert on_stage == {"A": 2, "B": 2, "C": 2, "D": 0}   # D: no one found on stage, a page to check
     assert pairs == {frozenset(("Quay Trust", "Harbour Board")): 2, frozenset(("Harbour Board", "Fish Guild")): 1}
 
 
