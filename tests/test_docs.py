@@ -51,3 +51,19 @@ def test_every_python_name_the_readme_shows_is_there_after_import_kg() -> None:
         f"functools.reduce(getattr, {name.split('.')[1:]!r}, kg)\n" for name in dotted)
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_sparql_example_in_the_readme_runs_and_answers(tmp_path) -> None:
+    """A query a researcher copies from the README must run, on both engines, and
+    answer something on the example site."""
+    import kg
+    from kg.query import run_query
+    example_graph = kg.build_site(REPO / "examples" / "site", tmp_path / "g")
+    blocks = re.findall(r"```sparql\n(.*?)```", README, re.S)
+    assert blocks
+    for i, text in enumerate(blocks):
+        rq = tmp_path / f"readme-{i}.rq"
+        rq.write_text(text, encoding="utf-8")
+        rows = [run_query(str(rq), kg.open_graph(example_graph.path, engine=engine)).rows
+                for engine in ("oxigraph", "rdflib")]
+        assert rows[0] and len(rows[0]) == len(rows[1]), text
