@@ -567,9 +567,8 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
     giving = [rule for rule in kind.keys.values() if rule.speaker_field]
     if giving:
         _give_speaker_fields(record, giving, [rule.key for rule in naming])
-    if record.speakers:  # front matter is authoritative when present
-        return
-    if record.doc is not None and kind.body.get("speakers"):
+    # front matter is authoritative when it names speakers: the body is not read for them
+    if not record.speakers and record.doc is not None and kind.body.get("speakers"):
         authors = [str(a) for a in src.values("author") if a]
         doc = record.doc
         if len(src.body) > SPEAKER_TEXT_LIMIT:  # a page lists its speakers near the top

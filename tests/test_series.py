@@ -10,6 +10,7 @@ from click.testing import CliRunner
 import kg
 from kg.cli import cli
 from kg.series import link_places
+from kg.query import run_query
 
 SITE_HOST = "site.example.org"
 
@@ -337,3 +338,19 @@ def test_a_meeting_titled_otherwise_whose_text_calls_it_one_joins_its_series(mak
 def test_a_stated_ordinal_is_of_this_meeting(text: str, ordinal: int | None) -> None:
     from kg.records import stated_ordinal
     assert stated_ordinal(text) == ordinal
+
+
+def test_an_event_whose_front_matter_names_its_speakers_still_states_its_ordinal(make_site) -> None:
+    """The body was read for nothing once the front matter named speakers: "we held the
+    second meeting" was lost, and with it the series' check of its order."""
+    site = make_site({
+        "_projects/pubs.md": "---\ntitle: Pubs\n---\n",
+        "_events/2024-01-01-a.md": event('"Data Drinks: maps"', "2024-01-01", "project: Pubs\n",
+                                         "We held the first meeting of Data Drinks."),
+        "_events/2024-02-01-b.md": event('"Data Drinks: health"', "2024-02-01",
+                                         "project: Pubs\nspeakers:\n  - name: Ann Able\n",
+                                         "We held the second meeting of Data Drinks."),
+    })
+    graph = kg.build_site(site)
+    rows = run_query("series", graph).records()
+    assert [(r["position"], r["ordinal"]) for r in rows] == [(1, 1), (2, 2)]
