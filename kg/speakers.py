@@ -132,6 +132,25 @@ representative rep counsel lawyer barrister solicitor executive deputy assistant
 archivist strategist statistician programmer ethicist practitioner facilitator organizer
 volunteer nurse ombudsman architect planner evaluator innovator
 """.split())
+#: The job-title words above, written by hand: a bracket that ends in one names a job ("(Data
+#: Values Advocate)"), though its words are capitalised as an organisation's are (nameparser's
+#: titles, added below, hold newspapers' names: "The Economist")
+OWN_TITLE_WORDS = TITLE_WORDS
+#: Words whose last, or last before a year, makes a name an event's, not an organisation's: read
+#: after a name ("chaired by A, at the Liberal Democrat Spring Party Conference 2023"), it is
+#: where they spoke (not "Forum", "Congress", "Assembly": also organisations' names)
+EVENT_WORDS = frozenset("""
+conference conferences symposium summit festival fringe webinar webinars seminar seminars workshop
+workshops hustings convention expo meetup hackathon roundtable lecture
+""".split())
+#: Words for a part on stage, not a job: "the keynote speaker at X" gives neither a title nor,
+#: in X, an organisation; "Moderator and Data Value Advocate" makes its speaker a chair
+STAGE_NOUNS = {"speaker": "speaker", "speakers": "speaker", "keynote": "speaker", "presenter": "speaker",
+               "provocateur": "speaker", "panellist": "panellist", "panelist": "panellist",
+               "moderator": "chair", "host": "chair", "mc": "chair", "compère": "chair", "compere": "chair"}
+#: Words that may stand before such a noun ("the guest speaker", "a keynote speaker")
+STAGE_ADJECTIVES = frozenset("the a an our guest keynote main invited opening closing featured plenary "
+                             "special".split())
 #: Job-title words that never sit inside a person's name.
 _TITLE_IN_NAME = TITLE_WORDS - {"dean", "chief", "partner", "author", "principal", "member",
                                 "writer", "rep", "counsel", "ms", "mp"}
@@ -719,10 +738,30 @@ def _trim_org(text: str) -> str | None:
                 break
         else:
             break
+    after = [w.strip(",.;:)\"“”").lower() for w in words[len(keep):len(keep) + 3]]
+    keep = _without_second_phrase(keep, after)
     while keep and keep[-1].strip(",.;:").lower() in _ORG_CONNECT:
         keep.pop()
+    if keep and _POSSESSIVE.search(keep[-1]) and any(w in EVENT_WORDS for w in after):
+        return None   # "at the ICO’s annual conference": where they spoke, not whom they speak for
     org = " ".join(keep).strip(" ,.;:")
+    if not any(c.isalpha() for c in org):
+        return None   # "leader ... from 2012-2016": a year or a number is no organisation
     return org or None
+
+
+def _without_second_phrase(keep: list[str], after: list[str]) -> list[str]:
+    """An organisation's words without what follows its last "and" when that starts a phrase
+    of its own: a title ("University of Louvain and Visiting research fellow at ..."), with
+    no organisation word to join it to the name ("Bakers, Food and Allied Workers Union").
+    ``after``: the first words (lower case) after the kept ones."""
+    j = next((i for i in range(len(keep) - 1, 0, -1) if keep[i] in ("and", "&")), None)
+    if j is None:
+        return keep
+    tail = [w.strip(",.;:").lower() for w in keep[j + 1:]]
+    if any(w in ORG_WORDS for w in tail) or not any(w in TITLE_WORDS for w in tail + after):
+        return keep
+    return keep[:j]
 
 
 _TITLE_SPLIT = re.compile(r"[\s/&-]+")
@@ -801,11 +840,25 @@ _OUR = re.compile(r"our\s", re.I)
 _MP_FOR = re.compile(r"\b(?:MP|MS|MSP|MEP)\s+for\b")
 
 
+#: A title that was someone's once, not now ("was leader of X from 2012-2016", "former CEO of Y")
+_FORMER = re.compile(r"(?:was|were|former|formerly|previously|ex)\b", re.I)
+
+
 def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
                ) -> tuple[str | None, str | None, str | None, int]:
     """Title, organisation, the organisation's link, and where that text ends, from the
     text after a name ("Name, Title at Org", "Name from Org", "Name (Org)", "Name - a Title
-    at Org -", "Name, Org's Title", "Name, our Title")."""
+    at Org -", "Name, Org's Title", "Name, our Title"). A former title gives neither: the
+    organisation of a past job is not the one they speak for."""
+    title, org, org_url, used = _title_org_read(t, start, end, site_name)
+    if title and _FORMER.match(title):
+        return None, None, None, used
+    return title, org, org_url, used
+
+
+def _title_org_read(t: _Text, start: int, end: int, site_name: str | None
+                    ) -> tuple[str | None, str | None, str | None, int]:
+    """:func:`_title_org`, past titles and all."""
     end = _bold_label_end(t, start, end)
     tail = t.text[start:min(end, start + 300)]   # a title and organisation are never longer
     found = _paren_title_org(t, tail, start) or _dash_title_org(t, tail, start)

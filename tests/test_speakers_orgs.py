@@ -1,0 +1,47 @@
+"""Organisations and roles of speakers read from event texts: what a careful reader would not
+take for a speaker's organisation (a year range, another person's name, the event itself, a
+job's words) nor for their role. Fixtures are written for these tests, shaped like event pages."""
+from __future__ import annotations
+
+from kg import markdown
+from kg.speakers import SpeakerMention, extract_speakers
+
+STAFF = ["Jeni Tennison", "Tim Davies", "Adam Cantwell-Corn"]
+
+
+def speakers(body: str, **kw) -> dict[str, SpeakerMention]:
+    kw.setdefault("staff", STAFF)
+    return {m.name: m for m in extract_speakers(markdown.parse(body), **kw)}
+
+
+def org_of(body: str, name: str, **kw) -> str | None:
+    return speakers(body, **kw)[name].organisation
+
+
+def test_a_year_range_is_no_organisation():
+    assert org_of("## Panellists\n\n**Nora Beckett** was leader of the Orchard Party from 2011-2015 and sits "
+                  "in the Lords.\n", "Nora Beckett") is None
+
+
+def test_a_former_title_gives_no_title_nor_organisation():
+    found = speakers("We heard from Nora Beckett (former leader of the Orchard Party and now a peer).")
+    assert (found["Nora Beckett"].title, found["Nora Beckett"].organisation) == (None, None)
+    # a present one still does
+    found = speakers("We heard from Nora Beckett (leader of the Orchard Party).")
+    assert (found["Nora Beckett"].title, found["Nora Beckett"].organisation) == ("leader", "Orchard Party")
+
+
+def test_an_organisation_ends_at_and_before_a_title():
+    found = speakers("Our panellists were:\n\n* **Irene Vasseur**, Professor of law at the University of Namur "
+                     "and Visiting research fellow at the Centre for Rights, Oxford.\n")
+    assert found["Irene Vasseur"].organisation == "University of Namur"
+    found = speakers("Our panellists were:\n\n* **Owen Pryce**, Branch Secretary for the CWU and BT engineer\n")
+    assert found["Owen Pryce"].organisation == "CWU"
+    # "and" inside a name goes on
+    assert org_of("Our panellists were:\n\n* **Owen Pryce**, Fellow at the Centre for Data Ethics and Innovation "
+                  "since 2020\n", "Owen Pryce") == "Centre for Data Ethics and Innovation"
+
+
+def test_a_possessive_before_an_event_is_the_venue():
+    found = speakers("On Tuesday, Jeni was the keynote speaker at the [ICO’s annual conference](https://ico.example/).")
+    assert found["Jeni Tennison"].organisation is None
