@@ -1149,14 +1149,51 @@ def _possessive_org(t: _Text, name_start: int, sent_start: int) -> tuple[str | N
                   r"(?:'s|’s)\s+((?:[\w-]+\s+){0,6}?)$", before)
     if not m:
         return None, None, None
-    org = _trim_org(m.group(1))
+    owner = _after_people(m.group(1))
+    org = _trim_org(owner)
     if not org or org.lower() in ("our", "their"):
         return None, None, None
     title = m.group(2).strip() or None
     if title and not _is_title(title):
         title = None
-    off = sent_start + m.start(1) + m.group(1).find(org)
+    off = sent_start + m.start(1) + m.group(1).rfind(org)
     return title, org, t.url_in(off, off + len(org))
+
+
+_CONJUNCT = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _after_people(owner: str) -> str:
+    """The owner of a possessive without the people listed before it: "Org's Jeni Tennison and
+    the TUC's Mary Towers" gives Mary Towers "the TUC", not "Jeni Tennison and the TUC"."""
+    if " and " not in owner and "&" not in owner:
+        return owner
+    parts = _CONJUNCT.split(owner)
+    last = max((i for i, p in enumerate(parts[:-1]) if _is_person(p)), default=-1)
+    return " and ".join(parts[last + 1:]) if last >= 0 else owner
+
+
+def _is_event(org: str) -> bool:
+    """Whether an organisation read after a name is an event's name: its last word, before a
+    year, is one of :data:`EVENT_WORDS` ("Spring Party Conference 2023", "Data Symposium")."""
+    words = org.split()
+    while len(words) > 1 and re.fullmatch(r"(?:19|20)\d\d", words[-1]):
+        words.pop()
+    return words[-1].lower() in EVENT_WORDS
+
+
+def _holds_a_name(col: "_Collector", org: str) -> bool:
+    """Whether an organisation read after a name lists a person of the body or a staff member
+    as one of its parts ("Jeni Tennison and the TUC", "Ana Ruiz, Open Labs"): a person is
+    no organisation; a name inside a part is ("Tony Blair Institute")."""
+    if " and " not in org and "&" not in org and "," not in org:
+        return False
+    for part in re.split(r"\s*(?:\band\b|&|,)\s*", org):
+        part = _DROP_LEADING.sub("", _POSSESSIVE.sub("", part))
+        words = part.split()
+        if len(words) >= 2 and (part in col.staff_full or part in col.parts.get(words[0].lower(), ())):
+            return True
+    return False
 
 
 # --- the extractor ----------------------------------------------------------------
@@ -1412,6 +1449,11 @@ class _Collector:
             return self.site_name
         return org
 
+    def org_ok(self, org: str) -> bool:
+        """Whether an organisation read after a name can be whom they speak for: not other
+        people ("Nina, Leia and Kola's talk", "Jeni Tennison and the TUC"), nor the event."""
+        return not (_names_people(self, org) or _holds_a_name(self, org) or _is_event(org))
+
     def add(self, name: str, role: str, title: str | None, org: str | None, org_url: str | None,
             url: str | None, line: int) -> None:
         key = _norm(name)
@@ -1419,7 +1461,7 @@ class _Collector:
             if k == key:
                 break
         org = self.org_name(org)
-        if org and _names_people(self, org):
+        if org and not self.org_ok(org):
             org = org_url = None
         old = self.found.get(key)
         if old is None:
@@ -1708,7 +1750,7 @@ def _fill_organisations(col: _Collector, texts: list[_Text], names_by_block: lis
                 our = _OUR_TITLE.search(texts[i].text, max(0, n.full_start - 60), n.full_start)
                 if our and _is_title(our.group()):
                     title, org, org_url = our.group()[4:].strip(" ,"), col.site_name, None
-            if not org or not (org == col.site_name or _is_org(org)) or _names_people(col, org):
+            if not org or not (org == col.site_name or _is_org(org)) or not col.org_ok(org):
                 continue
             old = col.found[key]
             if old.organisation is None or acronym_of(old.organisation, org):

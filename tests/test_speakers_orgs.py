@@ -45,3 +45,38 @@ def test_an_organisation_ends_at_and_before_a_title():
 def test_a_possessive_before_an_event_is_the_venue():
     found = speakers("On Tuesday, Jeni was the keynote speaker at the [ICO’s annual conference](https://ico.example/).")
     assert found["Jeni Tennison"].organisation is None
+
+
+def test_the_event_they_spoke_at_is_no_organisation():
+    found = speakers("**Jeni spoke on this panel, chaired by Cllr Rhona Pike, at the Green Spring Party "
+                     "Conference 2024, alongside Sol Amari from Privacy First.**")
+    assert found["Rhona Pike"].organisation is None
+    assert found["Sol Amari"].organisation == "Privacy First"
+    found = speakers("I spoke on the panel: Our digital economy, alongside Ivo Brandt, Mira Solberg and Kai "
+                     "Lindqvist, at the Herald and Tech Weekly's Digital Futures Symposium 2022.",
+                     author="Jeni Tennison")
+    assert [found[n].organisation for n in ("Ivo Brandt", "Mira Solberg", "Kai Lindqvist")] == [None] * 3
+
+
+def test_a_possessive_after_a_person_and_and_is_the_next_persons_organisation():
+    found = speakers("Co-chaired by Connected by Data’s Jeni Tennison and the GMB’s Lena Hart, the aim of "
+                     "the event was to hear from workers.")
+    assert found["Lena Hart"].organisation == "GMB"
+    assert found["Lena Hart"].role == "chair"
+
+
+def test_an_organisation_listing_a_person_of_the_body_is_none():
+    from kg.speakers import _Collector
+    col = _Collector(STAFF)
+    col.note_full_name("Ruth Okoro", 0)
+    assert not col.org_ok("Jeni Tennison and the TUC")
+    assert not col.org_ok("Open Lab, Ruth Okoro")
+    assert col.org_ok("Tony Blair Institute")   # a name inside a part is the organisation's
+    assert col.org_ok("Ruth Okoro Foundation and Open Lab")
+    assert not col.org_ok("Spring Conference 2023")
+
+
+def test_an_organisation_named_after_a_person_of_the_body_stays():
+    found = speakers("Tony Blair wrote the foreword. We heard from Jeegar Patel of the Tony Blair Institute and "
+                     "Ruth Okoro of Open Lab.")
+    assert found["Jeegar Patel"].organisation == "Tony Blair Institute"
