@@ -814,6 +814,26 @@ _AT_ORG = re.compile(r"\s(?:at|from)\s+(?:the\s+)?")
 _IN_SEG_ORG = re.compile(r"\s(?:at|of|for|with|from)\s+(?:the\s+)?")
 
 
+def _title_headed(text: str) -> bool:
+    """Whether capitalised words are a job title all the same: they end with a job's word
+    of :data:`OWN_TITLE_WORDS` ("Data Values Advocate", "Policy Manager"), have no
+    organisation's word and do not start with "The" ("The Economist")."""
+    words = text.split()
+    return bool(words) and words[0] != "The" and words[-1].strip(",.").lower() in OWN_TITLE_WORDS \
+        and not any(w.strip(",.").lower() in ORG_WORDS for w in words)
+
+
+def _linked_part(t: _Text, org: str, at: int) -> str:
+    """An organisation read from ``at`` cut where its link ends: a linked name is the link's
+    text ("[Turing Institute](…) and [TwinsUK](…) at [King's College](…)": several
+    organisations, of which the first)."""
+    span = t.span_at(at)
+    if span.url is None:
+        return org
+    end = t.bounds[t.span_index(at)] - at
+    return org[:end].strip(" ,") if 0 < end < len(org) else org
+
+
 def _inner_title_org(t: _Text, inner: str, at: int) -> tuple[str | None, str | None, str | None]:
     """Title, organisation and its link from a bracketed or dashed appositive at ``at``
     ("Associate Director at [Org]", "a Research Fellow at the Public Law Project", "Org")."""
@@ -823,7 +843,7 @@ def _inner_title_org(t: _Text, inner: str, at: int) -> tuple[str | None, str | N
         o = at + (inner.find(org, inner_at.end()) if org else 0)
         title = re.sub(r"^(?:an?|the)\s+", "", inner[:inner_at.start()].strip())
         return title or None, org, t.url_in(o, o + len(org)) if org else None
-    if _is_title(inner) and not _is_org(inner):
+    if _is_title(inner) and (not _is_org(inner) or _title_headed(inner)):
         return inner, None, None
     return None, inner, t.url_in(at, at + len(inner))
 
@@ -835,6 +855,10 @@ _SEG_SPLIT = re.compile(r"(,\s*|:\s*)")
 _SEG_SEP = re.compile(r",\s*|:\s*")
 #: "from Department of X, University of Y": a comma before "University" or "Institute" does not end the organisation.
 _ORG_COMMA = re.compile(r"[^,]*,\s*(?:University|Institute)\b")
+#: An organisation whose name is a list: "Bakers, Food and Allied Workers Union" (a comma
+#: that starts the list of its own name's parts, ended by an organisation's word)
+_LISTED_ORG = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:,\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)+,?"
+                         r"\s+(?:and|&)\s+(?:[A-Z][\w'’-]*\s+){0,3}(?P<head>[A-Z][\w'’-]*)")
 _CLAUSE_LEAD = re.compile(r"(?:and|but|or|who|which)\b")
 _OUR = re.compile(r"our\s", re.I)
 _MP_FOR = re.compile(r"\b(?:MP|MS|MSP|MEP)\s+for\b")
@@ -919,11 +943,16 @@ def _dash_title_org(t: _Text, tail: str, start: int) -> tuple[str | None, str | 
 def _lead_org(t: _Text, rest: str, at: int, start: int) -> tuple[None, str | None, str | None, int]:
     """The organisation of "Name from Org" (``rest`` is what follows "from", at ``at``); none
     when nothing there reads as one."""
-    seg = rest.split(",")[0] if "," in rest and not _ORG_COMMA.match(rest) else rest
+    listed = _LISTED_ORG.match(rest) if "," in rest else None
+    if listed and listed.group("head").lower() in ORG_WORDS:
+        seg = listed.group()   # "of the Bakers, Food and Allied Workers Union"
+    else:
+        seg = rest.split(",")[0] if "," in rest and not _ORG_COMMA.match(rest) else rest
     org = _trim_org(seg)
     if not org:
         return None, None, None, start
     off = at + rest.find(org)
+    org = _linked_part(t, org, off)
     return None, org, t.url_in(off, off + len(org)), off + len(org)
 
 
@@ -1014,6 +1043,15 @@ _NOT_AN_ORG = re.compile(r"(?:[A-Z][a-z]+(?:ish|ese|ian|can|ean|an|i|ch)|[A-Z][\
 _TALK_OR_SESSION = re.compile(r"(?i)\b(?:session|panel|workshop|jury|assembly|meeting|event|talk|day|lab)\Z")
 
 
+#: A title that ends "of" or "for" and one capitalised word ("Minister for Media"): a list
+#: of what it is for may go on after a comma
+_OF_WORD_END = re.compile(r"\s(?:of|for)\s+[A-Z][\w'’-]*$")
+#: The last items of a list, "B and C" or "B, C and D" (one or two words each), with no
+#: organisation's word: what a comma after "for Media" goes on with
+_LIST_TAIL = re.compile(r"(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?,\s+)*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?"
+                        r"\s+and\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?")
+
+
 class _Appositive:
     """The title and organisation the parts of an appositive give ("Name, Title, Org"), read
     left to right: title parts go on until a part gives the organisation."""
@@ -1065,6 +1103,12 @@ class _Appositive:
                 if self.title_part(seg, seg_s, n, at) or last:
                     break
                 continue
+            if n and self.org is None and self.title == segs[n - 1][1].strip() and _LIST_TAIL.fullmatch(seg_s) \
+                    and _OF_WORD_END.search(self.title):
+                # "MP for Barnsley and Shadow Minister for Media, Data and Digital Infrastructure":
+                # the comma goes on the list the title ends with; the part is no organisation
+                self.title, self.used = f"{self.title}, {seg_s}", at + len(seg)
+                break
             if seg_s[0].isupper() and _is_org(seg_s) and self.org_strength < 2:
                 self.org_part(seg, seg_s, at)
             break
@@ -1072,6 +1116,7 @@ class _Appositive:
 
     def found_org(self, org: str, at: int) -> None:
         """Take ``org``, written at ``at``, as the organisation, with its link."""
+        org = _linked_part(self.t, org, at)
         self.org, self.org_url, self.used = org, self.t.url_in(at, at + len(org)), at + len(org)
 
     def lead_org(self, seg: str, lead_end: int, at: int) -> None:

@@ -80,3 +80,31 @@ def test_an_organisation_named_after_a_person_of_the_body_stays():
     found = speakers("Tony Blair wrote the foreword. We heard from Jeegar Patel of the Tony Blair Institute and "
                      "Ruth Okoro of Open Lab.")
     assert found["Jeegar Patel"].organisation == "Tony Blair Institute"
+
+
+def test_a_comma_that_starts_the_list_of_a_names_parts():
+    found = speakers("Adam appeared alongside Tomos Price of the Bakers, Food and Allied Workers Union.")
+    assert found["Tomos Price"].organisation == "Bakers, Food and Allied Workers Union"
+    found = speakers("With that in mind, Rhian Lloyd, MP for Neath and Shadow Minister for Culture, Data and "
+                     "Digital Skills, expressed concern.")
+    assert (found["Rhian Lloyd"].title, found["Rhian Lloyd"].organisation) == \
+        ("MP for Neath and Shadow Minister for Culture, Data and Digital Skills", None)
+    # a comma after an organisation still ends it
+    assert org_of("Adam appeared alongside Tomos Price of the Riverside Trust, Lee Owen and Kai Berg.",
+                  "Tomos Price") == "Riverside Trust"
+
+
+def test_a_job_title_in_brackets_is_no_organisation():
+    found = speakers("Tim moderated a panel discussion between Lorna Pike (Open Towns) and Sian Roe (Data "
+                     "Values Advocate).")
+    assert (found["Sian Roe"].title, found["Sian Roe"].organisation) == ("Data Values Advocate", None)
+    assert found["Lorna Pike"].organisation == "Open Towns"
+    assert org_of("We heard from Sian Roe (The Economist).", "Sian Roe") == "The Economist"
+
+
+def test_several_linked_organisations_give_the_first():
+    found = speakers("We heard from [Rhea Banks](https://x.example/rb) from the [Turing Institute]"
+                     "(https://turing.example/) and [TwinsKin](https://twins.example/) at [Queens College London]"
+                     "(https://qcl.example/), which set up my own talk.")
+    assert found["Rhea Banks"].organisation == "Turing Institute"
+    assert found["Rhea Banks"].organisation_url == "https://turing.example/"
