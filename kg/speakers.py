@@ -864,6 +864,7 @@ _OUR = re.compile(r"our\s", re.I)
 _MP_FOR = re.compile(r"\b(?:MP|MS|MSP|MEP)\s+for\b")
 
 
+_CONJUNCT = re.compile(r"\s+(?:and|&)\s+")
 #: A title that was someone's once, not now ("was leader of X from 2012-2016", "former CEO of Y")
 _FORMER = re.compile(r"(?:was|were|former|formerly|previously|ex)\b", re.I)
 
@@ -877,7 +878,24 @@ def _title_org(t: _Text, start: int, end: int, site_name: str | None = None
     title, org, org_url, used = _title_org_read(t, start, end, site_name)
     if title and _FORMER.match(title):
         return None, None, None, used
+    stage = _stage_part(title) if title and org else None
+    if stage and stage[1] is None:
+        return title, None, None, used   # "the keynote speaker at the ICO's conference": the venue
     return title, org, org_url, used
+
+
+@lru_cache(maxsize=4096)
+def _stage_part(title: str) -> tuple[str, str | None] | None:
+    """The role a title read after a name gives when it names a part on stage, not a job
+    ("the guest speaker", "keynote speaker", "Moderator and Data Value Advocate"), and the job
+    title left beside it, if any; ``None`` for a job title."""
+    parts = _CONJUNCT.split(title.strip(), maxsplit=1)
+    if parts[0] == "Speaker":
+        return None   # alone and capitalised, an office: "Speaker of the House of Commons"
+    words = [w.strip(",.;:").lower() for w in parts[0].split()]
+    if words and words[-1] in STAGE_NOUNS and all(w in STAGE_ADJECTIVES for w in words[:-1]):
+        return STAGE_NOUNS[words[-1]], (parts[1].strip() or None) if len(parts) > 1 else None
+    return None
 
 
 def _title_org_read(t: _Text, start: int, end: int, site_name: str | None
@@ -1205,9 +1223,6 @@ def _possessive_org(t: _Text, name_start: int, sent_start: int) -> tuple[str | N
     return title, org, t.url_in(off, off + len(org))
 
 
-_CONJUNCT = re.compile(r"\s+(?:and|&)\s+")
-
-
 def _after_people(owner: str) -> str:
     """The owner of a possessive without the people listed before it: "Org's Jeni Tennison and
     the TUC's Mary Towers" gives Mary Towers "the TUC", not "Jeni Tennison and the TUC"."""
@@ -1508,6 +1523,9 @@ class _Collector:
         org = self.org_name(org)
         if org and not self.org_ok(org):
             org = org_url = None
+        stage = _stage_part(title) if title else None
+        if stage:   # "A, Moderator and Data Value Advocate": a chair, whose job is the rest
+            role, title = stage
         old = self.found.get(key)
         if old is None:
             self.found[key] = SpeakerMention(name, role, title, org, org_url, url, line)

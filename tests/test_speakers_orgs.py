@@ -108,3 +108,15 @@ def test_several_linked_organisations_give_the_first():
                      "(https://qcl.example/), which set up my own talk.")
     assert found["Rhea Banks"].organisation == "Turing Institute"
     assert found["Rhea Banks"].organisation_url == "https://turing.example/"
+
+
+def test_a_part_on_stage_is_a_role_not_a_job_title():
+    found = speakers("Tim was the guest speaker at a meeting of the [Open Commons](https://oc.example/) "
+                     "\"AI and Us\" network, sharing learning from the People's Panel on AI.")
+    assert (found["Tim Davies"].role, found["Tim Davies"].title, found["Tim Davies"].organisation) == \
+        ("speaker", None, None)
+    found = speakers("Yusuf Adeyemi, Moderator and Data Value Advocate, kicked off the session.")
+    assert (found["Yusuf Adeyemi"].role, found["Yusuf Adeyemi"].title) == ("chair", "Data Value Advocate")
+    # a job named like a part stays a job
+    found = speakers("Lindsay Hale, Speaker of the House of Commons, opened the session.")
+    assert (found["Lindsay Hale"].title, found["Lindsay Hale"].organisation) == ("Speaker", "House of Commons")
