@@ -188,9 +188,13 @@ _PAST_CAST = re.compile(r"\b(?:previous|past|former|earlier|prior|last\s+year[�
                         r"(?:speakers|panell?ists|guests|presenters|keynotes|witnesses|hosts|chairs)\b", re.I)
 #: Cue right before a name: the person takes that role.
 _BEFORE_CUES = [
-    (re.compile(r"\b(?:co-)?chaired (?:by|with)\s*$|\bchair(?:ed)?:\s*$|\bchaired by\b[^.;]*?\band\s*$"
+    # ("chaired by A and B": both; not "chaired by A, at X, alongside B and C" nor "chaired by A, B, C,
+    # and D", where the "and" ends a list of others; "The chair of the event, A")
+    (re.compile(r"\b(?:co-)?chaired (?:by|with)\s*$|\bchair(?:ed)?:\s*$|\bchaired by\b[^.;,]*?\band\s*$"
                 r"|\bmoderated by\s*$|\bmoderator:?\s*$|\bhosted (?:and chaired )?by\s*$|\bhost:\s*$"
-                r"|\bMC:?\s*$", re.I), "chair"),
+                r"|\bMC:?\s*$|\bthe (?:chair|host|moderator|MC)(?: (?:of|for) (?:the|this|today[’']s|our) "
+                r"(?:event|session|panel|discussion|debate|evening|meeting|webinar|conversation|day|night))?,\s*$",
+                re.I), "chair"),
     (re.compile(r"\bfacilitated by\s*$|\bled by\s*$|\brun by\s*$|\bfacilitator:?\s*$", re.I), "facilitator"),
     (re.compile(r"\bevidence from\s*$|\bwitness(?:es)?:?\s*$", re.I), "witness"),
     (re.compile(r"\b(?:alongside|joined by|together with|in conversation with|bringing together"
@@ -275,7 +279,11 @@ _SENTENCE_CUE = re.compile(
     r"|\bgave (?:evidence|a talk|the)\b|\bheard (?:evidence )?from\b|\bprovocation\w*|\brespondents?\b"
     r"|\bdialogue\b|\bdebate\b|\bwitness\w*|\bevidence\b)", re.I)
 _PANEL = re.compile(r"(?=[pr])(?:\bpanel\w*|\broundtable\b)", re.I)
-_EVIDENCE = re.compile(r"(?=[ew])(?:\bevidence\b|\bwitness)", re.I)
+#: Words that make the people of a sentence witnesses: evidence given or heard, not any
+#: "evidence" ("big questions remaining around ... evidence of impact", "without providing any
+#: evidence of it")
+_EVIDENCE = re.compile(r"(?=[ewgho])(?:\bwitness|\b(?:gave|give|gives|giving|given|heard|hear|hearing|oral|written)"
+                       r"\s+evidence\b|\bevidence\s+(?:from|sessions?|hearings?|to)\b)", re.I)
 #: A name is not on stage when the words right before it say it is cited or thanked.
 _NEGATIVE_BEFORE = re.compile(
     r"\b(?:paper|papers|report|book|article|work|research|study|blog|post|weeknotes|chapter|piece"
@@ -2151,8 +2159,10 @@ def _speaker_title_org(col: _Collector, t: _Text, sent: _Sentence, n: _Name, pli
     if org is None:
         ptitle, org, org_url = _possessive_org(t, n.full_start, sent.start)
         title = title or ptitle
-    if pre_title and org is None:
-        # "the CEO of Libraries Connected, Isobel Hunter"; "our Research Director, Tim Davies"
+    if pre_title and org is None and (not n.single or _OUR.match(pre_title)):
+        # "the CEO of Libraries Connected, Isobel Hunter"; "our Research Director, Tim Davies"; not
+        # "in conversation with the FDA’s General Secretary, Adam discussed": an appositive title
+        # brings a person in by their full name, a first name alone after it opens the main clause
         ptitle, org, org_url = _pre_title_org(t, n, pre_title, col.site_name)
         title = title or ptitle
     if org is None:

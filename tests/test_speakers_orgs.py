@@ -120,3 +120,38 @@ def test_a_part_on_stage_is_a_role_not_a_job_title():
     # a job named like a part stays a job
     found = speakers("Lindsay Hale, Speaker of the House of Commons, opened the session.")
     assert (found["Lindsay Hale"].title, found["Lindsay Hale"].organisation) == ("Speaker", "House of Commons")
+
+
+def test_the_chair_of_the_event_names_the_chair():
+    found = speakers("The chair of the event, [Jon Hale](https://ledger.example/jon-hale), innovation editor of "
+                     "the Ledger, noted the title of the discussion.")
+    assert (found["Jon Hale"].role, found["Jon Hale"].title, found["Jon Hale"].organisation) == \
+        ("chair", "innovation editor", "Ledger")
+
+
+def test_chaired_by_goes_no_further_than_the_chairs_own_phrase():
+    found = speakers("Jeni will be speaking in this dialogue, chaired by Mark Tully from Luma, Zara Khan from "
+                     "Colombia University, Uma Rao from the Futures Lab, and Jun-Ho Tan from the Khazan Institute.")
+    assert [found[n].role for n in ("Mark Tully", "Zara Khan", "Uma Rao", "Jun-Ho Tan")] == \
+        ["chair", "speaker", "speaker", "speaker"]
+    found = speakers("Jeni spoke on this panel, chaired by Cllr Lise Marr, at the Spring Conference, alongside "
+                     "Sol Amari from Privacy First and Marta Lind from Foxtrot Legal.")
+    assert [found[n].role for n in ("Lise Marr", "Sol Amari", "Marta Lind")] == ["chair", "panellist", "panellist"]
+    found = speakers("The session was co-chaired by Ines Duarte and Sam Okafor.")
+    assert [found[n].role for n in ("Ines Duarte", "Sam Okafor")] == ["chair", "chair"]
+
+
+def test_evidence_of_something_makes_no_witness():
+    found = speakers("This was followed by a report from Al Kerr, CEO of edtech company NetLearn. Al outlined "
+                     "big questions remaining around pedagogy, privacy and evidence of impact.")
+    assert found["Al Kerr"].role == "speaker"
+    found = speakers("The committee heard oral evidence from Al Kerr of NetLearn.")
+    assert found["Al Kerr"].role == "witness"
+
+
+def test_a_title_before_a_first_name_alone_is_someone_elses():
+    found = speakers("Appearing alongside a colleague from the TUC and in conversation with the FDA’s General "
+                     "Secretary, Adam discussed our work with unions.")
+    assert found["Adam Cantwell-Corn"].title is None
+    found = speakers("The panel was chaired by the CEO of Libraries Linked, Isa Hunt, and others spoke.")
+    assert (found["Isa Hunt"].title, found["Isa Hunt"].organisation) == ("CEO", "Libraries Linked")
