@@ -24,7 +24,10 @@ The title and organisation come from the text after the name ("Name, Title at Or
 from a title before it ("the CEO of Org, Name"; "our Director, Name" gives the site's own
 name, ``site_name``), from a possessive before it ("Org's Name"), or, when the on-stage
 mention gives none, from another mention of the full name; an acronym is spelled out when the
-body defines it ("Public Law Project (PLP)").
+body defines it ("Public Law Project (PLP)"). A year, a phrase that lists a person, the event
+itself ("at the Spring Conference 2023") and a past job's organisation are no one's
+organisation (:meth:`_Collector.org_ok`, :func:`_trim_org`, :func:`_title_org`); a part on
+stage ("the guest speaker", "Moderator") is a role, not a title (:func:`_stage_part`).
 """
 from __future__ import annotations
 
