@@ -9,7 +9,8 @@ then decides, in this order:
 1. the site's curation file (``_kg/curation.yml``), which wins over every heuristic;
 2. people: the site's people pages (by title), then profile links, then normalised
    names; organisations: homepage domain, then names already seen with a homepage;
-3. acronyms of organisation names ("DSIT");
+3. acronyms of organisation names ("DSIT"), and a name written without the word of its
+   kind ("Aapti" for "Aapti Institute");
 4. fuzzy matching (rapidfuzz) inside blocks of likely candidates (same surname, same
    first word), so it is never quadratic: merged at :data:`MERGE_SCORE` or above,
    listed as a near miss in the report between :data:`NEAR_SCORE` and that.
@@ -48,6 +49,10 @@ CURATION_FILE = "_kg/curation.yml"
 CURATION_SECTIONS = ("people", "organisations", "not_people", "not_organisations")
 _ENTRY_KEYS = {"people": ("name", "aliases", "same_as"), "organisations": ("name", "aliases", "homepage")}
 _ORG_SUFFIX = re.compile(r"\b(?:ltd|limited|inc|llp|plc|cic|uk)\b\.?$")
+#: Last words that say what kind of organisation a name is: "Aapti Institute" is "Aapti"
+#: written in full (see :meth:`EntityResolver._join_short_org_names`)
+ORG_KIND_WORDS = frozenset("""institute foundation lab labs laboratory trust project network initiative centre
+center society alliance group collective coalition agency council association union partnership programme""".split())
 
 
 @dataclass
@@ -568,6 +573,7 @@ class EntityResolver:
         said = self._place_org_mentions(work)
         self._join(work.uf, said, "organisation", work.spelled, work.page_names)
         self._join_org_acronyms(work)
+        self._join_short_org_names(work)
         self._join_close_org_names(work)
         iri_of_root = self._make_org_entities(work)
         self._note_acronym_merges(work, iri_of_root)
@@ -643,6 +649,20 @@ class EntityResolver:
                     targets = {uf.find(t) for t in by_acronym.get(acronym_capitals(n), ())} - {uf.find(node)}
                     if len(targets) == 1 and uf.union(node, targets.pop()):
                         work.joined.setdefault(n, node)
+
+    def _join_short_org_names(self, work: _OrgWork) -> None:
+        """Join an organisation's name to the one that is it with a word of its kind after
+        it ("Aapti" and "Aapti Institute", "Open Future" and "Open Future Foundation"; see
+        :data:`ORG_KIND_WORDS`) when only one name so adds to it: "Fair Society" beside
+        "Fair Society Group" and "Fair Society Initiative" could be either, and joins neither."""
+        nodes = {n for n in work.names_of if n.startswith("o:")}
+        longer: dict[str, list[str]] = defaultdict(list)
+        for n in sorted(nodes):
+            words = n[2:].split()
+            if len(words) >= 2 and words[-1] in ORG_KIND_WORDS and "o:" + " ".join(words[:-1]) in nodes:
+                longer["o:" + " ".join(words[:-1])].append(n)
+        self._join(work.uf, [(short, found[0]) for short, found in sorted(longer.items()) if len(found) == 1],
+                   "organisation", work.spelled, work.page_names)
 
     def _join_close_org_names(self, work: _OrgWork) -> None:
         """Join organisations' names that are close spellings of one name (see :meth:`_fuzzy`)."""
