@@ -623,8 +623,10 @@ def _record_facts(r: Record) -> bytes:
     """A digest of what a record says that may be read beyond its own file's graph:
     everything but its words (the body, the terms counted), what tells its file's bytes
     (SHA-1, stamp), its problems, the lines things are on and its speakers' roles and
-    titles (which only its own graph reads). An edit to a page's text leaves it as it was."""
-    facts = (r.kind, r.relpath, r.iri, r.url_path, r.label, r.dates, r.ordinal, r.label_from_file,
+    titles (which only its own graph reads). An edit to a page's text leaves it as it was,
+    unless it changes what the text calls the event (:attr:`Record.calls_itself`: series
+    read it) or its stated ordinal."""
+    facts = (r.kind, r.relpath, r.iri, r.url_path, r.label, r.dates, r.ordinal, r.calls_itself, r.label_from_file,
              r.dates_from_file, r.source.has_front_matter, r.is_page,
              [(key, value, text) for key, value, _line, text in r.source.raw("fields")],
              [(text, url, image) for text, url, _line, image in r.doc.raw("links")] if r.doc is not None else None,

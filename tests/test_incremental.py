@@ -99,6 +99,26 @@ def test_unchanged_files_whose_references_change_get_new_graphs(make_site, tmp_p
     assert outputs(inc) == outputs(clean)
 
 
+def test_an_edit_that_makes_a_page_call_itself_a_meeting_changes_the_series(make_site, tmp_path: Path) -> None:
+    """The series are worked out again only when what records say beyond their text
+    changes; "In this Data Drinks we heard…" written into a body is such a change."""
+    drinks = "---\ntitle: \"Data Drinks: {}\"\ndate: 2024-0{}-01\nproject: Pubs\n---\nTalks.\n"
+    site = make_site({
+        "_projects/pubs.md": "---\ntitle: Pubs\n---\n",
+        "_events/2024-01-01-a.md": drinks.format("maps", 1),
+        "_events/2024-02-01-b.md": drinks.format("health", 2),
+        "_events/2024-03-01-norms.md": "---\ntitle: Robust norms\ndate: 2024-03-01\nproject: Pubs\n---\nTalks.\n",
+    })
+    inc = tmp_path / "inc"
+    assert [len(s["events"]) for s in kg.build_site(site, inc).report["series"]] == [2]
+    (site / "_events" / "2024-03-01-norms.md").write_text(
+        "---\ntitle: Robust norms\ndate: 2024-03-01\nproject: Pubs\n---\nIn this Data Drinks we heard talks.\n")
+    assert [len(s["events"]) for s in kg.build_site(site, inc).report["series"]] == [3]
+    clean = tmp_path / "clean"
+    kg.build_site(site, clean, incremental=False)
+    assert outputs(inc) == outputs(clean)
+
+
 def test_a_new_staff_page_rereads_the_events(tiny_site: Path, tmp_path: Path) -> None:
     """Speaker extraction uses the staff names, so a new people page re-reads every event."""
     kg.build_site(tiny_site, tmp_path / "inc")
