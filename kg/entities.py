@@ -77,8 +77,10 @@ class Entity:
 
 def _top_name(names: Counter) -> str:
     """The name written most often, then the longest, then the first in order; a handle
-    (`@tbassetto`) only when no name is written out ("Thomas Bassetto", however seldom)."""
-    return min(names.items(), key=lambda kv: (kv[0].startswith("@"), -kv[1], -len(kv[0]), kv[0]))[0]
+    (`@tbassetto`) only when no name is written out ("Thomas Bassetto", however seldom),
+    a first name alone ("Mary") only when no full name is ("Mary Towers")."""
+    return min(names.items(), key=lambda kv: (kv[0].startswith("@"), " " not in kv[0].strip(), -kv[1],
+                                              -len(kv[0]), kv[0]))[0]
 
 
 @dataclass
@@ -381,6 +383,7 @@ class EntityResolver:
         self.index = index
         self.curation = curation or Curation()
         self._people: list[tuple[str, str | None]] = []
+        self._people_orgs: list[tuple[str, str | None, str]] = []   # (name, url, organisation normalised)
         self._orgs: list[tuple[str | None, str | None, str | None]] = []
         self.person_iri: dict[tuple[str, str | None], str] = {}
         self.org_iri: dict[tuple[str, str | None], str] = {}
@@ -399,9 +402,11 @@ class EntityResolver:
         """False when the curation file says ``name`` is not a person."""
         return normalise(name) not in self.curation.not_people
 
-    def add_person(self, name: str, url: str | None) -> None:
-        """Record a mention of a person."""
+    def add_person(self, name: str, url: str | None, organisation: str | None = None) -> None:
+        """Record a mention of a person (``organisation``: the one written beside it)."""
         self._people.append((name, url))
+        if organisation:
+            self._people_orgs.append((name, url, _org_norm(organisation)))
 
     def add_org(self, name: str | None, url: str | None, page_iri: str | None = None) -> None:
         """Record a mention of an organisation (``page_iri``: it has a page, e.g. a funder)."""
@@ -510,6 +515,7 @@ class EntityResolver:
                 page_nodes.append(node)
         labels = {**labels, **apart}
         self._join(uf, list(dict.fromkeys(links)), "person", names_of, labels)
+        self._join(uf, self._first_names_of_one_organisation(uf), "person", names_of, labels)
         nodes = sorted(names_of)
         paged = {n for n in nodes if uf.page_of(n)}
         # close spellings of one surname, then close surnames of one first name
@@ -553,6 +559,31 @@ class EntityResolver:
             self.person_iri[(name, url)] = iri
             if url:
                 self.entities[iri].urls.add(url)
+
+    def _first_names_of_one_organisation(self, uf: Union) -> list[tuple[str, str]]:
+        """Pairs to join: a person named by a first name alone beside an organisation
+        ("Mary, TUC") and the one person of that first name written in full beside the
+        same organisation elsewhere ("Mary Towers, TUC"); none when two such people are
+        ("Mary Towers" and "Mary Smith" of the TUC: either), or when the first name is
+        written beside another organisation, or none, too (every "Mary" is one node)."""
+        full: dict[tuple[str, str], set[str]] = defaultdict(set)   # (first name, organisation) -> full names' nodes
+        orgs_of: dict[str, set[str | None]] = defaultdict(set)     # a first name's node -> its mentions' organisations
+        with_org = {(name, url): org for name, url, org in self._people_orgs}
+        for name, url in self._people:
+            node = self._person_node(name, url)[0]
+            words = node[2:].split()
+            if len(words) == 1 and words[0].isalpha():
+                orgs_of[node].add(with_org.get((name, url)))
+            elif len(words) > 1 and (name, url) in with_org:
+                full[(words[0], with_org[name, url])].add(node)
+        pairs = []
+        for node, orgs in sorted(orgs_of.items()):
+            if len(orgs) != 1 or None in orgs:
+                continue   # every "Mary" of the site is one node: all of one organisation, or none joined
+            nodes = full.get((node[2:], next(iter(orgs))), set())
+            if len({uf.find(n) for n in nodes}) == 1:
+                pairs.append((node, min(nodes)))
+        return pairs
 
     def _note_spelling_joins(self, uf: Union, nodes: list[str], names_of: dict[str, Counter],
                              labels: dict[str, str]) -> None:

@@ -298,7 +298,7 @@ class GraphBuilder:
                 self.entities.add_org(r.label, _first_text(r.source.data.get(kind.identity)), r.iri)
             for m in r.speakers:
                 if self.entities.is_person(m.name):
-                    self.entities.add_person(m.name, m.url)
+                    self.entities.add_person(m.name, m.url, m.organisation)
                     self.entities.add_org(m.organisation, m.organisation_url)
 
     def _reuse(self, name: str, key: tuple[str, str, str | None],

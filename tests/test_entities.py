@@ -57,6 +57,26 @@ def test_a_name_without_the_word_of_its_kind_is_the_organisation(make_site) -> N
     assert {("Aapti", "Aapti Institute"), ("Open Future", "Open Future Foundation")} <= merged
 
 
+def test_a_first_name_alone_beside_an_organisation_is_the_one_person_of_that_name_there(make_site) -> None:
+    """"We heard from Mary from the TUC" was a person called Mary beside Mary Towers of
+    the TUC; two Marys of one organisation could be either, and one of another is not her."""
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* **Mary Towers**, Policy Officer, TUC\n",
+        "b": "We heard from Mary from the TUC and Ann Able.",
+        "c": "We heard from Mary from the TUC and Ben Baker.",
+        "d": "Speakers:\n\n* **Cat Cole**, Director, Harbour Board\n* **Cat Cobb**, Officer, Harbour Board\n",
+        "e": "We heard from Cat from the Harbour Board and Dan Dale.",
+        "f": "Speakers:\n\n* **Eve Evans**, Director, Quay Trust\n",
+        "g": "We heard from Eve from the Quay Trust and Fay Fell.",
+        "h": "We heard from Eve from the Harbour Board and Gus Gray."})
+    people = {(name, where) for name, _, where in speakers(graph)}
+    # (named by the full name, however often the first name alone is written)
+    assert ("Mary Towers", "mary-towers") in people and not {p for p in people if p[0] == "Mary"}
+    assert [m["names"] for m in graph.report["merges"] if m["kind"] == "person"] == [["Mary", "Mary Towers"]]
+    assert ("Cat", "cat") in people   # either of the two Cats of the Harbour Board: neither
+    assert ("Eve", "eve") in people   # every "Eve" is one node, and not all of them are of the Quay Trust
+
+
 def test_shared_hosts_never_key_an_organisation() -> None:
     assert homepage_domain("https://www.youtube.com/watch?v=x") is None
     assert homepage_domain("https://www.linkedin.com/company/x") is None
