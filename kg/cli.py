@@ -191,7 +191,8 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     else:
         text = summary(report, out, limit=None if verbose else 20)
         if shacl:
-            text += f"  SHACL: {_shacl_summary(checked)}\n"
+            listed = verbose or sum(d["severity"] in ("error", "warning") for d in report.get("diagnostics", [])) <= 20
+            text += f"  SHACL: {_shacl_summary(checked, listed)}\n"
         click.echo(text, nl=False)
     if checked.get("error"):  # the check itself broke (a bug): everything else is written and said
         click.echo(f"Error: {checked['error']}", err=True)
@@ -200,19 +201,21 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
         sys.exit(1)
 
 
-def _shacl_summary(checked: dict) -> str:
+def _shacl_summary(checked: dict, listed: bool = True) -> str:
     """The build's SHACL line: conforms or how many violations, how many warnings, and
-    how many of them the build's own diagnostics above do not already say (``kg
-    validate`` folds those into its list by file)."""
+    how many of them the build's own diagnostics do not already say (``kg validate``
+    folds those into its list by file); "above" when all of those are listed above."""
     violations, warnings = checked.get("violations", 0), checked.get("warnings", 0)
     found = violations + warnings
     new = checked.get("unsaid", found)
     text = f"{'conforms' if not violations else counted(violations, 'violation')}, {counted(warnings, 'warning')}"
     if not found:
         return text
+    where = "above" if listed else "among the build's warnings"   # (``listed``: every one of those is shown)
     if not new:
-        return text + f" ({'said' if found == 1 else 'both said' if found == 2 else 'all said'} above)"
-    return text + f" ({new} not said above: `kg validate SITE` lists {'it' if new == 1 else 'them'} by file and line)"
+        return text + f" ({'said' if found == 1 else 'both said' if found == 2 else 'all said'} {where})"
+    return text + (f" ({new} not said {where}: `kg validate SITE` lists {'it' if new == 1 else 'them'} "
+                   "by file and line)")
 
 
 def _progress_display():

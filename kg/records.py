@@ -35,14 +35,17 @@ ORDINAL_WORDS = {w: i for i, w in enumerate(
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)}
 _ORDINAL = re.compile(
     r"\bthe\s+(?P<n>" + "|".join(ORDINAL_WORDS) + r"|\d{1,3}(?:st|nd|rd|th))\s+"
-    r"(?:\w+\s+){0,3}?(?:meeting|session|event|edition|workshop|gathering|instalment|installment)\b",
+    # (not through a part of one: "the second day of the event" is no second meeting)
+    r"(?:(?!(?:day|days|half|part|week|round|stage|time)\b)\w+\s+){0,3}?(?:meeting|session|event|edition|workshop|gathering|instalment|installment)\b",
     re.I)
 #: Before "the first meeting": another meeting is meant ("we heard from the first Discovery
 #: workshop", "since the second session"), not this one ("This write-up is from the second workshop" is)
-_OTHER_MEETING_BEFORE = re.compile(r"(?<!\bis )(?<!\bwas )\b(?:from|since|after|before|following|like|than|at)\s+$",
+_OTHER_MEETING_BEFORE = re.compile(r"(?<!\bis )(?<!\bwas )\b(?:from|since|after|before|following|like|than)\s+$",
                                    re.I)
-#: After "the second": a rank, not an ordinal ("the second most significant event", "the third largest")
-_RANK_AFTER = re.compile(r"\s+(?:most|least|\w+est)\b", re.I)
+#: After "the second": a rank, not an ordinal ("the second most significant event", "the third
+#: largest"), written in lower case ("the second West Midlands meeting" is one)
+_RANK_AFTER = re.compile(r"\s+(?:most|least|largest|biggest|greatest|highest|lowest|best|worst|oldest|newest"
+                         r"|longest|smallest|fastest|busiest)\b")
 SPEAKER_KEYS = ("name", "role", "title", "organisation", "organization", "url", "organisation_url")
 GENERIC_KIND = "page"
 SPEAKER_TEXT_LIMIT = 200_000  # characters of a body searched for speakers
@@ -597,8 +600,8 @@ def body_facts(record: Record, kind: Kind | None, staff: list[str], site_name: s
 
 #: "this Connected Conversation", "our Data Drinks", "today's Tech Talk": a capitalised run
 #: after them, up to six words (a word of it may be "of", "and", "the", "&": "this Community of Practice")
-_CALLS_ITSELF = re.compile(r"(?<![\w-])(?:[Tt]his|[Oo]ur|[Tt]oday[’']s)\s+"
-                           r"([A-Z][\w’'-]*(?:\s+(?:(?:of|and|the|&|for|on)\s+)?[A-Z][\w’'-]*){0,5})"
+_CALLS_ITSELF = re.compile(r"(?<![\w-])(?:[Tt]his|(?P<our>[Oo]ur)|[Tt]oday[’']s)\s+"
+                           r"([A-ZÀ-ÖØ-Þ][\w’'&.-]*(?:\s+(?:(?:of|and|the|&|for|on)\s+)?[A-ZÀ-ÖØ-Þ][\w’'&.-]*){0,5})"
                            r"(?:\s+(\w+))?")
 #: After the name, words that make it the whole series, not this meeting ("our Data Drinks series")
 _SERIES_WORDS = frozenset("series programme program season seasons network events meetings sessions".split())
@@ -608,19 +611,27 @@ CALLS_ITSELF_MOST = 8
 
 def calls_itself(doc: markdown.Document) -> tuple[str, ...]:
     """The names ``doc`` calls its event by, lower case and in order, each once: the
-    capitalised runs after "this", "our", "today's" ("This Connected Conversation
-    brought together…" gives "connected conversation"; not "our Data Drinks series", the
-    series as a whole); at most :data:`CALLS_ITSELF_MOST`."""
+    capitalised runs after "this", "today's" and "our … with" ("This Connected Conversation
+    brought together…" gives "connected conversation", as :func:`called_key` writes it;
+    not "our Data Drinks series", the series as a whole, nor "our Data Drinks next
+    Friday", another meeting); at most :data:`CALLS_ITSELF_MOST`."""
     out: dict[str, None] = {}
     for block in doc.blocks:
         for m in _CALLS_ITSELF.finditer(block.text):
-            words = m.group(1).lower().split()
-            if (m.group(2) or "").lower() in _SERIES_WORDS or words[-1] in _SERIES_WORDS:
-                continue
+            words = called_key(m.group(2)).split()
+            after = (m.group(3) or "").lower()
+            if not words or after in _SERIES_WORDS or words[-1] in _SERIES_WORDS or m.group("our") and after != "with":
+                continue   # "our X" is this meeting only as "our X with Global Voices" ("our X next Friday": another)
             out.setdefault(" ".join(words), None)
             if len(out) >= CALLS_ITSELF_MOST:
                 return tuple(out)
     return tuple(out)
+
+
+def called_key(name: str) -> str:
+    """A name as :func:`calls_itself` and a series' name are compared: lower case, its
+    words only ("Founders’ Drinks" and "Founders' Drinks." are "founders drinks"; "R&D")."""
+    return " ".join(re.sub(r"[^\w&]+", " ", name.lower()).split())
 
 
 def stated_ordinal(text: str) -> int | None:
@@ -632,7 +643,9 @@ def stated_ordinal(text: str) -> int | None:
                 or _RANK_AFTER.match(text, m.end("n")):
             continue
         word = m["n"].lower()
-        return ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+        n = ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+        if n > 0:   # ("the 0th meeting": no place in a series)
+            return n
     return None
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from .records import Record
+from .records import Record, called_key
 from .resolve import Index, domain_of, homepage_domain, normalise, shared_host
 from .site import Site, slugify
 from .union import Union
@@ -294,7 +294,7 @@ def _speaking_of_themselves(made: list[tuple[str, list[Record], list[str]]], fou
         if not r.calls_itself:
             continue
         near = sorted({i for p in projects.get(r.iri, ()) for i in of_project.get(p, ())})
-        called = {" ".join(made[i][0].lower().split()): i for i in near}
+        called = {called_key(made[i][0]): i for i in near}
         hits = {i for name in r.calls_itself for whole, i in called.items()
                 if name == whole or name.startswith(whole + " ")}
         if len(hits) == 1:
@@ -303,7 +303,7 @@ def _speaking_of_themselves(made: list[tuple[str, list[Record], list[str]]], fou
         name, members, evidence = made[i]
         members.append(r)
         members.sort(key=_in_date_order)
-        made[i] = (name, members, sorted({*evidence, "a meeting's text names it (“this " + name + "”)"}))
+        made[i] = (name, members, sorted({*evidence, "a meeting's text calls it one (“this " + name + "”)"}))
     return joined
 
 

@@ -77,7 +77,7 @@ PARTICLES = (frozenset(p for p in _NP.prefixes if p.isalpha() and p.isascii() an
 #: Particles that also mean "of" or "from": after a first name they may join it to the
 #: organisation the person comes from ("Pierre de Rail Express", French for "Pierre of
 #: Rail Express"), not to a surname (see :func:`_particle_is_of`)
-OF_PARTICLES = frozenset("de du des von van da di del della".split())
+OF_PARTICLES = frozenset("de du des von van".split())
 #: Words that never start or sit in a person's name in running text.
 NON_NAME_WORDS = frozenset("""
 the a an this that these those our we i he she they it its their his her my your you us
@@ -194,6 +194,7 @@ _BEFORE_CUES = [
     # ("chaired by A and B": both; not "chaired by A, at X, alongside B and C" nor "chaired by A, B, C,
     # and D", where the "and" ends a list of others; "The chair of the event, A")
     (re.compile(r"\b(?:co-)?chaired (?:by|with)\s*$|\bchair(?:ed)?:\s*$|\bchaired by\b[^.;,]*?\band\s*$"
+                r"|\bco-chaired by\b[^.;]*?\band\s*$"   # (co-chairs are two: "by A, CEO of B, and C")
                 r"|\bmoderated by\s*$|\bmoderator:?\s*$|\bhosted (?:and chaired )?by\s*$|\bhost:\s*$"
                 r"|\bMC:?\s*$|\bthe (?:chair|host|moderator|MC)(?: (?:of|for) (?:the|this|today[’']s|our) "
                 r"(?:event|session|panel|discussion|debate|evening|meeting|webinar|conversation|day|night))?,\s*$",
@@ -266,9 +267,16 @@ _CAREER_PARTICIPLES = ("worked working spoken speaking presented presenting talk
                        "given organised organized collaborated collaborating lectured appeared delivered").split()
 _CAREER = re.compile(r"\bha(?:s|ve)\s+(?:(?:also|previously|since|long|often|already|recently|frequently|regularly"
                      r"|been)\s+)*(?:" + "|".join(_CAREER_PARTICIPLES) + r")\b"
-                     r"|\b(?:previously|formerly|before that|prior to (?:this|that|joining)"
-                     r"|earlier in (?:his|her|their) career)\b"
-                     r"|\b(?:works|worked)\s+(?:at|for|with|on|as|alongside)\b", re.I)
+                     r"|\b(?:previously|formerly|before that|earlier in (?:his|her|their) career),?\s+(?:he|she|they)\b"
+                     r"|\b(?:he|she|they|who)\s+(?:also\s+|now\s+)?(?:works|worked)\s+(?:at|for|with|on|as|alongside)\b",
+                     re.I)
+#: Between a career and a name, what keeps the name in the career: names, "and", "with",
+#: "together with", "alongside", commas before those ("…at Lisp Nord, together with Ola")
+_CAREER_GAP = re.compile(r"(?:[\s,&]|\b(?i:and|with|together|alongside|along|at|for|on|the|of)\b"
+                         r"|\b[A-Z][\w’'.-]*|\b(?i:talks?|projects?|papers?|several|many|worked|works|was|were|as|a|an)\b)*")
+#: In that gap, a word that puts the name on this stage after all ("…, and the event was chaired by")
+_CAREER_BREAK = re.compile(r"\b(?:chair|chaired|hosted|moderated|panel|joined|joins|spoke|speak|present|presenting"
+                           r"|welcomed?|introduced?|event|session|tonight|today|we)\b", re.I)
 #: A perfect right before a speaking verb ("has presented", "have also spoken")
 _PERFECT_BEFORE = re.compile(r"\bha(?:s|ve)\s+(?:(?:also|previously|often|already|recently|frequently|regularly"
                              r"|been)\s+)*$", re.I)
@@ -387,6 +395,14 @@ def _cap(word: str) -> bool:
     return word[0].isupper() and (len(word) == 1 or any(c.islower() for c in word))
 
 
+#: Words of an event's programme, written in capitals as its headings and lines are
+#: ("OPENING REMARKS", "LUNCH BREAK", "FREE PIZZA"), never a word of a name in capitals
+SHOUTED_NOT_NAMES = frozenset("""
+opening closing remarks welcome keynote lunch break coffee tea networking pizza drinks food refreshments
+free panel discussion questions answers wrap introduction intro summary agenda session sessions registration
+doors open close talk talks workshop workshops demo demos lightning announcements thanks sponsors
+speakers speaker schedule programme program venue live stream streaming recording slides video
+""".split())
 _VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
 #: Endings of ordinary English words, no surname's: a word in capitals ending so is no name
 #: ("PROTECTING KIDS", "BETTER HEALTH" are not caught by it, but by where a name must stand)
@@ -396,10 +412,13 @@ _SHOUTED_NOT_NAME = re.compile(r"(?:TION|SION|MENT|NESS|ITY|ISM|ICS|IES)S?$")
 @lru_cache(maxsize=65536)
 def _shouted(word: str) -> bool:
     """Whether a word in capitals can be part of a name ("GILZOW", "O'CONNELL", "HENDRYX-PARKER"):
-    two letters or more, a vowel among them (not "HTML", "SNCF"), no ordinary word's ending."""
+    two letters or more, a vowel among them (not "HTML", "SNCF"), no ordinary word's ending,
+    no word of a programme or of running text ("OPENING REMARKS", "FREE PIZZA": see
+    :data:`SHOUTED_NOT_NAMES`)."""
     bare = _POSSESSIVE.sub("", word)
     return (len(bare) >= 2 and bare.isupper() and all(c.isalpha() or c in "-'’" for c in bare)
-            and any(c in _VOWELS for c in bare) and not _SHOUTED_NOT_NAME.search(bare))
+            and any(c in _VOWELS for c in bare) and not _SHOUTED_NOT_NAME.search(bare)
+            and bare.lower() not in NON_NAME_WORDS and bare.lower() not in SHOUTED_NOT_NAMES)
 
 
 def _unshout(name: str) -> str:
@@ -621,15 +640,16 @@ def _org_shaped(word: str) -> bool:
 
 def _particle_is_of(core: Sequence[str]) -> bool:
     """Whether the particle after the first word of ``core`` means "of": a first name, a
-    particle written in lower case, then two or more capitalised words ("Pierre de Rail
-    Express": a surname is one word after its particles, "Vladimir de Tourville", "Ursula
-    von der Lenden") or one word shaped as an organisation's name ("Pierre de SNCF")."""
+    particle written in lower case, then words of which one is shaped as an organisation's
+    name ("Pierre de SNCF", "Pierre de Rail Foundation"). Two surnames after a particle
+    are a name ("Juan de Dios Pérez", "Ana da Costa Pereira", "Vladimir de Tourville"):
+    read as "of", they lost the person and the next one in the list."""
     if len(core) < 3 or core[1] not in OF_PARTICLES:
         return False
     tail = core[2:]
     if tail[0].lower() in PARTICLES:
         return False   # "von der Lenden", "de la Torre Pérez": particles make a surname
-    return len(tail) >= 2 or _org_shaped(tail[0])
+    return any(_org_shaped(w) for w in tail)
 
 
 @lru_cache(maxsize=65536)
@@ -1360,18 +1380,20 @@ THING_HEADS = frozenset("""
 library libraries framework frameworks package packages module modules plugin plugins extension toolkit
 database databases runtime compiler sdk api orm integration
 """.split())
+#: (each match starts at the start of a run of such characters, never inside one: from every
+#: capital of "A.A.A.…" the run to its end was read again, quadratic in its length)
 _THING_WORD = r"[A-Z][\w.+#-]*[\w+#]"
 #: "X, a new Python library", "X is a versatile web framework", "X and Y, two popular libraries":
 #: the noun ends the phrase (not "Tim is a software engineer", "a project lead")
 _CALLED_A_THING = re.compile(
-    rf"\b({_THING_WORD})(?:\s+(?:and|&)\s+({_THING_WORD}))?(?:,\s+|\s+(?:is|was|are|were|remains)\s+"
+    rf"(?<![\w.+#-])({_THING_WORD})(?:\s+(?:and|&)\s+({_THING_WORD}))?(?:,\s+|\s+(?:is|was|are|were|remains)\s+"
     r"(?:also\s+|now\s+|still\s+)?)(?:an?|the|one of the|two|three|four)\s+(?:[\w.+#/-]+\s+){0,4}?"
     r"(?P<noun>[\w-]+)(?=\s*(?:[.,;:!?)]|$)|\s+(?:that|which|for|with|to|in|on|of|by|from|and|written|built"
     r"|made|developed|used|designed)\b)")
 #: "the Bramble library", "the Channels integration": a word right before a head noun (matches
 #: do not overlap, so in "the National Pupil Database" the pair "National Pupil" hides "Pupil",
 #: as it should: a word of a longer name is no thing of its own)
-_THING_BEFORE_HEAD = re.compile(rf"\b({_THING_WORD})\s+(?P<noun>[A-Za-z]+)\b")
+_THING_BEFORE_HEAD = re.compile(rf"(?<![\w.+#-])({_THING_WORD})\s+(?P<noun>[A-Za-z]+)\b")
 
 
 def _things(text: str) -> frozenset[str]:
@@ -2138,10 +2160,25 @@ def _vetoed(t: _Text, n: _Name, before: str, input_from: bool) -> bool:
     """Whether a name given a role is not on stage after all: cited or thanked ("a report by A",
     "thanks to A"), right after "at", "of", "for" or "from" with no cue, cited in a link's text,
     or an organisation linked to its home page, or named among past speakers ("Previous
-    speakers have included A and B"), or after a career in a bio ("He has worked with A")."""
-    return bool(_NEGATIVE_BEFORE.search(before[-60:]) or _PAST_CAST.search(before) or _CAREER.search(before) or (
+    speakers have included A and B"), or in a career in a bio ("He has worked with A": see
+    :func:`_in_career`)."""
+    return bool(_NEGATIVE_BEFORE.search(before[-60:]) or _PAST_CAST.search(before) or _in_career(before) or (
         _ORG_BEFORE.search(before[-12:]) and not input_from and _before_cue(before) is None)
         or _cited_in_link(t, n) or _org_homepage(n))
+
+
+def _in_career(before: str) -> bool:
+    """Whether the text right before a name tells a career the name is part of ("He has
+    worked with Rune Halvorsen and", "Previously she worked at Nordbit with"): a career
+    phrase (:data:`_CAREER`) followed by nothing but names and joining words, and no word
+    of this event ("Our partners have built a coalition, and the event was chaired by")."""
+    last = None
+    for last in _CAREER.finditer(before, max(0, len(before) - 150)):
+        pass
+    if last is None:
+        return False
+    gap = before[last.end():]
+    return _CAREER_GAP.fullmatch(gap) is not None and not _CAREER_BREAK.search(gap)
 
 
 def _loose_name(col: _Collector, n: _Name, strong: bool, plist: re.Match[str] | None, after: str) -> str | None:

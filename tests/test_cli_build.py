@@ -115,3 +115,13 @@ def test_the_shacl_check_runs_while_the_build_still_holds_its_folder(tiny_site: 
     result = CliRunner().invoke(cli, ["build", str(tiny_site), "--out", str(out), "--validate"])
     assert result.exit_code == 0 and held == [True], result.output
     assert json.loads((out / "report.json").read_text())["shacl"]["conforms"] is True
+
+
+def test_shacl_line_says_above_only_when_every_warning_is_listed_above() -> None:
+    """With more than twenty warnings the summary lists twenty: "(all said above)" was not so."""
+    from kg.cli import _shacl_summary
+    checked = {"violations": 0, "warnings": 27, "unsaid": 0}
+    assert _shacl_summary(checked) == "conforms, 27 warnings (all said above)"
+    assert _shacl_summary(checked, listed=False) == "conforms, 27 warnings (all said among the build's warnings)"
+    assert _shacl_summary({"violations": 1, "warnings": 0, "unsaid": 1}, listed=False).startswith(
+        "1 violation, 0 warnings (1 not said among the build's warnings: `kg validate SITE` lists it")

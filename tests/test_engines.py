@@ -25,7 +25,7 @@ def canonical(result) -> list[tuple]:
     for row, terms in zip(result.records(), result.rows):
         values = []
         for (c, v), t in zip(row.items(), terms):
-            if v and c in ("reasons", "projects", "topics"):
+            if v and c in ("reasons", "projects", "topics", "category"):
                 v = ";".join(sorted(str(v).split("; ")))
             elif t is not None and getattr(t, "datatype", None) is not None and t.datatype.value.endswith("#decimal"):
                 v = round(float(v), 4)

@@ -171,6 +171,13 @@ def test_network_questions_topics_by_year_project_people_organisation_pairs(make
     assert pairs == {frozenset(("Quay Trust", "Harbour Board")): 2, frozenset(("Harbour Board", "Fish Guild")): 1}
 
 
+def test_an_event_of_two_categories_is_one_row(make_site) -> None:
+    graph = kg.build_site(make_site({"_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\ncategory: [talk, panel]\n---\n",
+                                     "_events/2024-01-02-b.md": "---\ntitle: B\ndate: 2024-01-02\n---\n"}))
+    rows = {r["title"]: r["category"] for r in run_query("events", graph).records()}
+    assert set(rows) == {"A", "B"} and sorted(rows["A"].split("; ")) == ["panel", "talk"] and rows["B"] == ""
+
+
 def test_tsv_is_one_line_a_row_and_csv_reads_back() -> None:
     """TSV for line-based tools (cut, awk): a value's tabs, line breaks and backslashes
     are escaped, never quoted across lines; CSV is what a spreadsheet reads back; a

@@ -318,13 +318,18 @@ def test_a_meeting_titled_otherwise_whose_text_calls_it_one_joins_its_series(mak
                                              "Our Data Drinks series goes on in the autumn."),
         "_events/2024-08-01-elsewhere.md": event('"Elsewhere"', "2024-08-01", "project: Other\n",
                                                  "This Data Drinks was not ours."),
+        # another meeting spoken of: "our Data Drinks next Friday", "from our Data Drinks in March"
+        "_events/2024-09-01-budget.md": event('"Budget workshop"', "2024-09-01", "project: Pubs\n",
+                                              "Come along to our Data Drinks next Friday."),
+        "_events/2024-10-01-lab.md": event('"Design lab"', "2024-10-01", "project: Pubs\n",
+                                           "Following on from our Data Drinks in March, this lab met."),
     })
     graph = kg.build_site(site)
     [(name, (events, evidence))] = series_of(graph).items()
     assert name == "Data Drinks"
     assert events == ["2024-01-01-drinks", "2024-02-01-drinks", "2024-03-01-drinks", "2024-05-01-norms",
                       "2024-06-01-voices"]
-    assert "a meeting's text names it (“this Data Drinks”)" in evidence
+    assert "a meeting's text calls it one (“this Data Drinks”)" in evidence
     assert not unjoined(graph)
 
 
@@ -334,7 +339,12 @@ def test_a_meeting_titled_otherwise_whose_text_calls_it_one_joins_its_series(mak
     ("The second meeting of the circle looked at housing.", 2),
     ("In line with what we heard from the first workshop, members asked for more.", None),
     ("The crisis was the second most significant event of the decade.", None),
-    ("Since the 2nd session, the group has grown.", None)])
+    ("Since the 2nd session, the group has grown.", None),
+    ("At the third meeting of the Data Council, we heard from two speakers.", 3),
+    ("We held the second West Midlands workshop.", 2),
+    ("We held the first Interest Group meeting.", 1),
+    ("At the end of the second day of the event, we left.", None),
+    ("We held the 0th meeting.", None)])
 def test_a_stated_ordinal_is_of_this_meeting(text: str, ordinal: int | None) -> None:
     from kg.records import stated_ordinal
     assert stated_ordinal(text) == ordinal
