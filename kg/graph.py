@@ -363,6 +363,10 @@ class GraphBuilder:
                 # what the speakers or the series take is theirs; the rest stays the file's own
                 if not rule.speakers and (last[f.key] is not f or not self._taken(r, rule, f)):
                     yield from self.extra_quads(r, s, g, f.key, f.value, f.line)
+            elif f.key == kind.label and last[f.key] is not f:
+                # a name is one: the title Jekyll shows (the last written); an earlier one is
+                # kept as written (two schema:name made every query of names give two rows)
+                yield from self.extra_quads(r, s, g, f.key, f.value, f.line)
             else:
                 yield from self.value_quads(r, s, g, rule, f.value, f.line)
         if r.doc is not None:

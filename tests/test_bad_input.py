@@ -439,10 +439,11 @@ def test_duplicate_keys_keep_every_value_and_warn(tmp_path: Path) -> None:
     messages = [d["message"] for d in graph.report["diagnostics"] if d.get("path") == path]
     assert "lines 4 and 6" in messages[0] and "lines 2 and 7" in messages[1] and "lines 5 and 8" in messages[2]
     node = EV + "2024-01-02-dups"
-    assert objects(graph, node, prop("event", "title")) == {"First Title", "Second Title"}
-    assert objects(graph, node, LABEL) == {"Second Title"}  # the one Jekyll shows: the last
+    # the page's name is the title Jekyll shows, the last; the first is kept as written
+    assert objects(graph, node, prop("event", "title")) == {"Second Title"}
+    assert objects(graph, node, LABEL) == {"Second Title"}
     assert objects(graph, node, prop("event", "project")) == {SITE + "/projects/alpha", SITE + "/projects/beta"}
-    assert front_matter_entries(graph, node) == [
+    assert front_matter_entries(graph, node) == [("title", 2, {lit("First Title")}),
         ("video", 5, {lit("https://v.example/1")}), ("video", 8, {lit("https://v.example/2")})]
 
 

@@ -193,9 +193,11 @@ class Finder:
             return check
         node = nodes[0]
         kind = self.mapping.kind_of_collection(collection)
+        last = {f.key: f for f in src.fields}
         for f in src.fields:
             rule = kind.keys.get(f.key) if kind else None
-            if rule is None:
+            if rule is None or (f.key == kind.label and last[f.key] is not f):
+                # (a title written twice: the page's name is the last, as Jekyll shows it; the other is kept as written)
                 self.extra(check, src, graph, node, f.key, f.value, f.line)
             elif rule.speakers and not rule.property:
                 self.speakers(check, src, graph, node, f.value, src.item_lines(f))

@@ -178,6 +178,17 @@ def test_an_event_of_two_categories_is_one_row(make_site) -> None:
     assert set(rows) == {"A", "B"} and sorted(rows["A"].split("; ")) == ["panel", "talk"] and rows["B"] == ""
 
 
+def test_a_page_whose_title_is_written_twice_has_one_name(make_site) -> None:
+    """Both titles were schema:name: every query of names gave two rows for one person."""
+    graph = kg.build_site(make_site({
+        "_people/ann.md": "---\ntitle: Ann Able\ntitle: Ann B. Able\n---\n",
+        "_events/2024-01-01-a.md": "---\ntitle: A\ndate: 2024-01-01\nspeakers:\n  - name: Ann B. Able\n"
+                                   "  - name: Bob Bell\n---\n"}))
+    assert sorted(r["name"] for r in run_query("speakers", graph).records()) == ["Ann B. Able", "Bob Bell"]
+    assert sorted(r["name"] for r in run_query("people", graph).records()) == ["Ann B. Able", "Bob Bell"]
+    assert len(run_query("person-timeline", graph, person_name="ann b. able").records()) == 1
+
+
 def test_tsv_is_one_line_a_row_and_csv_reads_back() -> None:
     """TSV for line-based tools (cut, awk): a value's tabs, line breaks and backslashes
     are escaped, never quoted across lines; CSV is what a spreadsheet reads back; a
