@@ -455,8 +455,10 @@ class GraphBuilder:
 
     def ref_quads(self, r: Record, s: NamedNode, g: NamedNode, p: NamedNode, rule: KeyRule, value: Any,
                   line: int) -> Iterable[Quad]:
-        # a mapping (`project: {a: b}`) is named as written in JSON, not as Python shows it
-        text = (json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else str(value)).strip()
+        # a mapping (`project: {a: b}`) is named as written in JSON, any other value that is
+        # no text as YAML writes it (`true`, `.nan`, `[a]`), not as Python shows it (True, nan, ['a'])
+        text = (json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict)
+                else value if isinstance(value, str) else as_written(value, limit=1 << 20)).strip()
         res = self._ask("resolve", rule.ref, text)
         if res.iri is None and rule.split is not None:
             parts = [x for x in rule.split.split(text) if x.strip()]

@@ -1087,3 +1087,14 @@ def test_a_mapping_for_a_reference_is_named_as_written_not_as_python_shows_it(tm
     root = write_site(tmp_path / "site", {path: "---\ntitle: P\ndate: 2024-01-02\nproject: {a: b}\n---\n"})
     d = diag(build(root, tmp_path / "out"), path, "unresolved-reference")
     assert d["message"] == "`project` names no project: '{\"a\": \"b\"}'" and d["line"] == 4
+
+
+def test_a_reference_that_is_no_text_is_named_as_yaml_writes_it(tmp_path: Path) -> None:
+    """`project: [true]` was "names no project: 'True'", `topics: [[a]]` "\\"['a']\\"": Python's spellings."""
+    path = "_events/2024-01-02-odd.md"
+    root = write_site(tmp_path / "site", {path: "---\ntitle: Odd\ndate: 2024-01-02\nproject: [true, .nan]\n"
+                                                "topics: [[a]]\n---\n"})
+    graph = build(root, tmp_path / "out")
+    said = [d["message"] for d in graph.report["diagnostics"] if d.get("path") == path]
+    assert said == ["`project` names no project: 'true'", "`project` names no project: '.nan'",
+                    "`topics` names no topic: '[a]'"], said
