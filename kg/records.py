@@ -753,9 +753,10 @@ def _front_matter_speakers(value: Any, lines: list[int], src: SourceFile,
                 "name; not kept as a person", src.relpath, line, "speakers", value=str(item["name"]),
                 hint="write the speaker's name once it is known, or remove the entry"))
             continue
-        if not any(c.isalpha() for c in str(item["name"])):  # `name: 42`, `name: "-"`
+        if isinstance(item["name"], bool) or not any(c.isalpha() for c in str(item["name"])):
+            # `name: 42`, `name: "-"`, `name: true` (YAML's boolean: it was the person "True")
             src.diagnostics.append(Diagnostic(
-                "bad-speaker", "warning", f"speaker `name:` {str(item['name']).strip()!r} is no one's name; "
+                "bad-speaker", "warning", f"speaker `name:` {as_written(item['name'])} is no one's name; "
                 "not kept as a person", src.relpath, line, "speakers", value=str(item["name"]),
                 hint="write the speaker's name, or remove the entry"))
             continue

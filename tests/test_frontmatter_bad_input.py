@@ -449,8 +449,19 @@ def test_front_matter_speaker_values_that_cannot_be_kept_are_reported(make_site)
         ("bad-speaker", 6, "speaker 'Cat Cole': `title:` must be text, not a list: [Chair, Director]; not kept"),
         ("bad-url", 6, "speaker 'Cat Cole': `organisation_url: not a url` is not a web address; not kept as a link"),
         ("bad-url", 6, "speaker 'Cat Cole': `url: linkedin.com/in/cat` is not a web address; not kept as a link"),
-        ("bad-speaker", 13, "speaker `name:` '42' is no one's name; not kept as a person"),
+        ("bad-speaker", 13, "speaker `name:` 42 is no one's name; not kept as a person"),
         ("bad-speaker", 15, "speaker `name:` 'TBA' holds a place for a name; not kept as a person"),
         ("bad-speaker", 16, "speaker `name:` 'To be confirmed' holds a place for a name; not kept as a person")]
     assert not objects(graph, people["Cat Cole"], "https://schema.org/jobTitle")
     assert objects(graph, people["Dan Dale"], KG + "profile") == {"https://site.example.org/people/dan-dale"}
+
+
+def test_a_speaker_named_true_is_no_person(make_site) -> None:
+    """`- name: true` (YAML's boolean) became the person "True" at /id/person/true, unsaid."""
+    graph = kg.build_site(make_site({"_events/2024-01-02-panel.md": (
+        "---\ntitle: Panel\ndate: 2024-01-02\nspeakers:\n  - name: true\n  - name: Cat Cole\n---\n")}))
+    event = EV + "2024-01-02-panel"
+    people = {name for p in objects(graph, event, KG + "participation") for name in objects(graph, p, KG + "nameAsWritten")}
+    assert people == {"Cat Cole"}
+    said = [(d["code"], d["line"], d["message"]) for d in graph.report["diagnostics"] if d["code"] == "bad-speaker"]
+    assert said == [("bad-speaker", 5, "speaker `name:` true is no one's name; not kept as a person")]
