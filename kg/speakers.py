@@ -83,6 +83,7 @@ NON_NAME_WORDS = frozenset("""
 the a an this that these those our we i he she they it its their his her my your you us
 in on at for with and but or as by from to of after before during following thanks thank
 next first then finally also when while later meanwhile speaking joining join joined
+tonight afterwards afterward lastly subsequently earlier previously recently
 chair chaired chairs co-chair moderator moderated host hosted hosts keynote panel panels
 panellist panellists panelist panelists speaker speakers guest guests welcome dear image
 photo read watch see here there what why how who where which whose if so not no yes all

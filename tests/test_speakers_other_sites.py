@@ -207,3 +207,11 @@ def test_a_programme_line_in_capitals_is_no_speaker(line: str):
 def test_co_chairs_written_with_their_titles_are_both_chairs():
     found = speakers("The panel was co-chaired by Jane Smith, CEO of the ODI, and Tom Jones, Director of Which?.")
     assert {n: m.role for n, m in found.items()} == {"Jane Smith": "chair", "Tom Jones": "chair"}
+
+
+@pytest.mark.parametrize("text, name", [("Tonight Sam Stone will present the findings.", "Sam Stone"),
+                                        ("Afterwards Ann Able explained the plan.", "Ann Able"),
+                                        ("Lastly Bob Bell spoke about the budget.", "Bob Bell")])
+def test_a_sentence_opener_is_no_part_of_the_name(text: str, name: str):
+    """"Tonight Sam Stone" was a person's name, as "Yesterday" and "Then" were not."""
+    assert set(speakers(text)) == {name}
