@@ -45,7 +45,8 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .query import MAX_QUERY_BYTES, Refused, bind, blanked, load, names, screen
+from .query import MAX_QUERY_BYTES, Refused, bind, blanked, load, names, screen, term
+from .resolve import page_variants
 from .store import REPORT_FILE, STORE_DIR, read_report
 
 RESULT_TYPES = {
@@ -409,6 +410,11 @@ def named_query(ep: Endpoint, name: str, params: dict[str, str], accept: str | N
     q = None
     try:
         q = load(name)
+        iri_params = [p for p in q.params if p.type == "iri" and p.name in params]
+        if iri_params:   # as kg query reads them: another way of writing a page's address is that page
+            params = dict(params)
+            for p in iri_params:
+                params[p.name] = _address_on(ep, term(p, params[p.name], ep.base_url).value, engine)
         text = bind(q, params, ep.base_url)
     except QueryError as exc:
         if q is not None and exc.key is not None and q.param(exc.key) is not None and exc.key not in params:
@@ -416,6 +422,24 @@ def named_query(ep: Endpoint, name: str, params: dict[str, str], accept: str | N
             exc.hint = f"add ?{exc.key}=VALUE to the URL"
         raise Refused(str(exc), 400) from exc
     return run(ep, text, accept, fmt, engine=engine)
+
+
+def _address_on(ep: Endpoint, iri: str, engine: Engine) -> str:
+    """``iri`` when the graph has it, else the one other way of writing a page's address
+    the graph has (``/events/x/``, ``http://…``, ``….html``: see
+    :func:`kg.resolve.page_variants`), as :func:`kg.query.run_query` reads it; else ``iri``."""
+    def there(candidate: str) -> bool:
+        try:
+            node = str(ox.NamedNode(candidate))
+        except ValueError:
+            return False
+        status, _headers, body = run(ep, f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}",
+                                     "application/sparql-results+json", None, engine=engine)
+        return status == 200 and json.loads(body).get("boolean") is True
+    if there(iri):
+        return iri
+    found = [v for v in page_variants(iri) if there(v)]
+    return found[0] if len(found) == 1 else iri
 
 
 def _once(multi: dict[str, list[str]], keys: Iterable[str]) -> dict[str, str]:

@@ -93,6 +93,16 @@ def test_named_query_with_bound_parameter(server) -> None:
     assert request(server, "GET", "/queries/nope")[0] == 404
 
 
+@pytest.mark.parametrize("address", ["/events/2024-03-05-ada-talk", "/events/2024-03-05-ada-talk/",
+                                     "/events/2024-03-05-ada-talk.html",
+                                     "http://tiny.example.org/events/2024-03-05-ada-talk"])
+def test_named_query_takes_a_pages_address_however_written_as_kg_query_does(server, address: str) -> None:
+    """`kg query -p event=/events/x/` found the event, with a note; the endpoint gave 0 rows."""
+    status, _, body = request(server, "GET", f"/queries/speakers?event={address}")
+    rows = json.loads(body)["results"]["bindings"]
+    assert status == 200 and [r["name"]["value"] for r in rows] == ["Ada Example"]
+
+
 def test_named_query_listing(server) -> None:
     status, _, body = request(server, "GET", "/queries")
     assert status == 200 and "speakers" in {q["name"] for q in json.loads(body)}
