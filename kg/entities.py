@@ -72,14 +72,14 @@ class Entity:
         else (an organisation given only by its homepage) the end of its IRI, its site."""
         if self.fixed_name:
             return self.fixed_name
-        return _top_name(self.names) if self.names else self.iri.rstrip("/").rsplit("/", 1)[-1]
+        return _top_name(self.names, self.kind == "person") if self.names else self.iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _top_name(names: Counter) -> str:
+def _top_name(names: Counter, person: bool = False) -> str:
     """The name written most often, then the longest, then the first in order; a handle
-    (`@tbassetto`) only when no name is written out ("Thomas Bassetto", however seldom),
-    a first name alone ("Mary") only when no full name is ("Mary Towers")."""
-    return min(names.items(), key=lambda kv: (kv[0].startswith("@"), " " not in kv[0].strip(), -kv[1],
+    (`@tbassetto`) only when no name is written out ("Thomas Bassetto", however seldom);
+    of a ``person``, a first name alone ("Mary") only when no full name is ("Mary Towers")."""
+    return min(names.items(), key=lambda kv: (kv[0].startswith("@"), person and " " not in kv[0].strip(), -kv[1],
                                               -len(kv[0]), kv[0]))[0]
 
 
@@ -536,7 +536,7 @@ class EntityResolver:
             if page:
                 iri = page
             else:
-                top = fixed[0] if fixed else _top_name(names)
+                top = fixed[0] if fixed else _top_name(names, person=True)
                 key = normalise(top)
                 if key in self.curation.person_apart:  # one of those the curation tells apart, or neither
                     key = written_key(top)

@@ -302,3 +302,13 @@ def test_two_told_apart_by_accents_each_keep_their_own_page(make_site) -> None:
     rows = run_query("speakers", graph).records()
     assert {(r["name"], r["person"]) for r in rows} == {
         ("Zoë Ng", "https://site.example.org/people/zoe-ng"), ("Zoe Ng", "https://site.example.org/people/zoe-ng-2")}
+
+
+def test_an_organisation_is_named_as_most_often_written_an_acronym_too(make_site) -> None:
+    """A full name over a first name alone is for people: "TUC" written twice is the
+    organisation's name beside "Trades Union Congress" written once."""
+    graph = site_with(make_site, {
+        "a": "Speakers:\n\n* **Ann Able**, Officer, [TUC](https://tuc.example/)\n",
+        "b": "Speakers:\n\n* **Ben Baker**, Officer, [TUC](https://tuc.example/about)\n",
+        "c": "Speakers:\n\n* **Cat Cole**, Officer, [Trades Union Congress](https://tuc.example/)\n"})
+    assert set(orgs(graph)) == {"TUC"}
