@@ -94,9 +94,10 @@ def build_site(site: str | Path, out: str | Path | None = None, *, mapping: str 
             graph = _build(site, out, mapping, base_url, curation, jobs, incremental, progress)
             if validate:
                 from .validate import mapping_of, unsaid, validate_graph
-                checked = validate_graph(graph)
+                mapping_used = mapping_of(graph)   # (read once: the check and what it leaves unsaid)
+                checked = validate_graph(graph, mapping=mapping_used)
                 graph.report["shacl"] = {**checked.to_dict(),
-                                         "unsaid": len(unsaid(checked.results, graph.report, mapping_of(graph))[0])}
+                                         "unsaid": len(unsaid(checked.results, graph.report, mapping_used)[0])}
                 if out is not None:
                     write_json(Path(out) / REPORT_FILE, graph.report)
             return graph

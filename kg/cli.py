@@ -189,9 +189,10 @@ def build(site: str, out: str, mapping: str | None, base_url: str | None, curati
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        text = summary(report, out, limit=None if verbose else 20)
+        text = summary(report, out, limit=None if verbose else SUMMARY_LISTS)
         if shacl:
-            listed = verbose or sum(d["severity"] in ("error", "warning") for d in report.get("diagnostics", [])) <= 20
+            listed = verbose or sum(d["severity"] in ("error", "warning") for d in report.get("diagnostics", [])) \
+                <= SUMMARY_LISTS
             text += f"  SHACL: {_shacl_summary(checked, listed)}\n"
         click.echo(text, nl=False)
     if checked.get("error"):  # the check itself broke (a bug): everything else is written and said
@@ -234,7 +235,12 @@ def _progress_display():
     return show
 
 
-def summary(report: dict, out: str | None = None, limit: int | None = 20, more: str = "kg build -v") -> str:
+#: How many errors and warnings a build's summary lists (without ``-v``)
+SUMMARY_LISTS = 20
+
+
+def summary(report: dict, out: str | None = None, limit: int | None = SUMMARY_LISTS,
+            more: str = "kg build -v") -> str:
     """The build report as a few lines of text: the first ``limit`` errors and warnings
     (all when 0 or ``None``), then how many more, and the command (``more``) that lists them."""
     lines = [f"Built {report.get('base_url')}: {counted(report.get('files'), 'file')}, "

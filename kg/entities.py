@@ -383,7 +383,7 @@ class EntityResolver:
         self.index = index
         self.curation = curation or Curation()
         self._people: list[tuple[str, str | None]] = []
-        self._people_orgs: list[tuple[str, str | None, str | None]] = []   # each mention's organisation, normalised
+        self._people_orgs: list[str | None] = []   # the organisation beside each of _people, normalised
         self._orgs: list[tuple[str | None, str | None, str | None]] = []
         self.person_iri: dict[tuple[str, str | None], str] = {}
         self.org_iri: dict[tuple[str, str | None], str] = {}
@@ -405,7 +405,7 @@ class EntityResolver:
     def add_person(self, name: str, url: str | None, organisation: str | None = None) -> None:
         """Record a mention of a person (``organisation``: the one written beside it)."""
         self._people.append((name, url))
-        self._people_orgs.append((name, url, _org_norm(organisation) if organisation else None))
+        self._people_orgs.append(_org_norm(organisation) if organisation else None)
 
     def add_org(self, name: str | None, url: str | None, page_iri: str | None = None) -> None:
         """Record a mention of an organisation (``page_iri``: it has a page, e.g. a funder)."""
@@ -567,7 +567,7 @@ class EntityResolver:
         written beside another organisation, or none, too (every "Mary" is one node)."""
         full: dict[tuple[str, str], set[str]] = defaultdict(set)   # (first name, organisation) -> full names' nodes
         orgs_of: dict[str, set[str | None]] = defaultdict(set)     # a first name's node -> its mentions' organisations
-        for name, url, org in self._people_orgs:   # (every mention, with its organisation or None)
+        for (name, url), org in zip(self._people, self._people_orgs):
             node = self._person_node(name, url)[0]
             words = node[2:].split()
             if len(words) == 1 and words[0].isalpha():

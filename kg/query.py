@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pyoxigraph as ox
 
@@ -521,9 +521,15 @@ def _address_in(g: KnowledgeGraph, iri: str, name: str, notes: list[str]) -> str
     """``iri`` when the graph has it; else the one other way of writing a page's address
     that it has (see :func:`kg.resolve.page_variants`), noted; else ``iri``, with a note
     that it names nothing."""
-    if _in_graph(g, [iri]):
+    return address_among(lambda iris: _in_graph(g, iris), iri, name, notes)
+
+
+def address_among(present: Callable[[list[str]], list[str]], iri: str, name: str, notes: list[str]) -> str:
+    """As :func:`_address_in`, with ``present`` telling which of some IRIs are nodes of the
+    graph (in order): ``kg serve`` asks its engine."""
+    if present([iri]):
         return iri
-    found = _in_graph(g, page_variants(iri))
+    found = present(page_variants(iri))
     if len(found) == 1:
         notes.append(f"parameter {name!r}: {iri} is not in the graph; read as {found[0]}")
         return found[0]
@@ -534,21 +540,31 @@ def _address_in(g: KnowledgeGraph, iri: str, name: str, notes: list[str]) -> str
 
 def _in_graph(g: KnowledgeGraph, iris: list[str]) -> list[str]:
     """Those of ``iris`` that are nodes of the graph, in order (one query for them all)."""
-    nodes: dict[str, str] = {}  # IRI -> as SPARQL writes it
-    for iri in iris:
-        try:
-            nodes[iri] = str(ox.NamedNode(iri))
-        except ValueError:
-            continue  # (not an IRI Oxigraph takes: no node is it)
+    nodes = sparql_nodes(iris)
     if len(nodes) == 1:  # (every run with an IRI parameter asks this: an ASK takes 0.6 times as long)
         [(iri, node)] = nodes.items()
         return [iri] if g.query(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}") else []
     if not nodes:
         return []
-    rows = g.query(f"SELECT ?v WHERE {{ VALUES ?v {{ {' '.join(nodes.values())} }} "
-                   "FILTER(EXISTS { ?v ?p ?o } || EXISTS { ?s ?p ?v }) }")
-    there = {row["v"].value for row in rows}
+    there = {row["v"].value for row in g.query(nodes_present(nodes))}
     return [i for i in nodes if i in there]
+
+
+def sparql_nodes(iris: list[str]) -> dict[str, str]:
+    """Each of ``iris`` Oxigraph takes as an IRI, as SPARQL writes it (the others name no node)."""
+    nodes: dict[str, str] = {}
+    for iri in iris:
+        try:
+            nodes[iri] = str(ox.NamedNode(iri))
+        except ValueError:
+            continue
+    return nodes
+
+
+def nodes_present(nodes: dict[str, str]) -> str:
+    """A SELECT of those of ``nodes`` (see :func:`sparql_nodes`) the graph has, as ``?v``."""
+    return (f"SELECT ?v WHERE {{ VALUES ?v {{ {' '.join(nodes.values())} }} "
+            "FILTER(EXISTS { ?v ?p ?o } || EXISTS { ?s ?p ?v }) }")
 
 
 def run_query(query: str | Query, graph: KnowledgeGraph | str | Path = "graphs", *,

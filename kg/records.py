@@ -25,7 +25,7 @@ from .lazy import LazyLists
 from .forks import can_fork, die_with, fork_context, forking
 from .frontmatter import SourceFile, Stamp, date_value, read_file, sha1_since
 from .mapping import KeyRule, Kind, Mapping
-from .resolve import homepage_domain, homepage_path, is_link, organisation_iri
+from .resolve import homepage_domain, homepage_path, is_link, normalise, organisation_iri
 from .site import Site, dated_name, slugify
 from .speakers import ROLE_OF_WORD, ROLES, SpeakerMention, extract_speakers
 from .words import STOPWORDS_DIGEST, Terms, body_terms
@@ -612,13 +612,13 @@ CALLS_ITSELF_MOST = 8
 def calls_itself(doc: markdown.Document) -> tuple[str, ...]:
     """The names ``doc`` calls its event by, lower case and in order, each once: the
     capitalised runs after "this", "today's" and "our … with" ("This Connected Conversation
-    brought together…" gives "connected conversation", as :func:`called_key` writes it;
+    brought together…" gives "connected conversation", as :func:`kg.resolve.normalise` folds it;
     not "our Data Drinks series", the series as a whole, nor "our Data Drinks next
     Friday", another meeting); at most :data:`CALLS_ITSELF_MOST`."""
     out: dict[str, None] = {}
     for block in doc.blocks:
         for m in _CALLS_ITSELF.finditer(block.text):
-            words = called_key(m.group(2)).split()
+            words = normalise(m.group(2)).split()
             after = (m.group(3) or "").lower()
             if not words or after in _SERIES_WORDS or words[-1] in _SERIES_WORDS or m.group("our") and after != "with":
                 continue   # "our X" is this meeting only as "our X with Global Voices" ("our X next Friday": another)
@@ -626,12 +626,6 @@ def calls_itself(doc: markdown.Document) -> tuple[str, ...]:
             if len(out) >= CALLS_ITSELF_MOST:
                 return tuple(out)
     return tuple(out)
-
-
-def called_key(name: str) -> str:
-    """A name as :func:`calls_itself` and a series' name are compared: lower case, its
-    words only ("Founders’ Drinks" and "Founders' Drinks." are "founders drinks"; "R&D")."""
-    return " ".join(re.sub(r"[^\w&]+", " ", name.lower()).split())
 
 
 def stated_ordinal(text: str) -> int | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from .records import Record, called_key
+from .records import Record
 from .resolve import Index, domain_of, homepage_domain, normalise, shared_host
 from .site import Site, slugify
 from .union import Union
@@ -289,14 +289,13 @@ def _speaking_of_themselves(made: list[tuple[str, list[Record], list[str]]], fou
     for i in found:
         for project in _projects_of_most(made[i][1], projects):
             of_project[project].append(i)
+    key = {i: normalise(made[i][0]) for i in found}   # each series' name as Record.calls_itself holds names
     joined = []
     for r in outside:
         if not r.calls_itself:
             continue
-        near = sorted({i for p in projects.get(r.iri, ()) for i in of_project.get(p, ())})
-        called = {called_key(made[i][0]): i for i in near}
-        hits = {i for name in r.calls_itself for whole, i in called.items()
-                if name == whole or name.startswith(whole + " ")}
+        near = {i for p in projects.get(r.iri, ()) for i in of_project.get(p, ())}
+        hits = {i for name in r.calls_itself for i in near if name == key[i] or name.startswith(key[i] + " ")}
         if len(hits) == 1:
             joined.append((r, hits.pop()))
     for r, i in joined:

@@ -45,8 +45,8 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .query import MAX_QUERY_BYTES, Refused, bind, blanked, load, names, screen, term
-from .resolve import page_variants
+from .query import (MAX_QUERY_BYTES, Refused, address_among, bind, blanked, load, names, nodes_present, screen,
+                    sparql_nodes, term)
 from .store import REPORT_FILE, STORE_DIR, read_report
 
 RESULT_TYPES = {
@@ -425,21 +425,18 @@ def named_query(ep: Endpoint, name: str, params: dict[str, str], accept: str | N
 
 
 def _address_on(ep: Endpoint, iri: str, engine: Engine) -> str:
-    """``iri`` when the graph has it, else the one other way of writing a page's address
-    the graph has (``/events/x/``, ``http://…``, ``….html``: see
-    :func:`kg.resolve.page_variants`), as :func:`kg.query.run_query` reads it; else ``iri``."""
-    def there(candidate: str) -> bool:
-        try:
-            node = str(ox.NamedNode(candidate))
-        except ValueError:
-            return False
-        status, _headers, body = run(ep, f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}",
-                                     "application/sparql-results+json", None, engine=engine)
-        return status == 200 and json.loads(body).get("boolean") is True
-    if there(iri):
-        return iri
-    found = [v for v in page_variants(iri) if there(v)]
-    return found[0] if len(found) == 1 else iri
+    """``iri``, or the one other way of writing that page's address the graph has, as
+    :func:`kg.query.run_query` reads it (see :func:`kg.query.address_among`), asked of
+    the endpoint's engine."""
+    def present(iris: list[str]) -> list[str]:
+        nodes = sparql_nodes(iris)
+        if not nodes:
+            return []
+        status, _headers, body = run(ep, nodes_present(nodes), "application/sparql-results+json", None,
+                                     engine=engine)
+        there = {b["v"]["value"] for b in json.loads(body)["results"]["bindings"]} if status == 200 else set()
+        return [i for i in nodes if i in there]
+    return address_among(present, iri, "", [])
 
 
 def _once(multi: dict[str, list[str]], keys: Iterable[str]) -> dict[str, str]:

@@ -266,8 +266,9 @@ _WEAK_VERBS = frozenset("took participated appeared joined made put asked added 
 _CAREER_PARTICIPLES = ("worked working spoken speaking presented presenting talked written built contributed "
                        "contributing developed created maintained founded co-founded taught served held published "
                        "given organised organized collaborated collaborating lectured appeared delivered").split()
-_CAREER = re.compile(r"\bha(?:s|ve)\s+(?:(?:also|previously|since|long|often|already|recently|frequently|regularly"
-                     r"|been)\s+)*(?:" + "|".join(_CAREER_PARTICIPLES) + r")\b"
+#: "has" or "have", and the adverbs between it and its participle ("has also often spoken")
+_PERFECT = r"\bha(?:s|ve)\s+(?:(?:also|previously|since|long|often|already|recently|frequently|regularly|been)\s+)*"
+_CAREER = re.compile(_PERFECT + r"(?:" + "|".join(_CAREER_PARTICIPLES) + r")\b"
                      r"|\b(?:previously|formerly|before that|earlier in (?:his|her|their) career),?\s+(?:he|she|they)\b"
                      r"|\b(?:he|she|they|who)\s+(?:also\s+|now\s+)?(?:works|worked)\s+(?:at|for|with|on|as|alongside)\b",
                      re.I)
@@ -279,8 +280,7 @@ _CAREER_GAP = re.compile(r"(?:[\s,&]|\b(?i:and|with|together|alongside|along|at|
 _CAREER_BREAK = re.compile(r"\b(?:chair|chaired|hosted|moderated|panel|joined|joins|spoke|speak|present|presenting"
                            r"|welcomed?|introduced?|event|session|tonight|today|we)\b", re.I)
 #: A perfect right before a speaking verb ("has presented", "have also spoken")
-_PERFECT_BEFORE = re.compile(r"\bha(?:s|ve)\s+(?:(?:also|previously|often|already|recently|frequently|regularly"
-                             r"|been)\s+)*$", re.I)
+_PERFECT_BEFORE = re.compile(_PERFECT + "$", re.I)
 #: Cues anywhere in a sentence that make the names in it people on stage.
 #: (Each searched pattern below opens with a look-ahead for the first letters its matches can
 #: start with: the regex engine rejects most positions with one test, not one per alternative.)
